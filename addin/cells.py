@@ -1,0 +1,86 @@
+"""Normalise what people type into cells: numbers with 分, full-width digits, stray spaces.
+
+Pure functions, no workbook library: they take plain cell values (str, float, int, bool,
+date, None) as an adapter read them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+
+_SPACES = re.compile(r"\s+")
+# After NFKC: optional sign, digits with at most one decimal point, optional 分/points unit.
+_NUMBER = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:分|pts?|points?)?$", re.IGNORECASE)
+
+
+def fold(text: object) -> str:
+    """Fold text for comparison: NFKC (full-width → half-width), no whitespace at all."""
+    if text is None:
+        return ""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", str(text)))
+
+
+def fold_label(text: object) -> str:
+    """Fold a label cell: also drop a trailing colon and any parenthesised note."""
+    folded = fold(text).rstrip(":：")
+    return re.sub(r"[（(].*?[)）]", "", folded)
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and fold(value) == "")
+
+
+@dataclass(frozen=True)
+class Number:
+    """The outcome of reading one numeric cell."""
+
+    value: Decimal | None
+    state: str  # "ok" | "normalized" | "missing" | "not_number"
+    raw: object = None
+
+    @property
+    def ok(self) -> bool:
+        return self.value is not None
+
+
+def read_number(raw: object) -> Number:
+    """Read a score-like cell: plain numbers pass; "4分", "４", " 4.5 " are normalised."""
+    if is_blank(raw):
+        return Number(None, "missing", raw)
+    if isinstance(raw, bool | date | datetime | time):
+        return Number(None, "not_number", raw)
+    if isinstance(raw, int | float):
+        if isinstance(raw, float) and not math.isfinite(raw):
+            return Number(None, "not_number", raw)
+        return Number(to_decimal(raw), "ok", raw)
+    text = fold(raw)
+    match = _NUMBER.match(text)
+    if not match:
+        return Number(None, "not_number", raw)
+    try:
+        return Number(Decimal(match.group(1)).normalize() + 0, "normalized", raw)
+    except InvalidOperation:  # pragma: no cover - the regex admits only valid decimals
+        return Number(None, "not_number", raw)
+
+
+def to_decimal(value: int | float | Decimal) -> Decimal:
+    """Exact decimal of a cell number, with float noise from binary storage removed."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    return Decimal(repr(round(value, 9))).normalize() + 0
+
+
+def plain(value: Decimal | None) -> int | float | None:
+    """A decimal as the JSON/Excel number a person expects: 18 not 18.0, 86.5 as is."""
+    if value is None:
+        return None
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)

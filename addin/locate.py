@@ -1,0 +1,104 @@
+"""Find tables by their header labels and fields by their label text, wherever they sit.
+
+People add title rows, start the table in another column, rename sheets and merge cells;
+the only stable thing is the wording of the header. Labels are compared folded
+(full-width → half-width, no spaces, no trailing colon), so "得 分" and "得分：" both match.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .cells import fold, fold_label, is_blank
+from .workbook.model import Cell, SheetData
+
+HEADER_SCAN_ROWS = 60  # headers sit near the top; titles and fields above are rarely more
+
+
+@dataclass(frozen=True)
+class Header:
+    row: int
+    columns: dict[str, int]  # label (as given by the spec) → 0-based column
+
+    def col(self, label: str) -> int | None:
+        return self.columns.get(label)
+
+    @property
+    def right(self) -> int:
+        return max(self.columns.values())
+
+    @property
+    def left(self) -> int:
+        return min(self.columns.values())
+
+
+def find_header(
+    sheet: SheetData,
+    required: Iterable[str],
+    optional: Iterable[str] = (),
+    scan_rows: int = HEADER_SCAN_ROWS,
+) -> Header | None:
+    """The first row holding every required label (each in its own cell)."""
+    required = list(required)
+    optional = list(optional)
+    wanted = {fold_label(label): label for label in [*required, *optional]}
+    for r in range(min(scan_rows, sheet.height)):
+        found: dict[str, int] = {}
+        for c, value in enumerate(sheet.rows[r]):
+            if isinstance(value, str):
+                label = wanted.get(fold_label(value))
+                if label is not None and label not in found:
+                    found[label] = c
+        if all(label in found for label in required):
+            return Header(row=r, columns=found)
+    return None
+
+
+def find_field(
+    sheet: SheetData, label: str, rows: range | None = None, max_gap: int = 6
+) -> tuple[Cell, object] | None:
+    """A labelled field: "标签：值" in one cell, or the label with the value to its right.
+
+    Returns the cell that holds the value (for findings) and the value ("" when blank).
+    """
+    target = fold_label(label)
+    rows = rows if rows is not None else range(min(HEADER_SCAN_ROWS, sheet.height))
+    for r in rows:
+        line = sheet.rows[r] if r < sheet.height else []
+        for c, value in enumerate(line):
+            if not isinstance(value, str):
+                continue
+            folded = fold(value)
+            if not folded.startswith(target):
+                continue
+            rest = folded[len(target) :]
+            rest = _strip_paren_note(rest)
+            if rest[:1] in (":", "："):
+                inline = value.split("：", 1)[-1] if "：" in value else value.split(":", 1)[-1]
+                inline = inline.strip().strip("_").strip()
+                if inline:
+                    return (r, c), inline
+            elif rest and not rest.startswith("_"):
+                continue  # a longer label such as "党支部名称列表" is something else
+            merge = sheet.merge_at(r, c)
+            start = (merge.right if merge else c) + 1
+            for cc in range(start, min(start + max_gap, len(line))):
+                if not is_blank(line[cc]):
+                    return (r, cc), line[cc]
+            return (r, start), ""
+    return None
+
+
+def _strip_paren_note(text: str) -> str:
+    """ "（盖章）：" → "："; the official labels carry such notes in brackets."""
+    if text[:1] in ("(", "（"):
+        for i, ch in enumerate(text):
+            if ch in (")", "）"):
+                return text[i + 1 :]
+    return text
+
+
+def row_text(sheet: SheetData, row: int, left: int, right: int) -> str:
+    """All text of a row between two columns, folded — for spotting 总分 / 合计 rows."""
+    return "".join(fold(sheet.shown(row, c)) for c in range(left, right + 1))

@@ -1,0 +1,1 @@
+"""Renderers of the report model: text for people, JSON for tools."""

@@ -1,0 +1,462 @@
+"""附件1 党支部分类定级评分参考标准: read a filled rubric sheet, check it, score it.
+
+Pure: works on a `SheetData` and a `RubricSpec`, returns findings, a `BranchResult` and the
+computed cells (`CellWrite`s) that `fill` writes back. Nothing is computed from partial data:
+one missing or invalid score makes its category subtotal, the total and the grade unknown.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from . import findings as F
+from .cells import fold, is_blank, plain, read_number
+from .findings import Finding
+from .locate import Header, find_field, find_header, row_text
+from .report.model import BranchResult
+from .spec import RubricItem, RubricSpec
+from .workbook.model import Cell, SheetData, cell_ref
+from .writes import CellWrite
+
+_ITEM_NO = re.compile(r"^(\d{1,3})\s*[.、,，:：)）]")
+_CENT = Decimal("0.01")
+
+
+def detect(sheet: SheetData, spec: RubricSpec) -> Header | None:
+    """The rubric header of this spec on this sheet, if any."""
+    labels = spec.labels
+    required = [labels.content, labels.points, *spec.input_columns]
+    optional = [labels.item, labels.score, labels.subtotal]
+    return find_header(sheet, required, optional)
+
+
+@dataclass
+class RubricSheet:
+    """Where things are on one rubric sheet (0-based rows/cols)."""
+
+    sheet: SheetData
+    spec: RubricSpec
+    header: Header
+    name: str
+    item_rows: dict[int, int] = field(default_factory=dict)  # item no → row
+    total_row: int | None = None
+    grade_cell: Cell | None = None
+    grade_label_cell: Cell | None = None  # set when fill must also write the 定级结果 label
+    subtotal_col: int | None = None
+
+    @property
+    def score_col(self) -> int:
+        col = self.header.col(self.spec.labels.score)
+        # A multi-rater sheet without a 得分 column gets one at the right of the table.
+        return col if col is not None else self.header.right + 1
+
+    @property
+    def subtotal_target(self) -> int:
+        """The 小计 column, or where fill creates it: right of the table."""
+        if self.subtotal_col is not None:
+            return self.subtotal_col
+        return max(self.header.right, self.score_col) + 1
+
+
+@dataclass
+class RubricResult:
+    layout: RubricSheet
+    findings: list[Finding]
+    branch: BranchResult
+    writes: list[CellWrite]
+
+
+def evaluate(sheet: SheetData, spec: RubricSpec, header: Header) -> RubricResult:
+    layout, found = _read_layout(sheet, spec, header)
+    scores, score_findings = _read_scores(layout)
+    found += score_findings
+    item_scores = {no: s for no, s in scores.items()}
+    categories: dict[str, Decimal | None] = {}
+    for cat in spec.categories:
+        values = [item_scores.get(i.no) for i in cat.items]
+        categories[cat.name] = None if any(v is None for v in values) else sum(values, Decimal(0))
+    total = None
+    if all(v is not None for v in categories.values()):
+        total = sum(categories.values(), Decimal(0)).quantize(_CENT, ROUND_HALF_UP)
+    grade = spec.grading.grade(total) if total is not None else None
+    found += _check_typed_results(layout, item_scores, categories, total, grade)
+    writes = _computed_writes(layout, item_scores, categories, total, grade)
+    branch = BranchResult(
+        sheet=sheet.name,
+        name=layout.name,
+        total=plain(total),
+        grade=grade,
+        categories={k: plain(v) for k, v in categories.items()},
+        spec=spec.id,
+    )
+    return RubricResult(layout=layout, findings=found, branch=branch, writes=writes)
+
+
+# --- layout ----------------------------------------------------------------------------------
+
+
+def _read_layout(
+    sheet: SheetData, spec: RubricSpec, header: Header
+) -> tuple[RubricSheet, list[Finding]]:
+    labels = spec.labels
+    found: list[Finding] = []
+    name_field = find_field(sheet, labels.branch, rows=range(0, header.row))
+    name = str(name_field[1]).strip() if name_field and not is_blank(name_field[1]) else sheet.name
+    layout = RubricSheet(sheet=sheet, spec=spec, header=header, name=name)
+    layout.subtotal_col = header.col(labels.subtotal)
+    content_col = header.col(labels.content)
+    left, right = header.left, header.right
+    items = {i.no: i for i in spec.items}
+    unmatched = dict(items)
+    total_label = fold(labels.total)
+    last_item_row = header.row
+    for r in range(header.row + 1, sheet.height):
+        text = row_text(sheet, r, left, right)
+        if not text:
+            continue
+        if _starts_row(sheet, r, left, content_col, total_label):
+            layout.total_row = r
+            break
+        content = sheet.shown(r, content_col)
+        if is_blank(content) or _is_category_only(sheet, r, header, spec):
+            continue
+        no = _match_item(str(content), items, unmatched)
+        if no is None:
+            found.append(
+                F.RUBRIC_UNKNOWN_ROW(
+                    sheet=sheet.name, cell=cell_ref(r, content_col), value=_clip(content)
+                )
+            )
+            continue
+        if no in layout.item_rows:
+            found.append(
+                F.RUBRIC_ITEM_DUPLICATE(
+                    sheet=sheet.name,
+                    cell=cell_ref(r, content_col),
+                    no=no,
+                    first_row=layout.item_rows[no] + 1,
+                )
+            )
+            continue
+        layout.item_rows[no] = r
+        unmatched.pop(no, None)
+        last_item_row = r
+        found += _check_item_text(sheet, layout, items[no], r)
+    for no, item in unmatched.items():
+        found.append(
+            F.RUBRIC_ITEM_MISSING(sheet=sheet.name, cell=None, no=no, text=_clip(item.text))
+        )
+    _place_results(layout, last_item_row)
+    return layout, found
+
+
+def _starts_row(sheet: SheetData, r: int, left: int, content_col: int, label: str) -> bool:
+    """A 总分 row: its first non-blank cell (left of the content column inclusive) starts with it."""
+    for c in range(left, content_col + 1):
+        value = sheet.shown(r, c)
+        if not is_blank(value):
+            return fold(value).startswith(label)
+    return False
+
+
+def _is_category_only(sheet: SheetData, r: int, header: Header, spec: RubricSpec) -> bool:
+    """A row that only names a category (someone un-merged the 项目 column)."""
+    names = {fold(c.name) for c in spec.categories}
+    content = fold(sheet.shown(r, header.col(spec.labels.content)))
+    return any(content.startswith(n) for n in names) and not _ITEM_NO.match(content)
+
+
+def _match_item(
+    content: str, items: dict[int, RubricItem], unmatched: dict[int, RubricItem]
+) -> int | None:
+    folded = fold(content)
+    match = _ITEM_NO.match(folded)
+    if match and int(match.group(1)) in items:
+        return int(match.group(1))
+    # No usable number: the closest official text among the items not seen yet.
+    body = _body(folded)
+    best, best_ratio = None, 0.0
+    for no, item in unmatched.items():
+        ratio = difflib.SequenceMatcher(None, body, _body(fold(item.text))).ratio()
+        if ratio > best_ratio:
+            best, best_ratio = no, ratio
+    return best if best_ratio >= 0.75 else None
+
+
+def _body(folded: str) -> str:
+    """Item text without its number and final full stop, for comparison."""
+    return _ITEM_NO.sub("", folded, count=1).rstrip("。.")
+
+
+def _check_item_text(
+    sheet: SheetData, layout: RubricSheet, item: RubricItem, r: int
+) -> list[Finding]:
+    found = []
+    labels = layout.spec.labels
+    content_col = layout.header.col(labels.content)
+    content = fold(sheet.shown(r, content_col))
+    if _body(content) != _body(fold(item.text)):
+        found.append(
+            F.RUBRIC_TEMPLATE_MODIFIED(
+                sheet=sheet.name,
+                cell=cell_ref(r, content_col),
+                value=_clip(sheet.shown(r, content_col)),
+                no=item.no,
+                what="具体内容",
+                expected=_clip(item.text),
+            )
+        )
+    points_col = layout.header.col(labels.points)
+    raw = sheet.shown(r, points_col)
+    points = read_number(raw)
+    if points.value != item.points:
+        found.append(
+            F.RUBRIC_TEMPLATE_MODIFIED(
+                sheet=sheet.name,
+                cell=cell_ref(r, points_col),
+                value=raw,
+                no=item.no,
+                what="分值",
+                expected=f"{plain(item.points)}分",
+            )
+        )
+    return found
+
+
+def _place_results(layout: RubricSheet, last_item_row: int) -> None:
+    """Where total, grade and subtotals live — found, or chosen for fill to create."""
+    sheet, spec, header = layout.sheet, layout.spec, layout.header
+    labels = spec.labels
+    content_col = header.col(labels.content)
+    if layout.total_row is None and _blank_row(sheet, last_item_row + 1, header):
+        layout.total_row = last_item_row + 1
+    if layout.total_row is None:
+        return
+    grade_label = fold(labels.grade)
+    for r in range(layout.total_row + 1, min(layout.total_row + 4, sheet.height)):
+        if _starts_row(sheet, r, header.left, content_col, grade_label):
+            layout.grade_cell = _value_right_of_label(sheet, r, header, layout.score_col)
+            return
+    below = layout.total_row + 1
+    if _blank_row(sheet, below, header):
+        layout.grade_cell = (below, layout.score_col)
+        layout.grade_label_cell = (below, header.left)
+    else:
+        layout.grade_cell = (layout.total_row, layout.subtotal_target)
+
+
+def _value_right_of_label(sheet: SheetData, r: int, header: Header, default_col: int) -> Cell:
+    """The 定级结果 value: right of the label's merged range, else in the score column."""
+    for c in range(header.left, header.right + 1):
+        if not is_blank(sheet.value(r, c)):
+            merge = sheet.merge_at(r, c)
+            return (r, merge.right + 1) if merge else (r, default_col)
+    return (r, default_col)
+
+
+def _blank_row(sheet: SheetData, r: int, header: Header) -> bool:
+    return not row_text(sheet, r, header.left, header.right + 1)
+
+
+# --- scores ----------------------------------------------------------------------------------
+
+
+def _read_scores(layout: RubricSheet) -> tuple[dict[int, Decimal | None], list[Finding]]:
+    """Each item's score (weighted over raters), None where anything is missing or invalid."""
+    sheet, spec = layout.sheet, layout.spec
+    found: list[Finding] = []
+    scores: dict[int, Decimal | None] = {}
+    raters = spec.raters or None
+    for item in spec.items:
+        r = layout.item_rows.get(item.no)
+        if r is None:
+            scores[item.no] = None
+            continue
+        parts: list[Decimal | None] = []
+        for column in spec.input_columns:
+            value, problems = _read_score_cell(sheet, r, layout.header.col(column), item, column)
+            found += problems
+            parts.append(value)
+        if any(p is None for p in parts):
+            scores[item.no] = None
+        elif raters:
+            weighted = sum((p * rt.weight for p, rt in zip(parts, raters, strict=True)), Decimal(0))
+            scores[item.no] = weighted.quantize(_CENT, ROUND_HALF_UP)
+        else:
+            scores[item.no] = parts[0]
+    return scores, found
+
+
+def _read_score_cell(
+    sheet: SheetData, r: int, c: int, item: RubricItem, column: str
+) -> tuple[Decimal | None, list[Finding]]:
+    raw = sheet.value(r, c)
+    where = {"sheet": sheet.name, "cell": cell_ref(r, c)}
+    number = read_number(raw)
+    if number.state == "missing":
+        if (r, c) in sheet.formula_blanks():
+            return None, [F.RUBRIC_FORMULA_WITHOUT_VALUE(**where, no=item.no, column=column)]
+        return None, [F.RUBRIC_SCORE_MISSING(**where, no=item.no, column=column)]
+    if number.state == "not_number":
+        return None, [
+            F.RUBRIC_SCORE_NOT_NUMBER(**where, value=_clip(raw), no=item.no, column=column)
+        ]
+    value = number.value
+    found = []
+    if number.state == "normalized":
+        found.append(F.RUBRIC_SCORE_NORMALIZED(**where, value=plain(value), no=item.no, raw=raw))
+    if value < 0 or value > item.points:
+        problem = "不能为负数" if value < 0 else f"超过分值{plain(item.points)}"
+        found.append(
+            F.RUBRIC_SCORE_OUT_OF_RANGE(**where, value=plain(value), no=item.no, problem=problem)
+        )
+        return None, found
+    return value, found
+
+
+# --- computed cells --------------------------------------------------------------------------
+
+
+def _check_typed_results(
+    layout: RubricSheet,
+    item_scores: dict[int, Decimal | None],
+    categories: dict[str, Decimal | None],
+    total: Decimal | None,
+    grade: str | None,
+) -> list[Finding]:
+    """What the person typed into computed cells must agree with what we compute."""
+    sheet, spec = layout.sheet, layout.spec
+    found: list[Finding] = []
+    if spec.raters and spec.labels.score in layout.header.columns:
+        for item in spec.items:
+            r = layout.item_rows.get(item.no)
+            expected = item_scores.get(item.no)
+            if r is not None and expected is not None:
+                typed = _typed_number(sheet, r, layout.score_col)
+                if typed is not None and typed != expected:
+                    found.append(
+                        F.RUBRIC_SCORE_MISMATCH(
+                            sheet=sheet.name,
+                            cell=cell_ref(r, layout.score_col),
+                            value=sheet.value(r, layout.score_col),
+                            no=item.no,
+                            expected=plain(expected),
+                        )
+                    )
+    for cat, expected in categories.items():
+        cell = _subtotal_cell(layout, cat)
+        if cell is None or expected is None:
+            continue
+        typed = _typed_number(sheet, *cell)
+        if typed is not None and typed != expected:
+            found.append(
+                F.RUBRIC_SUBTOTAL_MISMATCH(
+                    sheet=sheet.name,
+                    cell=cell_ref(*cell),
+                    value=sheet.value(*cell),
+                    category=cat,
+                    expected=plain(expected),
+                )
+            )
+    if layout.total_row is not None and total is not None:
+        typed = _typed_number(sheet, layout.total_row, layout.score_col)
+        if typed is not None and typed != total:
+            found.append(
+                F.RUBRIC_TOTAL_MISMATCH(
+                    sheet=sheet.name,
+                    cell=cell_ref(layout.total_row, layout.score_col),
+                    value=sheet.value(layout.total_row, layout.score_col),
+                    expected=plain(total),
+                )
+            )
+    if layout.grade_cell is not None and grade is not None:
+        typed_grade = sheet.value(*layout.grade_cell)
+        if not is_blank(typed_grade) and fold(typed_grade) != fold(grade):
+            found.append(
+                F.RUBRIC_GRADE_MISMATCH(
+                    sheet=sheet.name,
+                    cell=cell_ref(*layout.grade_cell),
+                    value=typed_grade,
+                    total=plain(total),
+                    expected=grade,
+                )
+            )
+    return found
+
+
+def _typed_number(sheet: SheetData, r: int, c: int) -> Decimal | None:
+    """A number typed in a computed cell; text that is not a number counts as a wrong value."""
+    raw = sheet.value(r, c)
+    if is_blank(raw):
+        return None
+    number = read_number(raw)
+    return number.value if number.ok else Decimal("NaN")
+
+
+def _subtotal_cell(layout: RubricSheet, category: str) -> Cell | None:
+    if layout.subtotal_col is None:
+        return None
+    cat = next(c for c in layout.spec.categories if c.name == category)
+    rows = [layout.item_rows[i.no] for i in cat.items if i.no in layout.item_rows]
+    if not rows:
+        return None
+    return layout.sheet.anchor(min(rows), layout.subtotal_col)
+
+
+def _computed_writes(
+    layout: RubricSheet,
+    item_scores: dict[int, Decimal | None],
+    categories: dict[str, Decimal | None],
+    total: Decimal | None,
+    grade: str | None,
+) -> list[CellWrite]:
+    sheet, spec = layout.sheet, layout.spec
+    writes: list[CellWrite] = []
+
+    def put(cell: Cell, value) -> None:
+        old = sheet.value(*cell)
+        changed = not is_blank(old) and not _same(old, value)
+        writes.append(
+            CellWrite(sheet.name, cell[0], cell[1], value, replaces=old if changed else None)
+        )
+
+    if spec.raters:
+        if spec.labels.score not in layout.header.columns:
+            put((layout.header.row, layout.score_col), spec.labels.score)
+        for no, r in layout.item_rows.items():
+            if item_scores.get(no) is not None:
+                put((r, layout.score_col), plain(item_scores[no]))
+    if layout.subtotal_col is None and any(v is not None for v in categories.values()):
+        layout.subtotal_col = layout.subtotal_target
+        put((layout.header.row, layout.subtotal_col), spec.labels.subtotal)
+    for cat, value in categories.items():
+        cell = _subtotal_cell(layout, cat)
+        if cell is not None and value is not None:
+            put(cell, plain(value))
+    if layout.total_row is not None and total is not None:
+        if is_blank(sheet.shown(layout.total_row, layout.header.left)):
+            put(
+                (layout.total_row, layout.header.left),
+                f"{spec.labels.total}（{plain(spec.total_points)}分）",
+            )
+        put((layout.total_row, layout.score_col), plain(total))
+    if layout.grade_cell is not None and grade is not None:
+        if layout.grade_label_cell is not None:
+            put(layout.grade_label_cell, spec.labels.grade)
+        put(layout.grade_cell, grade)
+    return writes
+
+
+def _same(old, new) -> bool:
+    if isinstance(new, str):
+        return fold(old) == fold(new)
+    number = read_number(old)
+    return number.ok and number.value == Decimal(str(new))
+
+
+def _clip(value, limit: int = 40) -> str:
+    text = str(value).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,149 @@
+"""Read-only adapter: a workbook file → `WorkbookData`, one bulk read per sheet (python-calamine).
+
+Calamine returns cached values of formulas. Whether a blank cell is really a formula without a
+cached value (a file written by a script) is only knowable from the sheet XML, so that scan is
+lazy: it runs only when a check asks about a blank cell where a value belongs.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from pathlib import Path
+
+import python_calamine as calamine
+
+from .model import Cell, Merge, SheetData, UnreadableWorkbook, WorkbookData, parse_ref
+from .sniff import sniff
+
+MAX_ROWS = 20_000  # rows read per sheet; larger sheets are cut and reported
+
+
+def read_workbook(path: Path | str, max_rows: int = MAX_ROWS) -> tuple[WorkbookData, list[str]]:
+    """Read every worksheet. Returns the data and a list of sheets that were cut at max_rows."""
+    path = Path(path)
+    sniff(path)
+    try:
+        book = calamine.CalamineWorkbook.from_path(str(path))
+    except calamine.PasswordError as exc:
+        raise UnreadableWorkbook("文件设置了打开密码，请取消密码后重新提交") from exc
+    except Exception as exc:  # calamine raises several error types for broken files
+        raise UnreadableWorkbook(f"文件已损坏或不是有效的 Excel 工作簿（{_short(exc)}）") from exc
+    formulas = _FormulaIndex(path)
+    sheets: list[SheetData] = []
+    cut: list[str] = []
+    try:
+        for meta in book.sheets_metadata:
+            if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet"):
+                continue  # chart sheets and macro sheets hold no cells to check
+            sheet = book.get_sheet_by_name(meta.name)
+            height = sheet.total_height
+            rows = sheet.to_python(skip_empty_area=False, nrows=max_rows)
+            if height > max_rows:
+                cut.append(meta.name)
+            merges = [
+                Merge(top=a[0], left=a[1], bottom=b[0], right=b[1])
+                for a, b in (sheet.merged_cell_ranges or [])
+            ]
+            sheets.append(
+                SheetData(
+                    name=meta.name,
+                    rows=[list(r) for r in rows],
+                    merges=merges,
+                    hidden="Visible" not in str(meta.visible),
+                    _formula_blanks=_lazy(formulas, meta.name),
+                )
+            )
+    except UnreadableWorkbook:
+        raise
+    except Exception as exc:
+        raise UnreadableWorkbook(f"读取工作表时出错，文件可能已损坏（{_short(exc)}）") from exc
+    finally:
+        book.close()
+    return WorkbookData(path=str(path), sheets=sheets), cut
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:120]
+
+
+def _lazy(index: _FormulaIndex, name: str):
+    return lambda: index.blanks(name)
+
+
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_REF_ATTR = re.compile(rb'\br="([A-Z]+[0-9]+)"')
+_HAS_F = re.compile(rb"<(?:\w+:)?f\b")
+_HAS_V = re.compile(rb"<(?:\w+:)?v>[^<]+</(?:\w+:)?v>|<(?:\w+:)?is>")
+
+
+class _FormulaIndex:
+    """Finds formula cells without a cached value in an .xlsx sheet's XML."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._targets: dict[str, str] | None = None
+
+    def _sheet_targets(self, archive: zipfile.ZipFile) -> dict[str, str]:
+        if self._targets is None:
+            workbook = archive.read("xl/workbook.xml")
+            rels = archive.read("xl/_rels/workbook.xml.rels")
+            rel_target = {
+                m.group(1).decode(): m.group(2).decode()
+                for m in re.finditer(
+                    rb'<Relationship[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels
+                )
+            }
+            rel_target.update(
+                {
+                    m.group(2).decode(): m.group(1).decode()
+                    for m in re.finditer(
+                        rb'<Relationship[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels
+                    )
+                }
+            )
+            targets = {}
+            for m in re.finditer(rb"<(?:\w+:)?sheet\b([^>]*)/?>", workbook):
+                attrs = m.group(1)
+                name = re.search(rb'name="([^"]*)"', attrs)
+                rid = re.search(rb'r:id="([^"]*)"|\bid="([^"]*)"', attrs)
+                if not name or not rid:
+                    continue
+                target = rel_target.get((rid.group(1) or rid.group(2)).decode())
+                if target:
+                    full = target.lstrip("/") if target.startswith("/") else "xl/" + target
+                    targets[_unescape(name.group(1).decode())] = posixpath.normpath(full)
+            self._targets = targets
+        return self._targets
+
+    def blanks(self, sheet_name: str) -> frozenset[Cell]:
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                target = self._sheet_targets(archive).get(sheet_name)
+                if target is None:
+                    return frozenset()
+                xml = archive.read(target)
+        except (KeyError, zipfile.BadZipFile, OSError):
+            return frozenset()  # not an .xlsx (e.g. .ods): no formula information to offer
+        if not _HAS_F.search(xml):
+            return frozenset()
+        found = set()
+        for m in _CELL.finditer(xml):
+            body = m.group(2) or b""
+            if _HAS_F.search(body) and not _HAS_V.search(body):
+                ref = _REF_ATTR.search(m.group(1))
+                if ref:
+                    found.add(parse_ref(ref.group(1).decode()))
+        return frozenset(found)
+
+
+def _unescape(text: str) -> str:
+    return (
+        text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+    )

@@ -1,0 +1,123 @@
+"""Plain data that adapters read from a workbook and the checks work on.
+
+Nothing here imports a workbook library: a `SheetData` is a grid of cell values (cached
+values for formulas), the merged ranges and, lazily, which formula cells have no cached value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+Cell = tuple[int, int]  # 0-based (row, column)
+
+
+def column_letter(col: int) -> str:
+    """0-based column index → Excel letters (0 → A, 26 → AA)."""
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def cell_ref(row: int, col: int) -> str:
+    """0-based (row, col) → "D7"."""
+    return f"{column_letter(col)}{row + 1}"
+
+
+_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+
+
+def parse_ref(ref: str) -> Cell:
+    """ "D7" → (6, 3)."""
+    match = _REF.match(ref.strip())
+    if not match:
+        raise ValueError(f"not a cell reference: {ref!r}")
+    col = 0
+    for ch in match.group(1).upper():
+        col = col * 26 + ord(ch) - 64
+    return int(match.group(2)) - 1, col - 1
+
+
+@dataclass(frozen=True)
+class Merge:
+    top: int
+    left: int
+    bottom: int
+    right: int
+
+    def __contains__(self, cell: Cell) -> bool:
+        r, c = cell
+        return self.top <= r <= self.bottom and self.left <= c <= self.right
+
+
+@dataclass
+class SheetData:
+    name: str
+    rows: list[list[Any]]
+    merges: list[Merge] = field(default_factory=list)
+    hidden: bool = False
+    _formula_blanks: Callable[[], frozenset[Cell]] | frozenset[Cell] = frozenset()
+
+    @property
+    def height(self) -> int:
+        return len(self.rows)
+
+    @property
+    def width(self) -> int:
+        return max((len(r) for r in self.rows), default=0)
+
+    def value(self, row: int, col: int) -> Any:
+        if 0 <= row < len(self.rows):
+            line = self.rows[row]
+            if 0 <= col < len(line):
+                return line[col]
+        return None
+
+    def merge_at(self, row: int, col: int) -> Merge | None:
+        for merge in self.merges:
+            if (row, col) in merge:
+                return merge
+        return None
+
+    def anchor(self, row: int, col: int) -> Cell:
+        """The top-left cell of the merged range holding (row, col), else the cell itself."""
+        merge = self.merge_at(row, col)
+        return (merge.top, merge.left) if merge else (row, col)
+
+    def shown(self, row: int, col: int) -> Any:
+        """The value a person sees at (row, col): merged cells show their anchor's value."""
+        return self.value(*self.anchor(row, col))
+
+    def formula_blanks(self) -> frozenset[Cell]:
+        """Cells holding a formula with no cached value (read only when someone asks)."""
+        if callable(self._formula_blanks):
+            self._formula_blanks = self._formula_blanks()
+        return self._formula_blanks
+
+    def iter_cells(self) -> Iterator[tuple[int, int, Any]]:
+        for r, line in enumerate(self.rows):
+            for c, value in enumerate(line):
+                if value not in (None, ""):
+                    yield r, c, value
+
+
+@dataclass
+class WorkbookData:
+    path: str
+    sheets: list[SheetData]
+
+    def sheet(self, name: str) -> SheetData | None:
+        return next((s for s in self.sheets if s.name == name), None)
+
+
+class UnreadableWorkbook(Exception):
+    """The file cannot be read as a workbook; `reason` is a Chinese sentence for the user."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason

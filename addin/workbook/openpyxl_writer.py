@@ -1,0 +1,141 @@
+"""Fill adapter: apply a `WritePlan` to a copy of a workbook file with openpyxl.
+
+The original is only read. Marks (fill colour + note) are recorded in the hidden `_jiceng`
+sheet with what the cell looked like before, so the next run (or 清除标记) restores exactly
+that and nothing else — which also makes `fill` idempotent.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook import Workbook
+
+from ..writes import (
+    FILL_COLOURS,
+    FINDINGS_HEADER,
+    FINDINGS_SHEET,
+    RECORD_HEADER,
+    RECORD_SHEET,
+    WritePlan,
+)
+from .model import UnreadableWorkbook, cell_ref, parse_ref
+
+AUTHOR = "Jiceng"
+
+
+def fill_file(src: Path | str, dst: Path | str, plan: WritePlan) -> None:
+    src, dst = Path(src), Path(dst)
+    try:
+        wb = load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm", rich_text=True)
+    except Exception as exc:  # openpyxl raises many types for odd files
+        raise UnreadableWorkbook(f"无法用 openpyxl 打开以写入副本（{exc}）") from exc
+    clear_marks(wb)
+    apply_plan(wb, plan)
+    _save_atomically(wb, dst)
+
+
+def clear_marks(wb: Workbook) -> int:
+    """Undo what the record says Jiceng marked; drop the findings and record sheets."""
+    restored = 0
+    if RECORD_SHEET in wb.sheetnames:
+        record = wb[RECORD_SHEET]
+        for kind, sheet, ref, fill, note, *_ in record.iter_rows(min_row=2, values_only=True):
+            if kind != "mark" or sheet not in wb.sheetnames or not ref:
+                continue
+            cell = wb[sheet][ref]
+            cell.fill = PatternFill("solid", fgColor=fill) if fill else PatternFill(fill_type=None)
+            cell.comment = Comment(note, AUTHOR) if note else None
+            restored += 1
+        del wb[RECORD_SHEET]
+    if FINDINGS_SHEET in wb.sheetnames:
+        del wb[FINDINGS_SHEET]
+    return restored
+
+
+def apply_plan(wb: Workbook, plan: WritePlan) -> None:
+    for w in plan.writes:
+        wb[w.sheet].cell(w.row + 1, w.col + 1).value = w.value
+    record: list[list] = []
+    for mark in plan.marks:
+        if mark.sheet not in wb.sheetnames:
+            continue
+        cell = wb[mark.sheet].cell(mark.row + 1, mark.col + 1)
+        if type(cell).__name__ == "MergedCell":
+            continue  # findings always point at anchors; a merged interior has no style of its own
+        old_fill = cell.fill.fgColor.rgb if cell.fill and cell.fill.fill_type == "solid" else ""
+        old_note = cell.comment.text if cell.comment else ""
+        record.append(
+            [
+                "mark",
+                mark.sheet,
+                cell.coordinate,
+                old_fill if isinstance(old_fill, str) else "",
+                old_note,
+                "",
+                "",
+            ]
+        )
+        cell.fill = PatternFill("solid", fgColor=FILL_COLOURS[mark.severity])
+        text = f"{old_note}\n\n{mark.note}" if old_note else mark.note
+        cell.comment = Comment(text, AUTHOR, width=320, height=120)
+    for w in plan.writes:
+        if w.replaces is not None:
+            record.append(
+                ["overwrite", w.sheet, cell_ref(w.row, w.col), "", "", w.replaces, w.value]
+            )
+    _findings_sheet(wb, plan)
+    _record_sheet(wb, record)
+
+
+def _findings_sheet(wb: Workbook, plan: WritePlan) -> None:
+    ws = wb.create_sheet(FINDINGS_SHEET)
+    ws.append(FINDINGS_HEADER)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in plan.findings_rows():
+        ws.append(row)
+        sheet, ref = row[3], row[4]
+        if sheet in wb.sheetnames and ref:
+            try:
+                parse_ref(ref)
+            except ValueError:
+                continue
+            link = ws.cell(ws.max_row, 5)
+            link.hyperlink = f"#'{sheet}'!{ref}"
+            link.font = Font(color="0563C1", underline="single")
+    if not plan.findings:
+        ws.append(["", "", "", "", "", "未发现问题"])
+    for i, width in enumerate([6, 6, 28, 16, 8, 70, 14], start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    for row in ws.iter_rows(min_row=2, min_col=6, max_col=6):
+        row[0].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:G{max(ws.max_row, 1)}"
+
+
+def _record_sheet(wb: Workbook, record: list[list]) -> None:
+    ws = wb.create_sheet(RECORD_SHEET)
+    ws.append(RECORD_HEADER)
+    for row in record:
+        ws.append(row)
+    ws.sheet_state = "hidden"
+
+
+def _save_atomically(wb: Workbook, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(suffix=dst.suffix, dir=dst.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, dst)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

@@ -1,0 +1,170 @@
+"""Write the official blank templates from the specs (openpyxl).
+
+The layout follows the attachment of the 2022 plan: a title, the 党支部名称 field, the table
+with the 项目 column merged over each category, the 总分 row and the grading note. Jiceng adds
+a 小计 column and a 定级结果 row, both computed (grey), and data validation on the inputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook import Workbook
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..cells import plain
+from ..spec import RubricSpec
+
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+COMPUTED_FILL = PatternFill("solid", fgColor="F2F2F2")
+WRAP = Alignment(wrap_text=True, vertical="center")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+TITLE_FONT = Font(name="宋体", size=16, bold=True)
+BOLD = Font(bold=True)
+
+Scores = Mapping[int, object] | Mapping[int, Mapping[str, object]]
+
+
+def rubric_sheet(
+    ws: Worksheet,
+    spec: RubricSpec,
+    branch: str = "",
+    scores: Scores | None = None,
+) -> None:
+    """Lay out one rubric sheet; `scores` (item no → value, or → {rater: value}) pre-fills it."""
+    labels = spec.labels
+    inputs = spec.input_columns
+    columns = [labels.item, labels.content, labels.points, *inputs]
+    if spec.raters:
+        columns.append(labels.score)
+    columns.append(labels.subtotal)
+    width = len(columns)
+    last = get_column_letter(width)
+    col = {label: i + 1 for i, label in enumerate(columns)}
+
+    ws["A1"] = spec.attachment
+    ws.merge_cells(f"A2:{last}2")
+    ws["A2"] = spec.title
+    ws["A2"].font = TITLE_FONT
+    ws["A2"].alignment = CENTER
+    ws.row_dimensions[2].height = 30
+    ws["A3"] = labels.branch
+    ws["A3"].font = BOLD
+    ws["B3"] = branch
+    header_row = 4
+    for label, c in col.items():
+        cell = ws.cell(header_row, c, label)
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+        cell.alignment = CENTER
+        cell.border = BORDER
+
+    row = header_row + 1
+    validations: dict[Decimal, DataValidation] = {}
+    for category in spec.categories:
+        first = row
+        for item in category.items:
+            ws.cell(row, col[labels.content], f"{item.no}. {item.text}").alignment = WRAP
+            points = ws.cell(row, col[labels.points], plain(item.points))
+            points.number_format = '0"分"'
+            given = (scores or {}).get(item.no)
+            for label in inputs:
+                value = given.get(label) if isinstance(given, Mapping) else given
+                ws.cell(row, col[label], value)
+                dv = validations.get(item.points)
+                if dv is None:
+                    dv = DataValidation(
+                        type="decimal",
+                        operator="between",
+                        formula1="0",
+                        formula2=str(plain(item.points)),
+                        allow_blank=True,
+                        showErrorMessage=True,
+                        errorTitle="得分超出范围",
+                        error=f"得分应在 0～{plain(item.points)} 分之间",
+                    )
+                    validations[item.points] = dv
+                    ws.add_data_validation(dv)
+                dv.add(ws.cell(row, col[label]).coordinate)
+            row += 1
+        ws.cell(first, 1, f"{category.name}\n{plain(category.points)}分")
+        if row - 1 > first:
+            ws.merge_cells(start_row=first, start_column=1, end_row=row - 1, end_column=1)
+            ws.merge_cells(
+                start_row=first,
+                start_column=col[labels.subtotal],
+                end_row=row - 1,
+                end_column=col[labels.subtotal],
+            )
+        ws.cell(first, 1).alignment = CENTER
+        ws.cell(first, col[labels.subtotal]).alignment = CENTER
+
+    total_row, grade_row, note_row = row, row + 1, row + 2
+    for r, text in (
+        (total_row, f"{labels.total}（{plain(spec.total_points)}分）"),
+        (grade_row, labels.grade),
+    ):
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=col[labels.points])
+        ws.cell(r, 1, text).font = BOLD
+        ws.cell(r, 1).alignment = CENTER
+    ws.merge_cells(start_row=note_row, start_column=1, end_row=note_row, end_column=width)
+    ws.cell(note_row, 1, spec.grading.rule_text or _rule_text(spec)).alignment = WRAP
+    if spec.raters:
+        weights = "，".join(f"{r.label}×{plain(r.weight)}" for r in spec.raters)
+        ws.cell(note_row + 1, 1, f"得分 = {weights}")
+
+    for r in range(header_row + 1, grade_row + 1):
+        for c in range(1, width + 1):
+            cell = ws.cell(r, c)
+            cell.border = BORDER
+            if c in (col.get(labels.score) if spec.raters else None, col[labels.subtotal]) or (
+                r in (total_row, grade_row) and c > col[labels.points]
+            ):
+                cell.fill = COMPUTED_FILL
+                cell.alignment = CENTER
+            elif c > col[labels.content]:
+                cell.alignment = CENTER
+    widths = {labels.item: 12, labels.content: 62, labels.points: 8, labels.subtotal: 9}
+    for label, c in col.items():
+        ws.column_dimensions[get_column_letter(c)].width = widths.get(label, 10)
+    ws.freeze_panes = ws.cell(header_row + 1, 1)
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.fitToWidth = 1
+
+
+def _rule_text(spec: RubricSpec) -> str:
+    bands = sorted(spec.grading.bands, key=lambda b: b.min, reverse=True)
+    parts = []
+    for band in bands:
+        low, high = plain(band.min), plain(band.max) if band.max is not None else None
+        parts.append(
+            f"{low}分及以上为{band.name}"
+            if high is None
+            else f"{low}至{high}分（不含{high}）为{band.name}"
+        )
+    return "备注：" + "，".join(parts) + "。"
+
+
+def rubric_workbook(
+    spec: RubricSpec, branches: Mapping[str, Scores | None] | None = None
+) -> Workbook:
+    """A workbook with one rubric sheet per branch (or one blank sheet)."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, scores in (branches or {"评分表": None}).items():
+        ws = wb.create_sheet(title=name[:31])
+        rubric_sheet(ws, spec, branch="" if branches is None else name, scores=scores)
+    return wb
+
+
+def template_workbook(spec) -> Workbook:
+    """The official blank workbook for any spec kind."""
+    builders = {"rubric": rubric_workbook}
+    return builders[spec.kind](spec)

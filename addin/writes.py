@@ -1,0 +1,134 @@
+"""What a run wants changed in a workbook, as plain data the adapters apply.
+
+Checks and computations produce `CellWrite`s (computed values) and findings; `plan_for`
+turns them into one `WritePlan`. The openpyxl adapter applies it to a copy of a file, the
+xlwings adapter to a live book, both in a few bulk operations (`blocks`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from .findings import Finding
+from .workbook.model import parse_ref
+
+FINDINGS_SHEET = "校验结果"
+RECORD_SHEET = "_jiceng"  # hidden: what Jiceng marked and overwrote, so it can undo exactly that
+OWN_SHEETS = frozenset({FINDINGS_SHEET, RECORD_SHEET})
+
+FILL_COLOURS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
+FINDINGS_HEADER = ["序号", "级别", "代码", "工作表", "单元格", "说明", "值"]
+RECORD_HEADER = ["类型", "工作表", "单元格", "原底色", "原批注", "原值", "写入值"]
+
+
+@dataclass(frozen=True)
+class CellWrite:
+    sheet: str
+    row: int  # 0-based
+    col: int  # 0-based
+    value: Any
+    # Value the person had typed there, when it differs; kept in a note and the record.
+    replaces: Any = None
+
+
+@dataclass(frozen=True)
+class Mark:
+    sheet: str
+    row: int
+    col: int
+    severity: str
+    note: str
+
+
+@dataclass
+class WritePlan:
+    writes: list[CellWrite] = field(default_factory=list)
+    marks: list[Mark] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    def findings_rows(self) -> list[list[Any]]:
+        from .findings import SEVERITY_LABEL
+
+        return [
+            [
+                i,
+                SEVERITY_LABEL[f.severity],
+                f.code,
+                f.sheet or "",
+                f.cell or "",
+                f.message,
+                "" if f.value is None else f.value,
+            ]
+            for i, f in enumerate(self.findings, start=1)
+        ]
+
+
+def plan_for(writes: list[CellWrite], findings: list[Finding]) -> WritePlan:
+    """Marks: one per finding cell, the worst severity colouring it, all messages in the note."""
+    by_cell: dict[tuple[str, int, int], list[Finding]] = defaultdict(list)
+    for finding in findings:
+        if finding.sheet and finding.cell and finding.sheet not in OWN_SHEETS:
+            try:
+                row, col = parse_ref(finding.cell)
+            except ValueError:
+                continue
+            by_cell[(finding.sheet, row, col)].append(finding)
+    order = {"error": 0, "warning": 1, "info": 2}
+    marks = []
+    for (sheet, row, col), found in by_cell.items():
+        worst = min(found, key=lambda f: order[f.severity]).severity
+        note = "\n".join(f"Jiceng {f.code}：{f.message}" for f in found)
+        marks.append(Mark(sheet, row, col, worst, note))
+    return WritePlan(writes=list(writes), marks=marks, findings=list(findings))
+
+
+@dataclass(frozen=True)
+class Block:
+    """A rectangle of values to write in one call."""
+
+    sheet: str
+    top: int
+    left: int
+    values: list[list[Any]]
+
+
+def blocks(writes: list[CellWrite]) -> list[Block]:
+    """Group writes into vertical runs per column, then merge equal-height runs side by side.
+
+    A rubric's score column becomes one block, not eighteen calls.
+    """
+    per_col: dict[tuple[str, int], dict[int, Any]] = defaultdict(dict)
+    for w in writes:
+        per_col[(w.sheet, w.col)][w.row] = w.value
+    runs: list[Block] = []
+    for (sheet, col), cells in sorted(per_col.items()):
+        rows = sorted(cells)
+        start = prev = rows[0]
+        for r in rows[1:] + [None]:
+            if r is not None and r == prev + 1:
+                prev = r
+                continue
+            runs.append(Block(sheet, start, col, [[cells[i]] for i in range(start, prev + 1)]))
+            if r is not None:
+                start = prev = r
+    merged: list[Block] = []
+    for run in runs:
+        last = merged[-1] if merged else None
+        if (
+            last
+            and last.sheet == run.sheet
+            and last.top == run.top
+            and len(last.values) == len(run.values)
+            and last.left + len(last.values[0]) == run.left
+        ):
+            merged[-1] = Block(
+                last.sheet,
+                last.top,
+                last.left,
+                [a + b for a, b in zip(last.values, run.values, strict=True)],
+            )
+        else:
+            merged.append(run)
+    return merged
