@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 # After NFKC: optional sign, digits with at most one decimal point, optional 分/points unit.
@@ -22,7 +23,13 @@ def fold(text: object) -> str:
     """Fold text for comparison: NFKC (full-width → half-width), no whitespace at all."""
     if text is None:
         return ""
-    return _SPACES.sub("", unicodedata.normalize("NFKC", str(text)))
+    return _fold_str(text if isinstance(text, str) else str(text))
+
+
+@lru_cache(maxsize=8192)
+def _fold_str(text: str) -> str:
+    # Cached: the same labels and item texts recur on every sheet of every submission.
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text))
 
 
 def fold_label(text: object) -> str:
@@ -32,7 +39,7 @@ def fold_label(text: object) -> str:
 
 
 def is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and fold(value) == "")
+    return value is None or (isinstance(value, str) and (value == "" or fold(value) == ""))
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,18 @@ class Number:
 
 def read_number(raw: object) -> Number:
     """Read a score-like cell: plain numbers pass; "4分", "４", " 4.5 " are normalised."""
+    if type(raw) in (str, float, int):
+        return _read_number_cached(raw)
+    return _read_number(raw)
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _read_number_cached(raw: str | float | int) -> Number:
+    # Scores repeat endlessly (5, 4.5, "5分"); reading each distinct value once is enough.
+    return _read_number(raw)
+
+
+def _read_number(raw: object) -> Number:
     if is_blank(raw):
         return Number(None, "missing", raw)
     if isinstance(raw, bool | date | datetime | time):

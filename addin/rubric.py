@@ -11,11 +11,12 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from . import findings as F
 from .cells import fold, is_blank, plain, read_number
 from .findings import Finding
-from .locate import Header, find_field, find_header, row_text
+from .locate import Header, find_field, find_header, row_blank
 from .report.model import BranchResult
 from .spec import RubricItem, RubricSpec
 from .workbook.model import Cell, SheetData, cell_ref
@@ -112,16 +113,16 @@ def _read_layout(
     items = {i.no: i for i in spec.items}
     unmatched = dict(items)
     total_label = fold(labels.total)
+    category_names = tuple(fold(c.name) for c in spec.categories)
     last_item_row = header.row
     for r in range(header.row + 1, sheet.height):
-        text = row_text(sheet, r, left, right)
-        if not text:
+        if row_blank(sheet, r, left, right):
             continue
         if _starts_row(sheet, r, left, content_col, total_label):
             layout.total_row = r
             break
         content = sheet.shown(r, content_col)
-        if is_blank(content) or _is_category_only(sheet, r, header, spec):
+        if is_blank(content) or _is_category_only(content, category_names):
             continue
         no = _match_item(str(content), items, unmatched)
         if no is None:
@@ -162,11 +163,10 @@ def _starts_row(sheet: SheetData, r: int, left: int, content_col: int, label: st
     return False
 
 
-def _is_category_only(sheet: SheetData, r: int, header: Header, spec: RubricSpec) -> bool:
+def _is_category_only(content: object, category_names: tuple[str, ...]) -> bool:
     """A row that only names a category (someone un-merged the 项目 column)."""
-    names = {fold(c.name) for c in spec.categories}
-    content = fold(sheet.shown(r, header.col(spec.labels.content)))
-    return any(content.startswith(n) for n in names) and not _ITEM_NO.match(content)
+    folded = fold(content)
+    return folded.startswith(category_names) and not _ITEM_NO.match(folded)
 
 
 def _match_item(
@@ -191,14 +191,18 @@ def _body(folded: str) -> str:
     return _ITEM_NO.sub("", folded, count=1).rstrip("。.")
 
 
+@lru_cache(maxsize=4096)
+def _same_text(content: str, official: str) -> bool:
+    return _body(fold(content)) == _body(fold(official))
+
+
 def _check_item_text(
     sheet: SheetData, layout: RubricSheet, item: RubricItem, r: int
 ) -> list[Finding]:
     found = []
     labels = layout.spec.labels
     content_col = layout.header.col(labels.content)
-    content = fold(sheet.shown(r, content_col))
-    if _body(content) != _body(fold(item.text)):
+    if not _same_text(str(sheet.shown(r, content_col)), item.text):
         found.append(
             F.RUBRIC_TEMPLATE_MODIFIED(
                 sheet=sheet.name,
@@ -258,7 +262,7 @@ def _value_right_of_label(sheet: SheetData, r: int, header: Header, default_col:
 
 
 def _blank_row(sheet: SheetData, r: int, header: Header) -> bool:
-    return not row_text(sheet, r, header.left, header.right + 1)
+    return row_blank(sheet, r, header.left, header.right + 1)
 
 
 # --- scores ----------------------------------------------------------------------------------

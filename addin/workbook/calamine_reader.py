@@ -15,7 +15,7 @@ from pathlib import Path
 import python_calamine as calamine
 
 from .model import Cell, Merge, SheetData, UnreadableWorkbook, WorkbookData, parse_ref
-from .sniff import sniff
+from .sniff import sniff, sniff_header
 
 MAX_ROWS = 20_000  # rows read per sheet; larger sheets are cut and reported
 
@@ -23,12 +23,13 @@ MAX_ROWS = 20_000  # rows read per sheet; larger sheets are cut and reported
 def read_workbook(path: Path | str, max_rows: int = MAX_ROWS) -> tuple[WorkbookData, list[str]]:
     """Read every worksheet. Returns the data and a list of sheets that were cut at max_rows."""
     path = Path(path)
-    sniff(path)
+    sniff_header(path)
     try:
         book = calamine.CalamineWorkbook.from_path(str(path))
     except calamine.PasswordError as exc:
         raise UnreadableWorkbook("文件设置了打开密码，请取消密码后重新提交") from exc
     except Exception as exc:  # calamine raises several error types for broken files
+        sniff(path)  # the specific reason (not a zip, a Word file, ...) when there is one
         raise UnreadableWorkbook(f"文件已损坏或不是有效的 Excel 工作簿（{_short(exc)}）") from exc
     formulas = _FormulaIndex(path)
     sheets: list[SheetData] = []

@@ -62,6 +62,7 @@ class SheetData:
     merges: list[Merge] = field(default_factory=list)
     hidden: bool = False
     _formula_blanks: Callable[[], frozenset[Cell]] | frozenset[Cell] = frozenset()
+    _merge_index: dict[Cell, Merge] | None = field(default=None, repr=False, compare=False)
 
     @property
     def height(self) -> int:
@@ -79,10 +80,14 @@ class SheetData:
         return None
 
     def merge_at(self, row: int, col: int) -> Merge | None:
-        for merge in self.merges:
-            if (row, col) in merge:
-                return merge
-        return None
+        if self._merge_index is None:
+            self._merge_index = {
+                (r, c): m
+                for m in self.merges
+                for r in range(m.top, m.bottom + 1)
+                for c in range(m.left, m.right + 1)
+            }
+        return self._merge_index.get((row, col))
 
     def anchor(self, row: int, col: int) -> Cell:
         """The top-left cell of the merged range holding (row, col), else the cell itself."""

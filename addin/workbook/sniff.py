@@ -17,8 +17,8 @@ _XLS_STREAM = "Workbook".encode("utf-16-le")
 _WORD_STREAM = "WordDocument".encode("utf-16-le")
 
 
-def sniff(path: Path) -> str:
-    """Return "xlsx" or "ods" for a readable workbook container; else raise UnreadableWorkbook."""
+def sniff_header(path: Path) -> bytes:
+    """The cheap part, run on every file: its first bytes. Old Office files stop here."""
     try:
         with path.open("rb") as handle:
             head = handle.read(8)
@@ -32,6 +32,12 @@ def sniff(path: Path) -> str:
         raise UnreadableWorkbook("文件不存在") from exc
     except PermissionError as exc:
         raise UnreadableWorkbook("没有读取该文件的权限") from exc
+    return head
+
+
+def sniff(path: Path) -> str:
+    """Return "xlsx" or "ods" for a readable workbook container; else raise UnreadableWorkbook."""
+    head = sniff_header(path)
     if len(head) == 0:
         raise UnreadableWorkbook("文件是空的（0 字节）")
     if not head.startswith(b"PK"):

@@ -1,0 +1,118 @@
+"""Benchmark: `check` and `fill` against the bare libraries doing the same I/O.
+
+    python benchmarks/bench_check.py            # 1,000 submissions × 8 branch sheets
+    python benchmarks/bench_check.py --count 100
+
+Prints seconds and ratios:
+- check  / python-calamine reading every sheet of the same files (goal: ≤ 2×)
+- check  / openpyxl read-only load of the same files (for reference)
+- fill   / openpyxl load + save of the same files (goal: ≤ 1.3×; measured on a subset)
+Generated submissions are cached in benchmarks/_data/ (not committed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import python_calamine
+from openpyxl import load_workbook
+
+from addin.engine import check_path
+from addin.spec import load_specs
+from addin.workbook.openpyxl_writer import fill_file
+from addin.workbook.template_writer import rubric_workbook
+from addin.writes import plan_for
+
+DATA = Path(__file__).resolve().parent / "_data"
+SHEETS = 8
+
+
+def generate(count: int) -> list[Path]:
+    spec = load_specs().by_id("rubric_2022")
+    DATA.mkdir(exist_ok=True)
+    rng = random.Random(2022)
+    paths = []
+    for n in range(count):
+        path = DATA / f"submission_{n:04d}.xlsx"
+        paths.append(path)
+        if path.exists():
+            continue
+        branches = {}
+        for s in range(SHEETS):
+            scores = {
+                i.no: rng.choice([float(i.points), float(i.points) - 0.5, float(i.points) - 1])
+                for i in spec.items
+            }
+            if rng.random() < 0.1:
+                scores[rng.randint(1, 16)] = rng.choice([6, "4分", None, "良"])
+            branches[f"第{s + 1}党支部"] = scores
+        rubric_workbook(spec, branches).save(path)
+    return paths
+
+
+def timed(label: str, fn, paths: list[Path]) -> float:
+    start = time.perf_counter()
+    for path in paths:
+        fn(path)
+    seconds = time.perf_counter() - start
+    print(f"{label:38} {seconds:8.2f} s  ({len(paths)} files)")
+    return seconds
+
+
+def bare_calamine(path: Path) -> None:
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    for name in book.sheet_names:
+        book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    book.close()
+
+
+def bare_openpyxl_read(path: Path) -> None:
+    wb = load_workbook(path, read_only=True, data_only=True)
+    for ws in wb.worksheets:
+        for _ in ws.iter_rows(values_only=True):
+            pass
+    wb.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--fill-count", type=int, default=200)
+    args = parser.parse_args()
+    specs = load_specs()
+    print(f"生成/复用 {args.count} 份提交（每份 {SHEETS} 个党支部工作表）……")
+    paths = generate(args.count)
+
+    t_cal = timed("python-calamine 读取全部工作表", bare_calamine, paths)
+    t_opx = timed("openpyxl 只读加载", bare_openpyxl_read, paths)
+    t_check = timed("jiceng check（读取+校验+评分）", lambda p: check_path(p, specs), paths)
+
+    subset = paths[: args.fill_count]
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "out.xlsx"
+
+        def bare_save(path: Path) -> None:
+            load_workbook(path).save(out)
+
+        def jiceng_fill(path: Path) -> None:
+            evaluation = check_path(path, specs)
+            fill_file(path, out, plan_for(evaluation.writes, evaluation.report.findings))
+
+        t_save = timed("openpyxl 加载+保存", bare_save, subset)
+        t_fill = timed("jiceng fill（校验+写副本）", jiceng_fill, subset)
+
+    print()
+    print(f"check / calamine 读取   = {t_check / t_cal:5.2f}×   目标 ≤ 2.0×")
+    print(f"check / openpyxl 读取   = {t_check / t_opx:5.2f}×")
+    print(f"fill  / openpyxl 加载保存 = {t_fill / t_save:5.2f}×   目标 ≤ 1.3×")
+    ok = t_check / t_cal <= 2.0 and t_fill / t_save <= 1.3
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""Shared fixtures: specs, real .xlsx submissions written with openpyxl, the CLI, LibreOffice."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from addin.cli import app
+from addin.spec import RubricSpec, SpecSet, load_specs
+from addin.workbook.template_writer import rubric_workbook
+
+SPECS_DIR = Path(__file__).parent / "specs"
+
+
+@pytest.fixture(scope="session")
+def specs() -> SpecSet:
+    return load_specs()
+
+
+@pytest.fixture(scope="session")
+def spec(specs) -> RubricSpec:
+    return specs.by_id("rubric_2022")
+
+
+def scores_with_losses(
+    spec: RubricSpec, losses: dict[int, float] | None = None
+) -> dict[int, float]:
+    """Full marks on every item minus the given losses."""
+    scores = {i.no: float(i.points) for i in spec.items}
+    for no, lost in (losses or {}).items():
+        scores[no] -= lost
+    return scores
+
+
+@pytest.fixture
+def make_rubric(tmp_path, spec) -> Callable[..., Path]:
+    """Write a real rubric submission; `edit(wb)` changes it like a person would."""
+
+    def make(
+        branches: dict[str, dict] | None = None,
+        edit: Callable | None = None,
+        name: str = "submission.xlsx",
+        rubric: RubricSpec | None = None,
+    ) -> Path:
+        use = rubric or spec
+        wb = rubric_workbook(use, branches or {"第一党支部": scores_with_losses(use)})
+        if edit:
+            edit(wb)
+        path = tmp_path / name
+        wb.save(path)
+        return path
+
+    return make
+
+
+@pytest.fixture
+def cli():
+    runner = CliRunner()
+
+    def run(*args: str):
+        return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+    return run
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def soffice_convert(path: Path, outdir: Path, target: str = "xlsx") -> Path:
+    """Open the file in LibreOffice Calc and save it again as `target` (a second program)."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) 未安装：apt-get install -y libreoffice-calc")
+    outdir.mkdir(parents=True, exist_ok=True)
+    profile = outdir / "lo-profile"
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(outdir),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    out = outdir / (path.stem + "." + target.split(":")[0])
+    assert out.exists(), f"LibreOffice did not write {out}"
+    return out

@@ -1,0 +1,60 @@
+"""Normalising what people type into score cells (property tests)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from addin.cells import fold, read_number
+
+FULL_WIDTH = str.maketrans("0123456789.", "０１２３４５６７８９．")
+halves = st.integers(min_value=0, max_value=200).map(lambda n: Decimal(n) / 2)
+spaces = st.sampled_from(["", " ", "  ", "\u3000", "\t", "\u00a0"])
+
+
+def show(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+@given(halves)
+def test_plain_numbers_pass_without_warning(value):
+    assert read_number(float(value)).state == "ok"
+    assert read_number(float(value)).value == value
+
+
+@given(halves, spaces, spaces, st.sampled_from(["", "分"]), st.booleans())
+def test_text_variants_read_back_the_same_number(value, before, after, unit, full_width):
+    text = show(value)
+    if full_width:
+        text = text.translate(FULL_WIDTH)
+    number = read_number(f"{before}{text}{unit}{after}")
+    assert number.state == "normalized"
+    assert number.value == value
+
+
+@given(st.text())
+def test_any_text_is_a_number_or_a_clear_state(text):
+    number = read_number(text)
+    assert number.state in {"ok", "normalized", "missing", "not_number"}
+    assert (number.value is not None) == (number.state in {"ok", "normalized"})
+
+
+def test_things_that_are_not_numbers():
+    for raw in ["良好", "4-5", "五", "4..5", "--1", True, dt.date(2022, 4, 30), float("nan")]:
+        assert read_number(raw).state == "not_number", raw
+    for raw in [None, "", "  ", "\u3000"]:
+        assert read_number(raw).state == "missing"
+
+
+def test_float_noise_from_storage_is_removed():
+    assert read_number(0.1 + 0.2).value == Decimal("0.3")
+    assert read_number(4.499999999999).value == Decimal("4.5")
+
+
+@given(st.text(alphabet="党支部名称 　ＡＢＣ１２３:：", max_size=20))
+def test_fold_is_idempotent_and_spaceless(text):
+    assert fold(fold(text)) == fold(text)
+    assert " " not in fold(text) and "\u3000" not in fold(text)

@@ -1,0 +1,256 @@
+"""The `jiceng` command as a user runs it: exit codes, reports, fill copies, templates."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import digest, scores_with_losses
+from openpyxl import load_workbook
+
+from addin.writes import FINDINGS_SHEET, RECORD_SHEET
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_check_exit_codes(make_rubric, cli, spec, tmp_path):
+    clean = make_rubric(name="clean.xlsx")
+    bad = make_rubric(edit=lambda wb: wb.active.__setitem__("D5", 9), name="bad.xlsx")
+    broken = tmp_path / "broken.xlsx"
+    broken.write_text("x")
+    assert cli("check", clean).exit_code == 0
+    assert cli("check", bad).exit_code == 1
+    assert cli("check", clean, bad, broken).exit_code == 2
+    assert cli("check", tmp_path / "nope.xlsx").exit_code == 2
+
+
+def test_json_report_contract(make_rubric, cli, spec):
+    path = make_rubric(
+        {"第一党支部": scores_with_losses(spec, {17: 3.5})},
+        edit=lambda wb: wb.active.__setitem__("D7", 6),
+    )
+    result = cli("check", path, "--format", "json")
+    data = json.loads(result.stdout)
+    assert data["tool"] == "jiceng" and data["version"] == "0.1.0"
+    (file,) = data["files"]
+    assert file["path"] == str(path) and file["status"] == "errors"
+    (finding,) = file["findings"]
+    assert finding == {
+        "code": "rubric.score_out_of_range",
+        "severity": "error",
+        "sheet": "第一党支部",
+        "cell": "D7",
+        "message": "第3项得分6超过分值5",
+        "value": 6,
+    }
+    (branch,) = file["branches"]
+    assert branch["total"] is None and branch["grade"] is None
+    assert branch["categories"]["群众反映"] == 16.5
+    assert branch["categories"]["领导班子"] is None
+
+
+def test_text_report_is_chinese_and_grouped_by_sheet(make_rubric, cli, spec):
+    path = make_rubric(
+        {"甲支部": scores_with_losses(spec), "乙支部": {**scores_with_losses(spec), 2: "4分"}}
+    )
+    out = cli("check", path).stdout
+    assert "总分 100，定级 先进" in out
+    assert "工作表“乙支部”" in out and "[警告] D6" in out
+    assert out.strip().endswith("共检查 1 个文件：0 个错误，1 个警告")
+
+
+def test_output_file_option(make_rubric, cli, tmp_path):
+    out = tmp_path / "report.json"
+    cli("check", make_rubric(), "-f", "json", "-o", out)
+    assert json.loads(out.read_text(encoding="utf-8"))["files"][0]["status"] == "ok"
+
+
+def test_fill_writes_computed_cells_marks_and_findings_sheet(make_rubric, cli, spec, tmp_path):
+    def edit(wb):
+        ws = wb.active
+        ws["D5"] = 7
+        ws["D9"] = "4分"
+        ws["D23"] = 50
+        ws["B3"] = None
+
+    src = make_rubric({"第一党支部": scores_with_losses(spec, {13: 2})}, edit=edit)
+    before = digest(src)
+    out = tmp_path / "out" / "filled.xlsx"
+    result = cli("fill", src, "--out", out)
+    assert result.exit_code == 1  # errors remain in the submission
+    assert digest(src) == before
+    wb = load_workbook(out)
+    ws = wb["第一党支部"]
+    # Item 1 is out of range, so 领导班子 and the total are unknown: nothing guessed.
+    assert ws["E5"].value is None and ws["D23"].value == 50
+    assert ws["E9"].value == 19 and ws["E13"].value == 20 and ws["E17"].value == 18
+    assert ws["D5"].fill.fgColor.rgb.endswith("FFC7CE")
+    assert "rubric.score_out_of_range" in ws["D5"].comment.text
+    assert ws["D9"].fill.fgColor.rgb.endswith("FFEB9C")
+    findings = wb[FINDINGS_SHEET]
+    rows = list(findings.iter_rows(min_row=2, values_only=True))
+    assert [(r[2], r[4]) for r in rows] == [
+        ("rubric.score_out_of_range", "D5"),
+        ("rubric.score_normalized", "D9"),
+    ]
+    assert findings["E2"].hyperlink.location == "'第一党支部'!D5" or "D5" in str(
+        findings["E2"].hyperlink.target
+    )
+    assert wb[RECORD_SHEET].sheet_state == "hidden"
+
+
+def test_fill_corrects_typed_results_and_keeps_them_in_a_note(make_rubric, cli, spec, tmp_path):
+    def edit(wb):
+        wb.active["D23"] = 90
+        wb.active["D24"] = "先进"
+
+    src = make_rubric({"第一党支部": scores_with_losses(spec, {17: 10, 18: 5})}, edit=edit)
+    out = tmp_path / "filled.xlsx"
+    cli("fill", src, "--out", out)
+    ws = load_workbook(out)["第一党支部"]
+    assert ws["D23"].value == 85 and ws["D24"].value == "先进"
+    assert ws["E21"].value == 5  # 群众反映 subtotal
+    assert "90" in ws["D23"].comment.text
+
+
+def test_fill_is_idempotent(make_rubric, cli, spec, tmp_path):
+    def edit(wb):
+        wb.active["D23"] = 90
+        wb.active["D6"] = "３"
+        wb.active["D7"] = 8
+        wb.active["D8"].fill = __import__("openpyxl").styles.PatternFill("solid", fgColor="00B050")
+
+    src = make_rubric(
+        {"第一党支部": scores_with_losses(spec), "第二": scores_with_losses(spec, {1: 1})},
+        edit=edit,
+    )
+    once, twice = tmp_path / "once.xlsx", tmp_path / "twice.xlsx"
+    assert cli("fill", src, "--out", once).exit_code == 1
+    assert cli("fill", once, "--out", twice).exit_code == 1
+    assert snapshot(once) == snapshot(twice)
+    assert cli("check", once, "-f", "json").stdout.replace(str(once), "") == cli(
+        "check", twice, "-f", "json"
+    ).stdout.replace(str(twice), "")
+
+
+def snapshot(path: Path) -> dict:
+    """Everything a person sees: values, fills, notes, sheets and their visibility."""
+    wb = load_workbook(path)
+    shot = {}
+    for ws in wb.worksheets:
+        cells = {}
+        for row in ws.iter_rows():
+            for c in row:
+                fill = c.fill.fgColor.rgb if c.fill.fill_type else None
+                note = c.comment.text if c.comment else None
+                if c.value is not None or fill or note:
+                    cells[c.coordinate] = (c.value, fill, note)
+        shot[ws.title] = (ws.sheet_state, cells, sorted(map(str, ws.merged_cells.ranges)))
+    return shot
+
+
+def test_fill_on_a_clean_file_computes_everything(make_rubric, cli, spec, tmp_path):
+    src = make_rubric({"第一党支部": scores_with_losses(spec, {3: 1, 18: 0.5})})
+    out = tmp_path / "filled.xlsx"
+    assert cli("fill", src, "--out", out).exit_code == 0
+    wb = load_workbook(out)
+    ws = wb["第一党支部"]
+    assert [ws[f"E{r}"].value for r in (5, 9, 13, 17, 21)] == [19, 20, 20, 20, 19.5]
+    assert ws["D23"].value == 98.5 and ws["D24"].value == "先进"
+    assert list(wb[FINDINGS_SHEET].iter_rows(min_row=2, values_only=True))[0][5] == "未发现问题"
+    assert all(c.comment is None for row in ws.iter_rows() for c in row)
+
+
+def test_fill_creates_missing_subtotal_and_grade_cells(tmp_path, cli, spec):
+    from test_rubric import hand_made
+
+    wb = hand_made(spec, 3, 2)
+    src = tmp_path / "hand.xlsx"
+    wb.save(src)
+    out = tmp_path / "filled.xlsx"
+    cli("fill", src, "--out", out)
+    ws = load_workbook(out).active
+    # Table at B3:E21, 总分 row 22: total in E22, 小计 column created in F, grade below the total.
+    assert ws["F3"].value == "小计"
+    assert ws["F4"].value == 20 and ws["F8"].value == 19
+    assert ws["E22"].value == 99
+    assert (ws["B23"].value, ws["E23"].value) == ("定级结果", "先进")
+
+
+def test_fill_refuses_to_overwrite_and_never_touches_the_original(make_rubric, cli, tmp_path):
+    src = make_rubric()
+    out = tmp_path / "exists.xlsx"
+    out.write_bytes(b"keep me")
+    result = cli("fill", src, "--out", out)
+    assert result.exit_code == 2 and "--force" in result.stderr
+    assert out.read_bytes() == b"keep me"
+    assert cli("fill", src, "--out", out, "--force").exit_code == 0
+    assert load_workbook(out)[FINDINGS_SHEET]
+    same = cli("fill", src, "--out", src, "--force")
+    assert same.exit_code == 2 and "原文件" in same.stderr
+
+
+def test_fill_of_an_unreadable_file_writes_nothing(cli, tmp_path):
+    src = tmp_path / "bad.xlsx"
+    src.write_bytes(b"PK\x03\x04 broken")
+    out = tmp_path / "out.xlsx"
+    assert cli("fill", src, "--out", out).exit_code == 2
+    assert not out.exists()
+
+
+def test_python_dash_m_addin_is_the_same_command(make_rubric):
+    result = subprocess.run(
+        [sys.executable, "-m", "addin", "check", str(make_rubric()), "--format", "json"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["files"][0]["branches"][0]["grade"] == "先进"
+
+
+def test_committed_templates_match_the_specs(cli):
+    result = cli("templates", "--check", "--out", ROOT / "workbooks")
+    assert result.exit_code == 0, result.stdout
+
+
+def test_template_drift_is_detected(cli, tmp_path):
+    cli("templates", "--out", tmp_path)
+    assert cli("templates", "--check", "--out", tmp_path).exit_code == 0
+    wb = load_workbook(tmp_path / "rubric_2022.xlsx")
+    wb.active["B7"] = "3. 改过的内容"
+    wb.save(tmp_path / "rubric_2022.xlsx")
+    result = cli("templates", "--check", "--out", tmp_path)
+    assert result.exit_code == 1 and "B7" in result.stdout
+
+
+def test_codes_lists_the_catalogue(cli):
+    data = json.loads(cli("codes", "--format", "json").stdout)
+    listed = {row["code"]: row["severity"] for row in data}
+    assert listed["rubric.score_out_of_range"] == "error"
+    assert listed["rubric.score_normalized"] == "warning"
+    assert listed["file.unreadable"] == "error"
+
+
+def test_bad_spec_is_a_clear_usage_error(cli, make_rubric, tmp_path):
+    broken = tmp_path / "bad.toml"
+    broken.write_text(
+        'kind = "rubric"\nid = "x"\ntitle = "t"\ntotal_points = 10\n'
+        '[grading]\nbands = [{name = "好", min = 0}]\n'
+        '[[categories]]\nname = "甲"\npoints = 10\nitems = [{no = 1, points = 5, text = "a"}]\n',
+        encoding="utf-8",
+    )
+    result = cli("check", make_rubric(), "--spec", broken)
+    assert result.exit_code == 2
+    assert "类别“甲”的分值 10 与各项分值之和 5 不一致" in result.stderr
+
+
+@pytest.mark.parametrize("samples", [ROOT / "workbooks" / "samples"])
+def test_bundled_samples(cli, samples):
+    data = json.loads(cli("check", samples, "-f", "json").stdout)
+    by_name = {Path(f["path"]).name: f for f in data["files"]}
+    assert by_name["第一党总支_提交.xlsx"]["status"] == "ok"
+    assert by_name["第二党总支_提交.xlsx"]["status"] == "errors"

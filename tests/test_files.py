@@ -1,0 +1,128 @@
+"""Bad input ends in one clear finding per file, never a traceback or a changed original."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from conftest import digest, soffice_convert
+
+from addin.engine import check_path
+
+
+def unreadable_reason(path, specs) -> str:
+    report = check_path(path, specs).report
+    assert report.status == "unreadable"
+    (finding,) = report.findings
+    assert finding.code == "file.unreadable" and finding.severity == "error"
+    return finding.message
+
+
+def test_truncated_zip(make_rubric, specs, tmp_path):
+    good = make_rubric()
+    bad = tmp_path / "broken.xlsx"
+    bad.write_bytes(good.read_bytes()[:3000])
+    assert "损坏" in unreadable_reason(bad, specs)
+
+
+def test_zip_without_a_workbook(specs, tmp_path):
+    path = tmp_path / "photos.xlsx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("a.txt", "hello")
+    assert "不是有效的 .xlsx" in unreadable_reason(path, specs)
+
+
+def test_word_document_renamed(specs, tmp_path):
+    path = tmp_path / "方案.xlsx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("word/document.xml", "<w:document/>")
+    assert "Word" in unreadable_reason(path, specs)
+
+
+@pytest.mark.parametrize("content", [b"", b"name,score\n1,2\n", "党支部,得分".encode("gbk")])
+def test_not_a_workbook_at_all(specs, tmp_path, content):
+    path = tmp_path / "x.xlsx"
+    path.write_bytes(content)
+    assert unreadable_reason(path, specs)
+
+
+def test_password_protected_workbook(make_rubric, specs, tmp_path):
+    msoffcrypto = pytest.importorskip("msoffcrypto")
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    plain = make_rubric()
+    path = tmp_path / "locked.xlsx"
+    with plain.open("rb") as src, path.open("wb") as dst:
+        OOXMLFile(src).encrypt("123456", dst)
+    assert msoffcrypto  # imported for the encryption above
+    assert "密码" in unreadable_reason(path, specs)
+
+
+def test_legacy_xls_asks_for_xlsx(make_rubric, specs, tmp_path):
+    xls = soffice_convert(make_rubric(), tmp_path / "lo", target="xls")
+    assert ".xls" in unreadable_reason(xls, specs)
+
+
+def test_folder_with_bad_files_does_not_stop_the_batch(make_rubric, cli, tmp_path):
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    good = make_rubric()
+    (folder / "good.xlsx").write_bytes(good.read_bytes())
+    (folder / "bad.xlsx").write_bytes(b"not a workbook")
+    (folder / "~$good.xlsx").write_bytes(b"excel lock file")
+    (folder / "notes.txt").write_text("ignored")
+    before = {p.name: digest(p) for p in folder.iterdir()}
+    result = cli("check", folder, "--format", "json")
+    assert result.exit_code == 2
+    import json
+
+    files = {f["path"].split("/")[-1]: f for f in json.loads(result.stdout)["files"]}
+    assert set(files) == {"good.xlsx", "bad.xlsx"}
+    assert files["good.xlsx"]["status"] == "ok"
+    assert files["bad.xlsx"]["status"] == "unreadable"
+    assert {p.name: digest(p) for p in folder.iterdir()} == before
+
+
+def test_huge_sheet_is_cut_with_a_warning(make_rubric, specs, monkeypatch):
+    from addin.workbook import calamine_reader
+
+    def edit(wb):
+        wb.active["A5000"] = "某人在很远的地方写了字"
+
+    path = make_rubric(edit=edit)
+    monkeypatch.setattr(calamine_reader, "MAX_ROWS", 1000)
+    monkeypatch.setattr(calamine_reader.read_workbook, "__defaults__", (1000,))
+    report = check_path(path, specs).report
+    assert [f.code for f in report.findings] == ["file.sheet_too_large"]
+    assert report.branches[0].total == 100
+
+
+def test_workbook_without_any_template(specs, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active["A1"] = "姓名"
+    wb.active["B1"] = "成绩"
+    path = tmp_path / "other.xlsx"
+    wb.save(path)
+    report = check_path(path, specs).report
+    assert [f.code for f in report.findings] == ["file.no_template_found"]
+    assert report.status == "ok"
+
+
+def test_chart_sheets_and_hidden_sheets_do_not_crash(make_rubric, specs):
+    from openpyxl.chart import BarChart, Reference
+
+    def edit(wb):
+        ws = wb.active
+        chart = BarChart()
+        chart.add_data(Reference(ws, min_col=4, min_row=5, max_row=22))
+        cs = wb.create_chartsheet("图表")
+        cs.add_chart(chart)
+        hidden = wb.create_sheet("隐藏")
+        hidden.sheet_state = "hidden"
+        hidden["A1"] = io.StringIO().getvalue() or "x"
+
+    report = check_path(make_rubric(edit=edit), specs).report
+    assert report.findings == [] and len(report.branches) == 1
