@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import sys
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -10,6 +12,7 @@ from typing import Annotated
 import typer
 
 from . import __version__
+from .batch import safe_check
 from .engine import check_path
 from .findings import SEVERITY_LABEL, catalogue
 from .report.model import Report
@@ -32,12 +35,61 @@ WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 class Format(StrEnum):
     text = "text"
     json = "json"
+    junit = "junit"
+    github = "github"
+
+
+def render(report: Report, format: Format) -> str:
+    from .report.ci import to_github, to_junit
+
+    renderers = {
+        Format.text: to_text,
+        Format.json: to_json,
+        Format.junit: to_junit,
+        Format.github: to_github,
+    }
+    return renderers[format](report)
 
 
 SpecOption = Annotated[
     list[Path] | None,
     typer.Option("--spec", help="模板规格文件或文件夹（默认：内置 schemas/），可重复"),
 ]
+
+
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of", metavar="YYYY-MM-DD", help="检查日期（默认：今天），任务清单按这一天判断是否逾期"
+    ),
+]
+YearOption = Annotated[
+    str | None,
+    typer.Option(
+        "--year", metavar="YYYY", help="任务年度（默认：任务清单标题中的年份，否则为规格中的年份）"
+    ),
+]
+
+
+def _as_of(text: str | None) -> date:
+    """--as-of as a date (today when not given); a bad value is a usage error (exit 2)."""
+    if text is None:
+        return date.today()
+    match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*", text)
+    try:
+        if match:
+            return date(*map(int, match.groups()))
+    except ValueError:
+        pass
+    raise _fail(f"--as-of 的值“{text}”不是有效日期，应写作 YYYY-MM-DD，例如 2022-06-15")
+
+
+def _year(text: str | None) -> int | None:
+    if text is None:
+        return None
+    if re.fullmatch(r"\s*\d{4}\s*", text) and int(text) >= 1900:
+        return int(text)
+    raise _fail(f"--year 的值“{text}”不是有效年份，应为四位数字，例如 2022")
 
 
 def _fail(message: str) -> typer.Exit:
@@ -52,9 +104,11 @@ def _specs(paths: list[Path] | None) -> SpecSet:
         raise _fail(str(exc)) from exc
 
 
-def expand(paths: list[Path]) -> list[Path]:
-    """Files as given; folders → their workbook files (recursively), skipping Excel lock files."""
+def expand(paths: list[Path], skip: Path | None = None) -> list[Path]:
+    """Files as given; folders → their workbook files (recursively), skipping Excel lock files
+    and anything under `skip` (a batch's own output folder)."""
     files: list[Path] = []
+    skip_dir = skip.resolve() if skip else None
     for path in paths:
         if path.is_dir():
             found = sorted(
@@ -63,6 +117,7 @@ def expand(paths: list[Path]) -> list[Path]:
                 if p.is_file()
                 and p.suffix.lower() in WORKBOOK_SUFFIXES
                 and not p.name.startswith("~$")
+                and not (skip_dir and skip_dir in p.resolve().parents)
             )
             files.extend(found)
         elif path.exists():
@@ -80,11 +135,14 @@ def check(
     format: Annotated[Format, typer.Option("--format", "-f", help="输出格式")] = Format.text,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="报告写入文件")] = None,
     spec: SpecOption = None,
+    as_of: AsOfOption = None,
+    year: YearOption = None,
 ) -> None:
     """只读检查工作簿，列出所有问题（不修改原文件）。"""
     specs = _specs(spec)
-    report = Report(files=[check_path(p, specs).report for p in expand(paths)])
-    text = to_json(report) if format is Format.json else to_text(report)
+    options = {"as_of": _as_of(as_of), "year": _year(year)}
+    report = Report(files=[safe_check(p, specs, **options).report for p in expand(paths)])
+    text = render(report, format)
     if output:
         output.write_text(text + "\n", encoding="utf-8")
     else:
@@ -98,11 +156,14 @@ def fill(
     out: Annotated[Path, typer.Option("--out", "-o", help="写出的副本")],
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的 --out 文件")] = False,
     spec: SpecOption = None,
+    as_of: AsOfOption = None,
+    year: YearOption = None,
 ) -> None:
     """写出填好计算结果、标出问题单元格并附“校验结果”表的副本。"""
     from .workbook.openpyxl_writer import fill_file
 
     specs = _specs(spec)
+    day, task_year = _as_of(as_of), _year(year)
     if not file.is_file():
         raise _fail(f"找不到文件：{file}")
     if out.resolve() == file.resolve():
@@ -111,14 +172,14 @@ def fill(
         raise _fail(f"{out} 已存在；如需覆盖请加 --force")
     if out.suffix.lower() not in (".xlsx", ".xlsm"):
         raise _fail("--out 应为 .xlsx 或 .xlsm 文件")
-    evaluation = check_path(file, specs)
+    evaluation = check_path(file, specs, as_of=day, year=task_year)
     report = Report(files=[evaluation.report])
     if evaluation.report.status == "unreadable":
         typer.echo(to_text(report), err=True)
         raise typer.Exit(2)
     if file.suffix.lower() not in (".xlsx", ".xlsm"):
         raise _fail(f"只能为 .xlsx / .xlsm 文件写出副本，{file.name} 是 {file.suffix} 格式")
-    plan = plan_for(evaluation.writes, evaluation.report.findings)
+    plan = plan_for(evaluation.writes, evaluation.report.findings, evaluation.conditional)
     try:
         fill_file(file, out, plan)
     except UnreadableWorkbook as exc:
@@ -126,6 +187,74 @@ def fill(
     typer.echo(to_text(report))
     typer.echo(f"已写出：{out}")
     raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def batch(
+    paths: Annotated[list[Path], typer.Argument(help="提交的工作簿文件或文件夹")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="输出文件夹（批注副本、汇总报告）")],
+    annotate: Annotated[
+        bool, typer.Option("--annotate/--no-annotate", help="是否写出批注副本")
+    ] = True,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="有错误时退出码 1、有无法读取的文件时 2（供 CI 使用）")
+    ] = False,
+    spec: SpecOption = None,
+    as_of: AsOfOption = None,
+    year: YearOption = None,
+) -> None:
+    """批量处理：逐个校验评分，写出批注副本和一份汇总报告工作簿（原文件不动）。"""
+    from .batch import REPORT_BOOK, run_batch
+
+    specs = _specs(spec)
+    options = {"as_of": _as_of(as_of), "year": _year(year)}
+    files = expand(paths, skip=out)
+    root = paths[0] if len(paths) == 1 and paths[0].is_dir() else _common_parent(files)
+    result = run_batch(
+        files,
+        out,
+        specs,
+        root=root,
+        annotate=annotate,
+        progress=lambda n: typer.echo(f"检查 {n}", err=True),
+        **options,
+    )
+    typer.echo(to_text(result.report))
+    typer.echo(f"汇总报告：{out / REPORT_BOOK}")
+    if result.annotated:
+        typer.echo(f"批注副本：{len(result.annotated)} 个，位于 {out / '批注副本'}")
+    raise typer.Exit(result.report.exit_code if strict else 0)
+
+
+def _common_parent(files: list[Path]) -> Path:
+    import os
+
+    return Path(os.path.commonpath([str(f.resolve().parent) for f in files]))
+
+
+@app.command()
+def due(
+    text: Annotated[str, typer.Argument(help="时间期限的写法，如“5 月/12 月”“4 月底”“每季度”")],
+    year: YearOption = None,
+    as_of: AsOfOption = None,
+    format: Annotated[Format, typer.Option("--format", "-f", help="输出格式")] = Format.text,
+    spec: SpecOption = None,
+) -> None:
+    """显示一段时间期限被解读成什么：时间节点、周期和下一个截止日期。"""
+    from .deadline import parse_deadline
+    from .report.due import due_json, due_text
+
+    if format not in (Format.text, Format.json):
+        raise _fail("due 命令只支持 --format text 或 json")
+    day, task_year = _as_of(as_of), _year(year)
+    task_specs = _specs(spec).tasks
+    if task_year is None:
+        task_year = task_specs[0].year if task_specs else day.year
+    fixed = task_specs[0].fixed_days if task_specs else None
+    deadline = parse_deadline(text, task_year, fixed_days=fixed)
+    show = due_json if format is Format.json else due_text
+    typer.echo(show(deadline, day))
+    raise typer.Exit(0 if deadline.ok else 1)
 
 
 @app.command()

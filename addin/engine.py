@@ -7,16 +7,17 @@ and writing copies happen in the adapters (`check_path` wires in the calamine re
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
 from . import findings as F
-from . import rubric
+from . import rubric, summary, tasks
 from .cells import fold, is_blank
 from .findings import Finding
 from .report.model import FileReport
 from .spec import SpecSet
 from .workbook.model import SheetData, UnreadableWorkbook, WorkbookData, cell_ref, parse_ref
-from .writes import OWN_SHEETS, RECORD_SHEET, CellWrite
+from .writes import OWN_SHEETS, RECORD_SHEET, CellWrite, ConditionalFill
 
 
 @dataclass
@@ -25,10 +26,23 @@ class Evaluation:
     writes: list[CellWrite] = field(default_factory=list)
     data: WorkbookData | None = None
     rubrics: list[rubric.RubricResult] = field(default_factory=list)
+    tasks: list[tasks.TasksResult] = field(default_factory=list)
+    summaries: list[summary.SummaryResult] = field(default_factory=list)
+    conditional: list[ConditionalFill] = field(default_factory=list)
 
 
-def check_path(path: Path | str, specs: SpecSet, display: str | None = None) -> Evaluation:
-    """Read a file (never modifying it) and evaluate it; unreadable files become one finding."""
+def check_path(
+    path: Path | str,
+    specs: SpecSet,
+    display: str | None = None,
+    as_of: date | None = None,
+    year: int | None = None,
+) -> Evaluation:
+    """Read a file (never modifying it) and evaluate it; unreadable files become one finding.
+
+    `as_of` (default today) and `year` (default: the task sheet's title, else the spec's) are
+    what task lists are judged against.
+    """
     from .workbook.calamine_reader import MAX_ROWS, read_workbook
 
     shown = display or str(path)
@@ -37,17 +51,26 @@ def check_path(path: Path | str, specs: SpecSet, display: str | None = None) -> 
     except UnreadableWorkbook as exc:
         finding = F.FILE_UNREADABLE(reason=exc.reason)
         return Evaluation(FileReport(path=shown, status="unreadable", findings=[finding]))
-    evaluation = evaluate_workbook(data, specs, display=shown)
+    evaluation = evaluate_workbook(data, specs, display=shown, as_of=as_of, year=year)
     for name in cut:
         evaluation.report.findings.insert(0, F.FILE_SHEET_TOO_LARGE(sheet=name, limit=MAX_ROWS))
     return evaluation
 
 
-def evaluate_workbook(data: WorkbookData, specs: SpecSet, display: str | None = None) -> Evaluation:
+def evaluate_workbook(
+    data: WorkbookData,
+    specs: SpecSet,
+    display: str | None = None,
+    as_of: date | None = None,
+    year: int | None = None,
+) -> Evaluation:
+    as_of = as_of or date.today()
     restored = _restore_overwritten(data)
+    task_lists: list[tasks.TasksResult] = []
     found: list[Finding] = []
     writes: list[CellWrite] = []
     results: list[rubric.RubricResult] = []
+    pending_summaries = []
     for sheet in data.sheets:
         if sheet.name in OWN_SHEETS:
             continue
@@ -57,16 +80,47 @@ def evaluate_workbook(data: WorkbookData, specs: SpecSet, display: str | None = 
             results.append(result)
             found += result.findings
             writes += result.writes
-    if not results:
+            continue
+        task_match = _best_tasks(sheet, specs)
+        if task_match is not None:
+            task_list = tasks.evaluate(sheet, *task_match, as_of=as_of, year=year)
+            task_lists.append(task_list)
+            found += task_list.findings
+            writes += task_list.writes
+            continue
+        summary_match = _best_summary(sheet, specs)
+        if summary_match is not None:
+            pending_summaries.append((sheet, *summary_match))
+    # Summaries come after every rubric: they are cross-checked against the rubric results.
+    branches = [r.branch for r in results]
+    summaries = [
+        summary.evaluate(sheet, spec, specs.rubric_for(spec), header, branches)
+        for sheet, spec, header in pending_summaries
+    ]
+    for result in summaries:
+        found += result.findings
+        writes += result.writes
+    found += summary.unlisted_rubrics(summaries, branches)
+    if not results and not task_lists and not summaries:
         found.append(F.FILE_NO_TEMPLATE())
     writes = [_remember(w, restored) for w in writes]
     report = FileReport(
         path=display or data.path,
         status="errors" if any(f.is_error for f in found) else "ok",
         findings=found,
-        branches=[r.branch for r in results],
+        branches=branches,
+        summary=summaries[0].summary if summaries else None,
+        tasks=[t for task_list in task_lists for t in task_list.tasks] if task_lists else None,
     )
-    return Evaluation(report=report, writes=writes, data=data, rubrics=results)
+    return Evaluation(
+        report=report,
+        writes=writes,
+        data=data,
+        rubrics=results,
+        tasks=task_lists,
+        summaries=summaries,
+        conditional=[rule for task_list in task_lists for rule in task_list.conditional],
+    )
 
 
 def _best_rubric(sheet: SheetData, specs: SpecSet):
@@ -74,6 +128,26 @@ def _best_rubric(sheet: SheetData, specs: SpecSet):
     best = None
     for spec in specs.rubrics:
         header = rubric.detect(sheet, spec)
+        if header is not None and (best is None or len(header.columns) > len(best[1].columns)):
+            best = (spec, header)
+    return best
+
+
+def _best_summary(sheet: SheetData, specs: SpecSet):
+    """The summary spec whose header matches this sheet most fully (first wins a tie)."""
+    best = None
+    for spec in specs.summaries:
+        header = summary.detect(sheet, spec)
+        if header is not None and (best is None or len(header.columns) > len(best[1].columns)):
+            best = (spec, header)
+    return best
+
+
+def _best_tasks(sheet: SheetData, specs: SpecSet):
+    """The task-list spec whose header matches this sheet most fully (first wins a tie)."""
+    best = None
+    for spec in specs.tasks:
+        header = tasks.detect(sheet, spec)
         if header is not None and (best is None or len(header.columns) > len(best[1].columns)):
             best = (spec, header)
     return best

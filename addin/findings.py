@@ -95,6 +95,18 @@ FILE_SHEET_TOO_LARGE = kind(
     "工作表行数过多，只检查了前 {limit} 行",
     "超大工作表只读取开头部分，避免耗尽内存",
 )
+FILE_INTERNAL_ERROR = kind(
+    "file.internal_error",
+    "error",
+    "检查该文件时发生意外错误（{detail}），已跳过；请把文件发给维护人员",
+    "Jiceng 自身的缺陷：该文件未能完成检查，其他文件不受影响",
+)
+FILE_ANNOTATE_FAILED = kind(
+    "file.annotate_failed",
+    "warning",
+    "未能写出批注副本：{reason}",
+    "批量处理时该文件的批注副本写出失败（检查结果仍然有效）",
+)
 
 # --- rubric (附件1) ------------------------------------------------------------------------------
 RUBRIC_SCORE_MISSING = kind(
@@ -168,6 +180,166 @@ RUBRIC_GRADE_MISMATCH = kind(
     "error",
     "定级结果填写为“{value}”，按总分 {total} 应为“{expected}”",
     "定级结果与总分对应的等级不符",
+)
+
+
+# --- summary (附件2) ---------------------------------------------------------------------------
+SUMMARY_FIELD_MISSING = kind(
+    "summary.field_missing",
+    "error",
+    "表头“{label}”{problem}",
+    "填报单位、填报人及职务或联系电话未填写（或整个栏目被删除）",
+)
+SUMMARY_PHONE_INVALID = kind(
+    "summary.phone_invalid",
+    "error",
+    "联系电话“{value}”不是有效的号码：应为 11 位手机号（1 开头）或带区号的固定电话（如 029-88886666）",
+    "联系电话既不是大陆手机号，也不是带区号的固定电话（空格、短横线不影响）",
+)
+SUMMARY_SERIAL_GAP = kind(
+    "summary.serial_gap",
+    "warning",
+    "序号{problem}",
+    "序号不从 1 起连续编号：有跳号、重复或不是数字",
+)
+SUMMARY_DUPLICATE_BRANCH = kind(
+    "summary.duplicate_branch",
+    "error",
+    "党支部名称{problem}",
+    "党支部名称为空，或同一党支部出现多次（忽略空格与全角/半角差别）",
+)
+SUMMARY_SCORE_MISSING = kind(
+    "summary.score_missing",
+    "error",
+    "“{name}”的评分分数未填写，本工作簿中也没有该党支部的评分表可取",
+    "评分分数为空且无法从评分表取得",
+)
+SUMMARY_SCORE_NOT_NUMBER = kind(
+    "summary.score_not_number",
+    "error",
+    "“{name}”的评分分数不是数字：{value}",
+    "评分分数单元格的内容无法识别为数字",
+)
+SUMMARY_SCORE_OUT_OF_RANGE = kind(
+    "summary.score_out_of_range",
+    "error",
+    "“{name}”的评分分数 {value} 超出 0～{max} 分",
+    "评分分数为负数或超过评分标准的总分",
+)
+SUMMARY_SCORE_NORMALIZED = kind(
+    "summary.score_normalized",
+    "warning",
+    "“{name}”的评分分数“{raw}”不是标准数字，已按 {value} 计算",
+    "评分分数以文本、全角数字或带“分”字填写，已规范化",
+)
+SUMMARY_SCORE_FROM_RUBRIC = kind(
+    "summary.score_from_rubric",
+    "info",
+    "“{name}”的评分分数未填写，取工作表“{sheet_name}”评分表的总分 {value}（填写结果时写入）",
+    "汇总表评分分数为空，按同一工作簿中该党支部评分表的总分计算",
+)
+SUMMARY_GRADE_MISMATCH = kind(
+    "summary.grade_mismatch",
+    "error",
+    "“{name}”的分类定级结果填写为“{value}”，按评分分数 {score} 应为“{expected}”",
+    "分类定级结果与评分分数对应的等级不符",
+)
+SUMMARY_COUNT_MISMATCH = kind(
+    "summary.count_mismatch",
+    "error",
+    "合计行{problem}",
+    "合计行的先进数、一般数、后进数与各党支部的定级不符，或相加不等于党支部数",
+)
+SUMMARY_SCORE_MISMATCH = kind(
+    "summary.score_mismatch",
+    "error",
+    "“{name}”的评分分数填写为 {value}，与工作表“{sheet_name}”评分表的总分 {expected} 不一致",
+    "汇总表的评分分数与同一工作簿中该党支部评分表的总分不符",
+)
+SUMMARY_BRANCH_WITHOUT_RUBRIC = kind(
+    "summary.branch_without_rubric",
+    "warning",
+    "汇总表中的“{value}”在本工作簿中没有对应的评分表",
+    "汇总表列出的党支部找不到评分表工作表（按党支部名称匹配）",
+)
+SUMMARY_RUBRIC_WITHOUT_BRANCH = kind(
+    "summary.rubric_without_branch",
+    "warning",
+    "评分表“{value}”没有列入汇总表“{summary_sheet}”",
+    "工作簿中有该党支部的评分表，但汇总表中没有这一行",
+)
+SUMMARY_LAST_YEAR_UNKNOWN = kind(
+    "summary.last_year_unknown",
+    "warning",
+    "“{name}”的上年定级“{value}”不是“{allowed}”之一，不计入晋位升级和转化率",
+    "上年定级一栏只能填写评分标准中的等级名称",
+)
+SUMMARY_CONVERSION_BELOW_TARGET = kind(
+    "summary.conversion_below_target",
+    "warning",
+    "{lowest}转化率为 {rate}（上年{lowest} {base} 个，已转化 {converted} 个），低于目标 {target}",
+    "上年最低等级的党支部中已不再是最低等级的比例低于规格中的目标",
+)
+SUMMARY_TOP_GRADE_BELOW_TARGET = kind(
+    "summary.top_grade_below_target",
+    "info",
+    "{top}党支部占比 {share}（{count}/{total}），低于目标 {target}",
+    "最高等级党支部的占比低于规格中的年度目标",
+)
+
+
+# --- tasks (附件3) -----------------------------------------------------------------------------
+# `task` is the row as people say it: 第3项“落实“三会一课”” (or 第12行“…” for a row of their own).
+TASKS_OVERDUE = kind(
+    "tasks.overdue",
+    "error",
+    "{task}{milestone}的节点已逾期{days}天",
+    "时间期限中的某个节点已过（检查日期晚于该节点）而未填写对应的完成日期",
+)
+TASKS_DUE_SOON = kind(
+    "tasks.due_soon",
+    "warning",
+    "{task}将于{due}到期（{left}）",
+    "下一个未完成的节点在“即将到期”的天数之内（默认 7 天，见规格 due_soon_days）",
+)
+TASKS_DEADLINE_UNPARSED = kind(
+    "tasks.deadline_unparsed",
+    "warning",
+    "{task}的时间期限{problem}",
+    "时间期限为空或含有无法识别的写法；无法识别的部分不推算日期，也不猜测",
+)
+TASKS_OWNER_MISSING = kind(
+    "tasks.owner_missing", "warning", "{task}未填写责任人", "责任人单元格为空"
+)
+TASKS_ITEM_MISSING = kind(
+    "tasks.item_missing",
+    "error",
+    "缺少第{no}项任务：{text}",
+    "官方任务清单中的任务在表中找不到（被删除或改得面目全非）",
+)
+TASKS_TEMPLATE_MODIFIED = kind(
+    "tasks.template_modified",
+    "error",
+    "第{no}项的{what}与官方任务清单不一致：应为“{expected}”，实为“{value}”",
+    "官方任务的任务名称、具体要求或时间期限被改动",
+)
+TASKS_DONE_WITHOUT_DATE = kind(
+    "tasks.done_without_date",
+    "warning",
+    "{task}标为已完成，但{missing}",
+    "完成情况为“已完成”，但没有为每个时间节点填写完成日期",
+)
+TASKS_DATE_INVALID = kind(
+    "tasks.date_invalid",
+    "error",
+    "{task}的完成日期“{value}”{problem}",
+    "完成日期无法识别、早于任务年度开始或晚于检查日期，该日期不计入",
+)
+TASKS_PROGRESS_UNKNOWN = kind(
+    "tasks.progress_unknown",
+    "warning",
+    "{task}的完成情况“{value}”不是“{allowed}”之一，按未完成处理",
+    "完成情况只能填写 未开始 / 进行中 / 已完成",
 )
 
 

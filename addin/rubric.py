@@ -19,7 +19,7 @@ from .findings import Finding
 from .locate import Header, find_field, find_header, row_blank
 from .report.model import BranchResult
 from .spec import RubricItem, RubricSpec
-from .workbook.model import Cell, SheetData, cell_ref
+from .workbook.model import Cell, SheetData, cell_ref, parse_ref
 from .writes import CellWrite
 
 _ITEM_NO = re.compile(r"^(\d{1,3})\s*[.、,，:：)）]")
@@ -84,7 +84,8 @@ def evaluate(sheet: SheetData, spec: RubricSpec, header: Header) -> RubricResult
         total = sum(categories.values(), Decimal(0)).quantize(_CENT, ROUND_HALF_UP)
     grade = spec.grading.grade(total) if total is not None else None
     found += _check_typed_results(layout, item_scores, categories, total, grade)
-    writes = _computed_writes(layout, item_scores, categories, total, grade)
+    writes = _normalized_writes(sheet, score_findings)
+    writes += _computed_writes(layout, item_scores, categories, total, grade)
     branch = BranchResult(
         sheet=sheet.name,
         name=layout.name,
@@ -408,6 +409,16 @@ def _subtotal_cell(layout: RubricSheet, category: str) -> Cell | None:
     if not rows:
         return None
     return layout.sheet.anchor(min(rows), layout.subtotal_col)
+
+
+def _normalized_writes(sheet: SheetData, found: list[Finding]) -> list[CellWrite]:
+    """The copy gets the number a score was read as ("4分" → 4); the typed text stays on record."""
+    writes = []
+    for finding in found:
+        if finding.code == F.RUBRIC_SCORE_NORMALIZED.code and finding.cell:
+            r, c = parse_ref(finding.cell)
+            writes.append(CellWrite(sheet.name, r, c, finding.value, replaces=sheet.value(r, c)))
+    return writes
 
 
 def _computed_writes(

@@ -8,10 +8,11 @@ reject an inconsistent spec with a message that names the file and the problem.
 from __future__ import annotations
 
 import tomllib
+from datetime import date
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
@@ -154,9 +155,116 @@ class RubricSpec(_Model):
         return [r.label for r in self.raters] or [self.labels.score]
 
 
-# Other template kinds (summary, tasks) join here as a discriminated union on `kind`:
-# Annotated[RubricSpec | SummarySpec | ..., Field(discriminator="kind")].
-AnySpec = RubricSpec
+class TaskItem(_Model):
+    """One official task of 附件3, as printed."""
+
+    no: int
+    task: str
+    requirement: str = ""
+    deadline: str
+    owner: str = ""
+    note: str = ""
+
+
+class TaskLabels(_Model):
+    no: str = "序号"
+    task: str = "任务"
+    requirement: str = "具体要求"
+    deadline: str = "时间期限"
+    owner: str = "责任人"
+    note: str = "备注"
+    progress: str = "完成情况"  # input: 未开始 / 进行中 / 已完成
+    done_dates: str = "完成日期"  # input: one date per milestone
+    due: str = "截止日期"  # computed from here on
+    status: str = "状态"
+    days_overdue: str = "逾期天数"
+    warning: str = "预警"
+
+    @property
+    def inputs(self) -> list[str]:
+        return [self.progress, self.done_dates]
+
+    @property
+    def computed(self) -> list[str]:
+        return [self.due, self.status, self.days_overdue, self.warning]
+
+
+class ProgressValues(_Model):
+    """The words allowed in the 完成情况 column."""
+
+    not_started: str = "未开始"
+    in_progress: str = "进行中"
+    done: str = "已完成"
+
+
+class TasksSpec(_Model):
+    kind: Literal["tasks"]
+    id: str
+    title: str
+    attachment: str = ""
+    year: int = Field(ge=1900, le=9999)
+    due_soon_days: int = Field(7, ge=0)
+    # Periodic tasks (每月…) count periods from this month on (the plan was issued in April).
+    cadence_from_month: int = Field(1, ge=1, le=12)
+    labels: TaskLabels = TaskLabels()
+    progress: ProgressValues = ProgressValues()
+    fixed_days: dict[str, tuple[int, int]] = Field(default_factory=dict)
+    tasks: list[TaskItem]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> TasksSpec:
+        from .deadline import parse_deadline
+
+        numbers = [t.no for t in self.tasks]
+        if len(set(numbers)) != len(numbers):
+            raise ValueError(f"任务序号重复：{sorted(numbers)}")
+        for name, (month, day) in self.fixed_days.items():
+            try:
+                date(2000, month, day)  # a leap year: 2月29日 is a valid fixed day
+            except ValueError:
+                raise ValueError(f"纪念日“{name}”的日期 {month}月{day}日 不存在") from None
+        for task in self.tasks:
+            parsed = parse_deadline(task.deadline, self.year, fixed_days=self.fixed_days)
+            if not parsed.ok:
+                raise ValueError(f"第{task.no}项的时间期限“{task.deadline}”无法识别")
+        return self
+
+
+class SummaryLabels(_Model):
+    unit: str = "填报单位（盖章）"
+    reporter: str = "填报人及职务"
+    phone: str = "联系电话"
+    no: str = "序号"
+    branch: str = "党支部名称"
+    score: str = "评分分数"
+    grade: str = "分类定级结果"
+    last_year: str = "上年定级"  # optional column: 晋位升级 and the 后进转化率 need it
+    total: str = "合计"
+    # grade → its label in the 合计 row; a grade not listed is counted under "<grade>数"
+    counts: dict[str, str] = Field(default_factory=dict)
+
+
+class SummarySpec(_Model):
+    """附件2: the summary a 党总支 sends up, graded with the bands of the rubric it names."""
+
+    kind: Literal["summary"]
+    id: str
+    title: str
+    attachment: str = ""
+    year: int | None = None
+    rubric: str = Field(description="id of the rubric spec whose grading bands apply")
+    rows: int = Field(10, ge=1, le=500, description="numbered blank rows in the template")
+    labels: SummaryLabels = SummaryLabels()
+    # 后进转化率 target: share of last year's lowest-grade branches no longer lowest (0–1)
+    conversion_target: Decimal | None = Field(None, ge=0, le=1)
+    # share of branches at the top grade the year aims at (0–1)
+    top_grade_target: Decimal | None = Field(None, ge=0, le=1)
+
+    def count_label(self, grade: str) -> str:
+        return self.labels.counts.get(grade, f"{grade}数")
+
+
+AnySpec = Annotated[RubricSpec | SummarySpec | TasksSpec, Field(discriminator="kind")]
 _ADAPTER: TypeAdapter[AnySpec] = TypeAdapter(AnySpec)
 
 
@@ -187,8 +295,11 @@ def spec_from_dict(data: dict, source: str = "<spec>") -> AnySpec:
         raise SpecError(f"{source}: 模板规格有误：{problems}") from exc
 
 
+_KINDS = ("rubric", "summary", "tasks")  # the union tag pydantic puts first in an error location
+
+
 def _describe(err: dict) -> str:
-    where = ".".join(str(p) for p in err.get("loc", ()) if p != "rubric")
+    where = ".".join(str(p) for p in err.get("loc", ()) if p not in _KINDS)
     msg = err.get("msg", "")
     msg = msg.removeprefix("Value error, ")
     return f"{where}: {msg}" if where else msg
@@ -204,6 +315,38 @@ class SpecSet(BaseModel):
     @property
     def rubrics(self) -> list[RubricSpec]:
         return [s for s in self.specs if s.kind == "rubric"]
+
+    @property
+    def tasks(self) -> list[TasksSpec]:
+        return [s for s in self.specs if s.kind == "tasks"]
+
+    @property
+    def summaries(self) -> list[SummarySpec]:
+        return [s for s in self.specs if s.kind == "summary"]
+
+    def rubric_for(self, summary: SummarySpec) -> RubricSpec:
+        """The rubric whose grading bands a summary uses (checked to exist on load)."""
+        return next(s for s in self.rubrics if s.id == summary.rubric)
+
+    @model_validator(mode="after")
+    def _references(self) -> SpecSet:
+        # SpecError, not ValueError: pydantic lets it through unwrapped, message intact.
+        rubrics = {s.id: s for s in self.rubrics}
+        for summary in self.summaries:
+            rubric = rubrics.get(summary.rubric)
+            if rubric is None:
+                loaded = "、".join(rubrics) or "无"
+                raise SpecError(
+                    f"汇总表规格“{summary.id}”引用的评分标准“{summary.rubric}”不存在"
+                    f"（已加载的评分标准：{loaded}）"
+                )
+            unknown = sorted(set(summary.labels.counts) - set(rubric.grading.names))
+            if unknown:
+                raise SpecError(
+                    f"汇总表规格“{summary.id}”的合计行标签中有评分标准“{rubric.id}”"
+                    f"没有的等级：{'、'.join(unknown)}"
+                )
+        return self
 
     def by_id(self, spec_id: str) -> AnySpec:
         for spec in self.specs:

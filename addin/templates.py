@@ -26,7 +26,7 @@ def write_templates(specs: SpecSet, folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for spec in specs.specs:
-        wb = template_workbook(spec)
+        wb = template_workbook(spec, specs)
         wb.properties.created = wb.properties.modified = FIXED_TIME
         path = template_path(folder, spec.id)
         wb.save(path)

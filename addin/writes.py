@@ -42,11 +42,30 @@ class Mark:
     note: str
 
 
+@dataclass(frozen=True)
+class ConditionalFill:
+    """A conditional-format rule: colour `ref` while `formula` holds.
+
+    Unlike a mark's fixed colour, Excel re-evaluates it after every edit, so the colours of
+    computed columns stay right when a person changes a cell. `formula` is an Excel formula
+    without the leading "=", written for the top-left cell of `ref` (relative references move
+    with each cell, e.g. `$J5="已逾期"` over "I5:L15"). Adapters replace, never stack, the rules
+    Jiceng added before: a rule is identified by its sheet and formula.
+    """
+
+    sheet: str
+    ref: str  # A1 range, e.g. "I5:L15"
+    formula: str
+    fill: str  # background, RRGGBB
+    font: str | None = None  # text colour, RRGGBB
+
+
 @dataclass
 class WritePlan:
     writes: list[CellWrite] = field(default_factory=list)
     marks: list[Mark] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    conditional: list[ConditionalFill] = field(default_factory=list)
 
     def findings_rows(self) -> list[list[Any]]:
         from .findings import SEVERITY_LABEL
@@ -65,7 +84,11 @@ class WritePlan:
         ]
 
 
-def plan_for(writes: list[CellWrite], findings: list[Finding]) -> WritePlan:
+def plan_for(
+    writes: list[CellWrite],
+    findings: list[Finding],
+    conditional: list[ConditionalFill] | None = None,
+) -> WritePlan:
     """Marks: one per finding cell, the worst severity colouring it, all messages in the note."""
     by_cell: dict[tuple[str, int, int], list[Finding]] = defaultdict(list)
     for finding in findings:
@@ -81,7 +104,12 @@ def plan_for(writes: list[CellWrite], findings: list[Finding]) -> WritePlan:
         worst = min(found, key=lambda f: order[f.severity]).severity
         note = "\n".join(f"Jiceng {f.code}：{f.message}" for f in found)
         marks.append(Mark(sheet, row, col, worst, note))
-    return WritePlan(writes=list(writes), marks=marks, findings=list(findings))
+    return WritePlan(
+        writes=list(writes),
+        marks=marks,
+        findings=list(findings),
+        conditional=list(conditional or []),
+    )
 
 
 @dataclass(frozen=True)

@@ -24,3 +24,24 @@ def test_ci_runs_exactly_the_readme_test_command():
     _, tests = opening_commands()
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert tests in [line.strip() for line in ci]
+
+
+def test_the_main_job_runs_on_the_bundled_samples(tmp_path):
+    import shlex
+    import subprocess
+    import sys
+
+    main_job, _ = opening_commands()
+    command = shlex.split(main_job.split("&&", 1)[1])
+    assert command[:2] == ["jiceng", "batch"]
+    args = [str(tmp_path / "out") if a == "out" else a for a in command[1:]]
+    result = subprocess.run(
+        [sys.executable, "-m", "addin", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "汇总报告.xlsx").exists()
+    assert "共检查" in result.stdout

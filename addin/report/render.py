@@ -6,6 +6,8 @@ from itertools import groupby
 
 from ..findings import SEVERITY_LABEL
 from .model import FileReport, Report
+from .summary_text import summary_lines
+from .task_text import task_lines
 
 STATUS_LABEL = {"ok": "通过", "errors": "有错误", "unreadable": "无法读取"}
 
@@ -41,6 +43,8 @@ def _file_text(file: FileReport) -> list[str]:
         )
         lines.append(f"  ◆ {branch.name}（工作表“{branch.sheet}”）：总分 {total}，定级 {grade}")
         lines.append(f"    {cats}")
+    lines += summary_lines(file.summary)
+    lines += task_lines(file.tasks)
     # Sheets in workbook order (first appearance), findings by row within a sheet.
     first_seen = {s: i for i, s in reversed(list(enumerate(f.sheet or "" for f in file.findings)))}
     ordered = sorted(file.findings, key=lambda f: (first_seen[f.sheet or ""], _row_key(f.cell)))

@@ -50,7 +50,7 @@ def read_workbook(path: Path | str, max_rows: int = MAX_ROWS) -> tuple[WorkbookD
             sheets.append(
                 SheetData(
                     name=meta.name,
-                    rows=[list(r) for r in rows],
+                    rows=rows,
                     merges=merges,
                     hidden="Visible" not in str(meta.visible),
                     _formula_blanks=_lazy(formulas, meta.name),

@@ -79,7 +79,9 @@ class SheetData:
                 return line[col]
         return None
 
-    def merge_at(self, row: int, col: int) -> Merge | None:
+    @property
+    def merge_index(self) -> dict[Cell, Merge]:
+        """Every cell inside a merged range → that range (built once, on first use)."""
         if self._merge_index is None:
             self._merge_index = {
                 (r, c): m
@@ -87,7 +89,10 @@ class SheetData:
                 for r in range(m.top, m.bottom + 1)
                 for c in range(m.left, m.right + 1)
             }
-        return self._merge_index.get((row, col))
+        return self._merge_index
+
+    def merge_at(self, row: int, col: int) -> Merge | None:
+        return self.merge_index.get((row, col))
 
     def anchor(self, row: int, col: int) -> Cell:
         """The top-left cell of the merged range holding (row, col), else the cell itself."""
@@ -96,7 +101,10 @@ class SheetData:
 
     def shown(self, row: int, col: int) -> Any:
         """The value a person sees at (row, col): merged cells show their anchor's value."""
-        return self.value(*self.anchor(row, col))
+        merge = self.merge_index.get((row, col))
+        if merge is not None:
+            row, col = merge.top, merge.left
+        return self.value(row, col)
 
     def formula_blanks(self) -> frozenset[Cell]:
         """Cells holding a formula with no cached value (read only when someone asks)."""

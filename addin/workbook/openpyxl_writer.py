@@ -13,9 +13,12 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 from openpyxl.comments import Comment
+from openpyxl.formatting.formatting import ConditionalFormattingList
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from ..writes import (
     FILL_COLOURS,
@@ -23,6 +26,7 @@ from ..writes import (
     FINDINGS_SHEET,
     RECORD_HEADER,
     RECORD_SHEET,
+    ConditionalFill,
     WritePlan,
 )
 from .model import UnreadableWorkbook, cell_ref, parse_ref
@@ -46,12 +50,18 @@ def clear_marks(wb: Workbook) -> int:
     restored = 0
     if RECORD_SHEET in wb.sheetnames:
         record = wb[RECORD_SHEET]
-        for kind, sheet, ref, fill, note, *_ in record.iter_rows(min_row=2, values_only=True):
-            if kind != "mark" or sheet not in wb.sheetnames or not ref:
+        rows = [(list(r) + [None] * 7)[:7] for r in record.iter_rows(min_row=2, values_only=True)]
+        for kind, sheet, _ref, _fill, _note, _original, written in rows:
+            if kind == "conditional" and sheet in wb.sheetnames and written:
+                remove_conditional_fills(wb[sheet], {str(written)})
+        for kind, sheet, ref, fill, note, *_ in rows:
+            # "fill": a live book (xlwings) marked the colour only and left the cell's own note.
+            if kind not in ("mark", "fill") or sheet not in wb.sheetnames or not ref:
                 continue
             cell = wb[sheet][ref]
             cell.fill = PatternFill("solid", fgColor=fill) if fill else PatternFill(fill_type=None)
-            cell.comment = Comment(note, AUTHOR) if note else None
+            if kind == "mark":
+                cell.comment = Comment(note, AUTHOR) if note else None
             restored += 1
         del wb[RECORD_SHEET]
     if FINDINGS_SHEET in wb.sheetnames:
@@ -90,8 +100,49 @@ def apply_plan(wb: Workbook, plan: WritePlan) -> None:
             record.append(
                 ["overwrite", w.sheet, cell_ref(w.row, w.col), "", "", w.replaces, w.value]
             )
+    record += _apply_conditional(wb, plan.conditional)
     _findings_sheet(wb, plan)
     _record_sheet(wb, record)
+
+
+def _apply_conditional(wb: Workbook, rules: list[ConditionalFill]) -> list[list]:
+    """Add the plan's colour rules, first removing any rule with the same formula on the sheet
+    (added by an earlier run or by the blank template): re-running never stacks rules."""
+    record: list[list] = []
+    by_sheet: dict[str, list[ConditionalFill]] = {}
+    for rule in rules:
+        if rule.sheet in wb.sheetnames:
+            by_sheet.setdefault(rule.sheet, []).append(rule)
+    for sheet, sheet_rules in by_sheet.items():
+        ws = wb[sheet]
+        remove_conditional_fills(ws, {r.formula for r in sheet_rules})
+        for rule in sheet_rules:
+            add_conditional_fill(ws, rule)
+            record.append(["conditional", sheet, rule.ref, "", "", "", rule.formula])
+    return record
+
+
+def add_conditional_fill(ws: Worksheet, rule: ConditionalFill) -> None:
+    fill = PatternFill(start_color=rule.fill, end_color=rule.fill, fill_type="solid")
+    font = Font(color=rule.font) if rule.font else None
+    ws.conditional_formatting.add(
+        rule.ref, FormulaRule(formula=[rule.formula], fill=fill, font=font)
+    )
+
+
+def remove_conditional_fills(ws: Worksheet, formulas: set[str]) -> int:
+    """Drop the conditional-format rules whose (single) formula is one of `formulas`."""
+    kept = ConditionalFormattingList()
+    removed = 0
+    for cf in ws.conditional_formatting:
+        for rule in cf.rules:
+            if list(rule.formula or [])[:1] and rule.formula[0] in formulas:
+                removed += 1
+            else:
+                kept.add(str(cf.sqref), rule)
+                kept.max_priority = max(kept.max_priority, rule.priority or 0)
+    ws.conditional_formatting = kept
+    return removed
 
 
 def _findings_sheet(wb: Workbook, plan: WritePlan) -> None:

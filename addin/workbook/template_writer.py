@@ -70,7 +70,9 @@ def rubric_sheet(
     for category in spec.categories:
         first = row
         for item in category.items:
-            ws.cell(row, col[labels.content], f"{item.no}. {item.text}").alignment = WRAP
+            text = f"{item.no}. {item.text}"
+            ws.cell(row, col[labels.content], text).alignment = WRAP
+            ws.row_dimensions[row].height = _wrapped_height(text, widths_chars=60)
             points = ws.cell(row, col[labels.points], plain(item.points))
             points.number_format = '0"分"'
             given = (scores or {}).get(item.no)
@@ -136,7 +138,17 @@ def rubric_sheet(
     ws.freeze_panes = ws.cell(header_row + 1, 1)
     ws.print_title_rows = f"{header_row}:{header_row}"
     ws.page_setup.orientation = "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True  # one page wide, as the plan prints it
     ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+
+
+def _wrapped_height(text: str, widths_chars: int) -> float:
+    """Row height (points) that shows wrapped text whole; a CJK character is two columns wide."""
+    columns = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    lines = max(1, -(-columns // widths_chars))
+    return 16.0 * lines + 2
 
 
 def _rule_text(spec: RubricSpec) -> str:
@@ -164,7 +176,14 @@ def rubric_workbook(
     return wb
 
 
-def template_workbook(spec) -> Workbook:
-    """The official blank workbook for any spec kind."""
-    builders = {"rubric": rubric_workbook}
+def template_workbook(spec, specs=None) -> Workbook:
+    """The official blank workbook for any spec kind (`specs`: the set holding a summary's rubric)."""
+    from .summary_template import summary_workbook  # they build on this module's styles
+    from .task_template import tasks_workbook
+
+    if spec.kind == "summary":
+        if specs is None:
+            raise ValueError("a summary template needs the SpecSet that holds its rubric")
+        return summary_workbook(spec, specs.rubric_for(spec))
+    builders = {"rubric": rubric_workbook, "tasks": tasks_workbook}
     return builders[spec.kind](spec)

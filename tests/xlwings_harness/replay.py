@@ -44,6 +44,8 @@ from typing import Any
 import openpyxl
 from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
+from openpyxl.formatting.formatting import ConditionalFormattingList
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.formula.translate import Translator
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils.cell import get_column_letter, range_boundaries
@@ -299,6 +301,8 @@ class _Replayer:
             "addTable": self.add_table,
             "setDataValidationList": self.set_data_validation_list,
             "deleteDataValidation": self.delete_data_validation,
+            "addConditionalFormat": self.add_conditional_format,
+            "clearConditionalFormats": self.clear_conditional_formats,
             # application
             "alert": self.alert,
             "setCalculation": self.set_calculation,
@@ -896,6 +900,59 @@ class _Replayer:
 
     def delete_data_validation(self, action: dict[str, Any]) -> None:
         self._delete_validation(action)
+
+    # -- conditional formats --
+
+    def add_conditional_format(self, action: dict[str, Any]) -> None:
+        """A custom-formula rule (``range.conditional_formats.add_custom``), inserted on top of
+        the rule order like Excel does; other rule types raise."""
+        (rule,) = action["args"][:1]
+        if rule.get("type") != "Custom":
+            raise UnsupportedActionError("addConditionalFormat", f"rule type {rule.get('type')!r}")
+        ws = self.sheet(action)
+        r1, c1, r2, c2 = self.bounds(action)
+        fill = (
+            PatternFill(fill_type="solid", bgColor=_hex_to_argb(rule["fill_color"]))
+            if rule.get("fill_color")
+            else None
+        )
+        font_changes = {
+            "color": _hex_to_argb(rule["font_color"]) if rule.get("font_color") else None,
+            "b": rule.get("font_bold"),
+            "i": rule.get("font_italic"),
+        }
+        font = Font(**font_changes) if any(v is not None for v in font_changes.values()) else None
+        formula = rule["formula"][1:] if rule["formula"].startswith("=") else rule["formula"]
+        new = FormulaRule(
+            formula=[formula], fill=fill, font=font, stopIfTrue=rule.get("stop_if_true")
+        )
+        existing = [(str(cf.sqref), r) for cf in ws.conditional_formatting for r in cf.rules]
+        ws.conditional_formatting = ConditionalFormattingList()
+        ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}"
+        for priority, (sqref, old) in enumerate([(ref, new), *existing], start=1):
+            old.priority = priority
+            ws.conditional_formatting.add(sqref, old)
+
+    def clear_conditional_formats(self, action: dict[str, Any]) -> None:
+        """Remove the rules from the action's cells; a rule reaching beyond them keeps the rest."""
+        ws = self.sheet(action)
+        r1, c1, r2, c2 = self.bounds(action)
+        target = {(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)}
+        kept = []
+        for cf in ws.conditional_formatting:
+            cells = {
+                (r, c)
+                for cell_range in cf.sqref.ranges
+                for r in range(cell_range.min_row, cell_range.max_row + 1)
+                for c in range(cell_range.min_col, cell_range.max_col + 1)
+            }
+            left = sorted(cells - target)
+            if left:
+                sqref = " ".join(f"{get_column_letter(c)}{r}" for r, c in left)
+                kept.extend((sqref if cells & target else str(cf.sqref), r) for r in cf.rules)
+        ws.conditional_formatting = ConditionalFormattingList()
+        for sqref, rule in kept:
+            ws.conditional_formatting.add(sqref, rule)
 
     # -- application --
 

@@ -1,0 +1,454 @@
+"""附件2 党支部分类定级汇总表: check the summary sheet, cross-check it with the rubric sheets of
+the same workbook, compute grades, counts and the plan's targets.
+
+Pure: works on a `SheetData`, the summary spec, the rubric spec whose bands grade the scores and
+the rubric results already computed for this workbook; returns findings, a `SummaryReport` and
+the cells `fill` writes. With no rubric sheet in the workbook the cross-checks are skipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from . import findings as F
+from .cells import fold, is_blank, plain, read_number
+from .findings import Finding
+from .labelled import rewrite
+from .locate import Header, find_header
+from .phone import normalize_phone
+from .report.model import BranchResult, SummaryReport, SummaryRow
+from .spec import RubricSpec, SummarySpec
+from .summary_layout import BranchRow, SummarySheet, read_count, read_layout
+from .workbook.model import Cell, SheetData, cell_ref
+from .writes import CellWrite
+
+
+def detect(sheet: SheetData, spec: SummarySpec) -> Header | None:
+    labels = spec.labels
+    return find_header(
+        sheet, [labels.branch, labels.score, labels.grade], [labels.no, labels.last_year]
+    )
+
+
+@dataclass
+class SummaryResult:
+    layout: SummarySheet
+    findings: list[Finding]
+    summary: SummaryReport
+    writes: list[CellWrite]
+
+    @property
+    def names(self) -> set[str]:
+        """Branch names listed, folded for matching."""
+        return {fold(row.name) for row in self.layout.rows if row.name}
+
+
+@dataclass
+class _Graded:
+    """One row after checking: the score used, its grade, the matching rubric result."""
+
+    row: BranchRow
+    score: Decimal | None
+    grade: str | None
+    rubric: BranchResult | None
+    last_year: str | None
+
+
+def evaluate(
+    sheet: SheetData,
+    spec: SummarySpec,
+    rubric: RubricSpec,
+    header: Header,
+    branches: list[BranchResult],
+) -> SummaryResult:
+    """`branches`: the rubric results of the same workbook (empty: cross-checks skipped)."""
+    layout = read_layout(sheet, spec, rubric, header)
+    found = _check_fields(layout) + _check_serials(layout) + _check_names(layout)
+    by_name: dict[str, BranchResult] = {}
+    for branch in branches:
+        by_name.setdefault(fold(branch.name), branch)
+    graded: list[_Graded] = []
+    writes: list[CellWrite] = []
+    for row in layout.rows:
+        line, row_found, row_writes = _grade_row(layout, row, by_name, cross=bool(branches))
+        graded.append(line)
+        found += row_found
+        writes += row_writes
+    counts = _counts(layout, graded)
+    found += _check_counts(layout, graded, counts)
+    writes += _count_writes(layout, counts)
+    rate, rate_found = _conversion(layout, graded)
+    share, share_found = _top_share(layout, graded, counts)
+    report = SummaryReport(
+        sheet=sheet.name,
+        spec=spec.id,
+        unit=_text(layout.fields["unit"].raw),
+        reporter=_text(layout.fields["reporter"].raw),
+        phone=normalize_phone(layout.fields["phone"].raw) or _text(layout.fields["phone"].raw),
+        rows=[_report_row(layout, g) for g in graded],
+        counts=counts,
+        conversion_rate=rate,
+        conversion_target=_float(spec.conversion_target),
+        top_grade_share=share,
+        top_grade_target=_float(spec.top_grade_target),
+    )
+    return SummaryResult(layout, found + rate_found + share_found, report, writes)
+
+
+def unlisted_rubrics(results: list[SummaryResult], branches: list[BranchResult]) -> list[Finding]:
+    """Rubric sheets no summary lists (only checked when the workbook has a summary)."""
+    if not results:
+        return []
+    listed = set().union(*(r.names for r in results))
+    where = results[0].layout.sheet.name
+    return [
+        F.SUMMARY_RUBRIC_WITHOUT_BRANCH(sheet=b.sheet, value=b.name, summary_sheet=where)
+        for b in branches
+        if fold(b.name) not in listed
+    ]
+
+
+# --- header fields, serials, names -------------------------------------------------------------
+
+
+def _check_fields(layout: SummarySheet) -> list[Finding]:
+    found = []
+    name = layout.sheet.name
+    for key, value in layout.fields.items():
+        where = {"sheet": name, "cell": cell_ref(*value.cell) if value.cell else None}
+        if value.cell is None:
+            found.append(F.SUMMARY_FIELD_MISSING(**where, label=value.label, problem="栏目不存在"))
+        elif _text(value.raw) is None:
+            found.append(F.SUMMARY_FIELD_MISSING(**where, label=value.label, problem="未填写"))
+        elif key == "phone" and normalize_phone(value.raw) is None:
+            found.append(F.SUMMARY_PHONE_INVALID(**where, value=value.raw))
+    return found
+
+
+def _check_serials(layout: SummarySheet) -> list[Finding]:
+    """One warning per break in 1, 2, 3, …: a gap, a repeat, a blank or a word."""
+    col = layout.col(layout.spec.labels.no)
+    if col is None:
+        return []
+    sheet, found = layout.sheet, []
+    previous, seen = 0, {}
+    for row in layout.rows:
+        raw = sheet.shown(row.row, col)
+        number = read_number(raw)
+        value = number.value
+        whole = value is not None and value == value.to_integral_value()
+        expected = previous + 1
+        if number.state == "missing":
+            problem = f"未填写，应为 {expected}"
+        elif not whole:
+            problem = f"“{raw}”不是序号，应为 {expected}"
+        elif int(value) in seen:
+            problem = f" {int(value)} 重复（另见第{seen[int(value)]}行）"
+        elif int(value) != expected:
+            problem = f"不连续：此处应为 {expected}，实为 {int(value)}"
+        else:
+            problem = ""
+        if problem:
+            found.append(
+                F.SUMMARY_SERIAL_GAP(
+                    sheet=sheet.name, cell=cell_ref(row.row, col), value=raw, problem=problem
+                )
+            )
+        if whole:
+            seen.setdefault(int(value), row.row + 1)
+            previous = int(value)
+        else:
+            previous = expected
+    return found
+
+
+def _check_names(layout: SummarySheet) -> list[Finding]:
+    col = layout.col(layout.spec.labels.branch)
+    found, first = [], {}
+    for row in layout.rows:
+        where = {"sheet": layout.sheet.name, "cell": cell_ref(row.row, col)}
+        key = fold(row.name)
+        if not key:
+            found.append(F.SUMMARY_DUPLICATE_BRANCH(**where, problem="为空"))
+        elif key in first:
+            problem = f"“{row.name}”重复（另见第{first[key]}行）"
+            found.append(F.SUMMARY_DUPLICATE_BRANCH(**where, value=row.name, problem=problem))
+        else:
+            first[key] = row.row + 1
+    return found
+
+
+# --- one branch row --------------------------------------------------------------------------
+
+
+def _grade_row(
+    layout: SummarySheet, row: BranchRow, by_name: dict[str, BranchResult], cross: bool
+) -> tuple[_Graded, list[Finding], list[CellWrite]]:
+    sheet, spec, rubric = layout.sheet, layout.spec, layout.rubric
+    labels = spec.labels
+    name = row.name or f"第{row.row + 1}行"
+    match = by_name.get(fold(row.name)) if row.name else None
+    found: list[Finding] = []
+    writes: list[CellWrite] = []
+    if cross and row.name and match is None:
+        cell = cell_ref(row.row, layout.col(labels.branch))
+        found.append(F.SUMMARY_BRANCH_WITHOUT_RUBRIC(sheet=sheet.name, cell=cell, value=row.name))
+    score_cell = (row.row, layout.col(labels.score))
+    score, score_found = _score(layout, score_cell, name, match)
+    found += score_found
+    # Taken from the rubric: written in, unless a formula there computes it in Excel itself.
+    blank = is_blank(sheet.value(*score_cell)) and score_cell not in sheet.formula_blanks()
+    if blank and score is not None:
+        writes.append(CellWrite(sheet.name, *score_cell, plain(score)))
+    grade = rubric.grading.grade(score) if score is not None else None
+    grade_cell = (row.row, layout.col(labels.grade))
+    typed = sheet.value(*grade_cell)
+    if grade is not None:
+        if not is_blank(typed) and fold(typed) != fold(grade):
+            found.append(
+                F.SUMMARY_GRADE_MISMATCH(
+                    sheet=sheet.name,
+                    cell=cell_ref(*grade_cell),
+                    value=typed,
+                    name=name,
+                    score=plain(score),
+                    expected=grade,
+                )
+            )
+        writes.append(_write(sheet, grade_cell, grade))
+    last_year, last_found = _last_year(layout, row, name)
+    line = _Graded(row=row, score=score, grade=grade, rubric=match, last_year=last_year)
+    return line, found + last_found, writes
+
+
+def _score(
+    layout: SummarySheet, cell: Cell, name: str, match: BranchResult | None
+) -> tuple[Decimal | None, list[Finding]]:
+    sheet = layout.sheet
+    raw = sheet.value(*cell)
+    where = {"sheet": sheet.name, "cell": cell_ref(*cell)}
+    number = read_number(raw)
+    rubric_total = None if match is None or match.total is None else Decimal(str(match.total))
+    if number.state == "missing":
+        if rubric_total is not None:
+            note = F.SUMMARY_SCORE_FROM_RUBRIC(
+                **where, value=match.total, name=name, sheet_name=match.sheet
+            )
+            return rubric_total, [note]
+        return None, [F.SUMMARY_SCORE_MISSING(**where, name=name)]
+    if number.state == "not_number":
+        return None, [F.SUMMARY_SCORE_NOT_NUMBER(**where, value=raw, name=name)]
+    value, found = number.value, []
+    if number.state == "normalized":
+        found.append(F.SUMMARY_SCORE_NORMALIZED(**where, value=plain(value), raw=raw, name=name))
+    top = layout.rubric.total_points
+    if value < 0 or value > top:
+        found.append(
+            F.SUMMARY_SCORE_OUT_OF_RANGE(**where, value=plain(value), name=name, max=plain(top))
+        )
+        return None, found
+    if rubric_total is not None and value != rubric_total:
+        found.append(
+            F.SUMMARY_SCORE_MISMATCH(
+                **where,
+                value=plain(value),
+                name=name,
+                sheet_name=match.sheet,
+                expected=match.total,
+            )
+        )
+    return value, found
+
+
+def _last_year(layout: SummarySheet, row: BranchRow, name: str) -> tuple[str | None, list]:
+    col = layout.col(layout.spec.labels.last_year)
+    raw = None if col is None else layout.sheet.value(row.row, col)
+    if is_blank(raw):
+        return None, []
+    names = layout.rubric.grading.names
+    for grade in names:
+        if fold(raw) == fold(grade):
+            return grade, []
+    finding = F.SUMMARY_LAST_YEAR_UNKNOWN(
+        sheet=layout.sheet.name,
+        cell=cell_ref(row.row, col),
+        value=raw,
+        name=name,
+        allowed="/".join(names),
+    )
+    return None, [finding]
+
+
+def _report_row(layout: SummarySheet, line: _Graded) -> SummaryRow:
+    col = layout.col(layout.spec.labels.no)
+    serial = None if col is None else read_number(layout.sheet.shown(line.row.row, col)).value
+    names = layout.rubric.grading.names
+    moved_up = None
+    if line.grade is not None and line.last_year is not None:
+        moved_up = names.index(line.grade) < names.index(line.last_year)
+    return SummaryRow(
+        no=int(serial) if serial is not None and serial == serial.to_integral_value() else None,
+        name=line.row.name,
+        score=plain(line.score),
+        grade=line.grade,
+        rubric_total=None if line.rubric is None else line.rubric.total,
+        last_year=line.last_year,
+        moved_up=moved_up,
+    )
+
+
+# --- the 合计 row ----------------------------------------------------------------------------
+
+
+def _counts(layout: SummarySheet, graded: list[_Graded]) -> dict[str, int] | None:
+    """Branches per grade, best first; None when any row's grade is unknown."""
+    if any(g.grade is None for g in graded):
+        return None
+    names = layout.rubric.grading.names
+    return {name: sum(1 for g in graded if g.grade == name) for name in names}
+
+
+def _check_counts(
+    layout: SummarySheet, graded: list[_Graded], counts: dict[str, int] | None
+) -> list[Finding]:
+    sheet, found = layout.sheet, []
+    typed: dict[str, int] = {}
+    for grade, slot in layout.slots.items():
+        if slot.typed is None:
+            continue
+        state, number = read_count(slot.typed)
+        if state == "ok":
+            typed[grade] = number
+        if counts is not None and number != counts[grade]:
+            shown = _text(slot.typed)
+            problem = f"“{slot.label}”填写为 {shown}，按各党支部的评分分数应为 {counts[grade]}"
+            found.append(
+                F.SUMMARY_COUNT_MISMATCH(
+                    sheet=sheet.name, cell=cell_ref(*slot.cell), value=slot.typed, problem=problem
+                )
+            )
+    every = layout.rubric.grading.names
+    if counts is None and len(typed) == len(every) and sum(typed.values()) != len(graded):
+        # Grades unknown for some rows: the counts can still be held to the number of rows.
+        labels = "、".join(layout.slots[g].label for g in every)
+        problem = f"{labels}之和为 {sum(typed.values())}，与党支部数 {len(graded)} 不一致"
+        cell = cell_ref(*layout.total_cell)
+        found.append(
+            F.SUMMARY_COUNT_MISMATCH(
+                sheet=sheet.name, cell=cell, value=sum(typed.values()), problem=problem
+            )
+        )
+    return found
+
+
+def _count_writes(layout: SummarySheet, counts: dict[str, int] | None) -> list[CellWrite]:
+    if counts is None or layout.total_row is None:
+        return []
+    sheet, writes = layout.sheet, []
+    if layout.create_total:
+        writes.append(CellWrite(sheet.name, *layout.total_cell, layout.spec.labels.total))
+    inline: dict[Cell, list] = {}
+    for grade, slot in layout.slots.items():
+        n = counts[grade]
+        if slot.fresh:
+            writes.append(CellWrite(sheet.name, *slot.cell, f"{slot.label}：{n}"))
+        elif slot.hit is not None:
+            inline.setdefault(slot.cell, []).append((slot, n))
+        else:
+            writes.append(_write(sheet, slot.cell, n))
+    for cell, pairs in inline.items():
+        if all(read_count(slot.typed) == ("ok", n) for slot, n in pairs):
+            continue  # already right as typed ("先进数：2个" stays as the person wrote it)
+        old = sheet.value(*cell)
+        text = rewrite(str(old), [(slot.hit, str(n)) for slot, n in pairs])
+        wrong = any(slot.typed is not None for slot, n in pairs)
+        writes.append(CellWrite(sheet.name, *cell, text, replaces=old if wrong else None))
+    return writes
+
+
+# --- the plan's targets ------------------------------------------------------------------------
+
+
+def _conversion(layout: SummarySheet, graded: list[_Graded]) -> tuple[float | None, list]:
+    """后进转化率: last year's lowest-grade branches that are no longer lowest."""
+    lowest = layout.rubric.grading.names[-1]
+    base = [g for g in graded if g.last_year == lowest]
+    if not base or any(g.grade is None for g in base):
+        return None, []
+    converted = sum(1 for g in base if g.grade != lowest)
+    rate = converted / len(base)
+    target = layout.spec.conversion_target
+    if target is None or Decimal(converted) / len(base) >= target:
+        return round(rate, 4), []
+    col = layout.col(layout.spec.labels.last_year)
+    finding = F.SUMMARY_CONVERSION_BELOW_TARGET(
+        sheet=layout.sheet.name,
+        cell=cell_ref(layout.header.row, col),
+        value=round(rate, 4),
+        lowest=lowest,
+        rate=percent(rate),
+        base=len(base),
+        converted=converted,
+        target=percent(target),
+    )
+    return round(rate, 4), [finding]
+
+
+def _top_share(
+    layout: SummarySheet, graded: list[_Graded], counts: dict[str, int] | None
+) -> tuple[float | None, list]:
+    if counts is None or not graded:
+        return None, []
+    top = layout.rubric.grading.names[0]
+    share = counts[top] / len(graded)
+    target = layout.spec.top_grade_target
+    if target is None or Decimal(counts[top]) / len(graded) >= target:
+        return round(share, 4), []
+    cell = layout.total_cell or (layout.header.row, layout.header.left)
+    finding = F.SUMMARY_TOP_GRADE_BELOW_TARGET(
+        sheet=layout.sheet.name,
+        cell=cell_ref(*cell),
+        value=round(share, 4),
+        top=top,
+        share=percent(share),
+        count=counts[top],
+        total=len(graded),
+        target=percent(target),
+    )
+    return round(share, 4), [finding]
+
+
+def percent(share: float | Decimal) -> str:
+    """0.5 → "50%", 1/3 → "33.3%"."""
+    text = f"{float(share) * 100:.1f}".removesuffix(".0")
+    return f"{text}%"
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _write(sheet: SheetData, cell: Cell, value) -> CellWrite:
+    """A computed value; `replaces` keeps what the person typed there when it differs."""
+    old = sheet.value(*cell)
+    if is_blank(old):
+        return CellWrite(sheet.name, *cell, value)
+    if isinstance(value, str):
+        same = fold(old) == fold(value)
+    else:
+        number = read_number(old)
+        same = number.ok and number.value == Decimal(str(value))
+    return CellWrite(sheet.name, *cell, value, replaces=None if same else old)
+
+
+def _text(raw: object) -> str | None:
+    if is_blank(raw):
+        return None
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    text = str(raw).strip().strip("_＿").strip()
+    return text or None
+
+
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
