@@ -254,12 +254,15 @@ def _place_results(layout: RubricSheet, last_item_row: int) -> None:
 
 
 def _value_right_of_label(sheet: SheetData, r: int, header: Header, default_col: int) -> Cell:
-    """The 定级结果 value: right of the label's merged range, else in the score column."""
-    for c in range(header.left, header.right + 1):
-        if not is_blank(sheet.value(r, c)):
-            merge = sheet.merge_at(r, c)
-            return (r, merge.right + 1) if merge else (r, default_col)
-    return (r, default_col)
+    """The 定级结果 value: what is typed right of the label, else the score column (under the
+    total). Merged ranges are not consulted: a live book (xlwings Lite / Server) cannot read
+    them, and every reader must find the same cell."""
+    filled = [
+        c
+        for c in range(header.left, max(header.right, default_col) + 1)
+        if not is_blank(sheet.value(r, c))
+    ]
+    return (r, filled[1]) if len(filled) > 1 else (r, default_col)
 
 
 def _blank_row(sheet: SheetData, r: int, header: Header) -> bool:

@@ -620,3 +620,26 @@ def test_xw_script_and_func_are_no_ops_on_linux_unless_on_server() -> None:
     on_server = _run(code, XLWINGS_LICENSE_KEY="noncommercial", XLWINGS_ON_SERVER="true")
     assert plain.stdout.split() == ["False", "False"], plain.stderr
     assert on_server.stdout.split() == ["True", "True"], on_server.stderr
+
+
+def test_conditional_formats_are_replayed(rubric_xlsx: Path, tmp_path: Path) -> None:
+    book = book_from_xlsx(rubric_xlsx)
+    sheet = book.sheets[RUBRIC]
+    sheet["D3:D5"].conditional_formats.add_custom("=$D3<5", fill_color="#FFC7CE")
+    sheet["C3:D5"].conditional_formats.add_custom("=$D3>=5", font_color="#006100")
+    assert count_actions(book) == {"addConditionalFormat": 2}
+    replay_actions(book, rubric_xlsx, tmp_path / "added.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "added.xlsx")[RUBRIC]
+    found = [
+        (str(cf.sqref), rule.formula, rule.priority)
+        for cf in ws.conditional_formatting
+        for rule in cf.rules
+    ]
+    assert sorted(found, key=lambda f: f[2]) == [("C3:D5", ["$D3>=5"], 1), ("D3:D5", ["$D3<5"], 2)]
+
+    again = book_from_xlsx(tmp_path / "added.xlsx")
+    again.sheets[RUBRIC]["D3:D5"].conditional_formats.clear()
+    replay_actions(again, tmp_path / "added.xlsx", tmp_path / "cleared.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "cleared.xlsx")[RUBRIC]
+    left = {str(cf.sqref): [r.formula for r in cf.rules] for cf in ws.conditional_formatting}
+    assert left == {"C3 C4 C5": [["$D3>=5"]]}  # the rule keeps the cells outside D3:D5

@@ -1,0 +1,408 @@
+"""Inside Excel: the four buttons and the JICENG_* worksheet functions.
+
+The same plain functions serve every runtime:
+
+* desktop Excel with a local Python: the VBA buttons of `macros/Jiceng.bas` call
+  ``RunPython "import addin.excel as x; x.validate_button()"`` (the ``*_button`` functions);
+  the worksheet functions are imported as UDFs (``UDF Modules = addin.excel``);
+* xlwings Lite and xlwings Server: the ``jiceng_*`` scripts and functions below are registered
+  with xlwings' ``@script`` / ``@func`` (`macros/lite/main.py` re-exports them).
+
+Every button reads the open workbook once, runs the same checks as the command line and writes
+back in a few bulk calls (`workbook/xlwings_book.py`), then ends with one Chinese sentence in an
+alert — also when no known template is found, a sheet is protected or something unexpected
+fails (logged with its traceback; the user sees one sentence and, on Lite / Server, the workbook
+is left unchanged).
+
+Nothing here starts threads or processes or touches files, so it runs under Pyodide as is.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from collections import Counter
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+import xlwings as xw
+
+from .cells import is_blank, plain, read_number
+from .deadline import next_due, parse_deadline
+from .engine import Evaluation, evaluate_workbook
+from .locate import find_field
+from .spec import SpecSet, TasksSpec, load_specs
+from .task_status import STATUS_LABEL, assess, milestones_of, read_done_dates, read_progress
+from .workbook.xlwings_book import SheetProtected, apply_plan, clear_marks, read_book
+from .writes import FINDINGS_SHEET, OWN_SHEETS, plan_for
+
+log = logging.getLogger(__name__)
+
+TITLE = "基层组织建设"
+AS_OF_LABEL = "基准日期"
+
+
+class _Stop(Exception):
+    """Nothing to do: the message says why; the workbook stays as it is."""
+
+
+@lru_cache(maxsize=1)
+def default_specs() -> SpecSet:
+    """The bundled template specs (read once per Python session)."""
+    return load_specs()
+
+
+# --- the buttons (plain functions: the CLI, the tests and every runtime call these) -----------
+
+
+def validate(book, specs: SpecSet | None = None) -> str:
+    """校验: mark every problem (colour + note) and list it on the 校验结果 sheet."""
+
+    def work() -> str:
+        evaluation, _ = _evaluate(book, specs)
+        findings = evaluation.report.findings
+        apply_plan(book, plan_for([], findings), activate=FINDINGS_SHEET if findings else None)
+        where = "，详见“校验结果”工作表" if findings else ""
+        return f"校验完成：{_counts(evaluation)}{where}"
+
+    return _run(book, "校验", work)
+
+
+def score(book, specs: SpecSet | None = None) -> str:
+    """评分: fill subtotals, totals, grades and the summary's grades and counts; mark problems."""
+
+    def work() -> str:
+        evaluation, _ = _evaluate(book, specs)
+        task_sheets = _task_sheets(evaluation)
+        writes = [w for w in evaluation.writes if w.sheet not in task_sheets]
+        if not evaluation.rubrics and not evaluation.summaries:
+            raise _Stop("工作簿中没有评分表或汇总表，未作任何修改")
+        apply_plan(book, plan_for(writes, evaluation.report.findings))
+        return f"评分完成：{_grades(evaluation)}；{_counts(evaluation)}"
+
+    return _run(book, "评分", work)
+
+
+def refresh_tasks(book, specs: SpecSet | None = None, as_of: date | None = None) -> str:
+    """刷新任务状态: fill 截止日期 / 状态 / 逾期天数 / 预警 as of `as_of`, else the 基准日期 cell
+    of the workbook, else today."""
+
+    def work() -> str:
+        evaluation, when = _evaluate(book, specs, as_of)
+        if not evaluation.tasks:
+            raise _Stop("工作簿中没有任务清单（附件3），未作任何修改")
+        task_sheets = _task_sheets(evaluation)
+        writes = [w for w in evaluation.writes if w.sheet in task_sheets]
+        plan = plan_for(writes, evaluation.report.findings, evaluation.conditional)
+        apply_plan(book, plan)
+        return f"任务状态已更新（基准日期 {when.isoformat()}）：{_statuses(evaluation)}；{_counts(evaluation)}"
+
+    return _run(book, "刷新任务状态", work)
+
+
+def clear(book) -> str:
+    """清除标记: remove the colours, notes and colour rules Jiceng added, and the 校验结果 sheet."""
+
+    def work() -> str:
+        restored = clear_marks(book)
+        return f"已清除 {restored} 处标记" if restored else "已清除：没有 Jiceng 添加的标记"
+
+    return _run(book, "清除标记", work)
+
+
+# --- desktop: RunPython "import addin.excel as x; x.validate_button()" ------------------------
+
+
+def validate_button() -> None:
+    validate(_calling_book())
+
+
+def score_button() -> None:
+    score(_calling_book())
+
+
+def refresh_tasks_button() -> None:
+    refresh_tasks(_calling_book())
+
+
+def clear_button() -> None:
+    clear(_calling_book())
+
+
+def _calling_book():
+    """The workbook the button belongs to — or, for a button of the Jiceng.xlam add-in, the
+    workbook the person is looking at."""
+    book = xw.Book.caller()
+    if book.name.lower().endswith(".xlam"):
+        return book.app.books.active
+    return book
+
+
+# --- the common frame: one message at the end, whatever happens -------------------------------
+
+
+def _run(book, action: str, work: Callable[[], str]) -> str:
+    pending = _pending_actions(book)
+    start = len(pending) if pending is not None else 0
+    mode = "info"
+    try:
+        message = work()
+    except _Stop as stop:
+        message = str(stop)
+    except SheetProtected as exc:
+        message = f"工作表“{exc.sheet}”受保护，Jiceng 无法写入；请先撤销工作表保护（审阅 → 撤销工作表保护）后再试"
+        mode = "critical"
+    except Exception as exc:
+        if _looks_protected(exc):
+            message = (
+                "有工作表受保护，Jiceng 无法写入；请先撤销工作表保护（审阅 → 撤销工作表保护）后再试"
+            )
+        else:
+            log.exception("Jiceng %s failed on %s", action, getattr(book, "name", book))
+            message = (
+                f"{action}时出现意外错误（{type(exc).__name__}），未能完成；详细信息已写入日志"
+            )
+        mode = "critical"
+    if mode == "critical" and pending is not None:
+        del pending[start:]  # Lite / Server: send none of a half-done change to Excel
+    book.app.alert(message, title=TITLE, mode=mode)
+    return message
+
+
+def _pending_actions(book) -> list | None:
+    """The remote engine's queued actions (Lite / Server), None on desktop Excel."""
+    try:
+        data = book.json()
+    except Exception:
+        return None
+    actions = data.get("actions") if isinstance(data, dict) else None
+    return actions if isinstance(actions, list) else None
+
+
+def _looks_protected(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "protected" in text or "受保护" in text
+
+
+# --- evaluation and messages -------------------------------------------------------------------
+
+
+def _evaluate(book, specs: SpecSet | None, as_of: date | None = None) -> tuple[Evaluation, date]:
+    data = read_book(book)
+    when = as_of or _as_of_cell(data) or date.today()
+    evaluation = evaluate_workbook(data, specs or default_specs(), display=book.name, as_of=when)
+    if not (evaluation.rubrics or evaluation.tasks or evaluation.summaries):
+        raise _Stop("没有找到已知模板（评分标准、汇总表或任务清单）的表头，未作任何修改")
+    return evaluation, when
+
+
+def _as_of_cell(data) -> date | None:
+    """The date in a 基准日期 cell of the workbook, if there is one."""
+    for sheet in data.sheets:
+        if sheet.name in OWN_SHEETS:
+            continue
+        found = find_field(sheet, AS_OF_LABEL)
+        if found is None or is_blank(found[1]):
+            continue
+        day = as_date(found[1])
+        if day is None:
+            raise _Stop(
+                f"“{sheet.name}”的基准日期“{found[1]}”无法识别，请写成 2022-06-15 这样的日期"
+            )
+        return day
+    return None
+
+
+def _task_sheets(evaluation: Evaluation) -> set[str]:
+    return {t.layout.sheet.name for t in evaluation.tasks}
+
+
+def _counts(evaluation: Evaluation) -> str:
+    severities = Counter(f.severity for f in evaluation.report.findings)
+    parts = [
+        f"{severities[key]} {unit}"
+        for key, unit in (("error", "个错误"), ("warning", "个警告"), ("info", "条提示"))
+        if severities[key]
+    ]
+    return "，".join(parts) if parts else "未发现问题"
+
+
+def _grades(evaluation: Evaluation) -> str:
+    branches = evaluation.report.branches
+    if not branches:
+        return "汇总表已核对"
+    grades = Counter(b.grade for b in branches if b.grade)
+    shown = "，".join(f"{name} {n}" for name, n in grades.items())
+    missing = sum(1 for b in branches if not b.grade)
+    text = f"{len(branches)} 个党支部" + (f"（{shown}）" if shown else "")
+    return text + (f"，{missing} 个因得分有误未能定级" if missing else "")
+
+
+def _statuses(evaluation: Evaluation) -> str:
+    counts = Counter(t.status for t in evaluation.report.tasks or [])
+    order = ["overdue", "due_soon", "done_late", "done", "on_track", "unknown"]
+    return "，".join(f"{STATUS_LABEL[s]} {counts[s]} 项" for s in order if counts[s]) or "无任务"
+
+
+# --- dates as Excel hands them over ------------------------------------------------------------
+
+_EXCEL_EPOCH = date(1899, 12, 30)
+_DATE_TEXT = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?\s*$")
+
+
+def as_date(value) -> date | None:
+    """A date cell, an Excel serial number or text such as 2022-06-15 / 2022年6月15日."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 1 <= value < 2_958_466:
+            return _EXCEL_EPOCH + timedelta(days=int(value))
+        return None
+    if isinstance(value, str):
+        match = _DATE_TEXT.match(value.replace("T00:00:00", ""))
+        if match:
+            try:
+                return date(int(match[1]), int(match[2]), int(match[3]))
+            except ValueError:
+                return None
+    return None
+
+
+# --- worksheet functions (plain: tests and the CLI call these directly) -----------------------
+
+
+def grade(total, spec_id: str | None = None) -> str:
+    """=JICENG_GRADE(总分): the grade of a total by the rubric's bands (85 及以上先进 …)."""
+    if is_blank(total):
+        return ""
+    specs = default_specs()
+    rubric = specs.by_id(spec_id) if spec_id else specs.rubrics[0]
+    number = read_number(total)
+    if not number.ok:
+        return f"“{total}”不是分数"
+    if number.value < 0 or number.value > rubric.total_points:
+        return f"分数应在 0～{plain(rubric.total_points)} 之间"
+    return rubric.grading.grade(number.value)
+
+
+def due(deadline, as_of=None, year=None):
+    """=JICENG_DUE(时间期限, 基准日期): the next due date on or after the as-of date."""
+    if is_blank(deadline):
+        return ""
+    when = _when(as_of)
+    if when is None:
+        return f"基准日期“{as_of}”无法识别"
+    spec = _tasks_spec()
+    parsed = parse_deadline(deadline, _year(year, spec), fixed_days=spec.fixed_days)
+    if not parsed.milestones and parsed.cadence is None:
+        return f"时间期限“{deadline}”无法识别"
+    day = next_due(parsed, when)
+    return day if day is not None else "已无后续时间节点"
+
+
+def status(deadline, progress=None, done_dates=None, as_of=None, year=None) -> str:
+    """=JICENG_STATUS(时间期限, 完成情况, 完成日期, 基准日期): 已完成 / 已逾期 / 即将到期 / …,
+    by the same rules as 刷新任务状态."""
+    when = _when(as_of)
+    if when is None:
+        return f"基准日期“{as_of}”无法识别"
+    spec = _tasks_spec()
+    task_year = _year(year, spec)
+    parsed = parse_deadline(deadline, task_year, fixed_days=spec.fixed_days)
+    words = spec.progress
+    progress_key = read_progress(progress, words.not_started, words.in_progress, words.done)
+    if progress_key is None:
+        return f"完成情况应为{words.not_started} / {words.in_progress} / {words.done}"
+    dates, _ = read_done_dates(_single(done_dates), task_year, when)
+    milestones = milestones_of(parsed, spec.cadence_from_month)
+    verdict = assess(milestones, dates, progress_key == "done", when, spec.due_soon_days)
+    return STATUS_LABEL[verdict.status]
+
+
+def _tasks_spec() -> TasksSpec:
+    return default_specs().tasks[0]
+
+
+def _when(as_of) -> date | None:
+    return date.today() if is_blank(as_of) else as_date(as_of)
+
+
+def _year(year, spec: TasksSpec) -> int:
+    number = read_number(year) if not is_blank(year) else None
+    return int(number.value) if number is not None and number.ok else spec.year
+
+
+def _single(value):
+    """A one-cell range may arrive as a list."""
+    while isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    return value
+
+
+# --- registration for xlwings Lite and xlwings Server -----------------------------------------
+
+
+def _registrars():
+    """(script, func, arg) of the runtime: xlwings' own on Lite / Server; on desktop the scripts
+    stay plain (the VBA buttons call the ``*_button`` functions) and the functions become UDFs."""
+    if getattr(xw, "on_server", False) or sys.platform == "emscripten":
+        return xw.script, xw.func, xw.arg
+    return (lambda **_: lambda f: f), xw.func, xw.arg
+
+
+_script, _func, _arg = _registrars()
+
+
+@_script(name="校验")
+def jiceng_validate(book: xw.Book):
+    """校验：标出所有问题（底色 + 批注），并在“校验结果”工作表中列出。"""
+    validate(book)
+
+
+@_script(name="评分")
+def jiceng_score(book: xw.Book):
+    """评分：填写小计、总分、定级结果及汇总表的定级与合计。"""
+    score(book)
+
+
+@_script(name="刷新任务状态")
+def jiceng_refresh_tasks(book: xw.Book):
+    """刷新任务状态：按基准日期（或今天）填写截止日期、状态、逾期天数与预警。"""
+    refresh_tasks(book)
+
+
+@_script(name="清除标记")
+def jiceng_clear(book: xw.Book):
+    """清除标记：去掉 Jiceng 添加的底色、批注和“校验结果”工作表。"""
+    clear(book)
+
+
+@_func
+@_arg("total", doc="总分（0～100）")
+def jiceng_grade(total):
+    """由总分得出分类定级：85 分及以上先进，65 至 85 分一般，65 分以下后进。"""
+    return grade(total)
+
+
+@_func
+@_arg("deadline", doc="时间期限，如“5 月/12 月”“4 月底”“每季度”")
+@_arg("as_of", doc="基准日期（默认今天）")
+@_arg("year", doc="任务年度（默认任务清单的年度）")
+def jiceng_due(deadline, as_of=None, year=None):
+    """时间期限中基准日期当天或之后的下一个截止日期。"""
+    return due(deadline, as_of, year)
+
+
+@_func
+@_arg("deadline", doc="时间期限")
+@_arg("progress", doc="完成情况：未开始 / 进行中 / 已完成")
+@_arg("done_dates", doc="完成日期，每个时间节点一个")
+@_arg("as_of", doc="基准日期（默认今天）")
+@_arg("year", doc="任务年度（默认任务清单的年度）")
+def jiceng_status(deadline, progress=None, done_dates=None, as_of=None, year=None):
+    """任务状态：已完成、逾期完成、已逾期、即将到期、正常推进或无法判断。"""
+    return status(deadline, progress, done_dates, as_of, year)

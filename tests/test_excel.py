@@ -1,0 +1,716 @@
+"""Inside Excel: the buttons and JICENG_* functions of addin/excel.py, run the way xlwings Lite
+and xlwings Server run them (remote engine on Linux), replayed onto real .xlsx files and
+compared with what `jiceng fill` writes for the same file."""
+
+from __future__ import annotations
+
+import os
+
+# Before the first `import xlwings` of the process: the remote engine needs the licence key,
+# and `xw.script` / `xw.func` register only on a "server" (see the `excel` fixture otherwise).
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+os.environ.setdefault("XLWINGS_ON_SERVER", "true")
+
+import datetime as dt  # noqa: E402
+import importlib  # noqa: E402
+import importlib.util  # noqa: E402
+import json  # noqa: E402
+import logging  # noqa: E402
+import re  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import textwrap  # noqa: E402
+from collections import Counter  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import openpyxl  # noqa: E402
+import pytest  # noqa: E402
+from conftest import scores_with_losses  # noqa: E402
+from openpyxl.comments import Comment  # noqa: E402
+from openpyxl.styles import PatternFill  # noqa: E402
+from tasks_helpers import cell as task_cell  # noqa: E402
+from tasks_helpers import make_tasks  # noqa: E402
+from xlwings_harness import (  # noqa: E402
+    book_from_xlsx,
+    call_function,
+    count_actions,
+    ensure_remote_engine,
+    payload_from_xlsx,
+    replay_actions,
+    run_script,
+)
+
+xw = ensure_remote_engine()
+from xlwings import server  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+FIRST, SECOND = "第一党支部", "第二党支部"
+
+
+@pytest.fixture(scope="module")
+def excel():
+    """addin.excel with its scripts and functions registered as on xlwings Lite / Server."""
+    import addin.excel as module
+
+    if not hasattr(module.jiceng_validate, "__xlscript__"):
+        # xlwings was imported (by another test module) before XLWINGS_ON_SERVER was set:
+        # register the entry points with xlwings' server decorators, as Lite / Server do.
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(xw, "on_server", True, raising=False)
+            patch.setattr(xw, "script", server.script)
+            patch.setattr(xw, "func", server.func)
+            patch.setattr(xw, "arg", server.arg)
+            module = importlib.reload(module)
+    assert hasattr(module.jiceng_validate, "__xlscript__")
+    return module
+
+
+# --- what a person sees in a workbook ---------------------------------------------------------
+
+_LINK = re.compile(r'^=HYPERLINK\("#(.*)","(.*)"\)$')
+
+
+def shown(cell) -> tuple:
+    """A cell as a person sees it: (value, link target); HYPERLINK formulas count as links."""
+    value = cell.value
+    if isinstance(value, str) and _LINK.match(value):
+        target, text = _LINK.match(value).groups()
+        return text, target.replace('""', '"')
+    if cell.hyperlink is not None:
+        link = cell.hyperlink
+        return value, link.location or (link.target or "").removeprefix("#")
+    return value, None
+
+
+def colour(cell) -> str | None:
+    if cell.fill is None or cell.fill.fill_type != "solid":
+        return None
+    rgb = cell.fill.fgColor.rgb
+    return rgb[-6:].upper() if isinstance(rgb, str) else "theme"
+
+
+def rules(ws) -> set[tuple]:
+    found = set()
+    for cf in ws.conditional_formatting:
+        for rule in cf.rules:
+            fill = rule.dxf.fill.bgColor.rgb[-6:] if rule.dxf and rule.dxf.fill else None
+            font = (
+                rule.dxf.font.color.rgb[-6:]
+                if rule.dxf and rule.dxf.font and rule.dxf.font.color
+                else None
+            )
+            found.add((str(cf.sqref), tuple(rule.formula), fill, font))
+    return found
+
+
+def visible(path: Path) -> dict:
+    """Every sheet's name and state, cell values (links resolved), fill colours, notes and
+    colour rules; the hidden record sheet without its 原底色 column (see `record`)."""
+    wb = openpyxl.load_workbook(path)
+    out = {}
+    for ws in wb.worksheets:
+        cells = {}
+        for row in ws.iter_rows():
+            for c in row:
+                note = c.comment.text if c.comment is not None else None
+                look = (shown(c), colour(c), note)
+                if look != ((None, None), None, None):
+                    cells[c.coordinate] = look
+        if ws.title == "_jiceng":
+            cells = {k: v for k, v in cells.items() if not k.startswith("D")}
+        out[ws.title] = (ws.sheet_state, cells, rules(ws))
+    return out
+
+
+def record(path: Path) -> list[tuple]:
+    ws = openpyxl.load_workbook(path)["_jiceng"]
+    return [tuple(r) for r in ws.iter_rows(values_only=True)]
+
+
+def fill_copy(cli, src: Path, out: Path, *extra: str) -> Path:
+    result = cli("fill", src, "--out", out, *extra)
+    assert out.exists(), result.stdout
+    return out
+
+
+def alerts(report) -> list[str]:
+    return [a["prompt"] for a in report.alerts]
+
+
+@pytest.fixture
+def bad_rubric(make_rubric, spec):
+    """Two branches: item 3 over its points on the first; the second typed a wrong total."""
+    first = scores_with_losses(spec, {5: 0.5})
+    first[3] = 6
+
+    def edit(wb):
+        wb[SECOND]["D23"] = 99  # the real total is 95
+        wb[SECOND]["D24"] = "一般"  # and 95 is 先进
+
+    return make_rubric(
+        {FIRST: first, SECOND: scores_with_losses(spec, {1: 2, 18: 3})}, edit=edit, name="提交.xlsx"
+    )
+
+
+# --- reading a live book ----------------------------------------------------------------------
+
+
+def test_read_book_sees_what_the_file_reader_sees(excel, bad_rubric, tmp_path, specs):
+    from addin.workbook.calamine_reader import read_workbook
+    from addin.workbook.xlwings_book import read_book
+
+    tasks = make_tasks(tmp_path, specs.by_id("tasks_2022"), {2: {"完成情况": "已完成"}})
+    for path in (bad_rubric, tasks):
+        live = read_book(book_from_xlsx(path))
+        (file, _) = read_workbook(path)
+        assert [s.name for s in live.sheets] == [s.name for s in file.sheets]
+        for a, b in zip(live.sheets, file.sheets, strict=True):
+            assert a.rows == [row[: len(a.rows[0])] for row in b.rows[: len(a.rows)]]
+            assert a.merges == []  # not readable on the remote engine
+
+
+def test_checks_give_the_same_answer_without_merge_information(bad_rubric, tmp_path, make_rubric):
+    """Live books carry no merged ranges; the checks must not need them."""
+    from addin.engine import evaluate_workbook
+    from addin.spec import load_specs
+    from addin.workbook.calamine_reader import read_workbook
+    from addin.workbook.xlwings_book import read_book
+
+    raters = load_specs([Path(__file__).parent / "specs" / "rubric_three_raters.toml"])
+    spec = raters.rubrics[0]
+    typed = {i.no: {r.label: float(i.points) for r in spec.raters} for i in spec.items}
+    weighted = make_rubric({"综合": typed}, rubric=spec, name="raters.xlsx")
+    from summary_helpers import submission
+
+    summary = submission(tmp_path, [(FIRST, 90, "一般")], rubrics={FIRST: 90}, counts={})
+    for path, specs in ((bad_rubric, None), (weighted, raters), (summary, None)):
+        specs = specs or load_specs()
+        live = evaluate_workbook(read_book(book_from_xlsx(path)), specs)
+        file = evaluate_workbook(read_workbook(path)[0], specs)
+        assert live.writes == file.writes
+        assert live.report.findings == file.report.findings
+
+
+# --- the buttons, against `jiceng fill` -------------------------------------------------------
+
+
+def test_score_button_writes_what_jiceng_fill_writes(excel, bad_rubric, tmp_path, cli):
+    expected = fill_copy(cli, bad_rubric, tmp_path / "fill.xlsx")
+    book, report = run_script(excel, "jiceng_score", bad_rubric, tmp_path / "excel.xlsx")
+
+    assert visible(tmp_path / "excel.xlsx") == visible(expected)
+    ws = openpyxl.load_workbook(tmp_path / "excel.xlsx")[FIRST]
+    assert ws["D7"].comment.text == "Jiceng rubric.score_out_of_range：第3项得分6超过分值5"
+    assert colour(ws["D7"]) == "FFC7CE"
+    assert ws["E9"].value == 19.5  # the 党员队伍 subtotal
+    assert alerts(report) == ["评分完成：2 个党支部（先进 1），1 个因得分有误未能定级；3 个错误"]
+    # The record differs from fill's only where fill could read a colour the live book can't.
+    for mine, theirs in zip(record(tmp_path / "excel.xlsx"), record(expected), strict=True):
+        assert mine[:3] + mine[4:] == theirs[:3] + theirs[4:]
+        assert mine[3] in (None, theirs[3])
+
+
+def test_validate_marks_and_lists_but_changes_no_value(excel, bad_rubric, tmp_path, cli):
+    expected = visible(fill_copy(cli, bad_rubric, tmp_path / "fill.xlsx"))
+    book, report = run_script(excel, "jiceng_validate", bad_rubric, tmp_path / "excel.xlsx")
+    got = visible(tmp_path / "excel.xlsx")
+    original = visible(bad_rubric)
+
+    assert list(got) == [FIRST, SECOND, "校验结果", "_jiceng"]
+    assert got["校验结果"] == expected["校验结果"]
+    for name in (FIRST, SECOND):
+        values = {k: v[0] for k, v in got[name][1].items()}
+        assert values == {k: v[0] for k, v in original[name][1].items()}
+        marks = {k: v[1:] for k, v in got[name][1].items() if v[2]}
+        assert marks == {k: v[1:] for k, v in expected[name][1].items() if v[2]}
+    wb = openpyxl.load_workbook(tmp_path / "excel.xlsx")
+    assert wb.active.title == "校验结果"  # the findings are what the person wants to see
+    assert wb["校验结果"]["E2"].value == '=HYPERLINK("#\'第一党支部\'!D7","D7")'
+    assert alerts(report) == ["校验完成：3 个错误，详见“校验结果”工作表"]
+
+
+def test_score_button_fills_the_summary_like_jiceng_fill(excel, tmp_path, cli):
+    """附件2: the branches' scores and grades and the 合计 counts, cross-checked with the
+    rubric sheets of the same submission."""
+    from summary_helpers import submission
+
+    src = submission(
+        tmp_path,
+        [(FIRST, 90, ""), (SECOND, 70, "先进"), ("第三党支部", "", "")],
+        rubrics={FIRST: 90, SECOND: 70},
+        counts={},
+    )
+    expected = fill_copy(cli, src, tmp_path / "fill.xlsx")
+    book, report = run_script(excel, "jiceng_score", src, tmp_path / "excel.xlsx")
+    assert visible(tmp_path / "excel.xlsx") == visible(expected)
+    (message,) = alerts(report)
+    assert message.startswith("评分完成：2 个党支部（先进 1，一般 1）；")
+
+
+def test_buttons_are_idempotent_and_take_over_a_fill_copy(excel, bad_rubric, tmp_path, cli):
+    once = tmp_path / "once.xlsx"
+    run_script(excel, "jiceng_score", bad_rubric, once)
+    book, _ = run_script(excel, "jiceng_score", once, tmp_path / "twice.xlsx")
+    assert visible(tmp_path / "twice.xlsx") == visible(once)
+    actions = count_actions(book)
+    assert actions["addNote"] == 0 and actions["setNoteText"] == 3 and actions["addSheet"] == 0
+
+    # A copy written by `jiceng fill`, opened in Excel and scored there again.
+    copy = fill_copy(cli, bad_rubric, tmp_path / "fill.xlsx")
+    run_script(excel, "jiceng_score", copy, tmp_path / "again.xlsx")
+    assert visible(tmp_path / "again.xlsx") == visible(copy)
+    assert record(tmp_path / "again.xlsx") == record(copy)  # fill's known colours are kept
+
+
+def test_the_person_typed_value_survives_rescoring(excel, bad_rubric, tmp_path):
+    once = tmp_path / "once.xlsx"
+    run_script(excel, "jiceng_score", bad_rubric, once)
+    run_script(excel, "jiceng_score", once, tmp_path / "twice.xlsx")
+    rows = record(tmp_path / "twice.xlsx")
+    assert ("overwrite", SECOND, "D23", None, None, 99, 95) in rows
+    assert ("overwrite", SECOND, "D24", None, None, "一般", "先进") in rows
+
+
+# --- 清除标记 ------------------------------------------------------------------------------------
+
+
+def test_clear_removes_exactly_jicengs_marks(excel, make_rubric, spec, tmp_path):
+    scores = scores_with_losses(spec)
+    scores[3] = 6
+    scores[4] = 7
+
+    def edit(wb):
+        ws = wb[FIRST]
+        ws["D7"].comment = Comment("已与支部书记核实", "组织部")  # a person's note on a bad cell
+        ws["B3"].comment = Comment("请于4月30日前报送", "组织部")
+        ws["B5"].fill = PatternFill("solid", fgColor="FFFF00")  # a person's own colour
+
+    src = make_rubric({FIRST: scores}, edit=edit)
+    marked = tmp_path / "marked.xlsx"
+    run_script(excel, "jiceng_validate", src, marked)
+    wb = openpyxl.load_workbook(marked)[FIRST]
+    assert colour(wb["D7"]) == colour(wb["D8"]) == "FFC7CE"
+    assert wb["D7"].comment.text == "已与支部书记核实"  # kept, not overwritten
+    assert wb["D8"].comment.text.startswith("Jiceng rubric.score_out_of_range")
+
+    book, report = run_script(excel, "jiceng_clear", marked, tmp_path / "cleared.xlsx")
+    assert visible(tmp_path / "cleared.xlsx") == visible(src)
+    assert alerts(report) == ["已清除 2 处标记"]
+
+    # Nothing left to clear: only the message goes to Excel.
+    book, report = run_script(excel, "jiceng_clear", src, tmp_path / "nothing.xlsx")
+    assert count_actions(book) == {"alert": 1}
+    assert alerts(report) == ["已清除：没有 Jiceng 添加的标记"]
+
+
+def test_clear_restores_the_colours_a_fill_copy_recorded(excel, bad_rubric, tmp_path, cli):
+    copy = fill_copy(cli, bad_rubric, tmp_path / "fill.xlsx")
+    grey = openpyxl.load_workbook(bad_rubric)[SECOND]["D23"]
+    assert colour(grey) == "F2F2F2"  # a computed cell of the template, marked by fill
+    run_script(excel, "jiceng_clear", copy, tmp_path / "cleared.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "cleared.xlsx")
+    assert colour(wb[SECOND]["D23"]) == "F2F2F2" and wb[SECOND]["D23"].comment is None
+    assert wb.sheetnames == [FIRST, SECOND, "_jiceng"]  # the typed originals stay on record
+    assert {r[0] for r in record(tmp_path / "cleared.xlsx")[1:]} == {"overwrite"}
+
+
+def test_fill_clears_marks_a_live_book_made(excel, make_rubric, spec, tmp_path, cli):
+    scores = scores_with_losses(spec)
+    scores[3] = 6
+    src = make_rubric(
+        {FIRST: scores},
+        edit=lambda wb: setattr(wb[FIRST]["D7"], "comment", Comment("原批注", "人")),
+    )
+    run_script(excel, "jiceng_validate", src, tmp_path / "marked.xlsx")
+    refilled = fill_copy(cli, tmp_path / "marked.xlsx", tmp_path / "refilled.xlsx")
+    direct = fill_copy(cli, src, tmp_path / "direct.xlsx")
+    assert visible(refilled) == visible(direct)  # the person's note is still theirs
+
+
+# --- 刷新任务状态 -------------------------------------------------------------------------------
+
+
+def test_refresh_tasks_uses_the_as_of_cell(excel, specs, tmp_path, cli):
+    filled = {
+        1: {"完成情况": "进行中", "完成日期": "2022-05-20"},
+        2: {"完成情况": "已完成", "完成日期": "2022-04-28"},
+        5: {"完成情况": "进行中"},
+    }
+
+    def edit(ws):
+        ws["N1"], ws["O1"] = "基准日期", dt.date(2022, 6, 29)
+
+    src = make_tasks(tmp_path, specs.by_id("tasks_2022"), filled, edit=edit)
+    expected = fill_copy(cli, src, tmp_path / "fill.xlsx", "--as-of", "2022-06-29")
+    book, report = run_script(excel, "jiceng_refresh_tasks", src, tmp_path / "excel.xlsx")
+
+    assert visible(tmp_path / "excel.xlsx") == visible(expected)
+    ws = openpyxl.load_workbook(tmp_path / "excel.xlsx")["任务清单"]
+    assert ws[task_cell(5, "状态")].value == "即将到期"  # 6 月/12 月, due 2022-06-30
+    assert ws[task_cell(2, "状态")].value == "已完成"
+    assert ("I4:L14", ('$J4="已逾期"',), "FFC7CE", "9C0006") in rules(ws)
+    (message,) = alerts(report)
+    assert message.startswith("任务状态已更新（基准日期 2022-06-29）：")
+    assert "即将到期 1 项" in message
+
+    # Run again: the colour rules are replaced, not stacked.
+    run_script(excel, "jiceng_refresh_tasks", tmp_path / "excel.xlsx", tmp_path / "again.xlsx")
+    assert visible(tmp_path / "again.xlsx") == visible(expected)
+    run_script(excel, "jiceng_clear", tmp_path / "again.xlsx", tmp_path / "cleared.xlsx")
+    assert rules(openpyxl.load_workbook(tmp_path / "cleared.xlsx")["任务清单"]) == set()
+
+
+def test_refresh_tasks_explains_an_unreadable_as_of_cell(excel, specs, tmp_path):
+    def edit(ws):
+        ws["N1"], ws["O1"] = "基准日期", "六月底"
+
+    src = make_tasks(tmp_path, specs.by_id("tasks_2022"), edit=edit)
+    book, report = run_script(excel, "jiceng_refresh_tasks", src, tmp_path / "out.xlsx")
+    assert count_actions(book) == {"alert": 1}
+    assert alerts(report) == ["“任务清单”的基准日期“六月底”无法识别，请写成 2022-06-15 这样的日期"]
+
+
+# --- messages ----------------------------------------------------------------------------------
+
+
+def test_no_known_template_changes_nothing(excel, tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.append(["姓名", "电话"])
+    wb.active.append(["王芳", "029-88886601"])
+    src = tmp_path / "通讯录.xlsx"
+    wb.save(src)
+    for name in ("jiceng_validate", "jiceng_score", "jiceng_refresh_tasks"):
+        book, report = run_script(excel, name, src, tmp_path / "out.xlsx")
+        assert count_actions(book) == {"alert": 1}
+        assert alerts(report) == [
+            "没有找到已知模板（评分标准、汇总表或任务清单）的表头，未作任何修改"
+        ]
+
+
+def test_a_button_on_the_wrong_template_says_so(excel, bad_rubric, tmp_path):
+    book, report = run_script(excel, "jiceng_refresh_tasks", bad_rubric, tmp_path / "out.xlsx")
+    assert count_actions(book) == {"alert": 1}
+    assert alerts(report) == ["工作簿中没有任务清单（附件3），未作任何修改"]
+
+
+def test_unexpected_failure_is_one_sentence_and_sends_nothing(
+    excel, bad_rubric, tmp_path, monkeypatch, caplog
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(excel, "apply_plan", broken)
+    with caplog.at_level(logging.ERROR, logger="addin.excel"):
+        book, report = run_script(excel, "jiceng_score", bad_rubric, tmp_path / "out.xlsx")
+    assert count_actions(book) == {"alert": 1}  # no half-done change reaches Excel
+    assert (
+        report.alerts[0]["prompt"]
+        == "评分时出现意外错误（RuntimeError），未能完成；详细信息已写入日志"
+    )
+    assert report.alerts[0]["mode"] == "critical"
+    assert "Traceback" not in report.alerts[0]["prompt"]
+    assert "boom" in caplog.text and "Traceback" in caplog.text
+
+
+def test_a_protected_sheet_is_named(excel, bad_rubric, tmp_path, monkeypatch):
+    from addin.workbook import xlwings_book
+
+    monkeypatch.setattr(xlwings_book, "_protected", lambda sheet: sheet.name == SECOND)
+    book, report = run_script(excel, "jiceng_score", bad_rubric, tmp_path / "out.xlsx")
+    assert count_actions(book) == {"alert": 1}
+    assert alerts(report) == [
+        f"工作表“{SECOND}”受保护，Jiceng 无法写入；请先撤销工作表保护（审阅 → 撤销工作表保护）后再试"
+    ]
+
+
+def test_desktop_buttons_use_the_calling_book(excel, bad_rubric, monkeypatch):
+    book = book_from_xlsx(bad_rubric)
+    monkeypatch.setattr(xw.Book, "caller", staticmethod(lambda: book))
+    excel.validate_button()
+    assert count_actions(book)["addSheet"] == 2
+    assert book.json()["actions"][-1]["func"] == "alert"
+
+
+def test_add_in_buttons_work_on_the_workbook_in_front(excel, bad_rubric, monkeypatch):
+    """A button of Jiceng.xlam is called from the add-in; the work is on the active workbook."""
+    book = book_from_xlsx(bad_rubric)
+
+    class AddIn:
+        name = "Jiceng.xlam"
+        app = book.app
+
+    monkeypatch.setattr(xw.Book, "caller", staticmethod(AddIn))
+    assert book.app.books.active == book
+    excel.score_button()
+    assert count_actions(book)["setValues"] == 4 + 6 + 2  # computed blocks, 校验结果, record
+
+
+# --- the action budget -------------------------------------------------------------------------
+
+
+def _actions(excel, name: str, src: Path, out: Path) -> int:
+    book, _ = run_script(excel, name, src, out)
+    return sum(count_actions(book).values())
+
+
+@pytest.mark.parametrize("n", [1, 3, 8])
+def test_action_budget(excel, make_rubric, spec, tmp_path, n):
+    """What one click sends to Excel, on a submission with n branch sheets.
+
+    Fixed: the 校验结果 sheet (add or clear, one write of the whole table, bold header, link
+    colour, autofit), the record (add, one write, hide), showing the right sheet and the
+    message. Per branch sheet: one call per block of computed cells (the 2022 rubric has
+    six: five merged 小计 cells, then 总分 + 定级结果), one colour call when it has marks and one
+    call per marked cell (Excel has no bulk call for notes). Nothing grows with the rows.
+    """
+    names = [f"第{i + 1}党支部" for i in range(n)]
+    clean = make_rubric(dict.fromkeys(names, scores_with_losses(spec, {5: 0.5})), name="c.xlsx")
+    bad = scores_with_losses(spec)
+    bad[3], bad[7], bad[11] = 6, 9, -1  # three marked cells; four categories left unscored
+    marked = make_rubric(dict.fromkeys(names, bad), name="m.xlsx")
+
+    counts = {
+        "校验 clean": _actions(excel, "jiceng_validate", clean, tmp_path / "v1.xlsx"),
+        "校验 marked": _actions(excel, "jiceng_validate", marked, tmp_path / "v2.xlsx"),
+        "评分 clean": _actions(excel, "jiceng_score", clean, tmp_path / "s1.xlsx"),
+        "评分 marked": _actions(excel, "jiceng_score", marked, tmp_path / "s2.xlsx"),
+        "评分 again": _actions(excel, "jiceng_score", tmp_path / "s2.xlsx", tmp_path / "s3.xlsx"),
+        "清除标记": _actions(excel, "jiceng_clear", tmp_path / "s2.xlsx", tmp_path / "c.xlsx"),
+    }
+    assert counts == {
+        "校验 clean": 9,
+        "校验 marked": 10 + 4 * n,  # colours + 3 notes
+        "评分 clean": 9 + 6 * n,  # 6 blocks
+        "评分 marked": 10 + 6 * n,  # 2 blocks (two subtotals) + colours + 3 notes
+        "评分 again": 7 + 6 * n,  # sheets exist: clear instead of add, no hiding, no switching
+        "清除标记": 3 + 4 * n,  # colours + 3 notes; delete 校验结果, rewrite record, message
+    }
+    for button in ("校验 clean", "校验 marked", "清除标记"):
+        assert counts[button] <= 10 + 4 * n, button
+    # 评分 goes over: the 2022 rubric's five 小计 cells are separate merged areas (five blocks),
+    # and a live book cannot tell which blank cells are merged, so blocks are never widened.
+    assert counts["评分 clean"] == 10 + 4 * n + 2 * n - 1
+
+
+def test_findings_sheet_costs_the_same_whatever_the_number_of_findings(
+    excel, make_rubric, spec, tmp_path
+):
+    few = scores_with_losses(spec)
+    few[3] = 6
+    many = {**few, **dict.fromkeys(range(1, 17), 9)}  # 16 of 18 items over their points
+    counts = []
+    for name, scores in (("few.xlsx", few), ("many.xlsx", many)):
+        book, _ = run_script(excel, "jiceng_validate", make_rubric({FIRST: scores}, name=name))
+        counts.append(count_actions(book))
+    assert counts[1]["addNote"] - counts[0]["addNote"] == 15  # one note per marked cell
+    assert counts[1] - Counter({"addNote": 15}) == counts[0]  # and nothing else grows
+
+
+# --- custom functions ----------------------------------------------------------------------------
+
+
+def test_grade_function(excel):
+    assert call_function(excel, "jiceng_grade", 85) == [["先进"]]
+    assert call_function(excel, "jiceng_grade", 84.99) == [["一般"]]
+    assert call_function(excel, "jiceng_grade", 65) == [["一般"]]
+    assert call_function(excel, "jiceng_grade", "64.5分") == [["后进"]]
+    assert call_function(excel, "jiceng_grade", [[None]]) == [[""]]
+    assert call_function(excel, "jiceng_grade", "优秀") == [["“优秀”不是分数"]]
+    assert call_function(excel, "jiceng_grade", 101) == [["分数应在 0～100 之间"]]
+
+
+def test_due_function(excel):
+    serial = (dt.date(2022, 12, 31) - dt.date(1899, 12, 30)).days
+    date_cell = {"type": "FormattedNumber", "basicValue": float(serial), "numberFormat": "yyyy/m/d"}
+    assert call_function(excel, "jiceng_due", "5 月/12 月", "2022-06-15") == [[date_cell]]
+    assert call_function(excel, "jiceng_due", "5 月/12 月", dt.date(2022, 6, 15)) == [[date_cell]]
+    june = {**date_cell, "basicValue": float(serial - 184)}
+    assert call_function(excel, "jiceng_due", "6 月/12 月", "2022年6月15日") == [[june]]
+    assert call_function(excel, "jiceng_due", "4 月底", "2022-06-15") == [["已无后续时间节点"]]
+    assert call_function(excel, "jiceng_due", "待定", "2022-06-15") == [["时间期限“待定”无法识别"]]
+    assert call_function(excel, "jiceng_due", "4 月底", "下周") == [["基准日期“下周”无法识别"]]
+
+
+def test_status_function(excel):
+    def status(*args):
+        return call_function(excel, "jiceng_status", *args)[0][0]
+
+    assert status("4 月底", "进行中", None, "2022-06-15") == "已逾期"
+    assert status("6 月/12 月", "进行中", None, "2022-06-25") == "即将到期"
+    assert status("5 月/12 月", "进行中", "2022-05-20", "2022-06-15") == "正常推进"
+    assert status("4 月底", "已完成", dt.date(2022, 4, 28), "2022-06-15") == "已完成"
+    assert status("4 月底", "已完成", "2022-05-03", "2022-06-15") == "逾期完成"
+    assert status("待定", "未开始", None, "2022-06-15") == "无法判断"
+    assert status("4 月底", "差不多", None, "2022-06-15") == "完成情况应为未开始 / 进行中 / 已完成"
+
+
+def test_functions_and_scripts_are_registered(excel):
+    functions = server.custom_functions_meta(excel)["functions"]
+    assert {f["name"] for f in functions} == {"JICENG_GRADE", "JICENG_DUE", "JICENG_STATUS"}
+    due = next(f for f in functions if f["name"] == "JICENG_DUE")
+    assert [p["name"] for p in due["parameters"]] == ["deadline", "as_of", "year"]
+    assert [p.get("optional", False) for p in due["parameters"]] == [False, True, True]
+    scripts = {s["function_name"]: s["name"] for s in server.custom_scripts_meta(excel)}
+    assert scripts == {
+        "jiceng_validate": "校验",
+        "jiceng_score": "评分",
+        "jiceng_refresh_tasks": "刷新任务状态",
+        "jiceng_clear": "清除标记",
+    }
+
+
+# --- the Lite path: Pyodide has no threads, processes or writable files -----------------------
+
+_PYODIDE_LIKE = """
+import builtins, json, os, subprocess, sys, threading, asyncio
+
+def refuse(*args, **kwargs):
+    raise RuntimeError("not available under Pyodide")
+
+subprocess.Popen = refuse
+threading.Thread.start = refuse
+os.fork = refuse
+_open = builtins.open
+def read_only_open(file, mode="r", *args, **kwargs):
+    if any(flag in mode for flag in "wax+"):
+        refuse()
+    return _open(file, mode, *args, **kwargs)
+builtins.open = read_only_open
+for name in ("openpyxl", "python_calamine", "typer", "rich", "pandas", "numpy"):
+    sys.modules[name] = None  # not in macros/lite/requirements.txt
+
+sys.path[:0] = {paths!r}
+import xlwings as xw
+from xlwings import server
+import main  # macros/lite/main.py, as pasted into xlwings Lite
+
+payload = json.loads(sys.stdin.read())
+book = xw.Book(json=payload)
+asyncio.run(server.custom_scripts_call(main, "jiceng_score", typehint_to_value={{xw.Book: book}}))
+names = sorted(f["name"] for f in server.custom_functions_meta(main)["functions"])
+import addin
+result = {{"actions": book.json()["actions"], "functions": names, "addin": addin.__file__}}
+print(json.dumps(result, ensure_ascii=False))
+"""
+
+
+def test_lite_main_runs_without_threads_processes_files_or_native_readers(
+    excel, bad_rubric, tmp_path
+):
+    """macros/lite/main.py on top of the jiceng_lite wheel alone, in a Python where threads,
+    processes, file writes and the command line's native packages are unavailable."""
+    from zipfile import ZipFile
+
+    wheel = _build_lite_wheel(tmp_path)
+    site = tmp_path / "site-packages"
+    ZipFile(wheel).extractall(site)
+    code = _PYODIDE_LIKE.format(paths=[str(site), str(ROOT / "macros" / "lite")])
+    env = {**os.environ, "XLWINGS_LICENSE_KEY": "noncommercial", "XLWINGS_ON_SERVER": "true"}
+    env.pop("PYTHONPATH", None)
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        input=json.dumps(payload_from_xlsx(bad_rubric), ensure_ascii=False),
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["functions"] == ["JICENG_DUE", "JICENG_GRADE", "JICENG_STATUS"]
+    assert result["addin"].startswith(str(site))  # not the repository's copy
+    replay_actions(result["actions"], bad_rubric, tmp_path / "lite.xlsx")
+    run_script(excel, "jiceng_score", bad_rubric, tmp_path / "py.xlsx")
+    assert visible(tmp_path / "lite.xlsx") == visible(tmp_path / "py.xlsx")
+
+
+def _build_lite_wheel(folder: Path) -> Path:
+    spec = importlib.util.spec_from_file_location(
+        "build_wheel", ROOT / "macros/lite/build_wheel.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.build(folder / "dist")
+
+
+def test_lite_wheel_and_requirements(tmp_path):
+    from zipfile import ZipFile
+
+    import addin
+
+    wheel = _build_lite_wheel(tmp_path)
+    assert wheel.name == f"jiceng_lite-{addin.__version__}-py3-none-any.whl"
+    with ZipFile(wheel) as whl:
+        names = set(whl.namelist())
+        meta = whl.read(f"jiceng_lite-{addin.__version__}.dist-info/METADATA").decode()
+    assert {
+        "addin/excel.py",
+        "addin/workbook/xlwings_book.py",
+        "addin/schemas/rubric_2022.toml",
+    } <= names
+    assert [line for line in meta.splitlines() if line.startswith("Requires-Dist")] == [
+        "Requires-Dist: pydantic>=2.6",
+        "Requires-Dist: xlwings>=0.37.5",
+    ]
+    lines = [
+        line
+        for line in (ROOT / "macros/lite/requirements.txt").read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
+    assert lines[0] == f"xlwings=={xw.__version__}"  # the version these tests ran against
+    assert lines[2].endswith("/" + wheel.name)
+
+
+# --- macros/ for desktop Excel ---------------------------------------------------------------
+
+
+def test_vba_module_calls_existing_entry_points(excel):
+    bas = (ROOT / "macros/Jiceng.bas").read_bytes()
+    assert bas.isascii() and b"\r\n" in bas and b"\n" not in bas.replace(b"\r\n", b"")
+    text = bas.decode()
+    assert text.startswith('Attribute VB_Name = "Jiceng"')
+    calls = re.findall(r'RunPython "import addin\.excel as x; x\.(\w+)\(\)"', text)
+    assert calls == ["validate_button", "score_button", "refresh_tasks_button", "clear_button"]
+    assert all(callable(getattr(excel, name)) for name in calls)
+
+
+def test_ribbon_has_the_four_buttons_and_their_callbacks_exist():
+    from xml.etree import ElementTree
+
+    ns = {"ui": "http://schemas.microsoft.com/office/2009/07/customui"}
+    root = ElementTree.parse(ROOT / "macros/customUI.xml").getroot()
+    (tab,) = root.findall(".//ui:tab", ns)
+    assert tab.get("label") == "基层组织建设"
+    buttons = [(b.get("label"), b.get("onAction")) for b in tab.findall(".//ui:button", ns)]
+    assert [label for label, _ in buttons] == ["校验", "评分", "刷新任务状态", "清除标记"]
+    bas = (ROOT / "macros/Jiceng.bas").read_text()
+    for _, callback in buttons:
+        assert f"Public Sub {callback}(control As IRibbonControl)" in bas
+
+
+def test_add_ribbon_puts_the_tab_into_a_workbook(tmp_path):
+    import zipfile
+
+    spec = importlib.util.spec_from_file_location("add_ribbon", ROOT / "macros/add_ribbon.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    book = tmp_path / "Jiceng.xlsx"
+    openpyxl.Workbook().save(book)
+    module.add_ribbon(book)
+    module.add_ribbon(book)  # again: replaced, not doubled
+    with zipfile.ZipFile(book) as z:
+        rels = z.read("_rels/.rels").decode()
+        assert z.read("customUI/customUI14.xml") == (ROOT / "macros/customUI.xml").read_bytes()
+    assert rels.count("ui/extensibility") == 1 and 'Target="customUI/customUI14.xml"' in rels
+    assert openpyxl.load_workbook(book).sheetnames == ["Sheet"]  # still a valid workbook
+
+
+def test_xlwings_conf_imports_the_functions(excel):
+    import csv
+
+    with open(ROOT / "macros/xlwings.conf", newline="", encoding="ascii") as handle:
+        conf = dict(csv.reader(handle))
+    assert conf["UDF MODULES"] == "addin.excel"
+    assert importlib.import_module(conf["UDF MODULES"]) is excel
