@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import sys
 from datetime import date
@@ -13,7 +14,6 @@ import typer
 
 from . import __version__
 from .batch import safe_check
-from .engine import check_path
 from .findings import SEVERITY_LABEL, catalogue
 from .report.model import Report
 from .report.render import to_json, to_text
@@ -71,10 +71,11 @@ YearOption = Annotated[
 ]
 
 
-def _as_of(text: str | None) -> date:
-    """--as-of as a date (today when not given); a bad value is a usage error (exit 2)."""
+def _as_of(text: str | None) -> date | None:
+    """--as-of as a date; None when not given (a task sheet's 基准日期 cell, else today, applies).
+    A bad value is a usage error (exit 2)."""
     if text is None:
-        return date.today()
+        return None
     match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*", text)
     try:
         if match:
@@ -144,7 +145,7 @@ def check(
     report = Report(files=[safe_check(p, specs, **options).report for p in expand(paths)])
     text = render(report, format)
     if output:
-        output.write_text(text + "\n", encoding="utf-8")
+        _write_text(output, text + "\n")
     else:
         typer.echo(text)
     raise typer.Exit(report.exit_code)
@@ -172,7 +173,9 @@ def fill(
         raise _fail(f"{out} 已存在；如需覆盖请加 --force")
     if out.suffix.lower() not in (".xlsx", ".xlsm"):
         raise _fail("--out 应为 .xlsx 或 .xlsm 文件")
-    evaluation = check_path(file, specs, as_of=day, year=task_year)
+    if out.is_dir():
+        raise _fail(f"--out {out} 是一个文件夹，请给出文件名，例如 {out / file.name}")
+    evaluation = safe_check(file, specs, as_of=day, year=task_year)
     report = Report(files=[evaluation.report])
     if evaluation.report.status == "unreadable":
         typer.echo(to_text(report), err=True)
@@ -184,6 +187,8 @@ def fill(
         fill_file(file, out, plan)
     except UnreadableWorkbook as exc:
         raise _fail(f"{file}: {exc.reason}") from exc
+    except OSError as exc:
+        raise _fail(f"无法写出 {out}：{exc.strerror or exc}") from exc
     typer.echo(to_text(report))
     typer.echo(f"已写出：{out}")
     raise typer.Exit(report.exit_code)
@@ -208,7 +213,14 @@ def batch(
 
     specs = _specs(spec)
     options = {"as_of": _as_of(as_of), "year": _year(year)}
+    if out.exists() and not out.is_dir():
+        raise _fail(f"--out {out} 已存在且不是文件夹")
     files = expand(paths, skip=out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _fail(f"无法创建输出文件夹 {out}：{exc.strerror or exc}") from exc
+    handler = _log_to(out / "jiceng.log")
     root = paths[0] if len(paths) == 1 and paths[0].is_dir() else _common_parent(files)
     result = run_batch(
         files,
@@ -219,11 +231,37 @@ def batch(
         progress=lambda n: typer.echo(f"检查 {n}", err=True),
         **options,
     )
+    logging.getLogger("jiceng").removeHandler(handler)
+    handler.close()
     typer.echo(to_text(result.report))
     typer.echo(f"汇总报告：{out / REPORT_BOOK}")
     if result.annotated:
         typer.echo(f"批注副本：{len(result.annotated)} 个，位于 {out / '批注副本'}")
     raise typer.Exit(result.report.exit_code if strict else 0)
+
+
+def _write_text(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise _fail(f"无法写入 {path}：{exc.strerror or exc}") from exc
+
+
+class _OneLine(logging.Formatter):
+    """Log lines for people: the message only, never a traceback on the terminal."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return (
+            f"提示：{record.getMessage()}（详情见日志）" if record.exc_info else record.getMessage()
+        )
+
+
+def _log_to(path: Path) -> logging.Handler:
+    """Batch: full detail (tracebacks included) goes to OUT/jiceng.log for the maintainer."""
+    handler = logging.FileHandler(path, encoding="utf-8", delay=True)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    logging.getLogger("jiceng").addHandler(handler)
+    return handler
 
 
 def _common_parent(files: list[Path]) -> Path:
@@ -246,14 +284,14 @@ def due(
 
     if format not in (Format.text, Format.json):
         raise _fail("due 命令只支持 --format text 或 json")
-    day, task_year = _as_of(as_of), _year(year)
+    day, task_year = _as_of(as_of) or date.today(), _year(year)
     task_specs = _specs(spec).tasks
     if task_year is None:
         task_year = task_specs[0].year if task_specs else day.year
     fixed = task_specs[0].fixed_days if task_specs else None
     deadline = parse_deadline(text, task_year, fixed_days=fixed)
     show = due_json if format is Format.json else due_text
-    typer.echo(show(deadline, day))
+    typer.echo(show(deadline, day, task_specs[0].cadence_from_month if task_specs else 1))
     raise typer.Exit(0 if deadline.ok else 1)
 
 
@@ -312,6 +350,12 @@ def _version(
 
 
 def main() -> None:
+    console = logging.StreamHandler()
+    console.setFormatter(_OneLine())
+    console.setLevel(logging.WARNING)
+    logger = logging.getLogger("jiceng")
+    logger.addHandler(console)
+    logger.propagate = False
     try:
         app()
     except KeyboardInterrupt:  # pragma: no cover

@@ -47,6 +47,7 @@ __all__ = [
     "Deadline",
     "Milestone",
     "cadence_from_text",
+    "milestones_of",
     "next_due",
     "parse_deadline",
     "period_ends",
@@ -448,16 +449,26 @@ def parse_deadline(
     )
 
 
-def next_due(deadline: Deadline, as_of: date) -> date | None:
-    """The next date due on or after `as_of`: the first milestone end >= as_of and, with a
-    cadence, the end of the period containing as_of (only periods of the deadline's year);
-    the earlier of the two. None when everything is past."""
-    if isinstance(as_of, datetime):
-        as_of = as_of.date()
-    candidates = [m.end for m in deadline.milestones if m.end >= as_of]
+def milestones_of(
+    deadline: Deadline, cadence_from_month: int = 1, fallback_year: int | None = None
+) -> list[date]:
+    """Every milestone end, sorted: the explicit ones plus, with a cadence, every period end of
+    the deadline's year from `cadence_from_month` on (每月 on a 全年 task → the month ends from
+    that month; the task spec's ``cadence_from_month`` is when the plan was issued)."""
+    ends = {m.end for m in deadline.milestones}
     if deadline.cadence is not None:
         year = deadline.year
-        if year is None:
-            year = deadline.milestones[-1].end.year if deadline.milestones else as_of.year
-        candidates += [d for d in period_ends(deadline.cadence, year) if d >= as_of][:1]
-    return min(candidates, default=None)
+        if year is None:  # a hand-made Deadline: parse_deadline always sets the year
+            year = max(ends).year if ends else fallback_year or date.today().year
+        start = date(year, cadence_from_month, 1)
+        ends |= {d for d in period_ends(deadline.cadence, year) if d >= start}
+    return sorted(ends)
+
+
+def next_due(deadline: Deadline, as_of: date, cadence_from_month: int = 1) -> date | None:
+    """The next date due on or after `as_of`: the first of `milestones_of` (the same dates the
+    task list judges by) that is not before as_of. None when everything is past."""
+    if isinstance(as_of, datetime):
+        as_of = as_of.date()
+    ends = milestones_of(deadline, cadence_from_month, fallback_year=as_of.year)
+    return next((d for d in ends if d >= as_of), None)

@@ -64,7 +64,6 @@ def evaluate_workbook(
     as_of: date | None = None,
     year: int | None = None,
 ) -> Evaluation:
-    as_of = as_of or date.today()
     restored = _restore_overwritten(data)
     task_lists: list[tasks.TasksResult] = []
     found: list[Finding] = []
@@ -74,21 +73,26 @@ def evaluate_workbook(
     for sheet in data.sheets:
         if sheet.name in OWN_SHEETS:
             continue
-        match = _best_rubric(sheet, specs)
+        if sheet.hidden:
+            # Nobody sees a hidden sheet: usually an old copy. Say it is there, don't grade it.
+            if any(_best(sheet, group, fn) for group, fn in _detectors(specs)):
+                found.append(F.FILE_HIDDEN_SHEET(sheet=sheet.name))
+            continue
+        match = _best(sheet, specs.rubrics, rubric.detect)
         if match is not None:
             result = rubric.evaluate(sheet, *match)
             results.append(result)
             found += result.findings
             writes += result.writes
             continue
-        task_match = _best_tasks(sheet, specs)
+        task_match = _best(sheet, specs.tasks, tasks.detect)
         if task_match is not None:
             task_list = tasks.evaluate(sheet, *task_match, as_of=as_of, year=year)
             task_lists.append(task_list)
             found += task_list.findings
             writes += task_list.writes
             continue
-        summary_match = _best_summary(sheet, specs)
+        summary_match = _best(sheet, specs.summaries, summary.detect)
         if summary_match is not None:
             pending_summaries.append((sheet, *summary_match))
     # Summaries come after every rubric: they are cross-checked against the rubric results.
@@ -123,34 +127,22 @@ def evaluate_workbook(
     )
 
 
-def _best_rubric(sheet: SheetData, specs: SpecSet):
-    """The rubric spec whose header matches this sheet most fully (first wins a tie)."""
+def _best(sheet: SheetData, candidates, detect):
+    """The spec whose header matches this sheet most fully (first wins a tie), with its header."""
     best = None
-    for spec in specs.rubrics:
-        header = rubric.detect(sheet, spec)
+    for spec in candidates:
+        header = detect(sheet, spec)
         if header is not None and (best is None or len(header.columns) > len(best[1].columns)):
             best = (spec, header)
     return best
 
 
-def _best_summary(sheet: SheetData, specs: SpecSet):
-    """The summary spec whose header matches this sheet most fully (first wins a tie)."""
-    best = None
-    for spec in specs.summaries:
-        header = summary.detect(sheet, spec)
-        if header is not None and (best is None or len(header.columns) > len(best[1].columns)):
-            best = (spec, header)
-    return best
-
-
-def _best_tasks(sheet: SheetData, specs: SpecSet):
-    """The task-list spec whose header matches this sheet most fully (first wins a tie)."""
-    best = None
-    for spec in specs.tasks:
-        header = tasks.detect(sheet, spec)
-        if header is not None and (best is None or len(header.columns) > len(best[1].columns)):
-            best = (spec, header)
-    return best
+def _detectors(specs: SpecSet):
+    return [
+        (specs.rubrics, rubric.detect),
+        (specs.tasks, tasks.detect),
+        (specs.summaries, summary.detect),
+    ]
 
 
 def _restore_overwritten(data: WorkbookData) -> dict[tuple[str, int, int], object]:

@@ -7,6 +7,7 @@ Checks return `Finding` objects made from this catalogue; nobody prints from ins
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel
@@ -51,12 +52,40 @@ class FindingKind:
         )
 
 
+_SHOW_LIMIT = 60
+
+
 def _show(value: Any) -> str:
+    """A cell value as a person reads it in a message: no Python reprs, long text clipped."""
     if value is None:
         return "（空）"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    if isinstance(value, datetime):
+        if value.time() == time(0):
+            return value.strftime("%Y-%m-%d")
+        return value.strftime("%Y-%m-%d %H:%M" if value.second == 0 else "%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, time):
+        return value.strftime("%H:%M" if value.second == 0 else "%H:%M:%S")
+    if isinstance(value, timedelta):
+        return _show_duration(value)
+    text = str(value)
+    return text if len(text) <= _SHOW_LIMIT else text[: _SHOW_LIMIT - 1] + "…"
+
+
+def _show_duration(value: timedelta) -> str:
+    """A duration cell ([h]:mm:ss): whole days as “3天”, else hours:minutes(:seconds)."""
+    seconds = int(value.total_seconds())
+    sign, seconds = ("-", -seconds) if seconds < 0 else ("", seconds)
+    if seconds and seconds % 86400 == 0:
+        return f"{sign}{seconds // 86400}天"
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{sign}{hours}:{minutes:02d}" + (f":{secs:02d}" if secs else "")
 
 
 def _jsonable(value: Any) -> Any:
@@ -95,6 +124,12 @@ FILE_SHEET_TOO_LARGE = kind(
     "工作表行数过多，只检查了前 {limit} 行",
     "超大工作表只读取开头部分，避免耗尽内存",
 )
+FILE_HIDDEN_SHEET = kind(
+    "file.hidden_sheet",
+    "info",
+    "隐藏的工作表中有模板表格，未检查（如需检查请取消隐藏）",
+    "隐藏的工作表通常是旧副本：不计入评分和统计",
+)
 FILE_INTERNAL_ERROR = kind(
     "file.internal_error",
     "error",
@@ -111,6 +146,12 @@ FILE_ANNOTATE_FAILED = kind(
 # --- rubric (附件1) ------------------------------------------------------------------------------
 RUBRIC_SCORE_MISSING = kind(
     "rubric.score_missing", "error", "第{no}项“{column}”未填写", "评分项的得分为空"
+)
+RUBRIC_SCORE_MERGED = kind(
+    "rubric.score_merged",
+    "error",
+    "第{others}项的“{column}”单元格与第{first}项合并，请每项分别填写",
+    "几个评分项共用一个合并的得分单元格，无法知道每项的得分",
 )
 RUBRIC_SCORE_NOT_NUMBER = kind(
     "rubric.score_not_number",
@@ -213,6 +254,18 @@ SUMMARY_SCORE_MISSING = kind(
     "error",
     "“{name}”的评分分数未填写，本工作簿中也没有该党支部的评分表可取",
     "评分分数为空且无法从评分表取得",
+)
+SUMMARY_RUBRIC_TOTAL_UNKNOWN = kind(
+    "summary.rubric_total_unknown",
+    "error",
+    "“{name}”的评分分数未填写，工作表“{sheet_name}”评分表的总分也无法计算（该表有得分缺失或有误），请先更正该评分表",
+    "评分分数为空；同一工作簿中有该党支部的评分表，但其总分因得分缺失或有误无法计算",
+)
+SUMMARY_DUPLICATE_RUBRIC = kind(
+    "summary.duplicate_rubric",
+    "error",
+    "党支部“{value}”有多张评分表：{sheets}，无法确定汇总表应以哪一张为准；请删除多余的工作表或更正其党支部名称",
+    "同一工作簿中有两张及以上评分表的党支部名称相同（忽略空格与全角/半角差别），汇总表不取其中任何一张的总分",
 )
 SUMMARY_SCORE_NOT_NUMBER = kind(
     "summary.score_not_number",
@@ -340,6 +393,13 @@ TASKS_PROGRESS_UNKNOWN = kind(
     "warning",
     "{task}的完成情况“{value}”不是“{allowed}”之一，按未完成处理",
     "完成情况只能填写 未开始 / 进行中 / 已完成",
+)
+
+TASKS_AS_OF_INVALID = kind(
+    "tasks.as_of_invalid",
+    "warning",
+    "基准日期“{value}”无法识别，已按{used}判断；请写成 2022-06-15 这样的日期",
+    "任务清单上的“基准日期”单元格不是日期；未指定 --as-of 时按今天判断",
 )
 
 

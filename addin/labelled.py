@@ -12,6 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from .cells import fold_label
+
+if TYPE_CHECKING:
+    from .locate import Header
+    from .workbook.model import SheetData
 
 _NOTE = re.compile(r"[（(][^（()）]*[)）]")
 _FILLER = " \t\r\n\u3000_＿,，;；、。"
@@ -60,3 +67,15 @@ def rewrite(text: str, values: list[tuple[Labelled, str]]) -> str:
             value = f"{colon}{value}{'' if hit.last else ' '}"
         text = text[:start] + value + text[end:]
     return text
+
+
+def repeats_header(sheet: SheetData, r: int, header: Header) -> bool:
+    """True when row `r` repeats the table's header: someone pasted the header row again inside
+    the table (or copied a second block with its own header under the first). At least two of
+    the header's labels, and at least half of them, stand again in their own columns."""
+    hits = 0
+    for label, c in header.columns.items():
+        value = sheet.value(r, c)
+        if isinstance(value, str) and fold_label(value) == fold_label(label):
+            hits += 1
+    return hits >= 2 and 2 * hits >= len(header.columns)

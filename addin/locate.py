@@ -102,8 +102,3 @@ def _strip_paren_note(text: str) -> str:
 def row_blank(sheet: SheetData, row: int, left: int, right: int) -> bool:
     """True when a row shows nothing between two columns (merged cells count as shown)."""
     return all(is_blank(sheet.shown(row, c)) for c in range(left, right + 1))
-
-
-def row_text(sheet: SheetData, row: int, left: int, right: int) -> str:
-    """All text of a row between two columns, folded — for spotting 总分 / 合计 rows."""
-    return "".join(fold(sheet.shown(row, c)) for c in range(left, right + 1))

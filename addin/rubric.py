@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -22,8 +23,14 @@ from .spec import RubricItem, RubricSpec
 from .workbook.model import Cell, SheetData, cell_ref, parse_ref
 from .writes import CellWrite
 
-_ITEM_NO = re.compile(r"^(\d{1,3})\s*[.、,，:：)）]")
+# An item's number as people write it, on folded text (NFKC: "（1）" → "(1)", "⑴" → "(1)",
+# "⒈" → "1."): "1." "1、" "1)" "(1)" "第1项" "第1条". Circled numbers ("①") fold to a bare
+# digit, so `_fold_item` turns them into "1." first.
+_ITEM_NO = re.compile(r"^(?:\((\d{1,3})\)|第(\d{1,3})[项条][.、,，:：]?|(\d{1,3})[.、,，:：)）])")
+_CIRCLED = re.compile(r"^\s*([\u2460-\u2473\u3251-\u325f\u32b1-\u32bf\u24f5-\u24fe\u2776-\u277f])")
 _CENT = Decimal("0.01")
+# Labels of the total row besides the spec's own (“总分”): what people type instead.
+_TOTAL_ALIASES = ("合计", "总计", "总得分")
 
 
 def detect(sheet: SheetData, spec: RubricSpec) -> Header | None:
@@ -44,6 +51,7 @@ class RubricSheet:
     name: str
     item_rows: dict[int, int] = field(default_factory=dict)  # item no → row
     total_row: int | None = None
+    total_cell: Cell | None = None  # the anchor of the total's value (the score column)
     grade_cell: Cell | None = None
     grade_label_cell: Cell | None = None  # set when fill must also write the 定级结果 label
     subtotal_col: int | None = None
@@ -81,7 +89,9 @@ def evaluate(sheet: SheetData, spec: RubricSpec, header: Header) -> RubricResult
         categories[cat.name] = None if any(v is None for v in values) else sum(values, Decimal(0))
     total = None
     if all(v is not None for v in categories.values()):
-        total = sum(categories.values(), Decimal(0)).quantize(_CENT, ROUND_HALF_UP)
+        # Exact: 84.995 is 一般, not a rounded 85 → 先进. Scores carry no float noise
+        # (`to_decimal`), so the exact sum is also what a person reads.
+        total = sum(categories.values(), Decimal(0))
     grade = spec.grading.grade(total) if total is not None else None
     found += _check_typed_results(layout, item_scores, categories, total, grade)
     writes = _normalized_writes(sheet, score_findings)
@@ -113,13 +123,13 @@ def _read_layout(
     left, right = header.left, header.right
     items = {i.no: i for i in spec.items}
     unmatched = dict(items)
-    total_label = fold(labels.total)
+    total_labels = (fold(labels.total), *_TOTAL_ALIASES)
     category_names = tuple(fold(c.name) for c in spec.categories)
     last_item_row = header.row
     for r in range(header.row + 1, sheet.height):
         if row_blank(sheet, r, left, right):
             continue
-        if _starts_row(sheet, r, left, content_col, total_label):
+        if _label_col(sheet, r, left, content_col, total_labels) is not None:
             layout.total_row = r
             break
         content = sheet.shown(r, content_col)
@@ -155,28 +165,47 @@ def _read_layout(
     return layout, found
 
 
-def _starts_row(sheet: SheetData, r: int, left: int, content_col: int, label: str) -> bool:
-    """A 总分 row: its first non-blank cell (left of the content column inclusive) starts with it."""
+def _label_col(
+    sheet: SheetData, r: int, left: int, content_col: int, labels: tuple[str, ...]
+) -> int | None:
+    """A 总分 / 定级结果 row: its first non-blank cell (left of the content column inclusive)
+    starts with one of `labels` (folded). Returns that cell's column."""
     for c in range(left, content_col + 1):
         value = sheet.shown(r, c)
         if not is_blank(value):
-            return fold(value).startswith(label)
-    return False
+            return c if fold(value).startswith(labels) else None
+    return None
+
+
+def _fold_item(text: object) -> str:
+    """Folded item text, a leading circled number (“①”) written as “1.”."""
+    text = "" if text is None else str(text)
+    circled = _CIRCLED.match(text)
+    if circled:
+        text = f"{int(unicodedata.numeric(circled.group(1)))}." + text[circled.end() :]
+    return fold(text)
+
+
+def _item_no(folded: str) -> int | None:
+    match = _ITEM_NO.match(folded)
+    if not match:
+        return None
+    return int(next(g for g in match.groups() if g is not None))
 
 
 def _is_category_only(content: object, category_names: tuple[str, ...]) -> bool:
     """A row that only names a category (someone un-merged the 项目 column)."""
-    folded = fold(content)
-    return folded.startswith(category_names) and not _ITEM_NO.match(folded)
+    folded = _fold_item(content)
+    return folded.startswith(category_names) and _item_no(folded) is None
 
 
 def _match_item(
     content: str, items: dict[int, RubricItem], unmatched: dict[int, RubricItem]
 ) -> int | None:
-    folded = fold(content)
-    match = _ITEM_NO.match(folded)
-    if match and int(match.group(1)) in items:
-        return int(match.group(1))
+    folded = _fold_item(content)
+    no = _item_no(folded)
+    if no is not None and no in items:
+        return no
     # No usable number: the closest official text among the items not seen yet.
     body = _body(folded)
     best, best_ratio = None, 0.0
@@ -194,7 +223,7 @@ def _body(folded: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _same_text(content: str, official: str) -> bool:
-    return _body(fold(content)) == _body(fold(official))
+    return _body(_fold_item(content)) == _body(_fold_item(official))
 
 
 def _check_item_text(
@@ -240,17 +269,37 @@ def _place_results(layout: RubricSheet, last_item_row: int) -> None:
         layout.total_row = last_item_row + 1
     if layout.total_row is None:
         return
-    grade_label = fold(labels.grade)
+    total_labels = (fold(labels.total), *_TOTAL_ALIASES)
+    total_label_col = _label_col(sheet, layout.total_row, header.left, content_col, total_labels)
+    layout.total_cell = _value_cell(sheet, (layout.total_row, layout.score_col), total_label_col)
+    grade_label = (fold(labels.grade),)
     for r in range(layout.total_row + 1, min(layout.total_row + 4, sheet.height)):
-        if _starts_row(sheet, r, header.left, content_col, grade_label):
-            layout.grade_cell = _value_right_of_label(sheet, r, header, layout.score_col)
+        label_col = _label_col(sheet, r, header.left, content_col, grade_label)
+        if label_col is not None:
+            cell = _value_right_of_label(sheet, r, header, layout.score_col)
+            layout.grade_cell = _value_cell(sheet, cell, label_col)
             return
     below = layout.total_row + 1
     if _blank_row(sheet, below, header):
-        layout.grade_cell = (below, layout.score_col)
+        layout.grade_cell = _value_cell(sheet, (below, layout.score_col), header.left)
         layout.grade_label_cell = (below, header.left)
     else:
-        layout.grade_cell = (layout.total_row, layout.subtotal_target)
+        layout.grade_cell = _value_cell(
+            sheet, (layout.total_row, layout.subtotal_target), total_label_col
+        )
+
+
+def _value_cell(sheet: SheetData, cell: Cell, label_col: int | None) -> Cell:
+    """Where a result's value is shown: the anchor of a merged cell, but never the label's own
+    merged area (“定级结果” merged over A24:D24 → the value goes right of it, E24). A live book
+    reads no merges and keeps the plain cell: the two differ only where such merges exist."""
+    r, c = cell
+    merge = sheet.merge_at(r, c)
+    if merge is None:
+        return cell
+    if label_col is not None and (r, label_col) in merge:
+        return sheet.anchor(r, merge.right + 1)
+    return (merge.top, merge.left)
 
 
 def _value_right_of_label(sheet: SheetData, r: int, header: Header, default_col: int) -> Cell:
@@ -278,6 +327,11 @@ def _read_scores(layout: RubricSheet) -> tuple[dict[int, Decimal | None], list[F
     found: list[Finding] = []
     scores: dict[int, Decimal | None] = {}
     raters = spec.raters or None
+    merged: dict[str, set[int]] = {}
+    for column in spec.input_columns:
+        problems, shared = _merged_score_cells(layout, column)
+        found += problems
+        merged[column] = shared
     for item in spec.items:
         r = layout.item_rows.get(item.no)
         if r is None:
@@ -285,6 +339,9 @@ def _read_scores(layout: RubricSheet) -> tuple[dict[int, Decimal | None], list[F
             continue
         parts: list[Decimal | None] = []
         for column in spec.input_columns:
+            if item.no in merged[column]:
+                parts.append(None)  # reported once, on the merged cell
+                continue
             value, problems = _read_score_cell(sheet, r, layout.header.col(column), item, column)
             found += problems
             parts.append(value)
@@ -296,6 +353,41 @@ def _read_scores(layout: RubricSheet) -> tuple[dict[int, Decimal | None], list[F
         else:
             scores[item.no] = parts[0]
     return scores, found
+
+
+def _merged_score_cells(layout: RubricSheet, column: str) -> tuple[list[Finding], set[int]]:
+    """Items whose score cells are one merged area (D5:D8 holding one 5): which item got what
+    is unknowable. One error on the merged cell; every item in it counts as unknown."""
+    sheet = layout.sheet
+    c = layout.header.col(column)
+    groups: dict[Cell, list[int]] = {}
+    for no, r in sorted(layout.item_rows.items(), key=lambda kv: kv[1]):
+        if sheet.merge_at(r, c) is not None:
+            groups.setdefault(sheet.anchor(r, c), []).append(no)
+    found: list[Finding] = []
+    shared: set[int] = set()
+    for anchor, nos in groups.items():
+        if len(nos) < 2:
+            continue
+        shared.update(nos)
+        found.append(
+            F.RUBRIC_SCORE_MERGED(
+                sheet=sheet.name,
+                cell=cell_ref(*anchor),
+                value=sheet.value(*anchor),
+                first=nos[0],
+                others=_numbers(nos[1:]),
+                column=column,
+            )
+        )
+    return found, shared
+
+
+def _numbers(nos: list[int]) -> str:
+    """[2, 3, 4] → "2～4"; [2, 5] → "2、5"."""
+    if len(nos) > 2 and nos == list(range(nos[0], nos[-1] + 1)):
+        return f"{nos[0]}～{nos[-1]}"
+    return "、".join(str(n) for n in nos)
 
 
 def _read_score_cell(
@@ -369,19 +461,21 @@ def _check_typed_results(
                     expected=plain(expected),
                 )
             )
-    if layout.total_row is not None and total is not None:
-        typed = _typed_number(sheet, layout.total_row, layout.score_col)
-        if typed is not None and typed != total:
+    if layout.total_cell is not None and total is not None:
+        typed = _typed_number(sheet, *layout.total_cell)
+        # A total typed rounded to cents (84.995 → 85.00) is the same total; its grade is
+        # still checked against the exact one.
+        if typed is not None and typed not in (total, total.quantize(_CENT, ROUND_HALF_UP)):
             found.append(
                 F.RUBRIC_TOTAL_MISMATCH(
                     sheet=sheet.name,
-                    cell=cell_ref(layout.total_row, layout.score_col),
-                    value=sheet.value(layout.total_row, layout.score_col),
+                    cell=cell_ref(*layout.total_cell),
+                    value=sheet.shown(*layout.total_cell),
                     expected=plain(total),
                 )
             )
     if layout.grade_cell is not None and grade is not None:
-        typed_grade = sheet.value(*layout.grade_cell)
+        typed_grade = sheet.shown(*layout.grade_cell)
         if not is_blank(typed_grade) and fold(typed_grade) != fold(grade):
             found.append(
                 F.RUBRIC_GRADE_MISMATCH(
@@ -397,7 +491,7 @@ def _check_typed_results(
 
 def _typed_number(sheet: SheetData, r: int, c: int) -> Decimal | None:
     """A number typed in a computed cell; text that is not a number counts as a wrong value."""
-    raw = sheet.value(r, c)
+    raw = sheet.shown(r, c)
     if is_blank(raw):
         return None
     number = read_number(raw)
@@ -435,7 +529,7 @@ def _computed_writes(
     writes: list[CellWrite] = []
 
     def put(cell: Cell, value) -> None:
-        old = sheet.value(*cell)
+        old = sheet.shown(*cell)
         changed = not is_blank(old) and not _same(old, value)
         writes.append(
             CellWrite(sheet.name, cell[0], cell[1], value, replaces=old if changed else None)
@@ -454,13 +548,13 @@ def _computed_writes(
         cell = _subtotal_cell(layout, cat)
         if cell is not None and value is not None:
             put(cell, plain(value))
-    if layout.total_row is not None and total is not None:
+    if layout.total_cell is not None and total is not None:
         if is_blank(sheet.shown(layout.total_row, layout.header.left)):
             put(
                 (layout.total_row, layout.header.left),
                 f"{spec.labels.total}（{plain(spec.total_points)}分）",
             )
-        put((layout.total_row, layout.score_col), plain(total))
+        put(layout.total_cell, plain(total))
     if layout.grade_cell is not None and grade is not None:
         if layout.grade_label_cell is not None:
             put(layout.grade_label_cell, spec.labels.grade)
@@ -475,6 +569,9 @@ def _same(old, new) -> bool:
     return number.ok and number.value == Decimal(str(new))
 
 
-def _clip(value, limit: int = 40) -> str:
-    text = str(value).strip()
+def _clip(value, limit: int = 40):
+    """Text shortened for a message; other values (TRUE, a date) as they are, shown by findings."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
     return text if len(text) <= limit else text[: limit - 1] + "…"

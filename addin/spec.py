@@ -146,9 +146,6 @@ class RubricSpec(_Model):
     def items(self) -> list[RubricItem]:
         return [item for cat in self.categories for item in cat.items]
 
-    def category_of(self, no: int) -> Category:
-        return next(c for c in self.categories if any(i.no == no for i in c.items))
-
     @property
     def input_columns(self) -> list[str]:
         """The columns a person fills: the rater columns, or the single score column."""

@@ -65,13 +65,14 @@ def evaluate(
     """`branches`: the rubric results of the same workbook (empty: cross-checks skipped)."""
     layout = read_layout(sheet, spec, rubric, header)
     found = _check_fields(layout) + _check_serials(layout) + _check_names(layout)
-    by_name: dict[str, BranchResult] = {}
-    for branch in branches:
-        by_name.setdefault(fold(branch.name), branch)
+    by_name, twins = _rubrics_by_name(branches)
+    found += _check_twins(layout, twins)
     graded: list[_Graded] = []
     writes: list[CellWrite] = []
     for row in layout.rows:
-        line, row_found, row_writes = _grade_row(layout, row, by_name, cross=bool(branches))
+        line, row_found, row_writes = _grade_row(
+            layout, row, by_name, cross=bool(branches), twins=twins
+        )
         graded.append(line)
         found += row_found
         writes += row_writes
@@ -102,11 +103,63 @@ def unlisted_rubrics(results: list[SummaryResult], branches: list[BranchResult])
         return []
     listed = set().union(*(r.names for r in results))
     where = results[0].layout.sheet.name
-    return [
+    found = [
         F.SUMMARY_RUBRIC_WITHOUT_BRANCH(sheet=b.sheet, value=b.name, summary_sheet=where)
         for b in branches
         if fold(b.name) not in listed
     ]
+    # Several rubric sheets for one branch no summary lists: still an error (listed ones are
+    # reported on their summary row by `evaluate`).
+    _, twins = _rubrics_by_name(branches)
+    for key, claims in twins.items():
+        if key not in listed:
+            found.append(
+                F.SUMMARY_DUPLICATE_RUBRIC(
+                    sheet=claims[-1].sheet, value=claims[0].name, sheets=_twin_sheets(claims)
+                )
+            )
+    return found
+
+
+def _rubrics_by_name(
+    branches: list[BranchResult],
+) -> tuple[dict[str, BranchResult], dict[str, list[BranchResult]]]:
+    """Rubric results by folded branch name, and the names more than one rubric sheet claims
+    (those match no row: which sheet is meant is for a person to decide)."""
+    claims: dict[str, list[BranchResult]] = {}
+    for branch in branches:
+        if fold(branch.name):
+            claims.setdefault(fold(branch.name), []).append(branch)
+    by_name = {key: found[0] for key, found in claims.items() if len(found) == 1}
+    twins = {key: found for key, found in claims.items() if len(found) > 1}
+    return by_name, twins
+
+
+def _check_twins(layout: SummarySheet, twins: dict[str, list[BranchResult]]) -> list[Finding]:
+    """One error per listed branch with several rubric sheets, on its (first) row."""
+    found, seen = [], set()
+    col = layout.col(layout.spec.labels.branch)
+    for row in layout.rows:
+        key = fold(row.name)
+        if key not in twins or key in seen:
+            continue
+        seen.add(key)
+        found.append(
+            F.SUMMARY_DUPLICATE_RUBRIC(
+                sheet=layout.sheet.name,
+                cell=cell_ref(row.row, col),
+                value=row.name,
+                sheets=_twin_sheets(twins[key]),
+            )
+        )
+    return found
+
+
+def _twin_sheets(claims: list[BranchResult]) -> str:
+    return "、".join(
+        f"工作表“{b.sheet}”（总分 {'无法计算' if b.total is None else _text(b.total)}）"
+        for b in claims
+    )
 
 
 # --- header fields, serials, names -------------------------------------------------------------
@@ -183,19 +236,24 @@ def _check_names(layout: SummarySheet) -> list[Finding]:
 
 
 def _grade_row(
-    layout: SummarySheet, row: BranchRow, by_name: dict[str, BranchResult], cross: bool
+    layout: SummarySheet,
+    row: BranchRow,
+    by_name: dict[str, BranchResult],
+    cross: bool,
+    twins: dict[str, list[BranchResult]],
 ) -> tuple[_Graded, list[Finding], list[CellWrite]]:
     sheet, spec, rubric = layout.sheet, layout.spec, layout.rubric
     labels = spec.labels
     name = row.name or f"第{row.row + 1}行"
     match = by_name.get(fold(row.name)) if row.name else None
+    twin = bool(row.name) and fold(row.name) in twins  # reported by _check_twins
     found: list[Finding] = []
     writes: list[CellWrite] = []
-    if cross and row.name and match is None:
+    if cross and row.name and match is None and not twin:
         cell = cell_ref(row.row, layout.col(labels.branch))
         found.append(F.SUMMARY_BRANCH_WITHOUT_RUBRIC(sheet=sheet.name, cell=cell, value=row.name))
     score_cell = (row.row, layout.col(labels.score))
-    score, score_found = _score(layout, score_cell, name, match)
+    score, score_found = _score(layout, score_cell, name, match, twin)
     found += score_found
     # Taken from the rubric: written in, unless a formula there computes it in Excel itself.
     blank = is_blank(sheet.value(*score_cell)) and score_cell not in sheet.formula_blanks()
@@ -223,8 +281,10 @@ def _grade_row(
 
 
 def _score(
-    layout: SummarySheet, cell: Cell, name: str, match: BranchResult | None
+    layout: SummarySheet, cell: Cell, name: str, match: BranchResult | None, twin: bool = False
 ) -> tuple[Decimal | None, list[Finding]]:
+    """The row's score: typed, else the rubric's total. `twin`: several rubric sheets claim the
+    branch (already an error of its own: a blank score is not reported again)."""
     sheet = layout.sheet
     raw = sheet.value(*cell)
     where = {"sheet": sheet.name, "cell": cell_ref(*cell)}
@@ -236,6 +296,12 @@ def _score(
                 **where, value=match.total, name=name, sheet_name=match.sheet
             )
             return rubric_total, [note]
+        if twin:
+            return None, []
+        if match is not None:  # the rubric sheet is there, but its total cannot be computed
+            return None, [
+                F.SUMMARY_RUBRIC_TOTAL_UNKNOWN(**where, name=name, sheet_name=match.sheet)
+            ]
         return None, [F.SUMMARY_SCORE_MISSING(**where, name=name)]
     if number.state == "not_number":
         return None, [F.SUMMARY_SCORE_NOT_NUMBER(**where, value=raw, name=name)]

@@ -2,21 +2,30 @@
 
 Pure: reads a `SheetData` by labels (the table may sit anywhere, with title rows above, blank
 rows inside, the fields above or below it) and records cells; `summary.py` checks and computes.
+
+A live book read through xlwings carries no merged ranges (`SheetData.merges == []`), so where a
+field's value or a count is found must not depend on them: a value is the next non-empty cell
+right of its label, a count the number right of (or under) its label. Only where a blank
+field's value belongs is a guess, made the same way with or without merges in the usual forms.
 """
 
 from __future__ import annotations
 
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .cells import fold, is_blank
-from .labelled import Labelled, split_labelled
+from .labelled import Labelled, repeats_header, split_labelled
 from .locate import Header, row_blank
 from .spec import RubricSpec, SummarySpec
 from .workbook.model import Cell, SheetData
 
 FIELD_KEYS = ("unit", "reporter", "phone")
 _NOTE_STARTS = ("备注", "注:", "说明", "填表说明", "填报说明")
-_NEAR = 3  # cells to look right of a label for its value
+_NEAR = 3  # cells to look right of a count label for its number
+_FIELD_SPAN = 7  # cells to look right of a field label for its value
+_COLUMN_WIDTH = 8  # Excel's default column shows about 8 characters; a wider label spills over
 
 
 @dataclass
@@ -90,6 +99,8 @@ def read_layout(
         ):
             break  # a note or the header fields below a table without its 合计 row
         end = r
+        if repeats_header(sheet, r, header):
+            continue  # the header pasted again inside the table: not a branch
         if all(is_blank(sheet.value(r, c)) for c in data_cols):
             continue  # a numbered row nobody used (the template numbers ten rows)
         name = sheet.shown(r, name_col)
@@ -130,39 +141,78 @@ def _fields(sheet: SheetData, spec: SummarySpec, rows: list[int]) -> dict[str, F
     """Each field's value: after its label in the same cell, else the next cell to the right."""
     labels = _field_labels(spec)
     found: dict[str, FieldValue] = {}
+    blank: dict[str, tuple[int, int, str, int | None]] = {}  # key → label cell, text, next label
+    columns: dict[int, Counter] = {}  # label column → the columns its fields' values sit in
     for r in rows:
         for c, raw in enumerate(sheet.rows[r]):
             if not isinstance(raw, str):
                 continue
-            wanted = {k: v for k, v in labels.items() if k not in found}
+            wanted = {k: v for k, v in labels.items() if k not in found and k not in blank}
             hits = split_labelled(raw, wanted)
             # "联系电话：____" or several labels on one line: the value belongs in this cell.
             inline = len(hits) > 1 or "_" in raw or "＿" in raw
             for hit in hits:
+                label = labels[hit.key]
                 if hit.value or not hit.last:
-                    found[hit.key] = FieldValue(labels[hit.key], (r, c), hit.value)
+                    found[hit.key] = FieldValue(label, (r, c), hit.value)
+                    continue
+                cell, value, stop = _right_of(sheet, r, c, labels)
+                if cell is not None:
+                    found[hit.key] = FieldValue(label, cell, value)
+                    columns.setdefault(c, Counter())[cell[1]] += 1
+                elif inline:
+                    found[hit.key] = FieldValue(label, (r, c))
                 else:
-                    found[hit.key] = _right_of(sheet, r, c, hit.key, labels, inline)
+                    blank[hit.key] = (r, c, raw, stop)
+    for key, (r, c, text, stop) in blank.items():
+        usual = columns.get(c)
+        column = usual.most_common(1)[0][0] if usual else None
+        found[key] = FieldValue(labels[key], _blank_cell(sheet, r, c, text, stop, column))
     for key, label in labels.items():
         found.setdefault(key, FieldValue(label, None))
     return {k: found[k] for k in FIELD_KEYS}
 
 
 def _right_of(
-    sheet: SheetData, r: int, c: int, key: str, labels: dict[str, str], inline: bool
-) -> FieldValue:
+    sheet: SheetData, r: int, c: int, labels: dict[str, str]
+) -> tuple[Cell | None, object, int | None]:
+    """The value right of a label: (its cell, the value, None); or, when there is none,
+    (None, "", the column of the next field label in the row, if any). Merged cells need not be
+    known: the blank cells a merged label covers are skipped like any blank cell."""
     line = sheet.rows[r]
-    merge = sheet.merge_at(r, c)
-    start = (merge.right if merge else c) + 1
-    label = labels[key]
-    for cc in range(start, min(start + 6, len(line))):
+    for cc in range(c + 1, min(c + 1 + _FIELD_SPAN, len(line))):
         value = line[cc]
         if is_blank(value) or (isinstance(value, str) and not value.strip("_＿ ")):
             continue
         if isinstance(value, str) and split_labelled(value, labels):
-            break  # the next field's label: this one is blank
-        return FieldValue(label, (r, cc), value)
-    return FieldValue(label, (r, c) if inline else (r, start))
+            return None, "", cc  # the next field's label: this one is blank
+        return (r, cc), value, None
+    return None, "", None
+
+
+def _blank_cell(
+    sheet: SheetData, r: int, c: int, text: str, stop: int | None, column: int | None
+) -> Cell:
+    """Where a blank field's value belongs: in the column the other fields with labels in this
+    column have their values; else right after the label, past a label too wide for its cell
+    (the template's labels are merged over two columns: without merge information their text
+    is what tells that the next cell is still the label's); never at or past the next label."""
+    if column is not None and column > c and (stop is None or column < stop):
+        return (r, column)
+    merge = sheet.merge_at(r, c)
+    if merge is not None:
+        col = merge.right + 1
+    else:
+        spills = _width(text) > _COLUMN_WIDTH and is_blank(sheet.value(r, c + 1))
+        col = c + 2 if spills else c + 1
+    if stop is not None and col >= stop:
+        col = c + 1 if c + 1 < stop else c
+    return (r, col)
+
+
+def _width(text: str) -> int:
+    """Display width: CJK and full-width characters count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text.strip())
 
 
 # --- the 合计 row ----------------------------------------------------------------------------
@@ -204,8 +254,8 @@ def _count_near(
 ) -> tuple[Cell, object] | None:
     """The number typed right of a count label (before the next label), else just under it."""
     line = sheet.rows[r]
-    merge = sheet.merge_at(r, c)
-    for cc in range(((merge.right if merge else c) + 1), min(c + 1 + _NEAR, len(line))):
+    # From the next cell: blank cells a merged label covers are skipped like any blank cell.
+    for cc in range(c + 1, min(c + 1 + _NEAR, len(line))):
         value = line[cc]
         if is_blank(value):
             continue

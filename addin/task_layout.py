@@ -13,6 +13,7 @@ from datetime import date, datetime
 from . import findings as F
 from .cells import fold, is_blank, read_number
 from .findings import Finding
+from .labelled import repeats_header
 from .locate import Header
 from .spec import TaskItem, TasksSpec
 from .workbook.model import SheetData, cell_ref
@@ -52,6 +53,8 @@ def read_layout(
     for r in range(header.row + 1, sheet.height):
         if is_blank(own(sheet, r, task_col)) and is_blank(own(sheet, r, deadline_col)):
             continue  # blank lines, the issuing office and date under the table
+        if repeats_header(sheet, r, header):
+            continue  # the header pasted again inside the table: not a task, never written
         no = _number(own(sheet, r, no_col)) if no_col is not None else None
         layout.rows.append(TaskRow(row=r, no=no))
     found = _match_official(layout)

@@ -20,7 +20,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from .deadline import Deadline, period_ends
+from .deadline import milestones_of as milestones_of  # one implementation, shared with `due`
 
 STATUS_LABEL: dict[str, str] = {
     "done": "已完成",
@@ -34,19 +34,6 @@ STATUS_LABEL: dict[str, str] = {
 # Excel's day 0 (serial dates; 1900 leap-year bug included, as every spreadsheet does).
 _EXCEL_EPOCH = date(1899, 12, 30)
 _SERIAL_RANGE = (20_000, 2_958_465)  # 1954-10-03 … 9999-12-31: smaller numbers are not dates
-
-
-def milestones_of(deadline: Deadline, cadence_from_month: int = 1) -> list[date]:
-    """All milestone ends: the explicit ones plus, with a cadence, every period end of the
-    deadline's year from `cadence_from_month` on (每月 on a 全年 task → 12 month ends)."""
-    ends = {m.end for m in deadline.milestones}
-    if deadline.cadence is not None:
-        year = deadline.year
-        if year is None:  # pragma: no cover - parse_deadline always sets the year
-            year = max(ends).year if ends else date.today().year
-        start = date(year, cadence_from_month, 1)
-        ends |= {d for d in period_ends(deadline.cadence, year) if d >= start}
-    return sorted(ends)
 
 
 # --- 完成情况 -----------------------------------------------------------------------------------
@@ -112,6 +99,23 @@ def read_done_dates(raw: object, year: int, as_of: date) -> tuple[list[date], li
         else:
             dates.append(day)
     return sorted(dates), problems
+
+
+def read_date(raw: object) -> date | None:
+    """One full date, e.g. a 基准日期 cell: a date cell, an Excel serial number, or text such as
+    2022-07-26, 2022/7/26, 2022.7.26 or 2022年7月26日 (a date without its year is not one)."""
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    if isinstance(raw, bool) or raw is None:
+        return None
+    if isinstance(raw, int | float):
+        return _from_serial(raw)
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(raw)))
+    text = text.removesuffix("T00:00:00").removesuffix("00:00:00").rstrip("。.")
+    match = _FULL.fullmatch(text)
+    return _date(int(match[1]), int(match[2]), int(match[3])) if match else None
 
 
 def _read_piece(piece: str, year: int) -> list[tuple[str, date | None]]:

@@ -5,6 +5,9 @@ Pure: works on a `SheetData` and a `TasksSpec`; returns findings, one `TaskResul
 row, the computed cells (`CellWrite`s) and the conditional-format rules (`ConditionalFill`s)
 that `fill` writes. Where things are on the sheet is `task_layout.py`, the status rules
 `task_status.py`, the reading of 时间期限 `deadline.py`.
+
+The date tasks are judged on: the caller's (`--as-of`), else the sheet's own 基准日期 cell
+("基准日期" with a date to its right, or "基准日期：2022-07-26"), else today.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from . import findings as F
 from .cells import fold, is_blank
 from .deadline import Deadline, cadence_from_text, parse_deadline
 from .findings import Finding
-from .locate import Header, find_header
+from .locate import Header, find_field, find_header
 from .report.model import TaskResult
 from .spec import TasksSpec
 from .task_layout import TaskRow, TasksLayout, clip, own, read_layout, text_of
@@ -27,11 +30,12 @@ from .task_status import (
     assess,
     cn_date,
     milestones_of,
+    read_date,
     read_done_dates,
     read_progress,
     warning_text,
 )
-from .workbook.model import SheetData, cell_ref, column_letter
+from .workbook.model import Cell, SheetData, cell_ref, column_letter
 from .writes import CellWrite, ConditionalFill
 
 # The colours of the 状态 values in the computed columns: Excel's own "light red fill with
@@ -43,6 +47,7 @@ STATUS_COLOURS: dict[str, tuple[str, str]] = {
 }
 
 _YEAR_IN_TITLE = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
+AS_OF_LABEL = "基准日期"
 
 
 def detect(sheet: SheetData, spec: TasksSpec) -> Header | None:
@@ -64,6 +69,30 @@ def sheet_year(sheet: SheetData, header: Header) -> int | None:
     return None
 
 
+@dataclass(frozen=True)
+class AsOfCell:
+    """A 基准日期 field on a sheet: where its value is, what it holds, the date it means."""
+
+    cell: Cell
+    raw: object
+    day: date | None  # None: not a date
+
+
+def read_as_of(sheet: SheetData) -> AsOfCell | None:
+    """The sheet's 基准日期 field (near the top); None when there is none or it is blank."""
+    found = find_field(sheet, AS_OF_LABEL)
+    if found is None or is_blank(found[1]):
+        return None
+    cell, raw = found
+    return AsOfCell(cell, raw, read_date(raw))
+
+
+def as_of_from_sheet(sheet: SheetData) -> date | None:
+    """The date in the sheet's 基准日期 cell; None when there is none or it is not a date."""
+    found = read_as_of(sheet)
+    return found.day if found is not None else None
+
+
 @dataclass
 class TasksResult:
     layout: TasksLayout
@@ -76,13 +105,22 @@ class TasksResult:
 
 
 def evaluate(
-    sheet: SheetData, spec: TasksSpec, header: Header, as_of: date, year: int | None = None
+    sheet: SheetData,
+    spec: TasksSpec,
+    header: Header,
+    as_of: date | None = None,
+    year: int | None = None,
 ) -> TasksResult:
-    """Check and compute one task sheet. `year`: given, else the title's, else the spec's."""
+    """Check and compute one task sheet. `as_of`: given, else the sheet's 基准日期, else today;
+    `year`: given, else the title's, else the spec's."""
+    found: list[Finding] = []
+    if as_of is None:
+        as_of, found = _sheet_as_of(sheet)
     if isinstance(as_of, datetime):
         as_of = as_of.date()
     year = year or sheet_year(sheet, header) or spec.year
-    layout, found = read_layout(sheet, spec, header)
+    layout, layout_found = read_layout(sheet, spec, header)
+    found += layout_found
     results: list[TaskResult] = []
     writes = _header_writes(layout)
     for task in layout.rows:
@@ -99,6 +137,22 @@ def evaluate(
         writes=writes,
         conditional=status_colours(layout),
     )
+
+
+def _sheet_as_of(sheet: SheetData) -> tuple[date, list[Finding]]:
+    field = read_as_of(sheet)
+    if field is None:
+        return date.today(), []
+    if field.day is not None:
+        return field.day, []
+    today = date.today()
+    finding = F.TASKS_AS_OF_INVALID(
+        sheet=sheet.name,
+        cell=cell_ref(*field.cell),
+        value=clip(text_of(field.raw)),
+        used=f"今天（{today.isoformat()}）",
+    )
+    return today, [finding]
 
 
 # --- one task --------------------------------------------------------------------------------
@@ -216,10 +270,12 @@ def _deadline_problem(deadline: Deadline) -> str | None:
         return "未填写，无法推算截止日期"
     if not deadline.unparsed:
         return None
-    pieces = "、".join(f"“{p}”" for p in deadline.unparsed)
+    text = clip(deadline.text)
     if deadline.milestones or deadline.cadence:
-        return f"“{deadline.text}”中{pieces}无法识别，已忽略这部分"
-    return f"“{deadline.text}”无法识别，未推算截止日期"
+        shown = [f"“{clip(p, 20)}”" for p in deadline.unparsed[:3]]
+        pieces = "、".join(shown) + ("等" if len(deadline.unparsed) > 3 else "")
+        return f"“{text}”中{pieces}无法识别，已忽略这部分"
+    return f"“{text}”无法识别，未推算截止日期"
 
 
 def _who(task: TaskRow, name: str) -> str:

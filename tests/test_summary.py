@@ -680,3 +680,108 @@ def test_blank_template_is_generated_and_recognised(tmp_path):
     assert [f.cell for f in report.findings] == ["C3", "C4", "C5"]
     assert report.summary.rows == [] and report.summary.counts == {"先进": 0, "一般": 0, "后进": 0}
     assert cli("templates", "--check", "--out", ROOT / "workbooks").exit_code == 0
+
+
+# --- review fixes: twin rubric sheets, a pasted header row, no merge information ----------------
+
+
+def twin_rubric(wb):
+    """A second rubric sheet for 教师第二党支部 (a copy someone kept, with other scores)."""
+    wb["教师第二党支部 (2)"]["B3"] = "教师第二党支部"
+
+
+TWINS = {**CLEAN_RUBRICS, "教师第二党支部 (2)": 54}
+
+
+def test_two_rubric_sheets_for_one_branch_are_an_error(tmp_path):
+    report = check(clean(tmp_path, rubrics=TWINS, edit=twin_rubric))
+    finding = only(report, "summary.duplicate_rubric")
+    assert (finding.sheet, finding.cell, finding.severity) == ("汇总表", "B8", "error")
+    assert "工作表“教师第二党支部”（总分 83.5）、工作表“教师第二党支部 (2)”（总分 54）" in (
+        finding.message
+    )
+    assert report.summary.rows[1].rubric_total is None  # neither sheet is taken
+    assert "summary.rubric_without_branch" not in codes(report)
+
+    # A blank score is not taken from either sheet (nor reported a second time).
+    def blank_score(wb):
+        twin_rubric(wb)
+        put(C8=None)(wb)
+
+    blank = check(clean(tmp_path, name="b.xlsx", rubrics=TWINS, edit=blank_score))
+    assert codes(blank).count("summary.duplicate_rubric") == 1
+    assert not {"summary.score_from_rubric", "summary.score_missing"} & set(codes(blank))
+    assert blank.summary.rows[1].score is None and blank.summary.counts is None
+
+
+def test_twin_rubric_sheets_of_an_unlisted_branch_are_an_error_too(tmp_path):
+    rows = [r for r in CLEAN_ROWS if r[0] != "教师第二党支部"]
+    report = check(clean(tmp_path, rows=rows, rubrics=TWINS, edit=twin_rubric, counts=None))
+    finding = only(report, "summary.duplicate_rubric")
+    assert (finding.sheet, finding.cell) == ("教师第二党支部 (2)", None)
+    assert codes(report).count("summary.rubric_without_branch") == 2
+
+
+def test_blank_score_with_a_rubric_whose_total_is_unknown(tmp_path):
+    def edit(wb):
+        wb["教师第二党支部"]["D5"] = None  # one item unscored: no total
+        put(C8=None)(wb)
+
+    report = check(clean(tmp_path, edit=edit))
+    finding = only(report, "summary.rubric_total_unknown")
+    assert (finding.cell, finding.severity) == ("C8", "error")
+    assert "工作表“教师第二党支部”评分表的总分也无法计算" in finding.message
+    assert "summary.score_missing" not in codes(report)  # "没有该党支部的评分表" would be wrong
+
+
+def test_a_pasted_header_row_inside_the_table_is_skipped(tmp_path):
+    header = ["序号", "党支部名称", "评分分数", "分类定级结果", "上年定级"]
+    third = [3, *CLEAN_ROWS[2]]  # the third branch moves below the pasted header
+
+    def edit(wb):
+        put(**{f"{c}9": v for c, v in zip("ABCDE", header, strict=True)})(wb)
+        put(**{f"{c}10": v for c, v in zip("ABCDE", third, strict=True)})(wb)
+
+    path = clean(tmp_path, edit=edit)
+    report = check(path)
+    assert report.findings == []
+    assert [r.name for r in report.summary.rows] == [r[0] for r in CLEAN_ROWS]
+    assert report.summary.counts == {"先进": 1, "一般": 1, "后进": 1}
+    ws = fill(path, tmp_path / "out.xlsx")["汇总表"]
+    assert [ws[f"{c}9"].value for c in "ABCDE"] == header
+
+
+def merge_counts_label(wb):
+    ws = wb["汇总表"]
+    for col, value in zip(
+        "ABCDEF", ["合计", "先进数", None, 2, "一般数：1", "后进数：1"], strict=True
+    ):
+        ws[f"{col}{TOTAL_ROW}"] = value
+    ws.merge_cells(f"B{TOTAL_ROW}:C{TOTAL_ROW}")
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"fields": {**FIELDS, "unit": ""}}, [("summary.field_missing", "C3")]),
+        ({"fields": {**FIELDS, "phone": None}}, [("summary.field_missing", "C5")]),
+        ({"fields": {}}, [("summary.field_missing", f"C{r}") for r in (3, 4, 5)]),
+        ({"counts": None, "edit": merge_counts_label}, [("summary.count_mismatch", "D17")]),
+    ],
+    ids=["blank-unit", "blank-phone", "all-blank", "count-beside-merged-label"],
+)
+def test_same_findings_with_and_without_merge_information(tmp_path, changes, expected):
+    """A live book read through xlwings has no merged ranges: the checks must not need them."""
+    from dataclasses import replace
+
+    from addin.engine import evaluate_workbook
+    from addin.workbook.calamine_reader import read_workbook
+    from addin.workbook.model import WorkbookData
+
+    data = read_workbook(clean(tmp_path, **changes))[0]
+    assert data.sheet("汇总表").merges  # the file has them
+    bare = WorkbookData(data.path, [replace(s, merges=[], _merge_index=None) for s in data.sheets])
+    merged, unmerged = evaluate_workbook(data, specs()), evaluate_workbook(bare, specs())
+    assert [(f.code, f.cell) for f in merged.report.findings] == expected
+    assert unmerged.report.findings == merged.report.findings
+    assert unmerged.writes == merged.writes

@@ -838,4 +838,140 @@ def test_codes_lists_the_task_findings(cli):
         "tasks.done_without_date": "warning",
         "tasks.date_invalid": "error",
         "tasks.progress_unknown": "warning",
+        "tasks.as_of_invalid": "warning",
     }
+
+
+# --- review fixes: a pasted header row, the sheet's 基准日期, long texts, `due` vs the list ------
+
+
+def with_header_pasted_after_task(no: int):
+    """An edit pasting the header row again under task `no` (the rows below move down)."""
+
+    def edit(ws):
+        header = [c.value for c in ws[3]]
+        at = 3 + no + 1
+        ws.insert_rows(at)
+        for c, value in enumerate(header, start=1):
+            ws.cell(at, c, value)
+
+    return edit
+
+
+def test_a_pasted_header_row_is_not_a_task_and_fill_leaves_it_alone(tmp_path, tspec, specs, cli):
+    path = make_tasks(tmp_path, tspec, edit=with_header_pasted_after_task(5))
+    report = report_of(path, specs, d(7, 26))
+    assert sorted(by_no(report)) == list(range(1, 12))  # 11 tasks, no "第9行“任务”"
+    assert not {"tasks.deadline_unparsed", "tasks.date_invalid"} & set(codes(report))
+    assert by_no(report)[6].row == 10  # task 6 moved down under the pasted header
+    out = tmp_path / "filled.xlsx"
+    cli("fill", path, "--out", out, "--as-of", "2022-07-26")
+    ws = load_workbook(out)[SHEET]
+    assert [c.value for c in ws[9]] == [c.value for c in ws[3]]  # the labels, untouched
+    assert ws["J10"].value == "正常推进"
+
+
+def as_of_cell(where: str, value, label_cell: str | None = "K1"):
+    def edit(ws):
+        if label_cell:
+            ws[label_cell] = "基准日期"
+        ws[where] = value
+
+    return edit
+
+
+def evaluate_sheet(path: Path, tspec, as_of=None):
+    from addin import tasks
+    from addin.workbook.calamine_reader import read_workbook
+
+    sheet = read_workbook(path)[0].sheet(SHEET)
+    return tasks.evaluate(sheet, tspec, tasks.detect(sheet, tspec), as_of=as_of)
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (as_of_cell("L1", datetime(2022, 7, 26)), d(7, 26)),  # a date cell right of the label
+        (as_of_cell("M1", "2022/7/26"), d(7, 26)),  # text, a blank cell between
+        (as_of_cell("K1", "基准日期：2022年7月26日", label_cell=None), d(7, 26)),
+        (as_of_cell("L1", 44768), d(7, 26)),  # an Excel serial number
+    ],
+    ids=["date-cell", "text-right", "inline", "serial"],
+)
+def test_the_sheets_as_of_date_is_used_when_none_is_given(tmp_path, tspec, edit, expected):
+    from addin import tasks
+    from addin.workbook.calamine_reader import read_workbook
+
+    path = make_tasks(tmp_path, tspec, {2: {PROGRESS: "进行中"}}, edit=edit)
+    assert tasks.as_of_from_sheet(read_workbook(path)[0].sheet(SHEET)) == expected
+    result = evaluate_sheet(path, tspec)
+    assert result.as_of == expected
+    assert {t.no: t.status for t in result.tasks}[2] == "overdue"  # 4 月底, as of 26 July
+    assert evaluate_sheet(path, tspec, as_of=d(4, 1)).as_of == d(4, 1)  # --as-of wins
+
+
+def test_an_unreadable_as_of_cell_is_a_warning_and_today_applies(tmp_path, tspec):
+    path = make_tasks(tmp_path, tspec, edit=as_of_cell("L1", "六月底"))
+    result = evaluate_sheet(path, tspec)
+    assert result.as_of == date.today()
+    (finding,) = [f for f in result.findings if f.code == "tasks.as_of_invalid"]
+    assert (finding.cell, finding.severity) == ("L1", "warning")
+    assert finding.message.startswith("基准日期“六月底”无法识别，已按今天（")
+    assert (
+        evaluate_sheet(make_tasks(tmp_path, tspec, name="none.xlsx"), tspec).as_of == date.today()
+    )
+
+
+def test_check_without_as_of_uses_the_samples_as_of_cell(cli):
+    sample = ROOT / "workbooks" / "samples" / "组织部_任务清单.xlsx"
+    data = json.loads(cli("check", sample, "--format", "json").stdout)
+    tasks = {t["no"]: t for t in data["files"][0]["tasks"]}
+    assert (tasks[2]["status"], tasks[2]["days_overdue"]) == ("done_late", 9)
+    assert (tasks[5]["status"], tasks[5]["days_overdue"]) == ("overdue", 26)
+
+
+def test_the_sample_carries_its_as_of_date():
+    from addin import tasks
+    from addin.workbook.calamine_reader import read_workbook
+
+    sheet = read_workbook(ROOT / "workbooks" / "samples" / "组织部_任务清单.xlsx")[0].sheets[0]
+    assert tasks.as_of_from_sheet(sheet) == d(7, 26)
+
+
+def test_a_long_deadline_is_clipped_in_the_message(tmp_path, tspec, specs):
+    long = "待定" * 200
+    path = make_tasks(tmp_path, tspec, edit=lambda ws: ws.__setitem__(cell(1, "时间期限"), long))
+    report = report_of(path, specs, d(7, 26))
+    finding = only(report, "tasks.deadline_unparsed")
+    assert len(finding.message) < 100 and "…" in finding.message
+    assert by_no(report)[1].deadline_text == long  # the data keeps the whole text
+    partly = "5月/" + "再议" * 100
+    path = make_tasks(
+        tmp_path, tspec, name="p.xlsx", edit=lambda ws: ws.__setitem__(cell(1, "时间期限"), partly)
+    )
+    message = only(report_of(path, specs, d(4, 1)), "tasks.deadline_unparsed").message
+    assert len(message) < 100 and message.endswith("无法识别，已忽略这部分")
+
+
+@pytest.mark.parametrize(
+    ("as_of", "dates", "expected"),
+    [
+        (d(2, 10), None, d(4, 30)),  # before the plan: the first month end counted is April's
+        (d(5, 3), "4月27日", d(5, 31)),
+        (d(7, 26), "4月27日；5月30日；6月29日", d(7, 31)),
+    ],
+)
+def test_due_command_agrees_with_the_task_list(cli, tmp_path, tspec, specs, as_of, dates, expected):
+    """`jiceng due 每月` and a 每月 row of the list give the same dates (the spec's
+    cadence_from_month), here for a row whose past milestones are all done."""
+    shown = json.loads(cli("due", "每月", "--as-of", as_of.isoformat(), "-f", "json").stdout)
+    assert shown["next_due"] == expected.isoformat()
+    text = cli("due", "每月", "--as-of", as_of.isoformat()).stdout
+    assert f"下一个截止日期：{expected.isoformat()}" in text and "自4月起" in text
+    path = make_tasks(
+        tmp_path,
+        tspec,
+        {1: {DATES: dates}} if dates else None,
+        edit=lambda ws: ws.__setitem__(cell(1, "时间期限"), "每月"),
+    )
+    assert by_no(report_of(path, specs, as_of))[1].next_due == expected

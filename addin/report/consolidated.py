@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..cells import fold
 from ..findings import SEVERITY_LABEL
 from .model import FileReport, Report
 from .render import STATUS_LABEL
@@ -19,10 +20,17 @@ UNKNOWN_GRADE = "无法定级"
 
 def general_branch(file: FileReport) -> str:
     """The 党总支 a file speaks for: its summary's 填报单位, else the file name."""
-    unit = getattr(file.summary, "unit", None) if file.summary is not None else None
-    if isinstance(file.summary, dict):
-        unit = file.summary.get("unit")
+    unit = file.summary.unit if file.summary is not None else None
     return str(unit).strip() if unit and str(unit).strip() else Path(file.path).stem
+
+
+def _summary_only_rows(file: FileReport):
+    """Summary rows of branches without a rubric sheet in the same file: the summary is then
+    the only word on them (a 党总支 may send up the summary alone)."""
+    if file.summary is None:
+        return []
+    graded = {fold(b.name) for b in file.branches}
+    return [row for row in file.summary.rows if row.name and fold(row.name) not in graded]
 
 
 @dataclass
@@ -77,6 +85,13 @@ def consolidate(report: Report, grades: list[str]) -> Consolidated:
                     grade,
                     *[b.categories.get(c) for c in categories],
                 ]
+            )
+        for row in _summary_only_rows(file):
+            grade = row.grade or UNKNOWN_GRADE
+            per_unit[unit][grade] += 1
+            sheet = file.summary.sheet
+            branch_rows.append(
+                [unit, row.name, file.path, sheet, row.score, grade, *[None] * len(categories)]
             )
         for f in file.findings:
             finding_rows.append(

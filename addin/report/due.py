@@ -1,4 +1,8 @@
-"""Render what a 时间期限 text parses to (`jiceng due`): JSON for scripts, Chinese for people."""
+"""Render what a 时间期限 text parses to (`jiceng due`): JSON for scripts, Chinese for people.
+
+The next due date is the task list's: `deadline.next_due` over `deadline.milestones_of` with the
+task spec's `cadence_from_month`, so `jiceng due 每月` and a 每月 row of a task list agree.
+"""
 
 from __future__ import annotations
 
@@ -15,9 +19,10 @@ CADENCE_LABEL = {
 }
 
 
-def due_data(deadline: Deadline, as_of: date) -> dict:
-    """{"text", "milestones", "cadence", "next_due", "unparsed"}: dates as YYYY-MM-DD."""
-    due = next_due(deadline, as_of)
+def due_data(deadline: Deadline, as_of: date, cadence_from_month: int = 1) -> dict:
+    """{"text", "milestones", "cadence", "next_due", "unparsed"}: dates as YYYY-MM-DD.
+    `cadence_from_month`: the task spec's (a cadence's periods count from that month)."""
+    due = next_due(deadline, as_of, cadence_from_month)
     return {
         "text": deadline.text,
         "milestones": [m.end.isoformat() for m in deadline.milestones],
@@ -27,11 +32,11 @@ def due_data(deadline: Deadline, as_of: date) -> dict:
     }
 
 
-def due_json(deadline: Deadline, as_of: date) -> str:
-    return json.dumps(due_data(deadline, as_of), ensure_ascii=False, indent=2)
+def due_json(deadline: Deadline, as_of: date, cadence_from_month: int = 1) -> str:
+    return json.dumps(due_data(deadline, as_of, cadence_from_month), ensure_ascii=False, indent=2)
 
 
-def due_text(deadline: Deadline, as_of: date) -> str:
+def due_text(deadline: Deadline, as_of: date, cadence_from_month: int = 1) -> str:
     lines = [
         f"时间期限：{deadline.text}（按 {deadline.year} 年解读，检查日期 {as_of.isoformat()}）"
     ]
@@ -44,9 +49,10 @@ def due_text(deadline: Deadline, as_of: date) -> str:
         lines.append("时间节点：无")
     cadence = CADENCE_LABEL.get(deadline.cadence or "", "无")
     if deadline.cadence:
-        cadence += "（每个周期结束前为一个截止日期）"
+        since = f"，自{cadence_from_month}月起" if cadence_from_month > 1 else ""
+        cadence += f"（每个周期结束前为一个截止日期{since}）"
     lines.append(f"周期：{cadence}")
-    due = next_due(deadline, as_of)
+    due = next_due(deadline, as_of, cadence_from_month)
     if due is None:
         lines.append(
             "下一个截止日期：无（所有节点都已过去）" if deadline.ok else "下一个截止日期：无"

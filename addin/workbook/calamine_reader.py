@@ -36,7 +36,7 @@ def read_workbook(path: Path | str, max_rows: int = MAX_ROWS) -> tuple[WorkbookD
     cut: list[str] = []
     try:
         for meta in book.sheets_metadata:
-            if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet"):
+            if meta.typ != calamine.SheetTypeEnum.WorkSheet:
                 continue  # chart sheets and macro sheets hold no cells to check
             sheet = book.get_sheet_by_name(meta.name)
             height = sheet.total_height
@@ -52,7 +52,7 @@ def read_workbook(path: Path | str, max_rows: int = MAX_ROWS) -> tuple[WorkbookD
                     name=meta.name,
                     rows=rows,
                     merges=merges,
-                    hidden="Visible" not in str(meta.visible),
+                    hidden=meta.visible != calamine.SheetVisibleEnum.Visible,
                     _formula_blanks=_lazy(formulas, meta.name),
                 )
             )

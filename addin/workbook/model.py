@@ -7,7 +7,7 @@ values for formulas), the merged ranges and, lazily, which formula cells have no
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -111,12 +111,6 @@ class SheetData:
         if callable(self._formula_blanks):
             self._formula_blanks = self._formula_blanks()
         return self._formula_blanks
-
-    def iter_cells(self) -> Iterator[tuple[int, int, Any]]:
-        for r, line in enumerate(self.rows):
-            for c, value in enumerate(line):
-                if value not in (None, ""):
-                    yield r, c, value
 
 
 @dataclass

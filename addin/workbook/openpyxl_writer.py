@@ -3,6 +3,10 @@
 The original is only read. Marks (fill colour + note) are recorded in the hidden `_jiceng`
 sheet with what the cell looked like before, so the next run (or 清除标记) restores exactly
 that and nothing else — which also makes `fill` idempotent.
+
+A computed value aimed at a cell holding the person's formula is not written: the formula
+stays (its cached value was checked, and a wrong one is marked). A write or mark aimed inside
+a merged area goes to the area's top-left cell, the only one Excel shows.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from openpyxl import load_workbook
+from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
 from openpyxl.formatting.formatting import ConditionalFormattingList
 from openpyxl.formatting.rule import FormulaRule
@@ -29,15 +34,30 @@ from ..writes import (
     ConditionalFill,
     WritePlan,
 )
-from .model import UnreadableWorkbook, cell_ref, parse_ref
+from .model import UnreadableWorkbook, parse_ref
 
 AUTHOR = "Jiceng"
 
 
+class CopyFormatMismatch(UnreadableWorkbook):
+    """The copy's file type cannot hold what the original is (e.g. no macros → .xlsm)."""
+
+
 def fill_file(src: Path | str, dst: Path | str, plan: WritePlan) -> None:
+    """Write `plan` onto a copy of `src` at `dst`.
+
+    .xlsm → .xlsm keeps the macros; .xlsm → .xlsx drops them (what Excel's “另存为 .xlsx”
+    does: an .xlsx must not carry macros, Excel refuses to open one that does); .xlsx → .xlsm
+    is refused, since a workbook without macros saved under .xlsm is rejected by Excel too.
+    """
     src, dst = Path(src), Path(dst)
+    src_macros, dst_macros = src.suffix.lower() == ".xlsm", dst.suffix.lower() == ".xlsm"
+    if dst_macros and not src_macros:
+        raise CopyFormatMismatch(
+            f"{src.name} 不含宏，副本不能存为 .xlsm（Excel 会拒绝打开），请改用 .xlsx 扩展名"
+        )
     try:
-        wb = load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm", rich_text=True)
+        wb = load_workbook(src, keep_vba=src_macros and dst_macros, rich_text=True)
     except Exception as exc:  # openpyxl raises many types for odd files
         raise UnreadableWorkbook(f"无法用 openpyxl 打开以写入副本（{exc}）") from exc
     clear_marks(wb)
@@ -70,15 +90,29 @@ def clear_marks(wb: Workbook) -> int:
 
 
 def apply_plan(wb: Workbook, plan: WritePlan) -> None:
+    overwritten: list[list] = []
     for w in plan.writes:
-        wb[w.sheet].cell(w.row + 1, w.col + 1).value = w.value
+        if w.sheet not in wb.sheetnames:
+            continue
+        cell = _target(wb[w.sheet], w.row, w.col)
+        if _is_formula(cell):
+            continue  # the person's formula stays; check already compared its cached value
+        cell.value = w.value
+        if w.replaces is not None:
+            overwritten.append(["overwrite", w.sheet, cell.coordinate, "", "", w.replaces, w.value])
     record: list[list] = []
+    marked: set[tuple[str, str]] = set()
     for mark in plan.marks:
         if mark.sheet not in wb.sheetnames:
             continue
-        cell = wb[mark.sheet].cell(mark.row + 1, mark.col + 1)
-        if type(cell).__name__ == "MergedCell":
-            continue  # findings always point at anchors; a merged interior has no style of its own
+        cell = _target(wb[mark.sheet], mark.row, mark.col)
+        if (mark.sheet, cell.coordinate) in marked:
+            # Two marks in one merged area: one record (the original look), both messages.
+            cell.comment = Comment(
+                f"{cell.comment.text}\n{mark.note}", AUTHOR, width=320, height=120
+            )
+            continue
+        marked.add((mark.sheet, cell.coordinate))
         old_fill = cell.fill.fgColor.rgb if cell.fill and cell.fill.fill_type == "solid" else ""
         old_note = cell.comment.text if cell.comment else ""
         record.append(
@@ -95,14 +129,25 @@ def apply_plan(wb: Workbook, plan: WritePlan) -> None:
         cell.fill = PatternFill("solid", fgColor=FILL_COLOURS[mark.severity])
         text = f"{old_note}\n\n{mark.note}" if old_note else mark.note
         cell.comment = Comment(text, AUTHOR, width=320, height=120)
-    for w in plan.writes:
-        if w.replaces is not None:
-            record.append(
-                ["overwrite", w.sheet, cell_ref(w.row, w.col), "", "", w.replaces, w.value]
-            )
+    record += overwritten
     record += _apply_conditional(wb, plan.conditional)
     _findings_sheet(wb, plan)
     _record_sheet(wb, record)
+
+
+def _target(ws: Worksheet, row: int, col: int):
+    """The cell at 0-based (row, col), or the top-left cell of the merged area holding it."""
+    cell = ws.cell(row + 1, col + 1)
+    if isinstance(cell, MergedCell):
+        for area in ws.merged_cells.ranges:
+            if area.min_row <= row + 1 <= area.max_row and area.min_col <= col + 1 <= area.max_col:
+                return ws.cell(area.min_row, area.min_col)
+    return cell
+
+
+def _is_formula(cell) -> bool:
+    value = cell.value
+    return cell.data_type == "f" or (isinstance(value, str) and value.startswith("="))
 
 
 def _apply_conditional(wb: Workbook, rules: list[ConditionalFill]) -> list[list]:
@@ -159,7 +204,8 @@ def _findings_sheet(wb: Workbook, plan: WritePlan) -> None:
             except ValueError:
                 continue
             link = ws.cell(ws.max_row, 5)
-            link.hyperlink = f"#'{sheet}'!{ref}"
+            quoted = sheet.replace("'", "''")  # a quote in a sheet name is doubled in a reference
+            link.hyperlink = f"#'{quoted}'!{ref}"
             link.font = Font(color="0563C1", underline="single")
     if not plan.findings:
         ws.append(["", "", "", "", "", "未发现问题"])

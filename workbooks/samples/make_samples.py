@@ -7,12 +7,14 @@ typed as text ("4分", full-width "４.5"), a blank score, a wrong hand-typed to
 disagrees with the score, an edited item text and a word where a number belongs; its summary
 table has a phone number one digit short, a score that differs from the branch's rubric, a grade
 that disagrees with its score and wrong 合计 counts.
-组织部_任务清单.xlsx is the 2022 task list (附件3) as tracked in late July: check it with
-`jiceng check workbooks/samples/组织部_任务清单.xlsx --as-of 2022-07-26`.
+组织部_任务清单.xlsx is the 2022 task list (附件3) as tracked in late July: its 基准日期 cell
+(K1:L1) says 2022-07-26, so `jiceng check workbooks/samples/组织部_任务清单.xlsx` judges it as of
+that day (`--as-of` overrides it).
 """
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from addin.spec import load_specs
@@ -108,9 +110,9 @@ TASK_SAMPLE_AS_OF = "2022-07-26"
 
 
 def make_task_sample() -> None:
-    """组织部_任务清单.xlsx, as of 2022-07-26: tasks 7 and 10 done, task 2 done 9 days late,
-    task 5 overdue (its June milestone has no date), task 8 due soon (the July report of the
-    monthly 联系制度), the rest in progress."""
+    """组织部_任务清单.xlsx, as of 2022-07-26 (its 基准日期 cell): tasks 7 and 10 done, task 2
+    done 9 days late, task 5 overdue (its June milestone has no date), task 8 due soon (the July
+    report of the monthly 联系制度), the rest in progress."""
     from addin.workbook.task_template import tasks_workbook
 
     spec = load_specs().by_id("tasks_2022")
@@ -131,6 +133,10 @@ def make_task_sample() -> None:
             11: {progress: "进行中"},
         },
     )
+    ws = book.active
+    ws["K1"] = "基准日期"
+    ws["L1"] = date.fromisoformat(TASK_SAMPLE_AS_OF)
+    ws["L1"].number_format = "yyyy-mm-dd"
     book.properties.creator = "党委组织部"
     book.save(HERE / "组织部_任务清单.xlsx")
 
