@@ -103,3 +103,12 @@ def plain(value: Decimal | None) -> int | float | None:
     if value == value.to_integral_value():
         return int(value)
     return float(value)
+
+
+def clip(value: object, limit: int = 40) -> object:
+    """Text shortened for a message ("…" at the cut); other values (TRUE, a date) unchanged,
+    since the findings catalogue shows those."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -32,9 +32,9 @@ import xlwings as xw
 from .cells import is_blank, plain, read_number
 from .deadline import next_due, parse_deadline
 from .engine import Evaluation, evaluate_workbook
-from .locate import find_field
 from .spec import SpecSet, TasksSpec, load_specs
 from .task_status import STATUS_LABEL, assess, milestones_of, read_done_dates, read_progress
+from .tasks import read_as_of
 from .workbook.xlwings_book import SheetProtected, apply_plan, clear_marks, read_book
 from .writes import FINDINGS_SHEET, OWN_SHEETS, plan_for
 
@@ -199,19 +199,18 @@ def _evaluate(book, specs: SpecSet | None, as_of: date | None = None) -> tuple[E
 
 
 def _as_of_cell(data) -> date | None:
-    """The date in a 基准日期 cell of the workbook, if there is one."""
+    """The date in a 基准日期 cell of the workbook (read as the task list reads it), if any."""
     for sheet in data.sheets:
         if sheet.name in OWN_SHEETS:
             continue
-        found = find_field(sheet, AS_OF_LABEL)
-        if found is None or is_blank(found[1]):
+        found = read_as_of(sheet)
+        if found is None:
             continue
-        day = as_date(found[1])
-        if day is None:
+        if found.day is None:
             raise _Stop(
-                f"“{sheet.name}”的基准日期“{found[1]}”无法识别，请写成 2022-06-15 这样的日期"
+                f"“{sheet.name}”的基准日期“{found.raw}”无法识别，请写成 2022-06-15 这样的日期"
             )
-        return day
+        return found.day
     return None
 
 
@@ -300,7 +299,7 @@ def due(deadline, as_of=None, year=None):
     parsed = parse_deadline(deadline, _year(year, spec), fixed_days=spec.fixed_days)
     if not parsed.milestones and parsed.cadence is None:
         return f"时间期限“{deadline}”无法识别"
-    day = next_due(parsed, when)
+    day = next_due(parsed, when, spec.cadence_from_month)
     return day if day is not None else "已无后续时间节点"
 
 

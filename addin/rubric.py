@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from . import findings as F
-from .cells import fold, is_blank, plain, read_number
+from .cells import clip, fold, is_blank, plain, read_number
 from .findings import Finding
 from .locate import Header, find_field, find_header, row_blank
 from .report.model import BranchResult
@@ -139,7 +139,7 @@ def _read_layout(
         if no is None:
             found.append(
                 F.RUBRIC_UNKNOWN_ROW(
-                    sheet=sheet.name, cell=cell_ref(r, content_col), value=_clip(content)
+                    sheet=sheet.name, cell=cell_ref(r, content_col), value=clip(content)
                 )
             )
             continue
@@ -159,7 +159,7 @@ def _read_layout(
         found += _check_item_text(sheet, layout, items[no], r)
     for no, item in unmatched.items():
         found.append(
-            F.RUBRIC_ITEM_MISSING(sheet=sheet.name, cell=None, no=no, text=_clip(item.text))
+            F.RUBRIC_ITEM_MISSING(sheet=sheet.name, cell=None, no=no, text=clip(item.text))
         )
     _place_results(layout, last_item_row)
     return layout, found
@@ -237,10 +237,10 @@ def _check_item_text(
             F.RUBRIC_TEMPLATE_MODIFIED(
                 sheet=sheet.name,
                 cell=cell_ref(r, content_col),
-                value=_clip(sheet.shown(r, content_col)),
+                value=clip(sheet.shown(r, content_col)),
                 no=item.no,
                 what="具体内容",
-                expected=_clip(item.text),
+                expected=clip(item.text),
             )
         )
     points_col = layout.header.col(labels.points)
@@ -402,7 +402,7 @@ def _read_score_cell(
         return None, [F.RUBRIC_SCORE_MISSING(**where, no=item.no, column=column)]
     if number.state == "not_number":
         return None, [
-            F.RUBRIC_SCORE_NOT_NUMBER(**where, value=_clip(raw), no=item.no, column=column)
+            F.RUBRIC_SCORE_NOT_NUMBER(**where, value=clip(raw), no=item.no, column=column)
         ]
     value = number.value
     found = []
@@ -567,11 +567,3 @@ def _same(old, new) -> bool:
         return fold(old) == fold(new)
     number = read_number(old)
     return number.ok and number.value == Decimal(str(new))
-
-
-def _clip(value, limit: int = 40):
-    """Text shortened for a message; other values (TRUE, a date) as they are, shown by findings."""
-    if not isinstance(value, str):
-        return value
-    text = value.strip()
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from . import findings as F
-from .cells import fold, is_blank, read_number
+from .cells import clip, fold, is_blank, read_number
 from .findings import Finding
 from .labelled import repeats_header
 from .locate import Header
@@ -178,8 +178,3 @@ def text_of(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
-
-
-def clip(value: str, limit: int = 40) -> str:
-    text = str(value).strip()
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from ..cells import clip
 from ..task_status import STATUS_LABEL
 from .model import TaskResult
 
@@ -25,7 +26,7 @@ def task_lines(tasks: list[TaskResult] | None) -> list[str]:
         elif t.status == "done_late":
             status += f"（晚 {t.days_overdue} 天）"
         due = f"截止 {t.next_due.isoformat()}" if t.next_due else "截止 —"
-        deadline = t.deadline_text or "（空）"
+        deadline = clip(t.deadline_text, 40) if t.deadline_text else "（空）"
         owner = t.owner or "（空）"
         lines.append(f"    {no} {t.task}｜时间期限 {deadline}｜{due}｜{status}｜责任人 {owner}")
     return lines
