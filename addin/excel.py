@@ -63,7 +63,12 @@ def validate(book, specs: SpecSet | None = None) -> str:
     def work() -> str:
         evaluation, _ = _evaluate(book, specs)
         findings = evaluation.report.findings
-        apply_plan(book, plan_for([], findings), activate=FINDINGS_SHEET if findings else None)
+        apply_plan(
+            book,
+            plan_for([], findings),
+            activate=FINDINGS_SHEET if findings else None,
+            data=evaluation.data,
+        )
         where = "，详见“校验结果”工作表" if findings else ""
         return f"校验完成：{_counts(evaluation)}{where}"
 
@@ -79,7 +84,7 @@ def score(book, specs: SpecSet | None = None) -> str:
         writes = [w for w in evaluation.writes if w.sheet not in task_sheets]
         if not evaluation.rubrics and not evaluation.summaries:
             raise _Stop("工作簿中没有评分表或汇总表，未作任何修改")
-        apply_plan(book, plan_for(writes, evaluation.report.findings))
+        apply_plan(book, plan_for(writes, evaluation.report.findings), data=evaluation.data)
         return f"评分完成：{_grades(evaluation)}；{_counts(evaluation)}"
 
     return _run(book, "评分", work)
@@ -96,7 +101,7 @@ def refresh_tasks(book, specs: SpecSet | None = None, as_of: date | None = None)
         task_sheets = _task_sheets(evaluation)
         writes = [w for w in evaluation.writes if w.sheet in task_sheets]
         plan = plan_for(writes, evaluation.report.findings, evaluation.conditional)
-        apply_plan(book, plan)
+        apply_plan(book, plan, data=evaluation.data)
         return f"任务状态已更新（基准日期 {when.isoformat()}）：{_statuses(evaluation)}；{_counts(evaluation)}"
 
     return _run(book, "刷新任务状态", work)

@@ -35,6 +35,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from ..cells import is_blank
 from ..writes import (
     FILL_COLOURS,
     FINDINGS_HEADER,
@@ -149,10 +150,13 @@ def _text(value: Any) -> str:
 # --- applying a plan ---------------------------------------------------------------------------
 
 
-def apply_plan(book, plan: WritePlan, *, activate: str | None = None) -> None:
+def apply_plan(
+    book, plan: WritePlan, *, activate: str | None = None, data: WorkbookData | None = None
+) -> None:
     """Undo the previous marks, then write values, marks, the 校验结果 sheet and the record.
 
     `activate` names the sheet to show afterwards (default: the sheet that was active).
+    `data` (what `read_book` read) lets value blocks span cells known to be empty.
     """
     active = activate or book.sheets.active.name
     previous = read_record(book)
@@ -160,7 +164,9 @@ def apply_plan(book, plan: WritePlan, *, activate: str | None = None) -> None:
     touched |= {e.sheet for e in previous if e.kind in (KIND_MARK, KIND_FILL)}
     touched |= {rule.sheet for rule in plan.conditional}
     check_unprotected(book, touched)
-    for block in blocks([w for w in plan.writes if _sheet(book, w.sheet) is not None]):
+    for block in blocks(
+        [w for w in plan.writes if _sheet(book, w.sheet) is not None], blank=_blank_in(data)
+    ):
         top_left = book.sheets[block.sheet].range((block.top + 1, block.left + 1))
         top_left.value = [[_literal(v) for v in row] for row in block.values]
     entries = _remark(book, previous, plan.marks)
@@ -175,6 +181,17 @@ def apply_plan(book, plan: WritePlan, *, activate: str | None = None) -> None:
     _findings_sheet(book, plan)
     _record_sheet(book, entries)
     _activate(book, active)
+
+
+def _blank_in(data: WorkbookData | None):
+    if data is None:
+        return None
+
+    def blank(sheet_name: str, row: int, col: int) -> bool:
+        sheet = data.sheet(sheet_name)
+        return sheet is not None and is_blank(sheet.value(row, col))
+
+    return blank
 
 
 def clear_marks(book) -> int:
