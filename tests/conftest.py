@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from addin.cli import app
+from addin.report.model import FileReport
 from addin.spec import RubricSpec, SpecSet, load_specs
 from addin.workbook.template_writer import rubric_workbook
 
@@ -71,6 +72,18 @@ def cli():
 
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def codes(report: FileReport) -> list[str]:
+    """The codes of a report's findings, in order."""
+    return [f.code for f in report.findings]
+
+
+def only(report: FileReport, code: str):
+    """The one finding of `code` in the report (fails unless there is exactly one)."""
+    found = [f for f in report.findings if f.code == code]
+    assert len(found) == 1, report.findings
+    return found[0]
 
 
 def soffice_convert(path: Path, outdir: Path, target: str = "xlsx") -> Path:

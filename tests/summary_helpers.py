@@ -4,13 +4,12 @@ openpyxl, read back through the engine or the CLI, and LibreOffice round trips."
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 
-import pytest
+from conftest import codes, only  # noqa: F401 (re-exported for the summary tests)
+from conftest import soffice_convert as soffice_resave  # noqa: F401 (re-exported)
 from openpyxl import Workbook, load_workbook
 from typer.testing import CliRunner
 
@@ -95,46 +94,7 @@ def check_json(path: Path) -> dict:
     return file
 
 
-def codes(report: FileReport) -> list[str]:
-    return [f.code for f in report.findings]
-
-
-def only(report: FileReport, code: str):
-    found = [f for f in report.findings if f.code == code]
-    assert len(found) == 1, report.findings
-    return found[0]
-
-
 def fill(path: Path, out: Path):
     result = cli("fill", path, "--out", out)
     assert out.exists(), result.stdout
     return load_workbook(out)
-
-
-def soffice_resave(path: Path, outdir: Path) -> Path:
-    """Open the file in LibreOffice Calc and save it again as .xlsx (a second program)."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip(
-            "LibreOffice (soffice) 未安装，无法验证另存副本：apt-get install -y libreoffice-calc"
-        )
-    outdir.mkdir(parents=True, exist_ok=True)
-    profile = outdir / "lo-profile"
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(outdir),
-            str(path),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    out = outdir / (path.stem + ".xlsx")
-    assert out.exists(), f"LibreOffice did not write {out}"
-    return out

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 
+from conftest import codes, only  # noqa: F401 (re-exported for the task tests)
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -113,13 +114,3 @@ def by_no(report: FileReport) -> dict[int, TaskResult]:
 
 def statuses(report: FileReport) -> dict[int, str]:
     return {t.no: t.status for t in report.tasks}
-
-
-def codes(report: FileReport) -> list[str]:
-    return [f.code for f in report.findings]
-
-
-def only(report: FileReport, code: str):
-    found = [f for f in report.findings if f.code == code]
-    assert len(found) == 1, report.findings
-    return found[0]

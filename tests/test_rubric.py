@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SPECS_DIR, scores_with_losses, soffice_convert
+from conftest import SPECS_DIR, codes, only, scores_with_losses, soffice_convert
 from openpyxl import Workbook
 
 from addin.engine import check_path
 from addin.spec import load_specs
-
-
-def codes(report) -> list[str]:
-    return [f.code for f in report.findings]
-
-
-def only(report, code):
-    found = [f for f in report.findings if f.code == code]
-    assert len(found) == 1, report.findings
-    return found[0]
 
 
 def test_clean_rubric_scores_and_grades(make_rubric, specs, spec):

@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import scores_with_losses, soffice_convert
+from conftest import codes, only, scores_with_losses, soffice_convert
 from openpyxl import load_workbook
 
 from addin import findings as F
@@ -17,16 +17,6 @@ from addin.engine import check_path
 from addin.writes import FINDINGS_SHEET, RECORD_SHEET, CellWrite, Mark, WritePlan
 
 SHEET = "第一党支部"
-
-
-def codes(report) -> list[str]:
-    return [f.code for f in report.findings]
-
-
-def only(report, code):
-    found = [f for f in report.findings if f.code == code]
-    assert len(found) == 1, report.findings
-    return found[0]
 
 
 def ninety(spec) -> dict[int, float]:

@@ -34,7 +34,7 @@ def title_rows(ws: Worksheet, attachment: str, title: str, width: int) -> None:
     ws.row_dimensions[2].height = 30
 
 
-def header_row(
+def header_cells(
     ws: Worksheet, row: int, columns: Iterable[tuple[str, int]], computed: Collection[str] = ()
 ) -> None:
     """Bold, bordered, centred header cells: (label, 1-based column) pairs; `computed` ones grey."""

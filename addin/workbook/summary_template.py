@@ -17,17 +17,19 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..cells import plain
 from ..spec import RubricSpec, SummarySpec
-from .template_writer import (
+from .sheet_style import (
     BOLD,
-    BORDER,
     CENTER,
     COMPUTED_FILL,
-    HEADER_FILL,
-    TITLE_FONT,
     WRAP,
-    _rule_text,
-    _wrapped_height,
+    a4_portrait_one_page_wide,
+    bordered,
+    header_cells,
+    keep_header,
+    merged_note,
+    title_rows,
 )
+from .template_writer import _rule_text, _wrapped_height
 
 HEADER_ROW = 6  # 1-based: 附件2, the title, three field rows, then the header
 SHEET_NAME = "汇总表"
@@ -49,14 +51,8 @@ def summary_sheet(
     labels = spec.labels
     columns = [labels.no, labels.branch, labels.score, labels.grade, labels.last_year]
     width = len(columns)
-    last = get_column_letter(width)
 
-    ws["A1"] = spec.attachment
-    ws.merge_cells(f"A2:{last}2")
-    ws["A2"] = spec.title
-    ws["A2"].font = TITLE_FONT
-    ws["A2"].alignment = CENTER
-    ws.row_dimensions[2].height = 30
+    title_rows(ws, spec.attachment, spec.title, width)
     given = fields or {}
     for r, (key, label) in enumerate(
         (("unit", labels.unit), ("reporter", labels.reporter), ("phone", labels.phone)), start=3
@@ -68,12 +64,7 @@ def summary_sheet(
         # Text, so Excel keeps a landline's leading 0 and does not show 1.38E+10.
         ws.cell(r, 3, None if value is None else str(value)).number_format = "@"
 
-    for c, label in enumerate(columns, start=1):
-        cell = ws.cell(HEADER_ROW, c, label)
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-        cell.alignment = CENTER
-        cell.border = BORDER
+    header_cells(ws, HEADER_ROW, zip(columns, range(1, width + 1), strict=True))
 
     first = HEADER_ROW + 1
     n_rows = max(spec.rows, len(rows))
@@ -91,28 +82,19 @@ def summary_sheet(
         ws.cell(total_row, c, text if count is None else f"{text}：{count}").font = BOLD
 
     _validations(ws, spec, rubric, first, total_row - 1)
-    for r in range(HEADER_ROW + 1, total_row + 1):
-        for c in range(1, width + 1):
-            cell = ws.cell(r, c)
-            cell.border = BORDER
-            cell.alignment = WRAP if c == 2 and r < total_row else CENTER
-            if c == 4 or (r == total_row and 2 <= c < 2 + len(grades)):
-                cell.fill = COMPUTED_FILL
+    for r, c, cell in bordered(ws, range(HEADER_ROW + 1, total_row + 1), range(1, width + 1)):
+        cell.alignment = WRAP if c == 2 and r < total_row else CENTER
+        if c == 4 or (r == total_row and 2 <= c < 2 + len(grades)):
+            cell.fill = COMPUTED_FILL
 
     note_row = total_row + 1
     note = _note(spec, rubric)
-    ws.merge_cells(start_row=note_row, start_column=1, end_row=note_row, end_column=width)
-    ws.cell(note_row, 1, note).alignment = WRAP
+    merged_note(ws, note_row, width, note)
     ws.row_dimensions[note_row].height = _wrapped_height(note, 80)
     for c, w in enumerate([8, 30, 12, 16, 12], start=1):
         ws.column_dimensions[get_column_letter(c)].width = w
-    ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1)
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.page_setup.orientation = "portrait"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    keep_header(ws, HEADER_ROW)
+    a4_portrait_one_page_wide(ws)
 
 
 def _validations(ws: Worksheet, spec: SummarySpec, rubric: RubricSpec, top: int, bottom: int):

@@ -19,7 +19,16 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..spec import TasksSpec
 from ..tasks import conditional_fills
 from .openpyxl_writer import add_conditional_fill
-from .template_writer import BOLD, BORDER, CENTER, COMPUTED_FILL, HEADER_FILL, TITLE_FONT, WRAP
+from .sheet_style import (
+    BORDER,
+    CENTER,
+    COMPUTED_FILL,
+    WRAP,
+    header_cells,
+    keep_header,
+    merged_note,
+    title_rows,
+)
 
 HEADER_ROW = 3  # 1-based: 附件3, the title, then the header
 TOP_LEFT = Alignment(vertical="center", wrap_text=True)
@@ -33,20 +42,9 @@ def tasks_sheet(ws: Worksheet, spec: TasksSpec, filled: Filled | None = None) ->
     official = [labels.no, labels.task, labels.requirement, labels.deadline, labels.owner]
     columns = [*official, labels.note, *labels.inputs, *labels.computed]
     col = {label: i + 1 for i, label in enumerate(columns)}
-    last = get_column_letter(len(columns))
 
-    ws["A1"] = spec.attachment
-    ws.merge_cells(f"A2:{last}2")
-    ws["A2"] = spec.title
-    ws["A2"].font = TITLE_FONT
-    ws["A2"].alignment = CENTER
-    ws.row_dimensions[2].height = 30
-    for label, c in col.items():
-        cell = ws.cell(HEADER_ROW, c, label)
-        cell.font = BOLD
-        cell.fill = COMPUTED_FILL if label in labels.computed else HEADER_FILL
-        cell.alignment = CENTER
-        cell.border = BORDER
+    title_rows(ws, spec.attachment, spec.title, len(columns))
+    header_cells(ws, HEADER_ROW, col.items(), computed=labels.computed)
 
     progress = DataValidation(
         type="list",
@@ -85,14 +83,14 @@ def tasks_sheet(ws: Worksheet, spec: TasksSpec, filled: Filled | None = None) ->
     progress.add(f"{letter}{first}:{letter}{last_row}")
 
     note_row = last_row + 2
-    ws.merge_cells(f"A{note_row}:{last}{note_row}")
-    ws.cell(
+    merged_note(
+        ws,
         note_row,
-        1,
+        len(columns),
         f"填写说明：“{labels.progress}”从列表中选择；“{labels.done_dates}”每个时间节点填一个日期，"
         "多个日期用“；”或换行分隔（如 2022-05-20；2022-12-20 或 5月20日）。"
         f"“{'”“'.join(labels.computed)}”由 Jiceng 计算，请勿手填。",
-    ).alignment = WRAP
+    )
     ws.row_dimensions[note_row].height = 32
 
     for rule in conditional_fills(
@@ -120,8 +118,7 @@ def tasks_sheet(ws: Worksheet, spec: TasksSpec, filled: Filled | None = None) ->
     }
     for label, c in col.items():
         ws.column_dimensions[get_column_letter(c)].width = widths.get(label, 10)
-    ws.freeze_panes = ws.cell(first, 3)
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    keep_header(ws, HEADER_ROW, column=3)
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
 

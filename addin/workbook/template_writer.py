@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -18,15 +17,18 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..cells import plain
 from ..spec import RubricSpec
-
-THIN = Side(style="thin", color="000000")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
-COMPUTED_FILL = PatternFill("solid", fgColor="F2F2F2")
-WRAP = Alignment(wrap_text=True, vertical="center")
-CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-TITLE_FONT = Font(name="宋体", size=16, bold=True)
-BOLD = Font(bold=True)
+from .sheet_style import (
+    BOLD,
+    CENTER,
+    COMPUTED_FILL,
+    WRAP,
+    a4_portrait_one_page_wide,
+    bordered,
+    header_cells,
+    keep_header,
+    merged_note,
+    title_rows,
+)
 
 Scores = Mapping[int, object] | Mapping[int, Mapping[str, object]]
 
@@ -45,25 +47,14 @@ def rubric_sheet(
         columns.append(labels.score)
     columns.append(labels.subtotal)
     width = len(columns)
-    last = get_column_letter(width)
     col = {label: i + 1 for i, label in enumerate(columns)}
 
-    ws["A1"] = spec.attachment
-    ws.merge_cells(f"A2:{last}2")
-    ws["A2"] = spec.title
-    ws["A2"].font = TITLE_FONT
-    ws["A2"].alignment = CENTER
-    ws.row_dimensions[2].height = 30
+    title_rows(ws, spec.attachment, spec.title, width)
     ws["A3"] = labels.branch
     ws["A3"].font = BOLD
     ws["B3"] = branch
     header_row = 4
-    for label, c in col.items():
-        cell = ws.cell(header_row, c, label)
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-        cell.alignment = CENTER
-        cell.border = BORDER
+    header_cells(ws, header_row, col.items())
 
     row = header_row + 1
     validations: dict[Decimal, DataValidation] = {}
@@ -115,33 +106,24 @@ def rubric_sheet(
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=col[labels.points])
         ws.cell(r, 1, text).font = BOLD
         ws.cell(r, 1).alignment = CENTER
-    ws.merge_cells(start_row=note_row, start_column=1, end_row=note_row, end_column=width)
-    ws.cell(note_row, 1, spec.grading.rule_text or _rule_text(spec)).alignment = WRAP
+    merged_note(ws, note_row, width, spec.grading.rule_text or _rule_text(spec))
     if spec.raters:
         weights = "，".join(f"{r.label}×{plain(r.weight)}" for r in spec.raters)
         ws.cell(note_row + 1, 1, f"得分 = {weights}")
 
-    for r in range(header_row + 1, grade_row + 1):
-        for c in range(1, width + 1):
-            cell = ws.cell(r, c)
-            cell.border = BORDER
-            if c in (col.get(labels.score) if spec.raters else None, col[labels.subtotal]) or (
-                r in (total_row, grade_row) and c > col[labels.points]
-            ):
-                cell.fill = COMPUTED_FILL
-                cell.alignment = CENTER
-            elif c > col[labels.content]:
-                cell.alignment = CENTER
+    for r, c, cell in bordered(ws, range(header_row + 1, grade_row + 1), range(1, width + 1)):
+        if c in (col.get(labels.score) if spec.raters else None, col[labels.subtotal]) or (
+            r in (total_row, grade_row) and c > col[labels.points]
+        ):
+            cell.fill = COMPUTED_FILL
+            cell.alignment = CENTER
+        elif c > col[labels.content]:
+            cell.alignment = CENTER
     widths = {labels.item: 12, labels.content: 62, labels.points: 8, labels.subtotal: 9}
     for label, c in col.items():
         ws.column_dimensions[get_column_letter(c)].width = widths.get(label, 10)
-    ws.freeze_panes = ws.cell(header_row + 1, 1)
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.page_setup.orientation = "portrait"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True  # one page wide, as the plan prints it
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    keep_header(ws, header_row)
+    a4_portrait_one_page_wide(ws)
 
 
 def _wrapped_height(text: str, widths_chars: int) -> float:
