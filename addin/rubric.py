@@ -179,13 +179,19 @@ def _label_col(
 
 def _fold_item(text: object) -> str:
     """Folded item text, a leading circled number (“①”) written as “1.”."""
-    text = "" if text is None else str(text)
+    return _fold_item_str("" if text is None else str(text))
+
+
+@lru_cache(maxsize=4096)
+def _fold_item_str(text: str) -> str:
+    # Cached: the same eighteen item texts recur on every sheet of every submission.
     circled = _CIRCLED.match(text)
     if circled:
         text = f"{int(unicodedata.numeric(circled.group(1)))}." + text[circled.end() :]
     return fold(text)
 
 
+@lru_cache(maxsize=4096)
 def _item_no(folded: str) -> int | None:
     match = _ITEM_NO.match(folded)
     if not match:

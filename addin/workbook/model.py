@@ -73,11 +73,12 @@ class SheetData:
         return max((len(r) for r in self.rows), default=0)
 
     def value(self, row: int, col: int) -> Any:
-        if 0 <= row < len(self.rows):
-            line = self.rows[row]
-            if 0 <= col < len(line):
-                return line[col]
-        return None
+        if row < 0 or col < 0:
+            return None
+        try:
+            return self.rows[row][col]
+        except IndexError:
+            return None
 
     @property
     def merge_index(self) -> dict[Cell, Merge]:
@@ -101,7 +102,8 @@ class SheetData:
 
     def shown(self, row: int, col: int) -> Any:
         """The value a person sees at (row, col): merged cells show their anchor's value."""
-        merge = self.merge_index.get((row, col))
+        index = self._merge_index if self._merge_index is not None else self.merge_index
+        merge = index.get((row, col)) if index else None
         if merge is not None:
             row, col = merge.top, merge.left
         return self.value(row, col)
