@@ -73,7 +73,7 @@ def run_batch(
             target = out / ANNOTATED_DIR / name
             try:
                 plan = plan_for(evaluation.writes, report.findings, evaluation.conditional)
-                fill_file(path, target, plan)
+                fill_file(path, target, plan, evaluation.data)
                 annotated[name] = target
             except Exception as exc:  # e.g. openpyxl cannot round-trip this file
                 log.exception("could not annotate %s", path)

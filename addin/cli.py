@@ -184,7 +184,7 @@ def fill(
         raise _fail(f"只能为 .xlsx / .xlsm 文件写出副本，{file.name} 是 {file.suffix} 格式")
     plan = plan_for(evaluation.writes, evaluation.report.findings, evaluation.conditional)
     try:
-        fill_file(file, out, plan)
+        fill_file(file, out, plan, evaluation.data)
     except UnreadableWorkbook as exc:
         raise _fail(f"{file}: {exc.reason}") from exc
     except OSError as exc:

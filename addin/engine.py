@@ -159,21 +159,31 @@ def _restore_overwritten(data: WorkbookData) -> dict[tuple[str, int, int], objec
     for line in record.rows[1:]:
         kind, sheet_name, ref, _fill, _note, original, written = (list(line) + [None] * 7)[:7]
         sheet = data.sheet(str(sheet_name))
-        if kind != "overwrite" or sheet is None or is_blank(ref):
+        if kind not in ("overwrite", "formula") or sheet is None or is_blank(ref):
             continue
         try:
             r, c = parse_ref(str(ref))
         except ValueError:
             continue
         current = sheet.value(r, c)
+        if kind == "formula":
+            # A copy written by fill holds the formula without its result; the record has it.
+            if is_blank(current):
+                _put(sheet, r, c, "" if original is None else original)
+                sheet.known_formula_value(r, c)
+            continue
         if _same_cell(current, written):
-            while len(sheet.rows) <= r:
-                sheet.rows.append([])
-            while len(sheet.rows[r]) <= c:
-                sheet.rows[r].append("")
-            sheet.rows[r][c] = original
+            _put(sheet, r, c, original)
             restored[(sheet.name, r, c)] = original
     return restored
+
+
+def _put(sheet: SheetData, r: int, c: int, value: object) -> None:
+    while len(sheet.rows) <= r:
+        sheet.rows.append([])
+    while len(sheet.rows[r]) <= c:
+        sheet.rows[r].append("")
+    sheet.rows[r][c] = value
 
 
 def _same_cell(a: object, b: object) -> bool:

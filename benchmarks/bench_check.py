@@ -101,7 +101,8 @@ def main() -> int:
 
         def jiceng_fill(path: Path) -> None:
             evaluation = check_path(path, specs)
-            fill_file(path, out, plan_for(evaluation.writes, evaluation.report.findings))
+            plan = plan_for(evaluation.writes, evaluation.report.findings)
+            fill_file(path, out, plan, evaluation.data)
 
         t_save = timed("openpyxl 加载+保存", bare_save, subset)
         t_fill = timed("jiceng fill（校验+写副本）", jiceng_fill, subset)

@@ -254,3 +254,31 @@ def test_bundled_samples(cli, samples):
     by_name = {Path(f["path"]).name: f for f in data["files"]}
     assert by_name["第一党总支_提交.xlsx"]["status"] == "ok"
     assert by_name["第二党总支_提交.xlsx"]["status"] == "errors"
+
+
+def test_formulas_keep_their_results_through_fill(make_rubric, cli, spec, tmp_path):
+    """openpyxl writes formulas without results; the record keeps them, so the copy (and a
+    copy of the copy) reads like the original and the formulas stay formulas."""
+    from conftest import soffice_convert
+
+    def edit(wb):
+        ws = wb.active
+        ws["D5"] = "=2+3"
+        ws["D6"] = '=""'  # a formula whose result is empty: a missing score
+        ws["D23"] = "=SUM(D5:D22)"
+
+    saved = soffice_convert(make_rubric(edit=edit), tmp_path / "lo")
+    once, twice = tmp_path / "once.xlsx", tmp_path / "twice.xlsx"
+    cli("fill", saved, "--out", once)
+    cli("fill", once, "--out", twice)
+
+    def report(path):
+        data = json.loads(cli("check", path, "-f", "json").stdout)["files"][0]
+        data.pop("path")
+        return data
+
+    original = report(saved)
+    assert [f["code"] for f in original["findings"]] == ["rubric.score_missing"]
+    assert report(once) == original and report(twice) == original
+    assert load_workbook(twice).active["D5"].value == "=2+3"
+    assert snapshot(once) == snapshot(twice)

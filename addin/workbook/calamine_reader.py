@@ -78,6 +78,8 @@ _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _REF_ATTR = re.compile(rb'\br="([A-Z]+[0-9]+)"')
 _HAS_F = re.compile(rb"<(?:\w+:)?f\b")
 _HAS_V = re.compile(rb"<(?:\w+:)?v>[^<]+</(?:\w+:)?v>|<(?:\w+:)?is>")
+# An empty text result is stored as t="str" with an empty <v>; openpyxl writes <v /> with no type.
+_EMPTY_TEXT_RESULT = re.compile(rb'\bt="str"')
 
 
 class _FormulaIndex:
@@ -133,7 +135,11 @@ class _FormulaIndex:
         found = set()
         for m in _CELL.finditer(xml):
             body = m.group(2) or b""
-            if _HAS_F.search(body) and not _HAS_V.search(body):
+            if (
+                _HAS_F.search(body)
+                and not _HAS_V.search(body)
+                and not _EMPTY_TEXT_RESULT.search(m.group(1))
+            ):
                 ref = _REF_ATTR.search(m.group(1))
                 if ref:
                     found.add(parse_ref(ref.group(1).decode()))

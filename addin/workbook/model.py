@@ -63,6 +63,7 @@ class SheetData:
     hidden: bool = False
     _formula_blanks: Callable[[], frozenset[Cell]] | frozenset[Cell] = frozenset()
     _merge_index: dict[Cell, Merge] | None = field(default=None, repr=False, compare=False)
+    _known_formula_values: set[Cell] = field(default_factory=set, repr=False, compare=False)
 
     @property
     def height(self) -> int:
@@ -108,10 +109,16 @@ class SheetData:
             row, col = merge.top, merge.left
         return self.value(row, col)
 
+    def known_formula_value(self, row: int, col: int) -> None:
+        """The cached result of this formula cell is known after all (from Jiceng's record)."""
+        self._known_formula_values.add((row, col))
+
     def formula_blanks(self) -> frozenset[Cell]:
         """Cells holding a formula with no cached value (read only when someone asks)."""
         if callable(self._formula_blanks):
             self._formula_blanks = self._formula_blanks()
+        if self._known_formula_values:
+            return self._formula_blanks - self._known_formula_values
         return self._formula_blanks
 
 

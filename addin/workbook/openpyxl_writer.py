@@ -34,7 +34,7 @@ from ..writes import (
     ConditionalFill,
     WritePlan,
 )
-from .model import UnreadableWorkbook, parse_ref
+from .model import UnreadableWorkbook, WorkbookData, parse_ref
 
 AUTHOR = "Jiceng"
 
@@ -43,7 +43,9 @@ class CopyFormatMismatch(UnreadableWorkbook):
     """The copy's file type cannot hold what the original is (e.g. no macros → .xlsm)."""
 
 
-def fill_file(src: Path | str, dst: Path | str, plan: WritePlan) -> None:
+def fill_file(
+    src: Path | str, dst: Path | str, plan: WritePlan, data: WorkbookData | None = None
+) -> None:
     """Write `plan` onto a copy of `src` at `dst`.
 
     .xlsm → .xlsm keeps the macros; .xlsm → .xlsx drops them (what Excel's “另存为 .xlsx”
@@ -61,7 +63,7 @@ def fill_file(src: Path | str, dst: Path | str, plan: WritePlan) -> None:
     except Exception as exc:  # openpyxl raises many types for odd files
         raise UnreadableWorkbook(f"无法用 openpyxl 打开以写入副本（{exc}）") from exc
     clear_marks(wb)
-    apply_plan(wb, plan)
+    apply_plan(wb, plan, data)
     _save_atomically(wb, dst)
 
 
@@ -89,7 +91,9 @@ def clear_marks(wb: Workbook) -> int:
     return restored
 
 
-def apply_plan(wb: Workbook, plan: WritePlan) -> None:
+def apply_plan(wb: Workbook, plan: WritePlan, data: WorkbookData | None = None) -> None:
+    """`data` (what was read, with cached formula values) lets the copy remember those values:
+    openpyxl writes formulas without their results."""
     overwritten: list[list] = []
     for w in plan.writes:
         if w.sheet not in wb.sheetnames:
@@ -130,9 +134,28 @@ def apply_plan(wb: Workbook, plan: WritePlan) -> None:
         text = f"{old_note}\n\n{mark.note}" if old_note else mark.note
         cell.comment = Comment(text, AUTHOR, width=320, height=120)
     record += overwritten
+    record += _formula_values(wb, data)
     record += _apply_conditional(wb, plan.conditional)
     _findings_sheet(wb, plan)
     _record_sheet(wb, record)
+
+
+def _formula_values(wb: Workbook, data: WorkbookData | None) -> list[list]:
+    """Record lines "formula": the cached result of every formula cell, so reading the copy
+    (which has no cached results) gives what reading the original gave."""
+    if data is None:
+        return []
+    lines = []
+    for ws in wb.worksheets:
+        sheet = data.sheet(ws.title)
+        if sheet is None or ws.title in (FINDINGS_SHEET, RECORD_SHEET):
+            continue
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    value = sheet.value(cell.row - 1, cell.column - 1)
+                    lines.append(["formula", ws.title, cell.coordinate, "", "", value, ""])
+    return lines
 
 
 def _target(ws: Worksheet, row: int, col: int):
