@@ -32,10 +32,15 @@ def _fold_str(text: str) -> str:
     return _SPACES.sub("", unicodedata.normalize("NFKC", text))
 
 
-def fold_label(text: object) -> str:
-    """Fold a label cell: also drop a trailing colon and any parenthesised note."""
+@lru_cache(maxsize=4096)
+def _fold_label_str(text: str) -> str:
     folded = fold(text).rstrip(":：")
     return re.sub(r"[（(].*?[)）]", "", folded)
+
+
+def fold_label(text: object) -> str:
+    """Fold a label cell: also drop a trailing colon and any parenthesised note."""
+    return _fold_label_str(text if isinstance(text, str) else fold(text))
 
 
 def is_blank(value: object) -> bool:

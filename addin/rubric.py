@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
@@ -55,6 +55,7 @@ class RubricSheet:
     grade_cell: Cell | None = None
     grade_label_cell: Cell | None = None  # set when fill must also write the 定级结果 label
     subtotal_col: int | None = None
+    named: bool = False  # the name came from a 党支部名称 field, not from the sheet name
 
     @property
     def score_col(self) -> int:
@@ -79,7 +80,7 @@ class RubricResult:
 
 
 def evaluate(sheet: SheetData, spec: RubricSpec, header: Header) -> RubricResult:
-    layout, found = _read_layout(sheet, spec, header)
+    layout, found = _layout_of(sheet, spec, header)
     scores, score_findings = _read_scores(layout)
     found += score_findings
     item_scores = {no: s for no, s in scores.items()}
@@ -109,6 +110,53 @@ def evaluate(sheet: SheetData, spec: RubricSpec, header: Header) -> RubricResult
 
 # --- layout ----------------------------------------------------------------------------------
 
+# The layout of a rubric sheet depends only on its texts, its merges and which input cells are
+# blank — the same for every branch sheet made from one template. A batch of a thousand
+# submissions reads the same layout eight thousand times, so it is worked out once per shape.
+_LAYOUTS: dict[tuple, tuple[RubricSheet, list[Finding], bool]] = {}
+_LAYOUTS_MAX = 256
+
+
+def _layout_of(
+    sheet: SheetData, spec: RubricSpec, header: Header
+) -> tuple[RubricSheet, list[Finding]]:
+    key = _layout_key(sheet, spec, header)
+    cached = _LAYOUTS.get(key)
+    if cached is None:
+        layout, found = _read_layout(sheet, spec, header)
+        if len(_LAYOUTS) >= _LAYOUTS_MAX:
+            _LAYOUTS.clear()
+        _LAYOUTS[key] = (replace(layout, item_rows=dict(layout.item_rows)), found, layout.named)
+        return layout, list(found)
+    layout, found, named = cached
+    # Same shape, another sheet: only the sheet (and a name taken from the sheet) differ.
+    fresh = replace(layout, sheet=sheet, item_rows=dict(layout.item_rows))
+    if not named:
+        fresh.name = sheet.name
+    return fresh, [f.model_copy(update={"sheet": sheet.name}) for f in found]
+
+
+def _layout_key(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple:
+    """Everything `_read_layout` reads: texts in full, other table cells only as blank or not."""
+    labels = spec.labels
+    left, stop = header.left, header.right + 2
+    content = header.col(labels.content) + 1
+    points = header.col(labels.points)
+    rows = [tuple(line) for line in sheet.rows[: header.row + 1]]
+    for line in sheet.rows[header.row + 1 :]:
+        rows.append(
+            (
+                tuple(line[left:content]),
+                line[points] if points < len(line) else None,
+                tuple(
+                    v is None or v == "" or (type(v) is str and is_blank(v))
+                    for v in line[left:stop]
+                ),
+            )
+        )
+    columns = tuple(sorted(header.columns.items()))
+    return (id(spec), header.row, columns, tuple(sheet.merges), tuple(rows))
+
 
 def _read_layout(
     sheet: SheetData, spec: RubricSpec, header: Header
@@ -116,8 +164,9 @@ def _read_layout(
     labels = spec.labels
     found: list[Finding] = []
     name_field = find_field(sheet, labels.branch, rows=range(0, header.row))
-    name = str(name_field[1]).strip() if name_field and not is_blank(name_field[1]) else sheet.name
-    layout = RubricSheet(sheet=sheet, spec=spec, header=header, name=name)
+    named = bool(name_field) and not is_blank(name_field[1])
+    name = str(name_field[1]).strip() if named else sheet.name
+    layout = RubricSheet(sheet=sheet, spec=spec, header=header, name=name, named=named)
     layout.subtotal_col = header.col(labels.subtotal)
     content_col = header.col(labels.content)
     left, right = header.left, header.right
@@ -400,8 +449,10 @@ def _read_score_cell(
     sheet: SheetData, r: int, c: int, item: RubricItem, column: str
 ) -> tuple[Decimal | None, list[Finding]]:
     raw = sheet.value(r, c)
-    where = {"sheet": sheet.name, "cell": cell_ref(r, c)}
     number = read_number(raw)
+    if number.state == "ok" and 0 <= number.value <= item.points:
+        return number.value, []  # the common case, kept cheap: no finding, no cell address
+    where = {"sheet": sheet.name, "cell": cell_ref(r, c)}
     if number.state == "missing":
         if (r, c) in sheet.formula_blanks():
             return None, [F.RUBRIC_FORMULA_WITHOUT_VALUE(**where, no=item.no, column=column)]

@@ -333,3 +333,33 @@ def test_rater_out_of_range_names_the_rater(make_rubric):
         ("rubric.score_out_of_range", "F7"),
     }
     assert "群众评议" in next(f.message for f in report.findings if f.cell == "E7")
+
+
+def test_sheets_of_one_shape_keep_their_own_names_and_findings(make_rubric, specs, spec):
+    """Layouts are worked out once per shape: each sheet must still speak for itself."""
+
+    def edit(wb):
+        for ws in wb.worksheets:
+            ws["B6"] = "2. 改过的内容"
+        wb["乙"]["B3"] = "乙支部（正式名称）"
+        wb["丙"]["B3"] = None
+
+    path = make_rubric(
+        {
+            "甲": scores_with_losses(spec),
+            "乙": scores_with_losses(spec),
+            "丙": scores_with_losses(spec),
+        },
+        edit=edit,
+    )
+    report = check_path(path, specs).report
+    assert [(b.sheet, b.name) for b in report.branches] == [
+        ("甲", "甲"),
+        ("乙", "乙支部（正式名称）"),
+        ("丙", "丙"),
+    ]
+    assert [(f.code, f.sheet, f.cell) for f in report.findings] == [
+        ("rubric.template_modified", s, "B6") for s in ("甲", "乙", "丙")
+    ]
+    again = check_path(path, specs).report  # a second pass comes entirely from the cache
+    assert again.model_dump() == report.model_dump()
