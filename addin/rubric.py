@@ -453,6 +453,9 @@ def _read_score_cell(
     if number.state == "ok" and 0 <= number.value <= item.points:
         return number.value, []  # the common case, kept cheap: no finding, no cell address
     where = {"sheet": sheet.name, "cell": cell_ref(r, c)}
+    if number.state == "missing" and sheet.cell_error(r, c):
+        error = sheet.cell_error(r, c)
+        return None, [F.RUBRIC_SCORE_NOT_NUMBER(**where, value=error, no=item.no, column=column)]
     if number.state == "missing":
         if (r, c) in sheet.formula_blanks():
             return None, [F.RUBRIC_FORMULA_WITHOUT_VALUE(**where, no=item.no, column=column)]

@@ -256,7 +256,11 @@ def _grade_row(
     score, score_found = _score(layout, score_cell, name, match, twin)
     found += score_found
     # Taken from the rubric: written in, unless a formula there computes it in Excel itself.
-    blank = is_blank(sheet.value(*score_cell)) and score_cell not in sheet.formula_blanks()
+    blank = (
+        is_blank(sheet.value(*score_cell))
+        and score_cell not in sheet.formula_blanks()
+        and not sheet.cell_error(*score_cell)
+    )
     if blank and score is not None:
         writes.append(CellWrite(sheet.name, *score_cell, plain(score)))
     grade = rubric.grading.grade(score) if score is not None else None
@@ -287,6 +291,8 @@ def _score(
     branch (already an error of its own: a blank score is not reported again)."""
     sheet = layout.sheet
     raw = sheet.value(*cell)
+    if is_blank(raw):
+        raw = sheet.cell_error(*cell) or raw  # #DIV/0! is read as empty but is not a blank
     where = {"sheet": sheet.name, "cell": cell_ref(*cell)}
     number = read_number(raw)
     rubric_total = None if match is None or match.total is None else Decimal(str(match.total))

@@ -363,3 +363,13 @@ def test_sheets_of_one_shape_keep_their_own_names_and_findings(make_rubric, spec
     ]
     again = check_path(path, specs).report  # a second pass comes entirely from the cache
     assert again.model_dump() == report.model_dump()
+
+
+def test_error_cell_is_not_a_missing_score(make_rubric, specs):
+    """calamine reads #DIV/0! as empty; the person sees an error, and so does the report."""
+    report = check_path(
+        make_rubric(edit=lambda wb: wb.active.__setitem__("D6", "#DIV/0!")), specs
+    ).report
+    finding = only(report, "rubric.score_not_number")
+    assert finding.cell == "D6" and "#DIV/0!" in finding.message
+    assert "rubric.score_missing" not in codes(report)

@@ -785,3 +785,24 @@ def test_same_findings_with_and_without_merge_information(tmp_path, changes, exp
     assert [(f.code, f.cell) for f in merged.report.findings] == expected
     assert unmerged.report.findings == merged.report.findings
     assert unmerged.writes == merged.writes
+
+
+def test_error_cell_in_a_summary_score(tmp_path):
+    path = submission(
+        tmp_path,
+        [("甲支部", 90, "先进")],
+        rubrics={"甲支部": 90},
+        edit=lambda wb: wb.worksheets[0].__setitem__(_score_ref(wb), "#N/A"),
+    )
+    report = check(path)
+    finding = only(report, "summary.score_not_number")
+    assert "#N/A" in finding.message
+
+
+def _score_ref(wb) -> str:
+    ws = wb.worksheets[0]
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value == 90 and cell.column > 1:
+                return cell.coordinate
+    raise AssertionError("score cell not found")

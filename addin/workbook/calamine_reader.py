@@ -53,7 +53,8 @@ def read_workbook(path: Path | str, max_rows: int = MAX_ROWS) -> tuple[WorkbookD
                     rows=rows,
                     merges=merges,
                     hidden=meta.visible != calamine.SheetVisibleEnum.Visible,
-                    _formula_blanks=_lazy(formulas, meta.name),
+                    _formula_blanks=_lazy(formulas.blanks, meta.name),
+                    _errors=_lazy(formulas.errors, meta.name),
                 )
             )
     except UnreadableWorkbook:
@@ -70,8 +71,8 @@ def _short(exc: Exception) -> str:
     return text[:120]
 
 
-def _lazy(index: _FormulaIndex, name: str):
-    return lambda: index.blanks(name)
+def _lazy(read, name: str):
+    return lambda: read(name)
 
 
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
@@ -80,6 +81,8 @@ _HAS_F = re.compile(rb"<(?:\w+:)?f\b")
 _HAS_V = re.compile(rb"<(?:\w+:)?v>[^<]+</(?:\w+:)?v>|<(?:\w+:)?is>")
 # An empty text result is stored as t="str" with an empty <v>; openpyxl writes <v /> with no type.
 _EMPTY_TEXT_RESULT = re.compile(rb'\bt="str"')
+_ERROR_TYPE = re.compile(rb'\bt="e"')
+_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 
 
 class _FormulaIndex:
@@ -88,6 +91,7 @@ class _FormulaIndex:
     def __init__(self, path: Path):
         self.path = path
         self._targets: dict[str, str] | None = None
+        self._scanned: dict[str, tuple[frozenset[Cell], dict[Cell, str]]] = {}
 
     def _sheet_targets(self, archive: zipfile.ZipFile) -> dict[str, str]:
         if self._targets is None:
@@ -122,28 +126,44 @@ class _FormulaIndex:
         return self._targets
 
     def blanks(self, sheet_name: str) -> frozenset[Cell]:
+        return self._scan(sheet_name)[0]
+
+    def errors(self, sheet_name: str) -> dict[Cell, str]:
+        return self._scan(sheet_name)[1]
+
+    def _scan(self, sheet_name: str) -> tuple[frozenset[Cell], dict[Cell, str]]:
+        """Formula cells without a cached value, and error cells (#DIV/0!, #N/A, ...), which
+        calamine reads as empty. One pass over the sheet XML, only when a check asks."""
+        if sheet_name in self._scanned:
+            return self._scanned[sheet_name]
+        result: tuple[frozenset[Cell], dict[Cell, str]] = (frozenset(), {})
         try:
             with zipfile.ZipFile(self.path) as archive:
                 target = self._sheet_targets(archive).get(sheet_name)
-                if target is None:
-                    return frozenset()
-                xml = archive.read(target)
+                xml = archive.read(target) if target is not None else b""
         except (KeyError, zipfile.BadZipFile, OSError):
-            return frozenset()  # not an .xlsx (e.g. .ods): no formula information to offer
-        if not _HAS_F.search(xml):
-            return frozenset()
-        found = set()
-        for m in _CELL.finditer(xml):
-            body = m.group(2) or b""
-            if (
-                _HAS_F.search(body)
-                and not _HAS_V.search(body)
-                and not _EMPTY_TEXT_RESULT.search(m.group(1))
-            ):
-                ref = _REF_ATTR.search(m.group(1))
-                if ref:
-                    found.add(parse_ref(ref.group(1).decode()))
-        return frozenset(found)
+            xml = b""  # not an .xlsx (e.g. .ods): no formula information to offer
+        if _HAS_F.search(xml) or _ERROR_TYPE.search(xml):
+            blanks, errors = set(), {}
+            for m in _CELL.finditer(xml):
+                attrs, body = m.group(1), m.group(2) or b""
+                ref = _REF_ATTR.search(attrs)
+                if not ref:
+                    continue
+                if _ERROR_TYPE.search(attrs):
+                    value = _VALUE.search(body)
+                    errors[parse_ref(ref.group(1).decode())] = (
+                        value.group(1).decode() if value else "#错误"
+                    )
+                elif (
+                    _HAS_F.search(body)
+                    and not _HAS_V.search(body)
+                    and not _EMPTY_TEXT_RESULT.search(attrs)
+                ):
+                    blanks.add(parse_ref(ref.group(1).decode()))
+            result = (frozenset(blanks), errors)
+        self._scanned[sheet_name] = result
+        return result
 
 
 def _unescape(text: str) -> str:

@@ -64,6 +64,7 @@ class SheetData:
     _formula_blanks: Callable[[], frozenset[Cell]] | frozenset[Cell] = frozenset()
     _merge_index: dict[Cell, Merge] | None = field(default=None, repr=False, compare=False)
     _known_formula_values: set[Cell] = field(default_factory=set, repr=False, compare=False)
+    _errors: Callable[[], dict[Cell, str]] | dict[Cell, str] = field(default_factory=dict)
 
     @property
     def height(self) -> int:
@@ -112,6 +113,12 @@ class SheetData:
     def known_formula_value(self, row: int, col: int) -> None:
         """The cached result of this formula cell is known after all (from Jiceng's record)."""
         self._known_formula_values.add((row, col))
+
+    def cell_error(self, row: int, col: int) -> str | None:
+        """The error a cell shows (#DIV/0!, #N/A, ...): read as empty, but it is not empty."""
+        if callable(self._errors):
+            self._errors = self._errors()
+        return self._errors.get((row, col))
 
     def formula_blanks(self) -> frozenset[Cell]:
         """Cells holding a formula with no cached value (read only when someone asks)."""
