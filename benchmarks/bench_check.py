@@ -90,7 +90,21 @@ def main() -> int:
 
     t_cal = timed("python-calamine 读取全部工作表", bare_calamine, paths)
     t_opx = timed("openpyxl 只读加载", bare_openpyxl_read, paths)
-    t_check = timed("jiceng check（读取+校验+评分）", lambda p: check_path(p, specs), paths)
+    statuses: list[str] = []
+    branches = [0]
+
+    def jiceng_check(path: Path) -> None:
+        report = check_path(path, specs).report
+        statuses.append(report.status)
+        branches[0] += len(report.branches)
+
+    t_check = timed("jiceng check（读取+校验+评分）", jiceng_check, paths)
+    # A fast check that read nothing would be a false win: every sheet must have been graded.
+    if "unreadable" in statuses or branches[0] != len(paths) * SHEETS:
+        print(
+            f"错误：并非所有提交都被读取（{statuses.count('unreadable')} 个无法读取，{branches[0]} 个党支部）"
+        )
+        return 2
 
     subset = paths[: args.fill_count]
     with tempfile.TemporaryDirectory() as tmp:
