@@ -148,10 +148,9 @@ def _layout_key(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple:
             (
                 tuple(line[left:content]),
                 line[points] if points < len(line) else None,
-                tuple(
-                    v is None or v == "" or (type(v) is str and is_blank(v))
-                    for v in line[left:stop]
-                ),
+                # Cheap emptiness: a cell of spaces only counts as filled here, which at worst
+                # gives that sheet a key of its own (a cache miss), never a wrong layout.
+                tuple(v == "" or v is None for v in line[left:stop]),
             )
         )
     columns = tuple(sorted(header.columns.items()))
@@ -383,6 +382,7 @@ def _read_scores(layout: RubricSheet) -> tuple[dict[int, Decimal | None], list[F
     scores: dict[int, Decimal | None] = {}
     raters = spec.raters or None
     merged: dict[str, set[int]] = {}
+    inputs = [(column, layout.header.col(column)) for column in spec.input_columns]
     for column in spec.input_columns:
         problems, shared = _merged_score_cells(layout, column)
         found += problems
@@ -393,11 +393,11 @@ def _read_scores(layout: RubricSheet) -> tuple[dict[int, Decimal | None], list[F
             scores[item.no] = None
             continue
         parts: list[Decimal | None] = []
-        for column in spec.input_columns:
+        for column, c in inputs:
             if item.no in merged[column]:
                 parts.append(None)  # reported once, on the merged cell
                 continue
-            value, problems = _read_score_cell(sheet, r, layout.header.col(column), item, column)
+            value, problems = _read_score_cell(sheet, r, c, item, column)
             found += problems
             parts.append(value)
         if any(p is None for p in parts):
@@ -415,6 +415,8 @@ def _merged_score_cells(layout: RubricSheet, column: str) -> tuple[list[Finding]
     is unknowable. One error on the merged cell; every item in it counts as unknown."""
     sheet = layout.sheet
     c = layout.header.col(column)
+    if not any(m.left <= c <= m.right and m.bottom > m.top for m in sheet.merges):
+        return [], set()  # no merged area spans rows in this column
     groups: dict[Cell, list[int]] = {}
     for no, r in sorted(layout.item_rows.items(), key=lambda kv: kv[1]):
         if sheet.merge_at(r, c) is not None:
