@@ -16,34 +16,20 @@ import openpyxl
 import pytest
 from openpyxl.comments import Comment
 
-try:  # tests/ is not a package: pytest puts tests/ itself on sys.path
-    from xlwings_harness import (
-        ReplayError,
-        UnsupportedActionError,
-        book_from_xlsx,
-        call_function,
-        count_actions,
-        ensure_remote_engine,
-        excel_input,
-        function_call_payload,
-        payload_from_xlsx,
-        replay_actions,
-        run_script,
-    )
-except ImportError:  # if tests/ becomes a package
-    from tests.xlwings_harness import (
-        ReplayError,
-        UnsupportedActionError,
-        book_from_xlsx,
-        call_function,
-        count_actions,
-        ensure_remote_engine,
-        excel_input,
-        function_call_payload,
-        payload_from_xlsx,
-        replay_actions,
-        run_script,
-    )
+# tests/ is not a package: pytest puts tests/ itself on sys.path
+from xlwings_harness import (
+    ReplayError,
+    UnsupportedActionError,
+    book_from_xlsx,
+    call_function,
+    count_actions,
+    ensure_remote_engine,
+    excel_input,
+    function_call_payload,
+    payload_from_xlsx,
+    replay_actions,
+    run_script,
+)
 
 xw = ensure_remote_engine()
 from xlwings import server  # noqa: E402
