@@ -16,6 +16,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
+from .cells import plain
+
 
 class SpecError(Exception):
     """A spec file is missing, unreadable or inconsistent."""
@@ -62,6 +64,22 @@ class Grading(_Model):
         if ordered[-1].max is not None:
             raise ValueError(f"最高等级“{ordered[-1].name}”不应有上限")
         return self
+
+    @property
+    def sentence(self) -> str:
+        """The grading note printed under the table: the spec's own words, else one made from
+        the bands ("85分及以上为先进，65至85分（不含85）为一般，…")."""
+        if self.rule_text:
+            return self.rule_text
+        parts = []
+        for band in sorted(self.bands, key=lambda b: b.min, reverse=True):
+            low = plain(band.min)
+            if band.max is None:
+                parts.append(f"{low}分及以上为{band.name}")
+            else:
+                high = plain(band.max)
+                parts.append(f"{low}至{high}分（不含{high}）为{band.name}")
+        return "备注：" + "，".join(parts) + "。"
 
     @property
     def names(self) -> list[str]:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .findings import Finding
+from .findings import SEVERITY_LABEL, Finding
 from .workbook.model import parse_ref
 
 FINDINGS_SHEET = "校验结果"
@@ -69,8 +69,6 @@ class WritePlan:
     conditional: list[ConditionalFill] = field(default_factory=list)
 
     def findings_rows(self) -> list[list[Any]]:
-        from .findings import SEVERITY_LABEL
-
         return [
             [
                 i,

@@ -76,3 +76,10 @@ def a4_portrait_one_page_wide(ws: Worksheet) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
+
+
+def wrapped_height(text: str, widths_chars: int) -> float:
+    """Row height (points) that shows wrapped text whole; a CJK character is two columns wide."""
+    columns = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    lines = max(1, -(-columns // widths_chars))
+    return 16.0 * lines + 2

@@ -28,8 +28,8 @@ from .sheet_style import (
     keep_header,
     merged_note,
     title_rows,
+    wrapped_height,
 )
-from .template_writer import _rule_text, _wrapped_height
 
 HEADER_ROW = 6  # 1-based: 附件2, the title, three field rows, then the header
 SHEET_NAME = "汇总表"
@@ -90,7 +90,7 @@ def summary_sheet(
     note_row = total_row + 1
     note = _note(spec, rubric)
     merged_note(ws, note_row, width, note)
-    ws.row_dimensions[note_row].height = _wrapped_height(note, 80)
+    ws.row_dimensions[note_row].height = wrapped_height(note, 80)
     for c, w in enumerate([8, 30, 12, 16, 12], start=1):
         ws.column_dimensions[get_column_letter(c)].width = w
     keep_header(ws, HEADER_ROW)
@@ -126,7 +126,7 @@ def _validations(ws: Worksheet, spec: SummarySpec, rubric: RubricSpec, top: int,
 
 
 def _note(spec: SummarySpec, rubric: RubricSpec) -> str:
-    rule = (rubric.grading.rule_text or _rule_text(rubric)).removeprefix("备注：")
+    rule = rubric.grading.sentence.removeprefix("备注：")
     labels = spec.labels
     text = (
         f"说明：{labels.score}为各党支部《{rubric.title}》的总分；{labels.grade}按总分确定，"

@@ -28,6 +28,7 @@ from .sheet_style import (
     keep_header,
     merged_note,
     title_rows,
+    wrapped_height,
 )
 
 Scores = Mapping[int, object] | Mapping[int, Mapping[str, object]]
@@ -63,7 +64,7 @@ def rubric_sheet(
         for item in category.items:
             text = f"{item.no}. {item.text}"
             ws.cell(row, col[labels.content], text).alignment = WRAP
-            ws.row_dimensions[row].height = _wrapped_height(text, widths_chars=60)
+            ws.row_dimensions[row].height = wrapped_height(text, widths_chars=60)
             points = ws.cell(row, col[labels.points], plain(item.points))
             points.number_format = '0"分"'
             given = (scores or {}).get(item.no)
@@ -106,7 +107,7 @@ def rubric_sheet(
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=col[labels.points])
         ws.cell(r, 1, text).font = BOLD
         ws.cell(r, 1).alignment = CENTER
-    merged_note(ws, note_row, width, spec.grading.rule_text or _rule_text(spec))
+    merged_note(ws, note_row, width, spec.grading.sentence)
     if spec.raters:
         weights = "，".join(f"{r.label}×{plain(r.weight)}" for r in spec.raters)
         ws.cell(note_row + 1, 1, f"得分 = {weights}")
@@ -124,26 +125,6 @@ def rubric_sheet(
         ws.column_dimensions[get_column_letter(c)].width = widths.get(label, 10)
     keep_header(ws, header_row)
     a4_portrait_one_page_wide(ws)
-
-
-def _wrapped_height(text: str, widths_chars: int) -> float:
-    """Row height (points) that shows wrapped text whole; a CJK character is two columns wide."""
-    columns = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-    lines = max(1, -(-columns // widths_chars))
-    return 16.0 * lines + 2
-
-
-def _rule_text(spec: RubricSpec) -> str:
-    bands = sorted(spec.grading.bands, key=lambda b: b.min, reverse=True)
-    parts = []
-    for band in bands:
-        low, high = plain(band.min), plain(band.max) if band.max is not None else None
-        parts.append(
-            f"{low}分及以上为{band.name}"
-            if high is None
-            else f"{low}至{high}分（不含{high}）为{band.name}"
-        )
-    return "备注：" + "，".join(parts) + "。"
 
 
 def rubric_workbook(
