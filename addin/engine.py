@@ -14,9 +14,17 @@ from . import findings as F
 from . import rubric, summary, tasks
 from .cells import fold, is_blank
 from .findings import Finding
+from .limits import DEFAULT_LIMITS, Limits
 from .report.model import FileReport
 from .spec import SpecSet
-from .workbook.model import SheetData, UnreadableWorkbook, WorkbookData, cell_ref, parse_ref
+from .workbook.model import (
+    SheetData,
+    TooLarge,
+    UnreadableWorkbook,
+    WorkbookData,
+    cell_ref,
+    parse_ref,
+)
 from .writes import OWN_SHEETS, RECORD_SHEET, CellWrite, ConditionalFill
 
 
@@ -37,6 +45,7 @@ def check_path(
     display: str | None = None,
     as_of: date | None = None,
     year: int | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Evaluation:
     """Read a file (never modifying it) and evaluate it; unreadable files become one finding.
 
@@ -47,7 +56,10 @@ def check_path(
 
     shown = display or str(path)
     try:
-        data, cut = read_workbook(path)
+        data, cut = read_workbook(path, limits=limits)
+    except TooLarge as exc:
+        finding = F.FILE_TOO_LARGE(reason=exc.reason)
+        return Evaluation(FileReport(path=shown, status="unreadable", findings=[finding]))
     except UnreadableWorkbook as exc:
         finding = F.FILE_UNREADABLE(reason=exc.reason)
         return Evaluation(FileReport(path=shown, status="unreadable", findings=[finding]))

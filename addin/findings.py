@@ -12,6 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from .safe_text import visible
+
 Severity = Literal["error", "warning", "info"]
 
 SEVERITY_LABEL: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -73,7 +75,7 @@ def _show(value: Any) -> str:
         return value.strftime("%H:%M" if value.second == 0 else "%H:%M:%S")
     if isinstance(value, timedelta):
         return _show_duration(value)
-    text = str(value)
+    text = visible(str(value))
     return text if len(text) <= _SHOW_LIMIT else text[: _SHOW_LIMIT - 1] + "…"
 
 
@@ -135,6 +137,18 @@ FILE_INTERNAL_ERROR = kind(
     "error",
     "检查该文件时发生意外错误（{detail}），已跳过；请把文件发给维护人员",
     "Jiceng 自身的缺陷：该文件未能完成检查，其他文件不受影响",
+)
+FILE_TOO_LARGE = kind(
+    "file.too_large",
+    "error",
+    "文件超出处理上限，未检查：{reason}",
+    "文件解压后过大、压缩比异常、内容延伸过远或处理时超出内存上限（见 README 的“上限”）",
+)
+FILE_TIMEOUT = kind(
+    "file.timeout",
+    "error",
+    "检查该文件超过 {seconds} 秒仍未完成，已停止；其他文件不受影响",
+    "单个文件的处理时间上限（--timeout）已到",
 )
 FILE_ANNOTATE_FAILED = kind(
     "file.annotate_failed",

@@ -92,7 +92,8 @@ def test_huge_sheet_is_cut_with_a_warning(make_rubric, specs, monkeypatch):
 
     path = make_rubric(edit=edit)
     monkeypatch.setattr(calamine_reader, "MAX_ROWS", 1000)
-    monkeypatch.setattr(calamine_reader.read_workbook, "__defaults__", (1000,))
+    defaults = calamine_reader.read_workbook.__defaults__
+    monkeypatch.setattr(calamine_reader.read_workbook, "__defaults__", (1000, *defaults[1:]))
     report = check_path(path, specs).report
     assert [f.code for f in report.findings] == ["file.sheet_too_large"]
     assert report.branches[0].total == 100

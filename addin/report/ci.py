@@ -6,6 +6,7 @@ from collections import defaultdict
 from xml.etree import ElementTree as ET
 
 from ..findings import SEVERITY_LABEL, Finding
+from ..safe_text import visible
 from .model import Report
 
 
@@ -43,7 +44,9 @@ def to_junit(report: Report) -> str:
             if others:
                 ET.SubElement(case, "system-out").text = "\n".join(_line(f) for f in others)
     ET.indent(suites)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode")
+    # A control character from a file would make the XML invalid: shown as its picture.
+    xml = ET.tostring(suites, encoding="unicode")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + visible(xml)
 
 
 def to_github(report: Report) -> str:
@@ -66,7 +69,7 @@ def _line(f: Finding) -> str:
 
 
 def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return visible(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _prop(text: str) -> str:

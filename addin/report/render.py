@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from ..findings import SEVERITY_LABEL
+from ..safe_text import visible_line
 from .model import FileReport, Report
 from .summary_text import summary_lines
 from .task_text import task_lines
@@ -28,7 +29,8 @@ def to_text(report: Report) -> str:
     if unreadable:
         tail += f"，{unreadable} 个文件无法读取"
     lines.append(tail)
-    return "\n".join(lines)
+    # Names and texts from the files must not steer the terminal (ESC sequences, CR).
+    return "\n".join(visible_line(line) for line in lines)
 
 
 def _file_text(file: FileReport) -> list[str]:

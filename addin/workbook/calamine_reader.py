@@ -7,29 +7,36 @@ lazy: it runs only when a check asks about a blank cell where a value belongs.
 
 from __future__ import annotations
 
-import posixpath
 import re
 import zipfile
 from pathlib import Path
 
 import python_calamine as calamine
 
+from ..limits import DEFAULT_LIMITS, Limits
+from .guard import inspect_archive, sheet_parts
 from .model import Cell, Merge, SheetData, UnreadableWorkbook, WorkbookData, parse_ref
-from .sniff import sniff, sniff_header
+from .sniff import sniff
 
 MAX_ROWS = 20_000  # rows read per sheet; larger sheets are cut and reported
 
 
-def read_workbook(path: Path | str, max_rows: int = MAX_ROWS) -> tuple[WorkbookData, list[str]]:
-    """Read every worksheet. Returns the data and a list of sheets that were cut at max_rows."""
+def read_workbook(
+    path: Path | str, max_rows: int = MAX_ROWS, limits: Limits = DEFAULT_LIMITS
+) -> tuple[WorkbookData, list[str]]:
+    """Read every worksheet. Returns the data and a list of sheets that were cut at max_rows.
+
+    A zip-based file is inspected first (`guard.inspect_archive`): beyond `limits` it raises
+    TooLarge and no parser sees it.
+    """
     path = Path(path)
-    sniff_header(path)
+    sniff(path)  # not a zip, a Word file, an .xls, ...: one clear reason
+    inspect_archive(path, limits)
     try:
         book = calamine.CalamineWorkbook.from_path(str(path))
     except calamine.PasswordError as exc:
         raise UnreadableWorkbook("文件设置了打开密码，请取消密码后重新提交") from exc
     except Exception as exc:  # calamine raises several error types for broken files
-        sniff(path)  # the specific reason (not a zip, a Word file, ...) when there is one
         raise UnreadableWorkbook(f"文件已损坏或不是有效的 Excel 工作簿（{_short(exc)}）") from exc
     formulas = _FormulaIndex(path)
     sheets: list[SheetData] = []
@@ -95,34 +102,7 @@ class _FormulaIndex:
 
     def _sheet_targets(self, archive: zipfile.ZipFile) -> dict[str, str]:
         if self._targets is None:
-            workbook = archive.read("xl/workbook.xml")
-            rels = archive.read("xl/_rels/workbook.xml.rels")
-            rel_target = {
-                m.group(1).decode(): m.group(2).decode()
-                for m in re.finditer(
-                    rb'<Relationship[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels
-                )
-            }
-            rel_target.update(
-                {
-                    m.group(2).decode(): m.group(1).decode()
-                    for m in re.finditer(
-                        rb'<Relationship[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels
-                    )
-                }
-            )
-            targets = {}
-            for m in re.finditer(rb"<(?:\w+:)?sheet\b([^>]*)/?>", workbook):
-                attrs = m.group(1)
-                name = re.search(rb'name="([^"]*)"', attrs)
-                rid = re.search(rb'r:id="([^"]*)"|\bid="([^"]*)"', attrs)
-                if not name or not rid:
-                    continue
-                target = rel_target.get((rid.group(1) or rid.group(2)).decode())
-                if target:
-                    full = target.lstrip("/") if target.startswith("/") else "xl/" + target
-                    targets[_unescape(name.group(1).decode())] = posixpath.normpath(full)
-            self._targets = targets
+            self._targets = sheet_parts(archive)
         return self._targets
 
     def blanks(self, sheet_name: str) -> frozenset[Cell]:
@@ -164,13 +144,3 @@ class _FormulaIndex:
             result = (frozenset(blanks), errors)
         self._scanned[sheet_name] = result
         return result
-
-
-def _unescape(text: str) -> str:
-    return (
-        text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", '"')
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
-    )

@@ -144,3 +144,7 @@ class UnreadableWorkbook(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
+
+
+class TooLarge(UnreadableWorkbook):
+    """The file is beyond one of Jiceng's limits (`addin.limits`); it was not parsed."""

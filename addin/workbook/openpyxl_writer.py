@@ -35,6 +35,7 @@ from ..writes import (
     WritePlan,
 )
 from .model import UnreadableWorkbook, WorkbookData, parse_ref
+from .safe_cells import append, note_text, put
 
 AUTHOR = "Jiceng"
 
@@ -83,7 +84,7 @@ def clear_marks(wb: Workbook) -> int:
             cell = wb[sheet][ref]
             cell.fill = PatternFill("solid", fgColor=fill) if fill else PatternFill(fill_type=None)
             if kind == "mark":
-                cell.comment = Comment(note, AUTHOR) if note else None
+                cell.comment = Comment(note_text(note), AUTHOR) if note else None
             restored += 1
         del wb[RECORD_SHEET]
     if FINDINGS_SHEET in wb.sheetnames:
@@ -101,7 +102,7 @@ def apply_plan(wb: Workbook, plan: WritePlan, data: WorkbookData | None = None) 
         cell = _target(wb[w.sheet], w.row, w.col)
         if _is_formula(cell):
             continue  # the person's formula stays; check already compared its cached value
-        cell.value = w.value
+        put(cell, w.value)
         if w.replaces is not None:
             overwritten.append(["overwrite", w.sheet, cell.coordinate, "", "", w.replaces, w.value])
     record: list[list] = []
@@ -113,7 +114,7 @@ def apply_plan(wb: Workbook, plan: WritePlan, data: WorkbookData | None = None) 
         if (mark.sheet, cell.coordinate) in marked:
             # Two marks in one merged area: one record (the original look), both messages.
             cell.comment = Comment(
-                f"{cell.comment.text}\n{mark.note}", AUTHOR, width=320, height=120
+                note_text(f"{cell.comment.text}\n{mark.note}"), AUTHOR, width=320, height=120
             )
             continue
         marked.add((mark.sheet, cell.coordinate))
@@ -132,7 +133,7 @@ def apply_plan(wb: Workbook, plan: WritePlan, data: WorkbookData | None = None) 
         )
         cell.fill = PatternFill("solid", fgColor=FILL_COLOURS[mark.severity])
         text = f"{old_note}\n\n{mark.note}" if old_note else mark.note
-        cell.comment = Comment(text, AUTHOR, width=320, height=120)
+        cell.comment = Comment(note_text(text), AUTHOR, width=320, height=120)
     record += overwritten
     record += _formula_values(wb, data)
     record += _apply_conditional(wb, plan.conditional)
@@ -219,7 +220,7 @@ def _findings_sheet(wb: Workbook, plan: WritePlan) -> None:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in plan.findings_rows():
-        ws.append(row)
+        append(ws, row)
         sheet, ref = row[3], row[4]
         if sheet in wb.sheetnames and ref:
             try:
@@ -244,7 +245,7 @@ def _record_sheet(wb: Workbook, record: list[list]) -> None:
     ws = wb.create_sheet(RECORD_SHEET)
     ws.append(RECORD_HEADER)
     for row in record:
-        ws.append(row)
+        append(ws, row)
     ws.sheet_state = "hidden"
 
 

@@ -11,6 +11,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..report.consolidated import Consolidated, Table
+from .safe_cells import append
 
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 SEVERITY_FILL = {"错误": "FFC7CE", "警告": "FFEB9C", "提示": "DDEBF7"}
@@ -50,7 +51,7 @@ def _table(wb: Workbook, table: Table, widths: list[int]) -> Worksheet:
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for row in table.rows:
-        ws.append(["" if v is None else v for v in row])
+        append(ws, ["" if v is None else v for v in row])
     for i, width in enumerate(widths[: len(table.header)], start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A2"

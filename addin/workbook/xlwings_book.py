@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..cells import is_blank
+from ..safe_text import visible
 from ..writes import (
     FILL_COLOURS,
     FINDINGS_HEADER,
@@ -437,9 +438,11 @@ def _hyperlink(sheet_name: str, ref: str) -> str:
 def _literal(value: Any) -> Any:
     """A value as Excel must store it: text stays text (Excel would turn "001", "5月31日",
     "TRUE" or "=x" into something else), so text gets the apostrophe prefix Excel hides —
-    except text starting with a Chinese character, which Excel never converts."""
-    if isinstance(value, str) and value and not _starts_with_hanzi(value):
-        return "'" + value
+    except text starting with a Chinese character, which Excel never converts. Control
+    characters from a submission are shown, not written (see `safe_text`)."""
+    if isinstance(value, str) and value:
+        value = visible(value)
+        return value if _starts_with_hanzi(value) else "'" + value
     return value
 
 

@@ -1,0 +1,44 @@
+"""The bounds Jiceng puts on one submitted file, named in one place.
+
+No real submission comes near them: the official templates are a few dozen rows and a few
+kilobytes. They exist because a file from an inbox is hostile until read: a 15 KB file can ask
+a reader for 500 GB, a 1 MB zip can inflate to 1 GB. Beyond a bound the file gets
+`file.too_large` (naming the part of the file and the figure) and is not parsed at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MIB = 1 << 20
+
+
+@dataclass(frozen=True)
+class Limits:
+    # Before parsing (the zip is inspected by streaming, nothing trusted from its directory):
+    max_inflated: int = 200 * MIB  # all members of the zip together, uncompressed
+    max_member: int = 200 * MIB  # one member, uncompressed
+    max_ratio: int = 100  # uncompressed : compressed, for a member of at least ratio_floor bytes
+    ratio_floor: int = 1 * MIB
+    max_members: int = 10_000
+    max_rows: int = 100_000  # the last row holding content, per sheet
+    max_cols: int = 1_000  # the last column holding content, per sheet
+    # While working (each file in its own worker process):
+    memory: int = 2048 * MIB  # address space of one worker
+    timeout: float = 120.0  # seconds for one file
+
+    def figures(self) -> dict[str, str]:
+        """The limits as a person reads them (README, `--help`)."""
+        return {
+            "解压后总大小": f"{self.max_inflated // MIB} MB",
+            "单个部件解压后大小": f"{self.max_member // MIB} MB",
+            "压缩比": f"{self.max_ratio}:1（部件不小于 {self.ratio_floor // MIB} MB 时）",
+            "压缩包部件数": f"{self.max_members}",
+            "每张工作表内容行数": f"{self.max_rows}",
+            "每张工作表内容列数": f"{self.max_cols}",
+            "每个文件的内存": f"{self.memory // MIB} MB",
+            "每个文件的时间": f"{self.timeout:g} 秒",
+        }
+
+
+DEFAULT_LIMITS = Limits()

@@ -1,0 +1,206 @@
+"""Look inside a zip-based workbook before any parser does, and refuse what no submission is.
+
+Every member is inflated by streaming (the sizes in the zip directory are not trusted) and
+counted; worksheets are scanned for the last row and column that hold content (a `<c>` with a
+value or formula — styled empty cells and `<dimension>` are ignored, since Gnumeric and others
+claim A1:XFD1048576 for small sheets); every XML part is checked for a DTD, which Office
+Open XML never contains and which is how entity bombs and external entities get in.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..limits import MIB, Limits
+from .model import TooLarge, UnreadableWorkbook, column_letter
+
+_CHUNK = 1 * MIB
+_HEAD = 4096  # a DTD stands before the root element: the first bytes of a part suffice
+_DOCTYPE = re.compile(rb"<!DOCTYPE", re.I)
+_TAG = re.compile(rb"<(?:\w+:)?(row|c)\b([^>]*?)(/?)>")
+_R_ATTR = re.compile(rb'\br="\$?([A-Za-z]*)\$?([0-9]*)"')
+
+
+@dataclass(frozen=True)
+class Extent:
+    """The last row and column (1-based) holding content in one worksheet part."""
+
+    rows: int = 0
+    cols: int = 0
+    cell: str = ""  # a cell at the far edge, to name in the message
+
+
+def inspect_archive(path: Path, limits: Limits) -> None:
+    """Raise TooLarge (or UnreadableWorkbook for a DTD) when the zip is beyond `limits`."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            if len(infos) > limits.max_members:
+                raise TooLarge(
+                    f"压缩包中有 {len(infos)} 个部件，超过上限 {limits.max_members} 个，未读取"
+                )
+            sheets = _sheet_names(archive)
+            total = 0
+            for info in infos:
+                total += _inspect_member(archive, info, sheets.get(info.filename), limits, total)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError) as exc:
+        raise UnreadableWorkbook(
+            "文件已损坏（压缩包结构不完整），请重新保存或重新下载后提交"
+        ) from exc
+    except NotImplementedError as exc:  # an unusual compression method
+        raise UnreadableWorkbook(f"文件使用了不支持的压缩方式（{exc}）") from exc
+
+
+def _inspect_member(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str | None, limits: Limits, before: int
+) -> int:
+    """Inflate one member by streaming; return its real size."""
+    name = info.filename
+    scan = _ExtentScan() if sheet is not None else None
+    size = 0
+    head = b""
+    with archive.open(info) as stream:
+        while chunk := stream.read(_CHUNK):
+            if len(head) < _HEAD:
+                head += chunk[: _HEAD - len(head)]
+                if _DOCTYPE.search(head):
+                    raise UnreadableWorkbook(
+                        f"文件部件 {name} 含有文档类型声明（DTD），正常的 Excel 文件不会有，"
+                        "可能是恶意构造的文件，未读取"
+                    )
+            size += len(chunk)
+            _check_size(name, size, info.compress_size, before + size, limits)
+            if scan is not None:
+                scan.feed(chunk)
+    if scan is not None:
+        extent = scan.extent()
+        where = f"工作表“{sheet}”（{name}）"
+        if extent.rows > limits.max_rows:
+            raise TooLarge(
+                f"{where}的内容延伸到第 {extent.rows} 行（{extent.cell}），超过上限 "
+                f"{limits.max_rows} 行，未读取；如是误填，请删除该处内容后重新提交"
+            )
+        if extent.cols > limits.max_cols:
+            raise TooLarge(
+                f"{where}的内容延伸到第 {extent.cols} 列（{extent.cell}），超过上限 "
+                f"{limits.max_cols} 列，未读取；如是误填，请删除该处内容后重新提交"
+            )
+    return size
+
+
+def _check_size(name: str, size: int, packed: int, total: int, limits: Limits) -> None:
+    if size > limits.max_member:
+        raise TooLarge(f"文件部件 {name} 解压后超过 {limits.max_member // MIB} MB（上限），未读取")
+    if total > limits.max_inflated:
+        raise TooLarge(
+            f"文件解压后超过 {limits.max_inflated // MIB} MB（上限，超出于部件 {name}），未读取"
+        )
+    if size >= limits.ratio_floor and size > limits.max_ratio * max(packed, 1):
+        raise TooLarge(
+            f"文件部件 {name} 的压缩比超过 {limits.max_ratio}:1（{max(packed, 1)} 字节解压后"
+            f"已达 {size} 字节），疑似压缩炸弹，未读取"
+        )
+
+
+class _ExtentScan:
+    """Streaming scan of a worksheet's XML for the last row/column of cells with content.
+
+    A `<c …/>` (self-closing) has no value: styling only. Rows and cells without an `r`
+    attribute follow the previous one, as the format says.
+    """
+
+    def __init__(self) -> None:
+        self._rest = b""
+        self._row = 0
+        self._col = 0
+        self.rows = 0
+        self.cols = 0
+        self._far: tuple[int, int] = (0, 0)
+
+    def feed(self, chunk: bytes) -> None:
+        data = self._rest + chunk
+        cut = data.rfind(b"<")
+        if cut < 0:
+            self._rest = b""
+            return
+        self._rest = data[cut:] if len(data) - cut < _CHUNK else b""
+        for m in _TAG.finditer(data, 0, cut):
+            kind, attrs, closed = m.group(1), m.group(2), m.group(3)
+            ref = _R_ATTR.search(attrs)
+            if kind == b"row":
+                self._row = int(ref.group(2)) if ref and ref.group(2) else self._row + 1
+                self._col = 0
+                continue
+            if ref and ref.group(1):
+                self._col = _column_number(ref.group(1))
+                if ref.group(2):
+                    self._row = int(ref.group(2))
+            else:
+                self._col += 1
+            if closed:
+                continue  # styled, empty
+            if self._row > self.rows or self._col > self.cols:
+                self.rows = max(self.rows, self._row)
+                self.cols = max(self.cols, self._col)
+                self._far = (self._row, self._col)
+
+    def extent(self) -> Extent:
+        self.feed(b"<")  # flush what is left
+        row, col = self._far
+        return Extent(self.rows, self.cols, f"{column_letter(col - 1)}{row}" if row else "")
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for ch in letters.upper():
+        number = number * 26 + ch - 64
+    return number
+
+
+def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part → sheet name, from workbook.xml and its relationships."""
+    return {part: name for name, part in sheet_parts(archive).items()}
+
+
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → its worksheet part (e.g. "xl/worksheets/sheet1.xml")."""
+    try:
+        workbook = archive.read("xl/workbook.xml")[: 4 * MIB]
+        rels = archive.read("xl/_rels/workbook.xml.rels")[: 4 * MIB]
+    except KeyError:
+        return {}
+    rel_target = {}
+    for m in re.finditer(rb"<(?:\w+:)?Relationship\b([^>]*)>", rels):
+        rid = re.search(rb'\bId="([^"]+)"', m.group(1))
+        target = re.search(rb'\bTarget="([^"]+)"', m.group(1))
+        if rid and target:
+            rel_target[rid.group(1).decode(errors="replace")] = target.group(1).decode(
+                errors="replace"
+            )
+    parts = {}
+    for m in re.finditer(rb"<(?:\w+:)?sheet\b([^>]*?)/?>", workbook):
+        attrs = m.group(1)
+        name = re.search(rb'\bname="([^"]*)"', attrs)
+        rid = re.search(rb'\br:id="([^"]*)"|\bid="([^"]*)"', attrs)
+        if not name or not rid:
+            continue
+        target = rel_target.get((rid.group(1) or rid.group(2)).decode(errors="replace"))
+        if target:
+            full = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            parts[_unescape(name.group(1).decode(errors="replace"))] = posixpath.normpath(full)
+    return parts
+
+
+def _unescape(text: str) -> str:
+    return (
+        text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+    )
