@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from dataclasses import replace
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -13,14 +14,16 @@ from typing import Annotated
 import typer
 
 from . import __version__
-from .batch import safe_check
+from .atomic import write_text_atomically
+from .batch import FileJob, check_files
 from .findings import SEVERITY_LABEL, catalogue
+from .isolation import default_jobs
+from .limits import DEFAULT_LIMITS, MIB, Limits
 from .report.model import Report
 from .report.render import to_json, to_text
+from .safe_text import visible_line
 from .spec import SpecError, SpecSet, load_specs
 from .templates import drift, write_templates
-from .workbook.model import UnreadableWorkbook
-from .writes import plan_for
 
 app = typer.Typer(
     help="基层组织建设年模板的校验、评分与任务预警。",
@@ -69,6 +72,36 @@ YearOption = Annotated[
         "--year", metavar="YYYY", help="任务年度（默认：任务清单标题中的年份，否则为规格中的年份）"
     ),
 ]
+
+
+JobsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs", "-j", min=1, help="并行处理的进程数（默认：CPU 核数）；每个文件都在独立进程中处理"
+    ),
+]
+MemoryOption = Annotated[
+    int,
+    typer.Option(
+        "--max-memory",
+        min=64,
+        metavar="MB",
+        help="处理单个文件的内存上限（MB），超出时该文件记为 file.too_large",
+    ),
+]
+TimeoutOption = Annotated[
+    float,
+    typer.Option(
+        "--timeout",
+        min=1,
+        metavar="秒",
+        help="处理单个文件的时间上限（秒），超出时该文件记为 file.timeout",
+    ),
+]
+
+
+def _limits(max_memory: int, timeout: float) -> Limits:
+    return replace(DEFAULT_LIMITS, memory=max_memory * MIB, timeout=timeout)
 
 
 def _as_of(text: str | None) -> date | None:
@@ -138,11 +171,18 @@ def check(
     spec: SpecOption = None,
     as_of: AsOfOption = None,
     year: YearOption = None,
+    jobs: JobsOption = None,
+    max_memory: MemoryOption = DEFAULT_LIMITS.memory // MIB,
+    timeout: TimeoutOption = DEFAULT_LIMITS.timeout,
 ) -> None:
     """只读检查工作簿，列出所有问题（不修改原文件）。"""
     specs = _specs(spec)
     options = {"as_of": _as_of(as_of), "year": _year(year)}
-    report = Report(files=[safe_check(p, specs, **options).report for p in expand(paths)])
+    files = [FileJob(p, str(p)) for p in expand(paths)]
+    outcomes = check_files(
+        files, specs, workers=jobs or default_jobs(), limits=_limits(max_memory, timeout), **options
+    )
+    report = Report(files=[o.report for o in outcomes])
     text = render(report, format)
     if output:
         _write_text(output, text + "\n")
@@ -159,10 +199,10 @@ def fill(
     spec: SpecOption = None,
     as_of: AsOfOption = None,
     year: YearOption = None,
+    max_memory: MemoryOption = DEFAULT_LIMITS.memory // MIB,
+    timeout: TimeoutOption = DEFAULT_LIMITS.timeout,
 ) -> None:
     """写出填好计算结果、标出问题单元格并附“校验结果”表的副本。"""
-    from .workbook.openpyxl_writer import fill_file
-
     specs = _specs(spec)
     day, task_year = _as_of(as_of), _year(year)
     if not file.is_file():
@@ -175,20 +215,19 @@ def fill(
         raise _fail("--out 应为 .xlsx 或 .xlsm 文件")
     if out.is_dir():
         raise _fail(f"--out {out} 是一个文件夹，请给出文件名，例如 {out / file.name}")
-    evaluation = safe_check(file, specs, as_of=day, year=task_year)
-    report = Report(files=[evaluation.report])
-    if evaluation.report.status == "unreadable":
-        typer.echo(to_text(report), err=True)
-        raise typer.Exit(2)
     if file.suffix.lower() not in (".xlsx", ".xlsm"):
         raise _fail(f"只能为 .xlsx / .xlsm 文件写出副本，{file.name} 是 {file.suffix} 格式")
-    plan = plan_for(evaluation.writes, evaluation.report.findings, evaluation.conditional)
-    try:
-        fill_file(file, out, plan, evaluation.data)
-    except UnreadableWorkbook as exc:
-        raise _fail(f"{file}: {exc.reason}") from exc
-    except OSError as exc:
-        raise _fail(f"无法写出 {out}：{exc.strerror or exc}") from exc
+    # In a worker process too: a file that aborts the reader ends in a finding, not in silence.
+    job = FileJob(file, str(file), copy_to=out, copy_always=True)
+    (outcome,) = check_files(
+        [job], specs, limits=_limits(max_memory, timeout), as_of=day, year=task_year
+    )
+    report = Report(files=[outcome.report])
+    if outcome.report.status == "unreadable":
+        typer.echo(to_text(report), err=True)
+        raise typer.Exit(2)
+    if outcome.copy_error:
+        raise _fail(f"{file}：{outcome.copy_error}")
     typer.echo(to_text(report))
     typer.echo(f"已写出：{out}")
     raise typer.Exit(report.exit_code)
@@ -207,6 +246,9 @@ def batch(
     spec: SpecOption = None,
     as_of: AsOfOption = None,
     year: YearOption = None,
+    jobs: JobsOption = None,
+    max_memory: MemoryOption = DEFAULT_LIMITS.memory // MIB,
+    timeout: TimeoutOption = DEFAULT_LIMITS.timeout,
 ) -> None:
     """批量处理：逐个校验评分，写出批注副本和一份汇总报告工作簿（原文件不动）。"""
     from .batch import REPORT_BOOK, run_batch
@@ -215,6 +257,11 @@ def batch(
     options = {"as_of": _as_of(as_of), "year": _year(year)}
     if out.exists() and not out.is_dir():
         raise _fail(f"--out {out} 已存在且不是文件夹")
+    for path in paths:
+        if path.is_dir() and out.resolve() == path.resolve():
+            raise _fail(
+                f"--out 不能是要检查的文件夹本身（{path}）：请另选一个输出文件夹，例如 {path / '输出'}"
+            )
     files = expand(paths, skip=out)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -228,7 +275,9 @@ def batch(
         specs,
         root=root,
         annotate=annotate,
-        progress=lambda n: typer.echo(f"检查 {n}", err=True),
+        progress=lambda n: typer.echo(visible_line(f"已检查 {n}"), err=True),
+        workers=jobs or default_jobs(),
+        limits=_limits(max_memory, timeout),
         **options,
     )
     logging.getLogger("jiceng").removeHandler(handler)
@@ -242,7 +291,7 @@ def batch(
 
 def _write_text(path: Path, text: str) -> None:
     try:
-        path.write_text(text, encoding="utf-8")
+        write_text_atomically(path, text)
     except OSError as exc:
         raise _fail(f"无法写入 {path}：{exc.strerror or exc}") from exc
 

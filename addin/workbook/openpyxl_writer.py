@@ -11,8 +11,6 @@ a merged area goes to the area's top-left cell, the only one Excel shows.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -25,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..atomic import write_atomically
 from ..writes import (
     FILL_COLOURS,
     FINDINGS_HEADER,
@@ -151,11 +150,12 @@ def _formula_values(wb: Workbook, data: WorkbookData | None) -> list[list]:
         sheet = data.sheet(ws.title)
         if sheet is None or ws.title in (FINDINGS_SHEET, RECORD_SHEET):
             continue
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.data_type == "f":
-                    value = sheet.value(cell.row - 1, cell.column - 1)
-                    lines.append(["formula", ws.title, cell.coordinate, "", "", value, ""])
+        # The cells that exist, not every cell of the sheet's dimension: iter_rows() would
+        # create (and save) a million empty cells for one far cell or a Gnumeric dimension.
+        for (r, c), cell in sorted(ws._cells.items()):
+            if cell.data_type == "f":
+                value = sheet.value(r - 1, c - 1)
+                lines.append(["formula", ws.title, cell.coordinate, "", "", value, ""])
     return lines
 
 
@@ -251,12 +251,4 @@ def _record_sheet(wb: Workbook, record: list[list]) -> None:
 
 def _save_atomically(wb: Workbook, dst: Path) -> None:
     dst.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=dst.suffix, dir=dst.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, dst)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    write_atomically(dst, lambda temp: wb.save(temp))

@@ -10,6 +10,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..atomic import write_atomically
 from ..report.consolidated import Consolidated, Table
 from .safe_cells import append
 
@@ -40,7 +41,7 @@ def write_report(data: Consolidated, path: Path, links: dict[str, str] | None = 
     for sheet, col in ((files, 1), (findings, 1), (branches, 3)):
         _link_files(sheet, col, links or {})
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    write_atomically(path, lambda temp: wb.save(temp))
 
 
 def _table(wb: Workbook, table: Table, widths: list[int]) -> Worksheet:

@@ -214,16 +214,26 @@ def xxe_core(folder: Path) -> Path:
 
 # --- hostile text -----------------------------------------------------------------------------
 def control_characters(folder: Path) -> Path:
-    """BEL as `_x0007_` in the branch name, raw in a score's text, and in a cached formula
-    result; an ESC sequence that would recolour a terminal."""
+    """Control characters the way Excel stores them (`_x0007_`): BEL in the branch name, in a
+    score's text and in a cached formula result; an ESC sequence that would recolour a
+    terminal."""
 
     def edit(xml: bytes) -> bytes:
-        xml = _set_cell(xml, "B3", _text_cell("B3", "第一_x0007_党支部\x1b[31m"))
-        xml = _set_cell(xml, "D5", _text_cell("D5", "5\x07"))
+        xml = _set_cell(xml, "B3", _text_cell("B3", "第一_x0007_党支部_x001B_[31m"))
+        xml = _set_cell(xml, "D5", _text_cell("D5", "5_x0007_"))
         formula = b'<c r="D6" t="str"><f>"4"&amp;CHAR(7)</f><v>4_x0007_</v></c>'
         return _set_cell(xml, "D6", formula)
 
     return _from_base(folder, "control_chars.xlsx", {SHEET: edit})
+
+
+def raw_control_characters(folder: Path) -> Path:
+    """A raw BEL byte in the XML: not well-formed, yet some readers take it."""
+
+    def edit(xml: bytes) -> bytes:
+        return _set_cell(xml, "B3", _text_cell("B3", "第一\x07党支部"))
+
+    return _from_base(folder, "raw_control_chars.xlsx", {SHEET: edit})
 
 
 FORMULA_TEXTS = [
@@ -327,6 +337,7 @@ MAKERS: dict[str, Callable[[Path], Path]] = {
     "xxe_sst": xxe_shared_strings,
     "xxe_core": xxe_core,
     "control_chars": control_characters,
+    "raw_control_chars": raw_control_characters,
     "formula_text": formula_like_text,
     "formula_file_name": formula_file_name,
     "encrypted": encrypted,

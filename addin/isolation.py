@@ -1,0 +1,308 @@
+"""One file, one worker process: whatever a file does to its reader stays with that file.
+
+A submitted workbook can make a native reader abort the process, exhaust memory or loop. Each
+item of a run is therefore handled in a pool of worker processes. A worker that dies (native
+abort, a signal, MemoryError), passes the memory cap (RLIMIT_AS, where the system has it) or
+the time cap gives a `Failure` for its item; the pool starts a new worker and the run goes on.
+Results come back in the order of the items, whatever the workers' timing.
+
+Front ends only (cli, batch): the checks themselves stay free of processes, so they also run
+inside Excel (xlwings Lite has no processes).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+import os
+import signal
+import sys
+import tempfile
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any, Literal
+
+from .limits import MIB, Limits
+
+FailureKind = Literal["too_large", "timeout", "crashed"]
+
+# What a native allocator prints before it aborts (Rust, glibc, C++): the file needed too much.
+_OUT_OF_MEMORY = ("memory allocation of", "Cannot allocate memory", "bad_alloc", "MemoryError")
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why an item has no result."""
+
+    kind: FailureKind
+    detail: str
+
+
+@dataclass
+class Outcome:
+    """An item's result, with the log lines its worker wrote meanwhile."""
+
+    value: Any
+    log: list[tuple[int, str]] = field(default_factory=list)
+
+
+def default_jobs() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+def run_isolated(
+    items: Sequence[Any],
+    work: Callable[[Any], Any],
+    *,
+    jobs: int,
+    limits: Limits,
+) -> Iterator[tuple[int, Any | Failure]]:
+    """Yield (index, work(item) or Failure) for every item, in the order of `items`.
+
+    `work` must be picklable where processes are spawned (Windows, macOS): a module-level
+    function or an instance of a module-level class.
+    """
+    pool = _Pool(work, max(1, min(jobs, len(items) or 1)), limits)
+    pending = deque(enumerate(items))
+    finished: dict[int, Any] = {}
+    next_out = 0
+    try:
+        while next_out < len(items):
+            pool.assign(pending)
+            for index, result in pool.collect():
+                finished[index] = result
+            while next_out in finished:
+                yield next_out, finished.pop(next_out)
+                next_out += 1
+    finally:
+        pool.close()
+
+
+class _Pool:
+    def __init__(self, work: Callable[[Any], Any], size: int, limits: Limits):
+        self.work, self.size, self.limits = work, size, limits
+        method = "fork" if sys.platform.startswith("linux") else "spawn"
+        self.context = multiprocessing.get_context(method)
+        self.workers: list[_Worker] = []
+        self.log = logging.getLogger("jiceng")
+
+    def assign(self, pending: deque) -> None:
+        self.workers = [w for w in self.workers if w.busy or (w.alive and not w.retired)]
+        for worker in self.workers:
+            if pending and not worker.busy:
+                worker.start(*pending.popleft(), self.limits.timeout)
+        while pending and len(self.workers) < self.size:
+            worker = _Worker(self.context, self.work, self.limits)
+            self.workers.append(worker)
+            worker.start(*pending.popleft(), self.limits.timeout)
+
+    def collect(self) -> list[tuple[int, Any]]:
+        busy = [w for w in self.workers if w.busy]
+        if not busy:
+            return []
+        timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+        ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout))
+        results = []
+        for worker in busy:
+            if worker.conn in ready or worker.process.sentinel in ready:
+                results.append(worker.finish())
+            elif time.monotonic() >= worker.deadline:
+                results.append(worker.expire(self.limits.timeout))
+        for _index, result in results:
+            if isinstance(result, Outcome):
+                for level, line in result.log:
+                    self.log.log(level, line)
+        return [(i, r.value if isinstance(r, Outcome) else r) for i, r in results]
+
+    def close(self) -> None:
+        for worker in self.workers:
+            worker.stop()
+
+
+class _Worker:
+    def __init__(self, context, work: Callable[[Any], Any], limits: Limits):
+        fd, name = tempfile.mkstemp(prefix="jiceng-worker-", suffix=".err")
+        os.close(fd)
+        self.err = Path(name)
+        self.conn, child = context.Pipe()
+        self.process = context.Process(
+            target=_serve,
+            args=(child, work, limits.memory, str(self.err)),
+            daemon=True,
+            name="jiceng-worker",
+        )
+        self.process.start()
+        child.close()
+        self.index: int | None = None
+        self.deadline = 0.0
+        self.retired = False  # the worker said it ends after this item
+
+    @property
+    def busy(self) -> bool:
+        return self.index is not None
+
+    @property
+    def alive(self) -> bool:
+        return self.process.is_alive()
+
+    def start(self, index: int, item: Any, timeout: float) -> None:
+        self.index, self.deadline = index, time.monotonic() + timeout
+        with contextlib.suppress(BrokenPipeError, OSError):
+            self.conn.send((index, item))  # if it died already, finish() reports that
+
+    def finish(self) -> tuple[int, Any]:
+        index, self.index = self.index, None
+        try:
+            if self.conn.poll():
+                got, result, self.retired = self.conn.recv()
+                if got == index:
+                    return index, result
+        except (EOFError, OSError):
+            pass
+        self.process.join(5)
+        return index, self._death()
+
+    def expire(self, seconds: float) -> tuple[int, Failure]:
+        index, self.index = self.index, None
+        self._kill()
+        return index, Failure("timeout", f"{seconds:g}")
+
+    def _death(self) -> Failure:
+        code = self.process.exitcode
+        tail = self._stderr_tail()
+        self._kill()
+        if any(sign in tail for sign in _OUT_OF_MEMORY):
+            return Failure("too_large", "读取时需要的内存超过上限")
+        if code is not None and code < 0:
+            name = _signal_name(-code)
+            hint = "（可能是系统内存不足）" if -code == signal.SIGKILL else ""
+            return Failure("crashed", f"处理进程被信号 {name} 终止{hint}")
+        return Failure("crashed", f"处理进程意外退出（退出码 {code}）")
+
+    def _stderr_tail(self) -> str:
+        try:
+            with self.err.open("rb") as handle:
+                handle.seek(max(0, self.err.stat().st_size - 4096))
+                return handle.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    def _kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            with contextlib.suppress(BrokenPipeError, OSError):
+                self.conn.send(None)
+            self.process.join(2)
+        self._kill()
+        self.err.unlink(missing_ok=True)
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return str(number)
+
+
+# --- inside the worker -----------------------------------------------------------------------
+class _Collect(logging.Handler):
+    """Log records of the current item, sent back with its result (the parent writes them)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[tuple[int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = record.getMessage()
+        if record.exc_info:
+            text += "\n" + "".join(traceback.format_exception(*record.exc_info)).rstrip()
+        self.lines.append((record.levelno, text))
+
+
+def _serve(conn: Connection, work: Callable[[Any], Any], memory: int, err: str) -> None:
+    _die_with_parent()
+    _cap_memory(memory)
+    _capture_stderr(err)
+    collect = _Collect()
+    logger = logging.getLogger("jiceng")
+    logger.handlers = [collect]
+    logger.propagate = False
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            return
+        if message is None:
+            return
+        index, item = message
+        collect.lines = []
+        _rewind_stderr()
+        try:
+            result: Any = Outcome(work(item), collect.lines)
+        except MemoryError:
+            result = Failure("too_large", f"处理时超过内存上限 {memory // MIB} MB")
+        except Exception as exc:  # work() should not raise; if it does, the item says so
+            logger.exception("worker failed on item %s", index)
+            result = Outcome(
+                Failure("crashed", f"{type(exc).__name__}: {exc}"[:200]), collect.lines
+            )
+        # After running out of memory: a fresh process for the next item, not a fragmented heap.
+        retire = isinstance(result, Failure) and result.kind == "too_large"
+        try:
+            conn.send((index, result, retire))
+        except (BrokenPipeError, OSError):
+            return
+        if retire:
+            return
+
+
+def _die_with_parent() -> None:
+    """A killed run must not leave workers behind (Linux; elsewhere they end with the pipe)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _cap_memory(memory: int) -> None:
+    try:
+        import resource
+    except ImportError:  # Windows: the time cap still applies
+        return
+    try:
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        cap = memory if hard == resource.RLIM_INFINITY else min(memory, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    except (ValueError, OSError):  # macOS refuses RLIMIT_AS
+        pass
+
+
+def _capture_stderr(path: str) -> None:
+    """A native abort writes its reason to fd 2 and nothing else: keep it for the parent."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.dup2(fd, 2)
+    os.close(fd)
+
+
+def _rewind_stderr() -> None:
+    try:
+        os.ftruncate(2, 0)
+        os.lseek(2, 0, os.SEEK_SET)
+    except OSError:
+        pass
