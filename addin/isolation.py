@@ -231,6 +231,9 @@ class _Collect(logging.Handler):
 
 
 def _serve(conn: Connection, work: Callable[[Any], Any], memory: int, err: str) -> None:
+    import faulthandler
+
+    faulthandler.disable()  # a native crash is reported by the parent, not dumped by us
     _die_with_parent()
     _cap_memory(memory)
     _capture_stderr(err)

@@ -32,7 +32,8 @@ class Extent:
 
     rows: int = 0
     cols: int = 0
-    cell: str = ""  # a cell at the far edge, to name in the message
+    row_cell: str = ""  # the first cell found on the last row, to name in the message
+    col_cell: str = ""  # the first cell found in the last column
 
 
 def inspect_archive(path: Path, limits: Limits) -> None:
@@ -82,12 +83,12 @@ def _inspect_member(
         where = f"工作表“{sheet}”（{name}）"
         if extent.rows > limits.max_rows:
             raise TooLarge(
-                f"{where}的内容延伸到第 {extent.rows} 行（{extent.cell}），超过上限 "
+                f"{where}的内容延伸到第 {extent.rows} 行（{extent.row_cell}），超过上限 "
                 f"{limits.max_rows} 行，未读取；如是误填，请删除该处内容后重新提交"
             )
         if extent.cols > limits.max_cols:
             raise TooLarge(
-                f"{where}的内容延伸到第 {extent.cols} 列（{extent.cell}），超过上限 "
+                f"{where}的内容延伸到第 {extent.cols} 列（{extent.col_cell}），超过上限 "
                 f"{limits.max_cols} 列，未读取；如是误填，请删除该处内容后重新提交"
             )
     return size
@@ -95,16 +96,20 @@ def _inspect_member(
 
 def _check_size(name: str, size: int, packed: int, total: int, limits: Limits) -> None:
     if size > limits.max_member:
-        raise TooLarge(f"文件部件 {name} 解压后超过 {limits.max_member // MIB} MB（上限），未读取")
+        raise TooLarge(f"文件部件 {name} 解压后超过 {_size(limits.max_member)}（上限），未读取")
     if total > limits.max_inflated:
         raise TooLarge(
-            f"文件解压后超过 {limits.max_inflated // MIB} MB（上限，超出于部件 {name}），未读取"
+            f"文件解压后超过 {_size(limits.max_inflated)}（上限，超出于部件 {name}），未读取"
         )
     if size >= limits.ratio_floor and size > limits.max_ratio * max(packed, 1):
         raise TooLarge(
             f"文件部件 {name} 的压缩比超过 {limits.max_ratio}:1（{max(packed, 1)} 字节解压后"
             f"已达 {size} 字节），疑似压缩炸弹，未读取"
         )
+
+
+def _size(count: int) -> str:
+    return f"{count / MIB:g} MB" if count >= MIB else f"{count} 字节"
 
 
 class _ExtentScan:
@@ -120,7 +125,7 @@ class _ExtentScan:
         self._col = 0
         self.rows = 0
         self.cols = 0
-        self._far: tuple[int, int] = (0, 0)
+        self._row_cell = self._col_cell = ""
 
     def feed(self, chunk: bytes) -> None:
         data = self._rest + chunk
@@ -144,15 +149,16 @@ class _ExtentScan:
                 self._col += 1
             if closed:
                 continue  # styled, empty
-            if self._row > self.rows or self._col > self.cols:
-                self.rows = max(self.rows, self._row)
-                self.cols = max(self.cols, self._col)
-                self._far = (self._row, self._col)
+            if self._row > self.rows:
+                self.rows = self._row
+                self._row_cell = f"{column_letter(self._col - 1)}{self._row}"
+            if self._col > self.cols:
+                self.cols = self._col
+                self._col_cell = f"{column_letter(self._col - 1)}{self._row}"
 
     def extent(self) -> Extent:
         self.feed(b"<")  # flush what is left
-        row, col = self._far
-        return Extent(self.rows, self.cols, f"{column_letter(col - 1)}{row}" if row else "")
+        return Extent(self.rows, self.cols, self._row_cell, self._col_cell)
 
 
 def _column_number(letters: bytes) -> int:

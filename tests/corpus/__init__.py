@@ -288,12 +288,22 @@ def legacy_xls(folder: Path) -> Path:
 
     base = base_rubric(folder / "legacy.xlsx")
     subprocess.run(
-        ["soffice", "--headless", "--convert-to", "xls", "--outdir", str(folder), str(base)],
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{folder.resolve() / '.lo-profile'}",
+            "--headless",
+            "--convert-to",
+            "xls",
+            "--outdir",
+            str(folder),
+            str(base),
+        ],
         check=True,
         capture_output=True,
         timeout=180,
     )
     base.unlink()
+    shutil.rmtree(folder / ".lo-profile", ignore_errors=True)
     return folder / "legacy.xls"
 
 

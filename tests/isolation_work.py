@@ -1,0 +1,29 @@
+"""Work functions for the isolation tests: module level, so spawned workers can import them."""
+
+from __future__ import annotations
+
+import os
+import time
+
+
+def behave(item: str) -> str:
+    """Do what the item says: return, abort natively, hang, run out of memory, or raise."""
+    if item == "abort":
+        os.write(2, b"memory allocation of 549755813888 bytes failed\n")
+        os.abort()
+    if item == "segfault":
+        import ctypes
+
+        ctypes.string_at(0)
+    if item == "hang":
+        time.sleep(60)
+    if item == "memory":
+        raise MemoryError
+    if item == "huge":
+        blocks = [bytearray(64 << 20) for _ in range(64)]  # 4 GB: past any cap in the tests
+        return str(len(blocks))
+    if item == "bug":
+        raise ValueError("a defect")
+    if item.startswith("slow"):
+        time.sleep(float(item[4:]))
+    return f"done {item} in {os.getpid()}"

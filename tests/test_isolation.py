@@ -1,0 +1,55 @@
+"""One file, one worker: a crash, a memory blow-up or a hang is that item's failure only."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from isolation_work import behave
+
+from addin.isolation import Failure, run_isolated
+from addin.limits import DEFAULT_LIMITS, MIB
+
+LIMITS = replace(DEFAULT_LIMITS, memory=1024 * MIB, timeout=3)
+
+
+def run(items, jobs=2, limits=LIMITS):
+    return list(run_isolated(items, behave, jobs=jobs, limits=limits))
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_every_kind_of_death_is_one_failure_and_the_rest_goes_on(jobs):
+    items = ["a", "abort", "b", "segfault", "c", "hang", "d", "memory", "e", "huge", "f", "bug"]
+    results = run(items, jobs=jobs)
+    assert [i for i, _ in results] == list(range(len(items)))  # the order of the items
+    by_item = dict(zip(items, (r for _, r in results), strict=True))
+    for ok in "abcdef":
+        assert by_item[ok].startswith(f"done {ok}")
+    assert by_item["abort"] == Failure("too_large", "读取时需要的内存超过上限")
+    assert by_item["segfault"].kind == "crashed" and "SIGSEGV" in by_item["segfault"].detail
+    assert by_item["hang"] == Failure("timeout", "3")
+    assert by_item["memory"] == Failure("too_large", "处理时超过内存上限 1024 MB")
+    assert by_item["huge"] == Failure("too_large", "处理时超过内存上限 1024 MB")
+    assert by_item["bug"] == Failure("crashed", "ValueError: a defect")
+
+
+def test_one_slow_item_does_not_hold_back_the_others_order():
+    results = run(["slow1.0", "x", "y", "z"], jobs=2)
+    assert [r.split()[1] for _, r in results] == ["slow1.0", "x", "y", "z"]
+
+
+def test_a_worker_is_reused_until_it_dies():
+    results = [r for _, r in run(["a", "b", "abort", "c"], jobs=1)]
+    pids = [r.split()[-1] for r in results if isinstance(r, str)]
+    assert pids[0] == pids[1] != pids[2]  # the abort took the first worker; a new one took c
+
+
+def test_time_cap_at_and_past_the_limit():
+    limits = replace(LIMITS, timeout=2)
+    (_, within), (_, past) = run(["slow0.5", "slow4"], limits=limits)
+    assert within.startswith("done slow0.5")
+    assert past == Failure("timeout", "2")
+
+
+def test_no_items_no_workers():
+    assert run([]) == []
