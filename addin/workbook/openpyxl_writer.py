@@ -42,8 +42,8 @@ from ..writes import (
 from .model import UnreadableWorkbook, WorkbookData, parse_ref
 from .sheet_style import (
     PAGE_FOOTER,
-    PORTRAIT_WIDTH,
     fit_row_heights,
+    needs_landscape,
     print_setup,
     sheet_width,
 )
@@ -166,7 +166,7 @@ def _print_ready_where_missing(ws: Worksheet, rows: set[int]) -> None:
     if setup.paperSize is None:
         setup.paperSize = ws.PAPERSIZE_A4
     if setup.orientation in (None, "default"):
-        setup.orientation = "landscape" if sheet_width(ws) > PORTRAIT_WIDTH else "portrait"
+        setup.orientation = "landscape" if needs_landscape(sheet_width(ws)) else "portrait"
     if ws.sheet_properties.pageSetUpPr is None:
         ws.sheet_properties.pageSetUpPr = PageSetupProperties()
     # An old template set fitToWidth without the flag that makes it count: the flag honours it.

@@ -28,6 +28,7 @@ from .sheet_style import (
     PRINTABLE_HEIGHT,
     fit_row_heights,
     grade_colours,
+    needs_landscape,
     print_setup,
     sheet_width,
 )
@@ -36,6 +37,8 @@ HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 BODY = Alignment(wrap_text=True, vertical="top")
 CM_PER_WIDTH_UNIT = 0.19  # one column-width unit (7 px at 96 dpi) in centimetres
 PT_PER_CM = 72 / 2.54
+# Past this many 党总支 the columns are too thin for a number on each segment: the table has them.
+MAX_LABELLED_UNITS = 15
 
 
 def write_report(data: Consolidated, path: Path, links: dict[str, str] | None = None) -> None:
@@ -172,7 +175,8 @@ def _unit_chart(ws: Worksheet, data: Consolidated) -> None:
         series = chart.series[-1]
         series.graphicalProperties.solidFill = colours[name]
         series.graphicalProperties.line.solidFill = "FFFFFF"
-        series.dLbls = _labels([row[col - 1] for row in data.by_unit.rows[:units]], percent=False)
+        if units <= MAX_LABELLED_UNITS:
+            series.dLbls = _labels([row[col - 1] for row in data.by_unit.rows[:units]], False)
     chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=1 + units))
     chart.width, chart.height = 16, 9
     ws.add_chart(chart, f"A{len(data.by_unit.rows) + 4}")
@@ -210,7 +214,7 @@ def _chart_extent(ws: Worksheet) -> float:
 
 
 def _wide(ws: Worksheet) -> bool:
-    return _chart_extent(ws) > PORTRAIT_WIDTH
+    return needs_landscape(_chart_extent(ws))
 
 
 def _keep_charts_whole(ws: Worksheet) -> None:

@@ -91,6 +91,12 @@ def sheet_width(ws: Worksheet) -> float:
     return sum(column_width(ws, c) for c in range(1, ws.max_column + 1))
 
 
+def needs_landscape(width: float) -> bool:
+    """Landscape when portrait would shrink the print below 80 %: a tall table that is only a
+    little wide (the rubric) reads better portrait, slightly reduced."""
+    return width > PORTRAIT_WIDTH * 1.25
+
+
 def print_setup(
     ws: Worksheet,
     landscape: bool | None = None,
@@ -102,7 +108,7 @@ def print_setup(
     than a portrait page. `title_rows` ("3:3") print on every page; `name_in_footer` prints
     the sheet's name at the left of the footer (a printed report of several tables)."""
     if landscape is None:
-        landscape = sheet_width(ws) > PORTRAIT_WIDTH
+        landscape = needs_landscape(sheet_width(ws))
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     # Without the flag Excel and LibreOffice ignore fitToWidth and print at 100 %.
@@ -174,5 +180,5 @@ def fit_row_heights(ws: Worksheet, rows: Iterable[int]) -> None:
             width = sum(column_width(ws, c) for c in range(cell.column, last + 1))
             needed = max(needed, wrapped_height(str(cell.value), width))
         current = ws.row_dimensions[r].height
-        if needed > max(current or 0, DEFAULT_HEIGHT + 2):
+        if needed > max(current or 0, LINE_HEIGHT + 2):  # one line: the default height
             ws.row_dimensions[r].height = needed
