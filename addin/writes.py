@@ -7,7 +7,7 @@ xlwings adapter to a live book, both in a few bulk operations (`blocks`).
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +20,14 @@ RECORD_SHEET = "_jiceng"  # hidden: what Jiceng marked and overwrote, so it can 
 OWN_SHEETS = frozenset({FINDINGS_SHEET, RECORD_SHEET})
 
 FILL_COLOURS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
-FINDINGS_HEADER = ["序号", "级别", "代码", "工作表", "单元格", "说明", "值"]
+LEVEL_FILL = {SEVERITY_LABEL[level]: colour for level, colour in FILL_COLOURS.items()}
+FINDINGS_HEADER_FILL = "D9E1F2"
+# The message leads; the code (for those who look it up in `jiceng codes`) comes last. The sheet
+# and cell keep columns 4 and 5 (1-based), where both adapters put the link to the cell.
+FINDINGS_HEADER = ["序号", "级别", "说明", "工作表", "单元格", "值", "代码"]
+FINDINGS_WIDTHS = [5, 6, 60, 16, 8, 14, 24]
+FINDINGS_FIRST_ROW = 3  # 1-based: the summary line, the header, then one row per finding
+NO_FINDINGS = "未发现问题"
 RECORD_HEADER = ["类型", "工作表", "单元格", "原底色", "原批注", "原值", "写入值"]
 
 
@@ -69,18 +76,28 @@ class WritePlan:
     conditional: list[ConditionalFill] = field(default_factory=list)
 
     def findings_rows(self) -> list[list[Any]]:
+        """The 校验结果 table below its header (one row saying 未发现问题 when clean)."""
+        if not self.findings:
+            return [["", "", NO_FINDINGS, "", "", "", ""]]
         return [
             [
                 i,
                 SEVERITY_LABEL[f.severity],
-                f.code,
+                f.message,
                 f.sheet or "",
                 f.cell or "",
-                f.message,
                 "" if f.value is None else f.value,
+                f.code,
             ]
             for i, f in enumerate(self.findings, start=1)
         ]
+
+    def findings_summary(self) -> str:
+        """The line above the 校验结果 table: "校验结果：2 个错误，1 个警告，0 个提示"."""
+        counts = Counter(f.severity for f in self.findings)
+        return "校验结果：" + "，".join(
+            f"{counts[level]} 个{label}" for level, label in SEVERITY_LABEL.items()
+        )
 
 
 def plan_for(
@@ -101,7 +118,7 @@ def plan_for(
     marks = []
     for (sheet, row, col), found in by_cell.items():
         worst = min(found, key=lambda f: order[f.severity]).severity
-        note = "\n".join(f"Jiceng {f.code}：{f.message}" for f in found)
+        note = "\n".join(f"{f.message}（{f.code}）" for f in found)
         marks.append(Mark(sheet, row, col, worst, note))
     return WritePlan(
         writes=list(writes),

@@ -11,7 +11,7 @@ import pytest
 from conftest import digest, scores_with_losses
 from openpyxl import load_workbook
 
-from addin.writes import FINDINGS_SHEET, RECORD_SHEET
+from addin.writes import FINDINGS_FIRST_ROW, FINDINGS_HEADER, FINDINGS_SHEET, RECORD_SHEET
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -91,13 +91,18 @@ def test_fill_writes_computed_cells_marks_and_findings_sheet(make_rubric, cli, s
     assert "rubric.score_out_of_range" in ws["D5"].comment.text
     assert ws["D9"].fill.fgColor.rgb.endswith("FFEB9C")
     findings = wb[FINDINGS_SHEET]
-    rows = list(findings.iter_rows(min_row=2, values_only=True))
-    assert [(r[2], r[4]) for r in rows] == [
-        ("rubric.score_out_of_range", "D5"),
-        ("rubric.score_normalized", "D9"),
+    assert findings["A1"].value == "校验结果：1 个错误，1 个警告，0 个提示"
+    assert [c.value for c in findings[2]] == FINDINGS_HEADER
+    rows = list(findings.iter_rows(min_row=FINDINGS_FIRST_ROW, values_only=True))
+    # The message leads, the code comes last; the level is coloured like the marked cell.
+    assert [(r[1], r[2], r[4], r[6]) for r in rows] == [
+        ("错误", "第1项得分7超过分值5", "D5", "rubric.score_out_of_range"),
+        ("警告", "第5项得分“4分”不是标准数字，已按 4 计算", "D9", "rubric.score_normalized"),
     ]
-    assert findings["E2"].hyperlink.location == "'第一党支部'!D5" or "D5" in str(
-        findings["E2"].hyperlink.target
+    assert findings["B3"].fill.fgColor.rgb.endswith("FFC7CE")
+    assert findings["B4"].fill.fgColor.rgb.endswith("FFEB9C")
+    assert findings["E3"].hyperlink.location == "'第一党支部'!D5" or "D5" in str(
+        findings["E3"].hyperlink.target
     )
     assert wb[RECORD_SHEET].sheet_state == "hidden"
 
@@ -160,7 +165,11 @@ def test_fill_on_a_clean_file_computes_everything(make_rubric, cli, spec, tmp_pa
     ws = wb["第一党支部"]
     assert [ws[f"E{r}"].value for r in (5, 9, 13, 17, 21)] == [19, 20, 20, 20, 19.5]
     assert ws["D23"].value == 98.5 and ws["D24"].value == "先进"
-    assert list(wb[FINDINGS_SHEET].iter_rows(min_row=2, values_only=True))[0][5] == "未发现问题"
+    findings = wb[FINDINGS_SHEET]
+    assert findings["A1"].value == "校验结果：0 个错误，0 个警告，0 个提示"
+    assert list(findings.iter_rows(min_row=FINDINGS_FIRST_ROW, values_only=True))[0][2] == (
+        "未发现问题"
+    )
     assert all(c.comment is None for row in ws.iter_rows() for c in row)
 
 

@@ -14,7 +14,14 @@ from openpyxl import load_workbook
 
 from addin import findings as F
 from addin.engine import check_path
-from addin.writes import FINDINGS_SHEET, RECORD_SHEET, CellWrite, Mark, WritePlan
+from addin.writes import (
+    FINDINGS_FIRST_ROW,
+    FINDINGS_SHEET,
+    RECORD_SHEET,
+    CellWrite,
+    Mark,
+    WritePlan,
+)
 
 SHEET = "第一党支部"
 
@@ -250,7 +257,7 @@ def test_findings_link_to_a_sheet_named_with_an_apostrophe(make_rubric, spec, cl
     src = make_rubric({name: {**scores_with_losses(spec), 1: 6}})
     out = tmp_path / "filled.xlsx"
     assert cli("fill", src, "--out", out).exit_code == 1
-    link = load_workbook(out)[FINDINGS_SHEET]["E2"].hyperlink
+    link = load_workbook(out)[FINDINGS_SHEET][f"E{FINDINGS_FIRST_ROW}"].hyperlink
     assert (link.location or link.target).lstrip("#") == "'王''s 支部'!D5"
 
 

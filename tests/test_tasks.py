@@ -28,7 +28,7 @@ from tasks_helpers import (
 
 from addin.spec import SpecError, spec_from_dict
 from addin.task_status import assess, read_done_dates
-from addin.writes import FINDINGS_SHEET
+from addin.writes import FINDINGS_FIRST_ROW, FINDINGS_SHEET
 
 ROOT = Path(__file__).resolve().parent.parent
 WHOLE_YEAR = [3, 4, 6, 7, 9, 10, 11]
@@ -517,7 +517,8 @@ def test_fill_writes_into_the_template_columns_and_replaces_hand_typed_status(tm
     assert (ws["I5"].value, ws["J5"].value, ws["K5"].value) == (datetime(2022, 4, 30), "已逾期", 46)
     assert (ws["I13"].value, ws["J13"].value, ws["L13"].value) == (None, "已完成", None)
     assert len(rules(ws)) == 3  # the template's rules replaced, not stacked
-    findings = [r[2] for r in wb[FINDINGS_SHEET].iter_rows(min_row=2, values_only=True)]
+    sheet = wb[FINDINGS_SHEET]
+    findings = [r[-1] for r in sheet.iter_rows(min_row=FINDINGS_FIRST_ROW, values_only=True)]
     assert findings.count("tasks.overdue") == 3  # tasks 1, 2 and 8
 
 

@@ -21,13 +21,18 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..atomic import write_atomically
 from ..writes import (
     FILL_COLOURS,
+    FINDINGS_FIRST_ROW,
     FINDINGS_HEADER,
+    FINDINGS_HEADER_FILL,
     FINDINGS_SHEET,
+    FINDINGS_WIDTHS,
+    LEVEL_FILL,
     RECORD_HEADER,
     RECORD_SHEET,
     ConditionalFill,
@@ -35,6 +40,13 @@ from ..writes import (
 )
 from .model import UnreadableWorkbook, WorkbookData, parse_ref
 from .safe_cells import append, note_text, put
+from .sheet_style import (
+    PAGE_FOOTER,
+    fit_row_heights,
+    needs_landscape,
+    print_setup,
+    sheet_width,
+)
 
 AUTHOR = "Jiceng"
 
@@ -134,10 +146,37 @@ def apply_plan(wb: Workbook, plan: WritePlan, data: WorkbookData | None = None) 
         text = f"{old_note}\n\n{mark.note}" if old_note else mark.note
         cell.comment = Comment(note_text(text), AUTHOR, width=320, height=120)
     record += overwritten
+    touched: dict[str, set[int]] = {}
+    for item in (*plan.writes, *plan.marks):
+        touched.setdefault(item.sheet, set()).add(item.row + 1)
+    for sheet, rows in touched.items():
+        if sheet in wb.sheetnames:
+            _print_ready_where_missing(wb[sheet], rows)
     record += _formula_values(wb, data)
     record += _apply_conditional(wb, plan.conditional)
     _findings_sheet(wb, plan)
     _record_sheet(wb, record)
+
+
+def _print_ready_where_missing(ws: Worksheet, rows: set[int]) -> None:
+    """What the submitter's sheet leaves unset: A4, fitting one page width (unless a scale was
+    chosen), an orientation by its width, page numbers (unless it has a footer). Rows Jiceng
+    wrote to grow to show their wrapped text. A setting the file has is never changed."""
+    setup = ws.page_setup
+    if setup.paperSize is None:
+        setup.paperSize = ws.PAPERSIZE_A4
+    if setup.orientation in (None, "default"):
+        setup.orientation = "landscape" if needs_landscape(sheet_width(ws)) else "portrait"
+    if ws.sheet_properties.pageSetUpPr is None:
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties()
+    # An old template set fitToWidth without the flag that makes it count: the flag honours it.
+    if not ws.sheet_properties.pageSetUpPr.fitToPage and setup.scale in (None, 100):
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        setup.fitToWidth, setup.fitToHeight = 1, 0
+    footer = ws.oddFooter
+    if not any(part.text for part in (footer.left, footer.center, footer.right)):
+        footer.center.text = PAGE_FOOTER
+    fit_row_heights(ws, sorted(rows))
 
 
 def _formula_values(wb: Workbook, data: WorkbookData | None) -> list[list]:
@@ -215,30 +254,42 @@ def remove_conditional_fills(ws: Worksheet, formulas: set[str]) -> int:
 
 
 def _findings_sheet(wb: Workbook, plan: WritePlan) -> None:
+    """The summary line, then the table: message first, the level coloured like the marks, a
+    link to each cell, the code last; printable on A4 with its header on every page."""
     ws = wb.create_sheet(FINDINGS_SHEET)
+    ws.append([plan.findings_summary()])
+    ws["A1"].font = Font(bold=True, size=12)
     ws.append(FINDINGS_HEADER)
-    for cell in ws[1]:
+    for cell in ws[2]:
         cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor=FINDINGS_HEADER_FILL)
+        cell.alignment = Alignment(horizontal="center", vertical="center")
     for row in plan.findings_rows():
         append(ws, row)
+        r = ws.max_row
+        for cell in ws[r]:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        colour = LEVEL_FILL.get(row[1])
+        if colour:
+            ws.cell(r, 2).fill = PatternFill("solid", fgColor=colour)
+        ws.cell(r, len(row)).font = Font(size=8, color="595959")  # the code: for look-ups only
         sheet, ref = row[3], row[4]
         if sheet in wb.sheetnames and ref:
             try:
                 parse_ref(ref)
             except ValueError:
                 continue
-            link = ws.cell(ws.max_row, 5)
+            link = ws.cell(r, 5)
             quoted = sheet.replace("'", "''")  # a quote in a sheet name is doubled in a reference
             link.hyperlink = f"#'{quoted}'!{ref}"
             link.font = Font(color="0563C1", underline="single")
-    if not plan.findings:
-        ws.append(["", "", "", "", "", "未发现问题"])
-    for i, width in enumerate([6, 6, 28, 16, 8, 70, 14], start=1):
+    for i, width in enumerate(FINDINGS_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
-    for row in ws.iter_rows(min_row=2, min_col=6, max_col=6):
-        row[0].alignment = Alignment(wrap_text=True, vertical="top")
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:G{max(ws.max_row, 1)}"
+    ws.freeze_panes = ws.cell(FINDINGS_FIRST_ROW, 1)
+    ws.auto_filter.ref = f"A{FINDINGS_FIRST_ROW - 1}:G{ws.max_row}"
+    fit_row_heights(ws, range(FINDINGS_FIRST_ROW, ws.max_row + 1))
+    header = FINDINGS_FIRST_ROW - 1
+    print_setup(ws, title_rows=f"{header}:{header}", name_in_footer=True)
 
 
 def _record_sheet(wb: Workbook, record: list[list]) -> None:

@@ -1,4 +1,10 @@
-"""Write the consolidated batch report as a workbook (openpyxl): tables, filters, charts."""
+"""Write the consolidated batch report as a workbook (openpyxl): tables, filters, charts.
+
+Every sheet prints on A4, all columns on one page width, its header row on every page, the
+sheet name and page numbers in the footer; rows are as high as their wrapped text (WPS and
+LibreOffice do not grow them) and a chart that would straddle a page break starts a new page.
+Grades are coloured by rank everywhere (`sheet_style.grade_colours`).
+"""
 
 from __future__ import annotations
 
@@ -6,45 +12,78 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, PieChart, Reference
+from openpyxl.chart.label import DataLabel, DataLabelList
+from openpyxl.chart.marker import DataPoint
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..atomic import write_atomically
-from ..report.consolidated import Consolidated, Table
+from ..report.consolidated import UNKNOWN_GRADE, Consolidated, Table
+from ..writes import LEVEL_FILL
 from .safe_cells import append
+from .sheet_style import (
+    DEFAULT_HEIGHT,
+    LANDSCAPE_WIDTH,
+    PORTRAIT_WIDTH,
+    PRINTABLE_HEIGHT,
+    fit_row_heights,
+    grade_colours,
+    needs_landscape,
+    print_setup,
+    sheet_width,
+)
 
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
-SEVERITY_FILL = {"错误": "FFC7CE", "警告": "FFEB9C", "提示": "DDEBF7"}
+BODY = Alignment(wrap_text=True, vertical="top")
+CM_PER_WIDTH_UNIT = 0.19  # one column-width unit (7 px at 96 dpi) in centimetres
+PT_PER_CM = 72 / 2.54
+# Past this many 党总支 the columns are too thin for a number on each segment: the table has them.
+MAX_LABELLED_UNITS = 15
 
 
 def write_report(data: Consolidated, path: Path, links: dict[str, str] | None = None) -> None:
     """`links`: file path → annotated copy (relative to the report), linked from the file column."""
     wb = Workbook()
     wb.remove(wb.active)
-    overview = _table(wb, data.overview, widths=[30, 14])
+    overview = _table(wb, data.overview, {"项目": 30, "数值": 14})
     for row in overview.iter_rows(min_row=2, min_col=2, max_col=2):
         label = overview.cell(row[0].row, 1).value or ""
         if "占比" in label:
             row[0].number_format = "0.0%"
-    units = _table(wb, data.by_unit, widths=[24] + [10] * (len(data.by_unit.header) - 1))
-    _unit_chart(units, data)
     _grade_pie(overview, data)
-    branches = _table(wb, data.branches, widths=[20, 22, 36, 16, 8, 9] + [10] * 10)
-    findings = _table(wb, data.findings, widths=[36, 16, 8, 6, 30, 70, 12])
-    for row in findings.iter_rows(min_row=2, min_col=4, max_col=6):
-        colour = SEVERITY_FILL.get(row[0].value)
+    units = _table(wb, data.by_unit, {"党总支": 24})
+    _unit_chart(units, data)
+    branches = _table(
+        wb,
+        data.branches,
+        {"党总支": 20, "党支部": 22, "文件": 30, "工作表": 16, "总分": 8, "定级": 9},
+    )
+    _shade_grades(branches, data.branches.header.index("定级") + 1, data.grades)
+    findings = _table(
+        wb,
+        data.findings,
+        {"文件": 30, "工作表": 14, "单元格": 8, "级别": 6, "代码": 22, "说明": 56, "值": 14},
+    )
+    level = data.findings.header.index("级别") + 1
+    for row in findings.iter_rows(min_row=2, min_col=level, max_col=level):
+        colour = LEVEL_FILL.get(row[0].value)
         if colour:
             row[0].fill = PatternFill("solid", fgColor=colour)
-        row[2].alignment = Alignment(wrap_text=True, vertical="top")
-    files = _table(wb, data.files, widths=[40, 20, 10, 8, 8, 10])
+    files = _table(wb, data.files, {"文件": 40, "党总支": 20, "状态": 10, "错误": 8, "警告": 8})
     for sheet, col in ((files, 1), (findings, 1), (branches, 3)):
         _link_files(sheet, col, links or {})
+    for ws in wb.worksheets:
+        fit_row_heights(ws, range(1, ws.max_row + 1))
+        print_setup(ws, landscape=_wide(ws), title_rows="1:1", name_in_footer=True)
+        _keep_charts_whole(ws)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(path, lambda temp: wb.save(temp))
 
 
-def _table(wb: Workbook, table: Table, widths: list[int]) -> Worksheet:
+def _table(wb: Workbook, table: Table, widths: dict[str, int]) -> Worksheet:
+    """`widths` by column label (others 10), so a column added to a table keeps the rest right."""
     ws = wb.create_sheet(table.title)
     ws.append(table.header)
     for cell in ws[1]:
@@ -53,12 +92,64 @@ def _table(wb: Workbook, table: Table, widths: list[int]) -> Worksheet:
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for row in table.rows:
         append(ws, ["" if v is None else v for v in row])
-    for i, width in enumerate(widths[: len(table.header)], start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            if cell.value != "":
+                cell.alignment = BODY  # long texts wrap; fit_row_heights sizes the rows
+    for i, label in enumerate(table.header, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = widths.get(label, 10)
     ws.freeze_panes = "A2"
     if table.rows:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(table.header))}{len(table.rows) + 1}"
     return ws
+
+
+def _grade_totals(data: Consolidated) -> list[tuple[str, int]]:
+    """(grade, branches) for the whole college, best grade first, 无法定级 last."""
+    header, rows = data.by_unit.header, data.by_unit.rows
+    if not rows:
+        return []
+    totals = rows[-1]  # the 合计 row
+    names = [*data.grades, UNKNOWN_GRADE]
+    return [(name, int(totals[header.index(name)] or 0)) for name in names if name in header]
+
+
+def _grade_pie(ws: Worksheet, data: Consolidated) -> None:
+    """The college's grades as a pie, 无法定级 its own grey slice, from a small table beside
+    the overview (定级 / 党支部数 / 占比) so the pie does not depend on the overview's rows."""
+    totals = _grade_totals(data)
+    counted = sum(n for _, n in totals)
+    if not counted:
+        return
+    left = ws.max_column + 2
+    top = 1
+    for i, label in enumerate(("定级", "党支部数", "占比（含无法定级）")):
+        cell = ws.cell(top, left + i, label)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for r, (name, n) in enumerate(totals, start=top + 1):
+        ws.cell(r, left, name)
+        ws.cell(r, left + 1, n)
+        ws.cell(r, left + 2, n / counted).number_format = "0.0%"
+    for i, width in enumerate((12, 10, 12)):
+        ws.column_dimensions[get_column_letter(left + i)].width = width
+    first, last = top + 1, top + len(totals)
+
+    pie = PieChart()
+    pie.title = "全院党支部定级"
+    pie.add_data(Reference(ws, min_col=left + 1, min_row=first, max_row=last))
+    pie.set_categories(Reference(ws, min_col=left, min_row=first, max_row=last))
+    series = pie.series[0]
+    colours = grade_colours(data.grades, UNKNOWN_GRADE)
+    for i, (name, _) in enumerate(totals):
+        point = DataPoint(idx=i)
+        point.graphicalProperties.solidFill = colours[name]
+        point.graphicalProperties.line.solidFill = "FFFFFF"
+        series.dPt.append(point)
+    series.dLbls = _labels([n for _, n in totals], percent=True)
+    pie.width, pie.height = 15, 9
+    ws.add_chart(pie, f"A{max(ws.max_row, last) + 3}")
 
 
 def _unit_chart(ws: Worksheet, data: Consolidated) -> None:
@@ -71,31 +162,77 @@ def _unit_chart(ws: Worksheet, data: Consolidated) -> None:
     chart.overlap = 100
     chart.title = "各党总支党支部定级分布"
     chart.y_axis.title = "党支部数"
-    grade_cols = len(data.grades) + 1
-    chart.add_data(
-        Reference(ws, min_col=2, max_col=1 + grade_cols, min_row=1, max_row=1 + units),
-        titles_from_data=True,
-    )
+    chart.y_axis.majorUnit = 1  # counts of branches: no tick at 0.5
+    chart.y_axis.number_format = "0"
+    chart.y_axis.scaling.min = 0
+    chart.x_axis.delete = chart.y_axis.delete = False
+    header = data.by_unit.header
+    names = [n for n in (*data.grades, UNKNOWN_GRADE) if n in header]
+    colours = grade_colours(data.grades, UNKNOWN_GRADE)
+    for name in names:
+        col = header.index(name) + 1
+        chart.add_data(
+            Reference(ws, min_col=col, min_row=1, max_row=1 + units), titles_from_data=True
+        )
+        series = chart.series[-1]
+        series.graphicalProperties.solidFill = colours[name]
+        series.graphicalProperties.line.solidFill = "FFFFFF"
+        if units <= MAX_LABELLED_UNITS:
+            series.dLbls = _labels([row[col - 1] for row in data.by_unit.rows[:units]], False)
     chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=1 + units))
-    chart.width, chart.height = 18, 9
-    ws.add_chart(chart, f"{get_column_letter(len(data.by_unit.header) + 2)}2")
+    chart.width, chart.height = 16, 9
+    ws.add_chart(chart, f"A{len(data.by_unit.rows) + 4}")
 
 
-def _grade_pie(ws: Worksheet, data: Consolidated) -> None:
-    first = next(
-        (i for i, row in enumerate(data.overview.rows) if row[0] == f"{data.grades[0]}数"), None
-    )
-    if first is None or not any(
-        row[1] for row in data.overview.rows[first : first + len(data.grades)]
-    ):
-        return
-    pie = PieChart()
-    pie.title = "全院党支部定级"
-    rows = (first + 2, first + 1 + len(data.grades))
-    pie.add_data(Reference(ws, min_col=2, min_row=rows[0], max_row=rows[1]))
-    pie.set_categories(Reference(ws, min_col=1, min_row=rows[0], max_row=rows[1]))
-    pie.width, pie.height = 12, 8
-    ws.add_chart(pie, "D2")
+def _labels(values: list[object], percent: bool) -> DataLabelList:
+    """Counts (and shares) on the chart; none on an empty segment, where "0" would only
+    clutter (a number format hiding zeros is ignored by LibreOffice, so those are deleted)."""
+    labels = DataLabelList(showVal=True, showPercent=percent)
+    labels.showSerName = labels.showCatName = labels.showLegendKey = False
+    hidden = {f"show{part}": False for part in ("Val", "Percent", "CatName", "SerName")}
+    labels.dLbl = [
+        DataLabel(idx=i, showLegendKey=False, **hidden) for i, v in enumerate(values) if not v
+    ]
+    return labels
+
+
+def _shade_grades(ws: Worksheet, col: int, grades: list[str]) -> None:
+    fills = {
+        name: PatternFill("solid", fgColor=colour)
+        for name, colour in grade_colours(grades, UNKNOWN_GRADE, light=True).items()
+    }
+    for row in ws.iter_rows(min_row=2, min_col=col, max_col=col):
+        fill = fills.get(row[0].value)
+        if fill:
+            row[0].fill = fill
+
+
+def _chart_extent(ws: Worksheet) -> float:
+    """Width in column units the sheet prints, its charts included."""
+    width = sheet_width(ws)
+    for chart in ws._charts:
+        width = max(width, chart.width / CM_PER_WIDTH_UNIT)
+    return width
+
+
+def _wide(ws: Worksheet) -> bool:
+    return needs_landscape(_chart_extent(ws))
+
+
+def _keep_charts_whole(ws: Worksheet) -> None:
+    """A page break before a chart that would straddle one; the rows above are laid out one
+    page width wide, so the page height in sheet points grows as the page is scaled down."""
+    orientation = ws.page_setup.orientation
+    page_width = LANDSCAPE_WIDTH if orientation == "landscape" else PORTRAIT_WIDTH
+    scale = min(1.0, page_width / max(_chart_extent(ws), 1))
+    title = ws.row_dimensions[1].height or DEFAULT_HEIGHT
+    page = PRINTABLE_HEIGHT[orientation] / scale - title  # the header row repeats on each page
+    for chart in ws._charts:
+        row = int("".join(ch for ch in chart.anchor if ch.isdigit()))
+        above = sum(ws.row_dimensions[r].height or DEFAULT_HEIGHT for r in range(1, row))
+        height = chart.height * PT_PER_CM
+        if above % page + height > page * 0.95:
+            ws.row_breaks.append(Break(id=row - 1))
 
 
 def _link_files(ws: Worksheet, col: int, links: dict[str, str]) -> None:

@@ -7,7 +7,7 @@ row that stays visible and prints on every page.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -69,17 +69,116 @@ def keep_header(ws: Worksheet, header: int, column: int = 1) -> None:
     ws.print_title_rows = f"{header}:{header}"
 
 
-def a4_portrait_one_page_wide(ws: Worksheet) -> None:
-    """Print on A4 portrait, one page wide, as the plan prints its tables."""
-    ws.page_setup.orientation = "portrait"
+# Printable width of an A4 page in column-width units (the width of "0" in the default font,
+# about 7 px = 5.25 pt) between 0.5-inch side margins: a table wider than portrait turns landscape.
+PORTRAIT_WIDTH = 92
+LANDSCAPE_WIDTH = 138
+# Printable height in points between the margins below (A4 is 841.9 pt high, 595.3 pt wide).
+PRINTABLE_HEIGHT = {"portrait": 841.9 - 72 * 1.3, "landscape": 595.3 - 72 * 1.3}
+DEFAULT_WIDTH = 8.43  # Excel's width of a column nobody sized
+DEFAULT_HEIGHT = 15.0  # and height of a row nobody sized, in points
+LINE_HEIGHT = 16.0
+PAGE_FOOTER = "第 &P 页，共 &N 页"  # &P / &N: Excel's codes for this page and the page count
+
+
+def column_width(ws: Worksheet, column: int) -> float:
+    width = ws.column_dimensions[get_column_letter(column)].width
+    return float(width) if width else DEFAULT_WIDTH
+
+
+def sheet_width(ws: Worksheet) -> float:
+    """Width of the used columns in column-width units."""
+    return sum(column_width(ws, c) for c in range(1, ws.max_column + 1))
+
+
+def needs_landscape(width: float) -> bool:
+    """Landscape when portrait would shrink the print below 80 %: a tall table that is only a
+    little wide (the rubric) reads better portrait, slightly reduced."""
+    return width > PORTRAIT_WIDTH * 1.25
+
+
+def print_setup(
+    ws: Worksheet,
+    landscape: bool | None = None,
+    title_rows: str | None = None,
+    name_in_footer: bool = False,
+) -> None:
+    """A4, all columns on one page width (the fit-to-page flag on, any number of pages high),
+    page numbers in the footer; `landscape` None: landscape when the used columns are wider
+    than a portrait page. `title_rows` ("3:3") print on every page; `name_in_footer` prints
+    the sheet's name at the left of the footer (a printed report of several tables)."""
+    if landscape is None:
+        landscape = needs_landscape(sheet_width(ws))
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    # Without the flag Excel and LibreOffice ignore fitToWidth and print at 100 %.
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.7
+    ws.page_margins.header = ws.page_margins.footer = 0.3
+    ws.oddFooter.center.text = PAGE_FOOTER
+    if name_in_footer:
+        ws.oddFooter.left.text = "&A"
+    if title_rows:
+        ws.print_title_rows = title_rows
 
 
-def wrapped_height(text: str, widths_chars: int) -> float:
-    """Row height (points) that shows wrapped text whole; a CJK character is two columns wide."""
-    columns = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-    lines = max(1, -(-columns // widths_chars))
-    return 16.0 * lines + 2
+def a4_portrait_one_page_wide(ws: Worksheet) -> None:
+    """Print on A4 portrait, one page wide, as the plan prints its tables."""
+    print_setup(ws, landscape=False)
+
+
+# One palette for grades wherever they are drawn or shaded: (chart colour, light cell fill).
+GOOD = ("70AD47", "C6EFCE")
+MIDDLE = ("FFC000", "FFEB9C")
+BAD = ("E0403A", "FFC7CE")
+NO_GRADE = ("A5A5A5", "EDEDED")
+
+
+def grade_colours(grades: Sequence[str], unknown: str, light: bool = False) -> dict[str, str]:
+    """Colour by rank, since the names come from the spec: the best grade green, the worst red,
+    those between amber, and `unknown` (no grade could be given) grey."""
+    pick = 1 if light else 0
+    colours = {name: MIDDLE[pick] for name in grades}
+    if grades:
+        colours[grades[-1]] = BAD[pick]
+        colours[grades[0]] = GOOD[pick]
+    colours[unknown] = NO_GRADE[pick]
+    return colours
+
+
+def wrapped_height(text: str, widths_chars: float) -> float:
+    """Row height (points) that shows wrapped text whole; a CJK character is two columns wide.
+
+    WPS and LibreOffice do not grow rows to fit wrapped text, so every writer sets them. One
+    column of the width is left for the cell's padding and for words that do not split."""
+    usable = max(1, int(widths_chars) - 1)
+    lines = 0
+    for line in str(text).split("\n"):
+        columns = sum(2 if ord(ch) > 0x2E80 else 1 for ch in line)
+        lines += max(1, -(-columns // usable))
+    return LINE_HEIGHT * lines + 2
+
+
+def fit_row_heights(ws: Worksheet, rows: Iterable[int]) -> None:
+    """Give each row the height its wrapped cells need (merged across columns: their summed
+    width); a row only grows, so a height someone chose for more room stays."""
+    spans = {
+        (area.min_row, area.min_col): (area.max_col, area.max_row > area.min_row)
+        for area in ws.merged_cells.ranges
+    }
+    for r in rows:
+        needed = 0.0
+        for cell in ws[r]:
+            if cell.value is None or not (cell.alignment and cell.alignment.wrap_text):
+                continue
+            last, tall = spans.get((r, cell.column), (cell.column, False))
+            if tall:
+                continue  # a cell merged down several rows has their height to itself
+            width = sum(column_width(ws, c) for c in range(cell.column, last + 1))
+            needed = max(needed, wrapped_height(str(cell.value), width))
+        current = ws.row_dimensions[r].height
+        if needed > max(current or 0, LINE_HEIGHT + 2):  # one line: the default height
+            ws.row_dimensions[r].height = needed

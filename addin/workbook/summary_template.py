@@ -24,11 +24,11 @@ from .sheet_style import (
     WRAP,
     a4_portrait_one_page_wide,
     bordered,
+    fit_row_heights,
     header_cells,
     keep_header,
     merged_note,
     title_rows,
-    wrapped_height,
 )
 
 HEADER_ROW = 6  # 1-based: 附件2, the title, three field rows, then the header
@@ -90,9 +90,9 @@ def summary_sheet(
     note_row = total_row + 1
     note = _note(spec, rubric)
     merged_note(ws, note_row, width, note)
-    ws.row_dimensions[note_row].height = wrapped_height(note, 80)
     for c, w in enumerate([8, 30, 12, 16, 12], start=1):
         ws.column_dimensions[get_column_letter(c)].width = w
+    fit_row_heights(ws, range(first, note_row + 1))
     keep_header(ws, HEADER_ROW)
     a4_portrait_one_page_wide(ws)
 

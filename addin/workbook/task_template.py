@@ -24,9 +24,11 @@ from .sheet_style import (
     CENTER,
     COMPUTED_FILL,
     WRAP,
+    fit_row_heights,
     header_cells,
     keep_header,
     merged_note,
+    print_setup,
     title_rows,
 )
 
@@ -91,7 +93,6 @@ def tasks_sheet(ws: Worksheet, spec: TasksSpec, filled: Filled | None = None) ->
         "多个日期用“；”或换行分隔（如 2022-05-20；2022-12-20 或 5月20日）。"
         f"“{'”“'.join(labels.computed)}”由 Jiceng 计算，请勿手填。",
     )
-    ws.row_dimensions[note_row].height = 32
 
     for rule in conditional_fills(
         ws.title,
@@ -118,9 +119,9 @@ def tasks_sheet(ws: Worksheet, spec: TasksSpec, filled: Filled | None = None) ->
     }
     for label, c in col.items():
         ws.column_dimensions[get_column_letter(c)].width = widths.get(label, 10)
+    fit_row_heights(ws, range(first, note_row + 1))
     keep_header(ws, HEADER_ROW, column=3)
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
+    print_setup(ws, landscape=True)
 
 
 def _progress_words(spec: TasksSpec) -> list[str]:

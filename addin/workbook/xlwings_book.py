@@ -39,8 +39,11 @@ from ..cells import is_blank
 from ..safe_text import visible
 from ..writes import (
     FILL_COLOURS,
+    FINDINGS_FIRST_ROW,
     FINDINGS_HEADER,
+    FINDINGS_HEADER_FILL,
     FINDINGS_SHEET,
+    LEVEL_FILL,
     OWN_SHEETS,
     RECORD_HEADER,
     RECORD_SHEET,
@@ -362,17 +365,23 @@ def _set_colours(sheet, colours: dict[str, str | None]) -> None:
 
 
 def _findings_sheet(book, plan: WritePlan) -> None:
-    rows: list[list[Any]] = [list(FINDINGS_HEADER)]
+    """The same table `fill` writes (summary line, header, one row per finding), in one write;
+    one colour call shades the header and the levels, one more colours the links."""
+    header_row = FINDINGS_FIRST_ROW - 1
+    width = len(FINDINGS_HEADER)
+    rows: list[list[Any]] = [[plan.findings_summary()] + [""] * (width - 1)]
+    rows.append(list(FINDINGS_HEADER))
     links = 0
+    colours = {cell_ref(header_row - 1, c): "#" + FINDINGS_HEADER_FILL for c in range(width)}
     for row in plan.findings_rows():
         sheet_name, ref = row[3], row[4]
+        if row[1] in LEVEL_FILL:
+            colours[cell_ref(len(rows), 1)] = "#" + LEVEL_FILL[row[1]]
         row = [_literal(v) for v in row]
         if ref and _sheet(book, sheet_name) is not None and _is_ref(ref):
             row[4] = _hyperlink(sheet_name, ref)
             links += 1
         rows.append(row)
-    if not plan.findings:
-        rows.append(["", "", "", "", "", "未发现问题", ""])
     sheet = _sheet(book, FINDINGS_SHEET)
     if sheet is None:
         record = _sheet(book, RECORD_SHEET)
@@ -383,9 +392,10 @@ def _findings_sheet(book, plan: WritePlan) -> None:
     else:
         sheet.clear()
     sheet["A1"].value = rows
-    sheet.range((1, 1), (1, len(FINDINGS_HEADER))).font.bold = True
+    sheet.range((1, 1), (header_row, width)).font.bold = True
+    _set_colours(sheet, colours)
     if links:
-        sheet.range((2, 5), (len(rows), 5)).font.color = LINK_COLOUR
+        sheet.range((FINDINGS_FIRST_ROW, 5), (len(rows), 5)).font.color = LINK_COLOUR
     sheet.autofit("columns")  # (no frozen header row: one call more than the budget allows)
 
 
