@@ -204,6 +204,10 @@ _VALUE_PROBLEMS: list[tuple[re.Pattern[str], str]] = [
     ),
     (re.compile(r"Value '?(?P<v>.*?)'? is not a valid (?P<t>\w+)\.?$", re.S), "“{v}”不是有效的{t}"),
     (re.compile(r"Input should be a valid (?P<t>\w+).*", re.S), "应为有效的{t}"),
+    (re.compile(r"Input should be greater than or equal to (?P<n>\S+?)\.?$"), "应不小于 {n}"),
+    (re.compile(r"Input should be greater than (?P<n>\S+?)\.?$"), "应大于 {n}"),
+    (re.compile(r"Input should be less than or equal to (?P<n>\S+?)\.?$"), "应不大于 {n}"),
+    (re.compile(r"Input should be less than (?P<n>\S+?)\.?$"), "应小于 {n}"),
 ]
 _TYPE_NAMES = {
     "integer": "整数",

@@ -9,11 +9,15 @@ fails here.
 from __future__ import annotations
 
 import re
+from typing import Annotated
 
 import pytest
+import typer
 from typer.main import get_command
+from typer.testing import CliRunner
 
 from addin.cli import app
+from addin.cli_text import JicengTyper
 
 ENGLISH = [
     "Usage",
@@ -126,3 +130,33 @@ def test_no_arguments_prints_the_help(cli):
     result = cli()
     assert "用法：" in result.stdout + result.stderr
     assert "显示本帮助并退出" in result.stdout + result.stderr
+
+
+def test_new_commands_get_the_chinese_text_too():
+    """Any command of a JicengTyper app, e.g. numeric options added later, is covered."""
+    demo = JicengTyper()
+
+    @demo.command()
+    def run(
+        jobs: Annotated[int, typer.Option("--jobs", min=1, help="并行数")] = 2,
+        timeout: Annotated[float, typer.Option("--timeout", max=600, help="秒")] = 1.5,
+    ) -> None:
+        typer.echo(f"{jobs} {timeout}")
+
+    @demo.command()
+    def other() -> None:
+        pass
+
+    runner = CliRunner()
+    cases = {
+        ("--jobs", "x"): "--jobs的值无效：应为有效的整数",
+        ("--jobs", "0"): "--jobs的值无效：应不小于1",
+        ("--timeout", "abc"): "--timeout的值无效：应为有效的数字",
+        ("--timeout", "601"): "--timeout的值无效：应不大于600",
+    }
+    for args, said in cases.items():
+        result = runner.invoke(demo, ["run", *args])
+        assert result.exit_code == 2 and said in flat(result.stderr), result.stderr
+    assert runner.invoke(demo, ["run", "--jobs", "1", "--timeout", "600"]).stdout == "1 600.0\n"
+    page = flat(runner.invoke(demo, ["run", "--help"]).stdout)
+    assert "--jobs整数" in page and "[默认：2]" in page and "--timeout数字" in page
