@@ -1,4 +1,7 @@
-"""`jiceng` command line (typer). Exit codes: 0 no errors, 1 errors found, 2 unreadable/usage."""
+"""`jiceng` command line (typer). Exit codes: 0 no errors, 1 errors found, 2 unreadable/usage.
+
+The CLI's own words (help layout, usage errors) are made Chinese in cli_text.py.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +19,8 @@ import typer
 from . import __version__
 from .atomic import write_text_atomically
 from .batch import FileJob, check_files
+from .cli_text import JicengTyper
+from .cli_text import install as install_chinese_text
 from .findings import SEVERITY_LABEL, catalogue
 from .isolation import default_jobs
 from .limits import DEFAULT_LIMITS, MIB, Limits
@@ -25,7 +30,8 @@ from .safe_text import visible_line
 from .spec import SpecError, SpecSet, load_specs
 from .templates import drift, write_templates
 
-app = typer.Typer(
+install_chinese_text()
+app = JicengTyper(
     help="基层组织建设年模板的校验、评分与任务预警。",
     no_args_is_help=True,
     add_completion=False,
@@ -36,20 +42,32 @@ WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 
 
 class Format(StrEnum):
+    """The report formats of `check`."""
+
     text = "text"
     json = "json"
     junit = "junit"
     github = "github"
+    sarif = "sarif"
+
+
+class ListFormat(StrEnum):
+    """`due` and `codes` print a reading or a list, not a report: text or JSON only."""
+
+    text = "text"
+    json = "json"
 
 
 def render(report: Report, format: Format) -> str:
     from .report.ci import to_github, to_junit
+    from .report.sarif import to_sarif
 
     renderers = {
         Format.text: to_text,
         Format.json: to_json,
         Format.junit: to_junit,
         Format.github: to_github,
+        Format.sarif: to_sarif,
     }
     return renderers[format](report)
 
@@ -165,8 +183,15 @@ def expand(paths: list[Path], skip: Path | None = None) -> list[Path]:
 
 @app.command()
 def check(
-    paths: Annotated[list[Path], typer.Argument(help="工作簿文件或文件夹")],
-    format: Annotated[Format, typer.Option("--format", "-f", help="输出格式")] = Format.text,
+    paths: Annotated[list[Path], typer.Argument(metavar="文件或文件夹", help="工作簿文件或文件夹")],
+    format: Annotated[
+        Format,
+        typer.Option(
+            "--format",
+            "-f",
+            help="输出格式：text 文字、json、junit（JUnit XML）、github（GitHub 注释）、sarif（SARIF 2.1.0）",
+        ),
+    ] = Format.text,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="报告写入文件")] = None,
     spec: SpecOption = None,
     as_of: AsOfOption = None,
@@ -193,16 +218,23 @@ def check(
 
 @app.command()
 def fill(
-    file: Annotated[Path, typer.Argument(help="提交的工作簿（不会被修改）")],
+    file: Annotated[Path, typer.Argument(metavar="文件", help="提交的工作簿（不会被修改）")],
     out: Annotated[Path, typer.Option("--out", "-o", help="写出的副本")],
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的 --out 文件")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="副本写出后，工作簿仍有错误时退出码为 1（供脚本使用）")
+    ] = False,
     spec: SpecOption = None,
     as_of: AsOfOption = None,
     year: YearOption = None,
     max_memory: MemoryOption = DEFAULT_LIMITS.memory // MIB,
     timeout: TimeoutOption = DEFAULT_LIMITS.timeout,
 ) -> None:
-    """写出填好计算结果、标出问题单元格并附“校验结果”表的副本。"""
+    """写出填好计算结果、标出问题单元格并附“校验结果”表的副本。
+
+    退出码：0 副本已写出（工作簿中的问题列在副本和输出里）；加 --strict 时工作簿仍有错误为 1；
+    2 无法读取或用法有误（不写出副本）。
+    """
     specs = _specs(spec)
     day, task_year = _as_of(as_of), _year(year)
     if not file.is_file():
@@ -230,12 +262,15 @@ def fill(
         raise _fail(f"{file}：{outcome.copy_error}")
     typer.echo(to_text(report))
     typer.echo(f"已写出：{out}")
-    raise typer.Exit(report.exit_code)
+    # The copy is the product: written means success, unless findings are failures (--strict).
+    raise typer.Exit(report.exit_code if strict else 0)
 
 
 @app.command()
 def batch(
-    paths: Annotated[list[Path], typer.Argument(help="提交的工作簿文件或文件夹")],
+    paths: Annotated[
+        list[Path], typer.Argument(metavar="文件或文件夹", help="提交的工作簿文件或文件夹")
+    ],
     out: Annotated[Path, typer.Option("--out", "-o", help="输出文件夹（批注副本、汇总报告）")],
     annotate: Annotated[
         bool, typer.Option("--annotate/--no-annotate", help="是否写出批注副本")
@@ -321,57 +356,84 @@ def _common_parent(files: list[Path]) -> Path:
 
 @app.command()
 def due(
-    text: Annotated[str, typer.Argument(help="时间期限的写法，如“5 月/12 月”“4 月底”“每季度”")],
-    year: YearOption = None,
-    as_of: AsOfOption = None,
-    format: Annotated[Format, typer.Option("--format", "-f", help="输出格式")] = Format.text,
+    text: Annotated[
+        str,
+        typer.Argument(metavar="时间期限", help="时间期限的写法，如“5 月/12 月”“4 月底”“每季度”"),
+    ],
+    year: Annotated[
+        str | None,
+        typer.Option("--year", metavar="YYYY", help="按哪一年解读（默认：检查日期所在的年份）"),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", metavar="YYYY-MM-DD", help="检查日期，据此给出下一个截止日期（默认：今天）"
+        ),
+    ] = None,
+    format: Annotated[
+        ListFormat, typer.Option("--format", "-f", help="输出格式：text 文字或 json")
+    ] = ListFormat.text,
     spec: SpecOption = None,
 ) -> None:
     """显示一段时间期限被解读成什么：时间节点、周期和下一个截止日期。"""
     from .deadline import parse_deadline
     from .report.due import due_json, due_text
 
-    if format not in (Format.text, Format.json):
-        raise _fail("due 命令只支持 --format text 或 json")
-    day, task_year = _as_of(as_of) or date.today(), _year(year)
+    day = _as_of(as_of) or date.today()
+    # The year of the day asked about: "七一前" on 2026-03-01 is 2026-07-01, not the spec's 2022.
+    task_year = _year(year) or day.year
     task_specs = _specs(spec).tasks
-    if task_year is None:
-        task_year = task_specs[0].year if task_specs else day.year
     fixed = task_specs[0].fixed_days if task_specs else None
     deadline = parse_deadline(text, task_year, fixed_days=fixed)
-    show = due_json if format is Format.json else due_text
+    show = due_json if format is ListFormat.json else due_text
     typer.echo(show(deadline, day, task_specs[0].cadence_from_month if task_specs else 1))
     raise typer.Exit(0 if deadline.ok else 1)
 
 
 @app.command()
 def templates(
-    out: Annotated[Path, typer.Option("--out", help="模板输出文件夹")] = Path("workbooks"),
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            metavar="文件夹",
+            help="模板文件夹（默认：规格文件夹旁的 workbooks/；内置规格即仓库中的 workbooks/）",
+        ),
+    ] = None,
     check_only: Annotated[
         bool, typer.Option("--check", help="只检查已提交的模板是否与规格一致（不一致时退出码 1）")
     ] = False,
     spec: SpecOption = None,
 ) -> None:
-    """由 schemas/ 中的规格生成官方空白模板。"""
+    """由规格（默认：内置 schemas/）生成官方空白模板，或检查已提交的模板是否过时。"""
+    from .templates import spec_folder, templates_folder
+
     specs = _specs(spec)
+    folder = out or templates_folder(spec)
     if check_only:
-        problems = drift(specs, out)
+        compared = f"模板文件夹 {folder}，规格 {spec_folder(spec)}"
+        if not folder.is_dir():
+            typer.echo(f"找不到模板文件夹 {folder}（对照的规格：{spec_folder(spec)}）；")
+            typer.echo("请用 --out 指定已提交模板所在的文件夹，或先运行 jiceng templates 生成")
+            raise typer.Exit(1)
+        problems = drift(specs, folder)
         for problem in problems:
             typer.echo(problem)
-        if not problems:
-            typer.echo(f"{out} 中的模板与规格一致")
+        typer.echo(f"{'有模板与规格不一致' if problems else '模板与规格一致'}（{compared}）")
         raise typer.Exit(1 if problems else 0)
-    for path in write_templates(specs, out):
+    for path in write_templates(specs, folder):
         typer.echo(f"已生成：{path}")
 
 
 @app.command()
 def codes(
-    format: Annotated[Format, typer.Option("--format", "-f")] = Format.text,
+    format: Annotated[
+        ListFormat, typer.Option("--format", "-f", help="输出格式：text 文字或 json")
+    ] = ListFormat.text,
 ) -> None:
     """列出所有问题代码（代码、级别、说明）。"""
     kinds = catalogue()
-    if format is Format.json:
+    if format is ListFormat.json:
         import json
 
         rows = [
@@ -409,3 +471,20 @@ def main() -> None:
         app()
     except KeyboardInterrupt:  # pragma: no cover
         sys.exit(130)
+
+
+@app.command()
+def schema(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="文件", help="写入文件而不是打印")
+    ] = None,
+) -> None:
+    """打印 JSON 报告（check --format json）的 JSON Schema，由报告模型生成。"""
+    from .report.schema import report_schema_json
+
+    text = report_schema_json()
+    if output:
+        _write_text(output, text)
+        typer.echo(f"已写出：{output}")
+    else:
+        typer.echo(text, nl=False)

@@ -10,12 +10,29 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
-from .spec import SpecSet
+from .spec import SpecSet, default_schema_dir
 from .workbook.calamine_reader import read_workbook
 from .workbook.model import UnreadableWorkbook, WorkbookData, cell_ref
 from .workbook.template_writer import template_workbook
 
 FIXED_TIME = dt.datetime(2022, 4, 2)  # the plan's date: stable document properties
+
+
+def spec_folder(spec_paths: list[Path] | None) -> Path:
+    """The folder of the specs in use: the first --spec (a folder, or a file's folder), else
+    the bundled schemas/."""
+    first = Path(spec_paths[0]) if spec_paths else default_schema_dir()
+    return first if first.is_dir() else first.parent
+
+
+def templates_folder(spec_paths: list[Path] | None) -> Path:
+    """Where the committed templates of these specs live: `workbooks/` beside the spec folder
+    (the repository's layout, schemas/ ↔ workbooks/), wherever the command is run from. The
+    specs bundled inside an installed package have no such sibling: there it is ./workbooks."""
+    folder = spec_folder(spec_paths).resolve()
+    if folder == Path(__file__).resolve().parent / "schemas":
+        return Path("workbooks")
+    return folder.parent / "workbooks"
 
 
 def template_path(folder: Path, spec_id: str) -> Path:

@@ -80,7 +80,8 @@ def test_fill_writes_computed_cells_marks_and_findings_sheet(make_rubric, cli, s
     before = digest(src)
     out = tmp_path / "out" / "filled.xlsx"
     result = cli("fill", src, "--out", out)
-    assert result.exit_code == 1  # errors remain in the submission
+    assert result.exit_code == 0  # the copy was written; its findings are its content
+    assert "已写出" in result.stdout and "第一党支部" in result.stdout
     assert digest(src) == before
     wb = load_workbook(out)
     ws = wb["第一党支部"]
@@ -133,8 +134,8 @@ def test_fill_is_idempotent(make_rubric, cli, spec, tmp_path):
         edit=edit,
     )
     once, twice = tmp_path / "once.xlsx", tmp_path / "twice.xlsx"
-    assert cli("fill", src, "--out", once).exit_code == 1
-    assert cli("fill", once, "--out", twice).exit_code == 1
+    assert cli("fill", src, "--out", once, "--strict").exit_code == 1
+    assert cli("fill", once, "--out", twice, "--strict").exit_code == 1
     assert snapshot(once) == snapshot(twice)
     assert cli("check", once, "-f", "json").stdout.replace(str(once), "") == cli(
         "check", twice, "-f", "json"
@@ -291,3 +292,64 @@ def test_formulas_keep_their_results_through_fill(make_rubric, cli, spec, tmp_pa
     assert report(once) == original and report(twice) == original
     assert load_workbook(twice).active["D5"].value == "=2+3"
     assert snapshot(once) == snapshot(twice)
+
+
+def test_fill_exit_codes_for_scripts(make_rubric, cli, tmp_path):
+    """0 when the copy was written (findings or not); --strict: 1 when errors remain."""
+    bad = make_rubric(edit=lambda wb: wb.active.__setitem__("D5", 9), name="bad.xlsx")
+    clean = make_rubric(name="clean.xlsx")
+    assert cli("fill", bad, "--out", tmp_path / "a.xlsx").exit_code == 0
+    assert (tmp_path / "a.xlsx").exists()
+    assert cli("fill", bad, "--out", tmp_path / "b.xlsx", "--strict").exit_code == 1
+    assert (tmp_path / "b.xlsx").exists()
+    assert cli("fill", clean, "--out", tmp_path / "c.xlsx", "--strict").exit_code == 0
+    warned = make_rubric(edit=lambda wb: wb.active.__setitem__("D5", "4分"), name="warn.xlsx")
+    assert cli("fill", warned, "--out", tmp_path / "d.xlsx", "--strict").exit_code == 0
+
+
+def test_due_reads_the_year_of_the_check_date(cli):
+    """七一前 asked on 2026-03-01 is 2026-07-01, not the spec's 2022 (all passed)."""
+    spring = cli("due", "七一前", "--as-of", "2026-03-01")
+    assert "按 2026 年解读" in spring.stdout
+    assert "下一个截止日期：2026-07-01（还有 122 天）" in spring.stdout
+    on_the_day = cli("due", "七一前", "--as-of", "2026-07-01", "-f", "json")
+    assert json.loads(on_the_day.stdout)["next_due"] == "2026-07-01"
+    after = json.loads(cli("due", "七一前", "--as-of", "2026-07-02", "-f", "json").stdout)
+    assert after["milestones"] == ["2026-07-01"] and after["next_due"] is None
+    old = cli("due", "七一前", "--year", "2022", "--as-of", "2026-03-01")
+    assert "按 2022 年解读" in old.stdout and "所有节点都已过去" in old.stdout
+
+
+def test_templates_check_outside_the_repository(cli, tmp_path, monkeypatch):
+    """The committed templates are found beside the specs, not in ./workbooks."""
+    monkeypatch.chdir(tmp_path)
+    result = cli("templates", "--check")
+    assert result.exit_code == 0, result.stdout
+    assert str(ROOT / "workbooks") in result.stdout and str(ROOT / "schemas") in result.stdout
+
+
+def test_templates_folder_follows_the_spec_folder(cli, tmp_path, monkeypatch):
+    import shutil
+
+    monkeypatch.chdir(tmp_path)
+    specs = tmp_path / "repo" / "schemas"
+    shutil.copytree(ROOT / "schemas", specs)
+    missing = cli("templates", "--check", "--spec", specs)
+    assert missing.exit_code == 1
+    assert f"找不到模板文件夹 {tmp_path / 'repo' / 'workbooks'}" in missing.stdout
+    written = cli("templates", "--spec", specs / "rubric_2022.toml")
+    assert f"已生成：{tmp_path / 'repo' / 'workbooks' / 'rubric_2022.xlsx'}" in written.stdout
+    assert not (tmp_path / "workbooks").exists()
+    assert cli("templates", "--check", "--spec", specs / "rubric_2022.toml").exit_code == 0
+    # The other specs' templates were not generated: the folder's check names them.
+    partial = cli("templates", "--check", "--spec", specs)
+    assert (
+        partial.exit_code == 1 and "summary_2022.xlsx: 缺少由规格生成的模板文件" in partial.stdout
+    )
+
+
+def test_check_lists_sarif_and_codes_only_text_or_json(cli, make_rubric):
+    assert cli("check", make_rubric(), "-f", "sarif").exit_code == 0
+    assert cli("codes", "-f", "json").exit_code == 0
+    assert cli("codes", "-f", "junit").exit_code == 2
+    assert cli("due", "4 月底", "-f", "github").exit_code == 2

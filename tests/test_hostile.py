@@ -231,7 +231,7 @@ def test_check_on_each_file(corpus, case):
 def test_fill_on_hostile_files(corpus, case, tmp_path):
     path = corpus[case]
     target = tmp_path / "copy.xlsx"
-    run = jiceng("fill", path, "--out", target)
+    run = jiceng("fill", path, "--out", target, "--strict")
     rc, code = EXPECTED[case]
     assert run.rc == rc, run.err
     assert "Traceback" not in run.err

@@ -48,7 +48,7 @@ def test_total_row_named_otherwise_is_the_total_row(make_rubric, specs, spec, cl
     grade = only(report, "rubric.grade_mismatch")
     assert grade.cell == "D24" and "先进" in grade.message
     out = tmp_path / "filled.xlsx"
-    assert cli("fill", src, "--out", out).exit_code == 1
+    assert cli("fill", src, "--out", out, "--strict").exit_code == 1
     ws = load_workbook(out)[SHEET]
     assert (ws["A23"].value, ws["D23"].value, ws["D24"].value) == (label, 90, "先进")
 
@@ -101,7 +101,7 @@ def test_fill_keeps_formulas_in_computed_cells(make_rubric, specs, spec, cli, tm
     report = check_path(src, specs).report
     assert [(f.code, f.cell) for f in report.findings] == [("rubric.subtotal_mismatch", "E9")]
     out = tmp_path / "filled.xlsx"
-    assert cli("fill", src, "--out", out).exit_code == 1
+    assert cli("fill", src, "--out", out, "--strict").exit_code == 1
     wb = load_workbook(out)
     ws = wb[SHEET]
     assert ws["E5"].value == "=SUM(D5:D8)"
@@ -132,7 +132,7 @@ def test_total_shown_across_merged_cells_is_checked_and_filled(
     mismatch = only(report, "rubric.total_mismatch")
     assert (mismatch.cell, mismatch.value) == ("C23", 80)
     out = tmp_path / "filled.xlsx"
-    assert cli("fill", src, "--out", out).exit_code == 1
+    assert cli("fill", src, "--out", out, "--strict").exit_code == 1
     ws = load_workbook(out)[SHEET]
     assert ws["C23"].value == 90 and "80" in ws["C23"].comment.text
     assert ws["D24"].value == "先进"
@@ -256,7 +256,7 @@ def test_findings_link_to_a_sheet_named_with_an_apostrophe(make_rubric, spec, cl
     name = "王's 支部"
     src = make_rubric({name: {**scores_with_losses(spec), 1: 6}})
     out = tmp_path / "filled.xlsx"
-    assert cli("fill", src, "--out", out).exit_code == 1
+    assert cli("fill", src, "--out", out, "--strict").exit_code == 1
     link = load_workbook(out)[FINDINGS_SHEET][f"E{FINDINGS_FIRST_ROW}"].hyperlink
     assert (link.location or link.target).lstrip("#") == "'王''s 支部'!D5"
 

@@ -457,7 +457,7 @@ def rules(ws) -> list[tuple[str, str, str]]:
 def test_fill_creates_missing_columns_right_of_the_table(tmp_path, specs, cli):
     src = official_form(tmp_path, extra={"联系人": {1: "李四", 11: "王五"}})
     out = tmp_path / "filled.xlsx"
-    assert cli("fill", src, "--out", out, "--as-of", "2022-06-25").exit_code == 1
+    assert cli("fill", src, "--out", out, "--as-of", "2022-06-25", "--strict").exit_code == 1
     ws = load_workbook(out)["附件3"]
     header = [c.value for c in ws[4]]
     assert header == [
@@ -529,8 +529,8 @@ def test_fill_is_idempotent(tmp_path, tspec, specs, cli):
         tmp_path, tspec, {2: {PROGRESS: "已完成", DATES: "2022-05-09"}, 7: {PROGRESS: "已完成"}}
     )
     once, twice = tmp_path / "once.xlsx", tmp_path / "twice.xlsx"
-    assert cli("fill", src, "--out", once, "--as-of", "2022-06-15").exit_code == 1
-    assert cli("fill", once, "--out", twice, "--as-of", "2022-06-15").exit_code == 1
+    assert cli("fill", src, "--out", once, "--as-of", "2022-06-15", "--strict").exit_code == 1
+    assert cli("fill", once, "--out", twice, "--as-of", "2022-06-15", "--strict").exit_code == 1
     assert snapshot(once) == snapshot(twice)
     assert rules(load_workbook(once)[SHEET]) == rules(load_workbook(twice)[SHEET])
     assert len(rules(load_workbook(twice)[SHEET])) == 3

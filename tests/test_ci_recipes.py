@@ -1,0 +1,157 @@
+"""The CI recipes work as the README shows them: the pre-commit hook, run by pre-commit itself
+against a temporary repository, and the composite GitHub Action's steps."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "workbooks" / "samples"
+
+
+def git(*args: str, cwd: Path) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+
+
+def test_hook_manifest_declares_jiceng_check():
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hook["id"] == "jiceng-check" and hook["entry"] == "jiceng check"
+    assert hook["language"] == "python"
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
+def test_pre_commit_hook_blocks_a_workbook_with_errors(make_rubric, tmp_path):
+    """pre-commit installs this repository into its own environment (offline: the packages
+    already installed here are visible to it) and runs the hook on the staged workbooks."""
+    repo = tmp_path / "templates-repo"
+    repo.mkdir()
+    git("init", "-q", ".", cwd=repo)
+    bad = make_rubric(edit=lambda wb: wb.active.__setitem__("D7", 6), name="bad.xlsx")
+    shutil.copy(bad, repo / "第三党总支_提交.xlsx")
+    shutil.copy(SAMPLES / "第一党总支_提交.xlsx", repo / "第一党总支_提交.xlsx")
+    (repo / "~$第一党总支_提交.xlsx").write_bytes(b"an Excel lock file, not a workbook")
+    (repo / "说明.txt").write_text("not a workbook", encoding="utf-8")
+    git("add", ".", cwd=repo)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # the installed hook only
+    env |= {
+        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+        # The hook's virtualenv sees the packages installed here, so pip needs no index ...
+        "VIRTUALENV_SYSTEM_SITE_PACKAGES": "1",
+        "PIP_NO_INDEX": "1",
+        # ... and builds jiceng with the hatchling installed here (pip's inverted switch:
+        # PIP_NO_BUILD_ISOLATION=0 turns build isolation off).
+        "PIP_NO_BUILD_ISOLATION": "0",
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+    }
+    files = ["第三党总支_提交.xlsx", "第一党总支_提交.xlsx", "~$第一党总支_提交.xlsx", "说明.txt"]
+    result = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "jiceng-check"]
+        + ["--verbose", "--files", *files],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=600,
+    )
+    out = result.stdout + result.stderr
+    assert result.returncode == 1, out
+    assert "jiceng 校验工作簿" in out and "Failed" in out
+    assert "■ 第三党总支_提交.xlsx（有错误：1 个错误" in out
+    assert "D7 第3项得分6超过分值5  (rubric.score_out_of_range)" in out
+    assert "■ 第一党总支_提交.xlsx（通过" in out
+    assert "共检查 2 个文件" in out  # neither the lock file nor the text file
+
+
+# --- the GitHub Action ---------------------------------------------------------------------------
+
+
+def action() -> dict:
+    return yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+
+
+def test_action_is_composite_and_uploads_nothing():
+    spec = action()
+    assert spec["runs"]["using"] == "composite"
+    steps = spec["runs"]["steps"]
+    assert [s.get("uses", "").split("@")[0] for s in steps if "uses" in s] == [
+        "actions/setup-python"
+    ]
+    runs = [s["run"] for s in steps if "run" in s]
+    assert runs[-1] == 'bash "$GITHUB_ACTION_PATH/action/check.sh"'
+    # Inputs reach the scripts as environment variables, never pasted into a command line.
+    assert all("${{" not in run for run in runs)
+    assert set(spec["inputs"]) == {"paths", "spec", "as-of", "sarif-file", "python-version"}
+    assert all(i["description"] for i in spec["inputs"].values())
+
+
+@pytest.fixture
+def run_action_step(tmp_path):
+    """The action's check step as GitHub runs it, `jiceng` being this checkout."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    shim = bin_dir / "jiceng"
+    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m addin "$@"\n', encoding="utf-8")
+    shim.chmod(0o755)
+
+    def run(cwd: Path, **inputs: str) -> subprocess.CompletedProcess:
+        env = {
+            **os.environ,
+            "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+            "PYTHONPATH": str(ROOT),
+            "GITHUB_ACTION_PATH": str(ROOT),
+            **{f"JICENG_{k.upper()}": v for k, v in inputs.items()},
+        }
+        step = action()["runs"]["steps"][-1]
+        return subprocess.run(
+            ["bash", "-c", step["run"]],
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+        )
+
+    return run
+
+
+def test_action_step_annotates_and_fails_on_errors(run_action_step, make_rubric, tmp_path):
+    import json
+
+    work = tmp_path / "repo"
+    (work / "提交 材料").mkdir(parents=True)
+    bad = make_rubric(edit=lambda wb: wb.active.__setitem__("D7", 6), name="bad.xlsx")
+    shutil.copy(bad, work / "提交 材料" / "第三党总支.xlsx")
+    shutil.copy(SAMPLES / "第一党总支_提交.xlsx", work / "第一党总支.xlsx")
+    result = run_action_step(work, paths="提交 材料\n\n第一党总支.xlsx\n", sarif="out.sarif")
+    assert result.returncode == 1, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert lines[0].startswith(
+        "::error file=提交 材料/第三党总支.xlsx,title=rubric.score_out_of_range"
+    )
+    assert lines[-1] == "jiceng：发现错误（见上方注释）"
+    sarif = json.loads((work / "out.sarif").read_text(encoding="utf-8"))
+    assert [r["ruleId"] for r in sarif["runs"][0]["results"]] == ["rubric.score_out_of_range"]
+
+
+def test_action_step_passes_clean_workbooks(run_action_step, tmp_path):
+    work = tmp_path / "repo"
+    work.mkdir()
+    shutil.copy(SAMPLES / "第一党总支_提交.xlsx", work / "第一党总支.xlsx")
+    result = run_action_step(work, paths="", as_of="2022-07-26")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == "jiceng：没有发现错误"
+    assert not list(work.glob("*.sarif"))
+
+
+def test_action_step_usage_error_is_exit_2(run_action_step, tmp_path):
+    result = run_action_step(tmp_path, paths="不存在.xlsx")
+    assert result.returncode == 2
+    assert "找不到文件或文件夹：不存在.xlsx" in result.stderr
