@@ -35,7 +35,17 @@ from .engine import Evaluation, evaluate_workbook
 from .spec import SpecSet, TasksSpec, load_specs
 from .task_status import STATUS_LABEL, assess, milestones_of, read_done_dates, read_progress
 from .tasks import read_as_of
-from .workbook.xlwings_book import SheetProtected, apply_plan, clear_marks, read_book
+from .workbook.xlwings_book import (
+    NOTES_UNSUPPORTED,
+    TOO_MANY_MARKS,
+    Marked,
+    SheetProtected,
+    StepFailed,
+    apply_plan,
+    clear_marks,
+    read_book,
+    step,
+)
 from .writes import FINDINGS_SHEET, OWN_SHEETS, plan_for
 
 log = logging.getLogger(__name__)
@@ -63,14 +73,15 @@ def validate(book, specs: SpecSet | None = None) -> str:
     def work() -> str:
         evaluation, _ = _evaluate(book, specs)
         findings = evaluation.report.findings
-        apply_plan(
-            book,
-            plan_for([], findings),
-            activate=FINDINGS_SHEET if findings else None,
-            data=evaluation.data,
-        )
+        with step("写入工作簿"):
+            marked = apply_plan(
+                book,
+                plan_for([], findings),
+                activate=FINDINGS_SHEET if findings else None,
+                data=evaluation.data,
+            )
         where = "，详见“校验结果”工作表" if findings else ""
-        return f"校验完成：{_counts(evaluation)}{where}"
+        return f"校验完成：{_counts(evaluation)}{where}{_how_marked(marked)}"
 
     return _run(book, "校验", work)
 
@@ -84,8 +95,11 @@ def score(book, specs: SpecSet | None = None) -> str:
         writes = [w for w in evaluation.writes if w.sheet not in task_sheets]
         if not evaluation.rubrics and not evaluation.summaries:
             raise _Stop("工作簿中没有评分表或汇总表，未作任何修改")
-        apply_plan(book, plan_for(writes, evaluation.report.findings), data=evaluation.data)
-        return f"评分完成：{_grades(evaluation)}；{_counts(evaluation)}"
+        with step("写入工作簿"):
+            marked = apply_plan(
+                book, plan_for(writes, evaluation.report.findings), data=evaluation.data
+            )
+        return f"评分完成：{_grades(evaluation)}；{_counts(evaluation)}{_how_marked(marked)}"
 
     return _run(book, "评分", work)
 
@@ -101,8 +115,12 @@ def refresh_tasks(book, specs: SpecSet | None = None, as_of: date | None = None)
         task_sheets = _task_sheets(evaluation)
         writes = [w for w in evaluation.writes if w.sheet in task_sheets]
         plan = plan_for(writes, evaluation.report.findings, evaluation.conditional)
-        apply_plan(book, plan, data=evaluation.data)
-        return f"任务状态已更新（基准日期 {when.isoformat()}）：{_statuses(evaluation)}；{_counts(evaluation)}"
+        with step("写入工作簿"):
+            marked = apply_plan(book, plan, data=evaluation.data)
+        return (
+            f"任务状态已更新（基准日期 {when.isoformat()}）：{_statuses(evaluation)}；"
+            f"{_counts(evaluation)}{_how_marked(marked)}"
+        )
 
     return _run(book, "刷新任务状态", work)
 
@@ -111,8 +129,17 @@ def clear(book) -> str:
     """清除标记: remove the colours, notes and colour rules Jiceng added, and the 校验结果 sheet."""
 
     def work() -> str:
-        restored = clear_marks(book)
-        return f"已清除 {restored} 处标记" if restored else "已清除：没有 Jiceng 添加的标记"
+        with step("清除标记"):
+            cleared = clear_marks(book)
+        message = (
+            f"已清除 {cleared.cells} 处标记" if cleared.cells else "已清除：没有 Jiceng 添加的标记"
+        )
+        if cleared.kept_notes:
+            message += (
+                f"；此版本 Excel 不能删除单元格批注，{cleared.kept_notes} 个单元格上 Jiceng 以前加的"
+                "批注仍在，请在支持批注的 Excel 中再点一次“清除标记”"
+            )
+        return message
 
     return _run(book, "清除标记", work)
 
@@ -160,20 +187,44 @@ def _run(book, action: str, work: Callable[[], str]) -> str:
         message = f"工作表“{exc.sheet}”受保护，Jiceng 无法写入；请先撤销工作表保护（审阅 → 撤销工作表保护）后再试"
         mode = "critical"
     except Exception as exc:
-        if _looks_protected(exc):
+        cause = exc.cause if isinstance(exc, StepFailed) else exc
+        if _looks_protected(cause):
             message = (
                 "有工作表受保护，Jiceng 无法写入；请先撤销工作表保护（审阅 → 撤销工作表保护）后再试"
             )
         else:
             log.exception("Jiceng %s failed on %s", action, getattr(book, "name", book))
-            message = (
-                f"{action}时出现意外错误（{type(exc).__name__}），未能完成；详细信息已写入日志"
+            where = f"{exc.step}时出错" if isinstance(exc, StepFailed) else "出现意外错误"
+            # Lite / Server: the queued actions are dropped below, Excel receives none of them.
+            # Desktop Excel has already received whatever was written before the failure.
+            outcome = (
+                "工作簿未作任何修改"
+                if pending is not None
+                else "工作簿可能已被改动一部分，如需复原请关闭工作簿且不保存，再重新打开"
             )
+            message = f"{action}未能完成：{where}（{type(cause).__name__}）。{outcome}；详细信息已写入日志"
         mode = "critical"
     if mode == "critical" and pending is not None:
         del pending[start:]  # Lite / Server: send none of a half-done change to Excel
     book.app.alert(message, title=TITLE, mode=mode)
     return message
+
+
+def _how_marked(marked: Marked) -> str:
+    """The one sentence about how problem cells were marked, when it is not colour + note."""
+    text = ""
+    if marked.colour_only == NOTES_UNSUPPORTED:
+        text = (
+            "。此版本 Excel 不能显示单元格批注：问题单元格只涂了底色，每条说明都在“校验结果”工作表中"
+            "（点单元格链接可跳转）"
+        )
+    elif marked.colour_only == TOO_MANY_MARKS:
+        text = f"。问题单元格较多（{marked.cells} 处），只涂底色、不加批注，每条说明都在“校验结果”工作表中"
+    if marked.kept_notes:
+        text += (
+            f"；Jiceng 以前加的 {marked.kept_notes} 条批注此版本 Excel 无法更新或删除，仍留在原处"
+        )
+    return text
 
 
 def _pending_actions(book) -> list | None:
@@ -195,9 +246,13 @@ def _looks_protected(exc: Exception) -> bool:
 
 
 def _evaluate(book, specs: SpecSet | None, as_of: date | None = None) -> tuple[Evaluation, date]:
-    data = read_book(book)
+    with step("读取工作簿"):
+        data = read_book(book)
     when = as_of or _as_of_cell(data) or date.today()
-    evaluation = evaluate_workbook(data, specs or default_specs(), display=book.name, as_of=when)
+    with step("检查模板"):
+        evaluation = evaluate_workbook(
+            data, specs or default_specs(), display=book.name, as_of=when
+        )
     if not (evaluation.rubrics or evaluation.tasks or evaluation.summaries):
         raise _Stop("没有找到已知模板（评分标准、汇总表或任务清单）的表头，未作任何修改")
     return evaluation, when
