@@ -20,20 +20,18 @@ Nothing here starts threads or processes or touches files, so it runs under Pyod
 from __future__ import annotations
 
 import logging
-import re
 import sys
 from collections import Counter
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date
 from functools import lru_cache
 
 import xlwings as xw
 
-from .cells import is_blank, plain, read_number
-from .deadline import next_due, parse_deadline
+from . import worksheet_functions as functions
 from .engine import Evaluation, evaluate_workbook
 from .spec import SpecSet, TasksSpec, load_specs
-from .task_status import STATUS_LABEL, assess, milestones_of, read_done_dates, read_progress
+from .task_status import STATUS_LABEL
 from .tasks import read_as_of
 from .workbook.xlwings_book import (
     NOTES_UNSUPPORTED,
@@ -46,6 +44,7 @@ from .workbook.xlwings_book import (
     read_book,
     step,
 )
+from .worksheet_functions import guarded
 from .writes import FINDINGS_SHEET, OWN_SHEETS, plan_for
 
 log = logging.getLogger(__name__)
@@ -305,101 +304,31 @@ def _statuses(evaluation: Evaluation) -> str:
     return "，".join(f"{STATUS_LABEL[s]} {counts[s]} 项" for s in order if counts[s]) or "无任务"
 
 
-# --- dates as Excel hands them over ------------------------------------------------------------
-
-_EXCEL_EPOCH = date(1899, 12, 30)
-_DATE_TEXT = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?\s*$")
-
-
-def as_date(value) -> date | None:
-    """A date cell, an Excel serial number or text such as 2022-06-15 / 2022年6月15日."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if 1 <= value < 2_958_466:
-            return _EXCEL_EPOCH + timedelta(days=int(value))
-        return None
-    if isinstance(value, str):
-        match = _DATE_TEXT.match(value.replace("T00:00:00", ""))
-        if match:
-            try:
-                return date(int(match[1]), int(match[2]), int(match[3]))
-            except ValueError:
-                return None
-    return None
-
-
 # --- worksheet functions (plain: tests and the CLI call these directly) -----------------------
+# What each argument may be and how it is read: worksheet_functions.py. None of them raises.
 
 
+@guarded
 def grade(total, spec_id: str | None = None) -> str:
     """=JICENG_GRADE(总分): the grade of a total by the rubric's bands (85 及以上先进 …)."""
-    if is_blank(total):
-        return ""
-    specs = default_specs()
-    rubric = specs.by_id(spec_id) if spec_id else specs.rubrics[0]
-    number = read_number(total)
-    if not number.ok:
-        return f"“{total}”不是分数"
-    if number.value < 0 or number.value > rubric.total_points:
-        return f"分数应在 0～{plain(rubric.total_points)} 之间"
-    return rubric.grading.grade(number.value)
+    return functions.grade(default_specs(), total, spec_id)
 
 
+@guarded
 def due(deadline, as_of=None, year=None):
-    """=JICENG_DUE(时间期限, 基准日期): the next due date on or after the as-of date."""
-    if is_blank(deadline):
-        return ""
-    when = _when(as_of)
-    if when is None:
-        return f"基准日期“{as_of}”无法识别"
-    spec = _tasks_spec()
-    parsed = parse_deadline(deadline, _year(year, spec), fixed_days=spec.fixed_days)
-    if not parsed.milestones and parsed.cadence is None:
-        return f"时间期限“{deadline}”无法识别"
-    day = next_due(parsed, when, spec.cadence_from_month)
-    return day if day is not None else "已无后续时间节点"
+    """=JICENG_DUE(时间期限, 基准日期, 年度): the next due date on or after the as-of date."""
+    return functions.due(_tasks_spec(), deadline, as_of, year)
 
 
+@guarded
 def status(deadline, progress=None, done_dates=None, as_of=None, year=None) -> str:
-    """=JICENG_STATUS(时间期限, 完成情况, 完成日期, 基准日期): 已完成 / 已逾期 / 即将到期 / …,
+    """=JICENG_STATUS(时间期限, 完成情况, 完成日期, 基准日期, 年度): 已完成 / 已逾期 / 即将到期 / …,
     by the same rules as 刷新任务状态."""
-    when = _when(as_of)
-    if when is None:
-        return f"基准日期“{as_of}”无法识别"
-    spec = _tasks_spec()
-    task_year = _year(year, spec)
-    parsed = parse_deadline(deadline, task_year, fixed_days=spec.fixed_days)
-    words = spec.progress
-    progress_key = read_progress(progress, words.not_started, words.in_progress, words.done)
-    if progress_key is None:
-        return f"完成情况应为{words.not_started} / {words.in_progress} / {words.done}"
-    dates, _ = read_done_dates(_single(done_dates), task_year, when)
-    milestones = milestones_of(parsed, spec.cadence_from_month)
-    verdict = assess(milestones, dates, progress_key == "done", when, spec.due_soon_days)
-    return STATUS_LABEL[verdict.status]
+    return functions.status(_tasks_spec(), deadline, progress, done_dates, as_of, year)
 
 
 def _tasks_spec() -> TasksSpec:
     return default_specs().tasks[0]
-
-
-def _when(as_of) -> date | None:
-    return date.today() if is_blank(as_of) else as_date(as_of)
-
-
-def _year(year, spec: TasksSpec) -> int:
-    number = read_number(year) if not is_blank(year) else None
-    return int(number.value) if number is not None and number.ok else spec.year
-
-
-def _single(value):
-    """A one-cell range may arrive as a list."""
-    while isinstance(value, list) and len(value) == 1:
-        value = value[0]
-    return value
 
 
 # --- registration for xlwings Lite and xlwings Server -----------------------------------------
@@ -450,7 +379,7 @@ def jiceng_grade(total):
 @_func
 @_arg("deadline", doc="时间期限，如“5 月/12 月”“4 月底”“每季度”")
 @_arg("as_of", doc="基准日期（默认今天）")
-@_arg("year", doc="任务年度（默认任务清单的年度）")
+@_arg("year", doc="任务年度，2000～2100 的整数（默认任务清单的年度）")
 def jiceng_due(deadline, as_of=None, year=None):
     """时间期限中基准日期当天或之后的下一个截止日期。"""
     return due(deadline, as_of, year)
@@ -459,9 +388,9 @@ def jiceng_due(deadline, as_of=None, year=None):
 @_func
 @_arg("deadline", doc="时间期限")
 @_arg("progress", doc="完成情况：未开始 / 进行中 / 已完成")
-@_arg("done_dates", doc="完成日期，每个时间节点一个")
+@_arg("done_dates", doc="完成日期：一个单元格或一个区域，每个时间节点一个日期")
 @_arg("as_of", doc="基准日期（默认今天）")
-@_arg("year", doc="任务年度（默认任务清单的年度）")
+@_arg("year", doc="任务年度，2000～2100 的整数（默认任务清单的年度）")
 def jiceng_status(deadline, progress=None, done_dates=None, as_of=None, year=None):
     """任务状态：已完成、逾期完成、已逾期、即将到期、正常推进或无法判断。"""
     return status(deadline, progress, done_dates, as_of, year)
