@@ -20,22 +20,31 @@ Nothing here starts threads or processes or touches files, so it runs under Pyod
 from __future__ import annotations
 
 import logging
-import re
 import sys
 from collections import Counter
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date
 from functools import lru_cache
 
 import xlwings as xw
 
-from .cells import is_blank, plain, read_number
-from .deadline import next_due, parse_deadline
+from . import worksheet_functions as functions
 from .engine import Evaluation, evaluate_workbook
 from .spec import SpecSet, TasksSpec, load_specs
-from .task_status import STATUS_LABEL, assess, milestones_of, read_done_dates, read_progress
+from .task_status import STATUS_LABEL
 from .tasks import read_as_of
-from .workbook.xlwings_book import SheetProtected, apply_plan, clear_marks, read_book
+from .workbook.xlwings_book import (
+    NOTES_UNSUPPORTED,
+    TOO_MANY_MARKS,
+    Marked,
+    SheetProtected,
+    StepFailed,
+    apply_plan,
+    clear_marks,
+    read_book,
+    step,
+)
+from .worksheet_functions import guarded
 from .writes import FINDINGS_SHEET, OWN_SHEETS, plan_for
 
 log = logging.getLogger(__name__)
@@ -63,14 +72,15 @@ def validate(book, specs: SpecSet | None = None) -> str:
     def work() -> str:
         evaluation, _ = _evaluate(book, specs)
         findings = evaluation.report.findings
-        apply_plan(
-            book,
-            plan_for([], findings),
-            activate=FINDINGS_SHEET if findings else None,
-            data=evaluation.data,
-        )
+        with step("写入工作簿"):
+            marked = apply_plan(
+                book,
+                plan_for([], findings),
+                activate=FINDINGS_SHEET if findings else None,
+                data=evaluation.data,
+            )
         where = "，详见“校验结果”工作表" if findings else ""
-        return f"校验完成：{_counts(evaluation)}{where}"
+        return f"校验完成：{_counts(evaluation)}{where}{_how_marked(marked)}"
 
     return _run(book, "校验", work)
 
@@ -84,8 +94,11 @@ def score(book, specs: SpecSet | None = None) -> str:
         writes = [w for w in evaluation.writes if w.sheet not in task_sheets]
         if not evaluation.rubrics and not evaluation.summaries:
             raise _Stop("工作簿中没有评分表或汇总表，未作任何修改")
-        apply_plan(book, plan_for(writes, evaluation.report.findings), data=evaluation.data)
-        return f"评分完成：{_grades(evaluation)}；{_counts(evaluation)}"
+        with step("写入工作簿"):
+            marked = apply_plan(
+                book, plan_for(writes, evaluation.report.findings), data=evaluation.data
+            )
+        return f"评分完成：{_grades(evaluation)}；{_counts(evaluation)}{_how_marked(marked)}"
 
     return _run(book, "评分", work)
 
@@ -101,8 +114,12 @@ def refresh_tasks(book, specs: SpecSet | None = None, as_of: date | None = None)
         task_sheets = _task_sheets(evaluation)
         writes = [w for w in evaluation.writes if w.sheet in task_sheets]
         plan = plan_for(writes, evaluation.report.findings, evaluation.conditional)
-        apply_plan(book, plan, data=evaluation.data)
-        return f"任务状态已更新（基准日期 {when.isoformat()}）：{_statuses(evaluation)}；{_counts(evaluation)}"
+        with step("写入工作簿"):
+            marked = apply_plan(book, plan, data=evaluation.data)
+        return (
+            f"任务状态已更新（基准日期 {when.isoformat()}）：{_statuses(evaluation)}；"
+            f"{_counts(evaluation)}{_how_marked(marked)}"
+        )
 
     return _run(book, "刷新任务状态", work)
 
@@ -111,8 +128,17 @@ def clear(book) -> str:
     """清除标记: remove the colours, notes and colour rules Jiceng added, and the 校验结果 sheet."""
 
     def work() -> str:
-        restored = clear_marks(book)
-        return f"已清除 {restored} 处标记" if restored else "已清除：没有 Jiceng 添加的标记"
+        with step("清除标记"):
+            cleared = clear_marks(book)
+        message = (
+            f"已清除 {cleared.cells} 处标记" if cleared.cells else "已清除：没有 Jiceng 添加的标记"
+        )
+        if cleared.kept_notes:
+            message += (
+                f"；此版本 Excel 不能删除单元格批注，{cleared.kept_notes} 个单元格上 Jiceng 以前加的"
+                "批注仍在，请在支持批注的 Excel 中再点一次“清除标记”"
+            )
+        return message
 
     return _run(book, "清除标记", work)
 
@@ -160,20 +186,44 @@ def _run(book, action: str, work: Callable[[], str]) -> str:
         message = f"工作表“{exc.sheet}”受保护，Jiceng 无法写入；请先撤销工作表保护（审阅 → 撤销工作表保护）后再试"
         mode = "critical"
     except Exception as exc:
-        if _looks_protected(exc):
+        cause = exc.cause if isinstance(exc, StepFailed) else exc
+        if _looks_protected(cause):
             message = (
                 "有工作表受保护，Jiceng 无法写入；请先撤销工作表保护（审阅 → 撤销工作表保护）后再试"
             )
         else:
             log.exception("Jiceng %s failed on %s", action, getattr(book, "name", book))
-            message = (
-                f"{action}时出现意外错误（{type(exc).__name__}），未能完成；详细信息已写入日志"
+            where = f"{exc.step}时出错" if isinstance(exc, StepFailed) else "出现意外错误"
+            # Lite / Server: the queued actions are dropped below, Excel receives none of them.
+            # Desktop Excel has already received whatever was written before the failure.
+            outcome = (
+                "工作簿未作任何修改"
+                if pending is not None
+                else "工作簿可能已被改动一部分，如需复原请关闭工作簿且不保存，再重新打开"
             )
+            message = f"{action}未能完成：{where}（{type(cause).__name__}）。{outcome}；详细信息已写入日志"
         mode = "critical"
     if mode == "critical" and pending is not None:
         del pending[start:]  # Lite / Server: send none of a half-done change to Excel
     book.app.alert(message, title=TITLE, mode=mode)
     return message
+
+
+def _how_marked(marked: Marked) -> str:
+    """The one sentence about how problem cells were marked, when it is not colour + note."""
+    text = ""
+    if marked.colour_only == NOTES_UNSUPPORTED:
+        text = (
+            "。此版本 Excel 不能显示单元格批注：问题单元格只涂了底色，每条说明都在“校验结果”工作表中"
+            "（点单元格链接可跳转）"
+        )
+    elif marked.colour_only == TOO_MANY_MARKS:
+        text = f"。问题单元格较多（{marked.cells} 处），只涂底色、不加批注，每条说明都在“校验结果”工作表中"
+    if marked.kept_notes:
+        text += (
+            f"；Jiceng 以前加的 {marked.kept_notes} 条批注此版本 Excel 无法更新或删除，仍留在原处"
+        )
+    return text
 
 
 def _pending_actions(book) -> list | None:
@@ -195,9 +245,13 @@ def _looks_protected(exc: Exception) -> bool:
 
 
 def _evaluate(book, specs: SpecSet | None, as_of: date | None = None) -> tuple[Evaluation, date]:
-    data = read_book(book)
+    with step("读取工作簿"):
+        data = read_book(book)
     when = as_of or _as_of_cell(data) or date.today()
-    evaluation = evaluate_workbook(data, specs or default_specs(), display=book.name, as_of=when)
+    with step("检查模板"):
+        evaluation = evaluate_workbook(
+            data, specs or default_specs(), display=book.name, as_of=when
+        )
     if not (evaluation.rubrics or evaluation.tasks or evaluation.summaries):
         raise _Stop("没有找到已知模板（评分标准、汇总表或任务清单）的表头，未作任何修改")
     return evaluation, when
@@ -250,101 +304,31 @@ def _statuses(evaluation: Evaluation) -> str:
     return "，".join(f"{STATUS_LABEL[s]} {counts[s]} 项" for s in order if counts[s]) or "无任务"
 
 
-# --- dates as Excel hands them over ------------------------------------------------------------
-
-_EXCEL_EPOCH = date(1899, 12, 30)
-_DATE_TEXT = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?\s*$")
-
-
-def as_date(value) -> date | None:
-    """A date cell, an Excel serial number or text such as 2022-06-15 / 2022年6月15日."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if 1 <= value < 2_958_466:
-            return _EXCEL_EPOCH + timedelta(days=int(value))
-        return None
-    if isinstance(value, str):
-        match = _DATE_TEXT.match(value.replace("T00:00:00", ""))
-        if match:
-            try:
-                return date(int(match[1]), int(match[2]), int(match[3]))
-            except ValueError:
-                return None
-    return None
-
-
 # --- worksheet functions (plain: tests and the CLI call these directly) -----------------------
+# What each argument may be and how it is read: worksheet_functions.py. None of them raises.
 
 
+@guarded
 def grade(total, spec_id: str | None = None) -> str:
     """=JICENG_GRADE(总分): the grade of a total by the rubric's bands (85 及以上先进 …)."""
-    if is_blank(total):
-        return ""
-    specs = default_specs()
-    rubric = specs.by_id(spec_id) if spec_id else specs.rubrics[0]
-    number = read_number(total)
-    if not number.ok:
-        return f"“{total}”不是分数"
-    if number.value < 0 or number.value > rubric.total_points:
-        return f"分数应在 0～{plain(rubric.total_points)} 之间"
-    return rubric.grading.grade(number.value)
+    return functions.grade(default_specs(), total, spec_id)
 
 
+@guarded
 def due(deadline, as_of=None, year=None):
-    """=JICENG_DUE(时间期限, 基准日期): the next due date on or after the as-of date."""
-    if is_blank(deadline):
-        return ""
-    when = _when(as_of)
-    if when is None:
-        return f"基准日期“{as_of}”无法识别"
-    spec = _tasks_spec()
-    parsed = parse_deadline(deadline, _year(year, spec), fixed_days=spec.fixed_days)
-    if not parsed.milestones and parsed.cadence is None:
-        return f"时间期限“{deadline}”无法识别"
-    day = next_due(parsed, when, spec.cadence_from_month)
-    return day if day is not None else "已无后续时间节点"
+    """=JICENG_DUE(时间期限, 基准日期, 年度): the next due date on or after the as-of date."""
+    return functions.due(_tasks_spec(), deadline, as_of, year)
 
 
+@guarded
 def status(deadline, progress=None, done_dates=None, as_of=None, year=None) -> str:
-    """=JICENG_STATUS(时间期限, 完成情况, 完成日期, 基准日期): 已完成 / 已逾期 / 即将到期 / …,
+    """=JICENG_STATUS(时间期限, 完成情况, 完成日期, 基准日期, 年度): 已完成 / 已逾期 / 即将到期 / …,
     by the same rules as 刷新任务状态."""
-    when = _when(as_of)
-    if when is None:
-        return f"基准日期“{as_of}”无法识别"
-    spec = _tasks_spec()
-    task_year = _year(year, spec)
-    parsed = parse_deadline(deadline, task_year, fixed_days=spec.fixed_days)
-    words = spec.progress
-    progress_key = read_progress(progress, words.not_started, words.in_progress, words.done)
-    if progress_key is None:
-        return f"完成情况应为{words.not_started} / {words.in_progress} / {words.done}"
-    dates, _ = read_done_dates(_single(done_dates), task_year, when)
-    milestones = milestones_of(parsed, spec.cadence_from_month)
-    verdict = assess(milestones, dates, progress_key == "done", when, spec.due_soon_days)
-    return STATUS_LABEL[verdict.status]
+    return functions.status(_tasks_spec(), deadline, progress, done_dates, as_of, year)
 
 
 def _tasks_spec() -> TasksSpec:
     return default_specs().tasks[0]
-
-
-def _when(as_of) -> date | None:
-    return date.today() if is_blank(as_of) else as_date(as_of)
-
-
-def _year(year, spec: TasksSpec) -> int:
-    number = read_number(year) if not is_blank(year) else None
-    return int(number.value) if number is not None and number.ok else spec.year
-
-
-def _single(value):
-    """A one-cell range may arrive as a list."""
-    while isinstance(value, list) and len(value) == 1:
-        value = value[0]
-    return value
 
 
 # --- registration for xlwings Lite and xlwings Server -----------------------------------------
@@ -395,7 +379,7 @@ def jiceng_grade(total):
 @_func
 @_arg("deadline", doc="时间期限，如“5 月/12 月”“4 月底”“每季度”")
 @_arg("as_of", doc="基准日期（默认今天）")
-@_arg("year", doc="任务年度（默认任务清单的年度）")
+@_arg("year", doc="任务年度，2000～2100 的整数（默认任务清单的年度）")
 def jiceng_due(deadline, as_of=None, year=None):
     """时间期限中基准日期当天或之后的下一个截止日期。"""
     return due(deadline, as_of, year)
@@ -404,9 +388,9 @@ def jiceng_due(deadline, as_of=None, year=None):
 @_func
 @_arg("deadline", doc="时间期限")
 @_arg("progress", doc="完成情况：未开始 / 进行中 / 已完成")
-@_arg("done_dates", doc="完成日期，每个时间节点一个")
+@_arg("done_dates", doc="完成日期：一个单元格或一个区域，每个时间节点一个日期")
 @_arg("as_of", doc="基准日期（默认今天）")
-@_arg("year", doc="任务年度（默认任务清单的年度）")
+@_arg("year", doc="任务年度，2000～2100 的整数（默认任务清单的年度）")
 def jiceng_status(deadline, progress=None, done_dates=None, as_of=None, year=None):
     """任务状态：已完成、逾期完成、已逾期、即将到期、正常推进或无法判断。"""
     return status(deadline, progress, done_dates, as_of, year)

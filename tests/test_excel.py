@@ -403,9 +403,8 @@ def test_unexpected_failure_is_one_sentence_and_sends_nothing(
     with caplog.at_level(logging.ERROR, logger="addin.excel"):
         book, report = run_script(excel, "jiceng_score", bad_rubric, tmp_path / "out.xlsx")
     assert count_actions(book) == {"alert": 1}  # no half-done change reaches Excel
-    assert (
-        report.alerts[0]["prompt"]
-        == "评分时出现意外错误（RuntimeError），未能完成；详细信息已写入日志"
+    assert report.alerts[0]["prompt"] == (
+        "评分未能完成：写入工作簿时出错（RuntimeError）。工作簿未作任何修改；详细信息已写入日志"
     )
     assert report.alerts[0]["mode"] == "critical"
     assert "Traceback" not in report.alerts[0]["prompt"]
@@ -453,22 +452,31 @@ def _actions(excel, name: str, src: Path, out: Path) -> int:
     return sum(count_actions(book).values())
 
 
-@pytest.mark.parametrize("n", [1, 3, 8])
-def test_action_budget(excel, make_rubric, spec, tmp_path, n):
-    """What one click sends to Excel, on a submission with n branch sheets.
+@pytest.mark.parametrize(("n", "k"), [(1, 3), (3, 3), (8, 2), (8, 3)])
+def test_action_budget(excel, make_rubric, spec, tmp_path, n, k):
+    """What one click sends to Excel, on a submission with n branch sheets and k marked cells
+    on each (M = n·k marked cells in all).
 
     Fixed: the 校验结果 sheet (add or clear, one write of the whole table, bold header, one
     colour call shading the header and the levels, link colour, autofit), the record (add, one write, hide), showing the right sheet and the
-    message. Per branch sheet: one call per block of computed cells (the 2022 rubric has two:
-    the 小计 column, spanning the empty interiors of its merged cells, then 总分 + 定级结果),
-    one colour call when it has marks and one call per marked cell (Excel has no bulk call for
-    notes). Nothing grows with the rows.
+    message. Per branch sheet: one call per block of computed cells, one colour call when it
+    has marks. Notes: one call per marked cell (xlwings has no bulk call for notes), and only
+    while M ≤ NOTE_LIMIT (20); above it marks are colours only and the messages are on the
+    校验结果 sheet. Nothing grows with the rows.
+
+    N = 8, M = 24: 校验 19, 评分 27, 评分 again 24, 清除标记 11 (with a note per cell they were
+    42, 50, 47 and 35).
     """
+    from addin.workbook.xlwings_book import NOTE_LIMIT
+
     names = [f"第{i + 1}党支部" for i in range(n)]
     clean = make_rubric(dict.fromkeys(names, scores_with_losses(spec, {5: 0.5})), name="c.xlsx")
     bad = scores_with_losses(spec)
-    bad[3], bad[7], bad[11] = 6, 9, -1  # three marked cells; four categories left unscored
+    for item, score in [(3, 6), (7, 9), (11, -1)][:k]:
+        bad[item] = score  # k marked cells; k categories left unscored
     marked = make_rubric(dict.fromkeys(names, bad), name="m.xlsx")
+    m = n * k
+    notes = m if m <= NOTE_LIMIT else 0
 
     counts = {
         "校验 clean": _actions(excel, "jiceng_validate", clean, tmp_path / "v1.xlsx"),
@@ -480,17 +488,65 @@ def test_action_budget(excel, make_rubric, spec, tmp_path, n):
     }
     assert counts == {
         "校验 clean": 10,
-        "校验 marked": 11 + 4 * n,  # colours + 3 notes
-        "评分 clean": 10 + 2 * n,  # 2 blocks
-        "评分 marked": 11 + 5 * n,  # 1 block (two subtotals) + colours + 3 notes
-        "评分 again": 8 + 5 * n,  # sheets exist: clear instead of add, no hiding, no switching
-        "清除标记": 3 + 4 * n,  # colours + 3 notes; delete 校验结果, rewrite record, message
+        "校验 marked": 11 + n + notes,  # a colour call per sheet
+        "评分 clean": 10 + 2 * n,  # 2 blocks per sheet
+        "评分 marked": 11 + 2 * n + notes,  # 1 block (the subtotals left) + colours
+        "评分 again": 8
+        + 2 * n
+        + notes,  # sheets exist: clear instead of add, no hiding, no switching
+        "清除标记": 3 + n + notes,  # colours (+ notes); delete 校验结果, rewrite record, message
     }
-    for button in ("校验 clean", "校验 marked", "评分 clean", "清除标记"):
-        assert counts[button] <= 11 + 4 * n, button
-    # Over the budget only where a sheet has both computed cells and three marked cells: each
-    # note is its own call in Excel, so marks cost one call per cell whatever we do.
-    assert counts["评分 marked"] == 11 + 4 * n + n
+    if (n, k) == (8, 3):
+        assert counts == {
+            "校验 clean": 10,
+            "校验 marked": 19,
+            "评分 clean": 26,
+            "评分 marked": 27,
+            "评分 again": 24,
+            "清除标记": 11,
+        }
+    # The budget of one click: 11 + 2 per sheet + at most NOTE_LIMIT notes.
+    assert max(counts.values()) <= 11 + 2 * n + NOTE_LIMIT
+
+
+def test_notes_stop_above_the_limit(excel, make_rubric, spec, tmp_path, monkeypatch):
+    """NOTE_LIMIT marked cells still get notes; one more and every mark is a colour only, said
+    once in the closing message."""
+    from addin.workbook import xlwings_book
+
+    monkeypatch.setattr(xlwings_book, "NOTE_LIMIT", 2)
+    bad = scores_with_losses(spec)
+    bad[3] = 6
+    bad[7] = 9
+    two = make_rubric({FIRST: bad}, name="two.xlsx")
+    bad[11] = -1
+    three = make_rubric({FIRST: bad}, name="three.xlsx")
+
+    book, report = run_script(excel, "jiceng_validate", two, tmp_path / "two-out.xlsx")
+    assert count_actions(book)["addNote"] == 2
+    assert "较多" not in alerts(report)[0]
+
+    book, report = run_script(excel, "jiceng_validate", three, tmp_path / "three-out.xlsx")
+    assert "addNote" not in count_actions(book)
+    ws = openpyxl.load_workbook(tmp_path / "three-out.xlsx")[FIRST]
+    assert [colour(ws[ref]) for ref in ("D7", "D11", "D15")] == ["FFC7CE"] * 3
+    assert all(ws[ref].comment is None for ref in ("D7", "D11", "D15"))
+    assert alerts(report) == [
+        "校验完成：3 个错误，详见“校验结果”工作表。问题单元格较多（3 处），只涂底色、不加批注，"
+        "每条说明都在“校验结果”工作表中"
+    ]
+
+    # Marked with notes, then too many: Jiceng's notes go (the cells keep their colours).
+    wb = openpyxl.load_workbook(tmp_path / "two-out.xlsx")
+    wb[FIRST]["D15"] = -1
+    wb.save(tmp_path / "two-more.xlsx")
+    book, _ = run_script(excel, "jiceng_validate", tmp_path / "two-more.xlsx", tmp_path / "x.xlsx")
+    assert count_actions(book)["deleteNote"] == 2
+    ws = openpyxl.load_workbook(tmp_path / "x.xlsx")[FIRST]
+    assert all(ws[ref].comment is None for ref in ("D7", "D11", "D15"))
+    run_script(excel, "jiceng_clear", tmp_path / "x.xlsx", tmp_path / "cleared.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "cleared.xlsx")[FIRST]
+    assert all(colour(ws[ref]) is None for ref in ("D7", "D11", "D15"))
 
 
 def test_findings_sheet_costs_the_same_whatever_the_number_of_findings(

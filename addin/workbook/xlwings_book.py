@@ -18,8 +18,15 @@ What the remote engine cannot do, and how this module lives with it:
   unknown original fill: the record stores "" and 清除标记 removes the fill. A cell that already
   carries someone else's note keeps that note untouched (record kind ``fill``); the message is
   still on the 校验结果 sheet.
-* **No bulk notes.** Each note is one action (add, set text or delete); colours of one sheet go
-  in a single `set_colors` call, values in one call per block.
+* **No bulk notes.** xlwings has no call that writes several notes at once: each note is one
+  action (add, set text or delete), while the colours of one sheet go in a single `set_colors`
+  call and values in one call per block. So a click writes notes only while it marks at most
+  `NOTE_LIMIT` cells; above that every marked cell gets its colour only and its message is on
+  the 校验结果 sheet (with a link), which costs the same whatever the number of findings.
+* **Excel without notes.** Cell notes need Office.js requirement set ExcelApi 1.18; on older
+  hosts the client sends ``notes_supported: false`` and xlwings refuses every note write. Then
+  marks are colours only (record kind ``fill``), and notes an earlier run left stay untouched
+  and on record, for a run in an Excel that can remove them.
 * **Conditional colour rules** (the task list's status colours) cannot be listed, so Jiceng
   clears the conditional formats of the ranges it colours before adding its rules: a rule
   someone else put on exactly those computed cells goes too.
@@ -31,7 +38,8 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,6 +63,9 @@ from ..writes import (
 from .model import SheetData, WorkbookData, cell_ref, parse_ref
 
 MAX_COLOUR_CELLS = 10_000  # xlwings' limit for one Range.set_colors call
+# Above this many marked cells one click sends no notes (one action each): colours only, the
+# messages stay on the 校验结果 sheet.
+NOTE_LIMIT = 20
 LINK_COLOUR = "#0563C1"
 KIND_MARK = "mark"  # Jiceng set fill and note; restore both from the record
 KIND_FILL = "fill"  # Jiceng set the fill only (the cell had a note of its own)
@@ -68,6 +79,52 @@ class SheetProtected(Exception):
     def __init__(self, sheet: str):
         super().__init__(sheet)
         self.sheet = sheet
+
+
+class StepFailed(Exception):
+    """Writing to the workbook failed at `step` (a Chinese phrase such as "写入计算结果")."""
+
+    def __init__(self, step: str, cause: BaseException):
+        super().__init__(f"{step}: {type(cause).__name__}: {cause}")
+        self.step = step
+        self.cause = cause
+
+
+@contextmanager
+def step(name: str) -> Iterator[None]:
+    """Name the part of the work an exception comes from; `SheetProtected` passes as is."""
+    try:
+        yield
+    except (SheetProtected, StepFailed):
+        raise
+    except Exception as exc:
+        raise StepFailed(name, exc) from exc
+
+
+# Why a run marks with colours only.
+NOTES_UNSUPPORTED = "unsupported"  # this Excel cannot show notes
+TOO_MANY_MARKS = "too_many"  # more than NOTE_LIMIT cells to mark
+
+
+@dataclass(frozen=True)
+class Marked:
+    """What `apply_plan` marked: `cells` cells, with notes unless `colour_only` says why not;
+    `kept_notes` notes of earlier runs this Excel could not remove."""
+
+    cells: int = 0
+    colour_only: str = ""
+    kept_notes: int = 0
+
+
+def notes_supported(book) -> bool:
+    """Whether this engine can write cell notes: desktop Excel can; on xlwings Lite / Server
+    only the Office.js client on a host with ExcelApi 1.18, which says so per sheet."""
+    api = getattr(book, "api", None)
+    if not isinstance(api, dict):
+        return True
+    if api.get("client") != "Office.js":
+        return False
+    return all(sheet.get("notes_supported") is not False for sheet in api.get("sheets") or [])
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -156,24 +213,38 @@ def _text(value: Any) -> str:
 
 def apply_plan(
     book, plan: WritePlan, *, activate: str | None = None, data: WorkbookData | None = None
-) -> None:
+) -> Marked:
     """Undo the previous marks, then write values, marks, the 校验结果 sheet and the record.
 
     `activate` names the sheet to show afterwards (default: the sheet that was active).
     `data` (what `read_book` read) lets value blocks span cells known to be empty.
+    Every part runs under `step`, so a failure names what was being written.
     """
-    active = activate or book.sheets.active.name
-    previous = read_record(book)
+    with step("读取工作簿"):
+        active = activate or book.sheets.active.name
+        previous = read_record(book)
     touched = {w.sheet for w in plan.writes} | {m.sheet for m in plan.marks}
     touched |= {e.sheet for e in previous if e.kind in (KIND_MARK, KIND_FILL)}
     touched |= {rule.sheet for rule in plan.conditional}
-    check_unprotected(book, touched)
-    for block in blocks(
-        [w for w in plan.writes if _sheet(book, w.sheet) is not None], blank=_blank_in(data)
-    ):
-        top_left = book.sheets[block.sheet].range((block.top + 1, block.left + 1))
-        top_left.value = [[_literal(v) for v in row] for row in block.values]
-    entries = _remark(book, previous, plan.marks)
+    with step("检查工作表保护"):
+        check_unprotected(book, touched)
+    with step("写入计算结果"):
+        for block in blocks(
+            [w for w in plan.writes if _sheet(book, w.sheet) is not None], blank=_blank_in(data)
+        ):
+            top_left = book.sheets[block.sheet].range((block.top + 1, block.left + 1))
+            top_left.value = [[_literal(v) for v in row] for row in block.values]
+    marks = _marks_in(book, plan.marks)
+    can_note = notes_supported(book)
+    if not can_note:
+        colour_only = NOTES_UNSUPPORTED
+    elif len(marks) > NOTE_LIMIT:
+        colour_only = TOO_MANY_MARKS
+    else:
+        colour_only = ""
+    with step("标记问题单元格"):
+        entries = _remark(book, previous, marks, notes=not colour_only, can_note=can_note)
+    kept_notes = 0 if can_note else sum(1 for e in entries if e.kind == KIND_MARK)
     written = {(w.sheet, cell_ref(w.row, w.col)) for w in plan.writes}
     entries += [
         Entry(KIND_OVERWRITE, w.sheet, cell_ref(w.row, w.col), "", "", w.replaces, w.value)
@@ -181,10 +252,15 @@ def apply_plan(
         if w.replaces is not None
     ]
     entries += [e for e in previous if e.kind == KIND_OVERWRITE and (e.sheet, e.ref) not in written]
-    entries += _colour_rules(book, previous, plan.conditional)
-    _findings_sheet(book, plan)
-    _record_sheet(book, entries)
-    _activate(book, active)
+    with step("设置状态配色"):
+        entries += _colour_rules(book, previous, plan.conditional)
+    with step("写入“校验结果”工作表"):
+        _findings_sheet(book, plan)
+    with step("写入标记记录（隐藏的 _jiceng 工作表）"):
+        _record_sheet(book, entries)
+    with step("切换工作表"):
+        _activate(book, active)
+    return Marked(len(marks), colour_only if marks else "", kept_notes)
 
 
 def _blank_in(data: WorkbookData | None):
@@ -198,34 +274,42 @@ def _blank_in(data: WorkbookData | None):
     return blank
 
 
-def clear_marks(book) -> int:
+def clear_marks(book) -> Marked:
     """清除标记: restore what the record says Jiceng marked, remove its colour rules and the
     校验结果 sheet.
 
     Values Jiceng computed stay; so do the record's overwrite lines (the originals people typed),
-    the record sheet is removed only when nothing else is left in it. Returns the number of
-    cells restored.
+    and on an Excel without notes the lines of Jiceng's notes it cannot remove; the record sheet
+    is removed only when nothing is left in it. Returns the number of cells restored.
     """
-    active = book.sheets.active.name
-    previous = read_record(book)
+    with step("读取工作簿"):
+        active = book.sheets.active.name
+        previous = read_record(book)
     marked = [e for e in previous if e.kind in (KIND_MARK, KIND_FILL) and _sheet(book, e.sheet)]
     rules = [e for e in previous if e.kind == KIND_CONDITIONAL and _sheet(book, e.sheet)]
-    check_unprotected(book, {e.sheet for e in marked + rules})
-    _remark(book, previous, [])
-    for sheet_name, ref in sorted({(e.sheet, e.ref) for e in rules}):
-        book.sheets[sheet_name].range(ref).conditional_formats.clear()
-    findings = _sheet(book, FINDINGS_SHEET)
-    if findings is not None:
-        findings.delete()
-    kept = [e for e in previous if e.kind == KIND_OVERWRITE]
-    record = _sheet(book, RECORD_SHEET)
-    if kept:
-        _record_sheet(book, kept)
-    elif record is not None:
-        record.delete()
+    with step("检查工作表保护"):
+        check_unprotected(book, {e.sheet for e in marked + rules})
+    can_note = notes_supported(book)
+    with step("恢复原底色和批注"):
+        left = _remark(book, previous, {}, notes=can_note, can_note=can_note)
+    with step("清除状态配色"):
+        for sheet_name, ref in sorted({(e.sheet, e.ref) for e in rules}):
+            book.sheets[sheet_name].range(ref).conditional_formats.clear()
+    with step("删除“校验结果”工作表"):
+        findings = _sheet(book, FINDINGS_SHEET)
+        if findings is not None:
+            findings.delete()
+    kept = [e for e in previous if e.kind == KIND_OVERWRITE] + left
+    with step("更新标记记录（隐藏的 _jiceng 工作表）"):
+        record = _sheet(book, RECORD_SHEET)
+        if kept:
+            _record_sheet(book, kept)
+        elif record is not None:
+            record.delete()
     if active != FINDINGS_SHEET:
-        _activate(book, active)
-    return len(marked)
+        with step("切换工作表"):
+            _activate(book, active)
+    return Marked(len(marked), "" if can_note or not left else NOTES_UNSUPPORTED, len(left))
 
 
 def _colour_rules(book, previous: list[Entry], rules: list[ConditionalFill]) -> list[Entry]:
@@ -273,14 +357,27 @@ def _protected(sheet) -> bool:
     return False
 
 
-def _remark(book, previous: list[Entry], marks: list[Mark]) -> list[Entry]:
-    """Restore the previous marks and set the new ones: one colour call per sheet, one call per
-    note. Returns the record lines of the new marks."""
-    old = {(e.sheet, e.ref): e for e in previous if e.kind in (KIND_MARK, KIND_FILL)}
-    new: dict[tuple[str, str], Mark] = {}
+def _marks_in(book, marks: list[Mark]) -> dict[tuple[str, str], Mark]:
+    """The marks on sheets of this book (not Jiceng's own), one per cell."""
+    found: dict[tuple[str, str], Mark] = {}
     for mark in marks:
         if mark.sheet not in OWN_SHEETS and _sheet(book, mark.sheet) is not None:
-            new[(mark.sheet, cell_ref(mark.row, mark.col))] = mark
+            found[(mark.sheet, cell_ref(mark.row, mark.col))] = mark
+    return found
+
+
+def _remark(
+    book,
+    previous: list[Entry],
+    new: dict[tuple[str, str], Mark],
+    *,
+    notes: bool,
+    can_note: bool,
+) -> list[Entry]:
+    """Restore the previous marks and set the new ones: one colour call per sheet, one call per
+    note (none when `notes` is off). Returns the record lines of the new marks, and of the notes
+    of earlier runs left in place because this Excel (`can_note` off) cannot remove them."""
+    old = {(e.sheet, e.ref): e for e in previous if e.kind in (KIND_MARK, KIND_FILL)}
     per_sheet: dict[str, set[str]] = defaultdict(set)
     for sheet_name, ref in [*old, *new]:
         if _sheet(book, sheet_name) is not None:
@@ -294,7 +391,12 @@ def _remark(book, previous: list[Entry], marks: list[Mark]) -> list[Entry]:
             colours[ref] = (
                 "#" + FILL_COLOURS[mark.severity] if mark else _hex(before.fill if before else "")
             )
-            entry = _note(sheet[ref], before, mark)
+            if notes:
+                entry = _note(sheet[ref], before, mark)
+            elif can_note:
+                entry = _colour_only(sheet[ref], before, mark)
+            else:
+                entry = _untouched_note(before, mark)
             if entry is not None:
                 entries.append(Entry(entry[0], sheet_name, ref, entry[1], entry[2]))
         _set_colours(sheet, colours)
@@ -321,6 +423,28 @@ def _note(cell, before: Entry | None, mark: Mark | None) -> tuple[str, str, str]
         return (KIND_FILL, "", "")
     cell.add_note(mark.note)
     return (KIND_MARK, "", "")
+
+
+def _colour_only(cell, before: Entry | None, mark: Mark | None) -> tuple[str, str, str] | None:
+    """Too many marks for notes: give a cell back the note it had before Jiceng's, if any."""
+    if before is not None and before.kind == KIND_MARK:
+        if before.note:
+            _put_note(cell, cell.note is not None, before.note)
+        elif cell.note is not None:
+            cell.note.delete()
+    if mark is None:
+        return None
+    return (KIND_FILL, before.fill if before else "", "")
+
+
+def _untouched_note(before: Entry | None, mark: Mark | None) -> tuple[str, str, str] | None:
+    """This Excel cannot write notes: a note of an earlier run stays, and on record so that a run
+    in an Excel with notes (or `jiceng fill`) can still remove it; other marks are colours."""
+    if before is not None and before.kind == KIND_MARK:
+        return (KIND_MARK, before.fill, before.note)
+    if mark is None:
+        return None
+    return (KIND_FILL, before.fill if before else "", "")
 
 
 def _put_note(cell, has_note: bool, text: str) -> None:

@@ -239,6 +239,7 @@ def payload_from_xlsx(
     selection: str | None = None,
     include: str | Iterable[str] | None = None,
     exclude: str | Iterable[str] | None = None,
+    notes_supported: bool = True,
 ) -> dict[str, Any]:
     """Return the request payload the Office.js client would send for this workbook.
 
@@ -249,6 +250,9 @@ def payload_from_xlsx(
         selection: override the selected address (e.g. ``"B2"``) of the active sheet.
         include / exclude: like ``@script(include=..., exclude=...)``: sheets that are
             not loaded are sent with ``values == [[]]`` (structure only).
+        notes_supported: what ``Office.context.requirements.isSetSupported("ExcelApi",
+            "1.18")`` answers on the host; without it the client sends no note locations
+            and xlwings refuses every note write (Excel 2016/2019, older Excel for Mac).
     """
     path = Path(path)
     include_set, exclude_set = _as_set(include), _as_set(exclude)
@@ -290,7 +294,10 @@ def payload_from_xlsx(
                 "charts": [],
                 "tables": _tables(ws) if loaded else [],
                 "pivot_tables": [],
-                "notes": _notes(ws),
+                "notes": _notes(ws) if notes_supported else [],
+                "notes_supported": notes_supported,
+                "used_range_row_count": extent[2] - extent[0] + 1 if extent else 1,
+                "used_range_column_count": extent[3] - extent[1] + 1 if extent else 1,
             }
         )
 
