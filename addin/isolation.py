@@ -175,7 +175,7 @@ class _Worker:
 
     def _death(self) -> Failure:
         code = self.process.exitcode
-        tail = self._stderr_tail()
+        tail = self._stderr_text()
         self._kill()
         if any(sign in tail for sign in _OUT_OF_MEMORY):
             return Failure("too_large", "读取时需要的内存超过上限")
@@ -185,11 +185,14 @@ class _Worker:
             return Failure("crashed", f"处理进程被信号 {name} 终止{hint}")
         return Failure("crashed", f"处理进程意外退出（退出码 {code}）")
 
-    def _stderr_tail(self) -> str:
+    def _stderr_text(self) -> str:
+        """The start and the end of what the worker wrote to fd 2 for this item (a native
+        abort puts its reason first and a long backtrace after it)."""
         try:
             with self.err.open("rb") as handle:
-                handle.seek(max(0, self.err.stat().st_size - 4096))
-                return handle.read().decode("utf-8", "replace")
+                head = handle.read(4096)
+                handle.seek(max(len(head), self.err.stat().st_size - 4096))
+                return (head + handle.read()).decode("utf-8", "replace")
         except OSError:
             return ""
 

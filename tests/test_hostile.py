@@ -257,3 +257,21 @@ def test_ci_formats_stay_valid_on_hostile_text(corpus):
     assert "\x1b" not in text and "\x07" not in text and "第一␇党支部␛[31m" in text
     github = jiceng("check", folder, "--format", "github").out
     assert all(line.startswith("::") for line in github.splitlines())
+
+
+def test_a_native_abort_of_the_reader_is_a_finding_not_silence(corpus):
+    """With the content limits lifted, the far corner reaches calamine, which asks for ~550 GB
+    and aborts the process: the worker's death becomes file.too_large, and the next file is
+    still checked."""
+    from dataclasses import replace
+
+    from addin.batch import FileJob, check_files
+    from addin.limits import DEFAULT_LIMITS, MIB
+    from addin.spec import load_specs
+
+    limits = replace(DEFAULT_LIMITS, max_rows=2_000_000, max_cols=20_000, memory=1024 * MIB)
+    jobs = [FileJob(corpus[c], c) for c in ("far_corner", "clean")]
+    far, clean = check_files(jobs, load_specs(), workers=1, limits=limits)
+    assert [f.code for f in far.report.findings] == ["file.too_large"]
+    assert far.report.findings[0].message == "文件超出处理上限，未检查：读取时需要的内存超过上限"
+    assert clean.report.status == "ok" and clean.report.branches[0].grade == "先进"
