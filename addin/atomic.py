@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 TEMP_MARK = ".jiceng-tmp-"
@@ -20,20 +21,28 @@ TEMP_MARK = ".jiceng-tmp-"
 def write_atomically(target: Path, write: Callable[[Path], None]) -> Path:
     """`write(temp_path)` writes the content; then it replaces `target` in one rename.
     The folder must exist (a mistyped folder is an error, not a new folder)."""
+    with atomic_path(target) as temp:
+        write(temp)
+    return target
+
+
+@contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """A temporary path beside `target`, renamed over it when the block ends without error
+    (and removed when it raises): for outputs written over a longer time, e.g. file by file."""
     target = Path(target)
     temp = target.parent / f".{target.stem}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(4)}"
     temp = temp.with_name(temp.name + target.suffix)
     # Created by us with 0o666 & ~umask, the mode a plain open() would give.
     os.close(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     try:
-        write(temp)
+        yield temp
         _fsync(temp)
         os.replace(temp, target)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
     _fsync_dir(target.parent)
-    return target
 
 
 def write_text_atomically(target: Path, text: str) -> Path:

@@ -161,3 +161,27 @@ def test_a_stamp_picture_survives_in_the_copy(tmp_path, spec):
         assert len(media) == 1
         assert z.read(media[0]) == zipfile.ZipFile(src).read(media[0])
     assert len(load_workbook(out)["第一党支部"]._images) == 1
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_streamed_report_json_is_the_same_bytes_as_the_whole_dump(count):
+    import io
+
+    from addin.findings import FILE_TOO_LARGE
+    from addin.report.model import FileReport, Report
+    from addin.report.render import JsonStream, to_json
+
+    files = [
+        FileReport(path="甲.xlsx", status="ok"),
+        FileReport(path="乙\n.xlsx", status="unreadable", findings=[FILE_TOO_LARGE(reason="x\ny")]),
+        FileReport(path="丙.xlsx", status="errors"),
+    ][:count]
+    buffer = io.StringIO()
+    stream = JsonStream(buffer)
+    for file in files:
+        stream.add(file)
+    stream.close()
+    assert buffer.getvalue() == to_json(Report(files=files)) + "\n"
+    assert json.loads(buffer.getvalue())["files"] == [
+        json.loads(f.model_dump_json()) for f in files
+    ]

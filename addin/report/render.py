@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from itertools import groupby
+from typing import TextIO
 
 from ..findings import SEVERITY_LABEL
 from ..safe_text import visible_line
@@ -15,6 +16,29 @@ STATUS_LABEL = {"ok": "通过", "errors": "有错误", "unreadable": "无法读�
 
 def to_json(report: Report) -> str:
     return report.model_dump_json(indent=2)
+
+
+class JsonStream:
+    """report.json written file by file, so a batch need not hold every FileReport: the bytes
+    are exactly `to_json(Report(files=all, **rest))`. Fields before `files` are fixed (tool,
+    version); fields after it come from the Report given to `close`."""
+
+    _FILES = '"files": []'
+
+    def __init__(self, handle: TextIO):
+        self.handle = handle
+        self.count = 0
+        head, _tail = to_json(Report()).split(self._FILES, 1)
+        handle.write(head + '"files": [')
+
+    def add(self, file: FileReport) -> None:
+        body = file.model_dump_json(indent=2).replace("\n", "\n    ")
+        self.handle.write(("," if self.count else "") + "\n    " + body)
+        self.count += 1
+
+    def close(self, rest: Report | None = None) -> None:
+        _head, tail = to_json(rest or Report()).split(self._FILES, 1)
+        self.handle.write(("\n  ]" if self.count else "]") + tail + "\n")
 
 
 def to_text(report: Report) -> str:
