@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from . import findings as F
-from .atomic import remove_stale, write_text_atomically
+from .atomic import atomic_path, remove_stale
 from .engine import Evaluation, check_path
 from .isolation import Failure, run_isolated
 from .limits import DEFAULT_LIMITS, Limits
-from .report.consolidated import consolidate
-from .report.model import FileReport, Report
-from .report.render import to_json
+from .report.consolidated import Consolidator
+from .report.model import FileReport
+from .report.render import JsonStream
 from .spec import SpecSet
 from .workbook.model import UnreadableWorkbook
 from .writes import plan_for
@@ -137,10 +137,22 @@ def failure_report(display: str, failure: Failure) -> FileReport:
 
 @dataclass
 class BatchResult:
-    report: Report
+    """What a batch wrote and its counts (the files' reports went to the outputs as they came:
+    nothing here grows with the inbox but `copies`, one path per annotated copy)."""
+
     report_book: Path
     report_json: Path
-    annotated: dict[str, Path] = field(default_factory=dict)
+    files: int = 0
+    errors: int = 0
+    warnings: int = 0
+    unreadable: int = 0
+    with_errors: int = 0
+    copies: list[Path] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        """As `Report.exit_code`: 2 a file unreadable, 1 errors found, else 0."""
+        return 2 if self.unreadable else 1 if self.with_errors else 0
 
 
 def run_batch(
@@ -150,13 +162,16 @@ def run_batch(
     *,
     root: Path | None = None,
     annotate: bool = True,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[FileReport], None] | None = None,
     workers: int = 1,
     limits: Limits = DEFAULT_LIMITS,
     **options,
 ) -> BatchResult:
-    """`root`: names in the report are relative to it; copies keep the same relative layout."""
-    from .workbook.report_writer import write_report
+    """Check every file (in worker processes), write annotated copies, and stream each file's
+    report into report.json and 汇总报告.xlsx as it is done — in the sorted order of `files`.
+    `root`: names in the report are relative to it; copies keep the same relative layout.
+    `progress(report)` is called for every file, in order."""
+    from .workbook.report_writer import ReportBook
 
     out.mkdir(parents=True, exist_ok=True)
     for stale in remove_stale(out):
@@ -166,25 +181,41 @@ def run_batch(
         name = _display(path, root)
         copy_to = out / ANNOTATED_DIR / name if annotate else None
         jobs.append(FileJob(path, name, copy_to))
-    reports: list[FileReport] = []
-    annotated: dict[str, Path] = {}
-    for job, outcome in zip(
-        jobs, check_files(jobs, specs, workers=workers, limits=limits, **options), strict=True
-    ):
-        if progress:
-            progress(job.display)
-        if outcome.copy is not None:
-            annotated[job.display] = outcome.copy
-        if outcome.copy_error:
-            outcome.report.findings.append(F.FILE_ANNOTATE_FAILED(reason=outcome.copy_error))
-        reports.append(outcome.report)
-    report = Report(files=reports)
     grades = specs.rubrics[0].grading.names if specs.rubrics else []
-    book = out / REPORT_BOOK
-    links = {name: os.path.relpath(target, out) for name, target in annotated.items()}
-    write_report(consolidate(report, grades), book, links=links)
-    json_path = write_text_atomically(out / REPORT_JSON, to_json(report) + "\n")
-    return BatchResult(report=report, report_book=book, report_json=json_path, annotated=annotated)
+    categories = list(dict.fromkeys(c.name for spec in specs.rubrics for c in spec.categories))
+    consolidated = Consolidator(grades, categories)
+    result = BatchResult(out / REPORT_BOOK, out / REPORT_JSON)
+    book = ReportBook(result.report_book, grades, consolidated.branch_header)
+    try:
+        with atomic_path(result.report_json) as temp, temp.open("w", encoding="utf-8") as handle:
+            stream = JsonStream(handle)
+            outcomes = check_files(jobs, specs, workers=workers, limits=limits, **options)
+            for outcome in outcomes:
+                report = outcome.report
+                if outcome.copy_error:
+                    report.findings.append(F.FILE_ANNOTATE_FAILED(reason=outcome.copy_error))
+                link = None
+                if outcome.copy is not None:
+                    result.copies.append(outcome.copy)
+                    link = os.path.relpath(outcome.copy, out)
+                book.add(consolidated.add(report), link)
+                stream.add(report)
+                _count(result, report)
+                if progress:
+                    progress(report)
+            stream.close()
+        book.close(consolidated.overview(), consolidated.by_unit())
+    finally:
+        book.discard()
+    return result
+
+
+def _count(result: BatchResult, report: FileReport) -> None:
+    result.files += 1
+    result.errors += report.errors
+    result.warnings += report.warnings
+    result.unreadable += report.status == "unreadable"
+    result.with_errors += report.status == "errors"
 
 
 def _display(path: Path, root: Path | None) -> str:

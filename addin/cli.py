@@ -25,8 +25,7 @@ from .findings import SEVERITY_LABEL, catalogue
 from .isolation import default_jobs
 from .limits import DEFAULT_LIMITS, MIB, Limits
 from .report.model import Report
-from .report.render import to_json, to_text
-from .safe_text import visible_line
+from .report.render import file_text, to_json, to_text, totals_line
 from .spec import SpecError, SpecSet, load_specs
 from .templates import drift, write_templates
 
@@ -310,18 +309,18 @@ def batch(
         specs,
         root=root,
         annotate=annotate,
-        progress=lambda n: typer.echo(visible_line(f"已检查 {n}"), err=True),
+        progress=lambda report: typer.echo(file_text(report) + "\n"),
         workers=jobs or default_jobs(),
         limits=_limits(max_memory, timeout),
         **options,
     )
     logging.getLogger("jiceng").removeHandler(handler)
     handler.close()
-    typer.echo(to_text(result.report))
+    typer.echo(totals_line(result.files, result.errors, result.warnings, result.unreadable))
     typer.echo(f"汇总报告：{out / REPORT_BOOK}")
-    if result.annotated:
-        typer.echo(f"批注副本：{len(result.annotated)} 个，位于 {out / '批注副本'}")
-    raise typer.Exit(result.report.exit_code if strict else 0)
+    if result.copies:
+        typer.echo(f"批注副本：{len(result.copies)} 个，位于 {out / '批注副本'}")
+    raise typer.Exit(result.exit_code if strict else 0)
 
 
 def _write_text(path: Path, text: str) -> None:

@@ -35,7 +35,7 @@ files = sorted(folder.glob("*.xlsx"))
 start = time.perf_counter()
 result = run_batch(files, out, load_specs(), root=folder, annotate=annotate, workers=jobs)
 seconds = time.perf_counter() - start
-print(json.dumps({"seconds": seconds, "files": len(result.report.files),
+print(json.dumps({"seconds": seconds, "files": result.files,
                   "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 

@@ -154,7 +154,7 @@ def test_extent_scan_finds_the_far_content_cell_in_any_chunking(cells, chunk):
             xml += b'<c r="%s" s="1"/>' % ref if unique[(r, c)] else b'<c r="%s"><v>1</v></c>' % ref
         xml += b"</row>"
     xml += b"</sheetData></worksheet>"
-    scan = _ExtentScan()
+    scan = _ExtentScan()  # floors of 1: every cell is looked at
     for i in range(0, len(xml), chunk):
         scan.feed(xml[i : i + chunk])
     extent = scan.extent()
@@ -164,7 +164,7 @@ def test_extent_scan_finds_the_far_content_cell_in_any_chunking(cells, chunk):
 
 
 def test_extent_scan_without_r_attributes_counts_positions():
-    scan = _ExtentScan()
+    scan = _ExtentScan()  # floors of 1: every cell is looked at
     scan.feed(b"<sheetData><row><c><v>1</v></c><c><v>2</v></c></row><row><c><v>3</v></c>")
     scan.feed(b"</row></sheetData>")
     extent = scan.extent()

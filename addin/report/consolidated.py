@@ -50,31 +50,47 @@ class Consolidated:
     grades: list[str]
 
 
-def consolidate(report: Report, grades: list[str]) -> Consolidated:
-    """`grades`: grade names best first (from the rubric spec), so columns follow the scale."""
-    branch_rows, finding_rows, file_rows = [], [], []
-    per_unit: dict[str, Counter] = defaultdict(Counter)
-    categories: list[str] = []
-    for file in report.files:
-        for b in file.branches:
-            for name in b.categories:
-                if name not in categories:
-                    categories.append(name)
-    for file in report.files:
+@dataclass
+class FileRows:
+    """What one file adds to the long tables (党支部, 问题清单, 文件)."""
+
+    branches: list[list[Any]]
+    findings: list[list[Any]]
+    file: list[Any]
+
+
+BRANCH_HEADER = ["党总支", "党支部", "文件", "工作表", "总分", "定级"]
+FINDING_HEADER = ["文件", "工作表", "单元格", "级别", "代码", "说明", "值"]
+FILE_HEADER = ["文件", "党总支", "状态", "错误", "警告", "党支部数"]
+
+
+class Consolidator:
+    """The consolidated view built file by file: each file's rows come back at once (to be
+    written and forgotten), and only counts are kept for 概览 and 各党总支定级统计 — so a
+    batch's memory does not grow with the inbox. `categories`: the rubric categories, columns
+    of the 党支部 table (from the specs, so they are known before the first file)."""
+
+    def __init__(self, grades: list[str], categories: list[str]):
+        self.grades, self.categories = grades, categories
+        self.per_unit: dict[str, Counter] = defaultdict(Counter)
+        self.files = self.unreadable = self.with_errors = self.branches = 0
+        self.errors = self.warnings = 0
+
+    @property
+    def branch_header(self) -> list[str]:
+        return [*BRANCH_HEADER, *self.categories]
+
+    def add(self, file: FileReport) -> FileRows:
         unit = general_branch(file)
-        file_rows.append(
-            [
-                file.path,
-                unit,
-                STATUS_LABEL[file.status],
-                file.errors,
-                file.warnings,
-                len(file.branches),
-            ]
-        )
+        self.files += 1
+        self.unreadable += file.status == "unreadable"
+        self.with_errors += file.status == "errors"
+        self.errors += file.errors
+        self.warnings += file.warnings
+        branch_rows = []
         for b in file.branches:
             grade = b.grade or UNKNOWN_GRADE
-            per_unit[unit][grade] += 1
+            self.per_unit[unit][grade] += 1
             branch_rows.append(
                 [
                     unit,
@@ -83,68 +99,102 @@ def consolidate(report: Report, grades: list[str]) -> Consolidated:
                     b.sheet,
                     b.total,
                     grade,
-                    *[b.categories.get(c) for c in categories],
+                    *[b.categories.get(c) for c in self.categories],
                 ]
             )
         for row in _summary_only_rows(file):
             grade = row.grade or UNKNOWN_GRADE
-            per_unit[unit][grade] += 1
+            self.per_unit[unit][grade] += 1
             sheet = file.summary.sheet
             branch_rows.append(
-                [unit, row.name, file.path, sheet, row.score, grade, *[None] * len(categories)]
+                [unit, row.name, file.path, sheet, row.score, grade, *[None] * len(self.categories)]
             )
-        for f in file.findings:
-            finding_rows.append(
-                [
-                    file.path,
-                    f.sheet or "",
-                    f.cell or "",
-                    SEVERITY_LABEL[f.severity],
-                    f.code,
-                    f.message,
-                    f.value,
-                ]
-            )
-    columns = [*grades, UNKNOWN_GRADE]
-    unit_rows = [
-        [unit, *[counts.get(g, 0) for g in columns], sum(counts.values())]
-        for unit, counts in per_unit.items()
-    ]
-    totals = Counter()
-    for counts in per_unit.values():
-        totals.update(counts)
-    if unit_rows:
-        unit_rows.append(["合计", *[totals.get(g, 0) for g in columns], sum(totals.values())])
-    graded = sum(totals.get(g, 0) for g in grades)
-    overview = Table(
-        "概览",
-        ["项目", "数值"],
-        [
-            ["文件数", len(report.files)],
-            ["无法读取的文件", sum(1 for f in report.files if f.status == "unreadable")],
-            ["有错误的文件", sum(1 for f in report.files if f.status == "errors")],
-            ["党支部数", len(branch_rows)],
-            *[[f"{g}数", totals.get(g, 0)] for g in grades],
-            [f"{UNKNOWN_GRADE}（有错误，总分未知）", totals.get(UNKNOWN_GRADE, 0)],
-            *[
-                [f"{g}占比（已定级）", round(totals.get(g, 0) / graded, 4) if graded else None]
-                for g in grades
+        self.branches += len(branch_rows)
+        finding_rows = [
+            [
+                file.path,
+                f.sheet or "",
+                f.cell or "",
+                SEVERITY_LABEL[f.severity],
+                f.code,
+                f.message,
+                f.value,
+            ]
+            for f in file.findings
+        ]
+        status = "无模板" if _no_template(file) else STATUS_LABEL[file.status]
+        file_row = [file.path, unit, status, file.errors, file.warnings, len(branch_rows)]
+        return FileRows(branch_rows, finding_rows, file_row)
+
+    def overview(self) -> Table:
+        totals = self.totals()
+        graded = sum(totals.get(g, 0) for g in self.grades)
+        return Table(
+            "概览",
+            ["项目", "数值"],
+            [
+                ["文件数", self.files],
+                ["无法读取的文件", self.unreadable],
+                ["有错误的文件", self.with_errors],
+                ["党支部数", self.branches],
+                *[[f"{g}数", totals.get(g, 0)] for g in self.grades],
+                [f"{UNKNOWN_GRADE}（有错误，总分未知）", totals.get(UNKNOWN_GRADE, 0)],
+                *[
+                    [f"{g}占比（已定级）", round(totals.get(g, 0) / graded, 4) if graded else None]
+                    for g in self.grades
+                ],
+                ["错误数", self.errors],
+                ["警告数", self.warnings],
             ],
-            ["错误数", sum(f.errors for f in report.files)],
-            ["警告数", sum(f.warnings for f in report.files)],
-        ],
-    )
+        )
+
+    def by_unit(self) -> Table:
+        columns = [*self.grades, UNKNOWN_GRADE]
+        rows = [
+            [unit, *[counts.get(g, 0) for g in columns], sum(counts.values())]
+            for unit, counts in self.per_unit.items()
+        ]
+        totals = self.totals()
+        if rows:
+            rows.append(["合计", *[totals.get(g, 0) for g in columns], sum(totals.values())])
+        return Table("各党总支定级统计", ["党总支", *columns, "合计"], rows)
+
+    def totals(self) -> Counter:
+        totals: Counter = Counter()
+        for counts in self.per_unit.values():
+            totals.update(counts)
+        return totals
+
+
+def _no_template(file: FileReport) -> bool:
+    return any(f.code == "file.no_template_found" for f in file.findings)
+
+
+def rubric_categories(report: Report) -> list[str]:
+    categories: list[str] = []
+    for file in report.files:
+        for b in file.branches:
+            for name in b.categories:
+                if name not in categories:
+                    categories.append(name)
+    return categories
+
+
+def consolidate(report: Report, grades: list[str]) -> Consolidated:
+    """The whole consolidated view of a report at once (`Consolidator` file by file).
+    `grades`: grade names best first (from the rubric spec), so columns follow the scale."""
+    builder = Consolidator(grades, rubric_categories(report))
+    branch_rows, finding_rows, file_rows = [], [], []
+    for file in report.files:
+        rows = builder.add(file)
+        branch_rows += rows.branches
+        finding_rows += rows.findings
+        file_rows.append(rows.file)
     return Consolidated(
-        overview=overview,
-        by_unit=Table("各党总支定级统计", ["党总支", *columns, "合计"], unit_rows),
-        branches=Table(
-            "党支部",
-            ["党总支", "党支部", "文件", "工作表", "总分", "定级", *categories],
-            branch_rows,
-        ),
-        findings=Table(
-            "问题清单", ["文件", "工作表", "单元格", "级别", "代码", "说明", "值"], finding_rows
-        ),
-        files=Table("文件", ["文件", "党总支", "状态", "错误", "警告", "党支部数"], file_rows),
+        overview=builder.overview(),
+        by_unit=builder.by_unit(),
+        branches=Table("党支部", builder.branch_header, branch_rows),
+        findings=Table("问题清单", FINDING_HEADER, finding_rows),
+        files=Table("文件", FILE_HEADER, file_rows),
         grades=grades,
     )

@@ -42,19 +42,24 @@ class JsonStream:
 
 
 def to_text(report: Report) -> str:
-    lines: list[str] = []
-    for file in report.files:
-        lines += _file_text(file)
-        lines.append("")
+    blocks = [file_text(file) + "\n" for file in report.files]
     errors = sum(f.errors for f in report.files)
     warnings = sum(f.warnings for f in report.files)
     unreadable = sum(1 for f in report.files if f.status == "unreadable")
-    tail = f"共检查 {len(report.files)} 个文件：{errors} 个错误，{warnings} 个警告"
+    return "\n".join([*blocks, totals_line(len(report.files), errors, warnings, unreadable)])
+
+
+def file_text(file: FileReport) -> str:
+    """One file's block of the text report (a batch prints them as the files are done)."""
+    # Names and texts from the files must not steer the terminal (ESC sequences, CR).
+    return "\n".join(visible_line(line) for line in _file_text(file))
+
+
+def totals_line(files: int, errors: int, warnings: int, unreadable: int) -> str:
+    tail = f"共检查 {files} 个文件：{errors} 个错误，{warnings} 个警告"
     if unreadable:
         tail += f"，{unreadable} 个文件无法读取"
-    lines.append(tail)
-    # Names and texts from the files must not steer the terminal (ESC sequences, CR).
-    return "\n".join(visible_line(line) for line in lines)
+    return tail
 
 
 def _file_text(file: FileReport) -> list[str]:

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import posixpath
 import re
+import struct
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,9 +23,12 @@ from .model import TooLarge, UnreadableWorkbook, column_letter
 
 _CHUNK = 1 * MIB
 _HEAD = 4096  # a DTD stands before the root element: the first bytes of a part suffice
+_HEAD_CELLS = 64 * 1024  # bytes of a sheet looked at for cells without a reference
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.I)
 _TAG = re.compile(rb"<(?:\w+:)?(row|c)\b([^>]*?)(/?)>")
 _R_ATTR = re.compile(rb'\br="\$?([A-Za-z]*)\$?([0-9]*)"')
+# A <row> or <c> start tag without an r attribute: its place follows from the one before.
+_WITHOUT_REF = re.compile(rb"<(?:\w+:)?(?:row|c)(?:\s(?:(?!\br=)[^>])*)?/?>")
 
 
 @dataclass(frozen=True)
@@ -62,22 +67,21 @@ def _inspect_member(
 ) -> int:
     """Inflate one member by streaming; return its real size."""
     name = info.filename
-    scan = _ExtentScan() if sheet is not None else None
+    scan = _ExtentScan(limits.max_rows, limits.max_cols) if sheet is not None else None
     size = 0
     head = b""
-    with archive.open(info) as stream:
-        while chunk := stream.read(_CHUNK):
-            if len(head) < _HEAD:
-                head += chunk[: _HEAD - len(head)]
-                if _DOCTYPE.search(head):
-                    raise UnreadableWorkbook(
-                        f"文件部件 {name} 含有文档类型声明（DTD），正常的 Excel 文件不会有，"
-                        "可能是恶意构造的文件，未读取"
-                    )
-            size += len(chunk)
-            _check_size(name, size, info.compress_size, before + size, limits)
-            if scan is not None:
-                scan.feed(chunk)
+    for chunk in _inflate(archive, info):
+        if len(head) < _HEAD:
+            head += chunk[: _HEAD - len(head)]
+            if _DOCTYPE.search(head):
+                raise UnreadableWorkbook(
+                    f"文件部件 {name} 含有文档类型声明（DTD），正常的 Excel 文件不会有，"
+                    "可能是恶意构造的文件，未读取"
+                )
+        size += len(chunk)
+        _check_size(name, size, info.compress_size, before + size, limits)
+        if scan is not None:
+            scan.feed(chunk)
     if scan is not None:
         extent = scan.extent()
         where = f"工作表“{sheet}”（{name}）"
@@ -92,6 +96,40 @@ def _inspect_member(
                 f"{limits.max_cols} 列，未读取；如是误填，请删除该处内容后重新提交"
             )
     return size
+
+
+def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """The member's bytes, inflated chunk by chunk. The common case (stored or deflated, not
+    encrypted) goes straight to zlib: zipfile's reader costs more per member than the
+    inflating itself, and an inbox of small files is all small members."""
+    method, encrypted = info.compress_type, info.flag_bits & 0x1
+    if encrypted or method not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        with archive.open(info) as stream:
+            while chunk := stream.read(_CHUNK):
+                yield chunk
+        return
+    fp = archive.fp
+    fp.seek(info.header_offset)
+    local = fp.read(30)
+    if len(local) < 30 or local[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"bad local header for {info.filename}")
+    name_length, extra_length = struct.unpack("<HH", local[26:30])
+    fp.seek(info.header_offset + 30 + name_length + extra_length)
+    raw = fp.read(info.compress_size)
+    if method == zipfile.ZIP_STORED:
+        for start in range(0, len(raw), _CHUNK):
+            yield raw[start : start + _CHUNK]
+        return
+    inflater = zlib.decompressobj(-15)
+    while raw:
+        chunk = inflater.decompress(raw, _CHUNK)
+        raw = inflater.unconsumed_tail
+        if chunk:
+            yield chunk
+        elif not raw:
+            break
+    if rest := inflater.flush():
+        yield rest
 
 
 def _check_size(name: str, size: int, packed: int, total: int, limits: Limits) -> None:
@@ -115,11 +153,23 @@ def _size(count: int) -> str:
 class _ExtentScan:
     """Streaming scan of a worksheet's XML for the last row/column of cells with content.
 
-    A `<c …/>` (self-closing) has no value: styling only. Rows and cells without an `r`
-    attribute follow the previous one, as the format says.
+    A `<c …/>` (self-closing) has no value: styling only. Fast path: cells carry their
+    reference (`r="XFD1048576"`, as every common writer does), so one regular-expression pass
+    picks out only the cells whose reference is long enough to pass a limit — `floor_rows` /
+    `floor_cols` (from the limits) — and only those are looked at. Should a sheet have a row
+    or cell without a reference (the format allows it: it follows the previous one), every
+    tag is counted from there on.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, floor_rows: int = 1, floor_cols: int = 1) -> None:
+        digits = len(str(max(1, floor_rows)))
+        letters = len(column_letter(max(1, floor_cols) - 1))
+        self._candidates = re.compile(
+            rb"<(?:\w+:)?c\b[^>]*?\br=\"(?:[A-Z]{%d,}[0-9]+|[A-Z]+[0-9]{%d,})\"[^>]*?/?>"
+            % (letters, digits)
+        )
+        self._every = False
+        self._looked = 0
         self._rest = b""
         self._row = 0
         self._col = 0
@@ -134,27 +184,37 @@ class _ExtentScan:
             self._rest = b""
             return
         self._rest = data[cut:] if len(data) - cut < _CHUNK else b""
-        for m in _TAG.finditer(data, 0, cut):
-            kind, attrs, closed = m.group(1), m.group(2), m.group(3)
-            ref = _R_ATTR.search(attrs)
-            if kind == b"row":
-                self._row = int(ref.group(2)) if ref and ref.group(2) else self._row + 1
-                self._col = 0
-                continue
-            if ref and ref.group(1):
-                self._col = _column_number(ref.group(1))
-                if ref.group(2):
-                    self._row = int(ref.group(2))
-            else:
-                self._col += 1
-            if closed:
-                continue  # styled, empty
-            if self._row > self.rows:
-                self.rows = self._row
-                self._row_cell = f"{column_letter(self._col - 1)}{self._row}"
-            if self._col > self.cols:
-                self.cols = self._col
-                self._col_cell = f"{column_letter(self._col - 1)}{self._row}"
+        if not self._every and self._looked < _HEAD_CELLS:
+            # Writers give every cell its reference or none: the first cells tell which. (A
+            # file mixing both is still bounded by the size limits and the worker's caps.)
+            self._every = bool(_WITHOUT_REF.search(data, 0, cut))
+            self._looked += cut
+        tags = _TAG if self._every else self._candidates
+        for m in tags.finditer(data, 0, cut):
+            self._tag(m.group(0))
+
+    def _tag(self, tag: bytes) -> None:
+        head = _TAG.match(tag)
+        kind, attrs, closed = head.group(1), head.group(2), head.group(3)
+        ref = _R_ATTR.search(attrs)
+        if kind == b"row":
+            self._row = int(ref.group(2)) if ref and ref.group(2) else self._row + 1
+            self._col = 0
+            return
+        if ref and ref.group(1):
+            self._col = _column_number(ref.group(1))
+            if ref.group(2):
+                self._row = int(ref.group(2))
+        else:
+            self._col += 1
+        if closed:
+            return  # styled, empty
+        if self._row > self.rows:
+            self.rows = self._row
+            self._row_cell = f"{column_letter(self._col - 1)}{self._row}"
+        if self._col > self.cols:
+            self.cols = self._col
+            self._col_cell = f"{column_letter(self._col - 1)}{self._row}"
 
     def extent(self) -> Extent:
         self.feed(b"<")  # flush what is left

@@ -4,184 +4,338 @@ Every sheet prints on A4, all columns on one page width, its header row on every
 sheet name and page numbers in the footer; rows are as high as their wrapped text (WPS and
 LibreOffice do not grow them) and a chart that would straddle a page break starts a new page.
 Grades are coloured by rank everywhere (`sheet_style.grade_colours`).
+
+The workbook is written in openpyxl's write-only mode, row by row: a batch hands each file's
+rows to `ReportBook.add` as the file is done and keeps only counts, so memory does not grow
+with the inbox. 概览 and 各党总支定级统计 come first in the workbook but are filled at `close`,
+when the counts are complete.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, PieChart, Reference
 from openpyxl.chart.label import DataLabel, DataLabelList
 from openpyxl.chart.marker import DataPoint
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
-from openpyxl.worksheet.worksheet import Worksheet
 
-from ..atomic import write_atomically
-from ..report.consolidated import UNKNOWN_GRADE, Consolidated, Table
+from ..atomic import atomic_path
+from ..report.consolidated import (
+    FILE_HEADER,
+    FINDING_HEADER,
+    UNKNOWN_GRADE,
+    Consolidated,
+    FileRows,
+    Table,
+)
 from ..writes import LEVEL_FILL
-from .safe_cells import append
+from .safe_cells import put
 from .sheet_style import (
     DEFAULT_HEIGHT,
     LANDSCAPE_WIDTH,
+    LINE_HEIGHT,
     PORTRAIT_WIDTH,
     PRINTABLE_HEIGHT,
-    fit_row_heights,
     grade_colours,
     needs_landscape,
     print_setup,
-    sheet_width,
+    wrapped_height,
 )
 
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+HEADER_FONT = Font(bold=True)
+HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
 BODY = Alignment(wrap_text=True, vertical="top")
+LINK_FONT = Font(color="0563C1", underline="single")
 CM_PER_WIDTH_UNIT = 0.19  # one column-width unit (7 px at 96 dpi) in centimetres
 PT_PER_CM = 72 / 2.54
 # Past this many 党总支 the columns are too thin for a number on each segment: the table has them.
 MAX_LABELLED_UNITS = 15
 
+BRANCH_WIDTHS = {"党总支": 20, "党支部": 22, "文件": 30, "工作表": 16, "总分": 8, "定级": 9}
+FINDING_WIDTHS = {
+    "文件": 30,
+    "工作表": 14,
+    "单元格": 8,
+    "级别": 6,
+    "代码": 22,
+    "说明": 56,
+    "值": 14,
+}
+FILE_WIDTHS = {"文件": 40, "党总支": 20, "状态": 10, "错误": 8, "警告": 8}
+
 
 def write_report(data: Consolidated, path: Path, links: dict[str, str] | None = None) -> None:
-    """`links`: file path → annotated copy (relative to the report), linked from the file column."""
-    wb = Workbook()
-    wb.remove(wb.active)
-    overview = _table(wb, data.overview, {"项目": 30, "数值": 14})
-    for row in overview.iter_rows(min_row=2, min_col=2, max_col=2):
-        label = overview.cell(row[0].row, 1).value or ""
-        if "占比" in label:
-            row[0].number_format = "0.0%"
-    _grade_pie(overview, data)
-    units = _table(wb, data.by_unit, {"党总支": 24})
-    _unit_chart(units, data)
-    branches = _table(
-        wb,
-        data.branches,
-        {"党总支": 20, "党支部": 22, "文件": 30, "工作表": 16, "总分": 8, "定级": 9},
-    )
-    _shade_grades(branches, data.branches.header.index("定级") + 1, data.grades)
-    findings = _table(
-        wb,
-        data.findings,
-        {"文件": 30, "工作表": 14, "单元格": 8, "级别": 6, "代码": 22, "说明": 56, "值": 14},
-    )
-    level = data.findings.header.index("级别") + 1
-    for row in findings.iter_rows(min_row=2, min_col=level, max_col=level):
-        colour = LEVEL_FILL.get(row[0].value)
-        if colour:
-            row[0].fill = PatternFill("solid", fgColor=colour)
-    files = _table(wb, data.files, {"文件": 40, "党总支": 20, "状态": 10, "错误": 8, "警告": 8})
-    for sheet, col in ((files, 1), (findings, 1), (branches, 3)):
-        _link_files(sheet, col, links or {})
-    for ws in wb.worksheets:
-        fit_row_heights(ws, range(1, ws.max_row + 1))
-        print_setup(ws, landscape=_wide(ws), title_rows="1:1", name_in_footer=True)
-        _keep_charts_whole(ws)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(path, lambda temp: wb.save(temp))
+    """The whole report at once. `links`: file path → annotated copy (relative to the report),
+    linked from the file columns."""
+    book = ReportBook(path, data.grades, data.branches.header)
+    try:
+        book.add_rows(data.branches.rows, data.findings.rows, data.files.rows, links or {})
+        book.close(data.overview, data.by_unit)
+    finally:
+        book.discard()
 
 
-def _table(wb: Workbook, table: Table, widths: dict[str, int]) -> Worksheet:
-    """`widths` by column label (others 10), so a column added to a table keeps the rest right."""
-    ws = wb.create_sheet(table.title)
-    ws.append(table.header)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for row in table.rows:
-        append(ws, ["" if v is None else v for v in row])
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            if cell.value != "":
-                cell.alignment = BODY  # long texts wrap; fit_row_heights sizes the rows
-    for i, label in enumerate(table.header, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = widths.get(label, 10)
-    ws.freeze_panes = "A2"
-    if table.rows:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(table.header))}{len(table.rows) + 1}"
-    return ws
+class _Sheet:
+    """One write-only sheet: header row, widths by column label, rows styled as they are
+    appended (wrapped text with the row height it needs, fills, links)."""
 
+    def __init__(self, wb: Workbook, title: str, header: Sequence[str], widths: dict[str, int]):
+        self.ws = wb.create_sheet(title)
+        self.header = list(header)
+        self.widths = [widths.get(label, 10) for label in self.header]
+        for i, width in enumerate(self.widths, start=1):
+            self.ws.column_dimensions[get_column_letter(i)].width = width
+        self.ws.freeze_panes = "A2"
+        # Written with the sheet's first row (the rest of the print setup at the end, in
+        # `finish`): without the flag Excel and LibreOffice ignore fit-to-width.
+        self.ws.sheet_properties.pageSetUpPr.fitToPage = True
+        self.rows = 0
+        self.heights: list[float] = []
 
-def _grade_totals(data: Consolidated) -> list[tuple[str, int]]:
-    """(grade, branches) for the whole college, best grade first, 无法定级 last."""
-    header, rows = data.by_unit.header, data.by_unit.rows
-    if not rows:
-        return []
-    totals = rows[-1]  # the 合计 row
-    names = [*data.grades, UNKNOWN_GRADE]
-    return [(name, int(totals[header.index(name)] or 0)) for name in names if name in header]
+    def write_header(self) -> None:
+        cells = []
+        for label in self.header:
+            cell = WriteOnlyCell(self.ws, value=label)
+            cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGN
+            cells.append(cell)
+        self._append(cells, [str(label) for label in self.header])
 
+    def write(
+        self,
+        values: Iterable[Any],
+        fills: dict[int, str] | None = None,
+        links: dict[int, str] | None = None,
+        formats: dict[int, str] | None = None,
+    ) -> None:
+        """`fills` / `links` / `formats`: 0-based column → colour / link target / number format."""
+        cells, texts = [], []
+        for i, value in enumerate(values):
+            cell = WriteOnlyCell(self.ws)
+            put(cell, "" if value is None else value)
+            if cell.value not in ("", None):
+                cell.alignment = BODY
+            # Only text wraps; a number keeps one line (Excel shows ### when it does not fit).
+            texts.append(cell.value if isinstance(cell.value, str) else "")
+            if fills and i in fills:
+                cell.fill = PatternFill("solid", fgColor=fills[i])
+            if links and i in links:
+                cell.hyperlink = links[i]
+                cell.font = LINK_FONT
+            if formats and i in formats:
+                cell.number_format = formats[i]
+            cells.append(cell)
+        self._append(cells, texts)
 
-def _grade_pie(ws: Worksheet, data: Consolidated) -> None:
-    """The college's grades as a pie, 无法定级 its own grey slice, from a small table beside
-    the overview (定级 / 党支部数 / 占比) so the pie does not depend on the overview's rows."""
-    totals = _grade_totals(data)
-    counted = sum(n for _, n in totals)
-    if not counted:
-        return
-    left = ws.max_column + 2
-    top = 1
-    for i, label in enumerate(("定级", "党支部数", "占比（含无法定级）")):
-        cell = ws.cell(top, left + i, label)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for r, (name, n) in enumerate(totals, start=top + 1):
-        ws.cell(r, left, name)
-        ws.cell(r, left + 1, n)
-        ws.cell(r, left + 2, n / counted).number_format = "0.0%"
-    for i, width in enumerate((12, 10, 12)):
-        ws.column_dimensions[get_column_letter(left + i)].width = width
-    first, last = top + 1, top + len(totals)
-
-    pie = PieChart()
-    pie.title = "全院党支部定级"
-    pie.add_data(Reference(ws, min_col=left + 1, min_row=first, max_row=last))
-    pie.set_categories(Reference(ws, min_col=left, min_row=first, max_row=last))
-    series = pie.series[0]
-    colours = grade_colours(data.grades, UNKNOWN_GRADE)
-    for i, (name, _) in enumerate(totals):
-        point = DataPoint(idx=i)
-        point.graphicalProperties.solidFill = colours[name]
-        point.graphicalProperties.line.solidFill = "FFFFFF"
-        series.dPt.append(point)
-    series.dLbls = _labels([n for _, n in totals], percent=True)
-    pie.width, pie.height = 15, 9
-    ws.add_chart(pie, f"A{max(ws.max_row, last) + 3}")
-
-
-def _unit_chart(ws: Worksheet, data: Consolidated) -> None:
-    units = len(data.by_unit.rows) - 1  # the 合计 row stays out of the chart
-    if units < 1:
-        return
-    chart = BarChart()
-    chart.type = "col"
-    chart.grouping = "stacked"
-    chart.overlap = 100
-    chart.title = "各党总支党支部定级分布"
-    chart.y_axis.title = "党支部数"
-    chart.y_axis.majorUnit = 1  # counts of branches: no tick at 0.5
-    chart.y_axis.number_format = "0"
-    chart.y_axis.scaling.min = 0
-    chart.x_axis.delete = chart.y_axis.delete = False
-    header = data.by_unit.header
-    names = [n for n in (*data.grades, UNKNOWN_GRADE) if n in header]
-    colours = grade_colours(data.grades, UNKNOWN_GRADE)
-    for name in names:
-        col = header.index(name) + 1
-        chart.add_data(
-            Reference(ws, min_col=col, min_row=1, max_row=1 + units), titles_from_data=True
+    def _append(self, cells: list, texts: list[str]) -> None:
+        self.rows += 1
+        needed = max(
+            (wrapped_height(t, w) for t, w in zip(texts, self.widths, strict=False) if t),
+            default=0.0,
         )
-        series = chart.series[-1]
-        series.graphicalProperties.solidFill = colours[name]
-        series.graphicalProperties.line.solidFill = "FFFFFF"
-        if units <= MAX_LABELLED_UNITS:
-            series.dLbls = _labels([row[col - 1] for row in data.by_unit.rows[:units]], False)
-    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=1 + units))
-    chart.width, chart.height = 16, 9
-    ws.add_chart(chart, f"A{len(data.by_unit.rows) + 4}")
+        height = needed if needed > LINE_HEIGHT + 2 else None
+        if height:
+            self.ws.row_dimensions[self.rows].height = height
+        self.heights.append(height or DEFAULT_HEIGHT)
+        self.ws.append(cells)
+
+    def width(self) -> float:
+        return sum(self.widths)
+
+    def finish(self, charts: Sequence = ()) -> None:
+        if self.rows > 1:
+            last = get_column_letter(len(self.header))
+            self.ws.auto_filter.ref = f"A1:{last}{self.rows}"
+        extent = max([self.width(), *(c.width / CM_PER_WIDTH_UNIT for c in charts)])
+        print_setup(
+            self.ws, landscape=needs_landscape(extent), title_rows="1:1", name_in_footer=True
+        )
+        self._keep_charts_whole(charts, extent)
+
+    def _keep_charts_whole(self, charts: Sequence, extent: float) -> None:
+        """A page break before a chart that would straddle one; the rows above are laid out one
+        page width wide, so the page height in sheet points grows as the page is scaled down."""
+        orientation = self.ws.page_setup.orientation
+        page_width = LANDSCAPE_WIDTH if orientation == "landscape" else PORTRAIT_WIDTH
+        scale = min(1.0, page_width / max(extent, 1))
+        title = self.heights[0] if self.heights else DEFAULT_HEIGHT
+        page = PRINTABLE_HEIGHT[orientation] / scale - title  # the header repeats on each page
+        for chart in charts:
+            row = int("".join(ch for ch in chart.anchor if ch.isdigit()))
+            above = sum(self.heights[: row - 1]) + DEFAULT_HEIGHT * max(0, row - 1 - self.rows)
+            if above % page + chart.height * PT_PER_CM > page * 0.95:
+                self.ws.row_breaks.append(Break(id=row - 1))
+
+
+class ReportBook:
+    """汇总报告.xlsx, written as a batch goes (`add` per file) and completed by `close`."""
+
+    def __init__(self, path: Path, grades: list[str], branch_header: list[str]):
+        self.path, self.grades = Path(path), grades
+        self.wb = Workbook(write_only=True)
+        self.overview = _Sheet(self.wb, "概览", ["项目", "数值"], {"项目": 30, "数值": 14})
+        unit_header = ["党总支", *grades, UNKNOWN_GRADE, "合计"]
+        self.units = _Sheet(self.wb, "各党总支定级统计", unit_header, {"党总支": 24})
+        self.branches = _Sheet(self.wb, "党支部", branch_header, BRANCH_WIDTHS)
+        self.findings = _Sheet(self.wb, "问题清单", FINDING_HEADER, FINDING_WIDTHS)
+        self.files = _Sheet(self.wb, "文件", FILE_HEADER, FILE_WIDTHS)
+        for sheet in (self.branches, self.findings, self.files):
+            sheet.write_header()
+        self.grade_fill = grade_colours(grades, UNKNOWN_GRADE, light=True)
+        self._grade_col = branch_header.index("定级")
+        self._level_col = FINDING_HEADER.index("级别")
+
+    def add(self, rows: FileRows, link: str | None = None) -> None:
+        """One file's rows; `link`: its annotated copy, relative to the report."""
+        for row in rows.branches:
+            self._branch(row, link)
+        for row in rows.findings:
+            self._finding(row, link)
+        self.files.write(rows.file, links={0: link} if link else None)
+
+    def add_rows(self, branches, findings, files, links: dict[str, str]) -> None:
+        """Whole tables at once (rows of several files), linked through their file column."""
+        for row in branches:
+            self._branch(row, links.get(row[2]))
+        for row in findings:
+            self._finding(row, links.get(row[0]))
+        for row in files:
+            link = links.get(row[0])
+            self.files.write(row, links={0: link} if link else None)
+
+    def _branch(self, row: list, link: str | None) -> None:
+        fill = self.grade_fill.get(row[self._grade_col])
+        self.branches.write(
+            row,
+            fills={self._grade_col: fill} if fill else None,
+            links={2: link} if link else None,
+        )
+
+    def _finding(self, row: list, link: str | None) -> None:
+        fill = LEVEL_FILL.get(row[self._level_col])
+        self.findings.write(
+            row, fills={self._level_col: fill} if fill else None, links={0: link} if link else None
+        )
+
+    def close(self, overview: Table, by_unit: Table) -> Path:
+        """Fill 概览 and 各党总支定级统计, lay out every sheet for print, save atomically."""
+        pie = self._overview(overview, by_unit)
+        self.overview.finish([pie] if pie else [])
+        bar = self._units(by_unit)
+        self.units.finish([bar] if bar else [])
+        for sheet in (self.branches, self.findings, self.files):
+            sheet.finish()
+        with atomic_path(self.path) as temp:
+            self.wb.save(temp)
+        return self.path
+
+    def discard(self) -> None:
+        """Drop what was streamed so far (openpyxl's temporary files) when the batch failed."""
+        for ws in self.wb.worksheets:
+            if not ws.closed:
+                ws.close()
+
+    def _overview(self, overview: Table, by_unit: Table) -> PieChart | None:
+        """The overview table, beside it a small 定级 / 党支部数 / 占比 table the pie is drawn
+        from (so the pie does not depend on the overview's rows), the pie below."""
+        totals = _grade_totals(by_unit, self.grades)
+        counted = sum(n for _, n in totals)
+        sheet = self.overview
+        side = ["定级", "党支部数", "占比（含无法定级）"] if counted else []
+        left = len(sheet.header) + 1  # 0-based column of the side table, one column apart
+        if side:
+            for i, width in enumerate((12, 10, 12)):
+                sheet.ws.column_dimensions[get_column_letter(left + 1 + i)].width = width
+        sheet.header = [*sheet.header, None, *side]
+        sheet.widths = [*sheet.widths, 10, 12, 10, 12][: len(sheet.header)]
+        header = []
+        for label in sheet.header:
+            cell = WriteOnlyCell(sheet.ws, value=label)
+            if label:
+                cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGN
+            header.append(cell)
+        sheet._append(header, [str(label or "") for label in sheet.header])
+        extra = [[name, n, n / counted] for name, n in totals] if counted else []
+        for i in range(max(len(overview.rows), len(extra))):
+            row = list(overview.rows[i]) if i < len(overview.rows) else [None, None]
+            formats = {1: "0.0%"} if "占比" in str(row[0] or "") else {}
+            if i < len(extra):
+                row += [None, *extra[i]]
+                formats[left + 2] = "0.0%"
+            sheet.write(row, formats=formats)
+        if not counted:
+            return None
+        first, last = 2, 1 + len(totals)
+        pie = PieChart()
+        pie.title = "全院党支部定级"
+        pie.add_data(Reference(sheet.ws, min_col=left + 2, min_row=first, max_row=last))
+        pie.set_categories(Reference(sheet.ws, min_col=left + 1, min_row=first, max_row=last))
+        series = pie.series[0]
+        colours = grade_colours(self.grades, UNKNOWN_GRADE)
+        for i, (name, _) in enumerate(totals):
+            point = DataPoint(idx=i)
+            point.graphicalProperties.solidFill = colours[name]
+            point.graphicalProperties.line.solidFill = "FFFFFF"
+            series.dPt.append(point)
+        series.dLbls = _labels([n for _, n in totals], percent=True)
+        pie.width, pie.height = 15, 9
+        pie.anchor = f"A{max(sheet.rows, last) + 3}"
+        sheet.ws.add_chart(pie, pie.anchor)
+        return pie
+
+    def _units(self, by_unit: Table) -> BarChart | None:
+        sheet = self.units
+        sheet.write_header()
+        for row in by_unit.rows:
+            sheet.write(row)
+        units = len(by_unit.rows) - 1  # the 合计 row stays out of the chart
+        if units < 1:
+            return None
+        chart = BarChart()
+        chart.type = "col"
+        chart.grouping = "stacked"
+        chart.overlap = 100
+        chart.title = "各党总支党支部定级分布"
+        chart.y_axis.title = "党支部数"
+        chart.y_axis.majorUnit = 1  # counts of branches: no tick at 0.5
+        chart.y_axis.number_format = "0"
+        chart.y_axis.scaling.min = 0
+        chart.x_axis.delete = chart.y_axis.delete = False
+        header = by_unit.header
+        colours = grade_colours(self.grades, UNKNOWN_GRADE)
+        for name in [n for n in (*self.grades, UNKNOWN_GRADE) if n in header]:
+            col = header.index(name) + 1
+            chart.add_data(
+                Reference(sheet.ws, min_col=col, min_row=1, max_row=1 + units),
+                titles_from_data=True,
+            )
+            series = chart.series[-1]
+            series.graphicalProperties.solidFill = colours[name]
+            series.graphicalProperties.line.solidFill = "FFFFFF"
+            if units <= MAX_LABELLED_UNITS:
+                series.dLbls = _labels([row[col - 1] for row in by_unit.rows[:units]], False)
+        chart.set_categories(Reference(sheet.ws, min_col=1, min_row=2, max_row=1 + units))
+        chart.width, chart.height = 16, 9
+        chart.anchor = f"A{len(by_unit.rows) + 4}"
+        sheet.ws.add_chart(chart, chart.anchor)
+        return chart
+
+
+def _grade_totals(by_unit: Table, grades: list[str]) -> list[tuple[str, int]]:
+    """(grade, branches) for the whole college, best grade first, 无法定级 last."""
+    if not by_unit.rows:
+        return []
+    totals = by_unit.rows[-1]  # the 合计 row
+    names = [*grades, UNKNOWN_GRADE]
+    header = by_unit.header
+    return [(name, int(totals[header.index(name)] or 0)) for name in names if name in header]
 
 
 def _labels(values: list[object], percent: bool) -> DataLabelList:
@@ -194,50 +348,3 @@ def _labels(values: list[object], percent: bool) -> DataLabelList:
         DataLabel(idx=i, showLegendKey=False, **hidden) for i, v in enumerate(values) if not v
     ]
     return labels
-
-
-def _shade_grades(ws: Worksheet, col: int, grades: list[str]) -> None:
-    fills = {
-        name: PatternFill("solid", fgColor=colour)
-        for name, colour in grade_colours(grades, UNKNOWN_GRADE, light=True).items()
-    }
-    for row in ws.iter_rows(min_row=2, min_col=col, max_col=col):
-        fill = fills.get(row[0].value)
-        if fill:
-            row[0].fill = fill
-
-
-def _chart_extent(ws: Worksheet) -> float:
-    """Width in column units the sheet prints, its charts included."""
-    width = sheet_width(ws)
-    for chart in ws._charts:
-        width = max(width, chart.width / CM_PER_WIDTH_UNIT)
-    return width
-
-
-def _wide(ws: Worksheet) -> bool:
-    return needs_landscape(_chart_extent(ws))
-
-
-def _keep_charts_whole(ws: Worksheet) -> None:
-    """A page break before a chart that would straddle one; the rows above are laid out one
-    page width wide, so the page height in sheet points grows as the page is scaled down."""
-    orientation = ws.page_setup.orientation
-    page_width = LANDSCAPE_WIDTH if orientation == "landscape" else PORTRAIT_WIDTH
-    scale = min(1.0, page_width / max(_chart_extent(ws), 1))
-    title = ws.row_dimensions[1].height or DEFAULT_HEIGHT
-    page = PRINTABLE_HEIGHT[orientation] / scale - title  # the header row repeats on each page
-    for chart in ws._charts:
-        row = int("".join(ch for ch in chart.anchor if ch.isdigit()))
-        above = sum(ws.row_dimensions[r].height or DEFAULT_HEIGHT for r in range(1, row))
-        height = chart.height * PT_PER_CM
-        if above % page + height > page * 0.95:
-            ws.row_breaks.append(Break(id=row - 1))
-
-
-def _link_files(ws: Worksheet, col: int, links: dict[str, str]) -> None:
-    for row in ws.iter_rows(min_row=2, min_col=col, max_col=col):
-        target = links.get(row[0].value)
-        if target:
-            row[0].hyperlink = target
-            row[0].font = Font(color="0563C1", underline="single")

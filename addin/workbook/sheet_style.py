@@ -110,7 +110,7 @@ def print_setup(
     if landscape is None:
         landscape = needs_landscape(sheet_width(ws))
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4  # also on write-only sheets
     # Without the flag Excel and LibreOffice ignore fitToWidth and print at 100 %.
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
