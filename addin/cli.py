@@ -488,3 +488,22 @@ def schema(
         typer.echo(f"已写出：{output}")
     else:
         typer.echo(text, nl=False)
+
+
+@app.command()
+def lite(
+    out: Annotated[
+        Path,
+        typer.Option("--out", metavar="文件夹", help="写入 main.py 与 requirements.txt 的文件夹"),
+    ],
+) -> None:
+    """生成 xlwings Lite 用的 main.py（内含 Jiceng，无需另外安装）与 requirements.txt。"""
+    from .lite_bundle import write_bundle
+
+    try:
+        written = write_bundle(out)
+    except OSError as exc:
+        raise _fail(f"无法写入 {out}：{exc.strerror or exc}") from exc
+    for path in written:
+        typer.echo(f"已写出：{path}")
+    typer.echo("把 main.py 与 requirements.txt 的内容分别粘贴到 xlwings Lite 的同名标签页")
