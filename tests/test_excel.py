@@ -866,3 +866,57 @@ def test_xlwings_conf_imports_the_functions(excel):
         conf = dict(csv.reader(handle))
     assert conf["UDF MODULES"] == "addin.excel"
     assert importlib.import_module(conf["UDF MODULES"]) is excel
+
+
+# --- `jiceng desktop`: xlwings' own ribbon add-in, one per button ---------------------------------
+
+
+def test_desktop_addins_are_xlwings_ribbon_addin_with_only_the_ribbon_changed(cli, tmp_path):
+    from xml.etree import ElementTree
+    from zipfile import ZipFile
+
+    from addin.desktop_bundle import CALLBACK, RIBBON_PART, xlwings_addin
+
+    out = tmp_path / "desktop"
+    result = cli("desktop", "--out", out)
+    assert result.exit_code == 0, result.stdout
+    names = ["jiceng_validate", "jiceng_score", "jiceng_refresh_tasks", "jiceng_clear"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [f"{n}.xlam" for n in names] + [f"{n}.py" for n in names]
+    )
+    ns = {"ui": "http://schemas.microsoft.com/office/2006/01/customui"}
+    labels, tabs = [], set()
+    with ZipFile(xlwings_addin()) as original:
+        parts = {i.filename: original.read(i) for i in original.infolist()}
+    for name in names:
+        with ZipFile(out / f"{name}.xlam") as addin_file:
+            copied = {i.filename: addin_file.read(i) for i in addin_file.infolist()}
+        assert copied.keys() == parts.keys()
+        # The VBA project and every other part are xlwings' own, byte for byte.
+        assert {k: v for k, v in copied.items() if k != RIBBON_PART} == {
+            k: v for k, v in parts.items() if k != RIBBON_PART
+        }
+        ribbon = ElementTree.fromstring(copied[RIBBON_PART])
+        tab = ribbon.find(".//ui:tab", ns)
+        tabs.add((tab.get("idQ"), tab.get("label")))
+        (button,) = ribbon.findall(".//ui:button", ns)
+        assert button.get("onAction") == CALLBACK  # the Sub that runs <file name>.main()
+        labels.append(button.get("label"))
+    assert labels == ["校验", "评分", "刷新任务状态", "清除标记"]
+    assert tabs == {("j:jiceng", "基层组织建设")}  # one tab shared by the four add-ins
+
+
+def test_desktop_addin_module_runs_its_button(cli, excel, bad_rubric, tmp_path, monkeypatch):
+    """What xlwings' VBA runs for the 评分 add-in (`import jiceng_score; jiceng_score.main()`,
+    with the add-in's folder on sys.path) scores the workbook like the 评分 script."""
+    out = tmp_path / "desktop"
+    assert cli("desktop", "--out", out).exit_code == 0
+    monkeypatch.syspath_prepend(str(out))
+    module = importlib.import_module("jiceng_score")
+    book = book_from_xlsx(bad_rubric)
+    monkeypatch.setattr(xw.Book, "caller", staticmethod(lambda: book))
+    module.main()
+    replay_actions(book.json()["actions"], bad_rubric, tmp_path / "desktop.xlsx")
+    run_script(excel, "jiceng_score", bad_rubric, tmp_path / "script.xlsx")
+    assert visible(tmp_path / "desktop.xlsx") == visible(tmp_path / "script.xlsx")
+    assert visible(tmp_path / "desktop.xlsx") != visible(bad_rubric)
