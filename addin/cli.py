@@ -487,3 +487,41 @@ def schema(
         typer.echo(f"已写出：{output}")
     else:
         typer.echo(text, nl=False)
+
+
+@app.command()
+def lite(
+    out: Annotated[
+        Path,
+        typer.Option("--out", metavar="文件夹", help="写入 main.py 与 requirements.txt 的文件夹"),
+    ],
+) -> None:
+    """生成 xlwings Lite 用的 main.py（内含 Jiceng，无需另外安装）与 requirements.txt。"""
+    from .lite_bundle import write_bundle
+
+    try:
+        written = write_bundle(out)
+    except OSError as exc:
+        raise _fail(f"无法写入 {out}：{exc.strerror or exc}") from exc
+    for path in written:
+        typer.echo(f"已写出：{path}")
+    typer.echo("把 main.py 与 requirements.txt 的内容分别粘贴到 xlwings Lite 的同名标签页")
+
+
+@app.command()
+def desktop(
+    out: Annotated[
+        Path,
+        typer.Option("--out", metavar="文件夹", help="写入四个 .xlam 加载项与同名 .py 的文件夹"),
+    ],
+) -> None:
+    """由 xlwings 自带的功能区加载项生成四个按钮的 Excel 加载项（桌面版 Excel，本机 Python）。"""
+    from .desktop_bundle import write_desktop
+
+    try:
+        written = write_desktop(out)
+    except OSError as exc:
+        raise _fail(f"无法写入 {out}：{exc.strerror or exc}") from exc
+    for path in written:
+        typer.echo(f"已写出：{path}")
+    typer.echo("在 Excel 中：文件 → 选项 → 加载项 → 转到… → 浏览，逐个选中这四个 .xlam")

@@ -6,7 +6,7 @@ The same plain functions serve every runtime:
   ``RunPython "import addin.excel as x; x.validate_button()"`` (the ``*_button`` functions);
   the worksheet functions are imported as UDFs (``UDF Modules = addin.excel``);
 * xlwings Lite and xlwings Server: the ``jiceng_*`` scripts and functions below are registered
-  with xlwings' ``@script`` / ``@func`` (`macros/lite/main.py` re-exports them).
+  with xlwings' ``@script`` / ``@func`` (the main.py written by `jiceng lite` re-exports them).
 
 Every button reads the open workbook once, runs the same checks as the command line and writes
 back in a few bulk calls (`workbook/xlwings_book.py`), then ends with one Chinese sentence in an

@@ -616,10 +616,12 @@ def test_functions_and_scripts_are_registered(excel):
     }
 
 
-# --- the Lite path: Pyodide has no threads, processes or writable files -----------------------
+# --- the Lite path: `jiceng lite` writes main.py with the package inside ----------------------
 
+# A Python like Pyodide's: no threads or processes, none of the command line's native packages,
+# and files written only into its in-memory file system (here: TMPDIR) — or nowhere at all.
 _PYODIDE_LIKE = """
-import builtins, json, os, subprocess, sys, threading, asyncio
+import asyncio, builtins, importlib, json, os, subprocess, sys, tempfile, threading
 
 def refuse(*args, **kwargs):
     raise RuntimeError("not available under Pyodide")
@@ -627,46 +629,65 @@ def refuse(*args, **kwargs):
 subprocess.Popen = refuse
 threading.Thread.start = refuse
 os.fork = refuse
+memfs = os.path.realpath(tempfile.gettempdir()) + os.sep if {memfs_writable} else None
 _open = builtins.open
-def read_only_open(file, mode="r", *args, **kwargs):
-    if any(flag in mode for flag in "wax+"):
+def memfs_only_open(file, mode="r", *args, **kwargs):
+    writes = any(flag in mode for flag in "wax+")
+    if writes and not (memfs and os.path.realpath(file).startswith(memfs)):
         refuse()
     return _open(file, mode, *args, **kwargs)
-builtins.open = read_only_open
+builtins.open = memfs_only_open
 for name in ("openpyxl", "python_calamine", "typer", "rich", "pandas", "numpy"):
-    sys.modules[name] = None  # not in macros/lite/requirements.txt
+    sys.modules[name] = None  # not in requirements.txt, cannot be installed in Pyodide
 
 sys.path[:0] = {paths!r}
 import xlwings as xw
 from xlwings import server
-import main  # macros/lite/main.py, as pasted into xlwings Lite
+for name in {modules!r}:
+    main = importlib.import_module(name)  # main.py as pasted into xlwings Lite
 
-payload = json.loads(sys.stdin.read())
-book = xw.Book(json=payload)
-asyncio.run(server.custom_scripts_call(main, "jiceng_score", typehint_to_value={{xw.Book: book}}))
-names = sorted(f["name"] for f in server.custom_functions_meta(main)["functions"])
-import addin
-result = {{"actions": book.json()["actions"], "functions": names, "addin": addin.__file__}}
-print(json.dumps(result, ensure_ascii=False))
+request = json.loads(sys.stdin.read())
+result = {{"scripts": {{}}, "functions": []}}
+for name, payload in request["scripts"]:
+    book = xw.Book(json=payload)
+    asyncio.run(server.custom_scripts_call(main, name, typehint_to_value={{xw.Book: book}}))
+    result["scripts"][name] = book.json()["actions"]
+for data in request["functions"]:
+    result["functions"].append(asyncio.run(server.custom_functions_call(data, main)))
+result["meta"] = sorted(f["name"] for f in server.custom_functions_meta(main)["functions"])
+result["addin"] = sys.modules["addin"].__file__
+result["loaded"] = sorted(m for m in sys.modules if m == "addin" or m.startswith("addin."))
+print(json.dumps(result, ensure_ascii=False, default=str))
 """
 
+_LITE_FUNCTIONS = [
+    ("jiceng_grade", 85),
+    ("jiceng_grade", 84.5),
+    ("jiceng_due", "5 月/12 月", "2022-06-15"),
+    ("jiceng_status", "5 月/12 月", "进行中", [["2022-05-20"], [None]], "2022-06-15"),
+]
 
-def test_lite_main_runs_without_threads_processes_files_or_native_readers(
-    excel, bad_rubric, tmp_path
-):
-    """macros/lite/main.py on top of the jiceng_lite wheel alone, in a Python where threads,
-    processes, file writes and the command line's native packages are unavailable."""
-    from zipfile import ZipFile
 
-    wheel = _build_lite_wheel(tmp_path)
-    site = tmp_path / "site-packages"
-    ZipFile(wheel).extractall(site)
-    code = _PYODIDE_LIKE.format(paths=[str(site), str(ROOT / "macros" / "lite")])
+def run_lite(
+    bundle: Path, tmp_path: Path, scripts=(), functions=(), memfs_writable=True, modules=("main",)
+) -> dict:
+    from xlwings_harness import function_call_payload
+
+    memfs = tmp_path / "pyodide-memfs"
+    memfs.mkdir(exist_ok=True)
+    code = _PYODIDE_LIKE.format(
+        paths=[str(bundle)], modules=list(modules), memfs_writable=memfs_writable
+    )
     env = {**os.environ, "XLWINGS_LICENSE_KEY": "noncommercial", "XLWINGS_ON_SERVER": "true"}
-    env.pop("PYTHONPATH", None)
+    env["TMPDIR"] = str(memfs)
+    env.pop("PYTHONPATH", None)  # the repository's addin must not be importable
+    request = {
+        "scripts": [[name, payload_from_xlsx(path)] for name, path in scripts],
+        "functions": [function_call_payload(*call) for call in functions],
+    }
     done = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code)],
-        input=json.dumps(payload_from_xlsx(bad_rubric), ensure_ascii=False),
+        input=json.dumps(request, ensure_ascii=False),
         capture_output=True,
         text=True,
         env=env,
@@ -675,49 +696,123 @@ def test_lite_main_runs_without_threads_processes_files_or_native_readers(
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout)
-    assert result["functions"] == ["JICENG_DUE", "JICENG_GRADE", "JICENG_STATUS"]
-    assert result["addin"].startswith(str(site))  # not the repository's copy
-    replay_actions(result["actions"], bad_rubric, tmp_path / "lite.xlsx")
-    run_script(excel, "jiceng_score", bad_rubric, tmp_path / "py.xlsx")
-    assert visible(tmp_path / "lite.xlsx") == visible(tmp_path / "py.xlsx")
+    return json.loads(done.stdout)
 
 
-def _build_lite_wheel(folder: Path) -> Path:
-    spec = importlib.util.spec_from_file_location(
-        "build_wheel", ROOT / "macros/lite/build_wheel.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.build(folder / "dist")
+@pytest.fixture
+def lite_bundle(cli, tmp_path) -> Path:
+    out = tmp_path / "lite"
+    result = cli("lite", "--out", out)
+    assert result.exit_code == 0, result.stdout
+    assert sorted(p.name for p in out.iterdir()) == ["main.py", "requirements.txt"]
+    return out
 
 
-def test_lite_wheel_and_requirements(tmp_path):
+def test_lite_bundle_buttons_and_functions_match_the_installed_package(
+    excel, lite_bundle, bad_rubric, tmp_path, specs
+):
+    """main.py from `jiceng lite`, alone on the path of a Pyodide-like Python: the four buttons
+    leave the same workbooks and the three functions give the same answers as addin.excel."""
+    tasks = make_tasks(tmp_path, specs.by_id("tasks_2022"), {2: {"完成情况": "已完成"}})
+    scripts = [
+        ("jiceng_validate", bad_rubric),
+        ("jiceng_score", bad_rubric),
+        ("jiceng_refresh_tasks", tasks),
+        ("jiceng_clear", bad_rubric),
+    ]
+    result = run_lite(lite_bundle, tmp_path, scripts, _LITE_FUNCTIONS)
+    memfs = (tmp_path / "pyodide-memfs").resolve()
+    assert Path(result["addin"]).resolve().is_relative_to(memfs)  # not the repository's copy
+    assert result["meta"] == ["JICENG_DUE", "JICENG_GRADE", "JICENG_STATUS"]
+    for name, path in scripts:
+        replay_actions(result["scripts"][name], path, tmp_path / f"lite-{name}.xlsx")
+        run_script(excel, name, path, tmp_path / f"py-{name}.xlsx")
+        assert visible(tmp_path / f"lite-{name}.xlsx") == visible(tmp_path / f"py-{name}.xlsx")
+    assert any(result["scripts"]["jiceng_score"])  # the comparison saw real work
+    expected = [call_function(excel, *call) for call in _LITE_FUNCTIONS]
+    assert result["functions"] == json.loads(json.dumps(expected, ensure_ascii=False, default=str))
+    assert result["functions"][:2] == [[["先进"]], [["一般"]]]
+
+    from addin.lite_bundle import modules
+
+    # Everything the buttons imported was in the bundle (read from import statements).
+    assert set(result["loaded"]) <= set(modules())
+
+
+def test_lite_bundle_unpacks_once_and_replaces_an_older_bundle(lite_bundle, tmp_path):
+    from addin.lite_bundle import main_py, package_files
+
+    first = run_lite(lite_bundle, tmp_path)
+    # Run again (xlwings Lite re-runs main.py): the unpacked copy is reused, nothing is written.
+    again = run_lite(lite_bundle, tmp_path, memfs_writable=False)
+    assert again["addin"] == first["addin"]
+    # An older bundle imported earlier in the same Python gives way to the new one.
+    files = package_files()
+    files["addin/__init__.py"] += "\nOLDER = True\n"
+    (lite_bundle / "older.py").write_text(main_py(files), encoding="utf-8")
+    both = run_lite(lite_bundle, tmp_path, modules=("older", "main"))
+    assert both["addin"] == first["addin"]
+    assert both["meta"] == first["meta"]
+
+
+def test_lite_requirements_are_pip_lines_without_a_wheel_address(lite_bundle):
+    from packaging.requirements import Requirement
+
+    text = (lite_bundle / "requirements.txt").read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    requirements = [Requirement(line) for line in lines]
+    assert [(r.name, str(r.specifier), r.url) for r in requirements] == [
+        ("xlwings", f"=={xw.__version__}", None),  # the version these tests ran against
+        ("pydantic", "", None),  # Pyodide's own build: never pinned
+    ]
+    # The copy in the repository is exactly what the command writes.
+    assert (ROOT / "macros/lite/requirements.txt").read_text(encoding="utf-8") == text
+
+
+def test_lite_bundle_holds_only_what_pyodide_can_import(lite_bundle):
+    from addin.lite_bundle import modules, package_files
+
+    names = modules()
+    assert {"addin", "addin.excel", "addin.workbook.xlwings_book", "addin.report"} <= set(names)
+    assert not {
+        "addin.cli",
+        "addin.batch",
+        "addin.isolation",
+        "addin.workbook.openpyxl_writer",
+    } & set(names)
+    files = package_files()
+    assert {"addin/schemas/rubric_2022.toml", "addin/workbook/__init__.py"} <= set(files)
+    main = (lite_bundle / "main.py").read_text(encoding="utf-8")
+    compile(main, "main.py", "exec")
+    assert len(main) < 150_000  # pasted by hand into xlwings Lite's editor
+
+
+def test_lite_command_reports_an_unwritable_folder(cli, tmp_path):
+    occupied = tmp_path / "main.py"
+    occupied.write_text("not a folder", encoding="utf-8")
+    result = cli("lite", "--out", occupied)
+    assert result.exit_code == 2
+    assert "无法写入" in result.output and str(occupied) in result.output
+
+
+def test_jiceng_wheel_is_pure_python(tmp_path):
+    """The desktop path installs jiceng from a wheel: one file for Windows, macOS and Linux."""
+    import shutil
     from zipfile import ZipFile
 
-    import addin
+    from hatchling.builders.wheel import WheelBuilder
 
-    wheel = _build_lite_wheel(tmp_path)
-    assert wheel.name == f"jiceng_lite-{addin.__version__}-py3-none-any.whl"
+    source = tmp_path / "src"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", "out", "dist", "*.pyc"))
+    builder = WheelBuilder(str(source))
+    wheel = Path(next(builder.build(directory=str(tmp_path / "dist"), versions=["standard"])))
+    assert wheel.name.endswith("-py3-none-any.whl")
     with ZipFile(wheel) as whl:
         names = set(whl.namelist())
-        meta = whl.read(f"jiceng_lite-{addin.__version__}.dist-info/METADATA").decode()
-    assert {
-        "addin/excel.py",
-        "addin/workbook/xlwings_book.py",
-        "addin/schemas/rubric_2022.toml",
-    } <= names
-    assert [line for line in meta.splitlines() if line.startswith("Requires-Dist")] == [
-        "Requires-Dist: pydantic>=2.6",
-        "Requires-Dist: xlwings>=0.37.5",
-    ]
-    lines = [
-        line
-        for line in (ROOT / "macros/lite/requirements.txt").read_text().splitlines()
-        if line and not line.startswith("#")
-    ]
-    assert lines[0] == f"xlwings=={xw.__version__}"  # the version these tests ran against
-    assert lines[2].endswith("/" + wheel.name)
+        tag = whl.read(next(n for n in names if n.endswith(".dist-info/WHEEL"))).decode()
+    assert "Root-Is-Purelib: true" in tag and "Tag: py3-none-any" in tag
+    assert {"addin/excel.py", "addin/schemas/rubric_2022.toml"} <= names
+    assert not any(n.endswith((".so", ".pyd", ".dylib")) for n in names)
 
 
 # --- macros/ for desktop Excel ---------------------------------------------------------------
@@ -771,3 +866,57 @@ def test_xlwings_conf_imports_the_functions(excel):
         conf = dict(csv.reader(handle))
     assert conf["UDF MODULES"] == "addin.excel"
     assert importlib.import_module(conf["UDF MODULES"]) is excel
+
+
+# --- `jiceng desktop`: xlwings' own ribbon add-in, one per button ---------------------------------
+
+
+def test_desktop_addins_are_xlwings_ribbon_addin_with_only_the_ribbon_changed(cli, tmp_path):
+    from xml.etree import ElementTree
+    from zipfile import ZipFile
+
+    from addin.desktop_bundle import CALLBACK, RIBBON_PART, xlwings_addin
+
+    out = tmp_path / "desktop"
+    result = cli("desktop", "--out", out)
+    assert result.exit_code == 0, result.stdout
+    names = ["jiceng_validate", "jiceng_score", "jiceng_refresh_tasks", "jiceng_clear"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [f"{n}.xlam" for n in names] + [f"{n}.py" for n in names]
+    )
+    ns = {"ui": "http://schemas.microsoft.com/office/2006/01/customui"}
+    labels, tabs = [], set()
+    with ZipFile(xlwings_addin()) as original:
+        parts = {i.filename: original.read(i) for i in original.infolist()}
+    for name in names:
+        with ZipFile(out / f"{name}.xlam") as addin_file:
+            copied = {i.filename: addin_file.read(i) for i in addin_file.infolist()}
+        assert copied.keys() == parts.keys()
+        # The VBA project and every other part are xlwings' own, byte for byte.
+        assert {k: v for k, v in copied.items() if k != RIBBON_PART} == {
+            k: v for k, v in parts.items() if k != RIBBON_PART
+        }
+        ribbon = ElementTree.fromstring(copied[RIBBON_PART])
+        tab = ribbon.find(".//ui:tab", ns)
+        tabs.add((tab.get("idQ"), tab.get("label")))
+        (button,) = ribbon.findall(".//ui:button", ns)
+        assert button.get("onAction") == CALLBACK  # the Sub that runs <file name>.main()
+        labels.append(button.get("label"))
+    assert labels == ["校验", "评分", "刷新任务状态", "清除标记"]
+    assert tabs == {("j:jiceng", "基层组织建设")}  # one tab shared by the four add-ins
+
+
+def test_desktop_addin_module_runs_its_button(cli, excel, bad_rubric, tmp_path, monkeypatch):
+    """What xlwings' VBA runs for the 评分 add-in (`import jiceng_score; jiceng_score.main()`,
+    with the add-in's folder on sys.path) scores the workbook like the 评分 script."""
+    out = tmp_path / "desktop"
+    assert cli("desktop", "--out", out).exit_code == 0
+    monkeypatch.syspath_prepend(str(out))
+    module = importlib.import_module("jiceng_score")
+    book = book_from_xlsx(bad_rubric)
+    monkeypatch.setattr(xw.Book, "caller", staticmethod(lambda: book))
+    module.main()
+    replay_actions(book.json()["actions"], bad_rubric, tmp_path / "desktop.xlsx")
+    run_script(excel, "jiceng_score", bad_rubric, tmp_path / "script.xlsx")
+    assert visible(tmp_path / "desktop.xlsx") == visible(tmp_path / "script.xlsx")
+    assert visible(tmp_path / "desktop.xlsx") != visible(bad_rubric)
