@@ -680,6 +680,7 @@ def test_due_command_json(cli):
         "cadence": None,
         "next_due": "2022-12-31",
         "unparsed": [],
+        "events": [],
     }
     quarterly = json.loads(cli("due", "每季度", "--as-of", "2022-07-01", "-f", "json").stdout)
     assert (quarterly["cadence"], quarterly["milestones"], quarterly["next_due"]) == (
@@ -833,6 +834,7 @@ def test_codes_lists_the_task_findings(cli):
         "tasks.overdue": "error",
         "tasks.due_soon": "warning",
         "tasks.deadline_unparsed": "warning",
+        "tasks.deadline_event": "info",
         "tasks.owner_missing": "warning",
         "tasks.item_missing": "error",
         "tasks.template_modified": "error",
