@@ -470,8 +470,13 @@ def _parse_every_year(
     rest = s[m.end() :] if m else ""
     if not rest or _YEAR_RE.match(rest):
         return None  # '每年' alone is a cadence; '每年2023年5月' is no recurring date
-    spans = [_parse_point(rest, y, None, fixed) or _parse_range(rest, y, fixed) for y in years]
-    return None if None in spans else spans  # type: ignore[return-value]
+    spans = []
+    for y in years:
+        span = _parse_point(rest, y, None, fixed) or _parse_range(rest, y, fixed)
+        if span is None:
+            return None
+        spans.append(span)
+    return spans
 
 
 def period_ends(cadence: str, year: int) -> list[date]:

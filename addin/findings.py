@@ -418,7 +418,7 @@ TASKS_PROGRESS_UNKNOWN = kind(
 TASKS_AS_OF_INVALID = kind(
     "tasks.as_of_invalid",
     "warning",
-    "基准日期“{value}”无法识别，已按{used}判断；请写成 2022-06-15 这样的日期",
+    "基准日期“{value}”无法识别，已按{used}判断；请写成 {example} 这样的日期",
     "任务清单上的“基准日期”单元格不是日期；未指定 --as-of 时按今天判断",
 )
 

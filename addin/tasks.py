@@ -151,6 +151,7 @@ def _sheet_as_of(sheet: SheetData) -> tuple[date, list[Finding]]:
         cell=cell_ref(*field.cell),
         value=clip(text_of(field.raw)),
         used=f"今天（{today.isoformat()}）",
+        example=f"{today.year}-06-15",
     )
     return today, [finding]
 

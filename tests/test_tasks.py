@@ -920,6 +920,7 @@ def test_an_unreadable_as_of_cell_is_a_warning_and_today_applies(tmp_path, tspec
     (finding,) = [f for f in result.findings if f.code == "tasks.as_of_invalid"]
     assert (finding.cell, finding.severity) == ("L1", "warning")
     assert finding.message.startswith("基准日期“六月底”无法识别，已按今天（")
+    assert finding.message.endswith(f"请写成 {date.today().year}-06-15 这样的日期")
     assert (
         evaluate_sheet(make_tasks(tmp_path, tspec, name="none.xlsx"), tspec).as_of == date.today()
     )
