@@ -385,7 +385,10 @@ def due(
     fixed = task_specs[0].fixed_days if task_specs else None
     deadline = parse_deadline(text, task_year, fixed_days=fixed)
     show = due_json if format is ListFormat.json else due_text
-    typer.echo(show(deadline, day, task_specs[0].cadence_from_month if task_specs else 1))
+    first = task_specs[0] if task_specs else None
+    # the spec's cadence_from_month is its own year's (when the plan was issued), not every year's
+    since = (first.cadence_from_month, first.year) if first else (1, None)
+    typer.echo(show(deadline, day, *since))
     raise typer.Exit(0 if deadline.ok else 1)
 
 

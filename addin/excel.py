@@ -267,7 +267,8 @@ def _as_of_cell(data) -> date | None:
             continue
         if found.day is None:
             raise _Stop(
-                f"“{sheet.name}”的基准日期“{found.raw}”无法识别，请写成 2022-06-15 这样的日期"
+                f"“{sheet.name}”的基准日期“{found.raw}”无法识别，"
+                f"请写成 {date.today().year}-06-15 这样的日期"
             )
         return found.day
     return None

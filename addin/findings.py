@@ -375,6 +375,12 @@ TASKS_DEADLINE_UNPARSED = kind(
     "{task}的时间期限{problem}",
     "时间期限为空或含有无法识别的写法；无法识别的部分不推算日期，也不猜测",
 )
+TASKS_DEADLINE_EVENT = kind(
+    "tasks.deadline_event",
+    "info",
+    "{task}的时间期限以“{event}”为准，无法推算日期，请在日期确定后自行核对",
+    "时间期限写的是一个事件（如“十八大召开前”）而不是日期：不推算日期，也不判断是否逾期",
+)
 TASKS_OWNER_MISSING = kind(
     "tasks.owner_missing", "warning", "{task}未填写责任人", "责任人单元格为空"
 )
@@ -412,7 +418,7 @@ TASKS_PROGRESS_UNKNOWN = kind(
 TASKS_AS_OF_INVALID = kind(
     "tasks.as_of_invalid",
     "warning",
-    "基准日期“{value}”无法识别，已按{used}判断；请写成 2022-06-15 这样的日期",
+    "基准日期“{value}”无法识别，已按{used}判断；请写成 {example} 这样的日期",
     "任务清单上的“基准日期”单元格不是日期；未指定 --as-of 时按今天判断",
 )
 

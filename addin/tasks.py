@@ -151,6 +151,7 @@ def _sheet_as_of(sheet: SheetData) -> tuple[date, list[Finding]]:
         cell=cell_ref(*field.cell),
         value=clip(text_of(field.raw)),
         used=f"今天（{today.isoformat()}）",
+        example=f"{today.year}-06-15",
     )
     return today, [finding]
 
@@ -179,6 +180,10 @@ def _evaluate_row(
     problem = _deadline_problem(deadline)
     if problem:
         found.append(F.TASKS_DEADLINE_UNPARSED(**at(labels.deadline), task=who, problem=problem))
+    for event in deadline.events:
+        found.append(
+            F.TASKS_DEADLINE_EVENT(**at(labels.deadline), task=who, event=clip(event.name, 30))
+        )
 
     owner = text_of(own(sheet, r, layout.col(labels.owner)))
     if layout.col(labels.owner) is not None and not owner:
@@ -197,7 +202,7 @@ def _evaluate_row(
 
     dates, problems = read_done_dates(own(sheet, r, layout.col(labels.done_dates)), year, as_of)
     reasons = {
-        "unreadable": "无法识别为日期（应写作 2022-05-20、2022/5/20、2022.5.20 或 5月20日）",
+        "unreadable": f"无法识别为日期（应写作 {year}-05-20、{year}/5/20、{year}.5.20 或 5月20日）",
         "before_year": f"早于{year}年，不计入",
         "after_as_of": f"晚于检查日期{as_of.isoformat()}，不计入",
     }
@@ -208,7 +213,7 @@ def _evaluate_row(
             )
         )
 
-    milestones = milestones_of(deadline, spec.cadence_from_month)
+    milestones = milestones_of(deadline, spec.cadence_from_month, from_year=spec.year)
     done = progress == "done"
     assessment = assess(milestones, dates, done, as_of, spec.due_soon_days)
     if done and len(dates) < max(len(milestones), 1):

@@ -146,8 +146,10 @@ def due(spec: TasksSpec, deadline: Any, as_of: Any = None, year: Any = None) -> 
         excel_word(text), read_year(year, spec.year), fixed_days=spec.fixed_days
     )
     if not parsed.milestones and parsed.cadence is None:
+        if parsed.events and not parsed.unparsed:
+            return f"时间期限以“{parsed.events[0].name}”为准，无法推算日期"
         return f"时间期限“{excel_word(text)}”无法识别"
-    day = next_due(parsed, when, spec.cadence_from_month)
+    day = next_due(parsed, when, spec.cadence_from_month, from_year=spec.year)
     return day if day is not None else "已无后续时间节点"
 
 
@@ -174,6 +176,6 @@ def status(
     if progress_key is None:
         return f"完成情况应为{words.not_started} / {words.in_progress} / {words.done}"
     days = read_done_days(done_dates, task_year, when)
-    milestones = milestones_of(parsed, spec.cadence_from_month)
+    milestones = milestones_of(parsed, spec.cadence_from_month, from_year=spec.year)
     verdict = assess(milestones, days, progress_key == "done", when, spec.due_soon_days)
     return STATUS_LABEL[verdict.status]

@@ -15,8 +15,10 @@ from addin.deadline import (
     CADENCES,
     DEFAULT_FIXED_DAYS,
     Deadline,
+    Event,
     Milestone,
     cadence_from_text,
+    milestones_of,
     next_due,
     parse_deadline,
     period_ends,
@@ -258,7 +260,10 @@ def test_custom_fixed_days_extend_defaults() -> None:
     fixed = {"“一二·九”": (12, 9), "开学": (9, 1)}
     result = parse_deadline("开学前/一二·九前/七一", Y, fixed_days=fixed)
     assert [m.end for m in result.milestones] == [d(7, 1), d(9, 1), d(12, 9)]
-    assert parse_deadline("开学前", Y).unparsed == ("开学前",)
+    # without the fixed day, 开学 is an event: named, no date guessed
+    default = parse_deadline("开学前", Y)
+    assert (default.milestones, default.unparsed) == ((), ())
+    assert [e.name for e in default.events] == ["开学"]
     assert DEFAULT_FIXED_DAYS["七一前夕"] == (7, 1)
 
 
@@ -373,6 +378,269 @@ def test_next_due_accepts_datetime_and_handmade_deadline() -> None:
     assert next_due(cadence_only, date(2030, 2, 1)) == date(2030, 3, 31)
 
 
+# --- wordings of the other plans of the campaign (../shared/seeds/000–004) ------------------
+# Each as written in the plan (stage headings, 时间 lines and deadlines in the text), with the
+# year of the sheet it would be checked in and the dates a person reads in it.
+
+# (seed, text, sheet year, [(start, end)])
+SEED_MILESTONES = [
+    # 000 (2012 college plan): the four stages, 项目推进表 and deadlines in the text
+    ("000", "2012年2月下旬至3月中旬", 2012, [(date(2012, 2, 21), date(2012, 3, 20))]),
+    ("000", "2012年3月中下旬", 2012, [(date(2012, 3, 11), date(2012, 3, 31))]),
+    ("000", "2012年4月至11月", 2012, [(date(2012, 4, 1), date(2012, 11, 30))]),
+    ("000", "2012年12月", 2012, [(None, date(2012, 12, 31))]),
+    ("000", "年底前", 2012, [(None, date(2012, 12, 31))]),
+    ("000", "12月10日前", 2012, [(None, date(2012, 12, 10))]),
+    ("000", "12月10前", 2012, [(None, date(2012, 12, 10))]),  # the 推进表: a day without 日
+    ("000", "在今年“七一”前夕", 2012, [(None, date(2012, 7, 1))]),
+    ("000", "“七一”前夕", 2012, [(None, date(2012, 7, 1))]),
+    # 001 (2012 county plan): the four stages and the 七一 commendation
+    ("001", "3月上旬—4月中旬", 2012, [(date(2012, 3, 1), date(2012, 4, 20))]),
+    ("001", "4月下旬—6月", 2012, [(date(2012, 4, 21), date(2012, 6, 30))]),
+    ("001", "7月—8月中旬", 2012, [(date(2012, 7, 1), date(2012, 8, 20))]),
+    ("001", "8月中旬—9月", 2012, [(date(2012, 8, 11), date(2012, 9, 30))]),
+    ("001", "“七一”期间", 2012, [(None, date(2012, 7, 1))]),
+    # 002 (2011 plan, 2010–2012): stages across years and two 七一 commendations
+    ("002", "从2010年6月—2011年“七一”前", 2011, [(date(2010, 6, 1), date(2011, 7, 1))]),
+    ("002", "从2011年7月—2012年“七一”前后", 2011, [(date(2011, 7, 1), date(2012, 7, 1))]),
+    (
+        "002",
+        "2011年“七一”前和2012年“七一”前",
+        2011,
+        [(None, date(2011, 7, 1)), (None, date(2012, 7, 1))],
+    ),
+    # 003 (2020 plan, targets to 2023): 到 + a year
+    ("003", "到2020年底", 2020, [(None, date(2020, 12, 31))]),
+    ("003", "到2021年", 2020, [(None, date(2021, 12, 31))]),
+    ("003", "到2022年", 2020, [(None, date(2022, 12, 31))]),
+    ("003", "到2023年", 2020, [(None, date(2023, 12, 31))]),
+    ("003", "到2023年前后", 2020, [(None, date(2023, 12, 31))]),
+    ("003", "2023年底前", 2020, [(None, date(2023, 12, 31))]),
+    ("003", "年底前", 2020, [(None, date(2020, 12, 31))]),
+    # 004 (2022 plan, 附件3)
+    ("004", "5 月/12 月", 2022, [(None, date(2022, 5, 31)), (None, date(2022, 12, 31))]),
+    ("004", "4 月底", 2022, [(None, date(2022, 4, 30))]),
+    ("004", "6 月/12 月", 2022, [(None, date(2022, 6, 30)), (None, date(2022, 12, 31))]),
+]
+
+
+@pytest.mark.parametrize(("seed", "text", "year", "expected"), SEED_MILESTONES)
+def test_seed_wordings(seed: str, text: str, year: int, expected: list) -> None:
+    result = parse_deadline(text, year)
+    assert [(m.start, m.end) for m in result.milestones] == expected, seed
+    assert (result.unparsed, result.events, result.cadence) == ((), (), None)
+    assert result.ok
+
+
+@pytest.mark.parametrize(
+    ("seed", "text", "cadence"),
+    [
+        ("000", "每季度参加一次", "quarterly"),  # 每季度参加一次“志愿服务日”
+        ("002", "原则上要每月召开一次", "monthly"),  # 支委会议
+        ("002", "每季度召开一次", "quarterly"),  # 阶段性活动总结大会
+        ("002", "原则上每半年一次", "half_yearly"),  # 评议
+        ("002", "每半年召开一次", "half_yearly"),  # 党员大会
+        ("003", "每年", "yearly"),  # 党支部每年向党总支报告
+        ("004", "全年", None),  # a cadence only by its 具体要求 (cadence_hint)
+    ],
+)
+def test_seed_cadences(seed: str, text: str, cadence: str | None) -> None:
+    result = parse_deadline(text, 2012)
+    assert result.cadence == cadence, seed
+    assert result.ok
+
+
+def test_seed_every_year_in_a_plan_of_several_years() -> None:
+    """003: 组织部每年年底前组织…自查 in the 2020–2023 plan: a milestone in every year."""
+    plan = range(2020, 2024)
+    whole = parse_deadline("每年年底前", 2020, plan_years=plan)
+    assert [m.end for m in whole.milestones] == [date(y, 12, 31) for y in plan]
+    assert whole.ok and whole.years == (2020, 2021, 2022, 2023)
+    # a sheet of one year of the plan (its year from the title) gets that year's only
+    sheet_2021 = parse_deadline("每年年底前", 2021)
+    assert [m.end for m in sheet_2021.milestones] == [date(2021, 12, 31)]
+    qiyi = parse_deadline("每年“七一”前", 2010, plan_years=[2012, 2011, 2011])
+    assert [m.end for m in qiyi.milestones] == [date(2011, 7, 1), date(2012, 7, 1)]
+
+
+def test_seed_event_instead_of_a_date() -> None:
+    """002: 时间从2010年6月至2012年中共十八大召开前 — the end is an event: named, not dated."""
+    result = parse_deadline("2010年6月至2012年中共十八大召开前", 2011)
+    assert result.milestones == ()
+    assert result.events == (
+        Event("2012年中共十八大召开", date(2010, 6, 1), "2010年6月至2012年中共十八大召开前"),
+    )
+    assert result.unparsed == () and result.ok
+    assert next_due(result, date(2011, 1, 1)) is None
+
+
+# --- the classes of wordings, with their boundaries ---------------------------------------
+
+CLASS_CASES = [
+    # a day without 日, after a month only
+    ("5月20前", [(None, d(5, 20))]),
+    ("5月20", [(None, d(5, 20))]),
+    ("十二月十前", [(None, d(12, 10))]),
+    ("2022年5月31", [(None, d(5, 31))]),
+    ("5月10至20", [(d(5, 10), d(5, 20))]),  # the right number is a day like the left
+    ("5月10日至20", [(d(5, 10), d(5, 20))]),
+    # relative to 七一 (or any fixed day): the day itself
+    ("七一前后", [(None, d(7, 1))]),
+    ("“七一”期间", [(None, d(7, 1))]),
+    ("七一左右", [(None, d(7, 1))]),
+    ("国庆到来前", [(None, d(10, 1))]),
+    # across the year end, only when the right side names its year
+    ("12月至次年1月", [(d(12, 1), d(1, 31, 2023))]),
+    ("11月—次年3月底", [(d(11, 1), d(3, 31, 2023))]),
+    ("12月至翌年2月", [(d(12, 1), d(2, 28, 2023))]),
+    ("2023年12月—次年2月", [(d(12, 1, 2023), d(2, 29, 2024))]),  # the left side's year + 1
+    ("次年3月", [(None, d(3, 31, 2023))]),
+    ("明年底", [(None, d(12, 31, 2023))]),
+    ("今年底", [(None, d(12, 31))]),
+    ("本年度内", [(None, d(12, 31))]),
+    # dotted (and slashed) year.month, alone and in ranges
+    ("2022.5", [(None, d(5, 31))]),
+    ("2022/5", [(None, d(5, 31))]),
+    ("2022-05", [(None, d(5, 31))]),
+    ("2012.3—2012.4", [(date(2012, 3, 1), date(2012, 4, 30))]),
+    ("2021.9—2022.1", [(date(2021, 9, 1), d(1, 31))]),
+    ("2022.05-2022.12", [(d(5, 1), d(12, 31))]),
+    ("2022.5.20—2022.6", [(d(5, 20), d(6, 30))]),
+    ("2020-2023年", [(date(2020, 1, 1), date(2023, 12, 31))]),
+    # 到 + a year: its last day
+    ("到2021年", [(None, d(12, 31, 2021))]),
+    ("2021年", [(None, d(12, 31, 2021))]),
+    ("到二〇二一年", [(None, d(12, 31, 2021))]),
+    # qualifiers and prefixes that do not change the date
+    ("原则上5月底前", [(None, d(5, 31))]),
+    ("原则上于5月底前完成", [(None, d(5, 31))]),
+    ("最迟6月30日", [(None, d(6, 30))]),
+    ("力争年底前完成", [(None, d(12, 31))]),
+    ("要在七一前", [(None, d(7, 1))]),
+    ("自3月上旬—4月中旬", [(d(3, 1), d(4, 20))]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CLASS_CASES)
+def test_classes(text: str, expected: list[tuple[date | None, date]]) -> None:
+    result = parse_deadline(text, Y)
+    assert [(m.start, m.end) for m in result.milestones] == expected
+    assert (result.unparsed, result.events, result.cadence) == ((), (), None)
+    assert result.ok
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "20前",  # a day without 日 needs its month
+        "5月32",
+        "5月0",
+        "七一后",  # after a day is no deadline
+        "七一以后",
+        "12月—1月",  # still no silent rollover without 次年
+        "2022.13",
+        "2022.0",
+        "2022-5",  # a '-' year.month needs two digits
+        "每月10日",  # a day in every month: not read, not guessed
+        "时间待定前",
+    ],
+)
+def test_class_boundaries_stay_unparsed(text: str) -> None:
+    result = parse_deadline(text, Y)
+    assert result.unparsed and not result.ok
+    assert (result.milestones, result.events) == ((), ())
+
+
+@pytest.mark.parametrize(
+    ("text", "event"),
+    [
+        ("十八大召开前", "十八大召开"),
+        ("党的十八大胜利召开前", "党的十八大胜利召开"),
+        ("省第十次党代会召开前", "省第十次党代会召开"),
+        ("党代会期间", "党代会"),
+        ("换届选举前", "换届选举"),
+        ("上级检查验收前夕", "上级检查验收"),
+        ("开学前", "开学"),
+    ],
+)
+def test_event_gives_no_date_and_names_the_event(text: str, event: str) -> None:
+    result = parse_deadline(text, Y)
+    assert result.events == (Event(event, None, text),)
+    assert (result.milestones, result.unparsed, result.cadence) == ((), (), None)
+    assert result.ok
+    assert milestones_of(result) == [] and next_due(result, d(1, 1)) is None
+
+
+def test_event_beside_dates_keeps_both() -> None:
+    result = parse_deadline("2012年省第十次党代会召开前/年底", 2012)
+    assert [m.end for m in result.milestones] == [date(2012, 12, 31)]
+    assert [e.name for e in result.events] == ["2012年省第十次党代会召开"]
+    assert result.ok
+    half = parse_deadline("十八大召开前/待定", 2012)
+    assert half.unparsed == ("待定",) and not half.ok
+
+
+def test_a_fixed_day_wins_over_an_event() -> None:
+    result = parse_deadline("开学前", Y, fixed_days={"开学": (9, 1)})
+    assert ([m.end for m in result.milestones], result.events) == ([d(9, 1)], ())
+
+
+def test_every_year_with_a_date() -> None:
+    plan = [2022, 2023]
+    assert [m.end for m in parse_deadline("每年4月", Y, plan_years=plan).milestones] == [
+        d(4, 30),
+        d(4, 30, 2023),
+    ]
+    ranges = parse_deadline("每年12月至次年1月", Y, plan_years=plan).milestones
+    assert [(m.start, m.end) for m in ranges] == [
+        (d(12, 1), d(1, 31, 2023)),
+        (d(12, 1, 2023), d(1, 31, 2024)),
+    ]
+    leap = parse_deadline("每年2月29日", 2023, plan_years=[2023, 2024])
+    assert leap.unparsed and not leap.milestones  # not a date in every year: not guessed
+    assert parse_deadline("每年年底", Y).cadence is None  # a date, not a second 12-31 period
+    assert parse_deadline("每年底", Y).cadence == "yearly"
+
+
+def test_plan_years_are_checked() -> None:
+    for bad in ([], [0], [2022, 10000], ["2022"]):
+        with pytest.raises(ValueError):
+            parse_deadline("每年", Y, plan_years=bad)
+
+
+# --- cadences anchored to the sheet's year -----------------------------------------------
+
+
+def test_cadence_from_month_counts_in_the_plans_own_year_only() -> None:
+    """The 2022 plan was issued in April (cadence_from_month 4): 2022 counts from April, a 2023
+    or 2021 sheet judged by the same spec counts every period of its year."""
+    quarter_ends = [(3, 31), (6, 30), (9, 30), (12, 31)]
+    in_2022 = parse_deadline("每季度", 2022)
+    assert milestones_of(in_2022, 4, from_year=2022) == [d(m, n) for m, n in quarter_ends[1:]]
+    assert milestones_of(in_2022, 3, from_year=2022) == [d(m, n) for m, n in quarter_ends]
+    for year in (2021, 2023):
+        deadline = parse_deadline("每季度", year)
+        expected = [date(year, m, n) for m, n in quarter_ends]
+        assert milestones_of(deadline, 4, from_year=2022) == expected
+        assert next_due(deadline, date(year, 1, 10), 4, from_year=2022) == date(year, 3, 31)
+    # without from_year: the month applies to every year (the old reading, kept for callers)
+    assert milestones_of(parse_deadline("每季度", 2023), 4)[0] == date(2023, 6, 30)
+
+
+def test_cadence_over_the_years_of_a_plan() -> None:
+    deadline = parse_deadline("每半年", 2020, plan_years=range(2020, 2023))
+    assert deadline.years == (2020, 2021, 2022)
+    assert milestones_of(deadline, 7, from_year=2020) == [
+        date(2020, 12, 31),
+        date(2021, 6, 30),
+        date(2021, 12, 31),
+        date(2022, 6, 30),
+        date(2022, 12, 31),
+    ]
+    written = parse_deadline("2023年每季度", 2020, plan_years=range(2020, 2023))
+    assert (written.year, written.years) == (2023, (2023,))  # a written year wins
+
+
 # --- property tests -------------------------------------------------------------------------
 
 _CN = "〇一二三四五六七八九"
@@ -407,7 +675,7 @@ def valid_dates(draw: st.DrawFn) -> date:
 @given(
     valid_dates(),
     st.sampled_from(["ascii", "cn", "full"]),
-    st.sampled_from(["日前", "日", "号", "日之前", "日以前"]),
+    st.sampled_from(["日前", "日", "号", "日之前", "日以前", "前", ""]),  # '' / 前: no 日
     st.lists(_SPACES, min_size=5, max_size=5),
 )
 def test_property_day_before(day: date, style: str, suffix: str, gaps: list[str]) -> None:
@@ -433,37 +701,61 @@ def _blank(text: str) -> bool:
 
 
 def written_years(text: str) -> set[int]:
-    """Years written in the text: '2023年', '二〇二三年', '2023-05-31'."""
+    """Years written in the text: '2023年', '二〇二三年', '2023-05-31', '2023.5'."""
     squeezed = "".join(ch for ch in unicodedata.normalize("NFKC", text) if not _blank(ch))
     found = re.findall(r"([0-9]{4}|[〇零一二三四五六七八九]{4})(?:年|[-/.][0-9])", squeezed)
     digits = str.maketrans("〇零一二三四五六七八九", "00123456789")
     return {int(y.translate(digits)) for y in found}
 
 
+_NEXT_YEAR_WORDS = ("次年", "翌年", "来年", "明年", "下一年", "第二年")
+
+
+def allowed_years(text: str, year: int) -> set[int]:
+    """The parse year, the years written, and for each 次年 (…) one year after any of them."""
+    years = {year} | written_years(text)
+    squeezed = "".join(ch for ch in unicodedata.normalize("NFKC", text) if not _blank(ch))
+    for _ in range(sum(squeezed.count(w) for w in _NEXT_YEAR_WORDS)):
+        years |= {y + 1 for y in years}
+    return years
+
+
 _VOCAB = st.sampled_from(
-    list("0123456789一二三十两月日号年底末旬上中下前季度Q/、—-至全每半七一（）()“”")
+    list("0123456789一二三十两月日号年底末旬上中下前后季度Q/、—-至全每半七一（）()“”.")
     + ["2022年", "3000年", "上半年", "中下旬", "七一", "每月", "每季度", " ", "\u3000"]
+    + ["次年", "今年", "原则上", "期间", "召开", "十八大", "党代会", "每年", "2022.5"]
 )
 
 
-@given(st.one_of(st.text(), st.lists(_VOCAB, max_size=12).map("".join)), st.integers(1, 9998))
-def test_property_never_raises_and_always_reports(text: str, year: int) -> None:
-    result = parse_deadline(text, year)
+@given(
+    st.one_of(st.text(), st.lists(_VOCAB, max_size=12).map("".join)),
+    st.integers(1, 9998),
+    st.none() | st.lists(st.integers(1, 9999), min_size=1, max_size=4),
+)
+def test_property_never_raises_and_always_reports(
+    text: str, year: int, plan: list[int] | None
+) -> None:
+    result = parse_deadline(text, year, plan_years=plan)
     if _blank(text):
-        assert not result.milestones and not result.unparsed
+        assert not result.milestones and not result.unparsed and not result.events
     else:
-        assert result.milestones or result.cadence or result.unparsed
-    assert result.ok == (not result.unparsed and bool(result.milestones or result.cadence))
+        assert result.milestones or result.cadence or result.events or result.unparsed
+    assert result.ok == (
+        not result.unparsed and bool(result.milestones or result.cadence or result.events)
+    )
     ends = [m.end for m in result.milestones]
     assert ends == sorted(ends)
     for m in result.milestones:
         assert m.start is None or m.start <= m.end
         assert m.label
-    # dates only come from the year argument or a year written in the text
-    years = {year} | written_years(text)
+    for e in result.events:
+        assert e.name and e.label
+    # dates only come from the year argument, the plan's years, a year written in the text
+    # or the year after one of those (次年)
+    years = set().union(*(allowed_years(text, y) for y in {year, *(plan or [])}))
     assert {m.end.year for m in result.milestones} <= years
     assert cadence_from_text(text) in (None, *CADENCES)
-    next_due(result, date(year, 1, 1))
+    next_due(result, date(year, 1, 1), 4, from_year=year)
 
 
 _PIECES = st.sampled_from(
@@ -499,3 +791,113 @@ def test_property_lists_sorted_and_in_years(
     allowed = {y if y else year for y, _ in pieces}
     assert {e.year for e in ends} <= allowed
     assert {e.year for e in ends} == allowed
+
+
+@given(
+    st.integers(2000, 2100),
+    st.integers(1, 12),
+    st.integers(1, 12),
+    st.sampled_from(["至", "—", "-", "~", "到"]),
+)
+def test_property_ranges_across_the_year_end(year: int, a: int, b: int, sep: str) -> None:
+    """'A月至次年B月', '{y}年A月—{y+1}年B月' and '{y}.A—{y+1}.B' are the same range."""
+    last = calendar.monthrange(year + 1, b)[1]
+    expected = [(date(year, a, 1), date(year + 1, b, last))]
+    for text in (
+        f"{a}月{sep}次年{b}月",
+        f"{year}年{a}月{sep}{year + 1}年{b}月",
+        f"{year}.{a}{sep}{year + 1}.{b}",
+        f"{year}/{a:02d}{sep}{year + 1}/{b:02d}",
+    ):
+        result = parse_deadline(text, year)
+        assert [(m.start, m.end) for m in result.milestones] == expected, text
+        assert result.ok
+
+
+@given(st.integers(1000, 9999), st.integers(1, 12), st.integers(1990, 2100))
+def test_property_year_month_forms_agree(year: int, month: int, other: int) -> None:
+    expected = parse_deadline(f"{year}年{month}月", other).milestones
+    assert [m.end for m in expected] == [date(year, month, calendar.monthrange(year, month)[1])]
+    for text in (
+        f"{year}.{month}",
+        f"{year}/{month}",
+        f"{year}-{month:02d}",
+        f"{year}.{month:02d}",
+    ):
+        assert [m.end for m in parse_deadline(text, other).milestones] == [
+            m.end for m in expected
+        ], text
+
+
+_PLAIN_PIECES = st.sampled_from(
+    ["5月", "12月", "4月底", "年底", "二季度", "七一", "3月上旬—4月中旬", "十月二十日", "Q3"]
+    + ["12月至次年1月", "5月10", "上半年", "国庆"]
+)
+_QUALIFIERS = st.sampled_from(["", "原则上", "原则上于", "最迟", "力争", "要在", "一般在", "截至"])
+_TAILS = st.sampled_from(["", "前", "之前", "前后", "期间", "左右", "前完成"])
+
+
+@given(_PLAIN_PIECES, _QUALIFIERS, _TAILS, st.integers(2000, 2100))
+def test_property_qualifiers_do_not_change_dates(
+    piece: str, qualifier: str, tail: str, year: int
+) -> None:
+    plain = parse_deadline(piece, year)
+    qualified = parse_deadline(qualifier + piece + tail, year)
+    assert qualified.ok, qualifier + piece + tail
+    assert [(m.start, m.end) for m in qualified.milestones] == [
+        (m.start, m.end) for m in plain.milestones
+    ]
+
+
+@given(_PLAIN_PIECES, st.integers(2000, 2100), st.integers(0, 4))
+def test_property_every_year_is_the_date_in_each_plan_year(
+    piece: str, first: int, extra_years: int
+) -> None:
+    plan = range(first, first + extra_years + 1)
+    every = parse_deadline(f"每年{piece}", first, plan_years=plan)
+    assert every.ok and every.cadence is None
+    expected = sorted(
+        {(m.start, m.end) for y in plan for m in parse_deadline(piece, y).milestones},
+        key=lambda se: (se[1], se[0] or date.min),
+    )
+    assert [(m.start, m.end) for m in every.milestones] == expected
+
+
+_EVENTS = st.sampled_from(["十八大召开", "党代会", "省第十次党代会召开", "换届选举", "开学"])
+
+
+@given(
+    _EVENTS,
+    st.sampled_from(["前", "之前", "前夕", "期间", "前后"]),
+    st.sampled_from(["", "原则上", "2012年"]),
+    st.none() | _PLAIN_PIECES,
+)
+def test_property_events_are_named_never_dated(
+    event: str, tail: str, prefix: str, piece: str | None
+) -> None:
+    text = prefix + event + tail + (f"/{piece}" if piece else "")
+    result = parse_deadline(text, Y)
+    assert result.ok and not result.unparsed
+    named = event if prefix != "2012年" else prefix + event
+    assert [e.name for e in result.events] == [named]
+    dated = parse_deadline(piece, Y).milestones if piece else ()
+    assert [m.end for m in result.milestones] == [m.end for m in dated]
+
+
+@given(
+    st.sampled_from(CADENCES),
+    st.integers(2000, 2100),
+    st.integers(2000, 2100),
+    st.integers(1, 12),
+)
+def test_property_cadence_from_month_only_in_the_plans_year(
+    cadence: str, sheet_year: int, plan_year: int, from_month: int
+) -> None:
+    word = {"monthly": "每月", "quarterly": "每季度", "half_yearly": "每半年", "yearly": "每年"}
+    deadline = parse_deadline(word[cadence], sheet_year)
+    got = milestones_of(deadline, from_month, from_year=plan_year)
+    every = period_ends(cadence, sheet_year)
+    if sheet_year == plan_year:
+        assert got == [e for e in every if e.month >= from_month]
+    else:
+        assert got == every

@@ -680,6 +680,7 @@ def test_due_command_json(cli):
         "cadence": None,
         "next_due": "2022-12-31",
         "unparsed": [],
+        "events": [],
     }
     quarterly = json.loads(cli("due", "每季度", "--as-of", "2022-07-01", "-f", "json").stdout)
     assert (quarterly["cadence"], quarterly["milestones"], quarterly["next_due"]) == (
@@ -833,6 +834,7 @@ def test_codes_lists_the_task_findings(cli):
         "tasks.overdue": "error",
         "tasks.due_soon": "warning",
         "tasks.deadline_unparsed": "warning",
+        "tasks.deadline_event": "info",
         "tasks.owner_missing": "warning",
         "tasks.item_missing": "error",
         "tasks.template_modified": "error",
@@ -918,6 +920,7 @@ def test_an_unreadable_as_of_cell_is_a_warning_and_today_applies(tmp_path, tspec
     (finding,) = [f for f in result.findings if f.code == "tasks.as_of_invalid"]
     assert (finding.cell, finding.severity) == ("L1", "warning")
     assert finding.message.startswith("基准日期“六月底”无法识别，已按今天（")
+    assert finding.message.endswith(f"请写成 {date.today().year}-06-15 这样的日期")
     assert (
         evaluate_sheet(make_tasks(tmp_path, tspec, name="none.xlsx"), tspec).as_of == date.today()
     )

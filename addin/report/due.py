@@ -1,7 +1,8 @@
 """Render what a 时间期限 text parses to (`jiceng due`): JSON for scripts, Chinese for people.
 
 The next due date is the task list's: `deadline.next_due` over `deadline.milestones_of` with the
-task spec's `cadence_from_month`, so `jiceng due 每月` and a 每月 row of a task list agree.
+task spec's `cadence_from_month` (in the spec's year only: `from_year`), so `jiceng due 每月` and a
+每月 row of a task list agree.
 """
 
 from __future__ import annotations
@@ -19,24 +20,37 @@ CADENCE_LABEL = {
 }
 
 
-def due_data(deadline: Deadline, as_of: date, cadence_from_month: int = 1) -> dict:
-    """{"text", "milestones", "cadence", "next_due", "unparsed"}: dates as YYYY-MM-DD.
-    `cadence_from_month`: the task spec's (a cadence's periods count from that month)."""
-    due = next_due(deadline, as_of, cadence_from_month)
+def due_data(
+    deadline: Deadline, as_of: date, cadence_from_month: int = 1, from_year: int | None = None
+) -> dict:
+    """{"text", "milestones", "cadence", "next_due", "unparsed", "events"}: dates as YYYY-MM-DD.
+    `cadence_from_month`: the task spec's (a cadence's periods count from that month), in
+    `from_year` only (the spec's year) when given. "events": deadlines written as an event
+    ({"event", "start"}), which give no date."""
+    due = next_due(deadline, as_of, cadence_from_month, from_year=from_year)
     return {
         "text": deadline.text,
         "milestones": [m.end.isoformat() for m in deadline.milestones],
         "cadence": deadline.cadence,
         "next_due": due.isoformat() if due else None,
         "unparsed": list(deadline.unparsed),
+        "events": [
+            {"event": e.name, "start": e.start.isoformat() if e.start else None}
+            for e in deadline.events
+        ],
     }
 
 
-def due_json(deadline: Deadline, as_of: date, cadence_from_month: int = 1) -> str:
-    return json.dumps(due_data(deadline, as_of, cadence_from_month), ensure_ascii=False, indent=2)
+def due_json(
+    deadline: Deadline, as_of: date, cadence_from_month: int = 1, from_year: int | None = None
+) -> str:
+    data = due_data(deadline, as_of, cadence_from_month, from_year)
+    return json.dumps(data, ensure_ascii=False, indent=2)
 
 
-def due_text(deadline: Deadline, as_of: date, cadence_from_month: int = 1) -> str:
+def due_text(
+    deadline: Deadline, as_of: date, cadence_from_month: int = 1, from_year: int | None = None
+) -> str:
     lines = [
         f"时间期限：{deadline.text}（按 {deadline.year} 年解读，检查日期 {as_of.isoformat()}）"
     ]
@@ -49,10 +63,15 @@ def due_text(deadline: Deadline, as_of: date, cadence_from_month: int = 1) -> st
         lines.append("时间节点：无")
     cadence = CADENCE_LABEL.get(deadline.cadence or "", "无")
     if deadline.cadence:
-        since = f"，自{cadence_from_month}月起" if cadence_from_month > 1 else ""
+        late_start = cadence_from_month > 1 and (from_year is None or from_year in deadline.years)
+        where = f"{from_year}年" if from_year else ""
+        since = f"，{where}自{cadence_from_month}月起" if late_start else ""
         cadence += f"（每个周期结束前为一个截止日期{since}）"
     lines.append(f"周期：{cadence}")
-    due = next_due(deadline, as_of, cadence_from_month)
+    for event in deadline.events:
+        start = f"，自 {event.start.isoformat()} 起" if event.start else ""
+        lines.append(f"事件：以“{event.name}”为准{start}，无法推算日期")
+    due = next_due(deadline, as_of, cadence_from_month, from_year=from_year)
     if due is None:
         lines.append(
             "下一个截止日期：无（所有节点都已过去）" if deadline.ok else "下一个截止日期：无"
