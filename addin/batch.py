@@ -11,8 +11,9 @@ import logging
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import findings as F
 from .atomic import remove_stale, write_text_atomically
@@ -25,6 +26,9 @@ from .report.render import to_json
 from .spec import SpecSet
 from .workbook.model import UnreadableWorkbook
 from .writes import plan_for
+
+if TYPE_CHECKING:  # pandas stays out of the workers: the inbox modules load in run_batch
+    from .report.inbox import LastYear, Roster
 
 log = logging.getLogger("jiceng")
 
@@ -79,6 +83,7 @@ class CheckTask:
             job.path, self.specs, display=job.display, limits=self.limits, **self.options
         )
         report = evaluation.report
+        report.filed_on = filed_on(evaluation)
         if job.copy_to is None or report.status == "unreadable":
             return FileOutcome(report)
         if not job.copy_always and not worth_a_copy(job.path, report):
@@ -96,6 +101,21 @@ class CheckTask:
             log.exception("could not annotate %s", job.path)
             return FileOutcome(report, copy_error=f"{type(exc).__name__}: {exc}"[:200])
         return FileOutcome(report, copy=job.copy_to)
+
+
+FILED_ON_LABEL = "填报日期"
+
+
+def filed_on(evaluation: Evaluation) -> date | None:
+    """A 填报日期 field above the summary table (not in the official template, but offices
+    add one): the first rule for which of two submissions of a 党总支 counts."""
+    from .locate import find_field
+    from .task_status import read_date
+
+    summary, data = evaluation.report.summary, evaluation.data
+    sheet = data.sheet(summary.sheet) if summary is not None and data is not None else None
+    found = find_field(sheet, FILED_ON_LABEL) if sheet is not None else None
+    return read_date(found[1]) if found else None
 
 
 def worth_a_copy(path: Path, report: FileReport) -> bool:
@@ -153,9 +173,14 @@ def run_batch(
     progress: Callable[[str], None] | None = None,
     workers: int = 1,
     limits: Limits = DEFAULT_LIMITS,
+    roster: Roster | None = None,
+    last_year: LastYear | None = None,
     **options,
 ) -> BatchResult:
-    """`root`: names in the report are relative to it; copies keep the same relative layout."""
+    """`root`: names in the report are relative to it; copies keep the same relative layout.
+    `roster` / `last_year`: read by the front end beforehand (`report.roster.read_roster`,
+    `report.year_over_year.load_last_year`), so a bad one stops the run before any work."""
+    from .report.inbox import inbox_sections
     from .workbook.report_writer import write_report
 
     out.mkdir(parents=True, exist_ok=True)
@@ -180,11 +205,27 @@ def run_batch(
         reports.append(outcome.report)
     report = Report(files=reports)
     grades = specs.rubrics[0].grading.names if specs.rubrics else []
+    report.batch = inbox_sections(
+        report,
+        grades=grades,
+        modified={job.display: _modified(job.path) for job in jobs},
+        as_of=options.get("as_of"),
+        roster=roster,
+        last_year=last_year,
+        conversion_target=specs.summaries[0].conversion_target if specs.summaries else None,
+    )
     book = out / REPORT_BOOK
     links = {name: os.path.relpath(target, out) for name, target in annotated.items()}
     write_report(consolidate(report, grades), book, links=links)
     json_path = write_text_atomically(out / REPORT_JSON, to_json(report) + "\n")
     return BatchResult(report=report, report_book=book, report_json=json_path, annotated=annotated)
+
+
+def _modified(path: Path) -> datetime:
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime)
+    except OSError:
+        return datetime.min
 
 
 def _display(path: Path, root: Path | None) -> str:

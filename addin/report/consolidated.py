@@ -48,10 +48,23 @@ class Consolidated:
     findings: Table
     files: Table
     grades: list[str]
+    # The inbox as a whole (a batch with its sections): None / empty when there is nothing.
+    tasks: Table | None = None
+    roster: Table | None = None
+    duplicates: Table | None = None
+    year_over_year: Table | None = None
+    conversion: Table | None = None
+
+
+def overview_lines(report: Report) -> list[list[Any]]:
+    from .inbox_tables import overview_lines as lines
+
+    return lines(report)
 
 
 def consolidate(report: Report, grades: list[str]) -> Consolidated:
     """`grades`: grade names best first (from the rubric spec), so columns follow the scale."""
+    excluded = set(report.batch.excluded) if report.batch else set()
     branch_rows, finding_rows, file_rows = [], [], []
     per_unit: dict[str, Counter] = defaultdict(Counter)
     categories: list[str] = []
@@ -70,8 +83,23 @@ def consolidate(report: Report, grades: list[str]) -> Consolidated:
                 file.errors,
                 file.warnings,
                 len(file.branches),
+                "否（重复提交，见“重复提交”）" if file.path in excluded else "是",
             ]
         )
+        for f in file.findings:
+            finding_rows.append(
+                [
+                    file.path,
+                    f.sheet or "",
+                    f.cell or "",
+                    SEVERITY_LABEL[f.severity],
+                    f.code,
+                    f.message,
+                    f.value,
+                ]
+            )
+        if file.path in excluded:
+            continue  # a superseded resubmission: its findings listed, its grades not counted
         for b in file.branches:
             grade = b.grade or UNKNOWN_GRADE
             per_unit[unit][grade] += 1
@@ -92,18 +120,6 @@ def consolidate(report: Report, grades: list[str]) -> Consolidated:
             sheet = file.summary.sheet
             branch_rows.append(
                 [unit, row.name, file.path, sheet, row.score, grade, *[None] * len(categories)]
-            )
-        for f in file.findings:
-            finding_rows.append(
-                [
-                    file.path,
-                    f.sheet or "",
-                    f.cell or "",
-                    SEVERITY_LABEL[f.severity],
-                    f.code,
-                    f.message,
-                    f.value,
-                ]
             )
     columns = [*grades, UNKNOWN_GRADE]
     unit_rows = [
@@ -132,6 +148,7 @@ def consolidate(report: Report, grades: list[str]) -> Consolidated:
             ],
             ["错误数", sum(f.errors for f in report.files)],
             ["警告数", sum(f.warnings for f in report.files)],
+            *overview_lines(report),
         ],
     )
     return Consolidated(
@@ -145,6 +162,32 @@ def consolidate(report: Report, grades: list[str]) -> Consolidated:
         findings=Table(
             "问题清单", ["文件", "工作表", "单元格", "级别", "代码", "说明", "值"], finding_rows
         ),
-        files=Table("文件", ["文件", "党总支", "状态", "错误", "警告", "党支部数"], file_rows),
+        files=Table(
+            "文件", ["文件", "党总支", "状态", "错误", "警告", "党支部数", "计入统计"], file_rows
+        ),
         grades=grades,
+        **inbox_tables(report),
     )
+
+
+def inbox_tables(report: Report) -> dict[str, Table | None]:
+    """The batch sections' sheets; none of them without a batch (or without its data)."""
+    from . import inbox_tables as t
+
+    batch = report.batch
+    if batch is None:
+        return {}
+    yoy = batch.year_over_year
+    return {
+        "tasks": Table("任务进度", t.TASK_HEADER, t.task_rows(batch)) if batch.tasks else None,
+        "roster": Table("名单核对", t.ROSTER_HEADER, t.roster_rows(batch))
+        if batch.roster
+        else None,
+        "duplicates": Table("重复提交", t.DUPLICATE_HEADER, t.duplicate_rows(batch))
+        if batch.duplicates
+        else None,
+        "year_over_year": Table("年度对比", t.YEAR_HEADER, t.year_rows(yoy)) if yoy else None,
+        "conversion": Table("后进转化率", t.CONVERSION_HEADER, t.conversion_rows(yoy))
+        if yoy
+        else None,
+    }

@@ -21,6 +21,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..atomic import write_atomically
 from ..report.consolidated import UNKNOWN_GRADE, Consolidated, Table
+from ..task_status import STATUS_LABEL
+from ..tasks import STATUS_COLOURS
 from ..writes import LEVEL_FILL
 from .safe_cells import append
 from .sheet_style import (
@@ -55,12 +57,14 @@ def write_report(data: Consolidated, path: Path, links: dict[str, str] | None = 
     _grade_pie(overview, data)
     units = _table(wb, data.by_unit, {"党总支": 24})
     _unit_chart(units, data)
+    _inbox_sheets(wb, data, before=True)
     branches = _table(
         wb,
         data.branches,
         {"党总支": 20, "党支部": 22, "文件": 30, "工作表": 16, "总分": 8, "定级": 9},
     )
     _shade_grades(branches, data.branches.header.index("定级") + 1, data.grades)
+    _inbox_sheets(wb, data, before=False)
     findings = _table(
         wb,
         data.findings,
@@ -71,8 +75,12 @@ def write_report(data: Consolidated, path: Path, links: dict[str, str] | None = 
         colour = LEVEL_FILL.get(row[0].value)
         if colour:
             row[0].fill = PatternFill("solid", fgColor=colour)
-    files = _table(wb, data.files, {"文件": 40, "党总支": 20, "状态": 10, "错误": 8, "警告": 8})
-    for sheet, col in ((files, 1), (findings, 1), (branches, 3)):
+    files = _table(
+        wb,
+        data.files,
+        {"文件": 40, "党总支": 20, "状态": 10, "错误": 8, "警告": 8, "计入统计": 16},
+    )
+    for sheet, col in ((files, 1), (findings, 1), (branches, 3), *_file_columns(wb)):
         _link_files(sheet, col, links or {})
     for ws in wb.worksheets:
         fit_row_heights(ws, range(1, ws.max_row + 1))
@@ -80,6 +88,60 @@ def write_report(data: Consolidated, path: Path, links: dict[str, str] | None = 
         _keep_charts_whole(ws)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(path, lambda temp: wb.save(temp))
+
+
+def _inbox_sheets(wb: Workbook, data: Consolidated, before: bool) -> None:
+    """The batch sections: 名单核对 and 重复提交 next to the counts they qualify, 年度对比,
+    后进转化率 and 任务进度 after the branches."""
+    if before:
+        if data.roster is not None:
+            roster = _table(
+                wb, data.roster, {"情况": 12, "党总支": 22, "党支部": 20, "文件": 26, "说明": 50}
+            )
+            _shade(roster, 1, ROSTER_FILL)
+        if data.duplicates is not None:
+            _table(
+                wb,
+                data.duplicates,
+                {"党总支": 20, "计入的文件": 28, "未计入的文件": 28, "依据": 16, "比较的日期": 40},
+            )
+        return
+    if data.year_over_year is not None:
+        year = _table(
+            wb, data.year_over_year, {"党总支": 20, "党支部": 22, "上年定级来源": 12, "说明": 36}
+        )
+        for col in (3, 4):
+            _shade_grades(year, col, data.grades)
+    if data.conversion is not None:
+        conversion = _table(wb, data.conversion, {"党总支": 24, "后进转化率": 12})
+        for row in conversion.iter_rows(min_row=2, min_col=4, max_col=4):
+            row[0].number_format = "0.0%"
+        _shade(conversion, 5, {"否": "FFC7CE", "是": "C6EFCE"})
+    if data.tasks is not None:
+        tasks = _table(
+            wb,
+            data.tasks,
+            {"党总支": 16, "文件": 22, "序号": 6, "任务": 30, "截止日期": 12, "时间期限": 14},
+        )
+        for row in tasks.iter_rows(min_row=2, min_col=6, max_col=6):
+            row[0].number_format = "yyyy-mm-dd"
+        fills = {STATUS_LABEL[s]: colour for s, (colour, _) in STATUS_COLOURS.items()}
+        _shade(tasks, data.tasks.header.index("状态") + 1, fills)
+
+
+ROSTER_FILL = {
+    "未提交": "FFC7CE",
+    "党支部缺失": "FFC7CE",
+    "不在名单中": "FFEB9C",
+    "名称相近": "DDEBF7",
+}
+
+
+def _shade(ws: Worksheet, col: int, colours: dict[str, str]) -> None:
+    for row in ws.iter_rows(min_row=2, min_col=col, max_col=col):
+        colour = colours.get(row[0].value)
+        if colour:
+            row[0].fill = PatternFill("solid", fgColor=colour)
 
 
 def _table(wb: Workbook, table: Table, widths: dict[str, int]) -> Worksheet:
@@ -233,6 +295,15 @@ def _keep_charts_whole(ws: Worksheet) -> None:
         height = chart.height * PT_PER_CM
         if above % page + height > page * 0.95:
             ws.row_breaks.append(Break(id=row - 1))
+
+
+def _file_columns(wb: Workbook) -> list[tuple[Worksheet, int]]:
+    """Sheets of the batch sections whose 文件 column links to the annotated copies."""
+    found = []
+    for name in ("任务进度",):
+        if name in wb.sheetnames:
+            found.append((wb[name], 2))
+    return found
 
 
 def _link_files(ws: Worksheet, col: int, links: dict[str, str]) -> None:
