@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -59,6 +60,8 @@ class FileJob:
     copy_to: Path | None = None  # where the annotated copy goes, if one is wanted
     # `fill` writes the copy it was asked for; a batch only copies files with a template.
     copy_always: bool = False
+    # A legacy file (.xls, .xlsb, .ods) converted to .xlsx: the copy is written from this.
+    copy_from: Path | None = None
 
 
 @dataclass
@@ -86,11 +89,11 @@ class CheckTask:
         report.filed_on = filed_on(evaluation)
         if job.copy_to is None or report.status == "unreadable":
             return FileOutcome(report)
-        if not job.copy_always and not worth_a_copy(job.path, report):
+        if not job.copy_always and not worth_a_copy(job.copy_from or job.path, report):
             return FileOutcome(report)
         try:
             plan = plan_for(evaluation.writes, report.findings, evaluation.conditional)
-            fill_file(job.path, job.copy_to, plan, evaluation.data)
+            fill_file(job.copy_from or job.path, job.copy_to, plan, evaluation.data)
         except MemoryError:
             raise
         except UnreadableWorkbook as exc:
@@ -179,18 +182,40 @@ def run_batch(
 ) -> BatchResult:
     """`root`: names in the report are relative to it; copies keep the same relative layout.
     `roster` / `last_year`: read by the front end beforehand (`report.roster.read_roster`,
-    `report.year_over_year.load_last_year`), so a bad one stops the run before any work."""
-    from .report.inbox import inbox_sections
-    from .workbook.report_writer import write_report
+    `report.year_over_year.load_last_year`), so a bad one stops the run before any work.
+    Legacy files get their copies from an .xlsx that LibreOffice converts first
+    (`workbook.convert`); without it the report says they were checked but not copied."""
+    from .workbook.convert import LEGACY, to_xlsx
 
     out.mkdir(parents=True, exist_ok=True)
     for stale in remove_stale(out):
         log.info("removed %s, left by an interrupted run", stale)
-    jobs = []
+    options.update(roster=roster, last_year=last_year)
+    with tempfile.TemporaryDirectory(prefix="jiceng-convert-") as converted_dir:
+        legacy = [p for p in files if p.suffix.lower() in LEGACY] if annotate else []
+        converted = to_xlsx(legacy, Path(converted_dir))
+        return _run(
+            files, out, specs, root, annotate, progress, workers, limits, converted, **options
+        )
+
+
+def _run(files, out, specs, root, annotate, progress, workers, limits, converted, **options):
+    from .report.inbox import inbox_sections
+    from .workbook.report_writer import write_report
+
+    roster, last_year = options.pop("roster"), options.pop("last_year")
+    jobs, no_copy = [], {}
+    names = {_display(path, root) for path in files}
     for path in files:
         name = _display(path, root)
         copy_to = out / ANNOTATED_DIR / name if annotate else None
-        jobs.append(FileJob(path, name, copy_to))
+        source = converted.get(path)
+        if isinstance(source, str):
+            no_copy[name], copy_to, source = source, None, None
+        elif source is not None:  # a.xls → a.xlsx, or a.xls.xlsx beside a submitted a.xlsx
+            as_xlsx = Path(name).with_suffix(".xlsx").as_posix()
+            copy_to = out / ANNOTATED_DIR / (as_xlsx if as_xlsx not in names else name + ".xlsx")
+        jobs.append(FileJob(path, name, copy_to, copy_from=source))
     reports: list[FileReport] = []
     annotated: dict[str, Path] = {}
     for job, outcome in zip(
@@ -202,6 +227,9 @@ def run_batch(
             annotated[job.display] = outcome.copy
         if outcome.copy_error:
             outcome.report.findings.append(F.FILE_ANNOTATE_FAILED(reason=outcome.copy_error))
+        report = outcome.report
+        if job.display in no_copy and report.status != "unreadable" and not has_no_template(report):
+            report.findings.append(F.FILE_NO_COPY(reason=no_copy[job.display]))
         reports.append(outcome.report)
     report = Report(files=reports)
     grades = specs.rubrics[0].grading.names if specs.rubrics else []

@@ -38,7 +38,7 @@ app = JicengTyper(
     pretty_exceptions_enable=False,
 )
 
-WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 
 
 class Format(StrEnum):
@@ -177,7 +177,7 @@ def expand(paths: list[Path], skip: Path | None = None) -> list[Path]:
         else:
             raise _fail(f"找不到文件或文件夹：{path}")
     if not files:
-        raise _fail("没有找到要检查的工作簿文件（.xlsx / .xlsm）")
+        raise _fail("没有找到要检查的工作簿文件（.xlsx / .xlsm / .xls / .xlsb / .ods）")
     return files
 
 

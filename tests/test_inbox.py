@@ -308,3 +308,82 @@ def test_no_task_list_no_task_sheet(inbox, tmp_path):
     report, wb = run(inbox, tmp_path / "out")
     assert report["batch"]["tasks"] is None and "任务进度" not in wb.sheetnames
     assert overview(wb)["基准日期（任务清单按此判断逾期）"] == "（没有任务清单）"
+
+
+# --- year over year ----------------------------------------------------------------------------
+
+
+def year_file(folder: Path, unit: str, rows: list[tuple], name: str) -> Path:
+    """rows: (党支部, total[, 上年定级 typed])."""
+    table = [(r[0], r[1], None, *r[2:]) for r in rows]
+    return submission(
+        folder,
+        table,
+        rubrics={r[0]: r[1] for r in rows},
+        fields={**FIELDS, "unit": unit},
+        name=name,
+    )
+
+
+@pytest.fixture
+def last_year(tmp_path):
+    folder = tmp_path / "去年"
+    folder.mkdir()
+    year_file(folder, "甲党总支", [("一支部", 60), ("二支部", 60), ("三支部", 70)], "甲.xlsx")
+    year_file(folder, "乙党总支", [("四支部", 60), ("五支部", 60)], "乙.xlsx")
+    assert cli("batch", folder, "--out", tmp_path / "去年结果").exit_code == 0
+    return tmp_path / "去年结果"
+
+
+def test_last_year_gives_moves_and_conversion_rates(tmp_path, last_year):
+    folder = tmp_path / "今年"
+    folder.mkdir()
+    year_file(  # 一支部 后进→一般, 二支部 stays 后进, 三支部 一般→先进: 1 of 2 = the target
+        folder, "甲党总支", [("一支部", 70), ("二支部", 60), ("三支部", 90)], "甲.xlsx"
+    )
+    year_file(  # 四支部 still 后进; 五支部's typed 上年定级 disagrees with last year's report
+        folder, "乙党总支", [("四支部", 60), ("五支部", 90, "一般"), ("六支部", 80)], "乙.xlsx"
+    )
+    report, wb = run(folder, tmp_path / "out", "--last-year", last_year)
+    yoy = report["batch"]["year_over_year"]
+    assert yoy["target"] == 0.5 and yoy["source"].endswith("report.json")
+    units = {u["unit"]: u for u in yoy["units"]}
+    assert (units["甲党总支"]["rate"], units["甲党总支"]["meets_target"]) == (0.5, True)
+    assert (units["乙党总支"]["lowest_last_year"], units["乙党总支"]["rate"]) == (1, 0.0)
+    assert units["乙党总支"]["meets_target"] is False
+    college = yoy["college"]
+    assert (college["lowest_last_year"], college["converted"], college["rate"]) == (3, 1, 0.3333)
+    assert college["meets_target"] is False  # 1/3 below, 甲's 1/2 exactly at the target
+    branches = {b["branch"]: b for b in yoy["branches"]}
+    assert branches["三支部"]["moved_up"] is True and branches["二支部"]["moved_up"] is False
+    assert branches["五支部"]["last_year"] == "一般" and branches["五支部"]["source"] == "typed"
+    assert branches["五支部"]["last_report_grade"] == "后进"
+    assert branches["六支部"]["source"] == "none" and branches["六支部"]["moved_up"] is None
+    assert yoy["moved_up"] == 3 and yoy["without_last_year"] == 1  # 一、三、五支部
+    files = {f["path"]: f for f in report["files"]}
+    (mismatch,) = [
+        f for f in files["乙.xlsx"]["findings"] if f["code"] == "batch.last_year_mismatch"
+    ]
+    assert not [f for f in files["甲.xlsx"]["findings"] if f["code"].startswith("batch.")]
+    assert "五支部" in mismatch["message"] and "后进" in mismatch["message"]
+    rates = {row[0]: row for row in wb["后进转化率"].iter_rows(min_row=2, values_only=True)}
+    assert rates["全院"][1:4] == (3, 1, 0.3333) and rates["甲党总支"][4] == "是"
+    assert wb["后进转化率"]["D2"].number_format == "0.0%"
+    year = {row[1]: row for row in wb["年度对比"].iter_rows(min_row=2, values_only=True)}
+    assert year["三支部"][2:6] == ("一般", "先进", "是", "上年报告")
+    assert "以汇总表手填为准" in year["五支部"][6]
+    lines = overview(wb)
+    assert lines["晋位升级的党支部数"] == 3 and lines["后进转化率目标"] == 0.5
+
+
+@pytest.mark.parametrize("bad", ["missing", "not_json"])
+def test_unusable_last_year_is_a_usage_error(inbox, tmp_path, bad):
+    path = tmp_path / "去年"
+    if bad == "not_json":
+        path.mkdir()
+        (path / "report.json").write_text('{"files": 3}', encoding="utf-8")
+    result = cli("batch", inbox, "--out", tmp_path / "out", "--last-year", path)
+    assert result.exit_code == 2
+    assert ("找不到上年的汇总结果" if bad == "missing" else "不是 jiceng 的 report.json") in (
+        result.output
+    )
