@@ -9,22 +9,27 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import findings as F
 from .atomic import atomic_path, remove_stale
 from .engine import Evaluation, check_path
 from .isolation import Failure, run_isolated
 from .limits import DEFAULT_LIMITS, Limits
-from .report.consolidated import Consolidator
-from .report.model import FileReport
+from .report.consolidated import Consolidator, overview_lines, section_tables
+from .report.model import FileReport, Report
 from .report.render import JsonStream
 from .spec import SpecSet
 from .workbook.model import UnreadableWorkbook
 from .writes import plan_for
+
+if TYPE_CHECKING:  # pandas stays out of the workers: the inbox modules load in run_batch
+    from .report.inbox import LastYear, Roster
 
 log = logging.getLogger("jiceng")
 
@@ -55,6 +60,8 @@ class FileJob:
     copy_to: Path | None = None  # where the annotated copy goes, if one is wanted
     # `fill` writes the copy it was asked for; a batch only copies files with a template.
     copy_always: bool = False
+    # A legacy file (.xls, .xlsb, .ods) converted to .xlsx: the copy is written from this.
+    copy_from: Path | None = None
 
 
 @dataclass
@@ -79,13 +86,14 @@ class CheckTask:
             job.path, self.specs, display=job.display, limits=self.limits, **self.options
         )
         report = evaluation.report
+        report.filed_on = filed_on(evaluation)
         if job.copy_to is None or report.status == "unreadable":
             return FileOutcome(report)
-        if not job.copy_always and not worth_a_copy(job.path, report):
+        if not job.copy_always and not worth_a_copy(job.copy_from or job.path, report):
             return FileOutcome(report)
         try:
             plan = plan_for(evaluation.writes, report.findings, evaluation.conditional)
-            fill_file(job.path, job.copy_to, plan, evaluation.data)
+            fill_file(job.copy_from or job.path, job.copy_to, plan, evaluation.data)
         except MemoryError:
             raise
         except UnreadableWorkbook as exc:
@@ -96,6 +104,21 @@ class CheckTask:
             log.exception("could not annotate %s", job.path)
             return FileOutcome(report, copy_error=f"{type(exc).__name__}: {exc}"[:200])
         return FileOutcome(report, copy=job.copy_to)
+
+
+FILED_ON_LABEL = "填报日期"
+
+
+def filed_on(evaluation: Evaluation) -> date | None:
+    """A 填报日期 field above the summary table (not in the official template, but offices
+    add one): the first rule for which of two submissions of a 党总支 counts."""
+    from .locate import find_field
+    from .task_status import read_date
+
+    summary, data = evaluation.report.summary, evaluation.data
+    sheet = data.sheet(summary.sheet) if summary is not None and data is not None else None
+    found = find_field(sheet, FILED_ON_LABEL) if sheet is not None else None
+    return read_date(found[1]) if found else None
 
 
 def worth_a_copy(path: Path, report: FileReport) -> bool:
@@ -138,7 +161,7 @@ def failure_report(display: str, failure: Failure) -> FileReport:
 @dataclass
 class BatchResult:
     """What a batch wrote and its counts (the files' reports went to the outputs as they came:
-    nothing here grows with the inbox but `copies`, one path per annotated copy)."""
+    nothing here grows with the inbox but `annotated`, one path per annotated copy)."""
 
     report_book: Path
     report_json: Path
@@ -147,7 +170,7 @@ class BatchResult:
     warnings: int = 0
     unreadable: int = 0
     with_errors: int = 0
-    copies: list[Path] = field(default_factory=list)
+    annotated: dict[str, Path] = field(default_factory=dict)  # file → its annotated copy
 
     @property
     def exit_code(self) -> int:
@@ -162,52 +185,122 @@ def run_batch(
     *,
     root: Path | None = None,
     annotate: bool = True,
-    progress: Callable[[FileReport], None] | None = None,
+    progress: Callable[[str], None] | None = None,
+    on_file: Callable[[FileReport], None] | None = None,
     workers: int = 1,
     limits: Limits = DEFAULT_LIMITS,
+    roster: Roster | None = None,
+    last_year: LastYear | None = None,
     **options,
 ) -> BatchResult:
-    """Check every file (in worker processes), write annotated copies, and stream each file's
-    report into report.json and 汇总报告.xlsx as it is done — in the sorted order of `files`.
-    `root`: names in the report are relative to it; copies keep the same relative layout.
-    `progress(report)` is called for every file, in order."""
-    from .workbook.report_writer import ReportBook
+    """Check every file in worker processes, write annotated copies, report.json and
+    汇总报告.xlsx. Outputs list the files in the sorted order of `files`.
+
+    Memory does not grow with the inbox: each file's full report goes to a spool file as it
+    comes; what stays in memory is a light copy without its findings, for the inbox sections
+    (resubmissions, roster, year over year, task progress), which need every file. Then the
+    spool is read back once, file by file, into report.json and the report workbook (written
+    row by row). `progress(name)` as each file is done; `on_file(report)` for each file's
+    final report, in order. `roster` / `last_year`: read by the front end beforehand
+    (`report.roster.read_roster`, `report.year_over_year.load_last_year`), so a bad one stops
+    the run before any work. Legacy files get their copies from an .xlsx that LibreOffice
+    converts first (`workbook.convert`); without it the report says they were checked but not
+    copied."""
+    from .report.inbox import inbox_sections
+    from .workbook.convert import LEGACY, to_xlsx
 
     out.mkdir(parents=True, exist_ok=True)
     for stale in remove_stale(out):
         log.info("removed %s, left by an interrupted run", stale)
-    jobs = []
-    for path in files:
-        name = _display(path, root)
-        copy_to = out / ANNOTATED_DIR / name if annotate else None
-        jobs.append(FileJob(path, name, copy_to))
     grades = specs.rubrics[0].grading.names if specs.rubrics else []
-    categories = list(dict.fromkeys(c.name for spec in specs.rubrics for c in spec.categories))
-    consolidated = Consolidator(grades, categories)
     result = BatchResult(out / REPORT_BOOK, out / REPORT_JSON)
-    book = ReportBook(result.report_book, grades, consolidated.branch_header)
-    try:
-        with atomic_path(result.report_json) as temp, temp.open("w", encoding="utf-8") as handle:
-            stream = JsonStream(handle)
+    with tempfile.TemporaryDirectory(prefix="jiceng-batch-") as work:
+        legacy = [p for p in files if p.suffix.lower() in LEGACY] if annotate else []
+        converted = to_xlsx(legacy, Path(work))
+        jobs, no_copy = _jobs(files, out, root, annotate, converted)
+        spool = Path(work) / "files.jsonl"
+        light: list[FileReport] = []
+        links: dict[str, str] = {}
+        with spool.open("w", encoding="utf-8") as handle:
             outcomes = check_files(jobs, specs, workers=workers, limits=limits, **options)
-            for outcome in outcomes:
+            for job, outcome in zip(jobs, outcomes, strict=True):
                 report = outcome.report
                 if outcome.copy_error:
                     report.findings.append(F.FILE_ANNOTATE_FAILED(reason=outcome.copy_error))
-                link = None
+                reason = no_copy.get(job.display)
+                if reason and report.status != "unreadable" and not has_no_template(report):
+                    report.findings.append(F.FILE_NO_COPY(reason=reason))
                 if outcome.copy is not None:
-                    result.copies.append(outcome.copy)
-                    link = os.path.relpath(outcome.copy, out)
-                book.add(consolidated.add(report), link)
-                stream.add(report)
-                _count(result, report)
+                    result.annotated[job.display] = outcome.copy
+                    links[job.display] = os.path.relpath(outcome.copy, out)
+                handle.write(report.model_dump_json() + "\n")
+                light.append(report.model_copy(update={"findings": []}))
                 if progress:
-                    progress(report)
-            stream.close()
-        book.close(consolidated.overview(), consolidated.by_unit())
+                    progress(job.display)
+        # The inbox sections add batch.* findings to the light copies' empty lists.
+        inbox = Report(files=light)
+        inbox.batch = inbox_sections(
+            inbox,
+            grades=grades,
+            modified={job.display: _modified(job.path) for job in jobs},
+            as_of=options.get("as_of"),
+            roster=roster,
+            last_year=last_year,
+            conversion_target=specs.summaries[0].conversion_target if specs.summaries else None,
+        )
+        _write_outputs(result, specs, grades, spool, inbox, links, on_file)
+    return result
+
+
+def _jobs(files, out, root, annotate, converted) -> tuple[list[FileJob], dict[str, str]]:
+    """A job per file; `no_copy`: display name → why a legacy file gets no copy."""
+    jobs, no_copy = [], {}
+    names = {_display(path, root) for path in files}
+    for path in files:
+        name = _display(path, root)
+        copy_to = out / ANNOTATED_DIR / name if annotate else None
+        source = converted.get(path)
+        if isinstance(source, str):
+            no_copy[name], copy_to, source = source, None, None
+        elif source is not None:  # a.xls → a.xlsx, or a.xls.xlsx beside a submitted a.xlsx
+            as_xlsx = Path(name).with_suffix(".xlsx").as_posix()
+            copy_to = out / ANNOTATED_DIR / (as_xlsx if as_xlsx not in names else name + ".xlsx")
+        jobs.append(FileJob(path, name, copy_to, copy_from=source))
+    return jobs, no_copy
+
+
+def _write_outputs(result, specs, grades, spool, inbox, links, on_file) -> None:
+    """report.json and 汇总报告.xlsx from the spool, one file at a time, each written atomically."""
+    from .workbook.report_writer import ReportBook
+
+    categories = list(dict.fromkeys(c.name for spec in specs.rubrics for c in spec.categories))
+    consolidated = Consolidator(grades, categories, frozenset(inbox.batch.excluded))
+    book = ReportBook(
+        result.report_book,
+        grades,
+        consolidated.branch_header,
+        section_tables(inbox),
+        links,
+    )
+    try:
+        with (
+            atomic_path(result.report_json) as temp,
+            temp.open("w", encoding="utf-8") as handle,
+            spool.open(encoding="utf-8") as lines,
+        ):
+            stream = JsonStream(handle)
+            for line, light in zip(lines, inbox.files, strict=True):
+                report = FileReport.model_validate_json(line)
+                report.findings += light.findings  # batch.* findings of the inbox sections
+                stream.add(report)
+                book.add(consolidated.add(report), links.get(report.path))
+                _count(result, report)
+                if on_file:
+                    on_file(report)
+            stream.close(Report(batch=inbox.batch))
+        book.close(consolidated.overview(overview_lines(inbox)), consolidated.by_unit())
     finally:
         book.discard()
-    return result
 
 
 def _count(result: BatchResult, report: FileReport) -> None:
@@ -216,6 +309,13 @@ def _count(result: BatchResult, report: FileReport) -> None:
     result.warnings += report.warnings
     result.unreadable += report.status == "unreadable"
     result.with_errors += report.status == "errors"
+
+
+def _modified(path: Path) -> datetime:
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime)
+    except OSError:
+        return datetime.min
 
 
 def _display(path: Path, root: Path | None) -> str:

@@ -26,6 +26,7 @@ from .isolation import default_jobs
 from .limits import DEFAULT_LIMITS, MIB, Limits
 from .report.model import Report
 from .report.render import file_text, to_json, to_text, totals_line
+from .safe_text import visible_line
 from .spec import SpecError, SpecSet, load_specs
 from .templates import drift, write_templates
 
@@ -37,7 +38,7 @@ app = JicengTyper(
     pretty_exceptions_enable=False,
 )
 
-WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 
 
 class Format(StrEnum):
@@ -176,7 +177,7 @@ def expand(paths: list[Path], skip: Path | None = None) -> list[Path]:
         else:
             raise _fail(f"找不到文件或文件夹：{path}")
     if not files:
-        raise _fail("没有找到要检查的工作簿文件（.xlsx / .xlsm）")
+        raise _fail("没有找到要检查的工作簿文件（.xlsx / .xlsm / .xls / .xlsb / .ods）")
     return files
 
 
@@ -277,6 +278,22 @@ def batch(
     strict: Annotated[
         bool, typer.Option("--strict", help="有错误时退出码 1、有无法读取的文件时 2（供 CI 使用）")
     ] = False,
+    roster: Annotated[
+        Path | None,
+        typer.Option(
+            "--roster",
+            metavar="名单文件",
+            help="党总支 / 党支部名单（.xlsx 或 .csv）：报告列出未提交的党总支、缺失和名单外的党支部",
+        ),
+    ] = None,
+    last_year: Annotated[
+        Path | None,
+        typer.Option(
+            "--last-year",
+            metavar="上年结果",
+            help="上年 batch 的输出文件夹或其 report.json：据此给出上年定级、晋位升级和后进转化率",
+        ),
+    ] = None,
     spec: SpecOption = None,
     as_of: AsOfOption = None,
     year: YearOption = None,
@@ -289,6 +306,7 @@ def batch(
 
     specs = _specs(spec)
     options = {"as_of": _as_of(as_of), "year": _year(year)}
+    inbox = {"roster": _roster(roster), "last_year": _last_year(last_year)}
     if out.exists() and not out.is_dir():
         raise _fail(f"--out {out} 已存在且不是文件夹")
     for path in paths:
@@ -309,18 +327,46 @@ def batch(
         specs,
         root=root,
         annotate=annotate,
-        progress=lambda report: typer.echo(file_text(report) + "\n"),
+        progress=lambda name: typer.echo(visible_line(f"已检查 {name}"), err=True),
+        on_file=lambda report: typer.echo(file_text(report) + "\n"),
         workers=jobs or default_jobs(),
         limits=_limits(max_memory, timeout),
+        **inbox,
         **options,
     )
     logging.getLogger("jiceng").removeHandler(handler)
     handler.close()
     typer.echo(totals_line(result.files, result.errors, result.warnings, result.unreadable))
     typer.echo(f"汇总报告：{out / REPORT_BOOK}")
-    if result.copies:
-        typer.echo(f"批注副本：{len(result.copies)} 个，位于 {out / '批注副本'}")
+    if result.annotated:
+        typer.echo(f"批注副本：{len(result.annotated)} 个，位于 {out / '批注副本'}")
     raise typer.Exit(result.exit_code if strict else 0)
+
+
+def _roster(path: Path | None):
+    """The roster, read before any file is checked: a bad one is a usage error (exit 2)."""
+    if path is None:
+        return None
+    from .report.inbox import Roster
+    from .report.roster import RosterError, read_roster
+
+    try:
+        return Roster(str(path), read_roster(path))
+    except RosterError as exc:
+        raise _fail(str(exc)) from exc
+
+
+def _last_year(path: Path | None):
+    if path is None:
+        return None
+    from .report.inbox import LastYear
+    from .report.year_over_year import LastYearError, load_last_year
+
+    try:
+        report, file = load_last_year(path)
+    except LastYearError as exc:
+        raise _fail(str(exc)) from exc
+    return LastYear(str(file), report)
 
 
 def _write_text(path: Path, text: str) -> None:

@@ -127,6 +127,7 @@ def evaluate_workbook(
         branches=branches,
         summary=summaries[0].summary if summaries else None,
         tasks=[t for task_list in task_lists for t in task_list.tasks] if task_lists else None,
+        as_of=task_lists[0].as_of if task_lists else None,
     )
     return Evaluation(
         report=report,

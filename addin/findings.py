@@ -112,7 +112,7 @@ FILE_UNREADABLE = kind(
     "file.unreadable",
     "error",
     "无法读取文件：{reason}",
-    "文件损坏、不是工作簿、设置了密码或为 .xls 旧格式",
+    "文件损坏、不是工作簿或设置了密码",
 )
 FILE_NO_TEMPLATE = kind(
     "file.no_template_found",
@@ -155,6 +155,26 @@ FILE_ANNOTATE_FAILED = kind(
     "warning",
     "未能写出批注副本：{reason}",
     "批量处理时该文件的批注副本写出失败（检查结果仍然有效）",
+)
+
+# --- the inbox as a whole (batch) -----------------------------------------------------------------
+BATCH_DUPLICATE_UNIT = kind(
+    "batch.duplicate_unit",
+    "warning",
+    "“{unit}”的{what}在两个文件中：{this}、{counted}；按{rule}以“{counted}”为准，本文件不计入统计",
+    "同一党总支提交了多份同类材料（重新提交）：按较晚的填报日期、否则较晚的文件修改时间计入一份",
+)
+BATCH_LAST_YEAR_MISMATCH = kind(
+    "batch.last_year_mismatch",
+    "warning",
+    "“{branch}”的上年定级填为“{typed}”，上年汇总报告中为“{reported}”；以填写的为准",
+    "汇总表中手填的上年定级与 --last-year 给出的上年报告不一致（以手填为准）",
+)
+FILE_NO_COPY = kind(
+    "file.no_copy",
+    "info",
+    "已检查，但未写出批注副本：{reason}",
+    "旧格式（.xls、.xlsb、.ods）需 LibreOffice 转换为 .xlsx 才能写出批注副本",
 )
 
 # --- rubric (附件1) ------------------------------------------------------------------------------

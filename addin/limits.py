@@ -15,7 +15,10 @@ MIB = 1 << 20
 
 @dataclass(frozen=True)
 class Limits:
-    # Before parsing (the zip is inspected by streaming, nothing trusted from its directory):
+    # Before parsing. The file itself: the only bound on an .xls (OLE, not a zip), whose
+    # parser calamine holds in memory; a real submission is well under 1 MB.
+    max_file_bytes: int = 50 * MIB
+    # The zip is inspected by streaming, nothing trusted from its directory:
     max_inflated: int = 200 * MIB  # all members of the zip together, uncompressed
     max_member: int = 200 * MIB  # one member, uncompressed
     max_ratio: int = 100  # uncompressed : compressed, for a member of at least ratio_floor bytes
@@ -30,6 +33,7 @@ class Limits:
     def figures(self) -> dict[str, str]:
         """The limits as a person reads them (README, `--help`)."""
         return {
+            "文件大小": f"{self.max_file_bytes // MIB} MB",
             "解压后总大小": f"{self.max_inflated // MIB} MB",
             "单个部件解压后大小": f"{self.max_member // MIB} MB",
             "压缩比": f"{self.max_ratio}:1（部件不小于 {self.ratio_floor // MIB} MB 时）",

@@ -48,7 +48,19 @@ def write_templates(specs: SpecSet, folder: Path) -> list[Path]:
         path = template_path(folder, spec.id)
         wb.save(path)
         written.append(path)
+    written.append(write_roster_template(folder))
     return written
+
+
+def write_roster_template(folder: Path) -> Path:
+    """The blank 名单 for `batch --roster` (not spec-driven: the same for every scheme)."""
+    from .workbook.roster_template import FILE_NAME, roster_workbook
+
+    wb = roster_workbook()
+    wb.properties.created = wb.properties.modified = FIXED_TIME
+    path = folder / FILE_NAME
+    wb.save(path)
+    return path
 
 
 def drift(specs: SpecSet, folder: Path) -> list[str]:

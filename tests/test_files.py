@@ -6,7 +6,7 @@ import io
 import zipfile
 
 import pytest
-from conftest import digest, soffice_convert
+from conftest import digest
 
 from addin.engine import check_path
 
@@ -59,9 +59,12 @@ def test_password_protected_workbook(make_rubric, specs, tmp_path):
     assert "密码" in unreadable_reason(path, specs)
 
 
-def test_legacy_xls_asks_for_xlsx(make_rubric, specs, tmp_path):
-    xls = soffice_convert(make_rubric(), tmp_path / "lo", target="xls")
-    assert ".xls" in unreadable_reason(xls, specs)
+def test_word_97_file_is_named(specs, tmp_path):
+    path = tmp_path / "通知.xls"
+    path.write_bytes(
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100 + "WordDocument".encode("utf-16-le")
+    )
+    assert "Word 97-2003" in unreadable_reason(path, specs)
 
 
 def test_folder_with_bad_files_does_not_stop_the_batch(make_rubric, cli, tmp_path):

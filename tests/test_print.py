@@ -101,7 +101,7 @@ def test_report_prints_each_table_on_one_a4_page_with_its_chart(printed):
     pages = printed["pages"]["report"]
     assert all(size in (A4, A4[::-1]) for _, size in pages)
     sheets = by_sheet(pages)
-    assert list(sheets) == ["概览", "各党总支定级统计", "党支部", "问题清单", "文件"]
+    assert list(sheets) == ["概览", "各党总支定级统计", "党支部", "任务进度", "问题清单", "文件"]
     assert {name: len(texts) for name, texts in sheets.items()} == dict.fromkeys(sheets, 1)
     assert [size for text, size in pages if text.startswith(("概览", "各党总支"))] == [A4, A4]
     overview = sheets["概览"][0]
@@ -111,6 +111,18 @@ def test_report_prints_each_table_on_one_a4_page_with_its_chart(printed):
     assert "各党总支党支部定级分布" in units and "党支部数" in units
     for i, (text, _) in enumerate(pages, start=1):
         assert f"第 {i} 页，共 {len(pages)} 页" in text
+
+
+def test_report_task_progress_is_one_landscape_page_with_every_column(printed):
+    pages = [(t, s) for t, s in printed["pages"]["report"] if t.startswith("任务进度")]
+    assert [size for _, size in pages] == [A4[::-1]]
+    text = pages[0][0]
+    assert "逾期天数" in text and "责任人" in text and "已逾期" in text
+
+
+def test_blank_roster_prints_on_one_portrait_page(printed):
+    (page,) = printed["pages"]["名单模板"]
+    assert page[1] == A4 and "党总支" in page[0] and "填写说明" in page[0]
 
 
 def test_report_issues_table_is_one_page_wide_with_every_column(printed):

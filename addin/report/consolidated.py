@@ -48,6 +48,17 @@ class Consolidated:
     findings: Table
     files: Table
     grades: list[str]
+    # The inbox as a whole (a batch with its sections): None when there is nothing.
+    tasks: Table | None = None
+    roster: Table | None = None
+    duplicates: Table | None = None
+    year_over_year: Table | None = None
+    conversion: Table | None = None
+
+    def inbox(self) -> list[Table]:
+        """The batch sections' tables that exist, in the order they print."""
+        tables = (self.roster, self.duplicates, self.year_over_year, self.conversion, self.tasks)
+        return [t for t in tables if t is not None]
 
 
 @dataclass
@@ -61,7 +72,7 @@ class FileRows:
 
 BRANCH_HEADER = ["党总支", "党支部", "文件", "工作表", "总分", "定级"]
 FINDING_HEADER = ["文件", "工作表", "单元格", "级别", "代码", "说明", "值"]
-FILE_HEADER = ["文件", "党总支", "状态", "错误", "警告", "党支部数"]
+FILE_HEADER = ["文件", "党总支", "状态", "错误", "警告", "党支部数", "计入统计"]
 
 
 class Consolidator:
@@ -70,8 +81,12 @@ class Consolidator:
     batch's memory does not grow with the inbox. `categories`: the rubric categories, columns
     of the 党支部 table (from the specs, so they are known before the first file)."""
 
-    def __init__(self, grades: list[str], categories: list[str]):
-        self.grades, self.categories = grades, categories
+    def __init__(
+        self, grades: list[str], categories: list[str], excluded: frozenset[str] = frozenset()
+    ):
+        """`excluded`: superseded resubmissions — their findings are listed, their grades
+        not counted."""
+        self.grades, self.categories, self.excluded = grades, categories, excluded
         self.per_unit: dict[str, Counter] = defaultdict(Counter)
         self.files = self.unreadable = self.with_errors = self.branches = 0
         self.errors = self.warnings = 0
@@ -87,8 +102,9 @@ class Consolidator:
         self.with_errors += file.status == "errors"
         self.errors += file.errors
         self.warnings += file.warnings
-        branch_rows = []
-        for b in file.branches:
+        branch_rows: list[list[Any]] = []
+        counted = file.path not in self.excluded
+        for b in file.branches if counted else ():
             grade = b.grade or UNKNOWN_GRADE
             self.per_unit[unit][grade] += 1
             branch_rows.append(
@@ -102,7 +118,7 @@ class Consolidator:
                     *[b.categories.get(c) for c in self.categories],
                 ]
             )
-        for row in _summary_only_rows(file):
+        for row in _summary_only_rows(file) if counted else ():
             grade = row.grade or UNKNOWN_GRADE
             self.per_unit[unit][grade] += 1
             sheet = file.summary.sheet
@@ -123,10 +139,19 @@ class Consolidator:
             for f in file.findings
         ]
         status = "无模板" if _no_template(file) else STATUS_LABEL[file.status]
-        file_row = [file.path, unit, status, file.errors, file.warnings, len(branch_rows)]
+        file_row = [
+            file.path,
+            unit,
+            status,
+            file.errors,
+            file.warnings,
+            len(file.branches),
+            "是" if counted else "否（重复提交，见“重复提交”）",
+        ]
         return FileRows(branch_rows, finding_rows, file_row)
 
-    def overview(self) -> Table:
+    def overview(self, lines: list[list[Any]] = ()) -> Table:
+        """`lines`: the batch sections' lines (`inbox_tables.overview_lines`)."""
         totals = self.totals()
         graded = sum(totals.get(g, 0) for g in self.grades)
         return Table(
@@ -145,6 +170,7 @@ class Consolidator:
                 ],
                 ["错误数", self.errors],
                 ["警告数", self.warnings],
+                *lines,
             ],
         )
 
@@ -183,7 +209,8 @@ def rubric_categories(report: Report) -> list[str]:
 def consolidate(report: Report, grades: list[str]) -> Consolidated:
     """The whole consolidated view of a report at once (`Consolidator` file by file).
     `grades`: grade names best first (from the rubric spec), so columns follow the scale."""
-    builder = Consolidator(grades, rubric_categories(report))
+    excluded = frozenset(report.batch.excluded) if report.batch else frozenset()
+    builder = Consolidator(grades, rubric_categories(report), excluded)
     branch_rows, finding_rows, file_rows = [], [], []
     for file in report.files:
         rows = builder.add(file)
@@ -191,10 +218,47 @@ def consolidate(report: Report, grades: list[str]) -> Consolidated:
         finding_rows += rows.findings
         file_rows.append(rows.file)
     return Consolidated(
-        overview=builder.overview(),
+        overview=builder.overview(overview_lines(report)),
         by_unit=builder.by_unit(),
         branches=Table("党支部", builder.branch_header, branch_rows),
         findings=Table("问题清单", FINDING_HEADER, finding_rows),
         files=Table("文件", FILE_HEADER, file_rows),
         grades=grades,
+        **inbox_tables(report),
     )
+
+
+def overview_lines(report: Report) -> list[list[Any]]:
+    from .inbox_tables import overview_lines as lines
+
+    return lines(report)
+
+
+def section_tables(report: Report) -> list[Table]:
+    """The batch sections' tables that exist, in the order they print."""
+    tables = inbox_tables(report)
+    order = ("roster", "duplicates", "year_over_year", "conversion", "tasks")
+    return [tables[k] for k in order if tables.get(k) is not None]
+
+
+def inbox_tables(report: Report) -> dict[str, Table | None]:
+    """The batch sections' sheets; none of them without a batch (or without its data)."""
+    from . import inbox_tables as t
+
+    batch = report.batch
+    if batch is None:
+        return {}
+    yoy = batch.year_over_year
+    return {
+        "tasks": Table("任务进度", t.TASK_HEADER, t.task_rows(batch)) if batch.tasks else None,
+        "roster": Table("名单核对", t.ROSTER_HEADER, t.roster_rows(batch))
+        if batch.roster
+        else None,
+        "duplicates": Table("重复提交", t.DUPLICATE_HEADER, t.duplicate_rows(batch))
+        if batch.duplicates
+        else None,
+        "year_over_year": Table("年度对比", t.YEAR_HEADER, t.year_rows(yoy)) if yoy else None,
+        "conversion": Table("后进转化率", t.CONVERSION_HEADER, t.conversion_rows(yoy))
+        if yoy
+        else None,
+    }

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from .. import __version__
 from ..findings import Finding
+from .inbox_model import BatchSections
 
 FileStatus = Literal["ok", "errors", "unreadable"]
 
@@ -76,6 +77,13 @@ class FileReport(BaseModel):
     branches: list[BranchResult] = Field(default_factory=list)
     summary: SummaryReport | None = None
     tasks: list[TaskResult] | None = None
+    as_of: date | None = Field(
+        default=None,
+        description="the date the task list was judged on: --as-of, else its 基准日期, else today",
+    )
+    filed_on: date | None = Field(
+        default=None, description="a 填报日期 field above the summary table, when there is one"
+    )
 
     @property
     def errors(self) -> int:
@@ -90,6 +98,9 @@ class Report(BaseModel):
     tool: str = "jiceng"
     version: str = __version__
     files: list[FileReport] = Field(default_factory=list)
+    batch: BatchSections | None = Field(
+        default=None, description="the inbox as a whole: only in a batch's report.json"
+    )
 
     @property
     def exit_code(self) -> int:

@@ -13,9 +13,17 @@ from pathlib import Path
 
 import python_calamine as calamine
 
-from ..limits import DEFAULT_LIMITS, Limits
+from ..limits import DEFAULT_LIMITS, MIB, Limits
 from .guard import inspect_archive, sheet_parts
-from .model import Cell, Merge, SheetData, UnreadableWorkbook, WorkbookData, parse_ref
+from .model import (
+    Cell,
+    Merge,
+    SheetData,
+    TooLarge,
+    UnreadableWorkbook,
+    WorkbookData,
+    parse_ref,
+)
 from .sniff import sniff
 
 MAX_ROWS = 20_000  # rows read per sheet; larger sheets are cut and reported
@@ -30,13 +38,17 @@ def read_workbook(
     TooLarge and no parser sees it.
     """
     path = Path(path)
-    sniff(path)  # not a zip, a Word file, an .xls, ...: one clear reason
-    inspect_archive(path, limits)
+    _check_file_size(path, limits)
+    kind = sniff(path)  # not a workbook, a Word file, a password: one clear reason
+    if kind != "xls":  # an .xls is no zip: its file size is its only bound
+        inspect_archive(path, limits)
     try:
         book = calamine.CalamineWorkbook.from_path(str(path))
     except calamine.PasswordError as exc:
         raise UnreadableWorkbook("文件设置了打开密码，请取消密码后重新提交") from exc
     except Exception as exc:  # calamine raises several error types for broken files
+        if kind == "xlsx" and has_macro_sheets(path):
+            return read_worksheets_only(path, max_rows), []
         raise UnreadableWorkbook(f"文件已损坏或不是有效的 Excel 工作簿（{_short(exc)}）") from exc
     formulas = _FormulaIndex(path)
     sheets: list[SheetData] = []
@@ -71,6 +83,51 @@ def read_workbook(
     finally:
         book.close()
     return WorkbookData(path=str(path), sheets=sheets), cut
+
+
+def _check_file_size(path: Path, limits: Limits) -> None:
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return  # sniff names what is wrong with it
+    if size > limits.max_file_bytes:
+        raise TooLarge(
+            f"文件大小 {size / MIB:.1f} MB，超过上限 {limits.max_file_bytes // MIB} MB，未读取"
+        )
+
+
+def has_macro_sheets(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return any(n.startswith("xl/macrosheets/") for n in archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return False
+
+
+def read_worksheets_only(path: Path, max_rows: int = MAX_ROWS) -> WorkbookData:
+    """An .xlsm with an Excel 4 macro sheet (xl/macrosheets/), which calamine refuses as a
+    whole: its ordinary worksheets read through openpyxl (cached values, merges, visibility);
+    the macro sheet holds no cells to check."""
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, data_only=True, keep_links=False)
+    except Exception as exc:  # openpyxl raises many types for odd files
+        raise UnreadableWorkbook(f"文件已损坏或不是有效的 Excel 工作簿（{_short(exc)}）") from exc
+    sheets = []
+    for ws in wb.worksheets:
+        rows = [
+            ["" if v is None else v for v in row]
+            for row in ws.iter_rows(max_row=min(ws.max_row, max_rows), values_only=True)
+        ]
+        merges = [
+            Merge(top=m.min_row - 1, left=m.min_col - 1, bottom=m.max_row - 1, right=m.max_col - 1)
+            for m in ws.merged_cells.ranges
+        ]
+        sheets.append(
+            SheetData(name=ws.title, rows=rows, merges=merges, hidden=ws.sheet_state != "visible")
+        )
+    return WorkbookData(path=str(path), sheets=sheets)
 
 
 def _short(exc: Exception) -> str:

@@ -14,6 +14,7 @@ when the counts are complete.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,8 @@ from ..report.consolidated import (
     FileRows,
     Table,
 )
+from ..task_status import STATUS_LABEL
+from ..tasks import STATUS_COLOURS
 from ..writes import LEVEL_FILL
 from .safe_cells import put
 from .sheet_style import (
@@ -69,13 +72,19 @@ FINDING_WIDTHS = {
     "说明": 56,
     "值": 14,
 }
-FILE_WIDTHS = {"文件": 40, "党总支": 20, "状态": 10, "错误": 8, "警告": 8}
+FILE_WIDTHS = {"文件": 40, "党总支": 20, "状态": 10, "错误": 8, "警告": 8, "计入统计": 16}
+ROSTER_FILL = {
+    "未提交": "FFC7CE",
+    "党支部缺失": "FFC7CE",
+    "不在名单中": "FFEB9C",
+    "名称相近": "DDEBF7",
+}
 
 
 def write_report(data: Consolidated, path: Path, links: dict[str, str] | None = None) -> None:
     """The whole report at once. `links`: file path → annotated copy (relative to the report),
     linked from the file columns."""
-    book = ReportBook(path, data.grades, data.branches.header)
+    book = ReportBook(path, data.grades, data.branches.header, data.inbox(), links or {})
     try:
         book.add_rows(data.branches.rows, data.findings.rows, data.files.rows, links or {})
         book.close(data.overview, data.by_unit)
@@ -177,18 +186,32 @@ class _Sheet:
 class ReportBook:
     """汇总报告.xlsx, written as a batch goes (`add` per file) and completed by `close`."""
 
-    def __init__(self, path: Path, grades: list[str], branch_header: list[str]):
+    def __init__(
+        self,
+        path: Path,
+        grades: list[str],
+        branch_header: list[str],
+        inbox: Sequence[Table] = (),
+        links: dict[str, str] | None = None,
+    ):
+        """`inbox`: the batch sections' tables (名单核对, 重复提交 print before 党支部, the rest
+        after it); `links`: file path → annotated copy, for their 文件 columns."""
         self.path, self.grades = Path(path), grades
+        self.grade_fill = grade_colours(grades, UNKNOWN_GRADE, light=True)
         self.wb = Workbook(write_only=True)
         self.overview = _Sheet(self.wb, "概览", ["项目", "数值"], {"项目": 30, "数值": 14})
         unit_header = ["党总支", *grades, UNKNOWN_GRADE, "合计"]
         self.units = _Sheet(self.wb, "各党总支定级统计", unit_header, {"党总支": 24})
+        before = [t for t in inbox if t.title in BEFORE_BRANCHES]
+        self.sections = [self._section(t, links or {}) for t in before]
         self.branches = _Sheet(self.wb, "党支部", branch_header, BRANCH_WIDTHS)
+        self.branches.write_header()
+        after = [t for t in inbox if t.title not in BEFORE_BRANCHES]
+        self.sections += [self._section(t, links or {}) for t in after]
         self.findings = _Sheet(self.wb, "问题清单", FINDING_HEADER, FINDING_WIDTHS)
         self.files = _Sheet(self.wb, "文件", FILE_HEADER, FILE_WIDTHS)
-        for sheet in (self.branches, self.findings, self.files):
+        for sheet in (self.findings, self.files):
             sheet.write_header()
-        self.grade_fill = grade_colours(grades, UNKNOWN_GRADE, light=True)
         self._grade_col = branch_header.index("定级")
         self._level_col = FINDING_HEADER.index("级别")
 
@@ -230,7 +253,7 @@ class ReportBook:
         self.overview.finish([pie] if pie else [])
         bar = self._units(by_unit)
         self.units.finish([bar] if bar else [])
-        for sheet in (self.branches, self.findings, self.files):
+        for sheet in (*self.sections, self.branches, self.findings, self.files):
             sheet.finish()
         with atomic_path(self.path) as temp:
             self.wb.save(temp)
@@ -241,6 +264,28 @@ class ReportBook:
         for ws in self.wb.worksheets:
             if not ws.closed:
                 ws.close()
+
+    def _section(self, table: Table, links: dict[str, str]) -> _Sheet:
+        """A batch section's sheet, written whole: its colours, formats and file links."""
+        style = SECTION_STYLE.get(table.title, SectionStyle())
+        sheet = _Sheet(self.wb, table.title, table.header, style.widths)
+        sheet.write_header()
+        header = table.header
+        grade_cols = [header.index(c) for c in style.grade_columns if c in header]
+        shade = {header.index(c): colours for c, colours in style.shades.items() if c in header}
+        formats = {header.index(c): f for c, f in style.formats.items() if c in header}
+        link_col = header.index("文件") if "文件" in header and style.link_files else None
+        for row in table.rows:
+            fills = {i: self.grade_fill.get(row[i]) for i in grade_cols}
+            fills.update({i: colours.get(row[i]) for i, colours in shade.items()})
+            link = links.get(row[link_col]) if link_col is not None else None
+            sheet.write(
+                row,
+                fills={i: f for i, f in fills.items() if f},
+                links={link_col: link} if link else None,
+                formats=formats,
+            )
+        return sheet
 
     def _overview(self, overview: Table, by_unit: Table) -> PieChart | None:
         """The overview table, beside it a small 定级 / 党支部数 / 占比 table the pie is drawn
@@ -326,6 +371,42 @@ class ReportBook:
         chart.anchor = f"A{len(by_unit.rows) + 4}"
         sheet.ws.add_chart(chart, chart.anchor)
         return chart
+
+
+@dataclass(frozen=True)
+class SectionStyle:
+    widths: dict[str, int] = field(default_factory=dict)
+    grade_columns: tuple[str, ...] = ()  # shaded in the grade palette
+    shades: dict[str, dict[str, str]] = field(default_factory=dict)  # column → value → colour
+    formats: dict[str, str] = field(default_factory=dict)  # column → number format
+    link_files: bool = False  # the 文件 column links to the annotated copy
+
+
+BEFORE_BRANCHES = ("名单核对", "重复提交")
+SECTION_STYLE = {
+    "名单核对": SectionStyle(
+        {"情况": 12, "党总支": 22, "党支部": 20, "文件": 26, "说明": 50},
+        shades={"情况": ROSTER_FILL},
+    ),
+    "重复提交": SectionStyle(
+        {"党总支": 20, "计入的文件": 28, "未计入的文件": 28, "依据": 16, "比较的日期": 40}
+    ),
+    "年度对比": SectionStyle(
+        {"党总支": 20, "党支部": 22, "上年定级来源": 12, "说明": 36},
+        grade_columns=("上年定级", "今年定级"),
+    ),
+    "后进转化率": SectionStyle(
+        {"党总支": 24, "后进转化率": 12},
+        shades={"达到目标": {"否": "FFC7CE", "是": "C6EFCE"}},
+        formats={"后进转化率": "0.0%"},
+    ),
+    "任务进度": SectionStyle(
+        {"党总支": 16, "文件": 22, "序号": 6, "任务": 30, "截止日期": 12, "时间期限": 14},
+        shades={"状态": {STATUS_LABEL[s]: colour for s, (colour, _) in STATUS_COLOURS.items()}},
+        formats={"截止日期": "yyyy-mm-dd"},
+        link_files=True,
+    ),
+}
 
 
 def _grade_totals(by_unit: Table, grades: list[str]) -> list[tuple[str, int]]:

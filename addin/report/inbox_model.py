@@ -1,0 +1,146 @@
+"""What a batch adds to the report about the inbox as a whole: resubmissions, the roster (who
+has not submitted), task progress across units, year over year. Data only; the modules that
+compute it (duplicates, roster, task_progress, year_over_year) use pandas and run only in the
+batch front end, never in the checks.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+DuplicateRule = Literal["filed_on", "modified"]
+
+
+class Duplicate(BaseModel):
+    """One 党总支 in several files of the same kind: one counts, the others are listed only."""
+
+    unit: str
+    kind: Literal["grades", "tasks"] = Field(description="定级材料 (summary/rubrics) or 任务清单")
+    counted: str = Field(description="the file whose grades / tasks are counted")
+    superseded: list[str] = Field(description="the other files: checked, not counted")
+    rule: DuplicateRule = Field(
+        description="filed_on: the later 填报日期 of every file; modified: the later file time"
+    )
+    dates: dict[str, str] = Field(description="file → the 填报日期 or modification time compared")
+
+
+class RosterEntry(BaseModel):
+    unit: str
+    branch: str | None = None
+    files: list[str] = Field(default_factory=list, description="submitted files naming it")
+
+
+class Suggestion(BaseModel):
+    """A near miss between a roster name and a submitted one: shown, never merged."""
+
+    level: Literal["unit", "branch"]
+    unit: str | None = Field(description="the roster 党总支 a branch suggestion is under")
+    roster: str
+    submitted: str
+    similarity: float
+
+
+class RosterReport(BaseModel):
+    source: str = Field(description="the roster file")
+    units_expected: int
+    units_submitted: int = Field(description="roster units with at least one submitted file")
+    branches_expected: int
+    missing_units: list[str] = Field(description="roster units without any file")
+    unknown_units: list[RosterEntry] = Field(description="submitted units not in the roster")
+    missing_branches: list[RosterEntry] = Field(
+        description="roster branches in no summary row and no rubric sheet of their unit"
+    )
+    unknown_branches: list[RosterEntry] = Field(
+        description="branches submitted under a roster unit but not in the roster"
+    )
+    suggestions: list[Suggestion]
+
+
+class TaskProgressRow(BaseModel):
+    unit: str
+    file: str
+    row: int
+    no: int | None
+    task: str
+    status: str = Field(description="a TaskResult status")
+    deadline_text: str
+    next_due: date | None
+    days_overdue: int
+    owner: str | None
+
+
+class TaskProgressFile(BaseModel):
+    unit: str
+    file: str
+    as_of: date | None = Field(description="the date its tasks were judged on (基准日期)")
+    counts: dict[str, int] = Field(description="tasks per status")
+
+
+class TaskProgress(BaseModel):
+    rows: list[TaskProgressRow]
+    files: list[TaskProgressFile]
+    counts: dict[str, int] = Field(description="tasks per status, every counted file")
+    overdue: int
+    due_soon: int
+
+
+class BranchYear(BaseModel):
+    unit: str
+    branch: str
+    grade: str | None = Field(description="this year's grade")
+    last_year: str | None = Field(
+        description="上年定级 used (typed in the summary, else last year's report)"
+    )
+    source: Literal["typed", "last_report", "none"]
+    moved_up: bool | None = Field(description="晋位升级: a better grade than last year")
+    last_report_grade: str | None = Field(default=None, description="last year's report says")
+
+
+class UnitConversion(BaseModel):
+    unit: str
+    lowest_last_year: int = Field(description="branches with the lowest grade last year")
+    converted: int = Field(description="of them, no longer lowest this year")
+    rate: float | None
+    meets_target: bool | None
+
+
+class YearOverYear(BaseModel):
+    source: str = Field(description="last year's report.json")
+    target: float | None = Field(description="the spec's 后进转化率 target (0.5 in 2022)")
+    branches: list[BranchYear]
+    units: list[UnitConversion]
+    college: UnitConversion
+    moved_up: int
+    without_last_year: int = Field(description="branches with no grade from last year")
+
+
+class BatchSections(BaseModel):
+    """The inbox as a whole (only in a batch's report.json; null in `check --format json`)."""
+
+    checked_on: date = Field(description="检查日期: the day the batch ran")
+    as_of: date | None = Field(description="--as-of when given (else each task list's 基准日期)")
+    duplicates: list[Duplicate] = Field(default_factory=list)
+    excluded: list[str] = Field(
+        default_factory=list, description="files superseded by a resubmission: not counted"
+    )
+    roster: RosterReport | None = None
+    tasks: TaskProgress | None = None
+    year_over_year: YearOverYear | None = None
+
+
+__all__ = [
+    "BatchSections",
+    "BranchYear",
+    "Duplicate",
+    "RosterEntry",
+    "RosterReport",
+    "Suggestion",
+    "TaskProgress",
+    "TaskProgressFile",
+    "TaskProgressRow",
+    "UnitConversion",
+    "YearOverYear",
+]

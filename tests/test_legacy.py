@@ -1,0 +1,125 @@
+"""Legacy formats through real files: an .xls and an .ods that LibreOffice writes from a
+generated submission read with the same findings and cells as the .xlsx; batch copies come out
+as .xlsx (converted by LibreOffice), or the report says why there is none; an .xlsm with an
+Excel 4 macro sheet is read through its worksheets; an .xls is bounded by its file size."""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from conftest import soffice_convert
+from openpyxl import load_workbook
+from summary_helpers import submission
+
+from addin.batch import ANNOTATED_DIR, run_batch
+from addin.engine import check_path
+from addin.limits import DEFAULT_LIMITS
+from addin.workbook import convert
+
+ROWS = [("一支部", 90, "一般"), ("二支部", 70, None)]  # a grade that disagrees with the score
+
+
+@pytest.fixture(scope="module")
+def original(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("legacy")
+    return submission(folder, ROWS, rubrics={"一支部": 90, "二支部": 70}, name="甲.xlsx")
+
+
+def marks(path: Path, specs) -> list[tuple]:
+    report = check_path(path, specs).report
+    assert report.status != "unreadable", report.findings
+    return sorted((f.code, f.sheet, f.cell) for f in report.findings)
+
+
+@pytest.mark.parametrize("target", ["xls", "ods"])
+def test_legacy_file_reads_like_the_xlsx(original, specs, tmp_path, target):
+    legacy = soffice_convert(original, tmp_path / target, target=target)
+    assert marks(legacy, specs) == marks(original, specs)
+    assert ("summary.grade_mismatch", "汇总表", "D7") in marks(legacy, specs)
+
+
+def test_batch_writes_an_xlsx_copy_of_an_xls(original, specs, tmp_path):
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    soffice_convert(original, inbox, target="xls")
+    result = run_batch(sorted(inbox.glob("*.xls")), tmp_path / "out", specs, root=inbox)
+    copy = tmp_path / "out" / ANNOTATED_DIR / "甲.xlsx"
+    assert result.annotated == {"甲.xls": copy}
+    wb = load_workbook(copy)
+    assert wb["汇总表"]["D7"].value == "先进"  # the grade the score gives, written in
+    assert "校验结果" in wb.sheetnames
+    (file,) = json.loads(result.report_json.read_text(encoding="utf-8"))["files"]
+    assert "file.no_copy" not in [f["code"] for f in file["findings"]]
+
+
+def test_without_libreoffice_the_report_says_no_copy(original, specs, tmp_path, monkeypatch):
+    inbox = tmp_path / "收件箱"
+    xls = soffice_convert(original, tmp_path / "lo", target="xls")
+    inbox.mkdir()
+    (inbox / xls.name).write_bytes(xls.read_bytes())
+    monkeypatch.setattr(convert, "soffice", lambda: None)
+    result = run_batch([inbox / xls.name], tmp_path / "out", specs, root=inbox)
+    assert result.annotated == {}
+    (file,) = json.loads(result.report_json.read_text(encoding="utf-8"))["files"]
+    (note,) = [f for f in file["findings"] if f["code"] == "file.no_copy"]
+    assert "已检查" in note["message"] and "LibreOffice" in note["message"]
+    assert "summary.grade_mismatch" in [f["code"] for f in file["findings"]]  # checked all the same
+
+
+def with_macro_sheet(src: Path, dst: Path) -> Path:
+    """The workbook with an Excel 4 macro sheet added, the parts as Excel writes them."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"</Types>",
+                    b'<Override PartName="/xl/macrosheets/sheet1.xml" ContentType="application/'
+                    b'vnd.ms-excel.macrosheet+xml"/></Types>',
+                )
+            elif info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rIdM1" Type="http://schemas.microsoft.com/office/2006/'
+                    b'relationships/xlMacrosheet" Target="macrosheets/sheet1.xml"/></Relationships>',
+                )
+            elif info.filename == "xl/workbook.xml":
+                data = re.sub(
+                    rb"</sheets>",
+                    b'<sheet name="Macro1" sheetId="99" r:id="rIdM1"/></sheets>',
+                    data,
+                )
+            zout.writestr(info, data)
+        zout.writestr(
+            "xl/macrosheets/sheet1.xml",
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><xm:macrosheet xmlns='
+            '"http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:xm="http://'
+            'schemas.microsoft.com/office/excel/2006/main"><sheetData><row r="1"><c r="A1" '
+            't="str"><f>HALT()</f><v></v></c></row></sheetData></xm:macrosheet>',
+        )
+    return dst
+
+
+def test_macro_sheet_workbook_is_read_through_its_worksheets(original, specs, tmp_path):
+    import python_calamine
+
+    xlsm = with_macro_sheet(original, tmp_path / "甲.xlsm")
+    with pytest.raises(python_calamine.CalamineError):  # why the fallback exists
+        python_calamine.CalamineWorkbook.from_path(str(xlsm))
+    assert marks(xlsm, specs) == marks(original, specs)
+
+
+@pytest.mark.parametrize(("room", "readable"), [(0, True), (-1, False)])
+def test_file_size_bound(original, specs, tmp_path, room, readable):
+    xls = soffice_convert(original, tmp_path / "lo", target="xls")
+    limits = replace(DEFAULT_LIMITS, max_file_bytes=xls.stat().st_size + room)
+    report = check_path(xls, specs, limits=limits).report
+    codes = [f.code for f in report.findings]
+    assert ("file.too_large" not in codes) is readable
+    if not readable:
+        assert "超过上限" in report.findings[0].message
