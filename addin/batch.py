@@ -179,10 +179,9 @@ def run_batch(
             outcome.report.findings.append(F.FILE_ANNOTATE_FAILED(reason=outcome.copy_error))
         reports.append(outcome.report)
     report = Report(files=reports)
-    grades = specs.rubrics[0].grading.names if specs.rubrics else []
     book = out / REPORT_BOOK
     links = {name: os.path.relpath(target, out) for name, target in annotated.items()}
-    write_report(consolidate(report, grades), book, links=links)
+    write_report(consolidate(report, specs.grade_names), book, links=links)
     json_path = write_text_atomically(out / REPORT_JSON, to_json(report) + "\n")
     return BatchResult(report=report, report_book=book, report_json=json_path, annotated=annotated)
 

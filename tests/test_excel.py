@@ -177,7 +177,7 @@ def test_checks_give_the_same_answer_without_merge_information(bad_rubric, tmp_p
     from addin.workbook.xlwings_book import read_book
 
     raters = load_specs([Path(__file__).parent / "specs" / "rubric_three_raters.toml"])
-    spec = raters.rubrics[0]
+    spec = raters.of_kind("rubric")[0]
     typed = {i.no: {r.label: float(i.points) for r in spec.raters} for i in spec.items}
     weighted = make_rubric({"综合": typed}, rubric=spec, name="raters.xlsx")
     from summary_helpers import submission

@@ -882,7 +882,7 @@ def as_of_cell(where: str, value, label_cell: str | None = "K1"):
 
 
 def evaluate_sheet(path: Path, tspec, as_of=None):
-    from addin import tasks
+    from addin.kinds.tasks import check as tasks
     from addin.workbook.calamine_reader import read_workbook
 
     sheet = read_workbook(path)[0].sheet(SHEET)
@@ -900,11 +900,11 @@ def evaluate_sheet(path: Path, tspec, as_of=None):
     ids=["date-cell", "text-right", "inline", "serial"],
 )
 def test_the_sheets_as_of_date_is_used_when_none_is_given(tmp_path, tspec, edit, expected):
-    from addin import tasks
+    from addin import sheet_dates
     from addin.workbook.calamine_reader import read_workbook
 
     path = make_tasks(tmp_path, tspec, {2: {PROGRESS: "进行中"}}, edit=edit)
-    assert tasks.as_of_from_sheet(read_workbook(path)[0].sheet(SHEET)) == expected
+    assert sheet_dates.as_of_from_sheet(read_workbook(path)[0].sheet(SHEET)) == expected
     result = evaluate_sheet(path, tspec)
     assert result.as_of == expected
     assert {t.no: t.status for t in result.tasks}[2] == "overdue"  # 4 月底, as of 26 July
@@ -932,11 +932,11 @@ def test_check_without_as_of_uses_the_samples_as_of_cell(cli):
 
 
 def test_the_sample_carries_its_as_of_date():
-    from addin import tasks
+    from addin import sheet_dates
     from addin.workbook.calamine_reader import read_workbook
 
     sheet = read_workbook(ROOT / "workbooks" / "samples" / "组织部_任务清单.xlsx")[0].sheets[0]
-    assert tasks.as_of_from_sheet(sheet) == d(7, 26)
+    assert sheet_dates.as_of_from_sheet(sheet) == d(7, 26)
 
 
 def test_a_long_deadline_is_clipped_in_the_message(tmp_path, tspec, specs):

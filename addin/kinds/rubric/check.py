@@ -14,14 +14,14 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
-from . import findings as F
-from .cells import clip, fold, is_blank, plain, read_number
-from .findings import Finding
-from .locate import Header, find_field, find_header, row_blank
-from .report.model import BranchResult
+from ... import findings as F
+from ...cells import clip, fold, is_blank, plain, read_number
+from ...findings import Finding
+from ...locate import Header, find_field, find_header, row_blank
+from ...workbook.model import Cell, SheetData, cell_ref, parse_ref
+from ...writes import CellWrite, ConditionalFill
+from .model import BranchResult
 from .spec import RubricItem, RubricSpec
-from .workbook.model import Cell, SheetData, cell_ref, parse_ref
-from .writes import CellWrite
 
 # An item's number as people write it, on folded text (NFKC: "（1）" → "(1)", "⑴" → "(1)",
 # "⒈" → "1."): "1." "1、" "1)" "(1)" "第1项" "第1条". Circled numbers ("①") fold to a bare
@@ -77,6 +77,11 @@ class RubricResult:
     findings: list[Finding]
     branch: BranchResult
     writes: list[CellWrite]
+    conditional: list[ConditionalFill] = field(default_factory=list)
+
+    @property
+    def sheet_name(self) -> str:
+        return self.layout.sheet.name
 
 
 def evaluate(sheet: SheetData, spec: RubricSpec, header: Header) -> RubricResult:

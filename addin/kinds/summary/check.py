@@ -8,20 +8,22 @@ the cells `fill` writes. With no rubric sheet in the workbook the cross-checks a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from . import findings as F
-from .cells import fold, is_blank, plain, read_number
-from .findings import Finding
-from .labelled import rewrite
-from .locate import Header, find_header
+from ... import findings as F
+from ...cells import fold, is_blank, plain, read_number
+from ...findings import Finding
+from ...labelled import rewrite
+from ...locate import Header, find_header
+from ...workbook.model import Cell, SheetData, cell_ref
+from ...writes import CellWrite, ConditionalFill
+from ..rubric.model import BranchResult
+from ..rubric.spec import RubricSpec
+from .layout import BranchRow, SummarySheet, read_count, read_layout
+from .model import SummaryReport, SummaryRow
 from .phone import normalize_phone
-from .report.model import BranchResult, SummaryReport, SummaryRow
-from .spec import RubricSpec, SummarySpec
-from .summary_layout import BranchRow, SummarySheet, read_count, read_layout
-from .workbook.model import Cell, SheetData, cell_ref
-from .writes import CellWrite
+from .spec import SummarySpec
 
 
 def detect(sheet: SheetData, spec: SummarySpec) -> Header | None:
@@ -37,6 +39,11 @@ class SummaryResult:
     findings: list[Finding]
     summary: SummaryReport
     writes: list[CellWrite]
+    conditional: list[ConditionalFill] = field(default_factory=list)
+
+    @property
+    def sheet_name(self) -> str:
+        return self.layout.sheet.name
 
     @property
     def names(self) -> set[str]:

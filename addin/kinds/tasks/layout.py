@@ -10,13 +10,13 @@ import difflib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from . import findings as F
-from .cells import clip, fold, is_blank, read_number
-from .findings import Finding
-from .labelled import repeats_header
-from .locate import Header
+from ... import findings as F
+from ...cells import clip, fold, is_blank, read_number
+from ...findings import Finding
+from ...labelled import repeats_header
+from ...locate import Header
+from ...workbook.model import SheetData, cell_ref
 from .spec import TaskItem, TasksSpec
-from .workbook.model import SheetData, cell_ref
 
 _QUOTES = str.maketrans("", "", "\"'“”‘’「」『』")
 

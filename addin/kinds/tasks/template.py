@@ -16,10 +16,8 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..spec import TasksSpec
-from ..tasks import conditional_fills
-from .openpyxl_writer import add_conditional_fill
-from .sheet_style import (
+from ...workbook.openpyxl_writer import add_conditional_fill
+from ...workbook.sheet_style import (
     BORDER,
     CENTER,
     COMPUTED_FILL,
@@ -31,6 +29,8 @@ from .sheet_style import (
     print_setup,
     title_rows,
 )
+from .check import conditional_fills
+from .spec import TasksSpec
 
 HEADER_ROW = 3  # 1-based: 附件3, the title, then the header
 TOP_LEFT = Alignment(vertical="center", wrap_text=True)

@@ -15,9 +15,8 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..cells import plain
-from ..spec import RubricSpec
-from .sheet_style import (
+from ...cells import plain
+from ...workbook.sheet_style import (
     BOLD,
     CENTER,
     COMPUTED_FILL,
@@ -30,6 +29,7 @@ from .sheet_style import (
     title_rows,
     wrapped_height,
 )
+from .spec import RubricSpec
 
 Scores = Mapping[int, object] | Mapping[int, Mapping[str, object]]
 
@@ -137,16 +137,3 @@ def rubric_workbook(
         ws = wb.create_sheet(title=name[:31])
         rubric_sheet(ws, spec, branch="" if branches is None else name, scores=scores)
     return wb
-
-
-def template_workbook(spec, specs=None) -> Workbook:
-    """The official blank workbook for any spec kind (`specs`: the set holding a summary's rubric)."""
-    from .summary_template import summary_workbook  # they build on this module's styles
-    from .task_template import tasks_workbook
-
-    if spec.kind == "summary":
-        if specs is None:
-            raise ValueError("a summary template needs the SpecSet that holds its rubric")
-        return summary_workbook(spec, specs.rubric_for(spec))
-    builders = {"rubric": rubric_workbook, "tasks": tasks_workbook}
-    return builders[spec.kind](spec)
