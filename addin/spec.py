@@ -12,12 +12,24 @@ file picks the model through the registry.
 from __future__ import annotations
 
 import tomllib
+from decimal import Decimal
+from fractions import Fraction
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Union
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    TypeAdapter,
+    ValidationError,
+    WithJsonSchema,
+    model_validator,
+)
 
 
 class SpecError(Exception):
@@ -27,7 +39,34 @@ class SpecError(Exception):
 class SpecModel(BaseModel):
     """Base of every spec model: unknown keys are errors, loaded specs never change."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+
+def _fraction(value: object) -> Fraction:
+    """“1/3”, "0.2", 0.2 or 1 as an exact fraction (a TOML float by its shortest text: 0.2 is 1/5)."""
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, bool):
+        raise ValueError('应为数字或分数，如 0.2 或 "1/3"')
+    try:
+        if isinstance(value, float):
+            return Fraction(repr(value))
+        if isinstance(value, int | Decimal):
+            return Fraction(value)
+        if isinstance(value, str):
+            return Fraction(value.strip())
+    except (ValueError, ZeroDivisionError):
+        pass
+    raise ValueError(f'“{value}”不是数字或分数（应写作 0.2 或 "1/3"）')
+
+
+# An exact number in a spec: weights and shares that thirds cannot be written as decimals for.
+ExactNumber = Annotated[
+    Fraction,
+    BeforeValidator(_fraction),
+    PlainSerializer(lambda f: str(f), return_type=str),
+    WithJsonSchema({"type": ["string", "number"], "examples": ["1/3", 0.2]}),
+]
 
 
 def default_schema_dir() -> Path:

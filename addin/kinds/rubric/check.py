@@ -8,14 +8,16 @@ one missing or invalid score makes its category subtotal, the total and the grad
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 from functools import lru_cache
 
 from ... import findings as F
-from ...cells import clip, fold, is_blank, plain, read_number
+from ...cells import clip, exact_text, fold, is_blank, plain, read_number, shown
 from ...findings import Finding
 from ...locate import Header, find_field, find_header, row_blank
 from ...workbook.model import Cell, SheetData, cell_ref, parse_ref
@@ -28,7 +30,6 @@ from .spec import RubricItem, RubricSpec
 # digit, so `_fold_item` turns them into "1." first.
 _ITEM_NO = re.compile(r"^(?:\((\d{1,3})\)|第(\d{1,3})[项条][.、,，:：]?|(\d{1,3})[.、,，:：)）])")
 _CIRCLED = re.compile(r"^\s*([\u2460-\u2473\u3251-\u325f\u32b1-\u32bf\u24f5-\u24fe\u2776-\u277f])")
-_CENT = Decimal("0.01")
 # Labels of the total row besides the spec's own (“总分”): what people type instead.
 _TOTAL_ALIASES = ("合计", "总计", "总得分")
 
@@ -89,15 +90,15 @@ def evaluate(sheet: SheetData, spec: RubricSpec, header: Header) -> RubricResult
     scores, score_findings = _read_scores(layout)
     found += score_findings
     item_scores = {no: s for no, s in scores.items()}
-    categories: dict[str, Decimal | None] = {}
+    categories: dict[str, Fraction | None] = {}
     for cat in spec.categories:
         values = [item_scores.get(i.no) for i in cat.items]
-        categories[cat.name] = None if any(v is None for v in values) else sum(values, Decimal(0))
+        categories[cat.name] = None if any(v is None for v in values) else sum(values, Fraction(0))
     total = None
     if all(v is not None for v in categories.values()):
-        # Exact: 84.995 is 一般, not a rounded 85 → 先进. Scores carry no float noise
-        # (`to_decimal`), so the exact sum is also what a person reads.
-        total = sum(categories.values(), Decimal(0))
+        # Exact (fractions): 84.995 is 一般, not a rounded 85 → 先进, and three raters at 1/3
+        # each add up without a cent lost. Only what is shown is cut (`cells.shown`).
+        total = sum(categories.values(), Fraction(0))
     grade = spec.grading.grade(total) if total is not None else None
     found += _check_typed_results(layout, item_scores, categories, total, grade)
     writes = _normalized_writes(sheet, score_findings)
@@ -105,9 +106,12 @@ def evaluate(sheet: SheetData, spec: RubricSpec, header: Header) -> RubricResult
     branch = BranchResult(
         sheet=sheet.name,
         name=layout.name,
-        total=plain(total),
+        total=shown(total),
+        exact_total=None
+        if total is None or Fraction(str(shown(total))) == total
+        else exact_text(total),
         grade=grade,
-        categories={k: plain(v) for k, v in categories.items()},
+        categories={k: shown(v) for k, v in categories.items()},
         spec=spec.id,
     )
     return RubricResult(layout=layout, findings=found, branch=branch, writes=writes)
@@ -380,11 +384,11 @@ def _blank_row(sheet: SheetData, r: int, header: Header) -> bool:
 # --- scores ----------------------------------------------------------------------------------
 
 
-def _read_scores(layout: RubricSheet) -> tuple[dict[int, Decimal | None], list[Finding]]:
+def _read_scores(layout: RubricSheet) -> tuple[dict[int, Fraction | None], list[Finding]]:
     """Each item's score (weighted over raters), None where anything is missing or invalid."""
     sheet, spec = layout.sheet, layout.spec
     found: list[Finding] = []
-    scores: dict[int, Decimal | None] = {}
+    scores: dict[int, Fraction | None] = {}
     raters = spec.raters or None
     merged: dict[str, set[int]] = {}
     inputs = [(column, layout.header.col(column)) for column in spec.input_columns]
@@ -408,10 +412,12 @@ def _read_scores(layout: RubricSheet) -> tuple[dict[int, Decimal | None], list[F
         if any(p is None for p in parts):
             scores[item.no] = None
         elif raters:
-            weighted = sum((p * rt.weight for p, rt in zip(parts, raters, strict=True)), Decimal(0))
-            scores[item.no] = weighted.quantize(_CENT, ROUND_HALF_UP)
+            # Exact, never rounded per item: 18/18/18/17.98 at 1/4 each is 17.995, and five such
+            # items total 89.975 — not 90, which rounding each item to cents would give.
+            pairs = zip(parts, raters, strict=True)
+            scores[item.no] = sum((Fraction(p) * rt.weight for p, rt in pairs), Fraction(0))
         else:
-            scores[item.no] = parts[0]
+            scores[item.no] = Fraction(parts[0])
     return scores, found
 
 
@@ -489,9 +495,9 @@ def _read_score_cell(
 
 def _check_typed_results(
     layout: RubricSheet,
-    item_scores: dict[int, Decimal | None],
-    categories: dict[str, Decimal | None],
-    total: Decimal | None,
+    item_scores: dict[int, Fraction | None],
+    categories: dict[str, Fraction | None],
+    total: Fraction | None,
     grade: str | None,
 ) -> list[Finding]:
     """What the person typed into computed cells must agree with what we compute."""
@@ -503,14 +509,14 @@ def _check_typed_results(
             expected = item_scores.get(item.no)
             if r is not None and expected is not None:
                 typed = _typed_number(sheet, r, layout.score_col)
-                if typed is not None and typed != expected:
+                if typed is not None and not _agrees(typed, expected):
                     found.append(
                         F.RUBRIC_SCORE_MISMATCH(
                             sheet=sheet.name,
                             cell=cell_ref(r, layout.score_col),
                             value=sheet.value(r, layout.score_col),
                             no=item.no,
-                            expected=plain(expected),
+                            expected=shown(expected),
                         )
                     )
     for cat, expected in categories.items():
@@ -518,27 +524,25 @@ def _check_typed_results(
         if cell is None or expected is None:
             continue
         typed = _typed_number(sheet, *cell)
-        if typed is not None and typed != expected:
+        if typed is not None and not _agrees(typed, expected):
             found.append(
                 F.RUBRIC_SUBTOTAL_MISMATCH(
                     sheet=sheet.name,
                     cell=cell_ref(*cell),
                     value=sheet.value(*cell),
                     category=cat,
-                    expected=plain(expected),
+                    expected=shown(expected),
                 )
             )
     if layout.total_cell is not None and total is not None:
         typed = _typed_number(sheet, *layout.total_cell)
-        # A total typed rounded to cents (84.995 → 85.00) is the same total; its grade is
-        # still checked against the exact one.
-        if typed is not None and typed not in (total, total.quantize(_CENT, ROUND_HALF_UP)):
+        if typed is not None and not _agrees(typed, total):
             found.append(
                 F.RUBRIC_TOTAL_MISMATCH(
                     sheet=sheet.name,
                     cell=cell_ref(*layout.total_cell),
                     value=sheet.shown(*layout.total_cell),
-                    expected=plain(total),
+                    expected=shown(total),
                 )
             )
     if layout.grade_cell is not None and grade is not None:
@@ -549,11 +553,21 @@ def _check_typed_results(
                     sheet=sheet.name,
                     cell=cell_ref(*layout.grade_cell),
                     value=typed_grade,
-                    total=plain(total),
+                    total=shown(total),
                     expected=grade,
                 )
             )
     return found
+
+
+def _agrees(typed: Decimal, exact: Fraction) -> bool:
+    """A typed result agrees with the exact one when it is that value, or that value rounded
+    half up to cents (84.995 → 85.00, as Excel's ROUND gives), or as Jiceng shows it (cut to
+    two decimals). The grade is still checked against the exact value."""
+    if typed.is_nan():
+        return False
+    rounded = Fraction(math.floor(exact * 100 + Fraction(1, 2)), 100)
+    return Fraction(typed) in (exact, rounded, Fraction(str(shown(exact))))
 
 
 def _typed_number(sheet: SheetData, r: int, c: int) -> Decimal | None:
@@ -587,9 +601,9 @@ def _normalized_writes(sheet: SheetData, found: list[Finding]) -> list[CellWrite
 
 def _computed_writes(
     layout: RubricSheet,
-    item_scores: dict[int, Decimal | None],
-    categories: dict[str, Decimal | None],
-    total: Decimal | None,
+    item_scores: dict[int, Fraction | None],
+    categories: dict[str, Fraction | None],
+    total: Fraction | None,
     grade: str | None,
 ) -> list[CellWrite]:
     sheet, spec = layout.sheet, layout.spec
@@ -607,21 +621,21 @@ def _computed_writes(
             put((layout.header.row, layout.score_col), spec.labels.score)
         for no, r in layout.item_rows.items():
             if item_scores.get(no) is not None:
-                put((r, layout.score_col), plain(item_scores[no]))
+                put((r, layout.score_col), shown(item_scores[no]))
     if layout.subtotal_col is None and any(v is not None for v in categories.values()):
         layout.subtotal_col = layout.subtotal_target
         put((layout.header.row, layout.subtotal_col), spec.labels.subtotal)
     for cat, value in categories.items():
         cell = _subtotal_cell(layout, cat)
         if cell is not None and value is not None:
-            put(cell, plain(value))
+            put(cell, shown(value))
     if layout.total_cell is not None and total is not None:
         if is_blank(sheet.shown(layout.total_row, layout.header.left)):
             put(
                 (layout.total_row, layout.header.left),
                 f"{spec.labels.total}（{plain(spec.total_points)}分）",
             )
-        put(layout.total_cell, plain(total))
+        put(layout.total_cell, shown(total))
     if layout.grade_cell is not None and grade is not None:
         if layout.grade_label_cell is not None:
             put(layout.grade_label_cell, spec.labels.grade)

@@ -8,7 +8,12 @@ from pydantic import BaseModel, Field
 class BranchResult(BaseModel):
     sheet: str
     name: str
-    total: int | float | None
+    total: int | float | None = Field(
+        description="the total as shown: exact up to four decimals, else cut to two"
+    )
+    exact_total: str | None = Field(
+        default=None, description='the exact total ("269/3") when `total` shows it cut'
+    )
     grade: str | None
     categories: dict[str, int | float | None]
     spec: str = Field(default="", description="id of the rubric spec the sheet was read with")

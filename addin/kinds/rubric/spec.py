@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 from typing import Literal
 
 from pydantic import Field, model_validator
 
-from ...cells import plain
+from ...cells import exact_text, plain
+from ...spec import ExactNumber
 from ...spec import SpecModel as _Model
 
 
@@ -70,8 +72,9 @@ class Grading(_Model):
         """Grade names from the best to the worst."""
         return [b.name for b in sorted(self.bands, key=lambda b: b.min, reverse=True)]
 
-    def grade(self, total: Decimal | float | int) -> str:
-        value = Decimal(str(total))
+    def grade(self, total: Fraction | Decimal | float | int) -> str:
+        """The band of an exact total (a float is read by its shortest text: 84.995)."""
+        value = Fraction(repr(total)) if isinstance(total, float) else Fraction(total)
         for band in self.bands:
             if band.min <= value and (band.max is None or value < band.max):
                 return band.name
@@ -102,7 +105,7 @@ class Rater(_Model):
     """One rater column (自评 / 群众评议 / 上级评定) and its weight in the item score."""
 
     label: str
-    weight: Decimal
+    weight: ExactNumber = Field(gt=0, le=1)  # exact: "1/3" for three equal raters
 
 
 class RubricLabels(_Model):
@@ -137,9 +140,9 @@ class RubricSpec(_Model):
         if len(set(numbers)) != len(numbers):
             raise ValueError(f"评分项序号重复：{sorted(numbers)}")
         if self.raters:
-            weights = sum((r.weight for r in self.raters), Decimal(0))
+            weights = sum((r.weight for r in self.raters), Fraction(0))
             if weights != 1:
-                raise ValueError(f"各评分人权重之和应为 1（现为 {weights}）")
+                raise ValueError(f"各评分人权重之和应为 1（现为 {exact_text(weights)}）")
             if len({r.label for r in self.raters}) != len(self.raters):
                 raise ValueError("评分人列名重复")
         return self

@@ -15,7 +15,7 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ...cells import plain
+from ...cells import exact_text, plain
 from ...workbook.sheet_style import (
     BOLD,
     CENTER,
@@ -109,7 +109,7 @@ def rubric_sheet(
         ws.cell(r, 1).alignment = CENTER
     merged_note(ws, note_row, width, spec.grading.sentence)
     if spec.raters:
-        weights = "，".join(f"{r.label}×{plain(r.weight)}" for r in spec.raters)
+        weights = "，".join(f"{r.label}×{exact_text(r.weight)}" for r in spec.raters)
         ws.cell(note_row + 1, 1, f"得分 = {weights}")
 
     for r, c, cell in bordered(ws, range(header_row + 1, grade_row + 1), range(1, width + 1)):
