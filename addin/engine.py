@@ -18,6 +18,7 @@ from .kinds import KINDS
 from .limits import DEFAULT_LIMITS, Limits
 from .locate import Header
 from .report.model import FileReport
+from .sheet_dates import as_of_year, sheet_year
 from .spec import SpecSet
 from .workbook.model import (
     SheetData,
@@ -91,7 +92,7 @@ def evaluate_workbook(
     for sheet in data.sheets:
         if sheet.name in OWN_SHEETS:
             continue
-        match = _best(sheet, specs)
+        match, choice = _best(sheet, specs)
         if sheet.hidden:
             # Nobody sees a hidden sheet: usually an old copy. Say it is there, don't grade it.
             if match is not None:
@@ -99,6 +100,7 @@ def evaluate_workbook(
             continue
         if match is None:
             continue
+        found += choice
         kind, spec, header = match
         if kind.after:
             deferred.append((kind, sheet, spec, header))
@@ -138,16 +140,40 @@ def _sheet_index(data: WorkbookData, name: str) -> int:
     return next(i for i, sheet in enumerate(data.sheets) if sheet.name == name)
 
 
-def _best(sheet: SheetData, specs: SpecSet) -> tuple[Kind, object, Header] | None:
-    """The spec whose header matches this sheet most fully, with its kind and header; a tie
-    goes to the kind first in the registry, then to the spec loaded first."""
-    best = None
-    for kind in KINDS:
-        for spec in specs.of_kind(kind.name):
-            header = kind.detect(sheet, spec)
-            if header is not None and (best is None or len(header.columns) > len(best[2].columns)):
-                best = (kind, spec, header)
-    return best
+def _best(
+    sheet: SheetData, specs: SpecSet
+) -> tuple[tuple[Kind, object, Header] | None, list[Finding]]:
+    """The spec to read this sheet with, its kind and header, and a finding when the choice
+    was not clear. The header matched most fully wins; among equals, a spec naming the sheet's
+    year (title, else 基准日期) beats one naming none, which beats one naming another year;
+    what is still tied goes to the kind first in the registry, then to the spec loaded first —
+    and is reported, since that pick says nothing about the sheet."""
+    found = [
+        (kind, spec, header)
+        for kind in KINDS
+        for spec in specs.of_kind(kind.name)
+        if (header := kind.detect(sheet, spec)) is not None
+    ]
+    if len(found) < 2:
+        return (found[0] if found else None), []
+    year = sheet_year(sheet, found[0][2]) or as_of_year(sheet)
+
+    def rank(match) -> tuple[int, int]:
+        named = match[1].named_years()
+        fits = 0 if not named else (1 if year in named else -1)
+        return (len(match[2].columns), fits)
+
+    best = max(rank(m) for m in found)
+    tied = [m for m in found if rank(m) == best]
+    if len(tied) == 1:
+        return tied[0], []
+    finding = F.FILE_SPEC_AMBIGUOUS(
+        sheet=sheet.name,
+        specs="、".join(m[1].id for m in tied),
+        year=f"{year}年" if year else "未写明年度",
+        used=tied[0][1].id,
+    )
+    return tied[0], [finding]
 
 
 def _restore_overwritten(data: WorkbookData) -> dict[tuple[str, int, int], object]:

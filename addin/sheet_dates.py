@@ -47,6 +47,12 @@ def read_as_of(sheet: SheetData) -> AsOfCell | None:
     return AsOfCell(cell, raw, read_date(raw))
 
 
+def as_of_year(sheet: SheetData) -> int | None:
+    """The year of the sheet's 基准日期, if it has a readable one."""
+    day = as_of_from_sheet(sheet)
+    return day.year if day is not None else None
+
+
 def as_of_from_sheet(sheet: SheetData) -> date | None:
     """The date in the sheet's 基准日期 cell; None when there is none or it is not a date."""
     found = read_as_of(sheet)

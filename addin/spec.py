@@ -41,6 +41,11 @@ class SpecModel(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
 
+    def named_years(self) -> set[int]:
+        """The years a spec says it is for (`year`, `years`); empty: any year."""
+        year = getattr(self, "year", None)
+        return ({year} if year else set()) | set(getattr(self, "years", ()))
+
 
 def _fraction(value: object) -> Fraction:
     """“1/3”, "0.2", 0.2 or 1 as an exact fraction (a TOML float by its shortest text: 0.2 is 1/5)."""

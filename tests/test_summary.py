@@ -542,7 +542,7 @@ def test_top_grade_target_from_the_spec(tmp_path):
     )
     specs_40 = load_specs([ROOT / "schemas" / "rubric_2022.toml", spec_file])
     report = check_path(clean(tmp_path), specs_40).report
-    finding = only(report, "summary.top_grade_below_target")
+    finding = only(report, "summary.target_not_met")
     assert finding.severity == "info"
     assert finding.message == "先进党支部占比 33.3%（1/3），低于目标 40%"
     assert (report.summary.top_grade_share, report.summary.top_grade_target) == (0.3333, 0.4)

@@ -33,5 +33,7 @@ KIND = Kind(
     text_lines=branch_lines,
     template=_template,
     button="score",
-    button_text=lambda results: grades_sentence([r.branch for r in results]),
+    button_text=lambda results: grades_sentence(
+        [r.branch for r in results], results[0].layout.spec.entity
+    ),
 )

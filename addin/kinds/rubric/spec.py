@@ -123,8 +123,10 @@ class RubricSpec(_Model):
     kind: Literal["rubric"]
     id: str
     title: str
+    entity: str = "党支部"  # what one sheet grades (党支部 / 党员 / 党总支), in messages
     attachment: str = ""
     year: int | None = None
+    years: list[int] = Field(default_factory=list)  # for several years: chosen by the sheet's
     total_points: Decimal
     labels: RubricLabels = RubricLabels()
     raters: list[Rater] = Field(default_factory=list)

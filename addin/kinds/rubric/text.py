@@ -20,10 +20,10 @@ def branch_lines(branches: list[BranchResult]) -> list[str]:
     return lines
 
 
-def grades_sentence(branches: list[BranchResult]) -> str:
+def grades_sentence(branches: list[BranchResult], entity: str = "党支部") -> str:
     """“2 个党支部（先进 1），1 个因得分有误未能定级”."""
     grades = Counter(b.grade for b in branches if b.grade)
     shown = "，".join(f"{name} {n}" for name, n in grades.items())
     missing = sum(1 for b in branches if not b.grade)
-    text = f"{len(branches)} 个党支部" + (f"（{shown}）" if shown else "")
+    text = f"{len(branches)} 个{entity}" + (f"（{shown}）" if shown else "")
     return text + (f"，{missing} 个因得分有误未能定级" if missing else "")

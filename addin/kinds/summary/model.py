@@ -17,6 +17,16 @@ class SummaryRow(BaseModel):
     moved_up: bool | None = Field(default=None, description="晋位升级: better than last year")
 
 
+class TargetResult(BaseModel):
+    """One of the plan's target shares, judged for the sheet's year."""
+
+    grades: list[str] = Field(description="the grades counted")
+    share: float = Field(description="their share of the graded branches (0–1)")
+    target: float = Field(description="the share aimed at (0–1)")
+    year: int | None = Field(description="the year the target is for; null: every year")
+    met: bool
+
+
 class SummaryReport(BaseModel):
     """The summary sheet of a submission: header fields, rows, counts and the plan's targets."""
 
@@ -33,3 +43,6 @@ class SummaryReport(BaseModel):
     conversion_target: float | None = None
     top_grade_share: float | None = None
     top_grade_target: float | None = None
+    year: int | None = Field(default=None, description="the sheet's year (title, else 基准日期)")
+    targets: list[TargetResult] = Field(default_factory=list)
+    entity: str = Field(default="党支部", description="what a row is: 党支部 / 党员 / 党总支")

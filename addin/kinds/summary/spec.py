@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from ...spec import SpecError, SpecSet
+from ...spec import ExactNumber, SpecError, SpecSet
 from ...spec import SpecModel as _Model
 from ..rubric.spec import RubricSpec
 
@@ -26,6 +26,17 @@ class SummaryLabels(_Model):
     counts: dict[str, str] = Field(default_factory=dict)
 
 
+class Target(_Model):
+    """A share the plan aims at: branches graded one of `grades`, out of all graded ones.
+
+    `year`: the year it applies to (2020: 20 %, 2021: 30 % …), judged by the sheet's year;
+    None: every year. `{grades = ["先进", "较好"], share = 1}` is “先进和较好的比例达到100%”."""
+
+    year: int | None = Field(None, ge=1900, le=9999)
+    grades: list[str] = Field(min_length=1)
+    share: ExactNumber = Field(ge=0, le=1)
+
+
 class SummarySpec(_Model):
     """附件2: the summary a 党总支 sends up, graded with the bands of the rubric it names."""
 
@@ -34,13 +45,15 @@ class SummarySpec(_Model):
     title: str
     attachment: str = ""
     year: int | None = None
+    years: list[int] = Field(default_factory=list)  # for several years: chosen by the sheet's
     rubric: str = Field(description="id of the rubric spec whose grading bands apply")
     rows: int = Field(10, ge=1, le=500, description="numbered blank rows in the template")
     labels: SummaryLabels = SummaryLabels()
     # 后进转化率 target: share of last year's lowest-grade branches no longer lowest (0–1)
     conversion_target: Decimal | None = Field(None, ge=0, le=1)
-    # share of branches at the top grade the year aims at (0–1)
+    # share of branches at the top grade the year aims at (0–1): `targets` with the top grade
     top_grade_target: Decimal | None = Field(None, ge=0, le=1)
+    targets: list[Target] = Field(default_factory=list)
 
     def count_label(self, grade: str) -> str:
         return self.labels.counts.get(grade, f"{grade}数")
@@ -67,3 +80,10 @@ def check_references(summary: SummarySpec, specs: SpecSet) -> None:
             f"汇总表规格“{summary.id}”的合计行标签中有评分标准“{rubric.id}”"
             f"没有的等级：{'、'.join(unknown)}"
         )
+    for target in summary.targets:
+        unknown = [g for g in target.grades if g not in rubric.grading.names]
+        if unknown:
+            raise SpecError(
+                f"汇总表规格“{summary.id}”的目标中有评分标准“{rubric.id}”"
+                f"没有的等级：{'、'.join(unknown)}"
+            )

@@ -26,6 +26,7 @@ from ...task_status import (
     Assessment,
     assess,
     cn_date,
+    date_examples,
     milestones_of,
     read_done_dates,
     read_progress,
@@ -163,7 +164,7 @@ def _evaluate_row(
 
     dates, problems = read_done_dates(own(sheet, r, layout.col(labels.done_dates)), year, as_of)
     reasons = {
-        "unreadable": "无法识别为日期（应写作 2022-05-20、2022/5/20、2022.5.20 或 5月20日）",
+        "unreadable": f"无法识别为日期（应写作 {date_examples(year)}）",
         "before_year": f"早于{year}年，不计入",
         "after_as_of": f"晚于检查日期{as_of.isoformat()}，不计入",
     }

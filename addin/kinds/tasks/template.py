@@ -90,7 +90,7 @@ def tasks_sheet(ws: Worksheet, spec: TasksSpec, filled: Filled | None = None) ->
         note_row,
         len(columns),
         f"填写说明：“{labels.progress}”从列表中选择；“{labels.done_dates}”每个时间节点填一个日期，"
-        "多个日期用“；”或换行分隔（如 2022-05-20；2022-12-20 或 5月20日）。"
+        f"多个日期用“；”或换行分隔（如 {spec.year}-05-20；{spec.year}-12-20 或 5月20日）。"
         f"“{'”“'.join(labels.computed)}”由 Jiceng 计算，请勿手填。",
     )
 
