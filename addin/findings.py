@@ -168,6 +168,12 @@ FILE_ANNOTATE_FAILED = kind(
 RUBRIC_SCORE_MISSING = kind(
     "rubric.score_missing", "error", "第{no}项“{column}”未填写", "评分项的得分为空"
 )
+RUBRIC_VERDICT_UNKNOWN = kind(
+    "rubric.verdict_unknown",
+    "error",
+    "第{no}项“{column}”应为 {allowed}，实为：{value}",
+    "达标/未达标评价的单元格不是规格中的词",
+)
 RUBRIC_SCORE_MERGED = kind(
     "rubric.score_merged",
     "error",

@@ -671,12 +671,19 @@ def test_bad_as_of_or_year_is_a_chinese_usage_error(
     assert not (tmp_path / "o.xlsx").exists()
 
 
+def test_due_json_keeps_the_start_of_a_range(cli):
+    result = cli("due", "3月上旬—4月中旬", "--year", "2012", "--as-of", "2012-03-05", "-f", "json")
+    data = json.loads(result.stdout)
+    assert (data["milestones"], data["starts"]) == (["2012-04-20"], ["2012-03-01"])
+
+
 def test_due_command_json(cli):
     result = cli("due", "5 月/12 月", "--as-of", "2022-06-15", "--format", "json")
     assert result.exit_code == 0
     assert json.loads(result.stdout) == {
         "text": "5 月/12 月",
         "milestones": ["2022-05-31", "2022-12-31"],
+        "starts": [None, None],
         "cadence": None,
         "next_due": "2022-12-31",
         "unparsed": [],

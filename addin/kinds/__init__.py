@@ -8,9 +8,9 @@ evaluated once every sheet of those kinds is.
 from __future__ import annotations
 
 from ..kind import Kind
-from . import rubric, summary, tasks
+from . import rubric, stages, summary, tasks
 
-KINDS: tuple[Kind, ...] = (rubric.KIND, summary.KIND, tasks.KIND)
+KINDS: tuple[Kind, ...] = (rubric.KIND, summary.KIND, tasks.KIND, stages.KIND)
 
 
 def kind_of(spec) -> Kind:

@@ -20,12 +20,14 @@ CADENCE_LABEL = {
 
 
 def due_data(deadline: Deadline, as_of: date, cadence_from_month: int = 1) -> dict:
-    """{"text", "milestones", "cadence", "next_due", "unparsed"}: dates as YYYY-MM-DD.
+    """{"text", "milestones", "starts", "cadence", "next_due", "unparsed"}: dates as YYYY-MM-DD;
+    `starts[i]` is where milestone i's range begins (“3月上旬—4月中旬” → 03-01), else null.
     `cadence_from_month`: the task spec's (a cadence's periods count from that month)."""
     due = next_due(deadline, as_of, cadence_from_month)
     return {
         "text": deadline.text,
         "milestones": [m.end.isoformat() for m in deadline.milestones],
+        "starts": [m.start.isoformat() if m.start else None for m in deadline.milestones],
         "cadence": deadline.cadence,
         "next_due": due.isoformat() if due else None,
         "unparsed": list(deadline.unparsed),

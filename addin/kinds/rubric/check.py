@@ -23,7 +23,7 @@ from ...locate import Header, find_field, find_header, row_blank
 from ...workbook.model import Cell, SheetData, cell_ref, parse_ref
 from ...writes import CellWrite, ConditionalFill
 from .model import BranchResult
-from .spec import RubricItem, RubricSpec
+from .spec import RubricItem, RubricSpec, Verdicts
 
 # An item's number as people write it, on folded text (NFKC: "（1）" → "(1)", "⑴" → "(1)",
 # "⒈" → "1."): "1." "1、" "1)" "(1)" "第1项" "第1条". Circled numbers ("①") fold to a bare
@@ -37,7 +37,8 @@ _TOTAL_ALIASES = ("合计", "总计", "总得分")
 def detect(sheet: SheetData, spec: RubricSpec) -> Header | None:
     """The rubric header of this spec on this sheet, if any."""
     labels = spec.labels
-    required = [labels.content, labels.points, *spec.input_columns]
+    points = [] if spec.pass_fail else [labels.points]
+    required = [labels.content, *points, *spec.input_columns]
     optional = [labels.item, labels.score, labels.subtotal]
     return find_header(sheet, required, optional)
 
@@ -151,6 +152,8 @@ def _layout_key(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple:
     left, stop = header.left, header.right + 2
     content = header.col(labels.content) + 1
     points = header.col(labels.points)
+    if points is None:
+        points = content - 1  # a pass/fail sheet has no 分值 column: key on the content again
     rows = [tuple(line) for line in sheet.rows[: header.row + 1]]
     for line in sheet.rows[header.row + 1 :]:
         rows.append(
@@ -307,6 +310,8 @@ def _check_item_text(
             )
         )
     points_col = layout.header.col(labels.points)
+    if layout.spec.pass_fail:
+        return found  # criteria without points
     raw = sheet.shown(r, points_col)
     points = read_number(raw)
     if points.value != item.points:
@@ -406,7 +411,8 @@ def _read_scores(layout: RubricSheet) -> tuple[dict[int, Fraction | None], list[
             if item.no in merged[column]:
                 parts.append(None)  # reported once, on the merged cell
                 continue
-            value, problems = _read_score_cell(sheet, r, c, item, column)
+            verdicts = spec.verdicts if spec.pass_fail else None
+            value, problems = _read_score_cell(sheet, r, c, item, column, verdicts)
             found += problems
             parts.append(value)
         if any(p is None for p in parts):
@@ -459,9 +465,16 @@ def _numbers(nos: list[int]) -> str:
 
 
 def _read_score_cell(
-    sheet: SheetData, r: int, c: int, item: RubricItem, column: str
+    sheet: SheetData,
+    r: int,
+    c: int,
+    item: RubricItem,
+    column: str,
+    verdicts: Verdicts | None = None,
 ) -> tuple[Decimal | None, list[Finding]]:
     raw = sheet.value(r, c)
+    if verdicts is not None:
+        return _read_verdict(sheet, r, c, item, column, verdicts)
     number = read_number(raw)
     if number.state == "ok" and 0 <= number.value <= item.points:
         return number.value, []  # the common case, kept cheap: no finding, no cell address
@@ -488,6 +501,28 @@ def _read_score_cell(
         )
         return None, found
     return value, found
+
+
+# Marks people use for met / not met besides the spec's words (folded).
+_MET_MARKS = ("√", "✓", "✔", "是")
+_NOT_MET_MARKS = ("×", "✗", "✘", "否")
+
+
+def _read_verdict(
+    sheet: SheetData, r: int, c: int, item: RubricItem, column: str, verdicts: Verdicts
+) -> tuple[Decimal | None, list[Finding]]:
+    """A pass/fail criterion: 1 when met, 0 when not, None (with a finding) otherwise."""
+    raw = sheet.value(r, c)
+    text = fold(raw).rstrip("。.")
+    if text in (fold(verdicts.met), *_MET_MARKS):
+        return Decimal(1), []
+    if text in (fold(verdicts.not_met), *_NOT_MET_MARKS):
+        return Decimal(0), []
+    where = {"sheet": sheet.name, "cell": cell_ref(r, c), "no": item.no, "column": column}
+    if is_blank(raw):
+        return None, [F.RUBRIC_SCORE_MISSING(**where)]
+    allowed = f"{verdicts.met} / {verdicts.not_met}"
+    return None, [F.RUBRIC_VERDICT_UNKNOWN(**where, value=clip(raw), allowed=allowed)]
 
 
 # --- computed cells --------------------------------------------------------------------------
@@ -631,10 +666,7 @@ def _computed_writes(
             put(cell, shown(value))
     if layout.total_cell is not None and total is not None:
         if is_blank(sheet.shown(layout.total_row, layout.header.left)):
-            put(
-                (layout.total_row, layout.header.left),
-                f"{spec.labels.total}（{plain(spec.total_points)}分）",
-            )
+            put((layout.total_row, layout.header.left), total_label(spec))
         put(layout.total_cell, shown(total))
     if layout.grade_cell is not None and grade is not None:
         if layout.grade_label_cell is not None:
@@ -648,3 +680,10 @@ def _same(old, new) -> bool:
         return fold(old) == fold(new)
     number = read_number(old)
     return number.ok and number.value == Decimal(str(new))
+
+
+def total_label(spec: RubricSpec) -> str:
+    """“总分（100分）”, or for pass/fail criteria “达标项数（共5项）” (the spec's 总分 label)."""
+    if spec.pass_fail:
+        return f"{spec.labels.total}（共{plain(spec.total_points)}项）"
+    return f"{spec.labels.total}（{plain(spec.total_points)}分）"

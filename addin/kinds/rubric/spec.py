@@ -119,6 +119,13 @@ class RubricLabels(_Model):
     branch: str = "党支部名称"
 
 
+class Verdicts(_Model):
+    """The words of a pass/fail criterion (`scoring = "pass_fail"`)."""
+
+    met: str = "达标"
+    not_met: str = "未达标"
+
+
 class RubricSpec(_Model):
     kind: Literal["rubric"]
     id: str
@@ -130,11 +137,37 @@ class RubricSpec(_Model):
     total_points: Decimal
     labels: RubricLabels = RubricLabels()
     raters: list[Rater] = Field(default_factory=list)
+    # "points": each item scored up to its 分值; "pass_fail": each criterion 达标 or 未达标, no
+    # points (五个好 / 五带头) — it counts 1 when met, the total is the number met, and the
+    # grades are bands of that count. No 分值 column then.
+    scoring: Literal["points", "pass_fail"] = "points"
+    verdicts: Verdicts = Verdicts()
     grading: Grading
     categories: list[Category]
 
+    @model_validator(mode="before")
+    @classmethod
+    def _count_criteria(cls, data: object) -> object:
+        """Pass/fail criteria count one each: the points nobody should have to invent."""
+        if not isinstance(data, dict) or data.get("scoring") != "pass_fail":
+            return data
+        data = dict(data)
+        categories = []
+        for category in data.get("categories") or []:
+            if not isinstance(category, dict):
+                return data
+            items = [
+                dict(i, points=1) if isinstance(i, dict) else i for i in category.get("items") or []
+            ]
+            categories.append(dict(category, items=items, points=len(items)))
+        data["categories"] = categories
+        data.setdefault("total_points", sum(len(c["items"]) for c in categories))
+        return data
+
     @model_validator(mode="after")
     def _consistent(self) -> RubricSpec:
+        if self.pass_fail and self.raters:
+            raise ValueError("达标/未达标评价不能再设评分人权重（raters）")
         total = sum((c.points for c in self.categories), Decimal(0))
         if total != self.total_points:
             raise ValueError(f"各类别分值之和 {total} 与总分 {self.total_points} 不一致")
@@ -152,6 +185,10 @@ class RubricSpec(_Model):
     @property
     def items(self) -> list[RubricItem]:
         return [item for cat in self.categories for item in cat.items]
+
+    @property
+    def pass_fail(self) -> bool:
+        return self.scoring == "pass_fail"
 
     @property
     def input_columns(self) -> list[str]:
