@@ -10,10 +10,11 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from .cells import fold, is_blank
+from .cells import clip, fold, is_blank
+from .findings import Finding, FindingKind
 from .locate import Header, find_field
 from .task_status import read_date
-from .workbook.model import Cell, SheetData
+from .workbook.model import Cell, SheetData, cell_ref
 
 _YEAR_IN_TITLE = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
 AS_OF_LABEL = "基准日期"
@@ -45,6 +46,25 @@ def read_as_of(sheet: SheetData) -> AsOfCell | None:
         return None
     cell, raw = found
     return AsOfCell(cell, raw, read_date(raw))
+
+
+def sheet_as_of(sheet: SheetData, invalid: FindingKind) -> tuple[date, list[Finding]]:
+    """The date a sheet is judged as of when the caller gives none: its 基准日期, else today —
+    also when that cell is no date, which the `invalid` finding then says."""
+    field = read_as_of(sheet)
+    if field is None:
+        return date.today(), []
+    if field.day is not None:
+        return field.day, []
+    today = date.today()
+    text = field.raw if isinstance(field.raw, str) else str(field.raw)
+    finding = invalid(
+        sheet=sheet.name,
+        cell=cell_ref(*field.cell),
+        value=clip(text.strip()),
+        used=f"今天（{today.isoformat()}）",
+    )
+    return today, [finding]
 
 
 def as_of_year(sheet: SheetData) -> int | None:

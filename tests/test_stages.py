@@ -154,3 +154,19 @@ def test_blank_template_is_found_and_complete(tmp_path, cli):
     report = check_path(blank, load_specs([COUNTY]), as_of=date(2012, 3, 1)).report
     assert len(report.stages) == 12 and "stages.item_missing" not in codes(report)
     assert {i.status for i in report.stages} == {"on_track"}
+
+
+@pytest.mark.parametrize(
+    ("written", "code"), [("2012-05-10", None), ("下周一", "stages.as_of_invalid")]
+)
+def test_the_sheets_own_as_of_date(tmp_path, written, code):
+    specs, _ = county()
+    path = filled_county(tmp_path)
+    wb = load_workbook(path)
+    wb.active["A1"] = f"基准日期：{written}"
+    wb.save(path)
+    report = check_path(path, specs).report
+    if code is None:
+        assert statuses(report)[5] == "not_started_late"  # judged as of 2012-05-10
+    else:
+        assert "“下周一”无法识别" in only(report, code).message

@@ -13,18 +13,18 @@ import difflib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from ...cells import clip, fold, is_blank, read_number
+from ...cells import clip, fold, is_blank
 from ...deadline import Deadline, parse_deadline
 from ...findings import Finding
 from ...labelled import repeats_header
 from ...locate import Header, find_header
-from ...sheet_dates import read_as_of, sheet_year
+from ...sheet_dates import sheet_as_of, sheet_year
 from ...task_status import (
     STATUS_LABEL,
     Assessment,
     assess,
     cn_date,
-    date_examples,
+    date_problem,
     milestones_of,
     read_done_dates,
     read_progress,
@@ -33,7 +33,7 @@ from ...task_status import (
 from ...workbook.model import SheetData, cell_ref
 from ...writes import CellWrite, ConditionalFill
 from ..tasks.check import STATUS_COLOURS, conditional_fills
-from ..tasks.layout import own, text_of
+from ..tasks.layout import add_columns, own, row_number, text_of
 from . import findings as F
 from .model import StageResult
 from .spec import Stage, StageItem, StagesSpec
@@ -92,13 +92,14 @@ def evaluate(
 ) -> StagesResult:
     """`as_of`: given, else the sheet's 基准日期, else today; `year`: given, else the title's,
     else the spec's."""
+    found: list[Finding] = []
     if as_of is None:
-        field_ = read_as_of(sheet)
-        as_of = field_.day if field_ is not None and field_.day is not None else date.today()
+        as_of, found = sheet_as_of(sheet, F.STAGES_AS_OF_INVALID)
     if isinstance(as_of, datetime):
         as_of = as_of.date()
     year = year or sheet_year(sheet, header) or spec.year
-    layout, found = read_layout(sheet, spec, header)
+    layout, layout_found = read_layout(sheet, spec, header)
+    found += layout_found
     items: list[StageResult] = []
     writes = [
         CellWrite(sheet.name, header.row, layout.columns[label], label) for label in layout.created
@@ -132,12 +133,7 @@ def read_layout(
             continue
         layout.rows.append(StageRow(row=r, stage=stage))
     found = _match_official(layout)
-    right = max(layout.columns.values())
-    for label in [*labels.inputs, *labels.computed]:
-        if label not in layout.columns:
-            right += 1
-            layout.columns[label] = right
-            layout.created.append(label)
+    layout.created = add_columns(layout.columns, max(layout.columns.values()), labels)
     return layout, found
 
 
@@ -147,7 +143,7 @@ def _match_official(layout: StagesLayout) -> list[Finding]:
     official = {item.no: (stage, item) for stage, item in layout.spec.items}
     left = dict(official)
     for row in layout.rows:
-        no = _number(own(layout.sheet, row.row, layout.col(labels.no)))
+        no = row_number(own(layout.sheet, row.row, layout.col(labels.no)))
         work = fold(own(layout.sheet, row.row, layout.col(labels.work)))
         if no in left and _alike(work, left[no][1].work) >= 0.5:
             row.official = left.pop(no)
@@ -165,13 +161,6 @@ def _alike(folded: str, official: str) -> float:
     return difflib.SequenceMatcher(None, folded, fold(official)).ratio()
 
 
-def _number(raw: object) -> int | None:
-    number = read_number(fold(raw).rstrip(".、") if isinstance(raw, str) else raw)
-    if number.value is None or number.value != number.value.to_integral_value():
-        return None
-    return int(number.value)
-
-
 # --- one item ----------------------------------------------------------------------------------
 
 
@@ -183,7 +172,7 @@ def _evaluate_row(
     r = row.row
     work = text_of(own(sheet, r, layout.col(labels.work)))
     stage_name = row.stage or (row.official[0].name if row.official else "")
-    no = row.official[1].no if row.official else _number(own(sheet, r, layout.col(labels.no)))
+    no = row.official[1].no if row.official else row_number(own(sheet, r, layout.col(labels.no)))
     who = f"第{no}项“{clip(work, 20)}”" if no is not None else f"第{r + 1}行“{clip(work, 20)}”"
     found: list[Finding] = []
 
@@ -214,15 +203,13 @@ def _evaluate_row(
             F.STAGES_PROGRESS_UNKNOWN(**at(labels.progress), item=who, value=shown, allowed=allowed)
         )
     dates, problems = read_done_dates(own(sheet, r, layout.col(labels.done_dates)), year, as_of)
-    reasons = {
-        "unreadable": f"无法识别为日期（应写作 {date_examples(year)}）",
-        "before_year": f"早于{year}年，不计入",
-        "after_as_of": f"晚于检查日期{as_of.isoformat()}，不计入",
-    }
     for bad in problems:
         found.append(
             F.STAGES_DATE_INVALID(
-                **at(labels.done_dates), item=who, value=bad.text, problem=reasons[bad.reason]
+                **at(labels.done_dates),
+                item=who,
+                value=bad.text,
+                problem=date_problem(bad, year, as_of),
             )
         )
 

@@ -52,6 +52,12 @@ STAGES_DATE_INVALID = kind(
     "{item}的完成日期“{value}”{problem}",
     "完成日期无法识别、早于计划年度或晚于检查日期",
 )
+STAGES_AS_OF_INVALID = kind(
+    "stages.as_of_invalid",
+    "warning",
+    "基准日期“{value}”无法识别，已按{used}判断；请写成“年-月-日”格式的日期",
+    "推进表上的“基准日期”单元格不是日期；未指定 --as-of 时按今天判断",
+)
 STAGES_DONE_WITHOUT_DATE = kind(
     "stages.done_without_date",
     "warning",

@@ -20,13 +20,13 @@ from ...cells import is_blank
 from ...deadline import Deadline, cadence_from_text, parse_deadline
 from ...findings import Finding
 from ...locate import Header, find_header
-from ...sheet_dates import read_as_of, sheet_year
+from ...sheet_dates import sheet_as_of, sheet_year
 from ...task_status import (
     STATUS_LABEL,
     Assessment,
     assess,
     cn_date,
-    date_examples,
+    date_problem,
     milestones_of,
     read_done_dates,
     read_progress,
@@ -82,7 +82,7 @@ def evaluate(
     `year`: given, else the title's, else the spec's."""
     found: list[Finding] = []
     if as_of is None:
-        as_of, found = _sheet_as_of(sheet)
+        as_of, found = sheet_as_of(sheet, F.TASKS_AS_OF_INVALID)
     if isinstance(as_of, datetime):
         as_of = as_of.date()
     year = year or sheet_year(sheet, header) or spec.year
@@ -104,22 +104,6 @@ def evaluate(
         writes=writes,
         conditional=status_colours(layout),
     )
-
-
-def _sheet_as_of(sheet: SheetData) -> tuple[date, list[Finding]]:
-    field = read_as_of(sheet)
-    if field is None:
-        return date.today(), []
-    if field.day is not None:
-        return field.day, []
-    today = date.today()
-    finding = F.TASKS_AS_OF_INVALID(
-        sheet=sheet.name,
-        cell=cell_ref(*field.cell),
-        value=clip(text_of(field.raw)),
-        used=f"今天（{today.isoformat()}）",
-    )
-    return today, [finding]
 
 
 # --- one task --------------------------------------------------------------------------------
@@ -163,15 +147,13 @@ def _evaluate_row(
         )
 
     dates, problems = read_done_dates(own(sheet, r, layout.col(labels.done_dates)), year, as_of)
-    reasons = {
-        "unreadable": f"无法识别为日期（应写作 {date_examples(year)}）",
-        "before_year": f"早于{year}年，不计入",
-        "after_as_of": f"晚于检查日期{as_of.isoformat()}，不计入",
-    }
     for bad in problems:
         found.append(
             F.TASKS_DATE_INVALID(
-                **at(labels.done_dates), task=who, value=bad.text, problem=reasons[bad.reason]
+                **at(labels.done_dates),
+                task=who,
+                value=bad.text,
+                problem=date_problem(bad, year, as_of),
             )
         )
 
