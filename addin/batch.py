@@ -212,7 +212,7 @@ def run_batch(
     out.mkdir(parents=True, exist_ok=True)
     for stale in remove_stale(out):
         log.info("removed %s, left by an interrupted run", stale)
-    grades = specs.rubrics[0].grading.names if specs.rubrics else []
+    grades = specs.grade_names
     result = BatchResult(out / REPORT_BOOK, out / REPORT_JSON)
     with tempfile.TemporaryDirectory(prefix="jiceng-batch-") as work:
         legacy = [p for p in files if p.suffix.lower() in LEGACY] if annotate else []
@@ -246,7 +246,9 @@ def run_batch(
             as_of=options.get("as_of"),
             roster=roster,
             last_year=last_year,
-            conversion_target=specs.summaries[0].conversion_target if specs.summaries else None,
+            conversion_target=next(
+                (s.conversion_target for s in specs.specs if hasattr(s, "conversion_target")), None
+            ),
         )
         _write_outputs(result, specs, grades, spool, inbox, links, on_file)
     return result
@@ -273,7 +275,10 @@ def _write_outputs(result, specs, grades, spool, inbox, links, on_file) -> None:
     """report.json and 汇总报告.xlsx from the spool, one file at a time, each written atomically."""
     from .workbook.report_writer import ReportBook
 
-    categories = list(dict.fromkeys(c.name for spec in specs.rubrics for c in spec.categories))
+    # The 党支部 table's columns: every rubric category, known before the first file.
+    categories = list(
+        dict.fromkeys(c.name for s in specs.specs if hasattr(s, "grading") for c in s.categories)
+    )
     consolidated = Consolidator(grades, categories, frozenset(inbox.batch.excluded))
     book = ReportBook(
         result.report_book,

@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
@@ -108,6 +109,42 @@ def plain(value: Decimal | None) -> int | float | None:
     if value == value.to_integral_value():
         return int(value)
     return float(value)
+
+
+# How an exact score is shown (cells, messages, JSON): as it is when it has at most four
+# decimals (89.975), else cut — not rounded — to two (1/3 of 25 → 8.33). Cutting never shows
+# a total at a grade boundary it has not reached (89.9966 is shown 89.99, not 90.00); the grade
+# always comes from the exact value.
+EXACT_PLACES = 4
+SHOWN_PLACES = 2
+
+
+def shown(value: Fraction | Decimal | int | None) -> int | float | None:
+    """An exact value (a fraction from weights such as 1/3) as a person reads it; see above."""
+    if value is None:
+        return None
+    exact = Fraction(value)
+    scale = 10**EXACT_PLACES
+    if scale % exact.denominator == 0:
+        return plain(Decimal(exact.numerator * (scale // exact.denominator)).scaleb(-EXACT_PLACES))
+    cut = int(exact * 10**SHOWN_PLACES)  # int() truncates toward zero
+    return plain(Decimal(cut).scaleb(-SHOWN_PLACES))
+
+
+def exact_text(value: Fraction | Decimal | int) -> str:
+    """The exact value as text: a decimal when it has one (0.999999), else a fraction (269/3)."""
+    exact = Fraction(value)
+    d = exact.denominator
+    while d % 2 == 0:
+        d //= 2
+    while d % 5 == 0:
+        d //= 5
+    if d != 1:
+        return f"{exact.numerator}/{exact.denominator}"
+    places = 0
+    while (exact * 10**places).denominator != 1:
+        places += 1
+    return format(Decimal(int(exact * 10**places)).scaleb(-places), "f")
 
 
 def clip(value: object, limit: int = 40) -> object:

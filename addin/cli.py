@@ -427,13 +427,14 @@ def due(
     day = _as_of(as_of) or date.today()
     # The year of the day asked about: "七一前" on 2026-03-01 is 2026-07-01, not the spec's 2022.
     task_year = _year(year) or day.year
-    task_specs = _specs(spec).tasks
-    fixed = task_specs[0].fixed_days if task_specs else None
+    settings = _specs(spec).deadline_spec
+    fixed = settings.fixed_days if settings else None
     deadline = parse_deadline(text, task_year, fixed_days=fixed)
     show = due_json if format is ListFormat.json else due_text
-    first = task_specs[0] if task_specs else None
     # the spec's cadence_from_month is its own year's (when the plan was issued), not every year's
-    since = (first.cadence_from_month, first.year) if first else (1, None)
+    since = (
+        (settings.cadence_from_month, getattr(settings, "year", None)) if settings else (1, None)
+    )
     typer.echo(show(deadline, day, *since))
     raise typer.Exit(0 if deadline.ok else 1)
 

@@ -11,11 +11,14 @@ from datetime import date
 from pathlib import Path
 
 from . import findings as F
-from . import rubric, summary, tasks
 from .cells import fold, is_blank
 from .findings import Finding
+from .kind import Context, Kind, KindResult
+from .kinds import KINDS
 from .limits import DEFAULT_LIMITS, Limits
+from .locate import Header
 from .report.model import FileReport
+from .sheet_dates import as_of_year, sheet_year
 from .spec import SpecSet
 from .workbook.model import (
     SheetData,
@@ -33,10 +36,15 @@ class Evaluation:
     report: FileReport
     writes: list[CellWrite] = field(default_factory=list)
     data: WorkbookData | None = None
-    rubrics: list[rubric.RubricResult] = field(default_factory=list)
-    tasks: list[tasks.TasksResult] = field(default_factory=list)
-    summaries: list[summary.SummaryResult] = field(default_factory=list)
+    results: dict[str, list[KindResult]] = field(default_factory=dict)  # kind name → sheets
     conditional: list[ConditionalFill] = field(default_factory=list)
+
+    def of_kind(self, name: str) -> list:
+        return self.results.get(name, [])
+
+    @property
+    def found_template(self) -> bool:
+        return any(self.results.values())
 
 
 def check_path(
@@ -77,85 +85,99 @@ def evaluate_workbook(
     year: int | None = None,
 ) -> Evaluation:
     restored = _restore_overwritten(data)
-    task_lists: list[tasks.TasksResult] = []
     found: list[Finding] = []
-    writes: list[CellWrite] = []
-    results: list[rubric.RubricResult] = []
-    pending_summaries = []
+    results: dict[str, list[KindResult]] = {kind.name: [] for kind in KINDS}
+    deferred: list[tuple[Kind, SheetData, object, Header]] = []
+    context = Context(specs=specs, as_of=as_of, year=year, earlier=results)
     for sheet in data.sheets:
         if sheet.name in OWN_SHEETS:
             continue
+        match, choice = _best(sheet, specs)
         if sheet.hidden:
             # Nobody sees a hidden sheet: usually an old copy. Say it is there, don't grade it.
-            if any(_best(sheet, group, fn) for group, fn in _detectors(specs)):
+            if match is not None:
                 found.append(F.FILE_HIDDEN_SHEET(sheet=sheet.name))
             continue
-        match = _best(sheet, specs.rubrics, rubric.detect)
-        if match is not None:
-            result = rubric.evaluate(sheet, *match)
-            results.append(result)
-            found += result.findings
-            writes += result.writes
+        if match is None:
             continue
-        task_match = _best(sheet, specs.tasks, tasks.detect)
-        if task_match is not None:
-            task_list = tasks.evaluate(sheet, *task_match, as_of=as_of, year=year)
-            task_lists.append(task_list)
-            found += task_list.findings
-            writes += task_list.writes
-            continue
-        summary_match = _best(sheet, specs.summaries, summary.detect)
-        if summary_match is not None:
-            pending_summaries.append((sheet, *summary_match))
-    # Summaries come after every rubric: they are cross-checked against the rubric results.
-    branches = [r.branch for r in results]
-    summaries = [
-        summary.evaluate(sheet, spec, specs.rubric_for(spec), header, branches)
-        for sheet, spec, header in pending_summaries
-    ]
-    for result in summaries:
+        found += choice
+        kind, spec, header = match
+        if kind.after:
+            deferred.append((kind, sheet, spec, header))
+        else:
+            results[kind.name].append(kind.evaluate(sheet, spec, header, context))
+    # Kinds that read others' results (a summary reads the rubric sheets) come after them.
+    for kind, sheet, spec, header in deferred:
+        results[kind.name].append(kind.evaluate(sheet, spec, header, context))
+    evaluated = sorted(
+        ((kind, r) for kind in KINDS for r in results[kind.name]),
+        key=lambda pair: (bool(pair[0].after), _sheet_index(data, pair[1].sheet_name)),
+    )
+    writes: list[CellWrite] = []
+    conditional: list[ConditionalFill] = []
+    for _kind, result in evaluated:
         found += result.findings
         writes += result.writes
-    found += summary.unlisted_rubrics(summaries, branches)
-    if not results and not task_lists and not summaries:
+        conditional += result.conditional
+    for kind in KINDS:
+        found += kind.finish(results)
+    if not any(results.values()):
         found.append(F.FILE_NO_TEMPLATE())
     writes = [_remember(w, restored) for w in writes]
+    sections = {kind.report_field: kind.section(results[kind.name]) for kind in KINDS}
     report = FileReport(
         path=display or data.path,
         status="errors" if any(f.is_error for f in found) else "ok",
         findings=found,
-        branches=branches,
-        summary=summaries[0].summary if summaries else None,
-        tasks=[t for task_list in task_lists for t in task_list.tasks] if task_lists else None,
-        as_of=task_lists[0].as_of if task_lists else None,
+        **sections,
+        # The date dated sheets (task lists, stage plans) were judged on: the first one's.
+        as_of=next(
+            (r.as_of for rs in results.values() for r in rs if getattr(r, "as_of", None)), None
+        ),
     )
     return Evaluation(
-        report=report,
-        writes=writes,
-        data=data,
-        rubrics=results,
-        tasks=task_lists,
-        summaries=summaries,
-        conditional=[rule for task_list in task_lists for rule in task_list.conditional],
+        report=report, writes=writes, data=data, results=results, conditional=conditional
     )
 
 
-def _best(sheet: SheetData, candidates, detect):
-    """The spec whose header matches this sheet most fully (first wins a tie), with its header."""
-    best = None
-    for spec in candidates:
-        header = detect(sheet, spec)
-        if header is not None and (best is None or len(header.columns) > len(best[1].columns)):
-            best = (spec, header)
-    return best
+def _sheet_index(data: WorkbookData, name: str) -> int:
+    return next(i for i, sheet in enumerate(data.sheets) if sheet.name == name)
 
 
-def _detectors(specs: SpecSet):
-    return [
-        (specs.rubrics, rubric.detect),
-        (specs.tasks, tasks.detect),
-        (specs.summaries, summary.detect),
+def _best(
+    sheet: SheetData, specs: SpecSet
+) -> tuple[tuple[Kind, object, Header] | None, list[Finding]]:
+    """The spec to read this sheet with, its kind and header, and a finding when the choice
+    was not clear. The header matched most fully wins; among equals, a spec naming the sheet's
+    year (title, else 基准日期) beats one naming none, which beats one naming another year;
+    what is still tied goes to the kind first in the registry, then to the spec loaded first —
+    and is reported, since that pick says nothing about the sheet."""
+    found = [
+        (kind, spec, header)
+        for kind in KINDS
+        for spec in specs.of_kind(kind.name)
+        if (header := kind.detect(sheet, spec)) is not None
     ]
+    if len(found) < 2:
+        return (found[0] if found else None), []
+    year = sheet_year(sheet, found[0][2]) or as_of_year(sheet)
+
+    def rank(match) -> tuple[int, int]:
+        named = match[1].named_years()
+        fits = 0 if not named else (1 if year in named else -1)
+        return (len(match[2].columns), fits)
+
+    best = max(rank(m) for m in found)
+    tied = [m for m in found if rank(m) == best]
+    if len(tied) == 1:
+        return tied[0], []
+    finding = F.FILE_SPEC_AMBIGUOUS(
+        sheet=sheet.name,
+        specs="、".join(m[1].id for m in tied),
+        year=f"{year}年" if year else "未写明年度",
+        used=tied[0][1].id,
+    )
+    return tied[0], [finding]
 
 
 def _restore_overwritten(data: WorkbookData) -> dict[tuple[str, int, int], object]:

@@ -30,9 +30,9 @@ import xlwings as xw
 
 from . import worksheet_functions as functions
 from .engine import Evaluation, evaluate_workbook
-from .spec import SpecSet, TasksSpec, load_specs
-from .task_status import STATUS_LABEL
-from .tasks import read_as_of
+from .kinds import KINDS, or_list
+from .sheet_dates import read_as_of
+from .spec import SpecSet, load_specs
 from .workbook.xlwings_book import (
     NOTES_UNSUPPORTED,
     TOO_MANY_MARKS,
@@ -90,15 +90,16 @@ def score(book, specs: SpecSet | None = None) -> str:
 
     def work() -> str:
         evaluation, _ = _evaluate(book, specs)
-        task_sheets = _task_sheets(evaluation)
-        writes = [w for w in evaluation.writes if w.sheet not in task_sheets]
-        if not evaluation.rubrics and not evaluation.summaries:
-            raise _Stop("工作簿中没有评分表或汇总表，未作任何修改")
+        if not _button_results(evaluation, "score"):
+            raise _Stop(f"工作簿中没有{_button_sheets('score')}，未作任何修改")
+        sheets = _button_sheets_in(evaluation, "score")
+        writes = [w for w in evaluation.writes if w.sheet in sheets]
         with step("写入工作簿"):
             marked = apply_plan(
                 book, plan_for(writes, evaluation.report.findings), data=evaluation.data
             )
-        return f"评分完成：{_grades(evaluation)}；{_counts(evaluation)}{_how_marked(marked)}"
+        done = _button_text(evaluation, "score")
+        return f"评分完成：{done}；{_counts(evaluation)}{_how_marked(marked)}"
 
     return _run(book, "评分", work)
 
@@ -109,15 +110,17 @@ def refresh_tasks(book, specs: SpecSet | None = None, as_of: date | None = None)
 
     def work() -> str:
         evaluation, when = _evaluate(book, specs, as_of)
-        if not evaluation.tasks:
-            raise _Stop("工作簿中没有任务清单（附件3），未作任何修改")
-        task_sheets = _task_sheets(evaluation)
-        writes = [w for w in evaluation.writes if w.sheet in task_sheets]
-        plan = plan_for(writes, evaluation.report.findings, evaluation.conditional)
+        if not _button_results(evaluation, "progress"):
+            raise _Stop(f"工作簿中没有{_button_sheets('progress')}，未作任何修改")
+        sheets = _button_sheets_in(evaluation, "progress")
+        writes = [w for w in evaluation.writes if w.sheet in sheets]
+        conditional = [rule for rule in evaluation.conditional if rule.sheet in sheets]
+        plan = plan_for(writes, evaluation.report.findings, conditional)
         with step("写入工作簿"):
             marked = apply_plan(book, plan, data=evaluation.data)
+        done = _button_text(evaluation, "progress")
         return (
-            f"任务状态已更新（基准日期 {when.isoformat()}）：{_statuses(evaluation)}；"
+            f"任务状态已更新（基准日期 {when.isoformat()}）：{done}；"
             f"{_counts(evaluation)}{_how_marked(marked)}"
         )
 
@@ -252,8 +255,9 @@ def _evaluate(book, specs: SpecSet | None, as_of: date | None = None) -> tuple[E
         evaluation = evaluate_workbook(
             data, specs or default_specs(), display=book.name, as_of=when
         )
-    if not (evaluation.rubrics or evaluation.tasks or evaluation.summaries):
-        raise _Stop("没有找到已知模板（评分标准、汇总表或任务清单）的表头，未作任何修改")
+    if not evaluation.found_template:
+        labels = or_list([kind.label for kind in KINDS])
+        raise _Stop(f"没有找到已知模板（{labels}）的表头，未作任何修改")
     return evaluation, when
 
 
@@ -274,8 +278,27 @@ def _as_of_cell(data) -> date | None:
     return None
 
 
-def _task_sheets(evaluation: Evaluation) -> set[str]:
-    return {t.layout.sheet.name for t in evaluation.tasks}
+def _button_results(evaluation: Evaluation, button: str) -> list:
+    """The sheets a button works on: those of the kinds whose cells it writes."""
+    return [r for kind in KINDS if kind.button == button for r in evaluation.of_kind(kind.name)]
+
+
+def _button_sheets_in(evaluation: Evaluation, button: str) -> set[str]:
+    return {r.sheet_name for r in _button_results(evaluation, button)}
+
+
+def _button_sheets(button: str) -> str:
+    """“评分表或汇总表”: what a button needs, for the message when a workbook has none."""
+    return or_list([kind.sheet_label for kind in KINDS if kind.button == button])
+
+
+def _button_text(evaluation: Evaluation, button: str) -> str:
+    """The button's words about its sheets: those of the first kind present (registry order)."""
+    for kind in KINDS:
+        results = evaluation.of_kind(kind.name)
+        if kind.button == button and results:
+            return kind.button_text(results)
+    return ""
 
 
 def _counts(evaluation: Evaluation) -> str:
@@ -286,23 +309,6 @@ def _counts(evaluation: Evaluation) -> str:
         if severities[key]
     ]
     return "，".join(parts) if parts else "未发现问题"
-
-
-def _grades(evaluation: Evaluation) -> str:
-    branches = evaluation.report.branches
-    if not branches:
-        return "汇总表已核对"
-    grades = Counter(b.grade for b in branches if b.grade)
-    shown = "，".join(f"{name} {n}" for name, n in grades.items())
-    missing = sum(1 for b in branches if not b.grade)
-    text = f"{len(branches)} 个党支部" + (f"（{shown}）" if shown else "")
-    return text + (f"，{missing} 个因得分有误未能定级" if missing else "")
-
-
-def _statuses(evaluation: Evaluation) -> str:
-    counts = Counter(t.status for t in evaluation.report.tasks or [])
-    order = ["overdue", "due_soon", "done_late", "done", "on_track", "unknown"]
-    return "，".join(f"{STATUS_LABEL[s]} {counts[s]} 项" for s in order if counts[s]) or "无任务"
 
 
 # --- worksheet functions (plain: tests and the CLI call these directly) -----------------------
@@ -328,8 +334,8 @@ def status(deadline, progress=None, done_dates=None, as_of=None, year=None) -> s
     return functions.status(_tasks_spec(), deadline, progress, done_dates, as_of, year)
 
 
-def _tasks_spec() -> TasksSpec:
-    return default_specs().tasks[0]
+def _tasks_spec():
+    return default_specs().deadline_spec
 
 
 # --- registration for xlwings Lite and xlwings Server -----------------------------------------

@@ -132,6 +132,13 @@ FILE_HIDDEN_SHEET = kind(
     "隐藏的工作表中有模板表格，未检查（如需检查请取消隐藏）",
     "隐藏的工作表通常是旧副本：不计入评分和统计",
 )
+FILE_SPEC_AMBIGUOUS = kind(
+    "file.spec_ambiguous",
+    "warning",
+    "本表可按多个模板规格读取（{specs}），其年度（{year}）未能区分，已按“{used}”检查；"
+    "请在标题中写明年度，或只保留一个规格",
+    "几个同样匹配的模板规格都不能按工作表的年度选出",
+)
 FILE_INTERNAL_ERROR = kind(
     "file.internal_error",
     "error",
@@ -180,6 +187,12 @@ FILE_NO_COPY = kind(
 # --- rubric (附件1) ------------------------------------------------------------------------------
 RUBRIC_SCORE_MISSING = kind(
     "rubric.score_missing", "error", "第{no}项“{column}”未填写", "评分项的得分为空"
+)
+RUBRIC_VERDICT_UNKNOWN = kind(
+    "rubric.verdict_unknown",
+    "error",
+    "第{no}项“{column}”应为 {allowed}，实为：{value}",
+    "达标/未达标评价的单元格不是规格中的词",
 )
 RUBRIC_SCORE_MERGED = kind(
     "rubric.score_merged",
@@ -367,11 +380,17 @@ SUMMARY_CONVERSION_BELOW_TARGET = kind(
     "{lowest}转化率为 {rate}（上年{lowest} {base} 个，已转化 {converted} 个），低于目标 {target}",
     "上年最低等级的党支部中已不再是最低等级的比例低于规格中的目标",
 )
-SUMMARY_TOP_GRADE_BELOW_TARGET = kind(
-    "summary.top_grade_below_target",
+SUMMARY_TARGET_NOT_MET = kind(
+    "summary.target_not_met",
     "info",
-    "{top}党支部占比 {share}（{count}/{total}），低于目标 {target}",
-    "最高等级党支部的占比低于规格中的年度目标",
+    "{grades}{entity}占比 {share}（{count}/{total}），低于{year}目标 {target}",
+    "某些等级的占比低于规格中（该年度）的目标",
+)
+SUMMARY_YEAR_UNKNOWN = kind(
+    "summary.year_unknown",
+    "warning",
+    "汇总表未写明年度（标题中如“2021年”或基准日期），无法核对{years}年的年度目标",
+    "规格按年度设定目标，但工作表的标题和基准日期都没有年份",
 )
 
 

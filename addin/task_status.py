@@ -101,6 +101,20 @@ def read_done_dates(raw: object, year: int, as_of: date) -> tuple[list[date], li
     return sorted(dates), problems
 
 
+def date_problem(problem: DateProblem, year: int, as_of: date) -> str:
+    """Why a 完成日期 was not counted, in the words of the findings."""
+    return {
+        "unreadable": f"无法识别为日期（应写作 {date_examples(year)}）",
+        "before_year": f"早于{year}年，不计入",
+        "after_as_of": f"晚于检查日期{as_of.isoformat()}，不计入",
+    }[problem.reason]
+
+
+def date_examples(year: int) -> str:
+    """How a 完成日期 may be written, with dates of the year in question (not always 2022)."""
+    return f"{year}-05-20、{year}/5/20、{year}.5.20 或 5月20日"
+
+
 def read_date(raw: object) -> date | None:
     """One full date, e.g. a 基准日期 cell: a date cell, an Excel serial number, or text such as
     2022-07-26, 2022/7/26, 2022.7.26 or 2022年7月26日 (a date without its year is not one)."""

@@ -10,10 +10,10 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
+from .kinds import kind_of
 from .spec import SpecSet, default_schema_dir
 from .workbook.calamine_reader import read_workbook
 from .workbook.model import UnreadableWorkbook, WorkbookData, cell_ref
-from .workbook.template_writer import template_workbook
 
 FIXED_TIME = dt.datetime(2022, 4, 2)  # the plan's date: stable document properties
 
@@ -43,7 +43,7 @@ def write_templates(specs: SpecSet, folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for spec in specs.specs:
-        wb = template_workbook(spec, specs)
+        wb = kind_of(spec).template(spec, specs)
         wb.properties.created = wb.properties.modified = FIXED_TIME
         path = template_path(folder, spec.id)
         wb.save(path)

@@ -24,7 +24,8 @@ from typing import Any
 
 from .cells import is_blank, plain, read_number
 from .deadline import next_due, parse_deadline
-from .spec import SpecSet, TasksSpec
+from .kinds.tasks.spec import TasksSpec
+from .spec import SpecSet
 from .task_status import STATUS_LABEL, assess, milestones_of, read_date, read_done_dates
 from .task_status import read_progress as read_progress_word
 
@@ -127,7 +128,7 @@ def grade(specs: SpecSet, total: Any, spec_id: str | None = None) -> str:
     raw = one_cell(total, "总分")
     if raw is None:
         return ""
-    rubric = specs.by_id(spec_id) if spec_id else specs.rubrics[0]
+    rubric = specs.by_id(spec_id) if spec_id else specs.of_kind("rubric")[0]
     number = read_number(raw)
     if not number.ok:
         return f"“{excel_word(raw)}”不是分数"

@@ -23,9 +23,9 @@ import python_calamine
 from openpyxl import load_workbook
 
 from addin.engine import check_path
+from addin.kinds.rubric.template import rubric_workbook
 from addin.spec import load_specs
 from addin.workbook.openpyxl_writer import fill_file
-from addin.workbook.template_writer import rubric_workbook
 from addin.writes import plan_for
 
 DATA = Path(__file__).resolve().parent / "_data"

@@ -12,9 +12,10 @@ import pytest
 from typer.testing import CliRunner
 
 from addin.cli import app
+from addin.kinds.rubric.spec import RubricSpec
+from addin.kinds.rubric.template import rubric_workbook
 from addin.report.model import FileReport
-from addin.spec import RubricSpec, SpecSet, load_specs
-from addin.workbook.template_writer import rubric_workbook
+from addin.spec import SpecSet, load_specs
 
 SPECS_DIR = Path(__file__).parent / "specs"
 

@@ -15,10 +15,12 @@ from typer.testing import CliRunner
 
 from addin.cli import app
 from addin.engine import check_path
+from addin.kinds.rubric.spec import RubricSpec
+from addin.kinds.rubric.template import rubric_workbook
+from addin.kinds.summary.spec import SummarySpec
+from addin.kinds.summary.template import SHEET_NAME, summary_sheet
 from addin.report.model import FileReport
-from addin.spec import RubricSpec, SpecSet, SummarySpec, load_specs
-from addin.workbook.summary_template import SHEET_NAME, summary_sheet
-from addin.workbook.template_writer import rubric_workbook
+from addin.spec import SpecSet, load_specs
 
 FIELDS = {"unit": "计算机学院党总支", "reporter": "王芳 组织委员", "phone": "029-88886601"}
 # 1-based rows of the generated summary sheet: fields in C3:C5, header in row 6, then 10 rows.

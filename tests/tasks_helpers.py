@@ -11,9 +11,9 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from addin.engine import check_path
+from addin.kinds.tasks.spec import TasksSpec
+from addin.kinds.tasks.template import tasks_workbook
 from addin.report.model import FileReport, TaskResult
-from addin.spec import TasksSpec
-from addin.workbook.task_template import tasks_workbook
 
 PROGRESS, DATES = "完成情况", "完成日期"
 SHEET = "任务清单"

@@ -139,7 +139,7 @@ def test_a_stamp_picture_survives_in_the_copy(tmp_path, spec):
     from openpyxl.drawing.image import Image
     from PIL import Image as Picture
 
-    from addin.workbook.template_writer import rubric_workbook
+    from addin.kinds.rubric.template import rubric_workbook
 
     stamp = tmp_path / "盖章.png"
     Picture.new("RGB", (120, 120), (200, 30, 30)).save(stamp)

@@ -21,7 +21,7 @@ from tasks_helpers import (
 )
 
 from addin import worksheet_functions
-from addin.workbook.task_template import tasks_workbook
+from addin.kinds.tasks.template import tasks_workbook
 
 
 @pytest.fixture(scope="module")

@@ -177,7 +177,7 @@ def test_checks_give_the_same_answer_without_merge_information(bad_rubric, tmp_p
     from addin.workbook.xlwings_book import read_book
 
     raters = load_specs([Path(__file__).parent / "specs" / "rubric_three_raters.toml"])
-    spec = raters.rubrics[0]
+    spec = raters.of_kind("rubric")[0]
     typed = {i.no: {r.label: float(i.points) for r in spec.raters} for i in spec.items}
     weighted = make_rubric({"综合": typed}, rubric=spec, name="raters.xlsx")
     from summary_helpers import submission
@@ -384,14 +384,14 @@ def test_no_known_template_changes_nothing(excel, tmp_path):
         book, report = run_script(excel, name, src, tmp_path / "out.xlsx")
         assert count_actions(book) == {"alert": 1}
         assert alerts(report) == [
-            "没有找到已知模板（评分标准、汇总表或任务清单）的表头，未作任何修改"
+            "没有找到已知模板（评分标准、汇总表、任务清单或推进表）的表头，未作任何修改"
         ]
 
 
 def test_a_button_on_the_wrong_template_says_so(excel, bad_rubric, tmp_path):
     book, report = run_script(excel, "jiceng_refresh_tasks", bad_rubric, tmp_path / "out.xlsx")
     assert count_actions(book) == {"alert": 1}
-    assert alerts(report) == ["工作簿中没有任务清单（附件3），未作任何修改"]
+    assert alerts(report) == ["工作簿中没有任务清单（附件3）或推进表，未作任何修改"]
 
 
 def test_unexpected_failure_is_one_sentence_and_sends_nothing(

@@ -26,9 +26,10 @@ from summary_helpers import (
 )
 
 from addin.engine import check_path
-from addin.phone import normalize_phone
-from addin.spec import SpecError, SummarySpec, load_specs, spec_from_dict
-from addin.workbook.template_writer import rubric_workbook
+from addin.kinds.rubric.template import rubric_workbook
+from addin.kinds.summary.phone import normalize_phone
+from addin.kinds.summary.spec import SummarySpec, rubric_for
+from addin.spec import SpecError, load_specs, spec_from_dict
 from addin.writes import RECORD_SHEET
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -541,7 +542,7 @@ def test_top_grade_target_from_the_spec(tmp_path):
     )
     specs_40 = load_specs([ROOT / "schemas" / "rubric_2022.toml", spec_file])
     report = check_path(clean(tmp_path), specs_40).report
-    finding = only(report, "summary.top_grade_below_target")
+    finding = only(report, "summary.target_not_met")
     assert finding.severity == "info"
     assert finding.message == "先进党支部占比 33.3%（1/3），低于目标 40%"
     assert (report.summary.top_grade_share, report.summary.top_grade_target) == (0.3333, 0.4)
@@ -646,7 +647,7 @@ def test_libreoffice_saved_copy_gives_the_same_report(tmp_path):
 def test_summary_spec_is_loaded_and_validated(tmp_path):
     summary = specs().by_id("summary_2022")
     assert isinstance(summary, SummarySpec)
-    assert specs().rubric_for(summary).id == "rubric_2022"
+    assert rubric_for(summary, specs()).id == "rubric_2022"
     assert [summary.count_label(g) for g in ("先进", "一般", "后进")] == [
         "先进数",
         "一般数",

@@ -671,12 +671,19 @@ def test_bad_as_of_or_year_is_a_chinese_usage_error(
     assert not (tmp_path / "o.xlsx").exists()
 
 
+def test_due_json_keeps_the_start_of_a_range(cli):
+    result = cli("due", "3月上旬—4月中旬", "--year", "2012", "--as-of", "2012-03-05", "-f", "json")
+    data = json.loads(result.stdout)
+    assert (data["milestones"], data["starts"]) == (["2012-04-20"], ["2012-03-01"])
+
+
 def test_due_command_json(cli):
     result = cli("due", "5 月/12 月", "--as-of", "2022-06-15", "--format", "json")
     assert result.exit_code == 0
     assert json.loads(result.stdout) == {
         "text": "5 月/12 月",
         "milestones": ["2022-05-31", "2022-12-31"],
+        "starts": [None, None],
         "cadence": None,
         "next_due": "2022-12-31",
         "unparsed": [],
@@ -884,7 +891,7 @@ def as_of_cell(where: str, value, label_cell: str | None = "K1"):
 
 
 def evaluate_sheet(path: Path, tspec, as_of=None):
-    from addin import tasks
+    from addin.kinds.tasks import check as tasks
     from addin.workbook.calamine_reader import read_workbook
 
     sheet = read_workbook(path)[0].sheet(SHEET)
@@ -902,11 +909,11 @@ def evaluate_sheet(path: Path, tspec, as_of=None):
     ids=["date-cell", "text-right", "inline", "serial"],
 )
 def test_the_sheets_as_of_date_is_used_when_none_is_given(tmp_path, tspec, edit, expected):
-    from addin import tasks
+    from addin import sheet_dates
     from addin.workbook.calamine_reader import read_workbook
 
     path = make_tasks(tmp_path, tspec, {2: {PROGRESS: "进行中"}}, edit=edit)
-    assert tasks.as_of_from_sheet(read_workbook(path)[0].sheet(SHEET)) == expected
+    assert sheet_dates.as_of_from_sheet(read_workbook(path)[0].sheet(SHEET)) == expected
     result = evaluate_sheet(path, tspec)
     assert result.as_of == expected
     assert {t.no: t.status for t in result.tasks}[2] == "overdue"  # 4 月底, as of 26 July
@@ -935,11 +942,11 @@ def test_check_without_as_of_uses_the_samples_as_of_cell(cli):
 
 
 def test_the_sample_carries_its_as_of_date():
-    from addin import tasks
+    from addin import sheet_dates
     from addin.workbook.calamine_reader import read_workbook
 
     sheet = read_workbook(ROOT / "workbooks" / "samples" / "组织部_任务清单.xlsx")[0].sheets[0]
-    assert tasks.as_of_from_sheet(sheet) == d(7, 26)
+    assert sheet_dates.as_of_from_sheet(sheet) == d(7, 26)
 
 
 def test_a_long_deadline_is_clipped_in_the_message(tmp_path, tspec, specs):

@@ -23,7 +23,9 @@ CADENCE_LABEL = {
 def due_data(
     deadline: Deadline, as_of: date, cadence_from_month: int = 1, from_year: int | None = None
 ) -> dict:
-    """{"text", "milestones", "cadence", "next_due", "unparsed", "events"}: dates as YYYY-MM-DD.
+    """{"text", "milestones", "starts", "cadence", "next_due", "unparsed", "events"}: dates as
+    YYYY-MM-DD; `starts[i]` is where milestone i's range begins (“3月上旬—4月中旬” → 03-01), else
+    null.
     `cadence_from_month`: the task spec's (a cadence's periods count from that month), in
     `from_year` only (the spec's year) when given. "events": deadlines written as an event
     ({"event", "start"}), which give no date."""
@@ -31,6 +33,7 @@ def due_data(
     return {
         "text": deadline.text,
         "milestones": [m.end.isoformat() for m in deadline.milestones],
+        "starts": [m.start.isoformat() if m.start else None for m in deadline.milestones],
         "cadence": deadline.cadence,
         "next_due": due.isoformat() if due else None,
         "unparsed": list(deadline.unparsed),

@@ -6,10 +6,9 @@ from itertools import groupby
 from typing import TextIO
 
 from ..findings import SEVERITY_LABEL
+from ..kinds import KINDS
 from ..safe_text import visible_line
 from .model import FileReport, Report
-from .summary_text import summary_lines
-from .task_text import task_lines
 
 STATUS_LABEL = {"ok": "通过", "errors": "有错误", "unreadable": "无法读取"}
 
@@ -66,16 +65,8 @@ def _file_text(file: FileReport) -> list[str]:
     lines = [
         f"■ {file.path}（{STATUS_LABEL[file.status]}：{file.errors} 个错误，{file.warnings} 个警告）"
     ]
-    for branch in file.branches:
-        total = "无法计算" if branch.total is None else f"{branch.total:g}"
-        grade = branch.grade or "—"
-        cats = "，".join(
-            f"{k} {'—' if v is None else format(v, 'g')}" for k, v in branch.categories.items()
-        )
-        lines.append(f"  ◆ {branch.name}（工作表“{branch.sheet}”）：总分 {total}，定级 {grade}")
-        lines.append(f"    {cats}")
-    lines += summary_lines(file.summary)
-    lines += task_lines(file.tasks)
+    for kind in KINDS:
+        lines += kind.text_lines(getattr(file, kind.report_field))
     # Sheets in workbook order (first appearance), findings by row within a sheet.
     first_seen = {s: i for i, s in reversed(list(enumerate(f.sheet or "" for f in file.findings)))}
     ordered = sorted(file.findings, key=lambda f: (first_seen[f.sheet or ""], _row_key(f.cell)))

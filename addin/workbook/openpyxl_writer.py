@@ -17,7 +17,6 @@ from openpyxl import load_workbook
 from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
 from openpyxl.formatting.formatting import ConditionalFormattingList
-from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
@@ -42,6 +41,7 @@ from .model import UnreadableWorkbook, WorkbookData, parse_ref
 from .safe_cells import append, note_text, put
 from .sheet_style import (
     PAGE_FOOTER,
+    add_conditional_fill,
     fit_row_heights,
     needs_landscape,
     print_setup,
@@ -228,14 +228,6 @@ def _apply_conditional(wb: Workbook, rules: list[ConditionalFill]) -> list[list]
             add_conditional_fill(ws, rule)
             record.append(["conditional", sheet, rule.ref, "", "", "", rule.formula])
     return record
-
-
-def add_conditional_fill(ws: Worksheet, rule: ConditionalFill) -> None:
-    fill = PatternFill(start_color=rule.fill, end_color=rule.fill, fill_type="solid")
-    font = Font(color=rule.font) if rule.font else None
-    ws.conditional_formatting.add(
-        rule.ref, FormulaRule(formula=[rule.formula], fill=fill, font=font)
-    )
 
 
 def remove_conditional_fills(ws: Worksheet, formulas: set[str]) -> int:

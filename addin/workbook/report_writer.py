@@ -28,6 +28,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 
 from ..atomic import atomic_path
+from ..kinds.tasks.check import STATUS_COLOURS
 from ..report.consolidated import (
     FILE_HEADER,
     FINDING_HEADER,
@@ -37,7 +38,6 @@ from ..report.consolidated import (
     Table,
 )
 from ..task_status import STATUS_LABEL
-from ..tasks import STATUS_COLOURS
 from ..writes import LEVEL_FILL
 from .safe_cells import put
 from .sheet_style import (

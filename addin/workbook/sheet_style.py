@@ -10,9 +10,12 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator, Sequence
 
 from openpyxl.cell.cell import Cell
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+from ..writes import ConditionalFill
 
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -182,3 +185,12 @@ def fit_row_heights(ws: Worksheet, rows: Iterable[int]) -> None:
         current = ws.row_dimensions[r].height
         if needed > max(current or 0, LINE_HEIGHT + 2):  # one line: the default height
             ws.row_dimensions[r].height = needed
+
+
+def add_conditional_fill(ws: Worksheet, rule: ConditionalFill) -> None:
+    """A colour rule Excel re-evaluates after every edit (templates and copies alike)."""
+    fill = PatternFill(start_color=rule.fill, end_color=rule.fill, fill_type="solid")
+    font = Font(color=rule.font) if rule.font else None
+    ws.conditional_formatting.add(
+        rule.ref, FormulaRule(formula=[rule.formula], fill=fill, font=font)
+    )

@@ -14,8 +14,8 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+from addin.kinds.rubric.template import rubric_workbook
 from addin.spec import load_specs
-from addin.workbook.template_writer import rubric_workbook
 
 SHEET = "xl/worksheets/sheet1.xml"
 BRANCH = "第一党支部"

@@ -17,8 +17,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from addin.kinds.rubric.template import rubric_workbook
 from addin.spec import load_specs
-from addin.workbook.template_writer import rubric_workbook
 
 HERE = Path(__file__).resolve().parent
 
@@ -96,7 +96,7 @@ def main() -> None:
 
 def add_summary(book, fields, rows, counts) -> None:
     """Put the summary table (附件2) in front of the rubric sheets, as a 党总支 submits it."""
-    from addin.workbook.summary_template import SHEET_NAME, summary_sheet
+    from addin.kinds.summary.template import SHEET_NAME, summary_sheet
 
     specs = load_specs()
     spec = specs.by_id("summary_2022")
@@ -113,7 +113,7 @@ def make_task_sample() -> None:
     """组织部_任务清单.xlsx, as of 2022-07-26 (its 基准日期 cell): tasks 7 and 10 done, task 2
     done 9 days late, task 5 overdue (its June milestone has no date), task 8 due soon (the July
     report of the monthly 联系制度), the rest in progress."""
-    from addin.workbook.task_template import tasks_workbook
+    from addin.kinds.tasks.template import tasks_workbook
 
     spec = load_specs().by_id("tasks_2022")
     progress, dates = "完成情况", "完成日期"

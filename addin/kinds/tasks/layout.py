@@ -10,13 +10,13 @@ import difflib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from . import findings as F
-from .cells import clip, fold, is_blank, read_number
-from .findings import Finding
-from .labelled import repeats_header
-from .locate import Header
-from .spec import TaskItem, TasksSpec
-from .workbook.model import SheetData, cell_ref
+from ... import findings as F
+from ...cells import clip, fold, is_blank, read_number
+from ...findings import Finding
+from ...labelled import repeats_header
+from ...locate import Header
+from ...workbook.model import SheetData, cell_ref
+from .spec import ProgressLabels, TaskItem, TasksSpec
 
 _QUOTES = str.maketrans("", "", "\"'“”‘’「」『』")
 
@@ -55,16 +55,23 @@ def read_layout(
             continue  # blank lines, the issuing office and date under the table
         if repeats_header(sheet, r, header):
             continue  # the header pasted again inside the table: not a task, never written
-        no = _number(own(sheet, r, no_col)) if no_col is not None else None
+        no = row_number(own(sheet, r, no_col)) if no_col is not None else None
         layout.rows.append(TaskRow(row=r, no=no))
     found = _match_official(layout)
-    right = _table_right(layout)
-    for label in [*labels.inputs, *labels.computed]:
-        if label not in layout.columns:
-            right += 1
-            layout.columns[label] = right
-            layout.created.append(label)
+    layout.created = add_columns(layout.columns, _table_right(layout), labels)
     return layout, found
+
+
+def add_columns(columns: dict[str, int], right: int, labels: ProgressLabels) -> list[str]:
+    """Place the input and computed columns the sheet lacks right of column `right`, in the
+    spec's order (`fill` creates them there); returns the labels placed."""
+    created = []
+    for label in [*labels.inputs, *labels.computed]:
+        if label not in columns:
+            right += 1
+            columns[label] = right
+            created.append(label)
+    return created
 
 
 def own(sheet: SheetData, r: int, c: int | None) -> object:
@@ -78,7 +85,8 @@ def own(sheet: SheetData, r: int, c: int | None) -> object:
     return sheet.shown(r, c)
 
 
-def _number(raw: object) -> int | None:
+def row_number(raw: object) -> int | None:
+    """A 序号 as typed (“3”, “3.”, “３、”), None when it is no whole number."""
     number = read_number(fold(raw).rstrip(".、") if isinstance(raw, str) else raw)
     if number.value is None or number.value != number.value.to_integral_value():
         return None

@@ -15,9 +15,8 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..cells import plain
-from ..spec import RubricSpec, SummarySpec
-from .sheet_style import (
+from ...cells import plain
+from ...workbook.sheet_style import (
     BOLD,
     CENTER,
     COMPUTED_FILL,
@@ -30,6 +29,8 @@ from .sheet_style import (
     merged_note,
     title_rows,
 )
+from ..rubric.spec import RubricSpec
+from .spec import SummarySpec
 
 HEADER_ROW = 6  # 1-based: 附件2, the title, three field rows, then the header
 SHEET_NAME = "汇总表"

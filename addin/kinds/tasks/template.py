@@ -16,14 +16,12 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..spec import TasksSpec
-from ..tasks import conditional_fills
-from .openpyxl_writer import add_conditional_fill
-from .sheet_style import (
+from ...workbook.sheet_style import (
     BORDER,
     CENTER,
     COMPUTED_FILL,
     WRAP,
+    add_conditional_fill,
     fit_row_heights,
     header_cells,
     keep_header,
@@ -31,6 +29,8 @@ from .sheet_style import (
     print_setup,
     title_rows,
 )
+from .check import conditional_fills
+from .spec import TasksSpec
 
 HEADER_ROW = 3  # 1-based: 附件3, the title, then the header
 TOP_LEFT = Alignment(vertical="center", wrap_text=True)

@@ -15,23 +15,23 @@ def summary_lines(summary: SummaryReport | None) -> list[str]:
     ]
     lines += [f"    {_row(row)}" for row in summary.rows]
     if not summary.rows:
-        lines.append("    （没有填写任何党支部）")
+        lines.append(f"    （没有填写任何{summary.entity}）")
     if summary.counts is None:
         lines.append("    合计：有党支部的评分分数无法识别，暂不统计")
     else:
         counts = "，".join(f"{grade} {n} 个" for grade, n in summary.counts.items())
-        lines.append(f"    合计：{counts}（共 {len(summary.rows)} 个党支部）")
+        lines.append(f"    合计：{counts}（共 {len(summary.rows)} 个{summary.entity}）")
     lowest = next(reversed(summary.counts), "后进") if summary.counts else "后进"
-    top = next(iter(summary.counts), "先进") if summary.counts else "先进"
     if summary.conversion_rate is not None:
         lines.append(
             f"    {lowest}转化率 {_pct(summary.conversion_rate)}"
             + _target(summary.conversion_rate, summary.conversion_target)
         )
-    if summary.top_grade_share is not None and summary.top_grade_target is not None:
+    for target in summary.targets:
+        year = f"{target.year}年" if target.year is not None else ""
         lines.append(
-            f"    {top}占比 {_pct(summary.top_grade_share)}"
-            + _target(summary.top_grade_share, summary.top_grade_target)
+            f"    {'和'.join(target.grades)}占比 {_pct(target.share)}"
+            + _target(target.share, target.target, year)
         )
     return lines
 
@@ -54,8 +54,8 @@ def _pct(share: float) -> str:
     return f"{share * 100:.1f}".removesuffix(".0") + "%"
 
 
-def _target(actual: float, target: float | None) -> str:
+def _target(actual: float, target: float | None, year: str = "") -> str:
     if target is None:
         return ""
     verdict = "已达到" if actual >= target else "未达到"
-    return f"（目标 {_pct(target)}，{verdict}）"
+    return f"（{year}目标 {_pct(target)}，{verdict}）"

@@ -15,9 +15,8 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..cells import plain
-from ..spec import RubricSpec
-from .sheet_style import (
+from ...cells import exact_text, plain
+from ...workbook.sheet_style import (
     BOLD,
     CENTER,
     COMPUTED_FILL,
@@ -30,6 +29,8 @@ from .sheet_style import (
     title_rows,
     wrapped_height,
 )
+from .check import total_label
+from .spec import RubricSpec
 
 Scores = Mapping[int, object] | Mapping[int, Mapping[str, object]]
 
@@ -43,7 +44,9 @@ def rubric_sheet(
     """Lay out one rubric sheet; `scores` (item no → value, or → {rater: value}) pre-fills it."""
     labels = spec.labels
     inputs = spec.input_columns
-    columns = [labels.item, labels.content, labels.points, *inputs]
+    # Pass/fail criteria have no 分值 column: a 达标 / 未达标 list instead of a number range.
+    points = [] if spec.pass_fail else [labels.points]
+    columns = [labels.item, labels.content, *points, *inputs]
     if spec.raters:
         columns.append(labels.score)
     columns.append(labels.subtotal)
@@ -65,14 +68,28 @@ def rubric_sheet(
             text = f"{item.no}. {item.text}"
             ws.cell(row, col[labels.content], text).alignment = WRAP
             ws.row_dimensions[row].height = wrapped_height(text, widths_chars=60)
-            points = ws.cell(row, col[labels.points], plain(item.points))
-            points.number_format = '0"分"'
+            if not spec.pass_fail:
+                cell = ws.cell(row, col[labels.points], plain(item.points))
+                cell.number_format = '0"分"'
             given = (scores or {}).get(item.no)
             for label in inputs:
                 value = given.get(label) if isinstance(given, Mapping) else given
                 ws.cell(row, col[label], value)
-                dv = validations.get(item.points)
-                if dv is None:
+                key = None if spec.pass_fail else item.points
+                dv = validations.get(key)
+                if dv is None and spec.pass_fail:
+                    words = [spec.verdicts.met, spec.verdicts.not_met]
+                    dv = DataValidation(
+                        type="list",
+                        formula1='"' + ",".join(words) + '"',
+                        allow_blank=True,
+                        showErrorMessage=True,
+                        errorTitle="评价",
+                        error="请从列表中选择：" + " / ".join(words),
+                    )
+                    validations[key] = dv
+                    ws.add_data_validation(dv)
+                elif dv is None:
                     dv = DataValidation(
                         type="decimal",
                         operator="between",
@@ -87,7 +104,8 @@ def rubric_sheet(
                     ws.add_data_validation(dv)
                 dv.add(ws.cell(row, col[label]).coordinate)
             row += 1
-        ws.cell(first, 1, f"{category.name}\n{plain(category.points)}分")
+        unit = "项" if spec.pass_fail else "分"
+        ws.cell(first, 1, f"{category.name}\n{plain(category.points)}{unit}")
         if row - 1 > first:
             ws.merge_cells(start_row=first, start_column=1, end_row=row - 1, end_column=1)
             ws.merge_cells(
@@ -100,21 +118,19 @@ def rubric_sheet(
         ws.cell(first, col[labels.subtotal]).alignment = CENTER
 
     total_row, grade_row, note_row = row, row + 1, row + 2
-    for r, text in (
-        (total_row, f"{labels.total}（{plain(spec.total_points)}分）"),
-        (grade_row, labels.grade),
-    ):
-        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=col[labels.points])
+    last_label = col[labels.content] if spec.pass_fail else col[labels.points]
+    for r, text in ((total_row, total_label(spec)), (grade_row, labels.grade)):
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=last_label)
         ws.cell(r, 1, text).font = BOLD
         ws.cell(r, 1).alignment = CENTER
     merged_note(ws, note_row, width, spec.grading.sentence)
     if spec.raters:
-        weights = "，".join(f"{r.label}×{plain(r.weight)}" for r in spec.raters)
+        weights = "，".join(f"{r.label}×{exact_text(r.weight)}" for r in spec.raters)
         ws.cell(note_row + 1, 1, f"得分 = {weights}")
 
     for r, c, cell in bordered(ws, range(header_row + 1, grade_row + 1), range(1, width + 1)):
         if c in (col.get(labels.score) if spec.raters else None, col[labels.subtotal]) or (
-            r in (total_row, grade_row) and c > col[labels.points]
+            r in (total_row, grade_row) and c > last_label
         ):
             cell.fill = COMPUTED_FILL
             cell.alignment = CENTER
@@ -137,16 +153,3 @@ def rubric_workbook(
         ws = wb.create_sheet(title=name[:31])
         rubric_sheet(ws, spec, branch="" if branches is None else name, scores=scores)
     return wb
-
-
-def template_workbook(spec, specs=None) -> Workbook:
-    """The official blank workbook for any spec kind (`specs`: the set holding a summary's rubric)."""
-    from .summary_template import summary_workbook  # they build on this module's styles
-    from .task_template import tasks_workbook
-
-    if spec.kind == "summary":
-        if specs is None:
-            raise ValueError("a summary template needs the SpecSet that holds its rubric")
-        return summary_workbook(spec, specs.rubric_for(spec))
-    builders = {"rubric": rubric_workbook, "tasks": tasks_workbook}
-    return builders[spec.kind](spec)

@@ -12,31 +12,31 @@ The date tasks are judged on: the caller's (`--as-of`), else the sheet's own 基
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from . import findings as F
-from .cells import fold, is_blank
-from .deadline import Deadline, cadence_from_text, parse_deadline
-from .findings import Finding
-from .locate import Header, find_field, find_header
-from .report.model import TaskResult
-from .spec import TasksSpec
-from .task_layout import TaskRow, TasksLayout, clip, own, read_layout, text_of
-from .task_status import (
+from ... import findings as F
+from ...cells import is_blank
+from ...deadline import Deadline, cadence_from_text, parse_deadline
+from ...findings import Finding
+from ...locate import Header, find_header
+from ...sheet_dates import sheet_as_of, sheet_year
+from ...task_status import (
     STATUS_LABEL,
     Assessment,
     assess,
     cn_date,
+    date_problem,
     milestones_of,
-    read_date,
     read_done_dates,
     read_progress,
     warning_text,
 )
-from .workbook.model import Cell, SheetData, cell_ref, column_letter
-from .writes import CellWrite, ConditionalFill
+from ...workbook.model import SheetData, cell_ref, column_letter
+from ...writes import CellWrite, ConditionalFill
+from .layout import TaskRow, TasksLayout, clip, own, read_layout, text_of
+from .model import TaskResult
+from .spec import TasksSpec
 
 # The colours of the 状态 values in the computed columns: Excel's own "light red fill with
 # dark red text" family, the same hues as the marks of errors and warnings.
@@ -45,9 +45,6 @@ STATUS_COLOURS: dict[str, tuple[str, str]] = {
     "due_soon": ("FFEB9C", "9C5700"),
     "done": ("C6EFCE", "006100"),
 }
-
-_YEAR_IN_TITLE = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
-AS_OF_LABEL = "基准日期"
 
 
 def detect(sheet: SheetData, spec: TasksSpec) -> Header | None:
@@ -59,40 +56,6 @@ def detect(sheet: SheetData, spec: TasksSpec) -> Header | None:
     )
 
 
-def sheet_year(sheet: SheetData, header: Header) -> int | None:
-    """The year in the title above the table ("2022年任务清单"), else in the sheet name."""
-    texts = [fold(v) for line in sheet.rows[: header.row] for v in line if isinstance(v, str)]
-    for text in [*texts, fold(sheet.name)]:
-        match = _YEAR_IN_TITLE.search(text)
-        if match:
-            return int(match.group(1))
-    return None
-
-
-@dataclass(frozen=True)
-class AsOfCell:
-    """A 基准日期 field on a sheet: where its value is, what it holds, the date it means."""
-
-    cell: Cell
-    raw: object
-    day: date | None  # None: not a date
-
-
-def read_as_of(sheet: SheetData) -> AsOfCell | None:
-    """The sheet's 基准日期 field (near the top); None when there is none or it is blank."""
-    found = find_field(sheet, AS_OF_LABEL)
-    if found is None or is_blank(found[1]):
-        return None
-    cell, raw = found
-    return AsOfCell(cell, raw, read_date(raw))
-
-
-def as_of_from_sheet(sheet: SheetData) -> date | None:
-    """The date in the sheet's 基准日期 cell; None when there is none or it is not a date."""
-    found = read_as_of(sheet)
-    return found.day if found is not None else None
-
-
 @dataclass
 class TasksResult:
     layout: TasksLayout
@@ -102,6 +65,10 @@ class TasksResult:
     tasks: list[TaskResult]
     writes: list[CellWrite]
     conditional: list[ConditionalFill]
+
+    @property
+    def sheet_name(self) -> str:
+        return self.layout.sheet.name
 
 
 def evaluate(
@@ -115,7 +82,7 @@ def evaluate(
     `year`: given, else the title's, else the spec's."""
     found: list[Finding] = []
     if as_of is None:
-        as_of, found = _sheet_as_of(sheet)
+        as_of, found = sheet_as_of(sheet, F.TASKS_AS_OF_INVALID)
     if isinstance(as_of, datetime):
         as_of = as_of.date()
     year = year or sheet_year(sheet, header) or spec.year
@@ -137,23 +104,6 @@ def evaluate(
         writes=writes,
         conditional=status_colours(layout),
     )
-
-
-def _sheet_as_of(sheet: SheetData) -> tuple[date, list[Finding]]:
-    field = read_as_of(sheet)
-    if field is None:
-        return date.today(), []
-    if field.day is not None:
-        return field.day, []
-    today = date.today()
-    finding = F.TASKS_AS_OF_INVALID(
-        sheet=sheet.name,
-        cell=cell_ref(*field.cell),
-        value=clip(text_of(field.raw)),
-        used=f"今天（{today.isoformat()}）",
-        example=f"{today.year}-06-15",
-    )
-    return today, [finding]
 
 
 # --- one task --------------------------------------------------------------------------------
@@ -201,15 +151,13 @@ def _evaluate_row(
         )
 
     dates, problems = read_done_dates(own(sheet, r, layout.col(labels.done_dates)), year, as_of)
-    reasons = {
-        "unreadable": f"无法识别为日期（应写作 {year}-05-20、{year}/5/20、{year}.5.20 或 5月20日）",
-        "before_year": f"早于{year}年，不计入",
-        "after_as_of": f"晚于检查日期{as_of.isoformat()}，不计入",
-    }
     for bad in problems:
         found.append(
             F.TASKS_DATE_INVALID(
-                **at(labels.done_dates), task=who, value=bad.text, problem=reasons[bad.reason]
+                **at(labels.done_dates),
+                task=who,
+                value=bad.text,
+                problem=date_problem(bad, year, as_of),
             )
         )
 

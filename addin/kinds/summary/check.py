@@ -8,20 +8,24 @@ the cells `fill` writes. With no rubric sheet in the workbook the cross-checks a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 
-from . import findings as F
-from .cells import fold, is_blank, plain, read_number
-from .findings import Finding
-from .labelled import rewrite
-from .locate import Header, find_header
+from ... import findings as F
+from ...cells import fold, is_blank, plain, read_number
+from ...findings import Finding
+from ...labelled import rewrite
+from ...locate import Header, find_header
+from ...sheet_dates import as_of_year, sheet_year
+from ...workbook.model import Cell, SheetData, cell_ref
+from ...writes import CellWrite, ConditionalFill
+from ..rubric.model import BranchResult
+from ..rubric.spec import RubricSpec
+from .layout import BranchRow, SummarySheet, read_count, read_layout
+from .model import SummaryReport, SummaryRow, TargetResult
 from .phone import normalize_phone
-from .report.model import BranchResult, SummaryReport, SummaryRow
-from .spec import RubricSpec, SummarySpec
-from .summary_layout import BranchRow, SummarySheet, read_count, read_layout
-from .workbook.model import Cell, SheetData, cell_ref
-from .writes import CellWrite
+from .spec import SummarySpec, Target
 
 
 def detect(sheet: SheetData, spec: SummarySpec) -> Header | None:
@@ -37,6 +41,11 @@ class SummaryResult:
     findings: list[Finding]
     summary: SummaryReport
     writes: list[CellWrite]
+    conditional: list[ConditionalFill] = field(default_factory=list)
+
+    @property
+    def sheet_name(self) -> str:
+        return self.layout.sheet.name
 
     @property
     def names(self) -> set[str]:
@@ -80,7 +89,9 @@ def evaluate(
     found += _check_counts(layout, graded, counts)
     writes += _count_writes(layout, counts)
     rate, rate_found = _conversion(layout, graded)
-    share, share_found = _top_share(layout, graded, counts)
+    year = sheet_year(sheet, header) or as_of_year(sheet) or spec.year
+    targets, share_found = _targets(layout, graded, counts, year)
+    top = next((t for t in targets if t.grades == [rubric.grading.names[0]]), None)
     report = SummaryReport(
         sheet=sheet.name,
         spec=spec.id,
@@ -91,8 +102,11 @@ def evaluate(
         counts=counts,
         conversion_rate=rate,
         conversion_target=_float(spec.conversion_target),
-        top_grade_share=share,
+        top_grade_share=top.share if top is not None else None,
         top_grade_target=_float(spec.top_grade_target),
+        year=year,
+        targets=targets,
+        entity=rubric.entity,
     )
     return SummaryResult(layout, found + rate_found + share_found, report, writes)
 
@@ -467,33 +481,63 @@ def _conversion(layout: SummarySheet, graded: list[_Graded]) -> tuple[float | No
     return round(rate, 4), [finding]
 
 
-def _top_share(
-    layout: SummarySheet, graded: list[_Graded], counts: dict[str, int] | None
-) -> tuple[float | None, list]:
+def _targets(
+    layout: SummarySheet, graded: list[_Graded], counts: dict[str, int] | None, year: int | None
+) -> tuple[list[TargetResult], list[Finding]]:
+    """The plan's target shares for the sheet's year (a target without a year: every year),
+    each judged exactly (2 of 3 is below 2/3 + ε, never rounded up to it)."""
+    spec = layout.spec
+    targets = list(spec.targets)
+    if spec.top_grade_target is not None:
+        top = layout.rubric.grading.names[0]
+        targets.insert(0, Target(grades=[top], share=Fraction(spec.top_grade_target)))
+    cell = cell_ref(*(layout.total_cell or (layout.header.row, layout.header.left)))
+    where = {"sheet": layout.sheet.name, "cell": cell}
+    if year is None and any(t.year is not None for t in targets):
+        years = "、".join(str(t.year) for t in targets if t.year is not None)
+        return [], [F.SUMMARY_YEAR_UNKNOWN(**where, years=years)]
     if counts is None or not graded:
-        return None, []
-    top = layout.rubric.grading.names[0]
-    share = counts[top] / len(graded)
-    target = layout.spec.top_grade_target
-    if target is None or Decimal(counts[top]) / len(graded) >= target:
-        return round(share, 4), []
-    cell = layout.total_cell or (layout.header.row, layout.header.left)
-    finding = F.SUMMARY_TOP_GRADE_BELOW_TARGET(
-        sheet=layout.sheet.name,
-        cell=cell_ref(*cell),
-        value=round(share, 4),
-        top=top,
-        share=percent(share),
-        count=counts[top],
-        total=len(graded),
-        target=percent(target),
-    )
-    return round(share, 4), [finding]
+        return [], []
+    results, found = [], []
+    for target in targets:
+        if target.year is not None and target.year != year:
+            continue
+        count = sum(counts.get(g, 0) for g in target.grades)
+        share = Fraction(count, len(graded))
+        met = share >= target.share
+        results.append(
+            TargetResult(
+                grades=target.grades,
+                share=round(float(share), 4),
+                target=float(target.share),
+                year=target.year,
+                met=met,
+            )
+        )
+        if not met:
+            grades = "和".join(target.grades)
+            found.append(
+                F.SUMMARY_TARGET_NOT_MET(
+                    **where,
+                    value=round(float(share), 4),
+                    grades=grades,
+                    entity="" if grades.endswith(layout.rubric.entity) else layout.rubric.entity,
+                    share=percent(share),
+                    count=count,
+                    total=len(graded),
+                    year=f"{target.year}年" if target.year is not None else "",
+                    target=percent(target.share),
+                )
+            )
+    return results, found
 
 
-def percent(share: float | Decimal) -> str:
-    """0.5 → "50%", 1/3 → "33.3%"."""
-    text = f"{float(share) * 100:.1f}".removesuffix(".0")
+def percent(share: float | Decimal | Fraction) -> str:
+    """0.5 → "50%", 1/3 → "33.3%", 2/3 → "66.6%": cut, not rounded, to one decimal, so a share
+    just under its target is never shown as the target."""
+    exact = Fraction(repr(share)) if isinstance(share, float) else Fraction(share)
+    tenths = int(exact * 1000)
+    text = f"{tenths // 10}" + (f".{tenths % 10}" if tenths % 10 else "")
     return f"{text}%"
 
 

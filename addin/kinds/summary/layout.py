@@ -15,11 +15,12 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .cells import fold, is_blank
-from .labelled import Labelled, repeats_header, split_labelled
-from .locate import Header, row_blank
-from .spec import RubricSpec, SummarySpec
-from .workbook.model import Cell, SheetData
+from ...cells import fold, is_blank
+from ...labelled import Labelled, repeats_header, split_labelled
+from ...locate import Header, row_blank
+from ...workbook.model import Cell, SheetData
+from ..rubric.spec import RubricSpec
+from .spec import SummarySpec
 
 FIELD_KEYS = ("unit", "reporter", "phone")
 _NOTE_STARTS = ("备注", "注:", "说明", "填表说明", "填报说明")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..cells import clip
-from ..task_status import STATUS_LABEL
+from ...cells import clip
+from ...task_status import STATUS_LABEL
 from .model import TaskResult
 
 # Most urgent first: what the organization department must chase comes at the top.
@@ -30,3 +30,10 @@ def task_lines(tasks: list[TaskResult] | None) -> list[str]:
         owner = t.owner or "（空）"
         lines.append(f"    {no} {t.task}｜时间期限 {deadline}｜{due}｜{status}｜责任人 {owner}")
     return lines
+
+
+def statuses_sentence(tasks: list[TaskResult]) -> str:
+    """The 刷新任务状态 button's words: “已逾期 1 项，即将到期 2 项”."""
+    counts = Counter(t.status for t in tasks)
+    order = ["overdue", "due_soon", "done_late", "done", "on_track", "unknown"]
+    return "，".join(f"{STATUS_LABEL[s]} {counts[s]} 项" for s in order if counts[s]) or "无任务"

@@ -8,27 +8,28 @@ one missing or invalid score makes its category subtotal, the total and the grad
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 from functools import lru_cache
 
-from . import findings as F
-from .cells import clip, fold, is_blank, plain, read_number
-from .findings import Finding
-from .locate import Header, find_field, find_header, row_blank
-from .report.model import BranchResult
-from .spec import RubricItem, RubricSpec
-from .workbook.model import Cell, SheetData, cell_ref, parse_ref
-from .writes import CellWrite
+from ... import findings as F
+from ...cells import clip, exact_text, fold, is_blank, plain, read_number, shown
+from ...findings import Finding
+from ...locate import Header, find_field, find_header, row_blank
+from ...workbook.model import Cell, SheetData, cell_ref, parse_ref
+from ...writes import CellWrite, ConditionalFill
+from .model import BranchResult
+from .spec import RubricItem, RubricSpec, Verdicts
 
 # An item's number as people write it, on folded text (NFKC: "（1）" → "(1)", "⑴" → "(1)",
 # "⒈" → "1."): "1." "1、" "1)" "(1)" "第1项" "第1条". Circled numbers ("①") fold to a bare
 # digit, so `_fold_item` turns them into "1." first.
 _ITEM_NO = re.compile(r"^(?:\((\d{1,3})\)|第(\d{1,3})[项条][.、,，:：]?|(\d{1,3})[.、,，:：)）])")
 _CIRCLED = re.compile(r"^\s*([\u2460-\u2473\u3251-\u325f\u32b1-\u32bf\u24f5-\u24fe\u2776-\u277f])")
-_CENT = Decimal("0.01")
 # Labels of the total row besides the spec's own (“总分”): what people type instead.
 _TOTAL_ALIASES = ("合计", "总计", "总得分")
 
@@ -36,7 +37,8 @@ _TOTAL_ALIASES = ("合计", "总计", "总得分")
 def detect(sheet: SheetData, spec: RubricSpec) -> Header | None:
     """The rubric header of this spec on this sheet, if any."""
     labels = spec.labels
-    required = [labels.content, labels.points, *spec.input_columns]
+    points = [] if spec.pass_fail else [labels.points]
+    required = [labels.content, *points, *spec.input_columns]
     optional = [labels.item, labels.score, labels.subtotal]
     return find_header(sheet, required, optional)
 
@@ -77,6 +79,11 @@ class RubricResult:
     findings: list[Finding]
     branch: BranchResult
     writes: list[CellWrite]
+    conditional: list[ConditionalFill] = field(default_factory=list)
+
+    @property
+    def sheet_name(self) -> str:
+        return self.layout.sheet.name
 
 
 def evaluate(sheet: SheetData, spec: RubricSpec, header: Header) -> RubricResult:
@@ -84,15 +91,15 @@ def evaluate(sheet: SheetData, spec: RubricSpec, header: Header) -> RubricResult
     scores, score_findings = _read_scores(layout)
     found += score_findings
     item_scores = {no: s for no, s in scores.items()}
-    categories: dict[str, Decimal | None] = {}
+    categories: dict[str, Fraction | None] = {}
     for cat in spec.categories:
         values = [item_scores.get(i.no) for i in cat.items]
-        categories[cat.name] = None if any(v is None for v in values) else sum(values, Decimal(0))
+        categories[cat.name] = None if any(v is None for v in values) else sum(values, Fraction(0))
     total = None
     if all(v is not None for v in categories.values()):
-        # Exact: 84.995 is 一般, not a rounded 85 → 先进. Scores carry no float noise
-        # (`to_decimal`), so the exact sum is also what a person reads.
-        total = sum(categories.values(), Decimal(0))
+        # Exact (fractions): 84.995 is 一般, not a rounded 85 → 先进, and three raters at 1/3
+        # each add up without a cent lost. Only what is shown is cut (`cells.shown`).
+        total = sum(categories.values(), Fraction(0))
     grade = spec.grading.grade(total) if total is not None else None
     found += _check_typed_results(layout, item_scores, categories, total, grade)
     writes = _normalized_writes(sheet, score_findings)
@@ -100,9 +107,12 @@ def evaluate(sheet: SheetData, spec: RubricSpec, header: Header) -> RubricResult
     branch = BranchResult(
         sheet=sheet.name,
         name=layout.name,
-        total=plain(total),
+        total=shown(total),
+        exact_total=None
+        if total is None or Fraction(str(shown(total))) == total
+        else exact_text(total),
         grade=grade,
-        categories={k: plain(v) for k, v in categories.items()},
+        categories={k: shown(v) for k, v in categories.items()},
         spec=spec.id,
     )
     return RubricResult(layout=layout, findings=found, branch=branch, writes=writes)
@@ -142,6 +152,8 @@ def _layout_key(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple:
     left, stop = header.left, header.right + 2
     content = header.col(labels.content) + 1
     points = header.col(labels.points)
+    if points is None:
+        points = content - 1  # a pass/fail sheet has no 分值 column: key on the content again
     rows = [tuple(line) for line in sheet.rows[: header.row + 1]]
     for line in sheet.rows[header.row + 1 :]:
         rows.append(
@@ -298,6 +310,8 @@ def _check_item_text(
             )
         )
     points_col = layout.header.col(labels.points)
+    if layout.spec.pass_fail:
+        return found  # criteria without points
     raw = sheet.shown(r, points_col)
     points = read_number(raw)
     if points.value != item.points:
@@ -375,11 +389,11 @@ def _blank_row(sheet: SheetData, r: int, header: Header) -> bool:
 # --- scores ----------------------------------------------------------------------------------
 
 
-def _read_scores(layout: RubricSheet) -> tuple[dict[int, Decimal | None], list[Finding]]:
+def _read_scores(layout: RubricSheet) -> tuple[dict[int, Fraction | None], list[Finding]]:
     """Each item's score (weighted over raters), None where anything is missing or invalid."""
     sheet, spec = layout.sheet, layout.spec
     found: list[Finding] = []
-    scores: dict[int, Decimal | None] = {}
+    scores: dict[int, Fraction | None] = {}
     raters = spec.raters or None
     merged: dict[str, set[int]] = {}
     inputs = [(column, layout.header.col(column)) for column in spec.input_columns]
@@ -397,16 +411,19 @@ def _read_scores(layout: RubricSheet) -> tuple[dict[int, Decimal | None], list[F
             if item.no in merged[column]:
                 parts.append(None)  # reported once, on the merged cell
                 continue
-            value, problems = _read_score_cell(sheet, r, c, item, column)
+            verdicts = spec.verdicts if spec.pass_fail else None
+            value, problems = _read_score_cell(sheet, r, c, item, column, verdicts)
             found += problems
             parts.append(value)
         if any(p is None for p in parts):
             scores[item.no] = None
         elif raters:
-            weighted = sum((p * rt.weight for p, rt in zip(parts, raters, strict=True)), Decimal(0))
-            scores[item.no] = weighted.quantize(_CENT, ROUND_HALF_UP)
+            # Exact, never rounded per item: 18/18/18/17.98 at 1/4 each is 17.995, and five such
+            # items total 89.975 — not 90, which rounding each item to cents would give.
+            pairs = zip(parts, raters, strict=True)
+            scores[item.no] = sum((Fraction(p) * rt.weight for p, rt in pairs), Fraction(0))
         else:
-            scores[item.no] = parts[0]
+            scores[item.no] = Fraction(parts[0])
     return scores, found
 
 
@@ -448,9 +465,16 @@ def _numbers(nos: list[int]) -> str:
 
 
 def _read_score_cell(
-    sheet: SheetData, r: int, c: int, item: RubricItem, column: str
+    sheet: SheetData,
+    r: int,
+    c: int,
+    item: RubricItem,
+    column: str,
+    verdicts: Verdicts | None = None,
 ) -> tuple[Decimal | None, list[Finding]]:
     raw = sheet.value(r, c)
+    if verdicts is not None:
+        return _read_verdict(sheet, r, c, item, column, verdicts)
     number = read_number(raw)
     if number.state == "ok" and 0 <= number.value <= item.points:
         return number.value, []  # the common case, kept cheap: no finding, no cell address
@@ -479,14 +503,36 @@ def _read_score_cell(
     return value, found
 
 
+# Marks people use for met / not met besides the spec's words (folded).
+_MET_MARKS = ("√", "✓", "✔", "是")
+_NOT_MET_MARKS = ("×", "✗", "✘", "否")
+
+
+def _read_verdict(
+    sheet: SheetData, r: int, c: int, item: RubricItem, column: str, verdicts: Verdicts
+) -> tuple[Decimal | None, list[Finding]]:
+    """A pass/fail criterion: 1 when met, 0 when not, None (with a finding) otherwise."""
+    raw = sheet.value(r, c)
+    text = fold(raw).rstrip("。.")
+    if text in (fold(verdicts.met), *_MET_MARKS):
+        return Decimal(1), []
+    if text in (fold(verdicts.not_met), *_NOT_MET_MARKS):
+        return Decimal(0), []
+    where = {"sheet": sheet.name, "cell": cell_ref(r, c), "no": item.no, "column": column}
+    if is_blank(raw):
+        return None, [F.RUBRIC_SCORE_MISSING(**where)]
+    allowed = f"{verdicts.met} / {verdicts.not_met}"
+    return None, [F.RUBRIC_VERDICT_UNKNOWN(**where, value=clip(raw), allowed=allowed)]
+
+
 # --- computed cells --------------------------------------------------------------------------
 
 
 def _check_typed_results(
     layout: RubricSheet,
-    item_scores: dict[int, Decimal | None],
-    categories: dict[str, Decimal | None],
-    total: Decimal | None,
+    item_scores: dict[int, Fraction | None],
+    categories: dict[str, Fraction | None],
+    total: Fraction | None,
     grade: str | None,
 ) -> list[Finding]:
     """What the person typed into computed cells must agree with what we compute."""
@@ -498,14 +544,14 @@ def _check_typed_results(
             expected = item_scores.get(item.no)
             if r is not None and expected is not None:
                 typed = _typed_number(sheet, r, layout.score_col)
-                if typed is not None and typed != expected:
+                if typed is not None and not _agrees(typed, expected):
                     found.append(
                         F.RUBRIC_SCORE_MISMATCH(
                             sheet=sheet.name,
                             cell=cell_ref(r, layout.score_col),
                             value=sheet.value(r, layout.score_col),
                             no=item.no,
-                            expected=plain(expected),
+                            expected=shown(expected),
                         )
                     )
     for cat, expected in categories.items():
@@ -513,27 +559,25 @@ def _check_typed_results(
         if cell is None or expected is None:
             continue
         typed = _typed_number(sheet, *cell)
-        if typed is not None and typed != expected:
+        if typed is not None and not _agrees(typed, expected):
             found.append(
                 F.RUBRIC_SUBTOTAL_MISMATCH(
                     sheet=sheet.name,
                     cell=cell_ref(*cell),
                     value=sheet.value(*cell),
                     category=cat,
-                    expected=plain(expected),
+                    expected=shown(expected),
                 )
             )
     if layout.total_cell is not None and total is not None:
         typed = _typed_number(sheet, *layout.total_cell)
-        # A total typed rounded to cents (84.995 → 85.00) is the same total; its grade is
-        # still checked against the exact one.
-        if typed is not None and typed not in (total, total.quantize(_CENT, ROUND_HALF_UP)):
+        if typed is not None and not _agrees(typed, total):
             found.append(
                 F.RUBRIC_TOTAL_MISMATCH(
                     sheet=sheet.name,
                     cell=cell_ref(*layout.total_cell),
                     value=sheet.shown(*layout.total_cell),
-                    expected=plain(total),
+                    expected=shown(total),
                 )
             )
     if layout.grade_cell is not None and grade is not None:
@@ -544,11 +588,21 @@ def _check_typed_results(
                     sheet=sheet.name,
                     cell=cell_ref(*layout.grade_cell),
                     value=typed_grade,
-                    total=plain(total),
+                    total=shown(total),
                     expected=grade,
                 )
             )
     return found
+
+
+def _agrees(typed: Decimal, exact: Fraction) -> bool:
+    """A typed result agrees with the exact one when it is that value, or that value rounded
+    half up to cents (84.995 → 85.00, as Excel's ROUND gives), or as Jiceng shows it (cut to
+    two decimals). The grade is still checked against the exact value."""
+    if typed.is_nan():
+        return False
+    rounded = Fraction(math.floor(exact * 100 + Fraction(1, 2)), 100)
+    return Fraction(typed) in (exact, rounded, Fraction(str(shown(exact))))
 
 
 def _typed_number(sheet: SheetData, r: int, c: int) -> Decimal | None:
@@ -582,9 +636,9 @@ def _normalized_writes(sheet: SheetData, found: list[Finding]) -> list[CellWrite
 
 def _computed_writes(
     layout: RubricSheet,
-    item_scores: dict[int, Decimal | None],
-    categories: dict[str, Decimal | None],
-    total: Decimal | None,
+    item_scores: dict[int, Fraction | None],
+    categories: dict[str, Fraction | None],
+    total: Fraction | None,
     grade: str | None,
 ) -> list[CellWrite]:
     sheet, spec = layout.sheet, layout.spec
@@ -602,21 +656,18 @@ def _computed_writes(
             put((layout.header.row, layout.score_col), spec.labels.score)
         for no, r in layout.item_rows.items():
             if item_scores.get(no) is not None:
-                put((r, layout.score_col), plain(item_scores[no]))
+                put((r, layout.score_col), shown(item_scores[no]))
     if layout.subtotal_col is None and any(v is not None for v in categories.values()):
         layout.subtotal_col = layout.subtotal_target
         put((layout.header.row, layout.subtotal_col), spec.labels.subtotal)
     for cat, value in categories.items():
         cell = _subtotal_cell(layout, cat)
         if cell is not None and value is not None:
-            put(cell, plain(value))
+            put(cell, shown(value))
     if layout.total_cell is not None and total is not None:
         if is_blank(sheet.shown(layout.total_row, layout.header.left)):
-            put(
-                (layout.total_row, layout.header.left),
-                f"{spec.labels.total}（{plain(spec.total_points)}分）",
-            )
-        put(layout.total_cell, plain(total))
+            put((layout.total_row, layout.header.left), total_label(spec))
+        put(layout.total_cell, shown(total))
     if layout.grade_cell is not None and grade is not None:
         if layout.grade_label_cell is not None:
             put(layout.grade_label_cell, spec.labels.grade)
@@ -629,3 +680,10 @@ def _same(old, new) -> bool:
         return fold(old) == fold(new)
     number = read_number(old)
     return number.ok and number.value == Decimal(str(new))
+
+
+def total_label(spec: RubricSpec) -> str:
+    """“总分（100分）”, or for pass/fail criteria “达标项数（共5项）” (the spec's 总分 label)."""
+    if spec.pass_fail:
+        return f"{spec.labels.total}（共{plain(spec.total_points)}项）"
+    return f"{spec.labels.total}（{plain(spec.total_points)}分）"
