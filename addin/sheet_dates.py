@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from .cells import clip, fold, is_blank
 from .findings import Finding, FindingKind
@@ -78,3 +78,21 @@ def as_of_from_sheet(sheet: SheetData) -> date | None:
     """The date in the sheet's 基准日期 cell; None when there is none or it is not a date."""
     found = read_as_of(sheet)
     return found.day if found is not None else None
+
+
+def judged_when(
+    sheet: SheetData,
+    header: Header,
+    spec_year: int,
+    invalid: FindingKind,
+    as_of: date | None = None,
+    year: int | None = None,
+) -> tuple[date, int, list[Finding]]:
+    """The date and year a dated sheet (task list, stage plan) is judged for: `as_of` given,
+    else its 基准日期, else today; `year` given, else its title's, else the spec's."""
+    found: list[Finding] = []
+    if as_of is None:
+        as_of, found = sheet_as_of(sheet, invalid)
+    if isinstance(as_of, datetime):
+        as_of = as_of.date()
+    return as_of, year or sheet_year(sheet, header) or spec_year, found

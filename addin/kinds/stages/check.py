@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from ...cells import clip, fold, is_blank
 from ...deadline import Deadline, parse_deadline
 from ...findings import Finding
 from ...labelled import repeats_header
 from ...locate import Header, find_header
-from ...sheet_dates import sheet_as_of, sheet_year
+from ...sheet_dates import judged_when
 from ...task_status import (
     STATUS_LABEL,
     Assessment,
@@ -92,12 +92,7 @@ def evaluate(
 ) -> StagesResult:
     """`as_of`: given, else the sheet's 基准日期, else today; `year`: given, else the title's,
     else the spec's."""
-    found: list[Finding] = []
-    if as_of is None:
-        as_of, found = sheet_as_of(sheet, F.STAGES_AS_OF_INVALID)
-    if isinstance(as_of, datetime):
-        as_of = as_of.date()
-    year = year or sheet_year(sheet, header) or spec.year
+    as_of, year, found = judged_when(sheet, header, spec.year, F.STAGES_AS_OF_INVALID, as_of, year)
     layout, layout_found = read_layout(sheet, spec, header)
     found += layout_found
     items: list[StageResult] = []

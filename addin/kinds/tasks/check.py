@@ -13,14 +13,14 @@ The date tasks are judged on: the caller's (`--as-of`), else the sheet's own 基
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from ... import findings as F
 from ...cells import is_blank
 from ...deadline import Deadline, cadence_from_text, parse_deadline
 from ...findings import Finding
 from ...locate import Header, find_header
-from ...sheet_dates import sheet_as_of, sheet_year
+from ...sheet_dates import judged_when
 from ...task_status import (
     STATUS_LABEL,
     Assessment,
@@ -80,12 +80,7 @@ def evaluate(
 ) -> TasksResult:
     """Check and compute one task sheet. `as_of`: given, else the sheet's 基准日期, else today;
     `year`: given, else the title's, else the spec's."""
-    found: list[Finding] = []
-    if as_of is None:
-        as_of, found = sheet_as_of(sheet, F.TASKS_AS_OF_INVALID)
-    if isinstance(as_of, datetime):
-        as_of = as_of.date()
-    year = year or sheet_year(sheet, header) or spec.year
+    as_of, year, found = judged_when(sheet, header, spec.year, F.TASKS_AS_OF_INVALID, as_of, year)
     layout, layout_found = read_layout(sheet, spec, header)
     found += layout_found
     results: list[TaskResult] = []
