@@ -234,7 +234,7 @@ def run_batch(
                     result.annotated[job.display] = outcome.copy
                     links[job.display] = os.path.relpath(outcome.copy, out)
                 handle.write(report.model_dump_json() + "\n")
-                light.append(report.model_copy(update={"findings": []}))
+                light.append(_light(report))
                 if progress:
                     progress(job.display)
         # The inbox sections add batch.* findings to the light copies' empty lists.
@@ -252,6 +252,16 @@ def run_batch(
         )
         _write_outputs(result, specs, grades, spool, inbox, links, on_file)
     return result
+
+
+def _light(report: FileReport) -> FileReport:
+    """What the inbox sections read of a file — names, grades, the summary, tasks, dates — and
+    an empty list for the findings they add: not its findings, not the branches' categories."""
+    branches = getattr(report, "branches", None)
+    update: dict = {"findings": []}
+    if branches:
+        update["branches"] = [b.model_copy(update={"categories": {}}) for b in branches]
+    return report.model_copy(update=update)
 
 
 def _jobs(files, out, root, annotate, converted) -> tuple[list[FileJob], dict[str, str]]:
