@@ -159,7 +159,9 @@ def _is_invisible(ch: str) -> bool:
 
 def _squeeze(text: str) -> str:
     """NFKC, line breaks as list separators, every space and invisible character removed."""
-    s = "/".join(unicodedata.normalize("NFKC", text).splitlines())
+    lines = unicodedata.normalize("NFKC", text).splitlines()
+    # Blank lines separate nothing (splitlines also breaks at \x1c–\x1e and \x85).
+    s = "/".join(line for line in lines if not all(_is_invisible(ch) for ch in line))
     return "".join(ch for ch in s if not _is_invisible(ch))
 
 

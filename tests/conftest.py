@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
 
 from addin.cli import app
@@ -18,6 +20,12 @@ from addin.report.model import FileReport
 from addin.spec import SpecSet, load_specs
 
 SPECS_DIR = Path(__file__).parent / "specs"
+
+# CI explores the same examples on every run, so a landing never depends on luck; developers'
+# runs keep exploring new ones (and a failure found there becomes an @example).
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")

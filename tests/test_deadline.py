@@ -8,7 +8,7 @@ import unicodedata
 from datetime import date, datetime
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from addin.deadline import (
@@ -727,6 +727,7 @@ _VOCAB = st.sampled_from(
 )
 
 
+@example(text="\x1e ", year=1, plan=None)  # a record separator splits lines: nothing to read
 @given(
     st.one_of(st.text(), st.lists(_VOCAB, max_size=12).map("".join)),
     st.integers(1, 9998),
