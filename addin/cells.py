@@ -131,6 +131,16 @@ def shown(value: Fraction | Decimal | int | None) -> int | float | None:
     return plain(Decimal(cut).scaleb(-SHOWN_PLACES))
 
 
+def agrees(typed: Decimal, exact: Fraction) -> bool:
+    """A typed result agrees with the exact one when it is that value, or that value rounded
+    half up to cents (84.995 → 85.00, as Excel's ROUND gives), or as Jiceng shows it (cut to
+    two decimals). Grades are still judged on the exact value."""
+    if typed.is_nan():
+        return False
+    rounded = Fraction(math.floor(exact * 100 + Fraction(1, 2)), 100)
+    return Fraction(typed) in (exact, rounded, Fraction(str(shown(exact))))
+
+
 def exact_text(value: Fraction | Decimal | int) -> str:
     """The exact value as text: a decimal when it has one (0.999999), else a fraction (269/3)."""
     exact = Fraction(value)

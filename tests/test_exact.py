@@ -111,3 +111,29 @@ def test_each_side_of_every_boundary_with_thirds(make_rubric, boundary, above, b
 )
 def test_display_rule(value, text):
     assert shown(value) == text
+
+
+@pytest.mark.parametrize(
+    ("typed", "exact", "agree"),
+    [
+        ("96.67", Fraction(290, 3), True),  # rounded half up to cents, as Excel's ROUND
+        ("96.66", Fraction(290, 3), True),  # as Jiceng shows it (cut)
+        ("96.68", Fraction(290, 3), False),
+        ("96.65", Fraction(290, 3), False),
+        ("85", Fraction(84995, 1000), True),  # 84.995 rounds half up to 85.00
+        ("84.995", Fraction(84995, 1000), True),
+        ("84.99", Fraction(84995, 1000), False),  # shown exactly (3 places), so not a cut value
+        ("85.01", Fraction(84995, 1000), False),
+        ("90", Fraction(90), True),
+        ("90.01", Fraction(90), False),
+        ("89.99", Fraction(90), False),
+    ],
+)
+def test_a_typed_result_agrees_with_the_exact_one(typed, exact, agree):
+    """Typed totals (a rubric's 总分, a summary's 评分分数 against its rubric sheet) are held to
+    the exact value, its rounding to cents, or what Jiceng shows — and nothing else."""
+    from decimal import Decimal
+
+    from addin.cells import agrees
+
+    assert agrees(Decimal(typed), exact) is agree

@@ -8,7 +8,6 @@ one missing or invalid score makes its category subtotal, the total and the grad
 from __future__ import annotations
 
 import difflib
-import math
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -17,7 +16,7 @@ from fractions import Fraction
 from functools import lru_cache
 
 from ... import findings as F
-from ...cells import clip, exact_text, fold, is_blank, plain, read_number, shown
+from ...cells import agrees, clip, exact_text, fold, is_blank, plain, read_number, shown
 from ...findings import Finding
 from ...locate import Header, find_field, find_header, row_blank
 from ...workbook.model import Cell, SheetData, cell_ref, parse_ref
@@ -544,7 +543,7 @@ def _check_typed_results(
             expected = item_scores.get(item.no)
             if r is not None and expected is not None:
                 typed = _typed_number(sheet, r, layout.score_col)
-                if typed is not None and not _agrees(typed, expected):
+                if typed is not None and not agrees(typed, expected):
                     found.append(
                         F.RUBRIC_SCORE_MISMATCH(
                             sheet=sheet.name,
@@ -559,7 +558,7 @@ def _check_typed_results(
         if cell is None or expected is None:
             continue
         typed = _typed_number(sheet, *cell)
-        if typed is not None and not _agrees(typed, expected):
+        if typed is not None and not agrees(typed, expected):
             found.append(
                 F.RUBRIC_SUBTOTAL_MISMATCH(
                     sheet=sheet.name,
@@ -571,7 +570,7 @@ def _check_typed_results(
             )
     if layout.total_cell is not None and total is not None:
         typed = _typed_number(sheet, *layout.total_cell)
-        if typed is not None and not _agrees(typed, total):
+        if typed is not None and not agrees(typed, total):
             found.append(
                 F.RUBRIC_TOTAL_MISMATCH(
                     sheet=sheet.name,
@@ -593,16 +592,6 @@ def _check_typed_results(
                 )
             )
     return found
-
-
-def _agrees(typed: Decimal, exact: Fraction) -> bool:
-    """A typed result agrees with the exact one when it is that value, or that value rounded
-    half up to cents (84.995 → 85.00, as Excel's ROUND gives), or as Jiceng shows it (cut to
-    two decimals). The grade is still checked against the exact value."""
-    if typed.is_nan():
-        return False
-    rounded = Fraction(math.floor(exact * 100 + Fraction(1, 2)), 100)
-    return Fraction(typed) in (exact, rounded, Fraction(str(shown(exact))))
 
 
 def _typed_number(sheet: SheetData, r: int, c: int) -> Decimal | None:

@@ -13,7 +13,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from ... import findings as F
-from ...cells import fold, is_blank, plain, read_number
+from ...cells import agrees, fold, is_blank, plain, read_number
 from ...findings import Finding
 from ...labelled import rewrite
 from ...locate import Header, find_header
@@ -334,7 +334,7 @@ def _score(
             F.SUMMARY_SCORE_OUT_OF_RANGE(**where, value=plain(value), name=name, max=plain(top))
         )
         return None, found
-    if rubric_total is not None and value != rubric_total:
+    if rubric_total is not None and not agrees(value, _exact(match)):
         found.append(
             F.SUMMARY_SCORE_MISMATCH(
                 **where,
@@ -345,6 +345,11 @@ def _score(
             )
         )
     return value, found
+
+
+def _exact(branch: BranchResult) -> Fraction:
+    """A rubric sheet's exact total: "290/3" when the shown one (96.66) was cut."""
+    return Fraction(branch.exact_total) if branch.exact_total else Fraction(str(branch.total))
 
 
 def _last_year(layout: SummarySheet, row: BranchRow, name: str) -> tuple[str | None, list]:
