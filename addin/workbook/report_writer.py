@@ -14,6 +14,7 @@ when the counts are complete.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from openpyxl.chart import BarChart, PieChart, Reference
 from openpyxl.chart.label import DataLabel, DataLabelList
 from openpyxl.chart.marker import DataPoint
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 
@@ -108,6 +110,7 @@ class _Sheet:
         self.ws.sheet_properties.pageSetUpPr.fitToPage = True
         self.rows = 0
         self.heights: list[float] = []
+        self._styles: dict[tuple, StyleArray] = {}
 
     def write_header(self) -> None:
         cells = []
@@ -129,19 +132,37 @@ class _Sheet:
         for i, value in enumerate(values):
             cell = WriteOnlyCell(self.ws)
             put(cell, "" if value is None else value)
-            if cell.value not in ("", None):
-                cell.alignment = BODY
+            filled = cell.value not in ("", None)
             # Only text wraps; a number keeps one line (Excel shows ### when it does not fit).
             texts.append(cell.value if isinstance(cell.value, str) else "")
-            if fills and i in fills:
-                cell.fill = PatternFill("solid", fgColor=fills[i])
-            if links and i in links:
-                cell.hyperlink = links[i]
-                cell.font = LINK_FONT
-            if formats and i in formats:
-                cell.number_format = formats[i]
+            link = links.get(i) if links else None
+            if link:
+                cell.hyperlink = link
+            fill = fills.get(i) if fills else None
+            number_format = formats.get(i) if formats else None
+            style = (filled, fill, bool(link), number_format, bool(cell.quotePrefix))
+            if style != (False, None, False, None, False):
+                cell._style = copy(self._style(style))
             cells.append(cell)
         self._append(cells, texts)
+
+    def _style(self, key: tuple) -> StyleArray:
+        """A cell look made once and reused: openpyxl looks every style object up in the
+        workbook's lists on each assignment, the slowest part of writing a big table."""
+        if key not in self._styles:
+            filled, fill, link, number_format, quoted = key
+            cell = WriteOnlyCell(self.ws)
+            cell.quotePrefix = quoted  # formula-like text shown as typed (`safe_cells.put`)
+            if filled:
+                cell.alignment = BODY
+            if fill:
+                cell.fill = PatternFill("solid", fgColor=fill)
+            if link:
+                cell.font = LINK_FONT
+            if number_format:
+                cell.number_format = number_format
+            self._styles[key] = cell._style
+        return self._styles[key]
 
     def _append(self, cells: list, texts: list[str]) -> None:
         self.rows += 1
