@@ -134,6 +134,13 @@ def test_fill_is_idempotent(make_rubric, cli, spec, tmp_path):
     assert cli("check", once, "-f", "json").stdout.replace(str(once), "") == cli(
         "check", twice, "-f", "json"
     ).stdout.replace(str(twice), "")
+    # What both copies hold, not only that they agree: the normalised score, the bad one kept
+    # and marked, the hand-typed total left alone (the total is unknown while D7 is out of range).
+    ws = load_workbook(twice)["第一党支部"]
+    assert (ws["D6"].value, ws["D7"].value, ws["D23"].value, ws["D24"].value) == (3, 8, 90, None)
+    assert ws["D7"].comment.text.startswith("Jiceng rubric.score_out_of_range")
+    (first, second) = json.loads(cli("check", twice, "-f", "json").stdout)["files"][0]["branches"]
+    assert (first["total"], second["total"], second["grade"]) == (None, 99, "先进")
 
 
 def snapshot(path: Path) -> dict:

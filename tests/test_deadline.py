@@ -276,12 +276,12 @@ def test_cadence_hint_applies_to_whole_year_only() -> None:
     assert parse_deadline("5月/12月", Y, cadence_hint="monthly").cadence is None
     assert parse_deadline("每季度", Y, cadence_hint="monthly").cadence == "quarterly"
     assert parse_deadline("", Y, cadence_hint="monthly").cadence is None
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown cadence_hint 'weekly'"):
         parse_deadline("全年", Y, cadence_hint="weekly")
 
 
 def test_bad_year_rejected() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"year must be an int in 1\.\.9999, got 0"):
         parse_deadline("5月", 0)
 
 
@@ -314,7 +314,7 @@ def test_period_ends() -> None:
     monthly = period_ends("monthly", 2024)
     assert len(monthly) == 12 and monthly[1] == date(2024, 2, 29)
     assert set(CADENCES) == {"monthly", "quarterly", "half_yearly", "yearly"}
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown cadence 'weekly'"):
         period_ends("weekly", Y)
 
 
