@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +19,18 @@ from addin.spec import RubricSpec, SpecSet, load_specs
 from addin.workbook.template_writer import rubric_workbook
 
 SPECS_DIR = Path(__file__).parent / "specs"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fresh_caches_under_mutation():
+    """mutmut forks each mutant's run from a process that already ran the tests: the checks'
+    lru_caches (folded labels, read numbers) would answer with the unmutated results."""
+    if os.environ.get("MUTANT_UNDER_TEST"):
+        for name, module in list(sys.modules.items()):
+            if name.startswith("addin"):
+                for value in list(vars(module).values()):
+                    if callable(getattr(value, "cache_clear", None)):
+                        value.cache_clear()
 
 
 @pytest.fixture(scope="session")

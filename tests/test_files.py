@@ -53,6 +53,7 @@ def test_word_document_renamed(specs, tmp_path):
             "无法读取文件：不是 Excel 工作簿（.xlsx），请用 Excel 或 WPS 另存为 .xlsx 后重新提交",
         ),
     ],
+    ids=["empty", "csv", "gbk-text"],
 )
 def test_not_a_workbook_at_all(specs, tmp_path, content, reason):
     path = tmp_path / "x.xlsx"

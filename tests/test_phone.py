@@ -49,6 +49,8 @@ from addin.phone import normalize_phone
         ("", None),
         ("  ", None),
         ("无", None),
+        ("029-8888666x", None),  # a letter inside a group that would otherwise be a number
+        ("O29-88886666", None),
         (None, None),
         (True, None),
     ],
