@@ -21,10 +21,18 @@ def test_check_exit_codes(make_rubric, cli, spec, tmp_path):
     bad = make_rubric(edit=lambda wb: wb.active.__setitem__("D5", 9), name="bad.xlsx")
     broken = tmp_path / "broken.xlsx"
     broken.write_text("x")
-    assert cli("check", clean).exit_code == 0
-    assert cli("check", bad).exit_code == 1
-    assert cli("check", clean, bad, broken).exit_code == 2
-    assert cli("check", tmp_path / "nope.xlsx").exit_code == 2
+    result = cli("check", clean)
+    assert result.exit_code == 0
+    assert result.stdout.endswith("共检查 1 个文件：0 个错误，0 个警告\n")
+    result = cli("check", bad)
+    assert result.exit_code == 1
+    assert "[错误] D5 第1项得分9超过分值5  (rubric.score_out_of_range)" in result.stdout
+    result = cli("check", clean, bad, broken)
+    assert result.exit_code == 2
+    assert result.stdout.endswith("共检查 3 个文件：2 个错误，0 个警告，1 个文件无法读取\n")
+    result = cli("check", tmp_path / "nope.xlsx")
+    assert result.exit_code == 2
+    assert result.stderr == f"错误：找不到文件或文件夹：{tmp_path / 'nope.xlsx'}\n"
 
 
 def test_json_report_contract(make_rubric, cli, spec):
@@ -222,6 +230,7 @@ def test_python_dash_m_addin_is_the_same_command(make_rubric):
 def test_committed_templates_match_the_specs(cli):
     result = cli("templates", "--check", "--out", ROOT / "workbooks")
     assert result.exit_code == 0, result.stdout
+    assert "中的模板与规格一致" in result.stdout
 
 
 def test_template_drift_is_detected(cli, tmp_path):

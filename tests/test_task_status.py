@@ -6,7 +6,16 @@ from datetime import date, datetime
 
 import pytest
 
-from addin.task_status import DateProblem, assess, read_date, read_done_dates, read_progress
+from addin.task_status import (
+    Assessment,
+    DateProblem,
+    assess,
+    cn_date,
+    read_date,
+    read_done_dates,
+    read_progress,
+    warning_text,
+)
 
 WORDS = ("未开始", "进行中", "已完成")
 Y, AS_OF = 2022, date(2022, 6, 15)
@@ -30,6 +39,7 @@ Y, AS_OF = 2022, date(2022, 6, 15)
         (None, ""),
         ("√已完成", None),  # a tick before the word is not the word
         ("基本完成", None),
+        ("已完成X", None),
         ("done", None),
         (1, None),
     ],
@@ -66,6 +76,8 @@ def test_read_progress_uses_the_spec_words():
         (44701, [date(2022, 5, 20)], []),  # an Excel serial number
         (44701.0, [date(2022, 5, 20)], []),
         (19999, [], [DateProblem("19999", "unreadable")]),  # below the serial range
+        (19999.0, [], [DateProblem("19999", "unreadable")]),  # shown as typed, without ".0"
+        ("5月20日X", [], [DateProblem("5月20日X", "unreadable")]),
         (2.5, [], [DateProblem("2.5", "unreadable")]),
         (None, [], []),
         ("  ", [], []),
@@ -85,6 +97,7 @@ def test_read_done_dates(typed, dates, problems):
         ("2022-07-26T00:00:00", date(2022, 7, 26)),
         ("2022-07-26 00:00:00", date(2022, 7, 26)),
         ("。2022-07-26", None),
+        ("2022-07-26X", None),
         ("7月26日", None),  # no year: not a full date
         ("2022-02-30", None),
         (datetime(2022, 7, 26, 9, 30), date(2022, 7, 26)),
@@ -135,3 +148,38 @@ def test_assess_dated_milestones(dates, done, status, days):
 def test_assess_without_milestones():
     assert assess([], [], True, AS_OF, 7).status == "done"
     assert assess([], [], False, AS_OF, 7).status == "unknown"
+
+
+def test_assess_names_the_milestone_finished_latest():
+    a = assess(
+        [date(2022, 4, 30), date(2022, 12, 31)],
+        [date(2022, 5, 2), date(2022, 12, 1)],
+        True,
+        date(2022, 12, 31),
+        7,
+    )
+    assert (a.status, a.days, a.missed) == ("done_late", 2, date(2022, 4, 30))
+
+
+def test_cn_date_names_the_year_only_when_it_is_another():
+    assert cn_date(date(2022, 5, 31), 2022) == "5月31日"
+    assert cn_date(date(2023, 1, 31), 2022) == "2023年1月31日"
+    assert cn_date(date(2022, 5, 31)) == "2022年5月31日"
+
+
+@pytest.mark.parametrize(
+    ("assessment", "text"),
+    [
+        (Assessment("done_late", days=3, missed=date(2022, 4, 30)), "逾期3天完成（4月30日的节点）"),
+        (
+            Assessment("done_late", days=1, missed=date(2021, 12, 31)),
+            "逾期1天完成（2021年12月31日的节点）",
+        ),
+        (Assessment("unknown"), "时间期限无法识别，无法推算截止日期"),
+        (Assessment("on_track"), "各节点均已填写完成日期，请将完成情况改为“已完成”"),
+        (Assessment("on_track", next_due=date(2022, 12, 31), days_left=30), None),
+        (Assessment("done"), None),
+    ],
+)
+def test_warning_text(assessment, text):
+    assert warning_text(assessment, 2022) == text
