@@ -17,6 +17,7 @@ from addin.deadline import (
     Deadline,
     Milestone,
     cadence_from_text,
+    milestones_of,
     next_due,
     parse_deadline,
     period_ends,
@@ -499,3 +500,64 @@ def test_property_lists_sorted_and_in_years(
     allowed = {y if y else year for y, _ in pieces}
     assert {e.year for e in ends} <= allowed
     assert {e.year for e in ends} == allowed
+
+
+# --- edges pinned for mutation testing ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "end"),
+    [
+        ("5月十日", d(5, 10)),
+        ("5月十一日", d(5, 11)),
+        ("5月二十日前", d(5, 20)),
+        ("5月二十一日", d(5, 21)),
+        ("5月三十日", d(5, 30)),
+        ("5月两日", d(5, 2)),
+        ("十月底", d(10, 31)),
+        ("十二月底", d(12, 31)),
+        ("5月20日至5月20日", d(5, 20)),  # a range of one day: its end may equal its start
+    ],
+)
+def test_chinese_numbers_and_one_day_ranges(text: str, end: date) -> None:
+    deadline = parse_deadline(text, Y)
+    assert deadline.unparsed == ()
+    assert [m.end for m in deadline.milestones] == [end]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "5月二十十日",
+        "5月十二三日",
+        "5月一二十日",
+        "5月零日",
+        "5月〇十日",
+        "十三月",
+        "6月至5月",
+        "5月20日至5月19日",
+    ],
+)
+def test_numbers_and_ranges_that_are_not_dates(text: str) -> None:
+    deadline = parse_deadline(text, Y)
+    assert (deadline.milestones, deadline.unparsed) == ((), (text,))
+
+
+def test_the_finest_cadence_wins_in_the_plan_order() -> None:
+    # by CADENCES order (monthly < quarterly < half_yearly < yearly), not alphabetically
+    assert cadence_from_text("每半年总结，每月报送") == "monthly"
+    assert cadence_from_text("每年评议，每半年总结") == "half_yearly"
+    assert parse_deadline("每半年/每季度", Y).cadence == "quarterly"
+
+
+def test_cadence_milestones_start_in_january_by_default() -> None:
+    ends = milestones_of(parse_deadline("每月", Y))
+    assert ends[0] == d(1, 31) and len(ends) == 12
+    assert milestones_of(parse_deadline("每季度", Y), cadence_from_month=4)[0] == d(6, 30)
+
+
+def test_a_hand_made_deadline_takes_its_year_from_its_milestones() -> None:
+    made = Deadline("全年", (Milestone(date(2023, 12, 31)),), "half_yearly", (), year=None)
+    assert milestones_of(made) == [date(2023, 6, 30), date(2023, 12, 31)]
+    bare = Deadline("每季度", (), "quarterly", (), year=None)
+    assert milestones_of(bare, fallback_year=2021)[0] == date(2021, 3, 31)
