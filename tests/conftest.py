@@ -21,6 +21,18 @@ from addin.workbook.template_writer import rubric_workbook
 SPECS_DIR = Path(__file__).parent / "specs"
 
 
+def pytest_collection_modifyitems(config, items):
+    """`tests/mutate.py MODULE` names the test files selected for that module: keep only those,
+    so mutmut ties each function to those tests alone."""
+    selected = os.environ.get("JICENG_MUTATION_TESTS")
+    if not selected:
+        return
+    files = {Path(f).name for f in selected.split()}
+    keep = [item for item in items if item.path.name in files]
+    config.hook.pytest_deselected(items=[item for item in items if item.path.name not in files])
+    items[:] = keep
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _fresh_caches_under_mutation():
     """mutmut forks each mutant's run from a process that already ran the tests: the checks'

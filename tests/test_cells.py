@@ -89,3 +89,21 @@ def test_clip_at_the_limit():
 def test_plain_numbers_for_json():
     assert (plain(None), plain(Decimal("18.0")), plain(Decimal("86.5"))) == (None, 18, 86.5)
     assert type(plain(Decimal("18.0"))) is int
+
+
+def test_read_number_keeps_what_was_read():
+    # every outcome carries the cell value as read, beside its state
+    day = dt.date(2022, 5, 1)
+    for raw, state in [
+        (None, "missing"),
+        ("  ", "missing"),
+        (True, "not_number"),
+        (day, "not_number"),
+        (float("inf"), "not_number"),
+        (4.5, "ok"),
+        (5, "ok"),
+        ("4.5分", "normalized"),
+        ("良好", "not_number"),
+    ]:
+        number = read_number(raw)
+        assert (number.state, number.raw) == (state, raw)
