@@ -27,7 +27,11 @@ MODULE_TESTS = {
     "task_status": ["tests/test_task_status.py", "tests/test_boundaries.py"],
     "deadline": ["tests/test_deadline.py"],
     "rubric": ["tests/test_boundaries.py", "tests/test_rubric.py", "tests/test_rubric_edges.py"],
-    "summary": ["tests/test_boundaries.py", "tests/test_summary.py"],
+    "summary": [
+        "tests/test_boundaries.py",
+        "tests/test_summary.py",
+        "tests/test_summary_findings.py",
+    ],
     "tasks": ["tests/test_boundaries.py", "tests/test_tasks.py"],
 }
 KILLED_CODES = {1, 3}  # a test failed; the test run crashed on the mutant
