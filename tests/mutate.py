@@ -32,7 +32,7 @@ MODULE_TESTS = {
         "tests/test_summary.py",
         "tests/test_summary_findings.py",
     ],
-    "tasks": ["tests/test_boundaries.py", "tests/test_tasks.py"],
+    "tasks": ["tests/test_boundaries.py", "tests/test_tasks.py", "tests/test_tasks_findings.py"],
 }
 KILLED_CODES = {1, 3}  # a test failed; the test run crashed on the mutant
 SURVIVED = 0
