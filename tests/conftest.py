@@ -6,6 +6,7 @@ import hashlib
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,6 +27,30 @@ SPECS_DIR = Path(__file__).parent / "specs"
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+
+def pytest_collection_modifyitems(config, items):
+    """`tests/mutate.py MODULE` names the test files selected for that module: keep only those,
+    so mutmut ties each function to those tests alone."""
+    selected = os.environ.get("JICENG_MUTATION_TESTS")
+    if not selected:
+        return
+    files = {Path(f).name for f in selected.split()}
+    keep = [item for item in items if item.path.name in files]
+    config.hook.pytest_deselected(items=[item for item in items if item.path.name not in files])
+    items[:] = keep
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fresh_caches_under_mutation():
+    """mutmut forks each mutant's run from a process that already ran the tests: the checks'
+    lru_caches (folded labels, read numbers) would answer with the unmutated results."""
+    if os.environ.get("MUTANT_UNDER_TEST"):
+        for name, module in list(sys.modules.items()):
+            if name.startswith("addin"):
+                for value in list(vars(module).values()):
+                    if callable(getattr(value, "cache_clear", None)):
+                        value.cache_clear()
 
 
 @pytest.fixture(scope="session")

@@ -92,7 +92,10 @@ def test_batch_writes_copies_and_a_consolidated_report(inbox, cli):
 
 
 def test_strict_batch_gives_check_exit_codes(inbox, cli, tmp_path):
-    assert cli("batch", inbox, "--out", tmp_path / "o", "--strict").exit_code == 2
+    result = cli("batch", inbox, "--out", tmp_path / "o", "--strict")
+    assert result.exit_code == 2  # one file unreadable, as `check` would say
+    files = json.loads((tmp_path / "o" / REPORT_JSON).read_text(encoding="utf-8"))["files"]
+    assert sorted(f["status"] for f in files) == ["errors", "ok", "unreadable"]
 
 
 def test_an_internal_error_in_one_file_does_not_stop_the_batch(inbox, cli, tmp_path, monkeypatch):

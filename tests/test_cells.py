@@ -8,7 +8,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from addin.cells import fold, read_number
+from addin.cells import clip, fold, fold_label, plain, read_number, to_decimal
 
 FULL_WIDTH = str.maketrans("0123456789.", "０１２３４５６７８９．")
 halves = st.integers(min_value=0, max_value=200).map(lambda n: Decimal(n) / 2)
@@ -58,3 +58,52 @@ def test_float_noise_from_storage_is_removed():
 def test_fold_is_idempotent_and_spaceless(text):
     assert fold(fold(text)) == fold(text)
     assert " " not in fold(text) and "\u3000" not in fold(text)
+
+
+def test_fold_of_other_values():
+    assert (fold(None), fold(5), fold(4.5), fold(" 第 一 ")) == ("", "5", "4.5", "第一")
+    assert (fold_label(None), fold_label(5), fold_label("得 分（满分5分）：")) == ("", "5", "得分")
+
+
+def test_minus_zero_reads_as_zero():
+    # "-0分" or a -0.0 cell is 0, never shown as "-0" in a message
+    assert str(read_number("-0分").value) == "0"
+    assert str(read_number("-0").value) == "0"
+    assert str(to_decimal(-0.0)) == "0"
+
+
+def test_float_noise_is_cut_at_nine_decimals():
+    assert to_decimal(1.00000000006) == Decimal(1)  # the 10th decimal is storage noise
+    assert to_decimal(1.000000006) == Decimal("1.000000006")  # the 9th is not
+
+
+def test_clip_at_the_limit():
+    assert clip("x" * 40) == "x" * 40  # exactly the limit: whole
+    assert clip("x" * 39) == "x" * 39
+    assert clip("x" * 41) == "x" * 39 + "…"  # one over: cut to the limit, "…" included
+    assert clip("  甲乙  ", limit=2) == "甲乙"
+    assert clip("甲乙丙", limit=2) == "甲…"
+    assert clip(dt.date(2022, 5, 1)) == dt.date(2022, 5, 1)
+
+
+def test_plain_numbers_for_json():
+    assert (plain(None), plain(Decimal("18.0")), plain(Decimal("86.5"))) == (None, 18, 86.5)
+    assert type(plain(Decimal("18.0"))) is int
+
+
+def test_read_number_keeps_what_was_read():
+    # every outcome carries the cell value as read, beside its state
+    day = dt.date(2022, 5, 1)
+    for raw, state in [
+        (None, "missing"),
+        ("  ", "missing"),
+        (True, "not_number"),
+        (day, "not_number"),
+        (float("inf"), "not_number"),
+        (4.5, "ok"),
+        (5, "ok"),
+        ("4.5分", "normalized"),
+        ("良好", "not_number"),
+    ]:
+        number = read_number(raw)
+        assert (number.state, number.raw) == (state, raw)

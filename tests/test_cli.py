@@ -21,10 +21,18 @@ def test_check_exit_codes(make_rubric, cli, spec, tmp_path):
     bad = make_rubric(edit=lambda wb: wb.active.__setitem__("D5", 9), name="bad.xlsx")
     broken = tmp_path / "broken.xlsx"
     broken.write_text("x")
-    assert cli("check", clean).exit_code == 0
-    assert cli("check", bad).exit_code == 1
-    assert cli("check", clean, bad, broken).exit_code == 2
-    assert cli("check", tmp_path / "nope.xlsx").exit_code == 2
+    result = cli("check", clean)
+    assert result.exit_code == 0
+    assert result.stdout.endswith("共检查 1 个文件：0 个错误，0 个警告\n")
+    result = cli("check", bad)
+    assert result.exit_code == 1
+    assert "[错误] D5 第1项得分9超过分值5  (rubric.score_out_of_range)" in result.stdout
+    result = cli("check", clean, bad, broken)
+    assert result.exit_code == 2
+    assert result.stdout.endswith("共检查 3 个文件：2 个错误，0 个警告，1 个文件无法读取\n")
+    result = cli("check", tmp_path / "nope.xlsx")
+    assert result.exit_code == 2
+    assert result.stderr == f"错误：找不到文件或文件夹：{tmp_path / 'nope.xlsx'}\n"
 
 
 def test_json_report_contract(make_rubric, cli, spec):
@@ -140,6 +148,13 @@ def test_fill_is_idempotent(make_rubric, cli, spec, tmp_path):
     assert cli("check", once, "-f", "json").stdout.replace(str(once), "") == cli(
         "check", twice, "-f", "json"
     ).stdout.replace(str(twice), "")
+    # What both copies hold, not only that they agree: the normalised score, the bad one kept
+    # and marked, the hand-typed total left alone (the total is unknown while D7 is out of range).
+    ws = load_workbook(twice)["第一党支部"]
+    assert (ws["D6"].value, ws["D7"].value, ws["D23"].value, ws["D24"].value) == (3, 8, 90, None)
+    assert ws["D7"].comment.text == "第3项得分8超过分值5（rubric.score_out_of_range）"
+    (first, second) = json.loads(cli("check", twice, "-f", "json").stdout)["files"][0]["branches"]
+    assert (first["total"], second["total"], second["grade"]) == (None, 99, "先进")
 
 
 def snapshot(path: Path) -> dict:
@@ -225,6 +240,7 @@ def test_python_dash_m_addin_is_the_same_command(make_rubric):
 def test_committed_templates_match_the_specs(cli):
     result = cli("templates", "--check", "--out", ROOT / "workbooks")
     assert result.exit_code == 0, result.stdout
+    assert result.stdout.startswith("模板与规格一致（模板文件夹 ")
 
 
 def test_template_drift_is_detected(cli, tmp_path):

@@ -281,12 +281,12 @@ def test_cadence_hint_applies_to_whole_year_only() -> None:
     assert parse_deadline("5月/12月", Y, cadence_hint="monthly").cadence is None
     assert parse_deadline("每季度", Y, cadence_hint="monthly").cadence == "quarterly"
     assert parse_deadline("", Y, cadence_hint="monthly").cadence is None
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown cadence_hint 'weekly'"):
         parse_deadline("全年", Y, cadence_hint="weekly")
 
 
 def test_bad_year_rejected() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"year must be an int in 1\.\.9999, got 0"):
         parse_deadline("5月", 0)
 
 
@@ -319,7 +319,7 @@ def test_period_ends() -> None:
     monthly = period_ends("monthly", 2024)
     assert len(monthly) == 12 and monthly[1] == date(2024, 2, 29)
     assert set(CADENCES) == {"monthly", "quarterly", "half_yearly", "yearly"}
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown cadence 'weekly'"):
         period_ends("weekly", Y)
 
 
@@ -902,3 +902,144 @@ def test_property_cadence_from_month_only_in_the_plans_year(
         assert got == [e for e in every if e.month >= from_month]
     else:
         assert got == every
+
+
+# --- edges pinned for mutation testing ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "end"),
+    [
+        ("5月十日", d(5, 10)),
+        ("5月十一日", d(5, 11)),
+        ("5月二十日前", d(5, 20)),
+        ("5月二十一日", d(5, 21)),
+        ("5月三十日", d(5, 30)),
+        ("5月两日", d(5, 2)),
+        ("十月底", d(10, 31)),
+        ("十二月底", d(12, 31)),
+        ("5月20日至5月20日", d(5, 20)),  # a range of one day: its end may equal its start
+    ],
+)
+def test_chinese_numbers_and_one_day_ranges(text: str, end: date) -> None:
+    deadline = parse_deadline(text, Y)
+    assert deadline.unparsed == ()
+    assert [m.end for m in deadline.milestones] == [end]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "5月二十十日",
+        "5月十二三日",
+        "5月一二十日",
+        "5月零日",
+        "5月〇十日",
+        "十三月",
+        "6月至5月",
+        "5月20日至5月19日",
+    ],
+)
+def test_numbers_and_ranges_that_are_not_dates(text: str) -> None:
+    deadline = parse_deadline(text, Y)
+    assert (deadline.milestones, deadline.unparsed) == ((), (text,))
+
+
+def test_the_finest_cadence_wins_in_the_plan_order() -> None:
+    # by CADENCES order (monthly < quarterly < half_yearly < yearly), not alphabetically
+    assert cadence_from_text("每半年总结，每月报送") == "monthly"
+    assert cadence_from_text("每年评议，每半年总结") == "half_yearly"
+    assert parse_deadline("每半年/每季度", Y).cadence == "quarterly"
+
+
+def test_cadence_milestones_start_in_january_by_default() -> None:
+    ends = milestones_of(parse_deadline("每月", Y))
+    assert ends[0] == d(1, 31) and len(ends) == 12
+    assert milestones_of(parse_deadline("每季度", Y), cadence_from_month=4)[0] == d(6, 30)
+
+
+def test_a_hand_made_deadline_takes_its_year_from_its_milestones() -> None:
+    made = Deadline("全年", (Milestone(date(2023, 12, 31)),), "half_yearly", (), year=None)
+    assert milestones_of(made) == [date(2023, 6, 30), date(2023, 12, 31)]
+    bare = Deadline("每季度", (), "quarterly", (), year=None)
+    assert milestones_of(bare, fallback_year=2021)[0] == date(2021, 3, 31)
+
+
+# (text, [(start, end)]) more wordings, each read as the rules in deadline.py's docstring say
+MORE_CASES = [
+    ("国庆前", [(None, d(10, 1))]),
+    ("七一前夕", [(None, d(7, 1))]),
+    ("元旦", [(None, d(1, 1))]),
+    ("国庆至15日", [(d(10, 1), d(10, 15))]),  # the right side inherits the fixed day's month
+    ("五一至国庆", [(d(5, 1), d(10, 1))]),
+    ("年中", [(None, d(6, 30))]),
+    ("下半年至11月", [(d(7, 1), d(11, 30))]),
+    ("全年度内", [(None, d(12, 31))]),
+    ("第三季度", [(None, d(9, 30))]),
+    ("Q2末", [(None, d(6, 30))]),
+    ("q4", [(None, d(12, 31))]),
+    ("第一季度至第二季度", [(d(1, 1), d(6, 30))]),
+    ("二季度末至7月10日", [(d(6, 30), d(7, 10))]),  # 末: the quarter's last day is the start
+    ("第二季度至8月", [(d(4, 1), d(8, 31))]),
+    ("5月上旬", [(None, d(5, 10))]),
+    ("5月中旬", [(None, d(5, 20))]),
+    ("5月下旬", [(None, d(5, 31))]),
+    ("5月上中旬", [(d(5, 1), d(5, 20))]),
+    ("5月中下旬", [(d(5, 11), d(5, 31))]),
+    ("6月上旬至中旬", [(d(6, 1), d(6, 20))]),
+    ("5月10日—6月", [(d(5, 10), d(6, 30))]),
+    ("2022年12月—2023年1月", [(d(12, 1), d(1, 31, 2023))]),
+    ("截止到5月底", [(None, d(5, 31))]),
+    ("不晚于5月", [(None, d(5, 31))]),
+    ("5月底之前完成", [(None, d(5, 31))]),
+    ("5月底为止", [(None, d(5, 31))]),
+    ("于5月20日前完成", [(None, d(5, 20))]),
+    ("“5月”", [(None, d(5, 31))]),
+    ("5月（初稿（草））", [(None, d(5, 31))]),  # nested notes
+    ("2022-5-20", [(None, d(5, 20))]),
+    ("5\u200b月", [(None, d(5, 31))]),  # a zero-width space
+    ("5月\u3000底", [(None, d(5, 31))]),
+    ("二〇二三年底", [(None, d(12, 31, 2023))]),
+    ("5月/5月", [(None, d(5, 31))]),  # said twice, one milestone
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MORE_CASES)
+def test_more_wordings(text: str, expected: list) -> None:
+    deadline = parse_deadline(text, Y)
+    assert deadline.unparsed == ()
+    assert [(m.start, m.end) for m in deadline.milestones] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "unparsed"),
+    [
+        ("5月0日", ("5月0日",)),
+        ("上旬", ("上旬",)),  # a part of a month without the month
+        ("中旬", ("中旬",)),
+        ("（待定）", ("(待定)",)),  # only a note
+        ("/", ("/",)),  # only a separator
+        ("12月—1月", ("12月—1月",)),  # a range ending before it starts
+        ("5月/待定", ("待定",)),
+    ],
+)
+def test_what_is_not_read_is_said(text: str, unparsed: tuple) -> None:
+    assert parse_deadline(text, Y).unparsed == unparsed
+
+
+def test_year_of_a_cadence_and_of_a_date_cell() -> None:
+    assert (parse_deadline("2023年每月", Y).cadence, parse_deadline("2023年每月", Y).year) == (
+        "monthly",
+        2023,
+    )
+    cell = parse_deadline(datetime(2023, 5, 20, 9, 0), Y)
+    assert ([m.end for m in cell.milestones], cell.year) == ([date(2023, 5, 20)], 2023)
+
+
+def test_next_due_on_the_day_itself() -> None:
+    deadline = parse_deadline("5月/12月", Y)
+    assert next_due(deadline, d(5, 31)) == d(5, 31)  # due today: still the next one
+    assert next_due(deadline, d(6, 1)) == d(12, 31)
+    assert next_due(deadline, datetime(2022, 5, 31, 18, 0)) == d(5, 31)
+    assert next_due(deadline, d(12, 31)) == d(12, 31)
+    assert next_due(deadline, date(2023, 1, 1)) is None

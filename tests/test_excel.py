@@ -182,13 +182,27 @@ def test_checks_give_the_same_answer_without_merge_information(bad_rubric, tmp_p
     weighted = make_rubric({"综合": typed}, rubric=spec, name="raters.xlsx")
     from summary_helpers import submission
 
-    summary = submission(tmp_path, [(FIRST, 90, "一般")], rubrics={FIRST: 90}, counts={})
+    # Its own folder: the summary has bad_rubric's file name and would replace it.
+    (tmp_path / "summary").mkdir()
+    summary = submission(
+        tmp_path / "summary", [(FIRST, 90, "一般")], rubrics={FIRST: 90}, counts={}
+    )
+    expected = {  # what both readings must find, not only agree on
+        bad_rubric: [
+            ("rubric.score_out_of_range", FIRST, "D7"),
+            ("rubric.total_mismatch", SECOND, "D23"),
+            ("rubric.grade_mismatch", SECOND, "D24"),
+        ],
+        weighted: [],
+        summary: [("summary.grade_mismatch", "汇总表", "D7")],
+    }
     for path, specs in ((bad_rubric, None), (weighted, raters), (summary, None)):
         specs = specs or load_specs()
         live = evaluate_workbook(read_book(book_from_xlsx(path)), specs)
         file = evaluate_workbook(read_workbook(path)[0], specs)
         assert live.writes == file.writes
         assert live.report.findings == file.report.findings
+        assert [(f.code, f.sheet, f.cell) for f in file.report.findings] == expected[path]
 
 
 # --- the buttons, against `jiceng fill` -------------------------------------------------------

@@ -40,11 +40,25 @@ def test_word_document_renamed(specs, tmp_path):
     assert "Word" in unreadable_reason(path, specs)
 
 
-@pytest.mark.parametrize("content", [b"", b"name,score\n1,2\n", "党支部,得分".encode("gbk")])
-def test_not_a_workbook_at_all(specs, tmp_path, content):
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "无法读取文件：文件是空的（0 字节）"),
+        (
+            b"name,score\n1,2\n",
+            "无法读取文件：不是 Excel 工作簿（.xlsx / .xls / .ods），请用 Excel 或 WPS 另存为 .xlsx 后重新提交",
+        ),
+        (
+            "党支部,得分".encode("gbk"),
+            "无法读取文件：不是 Excel 工作簿（.xlsx / .xls / .ods），请用 Excel 或 WPS 另存为 .xlsx 后重新提交",
+        ),
+    ],
+    ids=["empty", "csv", "gbk-text"],
+)
+def test_not_a_workbook_at_all(specs, tmp_path, content, reason):
     path = tmp_path / "x.xlsx"
     path.write_bytes(content)
-    assert unreadable_reason(path, specs)
+    assert unreadable_reason(path, specs) == reason
 
 
 def test_password_protected_workbook(make_rubric, specs, tmp_path):

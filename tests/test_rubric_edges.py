@@ -215,7 +215,16 @@ def test_a_number_of_another_item_is_still_an_edit(make_rubric, specs, spec):
         wb[SHEET]["B5"] = f"（2）{spec.items[0].text}"
 
     report = check_path(make_rubric(edit=edit), specs).report
-    assert "rubric.item_duplicate" in codes(report) or "rubric.template_modified" in codes(report)
+    # The number wins: row 5 is read as item 2 with another item's text, so item 2 appears
+    # twice and item 1 is missing; each is said once, at its cell.
+    assert codes(report) == [
+        "rubric.template_modified",
+        "rubric.item_duplicate",
+        "rubric.item_missing",
+    ]
+    assert only(report, "rubric.template_modified").cell == "B5"
+    assert only(report, "rubric.item_duplicate").cell == "B6"
+    assert "缺少第1项" in only(report, "rubric.item_missing").message
 
 
 # --- 7. values in messages as a person reads them -----------------------------------------------------

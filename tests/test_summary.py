@@ -309,12 +309,30 @@ def test_grade_mismatch_names_both_grades(tmp_path):
     )
 
 
+BAND_EDGES = [  # each band edge of the 2022 rubric: just above, equal, just below
+    ("甲", 85.01, "先进"),
+    ("乙", 85, "先进"),
+    ("丙", 84.99, "一般"),
+    ("丁", 65.01, "一般"),
+    ("戊", 65, "一般"),
+    ("己", 64.99, "后进"),
+]
+
+
 def test_grade_boundaries_follow_the_rubric_bands(tmp_path):
-    rows = [("甲", 85, "先进"), ("乙", 84.5, "一般"), ("丙", 65, "一般"), ("丁", 64.5, "后进")]
     report = check(
-        clean(tmp_path, rows=rows, rubrics=None, counts={"先进": 1, "一般": 2, "后进": 1})
+        clean(tmp_path, rows=BAND_EDGES, rubrics=None, counts={"先进": 2, "一般": 3, "后进": 1})
     )
     assert report.findings == []
+    assert [(r.score, r.grade) for r in report.summary.rows] == [(s, g) for _, s, g in BAND_EDGES]
+    assert report.summary.counts == {"先进": 2, "一般": 3, "后进": 1}
+
+
+def test_grades_at_the_band_edges_are_computed_when_left_blank(tmp_path):
+    rows = [(name, score, None) for name, score, _ in BAND_EDGES]
+    report = check(clean(tmp_path, rows=rows, rubrics=None, counts=None))
+    assert [r.grade for r in report.summary.rows] == [g for _, _, g in BAND_EDGES]
+    assert report.summary.counts == {"先进": 2, "一般": 3, "后进": 1}
 
 
 # --- the 合计 row ----------------------------------------------------------------------------

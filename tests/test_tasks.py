@@ -536,6 +536,13 @@ def test_fill_is_idempotent(tmp_path, tspec, specs, cli):
     assert len(rules(load_workbook(twice)[SHEET])) == 3
     a, b = report_of(once, specs, d(6, 15)), report_of(twice, specs, d(6, 15))
     assert (a.tasks, a.findings) == (b.tasks, b.findings)
+    # Tasks 1 (5-31) and 8 (each month end from April: 4-30) are overdue as of 6-15; task 2
+    # was done on 5-09, after its 4-30 deadline.
+    assert [(t.no, t.status, t.days_overdue) for t in b.tasks if t.status != "on_track"] == [
+        (1, "overdue", 15),
+        (2, "done_late", 9),
+        (8, "overdue", 46),
+    ]
 
 
 def test_fill_again_later_updates_the_status(tmp_path, tspec, cli):
