@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from addin.kinds.summary.phone import normalize_phone
 
 
