@@ -24,6 +24,7 @@ from .limits import DEFAULT_LIMITS, Limits
 from .report.consolidated import Consolidator, overview_lines, section_tables
 from .report.model import FileReport, Report
 from .report.render import JsonStream
+from .safe_text import path_text
 from .spec import SpecSet
 from .workbook.model import UnreadableWorkbook
 from .writes import plan_for
@@ -237,6 +238,8 @@ def run_batch(
                 light.append(_light(report))
                 if progress:
                     progress(job.display)
+        # A worker killed while saving a copy (time or memory cap) leaves its temp file.
+        remove_stale(out / ANNOTATED_DIR)
         # The inbox sections add batch.* findings to the light copies' empty lists.
         inbox = Report(files=light)
         inbox.batch = inbox_sections(
@@ -334,9 +337,10 @@ def _modified(path: Path) -> datetime:
 
 
 def _display(path: Path, root: Path | None) -> str:
+    """The file's name in the reports (relative to `root`), readable and safe to write."""
     if root is not None:
         try:
-            return path.resolve().relative_to(root.resolve()).as_posix()
+            return path_text(path.resolve().relative_to(root.resolve()).as_posix())
         except ValueError:
             pass
-    return path.name
+    return path_text(path.name)

@@ -26,7 +26,7 @@ from .isolation import default_jobs
 from .limits import DEFAULT_LIMITS, MIB, Limits
 from .report.model import Report
 from .report.render import file_text, to_json, to_text, totals_line
-from .safe_text import visible_line
+from .safe_text import path_text, visible_line
 from .spec import SpecError, SpecSet, load_specs
 from .templates import drift, write_templates
 
@@ -158,24 +158,31 @@ def _specs(paths: list[Path] | None) -> SpecSet:
 
 def expand(paths: list[Path], skip: Path | None = None) -> list[Path]:
     """Files as given; folders → their workbook files (recursively), skipping Excel lock files
-    and anything under `skip` (a batch's own output folder)."""
+    and, when a batch writes its output inside an input folder, that output folder. A file named
+    twice (a folder and a file in it) is taken once."""
     files: list[Path] = []
+    seen: set[Path] = set()
     skip_dir = skip.resolve() if skip else None
     for path in paths:
         if path.is_dir():
+            # Only an output folder *inside* this input is skipped (`-o .` above it is not).
+            inside = skip_dir if skip_dir and path.resolve() in skip_dir.parents else None
             found = sorted(
                 p
                 for p in path.rglob("*")
                 if p.is_file()
                 and p.suffix.lower() in WORKBOOK_SUFFIXES
                 and not p.name.startswith("~$")
-                and not (skip_dir and skip_dir in p.resolve().parents)
+                and not (inside and inside in p.resolve().parents)
             )
-            files.extend(found)
         elif path.exists():
-            files.append(path)
+            found = [path]
         else:
             raise _fail(f"找不到文件或文件夹：{path}")
+        for p in found:
+            if p.resolve() not in seen:
+                seen.add(p.resolve())
+                files.append(p)
     if not files:
         raise _fail("没有找到要检查的工作簿文件（.xlsx / .xlsm / .xls / .xlsb / .ods）")
     return files
@@ -203,7 +210,7 @@ def check(
     """只读检查工作簿，列出所有问题（不修改原文件）。"""
     specs = _specs(spec)
     options = {"as_of": _as_of(as_of), "year": _year(year)}
-    files = [FileJob(p, str(p)) for p in expand(paths)]
+    files = [FileJob(p, path_text(str(p))) for p in expand(paths)]
     outcomes = check_files(
         files, specs, workers=jobs or default_jobs(), limits=_limits(max_memory, timeout), **options
     )
@@ -250,7 +257,7 @@ def fill(
     if file.suffix.lower() not in (".xlsx", ".xlsm"):
         raise _fail(f"只能为 .xlsx / .xlsm 文件写出副本，{file.name} 是 {file.suffix} 格式")
     # In a worker process too: a file that aborts the reader ends in a finding, not in silence.
-    job = FileJob(file, str(file), copy_to=out, copy_always=True)
+    job = FileJob(file, path_text(str(file)), copy_to=out, copy_always=True)
     (outcome,) = check_files(
         [job], specs, limits=_limits(max_memory, timeout), as_of=day, year=task_year
     )

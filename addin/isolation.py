@@ -93,7 +93,11 @@ class _Pool:
         self.log = logging.getLogger("jiceng")
 
     def assign(self, pending: deque) -> None:
-        self.workers = [w for w in self.workers if w.busy or (w.alive and not w.retired)]
+        kept = [w for w in self.workers if w.busy or (w.alive and not w.retired)]
+        for worker in self.workers:
+            if worker not in kept:
+                worker.stop()
+        self.workers = kept
         for worker in self.workers:
             if pending and not worker.busy:
                 worker.start(*pending.popleft(), self.limits.timeout)
@@ -201,6 +205,7 @@ class _Worker:
             self.process.kill()
         self.process.join(5)
         self.conn.close()
+        self.err.unlink(missing_ok=True)  # its text was read before, where it mattered
 
     def stop(self) -> None:
         if self.process.is_alive():

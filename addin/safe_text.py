@@ -49,3 +49,22 @@ def looks_like_formula(text: str) -> bool:
 def safe_value(value: Any) -> Any:
     """A cell value from a submission, ready to be written: strings made visible."""
     return visible(value) if isinstance(value, str) else value
+
+
+def path_text(name: str) -> str:
+    """A file name as a person reads it. Names unzipped on Linux from a Windows zip are often
+    GBK bytes that Python holds as lone surrogates (which no JSON or XML writer accepts):
+    read them as UTF-8, else GBK, else with replacement characters; then make them visible."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        raw = name.encode("utf-8", "surrogateescape")
+        for encoding in ("utf-8", "gbk"):
+            try:
+                name = raw.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            name = raw.decode("utf-8", "replace")
+    return visible(name)

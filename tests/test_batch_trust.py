@@ -185,3 +185,35 @@ def test_streamed_report_json_is_the_same_bytes_as_the_whole_dump(count):
     assert json.loads(buffer.getvalue())["files"] == [
         json.loads(f.model_dump_json()) for f in files
     ]
+
+
+def test_a_gbk_file_name_from_a_windows_zip_is_read_not_a_crash(tmp_path, make_rubric):
+    """Unzipped on Linux, a Windows zip's names are GBK bytes; Python holds them as lone
+    surrogates, which no JSON or XML writer accepts."""
+    folder = tmp_path / "收件箱"
+    folder.mkdir()
+    name = os.fsdecode("第一党总支.xlsx".encode("gbk"))
+    make_rubric().rename(folder / name)
+    out = tmp_path / "输出"
+    rc, err = finished(batch(folder, out))
+    assert rc == 0, err
+    (file,) = json.loads((out / "report.json").read_text(encoding="utf-8"))["files"]
+    assert file["path"] == "第一党总支.xlsx" and file["status"] == "ok"
+    names = [
+        row[0]
+        for row in load_workbook(out / "汇总报告.xlsx")["文件"].iter_rows(
+            min_row=2, values_only=True
+        )
+    ]
+    assert names == ["第一党总支.xlsx"]
+
+
+def test_output_above_the_inbox_and_a_file_named_twice(cli, make_rubric, tmp_path, monkeypatch):
+    folder = tmp_path / "收件箱"
+    folder.mkdir()
+    make_rubric().rename(folder / "甲.xlsx")
+    monkeypatch.chdir(tmp_path)
+    result = cli("batch", "收件箱", "收件箱/甲.xlsx", "--out", ".")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert [f["path"] for f in report["files"]] == ["甲.xlsx"]

@@ -169,3 +169,12 @@ def test_extent_scan_without_r_attributes_counts_positions():
     scan.feed(b"</row></sheetData>")
     extent = scan.extent()
     assert (extent.rows, extent.cols, extent.row_cell, extent.col_cell) == (2, 2, "A2", "B1")
+
+
+def test_single_quoted_references_and_other_prefixes_are_scanned_too(tmp_path):
+    """XML allows r='A101' and any namespace prefix: the guard must not be blind to them."""
+    cell = b"<x-y:row r='101'><x-y:c r='A101' t='n'><x-y:v>1</x-y:v></x-y:c></x-y:row>"
+    base = base_rubric(tmp_path / "base.xlsx")
+    path = rewrite(base, tmp_path / "quoted.xlsx", {SHEET: lambda x: _append_row(x, cell)})
+    with pytest.raises(TooLarge, match="第 101 行（A101）"):
+        inspect_archive(path, replace(DEFAULT_LIMITS, max_rows=100))

@@ -43,7 +43,7 @@ def read_workbook(
     if kind != "xls":  # an .xls is no zip: its file size is its only bound
         inspect_archive(path, limits)
     try:
-        book = calamine.CalamineWorkbook.from_path(str(path))
+        book = _open(path)
     except calamine.PasswordError as exc:
         raise UnreadableWorkbook("文件设置了打开密码，请取消密码后重新提交") from exc
     except Exception as exc:  # calamine raises several error types for broken files
@@ -128,6 +128,17 @@ def read_worksheets_only(path: Path, max_rows: int = MAX_ROWS) -> WorkbookData:
             SheetData(name=ws.title, rows=rows, merges=merges, hidden=ws.sheet_state != "visible")
         )
     return WorkbookData(path=str(path), sheets=sheets)
+
+
+def _open(path: Path):
+    """calamine takes a UTF-8 path; a name that is not one (GBK bytes from a Windows zip, held
+    as lone surrogates) is handed over as an open file instead."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        with path.open("rb") as handle:
+            return calamine.CalamineWorkbook.from_filelike(handle)
+    return calamine.CalamineWorkbook.from_path(str(path))
 
 
 def _short(exc: Exception) -> str:

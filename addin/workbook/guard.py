@@ -25,10 +25,14 @@ _CHUNK = 1 * MIB
 _HEAD = 4096  # a DTD stands before the root element: the first bytes of a part suffice
 _HEAD_CELLS = 64 * 1024  # bytes of a sheet looked at for cells without a reference
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.I)
-_TAG = re.compile(rb"<(?:\w+:)?(row|c)\b([^>]*?)(/?)>")
-_R_ATTR = re.compile(rb'\br="\$?([A-Za-z]*)\$?([0-9]*)"')
+# Attributes may be quoted either way and hold ">" inside quotes; prefixes may hold "." and "-".
+_ATTRS = rb"(?:[^>\"']|\"[^\"]*\"|'[^']*')*?"
+_PREFIX = rb"(?:[\w.-]+:)?"
+_TAG = re.compile(rb"<" + _PREFIX + rb"(row|c)\b(" + _ATTRS + rb")(/?)>")
+_R_ATTR = re.compile(rb"\br=([\"'])\$?([A-Za-z]*)\$?([0-9]*)\1")
+_WORKSHEET_PART = re.compile(r"(?:.*/)?worksheets/[^/]+\.xml", re.I)
 # A <row> or <c> start tag without an r attribute: its place follows from the one before.
-_WITHOUT_REF = re.compile(rb"<(?:\w+:)?(?:row|c)(?:\s(?:(?!\br=)[^>])*)?/?>")
+_WITHOUT_REF = re.compile(rb"<" + _PREFIX + rb"(?:row|c)(?:\s(?:(?!\br=)[^>])*)?/?>")
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,11 @@ def inspect_archive(path: Path, limits: Limits) -> None:
             sheets = _sheet_names(archive)
             total = 0
             for info in infos:
-                total += _inspect_member(archive, info, sheets.get(info.filename), limits, total)
+                # A worksheet part the workbook does not map is scanned all the same.
+                sheet = sheets.get(info.filename) or (
+                    info.filename if _WORKSHEET_PART.fullmatch(info.filename) else None
+                )
+                total += _inspect_member(archive, info, sheet, limits, total)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError) as exc:
         raise UnreadableWorkbook(
             "文件已损坏（压缩包结构不完整），请重新保存或重新下载后提交"
@@ -165,8 +173,14 @@ class _ExtentScan:
         digits = len(str(max(1, floor_rows)))
         letters = len(column_letter(max(1, floor_cols) - 1))
         self._candidates = re.compile(
-            rb"<(?:\w+:)?c\b[^>]*?\br=\"(?:[A-Z]{%d,}[0-9]+|[A-Z]+[0-9]{%d,})\"[^>]*?/?>"
+            rb"<"
+            + _PREFIX
+            + rb"c\b"
+            + _ATTRS
+            + rb"\br=([\"'])\$?(?:[A-Za-z]{%d,}\$?[0-9]+|[A-Za-z]+\$?[0-9]{%d,})\1"
             % (letters, digits)
+            + _ATTRS
+            + rb"/?>"
         )
         self._every = False
         self._looked = 0
@@ -197,14 +211,15 @@ class _ExtentScan:
         head = _TAG.match(tag)
         kind, attrs, closed = head.group(1), head.group(2), head.group(3)
         ref = _R_ATTR.search(attrs)
+        letters, digits = (ref.group(2), ref.group(3)) if ref else (b"", b"")
         if kind == b"row":
-            self._row = int(ref.group(2)) if ref and ref.group(2) else self._row + 1
+            self._row = int(digits) if digits else self._row + 1
             self._col = 0
             return
-        if ref and ref.group(1):
-            self._col = _column_number(ref.group(1))
-            if ref.group(2):
-                self._row = int(ref.group(2))
+        if letters:
+            self._col = _column_number(letters)
+            if digits:
+                self._row = int(digits)
         else:
             self._col += 1
         if closed:
@@ -241,24 +256,24 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     except KeyError:
         return {}
     rel_target = {}
-    for m in re.finditer(rb"<(?:\w+:)?Relationship\b([^>]*)>", rels):
-        rid = re.search(rb'\bId="([^"]+)"', m.group(1))
-        target = re.search(rb'\bTarget="([^"]+)"', m.group(1))
+    for m in re.finditer(rb"<" + _PREFIX + rb"Relationship\b(" + _ATTRS + rb")/?>", rels):
+        rid = re.search(rb"\bId=([\"'])(.+?)\1", m.group(1))
+        target = re.search(rb"\bTarget=([\"'])(.+?)\1", m.group(1))
         if rid and target:
-            rel_target[rid.group(1).decode(errors="replace")] = target.group(1).decode(
+            rel_target[rid.group(2).decode(errors="replace")] = target.group(2).decode(
                 errors="replace"
             )
     parts = {}
-    for m in re.finditer(rb"<(?:\w+:)?sheet\b([^>]*?)/?>", workbook):
+    for m in re.finditer(rb"<" + _PREFIX + rb"sheet\b(" + _ATTRS + rb")/?>", workbook):
         attrs = m.group(1)
-        name = re.search(rb'\bname="([^"]*)"', attrs)
-        rid = re.search(rb'\br:id="([^"]*)"|\bid="([^"]*)"', attrs)
+        name = re.search(rb"\bname=([\"'])(.*?)\1", attrs)
+        rid = re.search(rb"(?:\b[\w.-]+:|\b)id=([\"'])(.*?)\1", attrs)
         if not name or not rid:
             continue
-        target = rel_target.get((rid.group(1) or rid.group(2)).decode(errors="replace"))
+        target = rel_target.get(rid.group(2).decode(errors="replace"))
         if target:
             full = target.lstrip("/") if target.startswith("/") else "xl/" + target
-            parts[_unescape(name.group(1).decode(errors="replace"))] = posixpath.normpath(full)
+            parts[_unescape(name.group(2).decode(errors="replace"))] = posixpath.normpath(full)
     return parts
 
 

@@ -39,6 +39,7 @@ from ..report.consolidated import (
     FileRows,
     Table,
 )
+from ..safe_text import visible
 from ..task_status import STATUS_LABEL
 from ..writes import LEVEL_FILL
 from .safe_cells import put
@@ -137,7 +138,7 @@ class _Sheet:
             texts.append(cell.value if isinstance(cell.value, str) else "")
             link = links.get(i) if links else None
             if link:
-                cell.hyperlink = link
+                cell.hyperlink = visible(link)  # a path we made, from a name we did not
             fill = fills.get(i) if fills else None
             number_format = formats.get(i) if formats else None
             style = (filled, fill, bool(link), number_format, bool(cell.quotePrefix))
