@@ -799,7 +799,9 @@ def test_lite_bundle_holds_only_what_pyodide_can_import(lite_bundle):
     assert {"addin/schemas/rubric_2022.toml", "addin/workbook/__init__.py"} <= set(files)
     main = (lite_bundle / "main.py").read_text(encoding="utf-8")
     compile(main, "main.py", "exec")
-    assert len(main) < 150_000  # pasted by hand into xlwings Lite's editor
+    # pasted by hand into xlwings Lite's editor: about 150 KB with four kinds; far more means
+    # something that does not belong in the Lite path was pulled in
+    assert len(main) < 200_000
 
 
 def test_lite_command_reports_an_unwritable_folder(cli, tmp_path):
