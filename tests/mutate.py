@@ -26,7 +26,12 @@ MODULE_TESTS = {
     "phone": ["tests/test_phone.py"],
     "task_status": ["tests/test_task_status.py", "tests/test_boundaries.py"],
     "deadline": ["tests/test_deadline.py"],
-    "rubric": ["tests/test_boundaries.py", "tests/test_rubric.py", "tests/test_rubric_edges.py"],
+    "rubric": [
+        "tests/test_boundaries.py",
+        "tests/test_rubric.py",
+        "tests/test_rubric_edges.py",
+        "tests/test_rubric_findings.py",
+    ],
     "summary": [
         "tests/test_boundaries.py",
         "tests/test_summary.py",

@@ -1043,3 +1043,46 @@ def test_next_due_on_the_day_itself() -> None:
     assert next_due(deadline, datetime(2022, 5, 31, 18, 0)) == d(5, 31)
     assert next_due(deadline, d(12, 31)) == d(12, 31)
     assert next_due(deadline, date(2023, 1, 1)) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("全年至12月", [(d(1, 1), d(12, 31))]),  # 全年 as the left side starts on 1 January
+        ("5月至20日", [(d(5, 1), d(5, 20))]),  # the right side inherits the month
+        ("第二季度至15日", [(d(4, 1), d(6, 15))]),  # ... a quarter's last month
+        ("5月//6月", [(None, d(5, 31)), (None, d(6, 30))]),  # an empty piece is skipped
+        (
+            "5月20日、5月10日至20日",
+            [(None, d(5, 20)), (d(5, 10), d(5, 20))],
+        ),  # same end: plain first
+    ],
+)
+def test_ranges_inherit_and_lists_skip(text: str, expected: list) -> None:
+    deadline = parse_deadline(text, Y)
+    assert ([(m.start, m.end) for m in deadline.milestones], deadline.unparsed) == (expected, ())
+
+
+def test_cadence_after_a_prefix() -> None:
+    assert parse_deadline("于每月底", Y).cadence == "monthly"
+    assert parse_deadline("截至每季度", Y).cadence == "quarterly"
+
+
+def test_a_date_cell_is_its_own_deadline() -> None:
+    deadline = parse_deadline(date(2023, 5, 20), Y)  # a date, not a datetime
+    assert deadline == Deadline(
+        "2023-05-20", (Milestone(date(2023, 5, 20), None, "2023-05-20"),), None, (), 2023
+    )
+
+
+def test_year_edges() -> None:
+    assert [m.end for m in parse_deadline("5月", 9999).milestones] == [date(9999, 5, 31)]
+    assert [m.end for m in parse_deadline("5月", 1).milestones] == [date(1, 5, 31)]
+    with pytest.raises(ValueError, match="got 10000"):
+        parse_deadline("5月", 10000)
+
+
+def test_next_due_of_a_cadence_from_a_month() -> None:
+    monthly = parse_deadline("每月", Y)
+    assert next_due(monthly, d(1, 15)) == d(1, 31)  # from January by default
+    assert next_due(monthly, d(1, 15), cadence_from_month=4) == d(4, 30)

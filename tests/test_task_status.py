@@ -127,7 +127,7 @@ def test_read_date(typed, day):
 )
 def test_assess_around_the_window(as_of, status, days_left):
     a = assess([date(2022, 4, 30)], [], False, as_of, 7)
-    assert (a.status, a.days_left) == (status, days_left)
+    assert (a.status, a.days_left, a.next_due) == (status, days_left, date(2022, 4, 30))
     assert a.days == (1 if status == "overdue" else 0)
 
 
