@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from addin.workbook.template_writer import rubric_workbook
 from conftest import scores_with_losses
 from plain_book import evaluation
 
 from addin.spec import load_specs
-from addin.workbook.template_writer import rubric_workbook
 
 SHEET = "第一党支部"
 RATERS = Path(__file__).parent / "specs" / "rubric_three_raters.toml"
