@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from addin.workbook.template_writer import rubric_workbook
 from conftest import scores_with_losses
 from plain_book import evaluation
 
+from addin.kinds.rubric.template import rubric_workbook
 from addin.spec import load_specs
 
 SHEET = "第一党支部"
