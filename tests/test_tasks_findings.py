@@ -105,3 +105,16 @@ def test_unread_parts_of_a_wording_are_named(specs, extra_no, who):
         None,
         f"{who}“一项很长很长很长很长很长的自己加的工作…”5月31日的节点已逾期15天",
     )
+
+
+def test_the_cadence_comes_from_the_sheets_own_requirement(specs):
+    wb = tasks_workbook(specs.by_id("tasks_2022"), {})
+    ws = wb["任务清单"]
+    ws["C7"] = "每季度向党委报送一次"  # task 4 (全年): its 具体要求 now names a cadence
+    ws["C11"] = None  # task 8 (全年, 每月 in the plan): blank, so the official text counts
+    result = report(wb, specs, as_of=AS_OF)
+    tasks = {t.no: t for t in result.tasks}
+    assert tasks[4].milestones == [date(2022, 6, 30), date(2022, 9, 30), date(2022, 12, 31)]
+    assert tasks[8].milestones[:2] == [date(2022, 4, 30), date(2022, 5, 31)]
+    assert len(tasks[8].milestones) == 9  # every month end from April (the plan's issue)
+    assert tasks[3].milestones == [date(2022, 12, 31)]  # untouched: once, at year end
