@@ -114,12 +114,14 @@ class _Sheet:
         self._styles: dict[tuple, StyleArray] = {}
 
     def write_header(self) -> None:
+        """The header row; a None label (a spacer column) stays a blank, unstyled cell."""
         cells = []
         for label in self.header:
             cell = WriteOnlyCell(self.ws, value=label)
-            cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGN
+            if label:
+                cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGN
             cells.append(cell)
-        self._append(cells, [str(label) for label in self.header])
+        self._append(cells, [str(label or "") for label in self.header])
 
     def write(
         self,
@@ -322,13 +324,7 @@ class ReportBook:
                 sheet.ws.column_dimensions[get_column_letter(left + 1 + i)].width = width
         sheet.header = [*sheet.header, None, *side]
         sheet.widths = [*sheet.widths, 10, 12, 10, 12][: len(sheet.header)]
-        header = []
-        for label in sheet.header:
-            cell = WriteOnlyCell(sheet.ws, value=label)
-            if label:
-                cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGN
-            header.append(cell)
-        sheet._append(header, [str(label or "") for label in sheet.header])
+        sheet.write_header()
         extra = [[name, n, n / counted] for name, n in totals] if counted else []
         for i in range(max(len(overview.rows), len(extra))):
             row = list(overview.rows[i]) if i < len(overview.rows) else [None, None]
