@@ -532,6 +532,7 @@ def parse_deadline(
     events: list[Event] = []
     unparsed: list[str] = []
 
+    in_force = year  # '2023年5月/12月': a piece without a year takes the one before it
     for fragment in _LIST_SEP_RE.split(_clean(squeezed)):
         if not fragment:
             continue
@@ -540,7 +541,9 @@ def parse_deadline(
             cadences.append(cadence)
             continue
         body = _PREFIX_RE.sub("", fragment)  # '截至' would otherwise split as a range
-        span = _parse_point(body, year, None, fixed) or _parse_range(body, year, fixed)
+        span = _parse_point(body, in_force, None, fixed) or _parse_range(body, in_force, fixed)
+        if span is not None:
+            in_force = span.year
         spans = [span] if span is not None else _parse_every_year(body, years, fixed)
         if spans is None:
             event = _parse_event(body, year, fixed)

@@ -58,6 +58,12 @@ MILESTONE_CASES = [
     ("5月以及12月", [(None, d(5, 31)), (None, d(12, 31))]),
     ("5月\n12月", [(None, d(5, 31)), (None, d(12, 31))]),
     ("12月/5月", [(None, d(5, 31)), (None, d(12, 31))]),  # sorted by end
+    # a piece without a year takes the year of the piece before it
+    ("2023年5月/12月", [(None, d(5, 31, 2023)), (None, d(12, 31, 2023))]),
+    ("2023年5-6月、12月", [(d(5, 1, 2023), d(6, 30, 2023)), (None, d(12, 31, 2023))]),
+    ("次年1月、3月", [(None, d(1, 31, 2023)), (None, d(3, 31, 2023))]),
+    ("5月/2023年12月", [(None, d(5, 31)), (None, d(12, 31, 2023))]),
+    ("2023年5月/2022年12月", [(None, d(12, 31)), (None, d(5, 31, 2023))]),
     ("5月/5月底", [(None, d(5, 31))]),  # duplicates collapse
     # the year
     ("年底前", [(None, d(12, 31))]),
@@ -789,7 +795,10 @@ def test_property_lists_sorted_and_in_years(
     ends = [m.end for m in result.milestones]
     assert ends == sorted(ends)
     assert 1 <= len(ends) <= len(pieces)
-    allowed = {y if y else year for y, _ in pieces}
+    allowed, in_force = set(), year
+    for y, _ in pieces:  # a piece without a year takes the year of the piece before it
+        in_force = y or in_force
+        allowed.add(in_force)
     assert {e.year for e in ends} <= allowed
     assert {e.year for e in ends} == allowed
 
