@@ -52,6 +52,11 @@ class Outcome:
     log: list[tuple[int, str]] = field(default_factory=list)
 
 
+# Items handed out ahead of the first unfinished one, per worker: results that arrive out of
+# order wait in the parent until that one is done, and one slow file must not let them pile up.
+AHEAD_PER_WORKER = 8
+
+
 def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
@@ -66,15 +71,17 @@ def run_isolated(
     """Yield (index, work(item) or Failure) for every item, in the order of `items`.
 
     `work` must be picklable where processes are spawned (Windows, macOS): a module-level
-    function or an instance of a module-level class.
+    function or an instance of a module-level class. At most `AHEAD_PER_WORKER` items per worker
+    are started past the first one not yet finished: the parent holds no more results than that.
     """
     pool = _Pool(work, max(1, min(jobs, len(items) or 1)), limits)
+    ahead = AHEAD_PER_WORKER * pool.size
     pending = deque(enumerate(items))
     finished: dict[int, Any] = {}
     next_out = 0
     try:
         while next_out < len(items):
-            pool.assign(pending)
+            pool.assign(pending, below=next_out + ahead)
             for index, result in pool.collect():
                 finished[index] = result
             while next_out in finished:
@@ -92,16 +99,17 @@ class _Pool:
         self.workers: list[_Worker] = []
         self.log = logging.getLogger("jiceng")
 
-    def assign(self, pending: deque) -> None:
+    def assign(self, pending: deque, below: int) -> None:
+        """Start idle workers on the pending items whose index is below `below`."""
         kept = [w for w in self.workers if w.busy or (w.alive and not w.retired)]
         for worker in self.workers:
             if worker not in kept:
                 worker.stop()
         self.workers = kept
         for worker in self.workers:
-            if pending and not worker.busy:
+            if pending and pending[0][0] < below and not worker.busy:
                 worker.start(*pending.popleft(), self.limits.timeout)
-        while pending and len(self.workers) < self.size:
+        while pending and pending[0][0] < below and len(self.workers) < self.size:
             worker = _Worker(self.context, self.work, self.limits)
             self.workers.append(worker)
             worker.start(*pending.popleft(), self.limits.timeout)

@@ -24,6 +24,9 @@ def behave(item: str) -> str:
         return str(len(blocks))
     if item == "bug":
         raise ValueError("a defect")
+    if item.startswith("stamp"):  # sleep, then say when it ended (one clock for all processes)
+        time.sleep(float(item[5:]))
+        return f"{time.monotonic()}"
     if item.startswith("slow"):
         time.sleep(float(item[4:]))
     return f"done {item} in {os.getpid()}"

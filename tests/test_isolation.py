@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 from isolation_work import behave
 
-from addin.isolation import Failure, run_isolated
+from addin.isolation import AHEAD_PER_WORKER, Failure, run_isolated
 from addin.limits import DEFAULT_LIMITS, MIB
 
 LIMITS = replace(DEFAULT_LIMITS, memory=1024 * MIB, timeout=3)
@@ -36,6 +36,15 @@ def test_every_kind_of_death_is_one_failure_and_the_rest_goes_on(jobs):
 def test_one_slow_item_does_not_hold_back_the_others_order():
     results = run(["slow1.0", "x", "y", "z"], jobs=2)
     assert [r.split()[1] for _, r in results] == ["slow1.0", "x", "y", "z"]
+
+
+def test_one_slow_item_holds_at_most_a_few_results_back():
+    """While item 0 takes 1.5 s, the other worker runs the items up to 2 × 8 ahead, then waits:
+    the parent never holds more finished results than that, however long the inbox."""
+    items = ["stamp1.5"] + ["stamp0"] * 30
+    ends = [float(r) for _, r in run(items, jobs=2)]
+    before = [i for i, end in enumerate(ends[1:], start=1) if end < ends[0]]
+    assert before == list(range(1, 2 * AHEAD_PER_WORKER))
 
 
 def test_a_worker_is_reused_until_it_dies():
