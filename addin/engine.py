@@ -6,12 +6,14 @@ and writing copies happen in the adapters (`check_path` wires in the calamine re
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 from . import findings as F
 from .cells import fold, is_blank
+from .finding_cap import cap_findings
 from .findings import Finding
 from .kind import Context, Kind, KindResult
 from .kinds import KINDS
@@ -71,10 +73,16 @@ def check_path(
     except UnreadableWorkbook as exc:
         finding = F.FILE_UNREADABLE(reason=exc.reason)
         return Evaluation(FileReport(path=shown, status="unreadable", findings=[finding]))
-    evaluation = evaluate_workbook(data, specs, display=shown, as_of=as_of, year=year)
-    for name in cut:
-        evaluation.report.findings.insert(0, F.FILE_SHEET_TOO_LARGE(sheet=name, limit=MAX_ROWS))
-    return evaluation
+    cut_notes = [F.FILE_SHEET_TOO_LARGE(sheet=name, limit=MAX_ROWS) for name in reversed(cut)]
+    return evaluate_workbook(
+        data,
+        specs,
+        display=shown,
+        as_of=as_of,
+        year=year,
+        first=cut_notes,
+        max_findings=limits.max_findings,
+    )
 
 
 def evaluate_workbook(
@@ -83,9 +91,13 @@ def evaluate_workbook(
     display: str | None = None,
     as_of: date | None = None,
     year: int | None = None,
+    first: Sequence[Finding] = (),
+    max_findings: int = DEFAULT_LIMITS.max_findings,
 ) -> Evaluation:
+    """`first`: findings about the file put before the checks' (sheets cut by the reader);
+    at most `max_findings` are listed one by one (`finding_cap`)."""
     restored = _restore_overwritten(data)
-    found: list[Finding] = []
+    found: list[Finding] = list(first)
     results: dict[str, list[KindResult]] = {kind.name: [] for kind in KINDS}
     deferred: list[tuple[Kind, SheetData, object, Header]] = []
     context = Context(specs=specs, as_of=as_of, year=year, earlier=results)
@@ -125,10 +137,13 @@ def evaluate_workbook(
         found.append(F.FILE_NO_TEMPLATE())
     writes = [_remember(w, restored) for w in writes]
     sections = {kind.report_field: kind.section(results[kind.name]) for kind in KINDS}
+    capped = cap_findings(found, max_findings)
     report = FileReport(
         path=display or data.path,
         status="errors" if any(f.is_error for f in found) else "ok",
-        findings=found,
+        findings=capped.findings,
+        omitted_errors=capped.omitted_errors,
+        omitted_warnings=capped.omitted_warnings,
         **sections,
         # The date dated sheets (task lists, stage plans) were judged on: the first one's.
         as_of=next(

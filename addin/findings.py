@@ -157,6 +157,13 @@ FILE_TIMEOUT = kind(
     "检查该文件超过 {seconds} 秒仍未完成，已停止；其他文件不受影响",
     "单个文件的处理时间上限（--timeout）已到",
 )
+FILE_FINDINGS_OMITTED = kind(
+    "file.findings_omitted",
+    "info",
+    "另有 {count} 条问题未逐条列出（每个文件最多列出 {limit} 条），"
+    "其中错误 {errors} 条、警告 {warnings} 条，已计入统计：{codes}",
+    "一个文件的问题过多（多为整张表填错）时只列出前面的部分，先列错误；其余按代码计数",
+)
 FILE_ANNOTATE_FAILED = kind(
     "file.annotate_failed",
     "warning",

@@ -29,6 +29,8 @@ class Limits:
     # While working (each file in its own worker process):
     memory: int = 2048 * MIB  # address space of one worker
     timeout: float = 120.0  # seconds for one file
+    # What a file's report lists one by one (the rest is counted): `finding_cap`.
+    max_findings: int = 1_000
 
     def figures(self) -> dict[str, str]:
         """The limits as a person reads them (README, `--help`)."""
@@ -42,6 +44,7 @@ class Limits:
             "每张工作表内容列数": f"{self.max_cols}",
             "每个文件的内存": f"{self.memory // MIB} MB",
             "每个文件的时间": f"{self.timeout:g} 秒",
+            "每个文件逐条列出的问题": f"{self.max_findings} 条",
         }
 
 

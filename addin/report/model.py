@@ -34,13 +34,20 @@ class _FileReportBase(BaseModel):
         default=None, description="a 填报日期 field above the summary table, when there is one"
     )
 
+    omitted_errors: int = Field(
+        default=0, description="errors found but not listed in `findings` (file.findings_omitted)"
+    )
+    omitted_warnings: int = Field(
+        default=0, description="warnings found but not listed in `findings`"
+    )
+
     @property
     def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "error")
+        return self.omitted_errors + sum(1 for f in self.findings if f.severity == "error")
 
     @property
     def warnings(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "warning")
+        return self.omitted_warnings + sum(1 for f in self.findings if f.severity == "warning")
 
 
 def _kind_field(kind) -> tuple[Any, Any]:

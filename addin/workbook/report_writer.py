@@ -64,6 +64,11 @@ CM_PER_WIDTH_UNIT = 0.19  # one column-width unit (7 px at 96 dpi) in centimetre
 PT_PER_CM = 72 / 2.54
 # Past this many 党总支 the columns are too thin for a number on each segment: the table has them.
 MAX_LABELLED_UNITS = 15
+EXCEL_MAX_ROWS = 1_048_576  # rows of one worksheet, header included
+OMITTED_ROWS = (
+    "另有 {count:,} 行未能列出：Excel 每张工作表最多 {limit:,} 行；完整内容见 report.json"
+)
+NOTE_FONT = Font(bold=True, color="C00000")
 
 BRANCH_WIDTHS = {"党总支": 20, "党支部": 22, "文件": 30, "工作表": 16, "总分": 8, "定级": 9}
 FINDING_WIDTHS = {
@@ -97,7 +102,10 @@ def write_report(data: Consolidated, path: Path, links: dict[str, str] | None = 
 
 class _Sheet:
     """One write-only sheet: header row, widths by column label, rows styled as they are
-    appended (wrapped text with the row height it needs, fills, links)."""
+    appended (wrapped text with the row height it needs, fills, links). Rows past what Excel
+    can open are counted, not written; the last row then says how many (`finish`)."""
+
+    max_rows = EXCEL_MAX_ROWS
 
     def __init__(self, wb: Workbook, title: str, header: Sequence[str], widths: dict[str, int]):
         self.ws = wb.create_sheet(title)
@@ -110,6 +118,7 @@ class _Sheet:
         # `finish`): without the flag Excel and LibreOffice ignore fit-to-width.
         self.ws.sheet_properties.pageSetUpPr.fitToPage = True
         self.rows = 0
+        self.omitted = 0  # rows not written: the sheet was full
         self.heights: list[float] = []
         self._styles: dict[tuple, StyleArray] = {}
 
@@ -131,6 +140,9 @@ class _Sheet:
         formats: dict[int, str] | None = None,
     ) -> None:
         """`fills` / `links` / `formats`: 0-based column → colour / link target / number format."""
+        if self.rows >= self.max_rows - 1:  # the last row is kept for the note in `finish`
+            self.omitted += 1
+            return
         cells, texts = [], []
         for i, value in enumerate(values):
             cell = WriteOnlyCell(self.ws)
@@ -183,6 +195,11 @@ class _Sheet:
         return sum(self.widths)
 
     def finish(self, charts: Sequence = ()) -> None:
+        if self.omitted:
+            note = OMITTED_ROWS.format(count=self.omitted, limit=self.max_rows)
+            cell = WriteOnlyCell(self.ws, value=note)
+            cell.font = NOTE_FONT
+            self._append([cell], [""])  # one line, across the empty cells beside it
         if self.rows > 1:
             last = get_column_letter(len(self.header))
             self.ws.auto_filter.ref = f"A1:{last}{self.rows}"
