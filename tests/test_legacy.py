@@ -6,6 +6,7 @@ Excel 4 macro sheet is read through its worksheets; an .xls is bounded by its fi
 from __future__ import annotations
 
 import json
+import os
 import re
 import zipfile
 from dataclasses import replace
@@ -123,3 +124,43 @@ def test_file_size_bound(original, specs, tmp_path, room, readable):
     assert ("file.too_large" not in codes) is readable
     if not readable:
         assert "超过上限" in report.findings[0].message
+
+
+HANGING_SOFFICE = """#!/bin/sh
+# Like LibreOffice's launcher: a script that starts the real program and waits for it.
+sh -c 'echo $$ > "{pids}/child"; exec sleep 60' &
+echo $$ > "{pids}/script"
+echo "$1" >> "{pids}/profiles"
+wait
+"""
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # a killed child not yet reaped by its (dead) parent is a zombie: gone for our purposes
+    with open(f"/proc/{pid}/stat") as stat:
+        return stat.read().split(") ")[1][0] != "Z"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a shell script stands in for LibreOffice")
+def test_a_hanging_conversion_is_killed_with_every_process_it_started(tmp_path, monkeypatch):
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    fake = tmp_path / "soffice"
+    fake.write_text(HANGING_SOFFICE.format(pids=pids))
+    fake.chmod(0o755)
+    monkeypatch.setattr(convert, "soffice", lambda: str(fake))
+    monkeypatch.setattr(convert, "BASE_SECONDS", 1)
+    monkeypatch.setattr(convert, "SECONDS_PER_FILE", 0)
+    files = [tmp_path / "甲.xls", tmp_path / "乙.xls"]
+    results = convert.to_xlsx(files, tmp_path / "out")
+    assert list(results.values()) == [convert.TIMED_OUT] * 2
+    script, child = (int((pids / name).read_text()) for name in ("script", "child"))
+    assert not alive(script)
+    assert not alive(child)  # what the launcher started is gone too
+    # the second file was converted with a fresh profile: the first one may be left locked
+    first, second = (pids / "profiles").read_text().split()
+    assert first.endswith("/out/lo-profile-0") and second.endswith("/out/lo-profile-1")
