@@ -5,6 +5,7 @@ by page. One conversion per output for the whole session: LibreOffice is slow to
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import zipfile
@@ -302,3 +303,46 @@ def test_bar_segments_carry_counts_until_they_get_too_thin(tmp_path, units, labe
             if "barChart" in x
         )
     assert ('<showVal val="1"' in bar) is labelled
+
+
+def _overview_report(tmp_path: Path, lines: int) -> Path:
+    """A report whose 概览 has `lines` lines (a batch with --roster adds a dozen)."""
+    grades = ["先进", "一般", "后进"]
+    rows = [["第一党总支", 2, 1, 1, 0, 4], ["合计", 2, 1, 1, 0, 4]]
+    data = Consolidated(
+        overview=Table("概览", ["项目", "数值"], [[f"第{i}项", i] for i in range(1, lines + 1)]),
+        by_unit=Table("各党总支定级统计", ["党总支", *grades, "无法定级", "合计"], rows),
+        branches=Table("党支部", ["党总支", "党支部", "文件", "工作表", "总分", "定级"]),
+        findings=Table("问题清单", ["文件", "工作表", "单元格", "级别", "代码", "说明", "值"]),
+        files=Table("文件", ["文件", "党总支", "状态", "错误", "警告", "党支部数"]),
+        grades=grades,
+    )
+    path = tmp_path / f"overview{lines}.xlsx"
+    write_report(data, path)
+    return path
+
+
+def _pie_size_and_breaks(path: Path) -> tuple[float, list[int]]:
+    with zipfile.ZipFile(path) as z:
+        drawing = z.read("xl/drawings/drawing1.xml").decode()
+    cy = int(re.search(r'<ext cx="\d+" cy="(\d+)"', drawing)[1])
+    breaks = [b.id for b in load_workbook(path)["概览"].row_breaks.brk]
+    return round(cy / 360000, 1), breaks  # EMU → cm
+
+
+@pytest.mark.parametrize(
+    ("lines", "height", "breaks"),
+    [
+        (20, 9.0, []),  # room for the whole pie under the table
+        (28, 6.8, []),  # a smaller pie still fits page 1
+        (30, 9.0, [33]),  # not even the smallest fits: the whole pie on page 2
+    ],
+)
+def test_the_pie_shrinks_to_stay_on_the_first_page(tmp_path, lines, height, breaks):
+    assert _pie_size_and_breaks(_overview_report(tmp_path, lines)) == (height, breaks)
+
+
+def test_a_long_overview_prints_with_its_pie_on_one_page(tmp_path):
+    path = _overview_report(tmp_path, 28)
+    (page,) = by_sheet(to_pdf([path], tmp_path / "pdf")[path.stem])["概览"]
+    assert "第28项" in page and "全院党支部定级" in page

@@ -13,6 +13,7 @@ when the counts are complete.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from copy import copy
 from dataclasses import dataclass, field
@@ -64,6 +65,7 @@ CM_PER_WIDTH_UNIT = 0.19  # one column-width unit (7 px at 96 dpi) in centimetre
 PT_PER_CM = 72 / 2.54
 # Past this many 党总支 the columns are too thin for a number on each segment: the table has them.
 MAX_LABELLED_UNITS = 15
+PIE_WIDTH, PIE_HEIGHT, PIE_MIN_HEIGHT = 15, 9, 6  # cm
 EXCEL_MAX_ROWS = 1_048_576  # rows of one worksheet, header included
 OMITTED_ROWS = (
     "另有 {count:,} 行未能列出：Excel 每张工作表最多 {limit:,} 行；完整内容见 report.json"
@@ -209,14 +211,18 @@ class _Sheet:
         )
         self._keep_charts_whole(charts, extent)
 
-    def _keep_charts_whole(self, charts: Sequence, extent: float) -> None:
-        """A page break before a chart that would straddle one; the rows above are laid out one
-        page width wide, so the page height in sheet points grows as the page is scaled down."""
-        orientation = self.ws.page_setup.orientation
-        page_width = LANDSCAPE_WIDTH if orientation == "landscape" else PORTRAIT_WIDTH
+    def page_height(self, extent: float, landscape: bool) -> float:
+        """The rows one printed page holds, in sheet points: the rows are laid out one page
+        width wide, so the page grows as it is scaled down; the header repeats on each page."""
+        orientation = "landscape" if landscape else "portrait"
+        page_width = LANDSCAPE_WIDTH if landscape else PORTRAIT_WIDTH
         scale = min(1.0, page_width / max(extent, 1))
         title = self.heights[0] if self.heights else DEFAULT_HEIGHT
-        page = PRINTABLE_HEIGHT[orientation] / scale - title  # the header repeats on each page
+        return PRINTABLE_HEIGHT[orientation] / scale - title
+
+    def _keep_charts_whole(self, charts: Sequence, extent: float) -> None:
+        """A page break before a chart that would straddle one."""
+        page = self.page_height(extent, self.ws.page_setup.orientation == "landscape")
         for chart in charts:
             row = int("".join(ch for ch in chart.anchor if ch.isdigit()))
             above = sum(self.heights[: row - 1]) + DEFAULT_HEIGHT * max(0, row - 1 - self.rows)
@@ -365,8 +371,10 @@ class ReportBook:
             point.graphicalProperties.line.solidFill = "FFFFFF"
             series.dPt.append(point)
         series.dLbls = _labels([n for _, n in totals], percent=True)
-        pie.width, pie.height = 15, 9
-        pie.anchor = f"A{max(sheet.rows, last) + 3}"
+        pie.width, pie.height = PIE_WIDTH, PIE_HEIGHT
+        row = max(sheet.rows, last) + 3
+        pie.height = _fitted_height(sheet, row, PIE_WIDTH)
+        pie.anchor = f"A{row}"
         sheet.ws.add_chart(pie, pie.anchor)
         return pie
 
@@ -442,6 +450,19 @@ SECTION_STYLE = {
         link_files=True,
     ),
 }
+
+
+def _fitted_height(sheet: _Sheet, row: int, width_cm: float) -> float:
+    """The pie's height in cm: the full height, or less — down to PIE_MIN_HEIGHT — when that
+    keeps it on the first page under the table (a long 概览, with the roster's lines, would
+    otherwise push it alone onto page 2)."""
+    extent = max(sheet.width(), width_cm / CM_PER_WIDTH_UNIT)
+    page = sheet.page_height(extent, needs_landscape(extent))
+    above = sum(sheet.heights) + DEFAULT_HEIGHT * max(0, row - 1 - sheet.rows)
+    free_cm = (page * 0.95 - above) / PT_PER_CM
+    if free_cm >= PIE_HEIGHT or free_cm < PIE_MIN_HEIGHT:
+        return PIE_HEIGHT  # it fits, or it goes whole onto the next page (`finish`)
+    return math.floor(free_cm * 10) / 10  # never rounded up past the page
 
 
 def _grade_totals(by_unit: Table, grades: list[str]) -> list[tuple[str, int]]:
