@@ -1095,3 +1095,32 @@ def test_next_due_of_a_cadence_from_a_month() -> None:
     monthly = parse_deadline("每月", Y)
     assert next_due(monthly, d(1, 15)) == d(1, 31)  # from January by default
     assert next_due(monthly, d(1, 15), cadence_from_month=4) == d(4, 30)
+
+
+def test_an_event_range_without_a_year_starts_in_the_sheets_year():
+    assert parse_deadline("6月至党代会召开前", 2022).events == (
+        Event("党代会召开", date(2022, 6, 1), "6月至党代会召开前"),
+    )
+
+
+def test_a_year_alone_is_a_whole_year_and_lends_its_year_to_the_next_piece():
+    alone = parse_deadline("2023年", 2022, cadence_hint="quarterly")
+    assert alone.milestones == (Milestone(date(2023, 12, 31), None, "2023年"),)
+    assert (alone.cadence, alone.year) == ("quarterly", 2023)  # the hint fits a whole year
+    listed = parse_deadline("2023年、5月", 2022)
+    assert [m.end for m in listed.milestones] == [date(2023, 5, 31), date(2023, 12, 31)]
+
+
+def test_plan_years_out_of_range_are_refused_by_name():
+    with pytest.raises(ValueError, match=r"plan_years must be ints in 1\.\.9999, got \[0\]"):
+        parse_deadline("全年", 2022, plan_years=[0])
+
+
+def test_a_hand_made_deadline_repeats_its_cadence_in_its_own_year():
+    made = Deadline("每季度", (), "quarterly", (), year=2021)  # no `years`: not from the parser
+    assert milestones_of(made, fallback_year=2030) == [
+        date(2021, 3, 31),
+        date(2021, 6, 30),
+        date(2021, 9, 30),
+        date(2021, 12, 31),
+    ]
