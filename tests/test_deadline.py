@@ -1124,3 +1124,20 @@ def test_a_hand_made_deadline_repeats_its_cadence_in_its_own_year():
         date(2021, 9, 30),
         date(2021, 12, 31),
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "5月至待定",  # a range to something that is neither a date nor an event
+        "每年2023年5月",  # "every year" and one year: no recurring date
+        "5月至6",  # a bare number after a month without a day is no day
+    ],
+)
+def test_half_readable_wordings_stay_unparsed(text):
+    result = parse_deadline(text, 2022)
+    assert (result.milestones, result.events, result.unparsed) == ((), (), (text,))
+
+
+def test_a_plan_without_a_cadence_keeps_the_sheets_year():
+    assert parse_deadline("5月", 2022, plan_years=[2020, 2021, 2022]).year == 2022
