@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from fractions import Fraction
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from addin.cells import clip, fold, fold_label, plain, read_number, to_decimal
+from addin.cells import (
+    agrees,
+    clip,
+    exact_text,
+    fold,
+    fold_label,
+    plain,
+    read_number,
+    shown,
+    to_decimal,
+)
 
 FULL_WIDTH = str.maketrans("0123456789.", "０１２３４５６７８９．")
 halves = st.integers(min_value=0, max_value=200).map(lambda n: Decimal(n) / 2)
@@ -107,3 +119,63 @@ def test_read_number_keeps_what_was_read():
     ]:
         number = read_number(raw)
         assert (number.state, number.raw) == (state, raw)
+
+
+@pytest.mark.parametrize(
+    ("exact", "expected"),
+    [
+        (None, None),
+        (Fraction(18), 18),
+        (Fraction(173, 2), 86.5),
+        (Fraction(89975, 1000), 89.975),  # four decimals: shown as they are
+        (Fraction(1, 10000), 0.0001),
+        (Fraction(1, 100000), 0),  # five decimals: cut to two
+        (Fraction(25, 3), 8.33),  # 1/3 of 25: cut, not rounded
+        (Fraction(50, 3), 16.66),  # 16.666…: cut, never rounded up to 16.67
+        (Fraction(269, 3), 89.66),
+        (Fraction(-25, 3), -8.33),  # cut toward zero
+    ],
+)
+def test_shown_keeps_four_decimals_and_cuts_longer_ones_to_two(exact, expected):
+    value = shown(exact)
+    assert value == expected
+    assert type(value) is type(expected)
+
+
+@pytest.mark.parametrize(
+    ("typed", "exact", "agree"),
+    [
+        ("84.995", Fraction(16999, 200), True),  # the exact value
+        ("85", Fraction(16999, 200), True),  # rounded half up to cents, as Excel's ROUND
+        ("84.99", Fraction(16999, 200), False),  # shown as 84.995: no cut to agree with
+        ("85.01", Fraction(16999, 200), False),
+        ("84.98", Fraction(16999, 200), False),
+        ("16.67", Fraction(50, 3), True),  # rounded
+        ("16.66", Fraction(50, 3), True),  # shown
+        ("16.68", Fraction(50, 3), False),
+        ("16.65", Fraction(50, 3), False),
+        ("0.01", Fraction(1, 200), True),  # 0.005 rounds half up
+        ("0", Fraction(1, 200), False),
+        ("0.02", Fraction(1, 200), False),
+        ("NaN", Fraction(1), False),  # text typed where a number belongs
+    ],
+)
+def test_a_typed_result_agrees_with_the_exact_one_rounded_or_as_shown(typed, exact, agree):
+    assert agrees(Decimal(typed), exact) is agree
+
+
+@pytest.mark.parametrize(
+    ("exact", "text"),
+    [
+        (Fraction(18), "18"),
+        (Fraction(1, 8), "0.125"),
+        (Fraction(1, 20), "0.05"),
+        (Fraction(999999, 1000000), "0.999999"),
+        (Fraction(-1, 4), "-0.25"),
+        (Fraction(269, 3), "269/3"),  # no finite decimal: a fraction
+        (Fraction(1, 6), "1/6"),  # 2 and 3 in the denominator
+        (Fraction(1, 15), "1/15"),  # 5 and 3
+    ],
+)
+def test_exact_text_is_a_decimal_when_there_is_one_else_a_fraction(exact, text):
+    assert exact_text(exact) == text
