@@ -31,6 +31,9 @@ MODULE_TESTS = {
         "tests/test_rubric.py",
         "tests/test_rubric_edges.py",
         "tests/test_rubric_findings.py",
+        "tests/test_pass_fail.py",
+        "tests/test_rubric_layout_pins.py",
+        "tests/test_rubric_scoring_pins.py",
     ],
     "summary": [
         "tests/test_boundaries.py",
