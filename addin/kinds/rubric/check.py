@@ -351,9 +351,12 @@ def _place_results(layout: RubricSheet, last_item_row: int) -> None:
         layout.grade_cell = _value_cell(sheet, (below, layout.score_col), header.left)
         layout.grade_label_cell = (below, header.left)
     else:
-        layout.grade_cell = _value_cell(
-            sheet, (layout.total_row, layout.subtotal_target), total_label_col
-        )
+        cell = _value_cell(sheet, (layout.total_row, layout.subtotal_target), total_label_col)
+        if cell == layout.total_cell:
+            # The 总分 label merged over the whole table pushed the total into the 小计 column's
+            # place: the grade goes right of the total, not over it.
+            cell = _value_cell(sheet, _right_of(sheet, cell), total_label_col)
+        layout.grade_cell = cell
 
 
 def _value_cell(sheet: SheetData, cell: Cell, label_col: int | None) -> Cell:
@@ -367,6 +370,12 @@ def _value_cell(sheet: SheetData, cell: Cell, label_col: int | None) -> Cell:
     if label_col is not None and (r, label_col) in merge:
         return sheet.anchor(r, merge.right + 1)
     return (merge.top, merge.left)
+
+
+def _right_of(sheet: SheetData, cell: Cell) -> Cell:
+    """The cell right of `cell`, or right of the merged area it is in."""
+    merge = sheet.merge_at(*cell)
+    return (cell[0], (merge.right if merge else cell[1]) + 1)
 
 
 def _value_right_of_label(sheet: SheetData, r: int, header: Header, default_col: int) -> Cell:
