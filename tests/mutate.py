@@ -40,7 +40,12 @@ MODULE_TESTS = {
         "tests/test_summary.py",
         "tests/test_summary_findings.py",
     ],
-    "tasks": ["tests/test_boundaries.py", "tests/test_tasks.py", "tests/test_tasks_findings.py"],
+    "tasks": [
+        "tests/test_boundaries.py",
+        "tests/test_tasks.py",
+        "tests/test_tasks_findings.py",
+        "tests/test_tasks_pins.py",
+    ],
 }
 # The module each name stands for (the kinds' checks live in their packages).
 MODULE_PATH = {"rubric": "kinds.rubric.check", "summary": "kinds.summary.check"}
