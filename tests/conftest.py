@@ -44,13 +44,17 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session", autouse=True)
 def _fresh_caches_under_mutation():
     """mutmut forks each mutant's run from a process that already ran the tests: the checks'
-    lru_caches (folded labels, read numbers) would answer with the unmutated results."""
+    lru_caches (folded labels, read numbers) and the rubric's layout cache would answer with
+    the unmutated results."""
     if os.environ.get("MUTANT_UNDER_TEST"):
         for name, module in list(sys.modules.items()):
             if name.startswith("addin"):
                 for value in list(vars(module).values()):
                     if callable(getattr(value, "cache_clear", None)):
                         value.cache_clear()
+                layouts = vars(module).get("_LAYOUTS")
+                if isinstance(layouts, dict):
+                    layouts.clear()
 
 
 @pytest.fixture(scope="session")
