@@ -369,15 +369,7 @@ def test_a_grade_row_above_the_total_row_is_not_the_grade_row(specs):
     ws["A23"], ws["A24"] = "定级结果", "总分（100分）"
     ws["D23"] = "一般"
     result = evaluation(wb, specs)
-    assert findings(result) == [
-        (
-            "rubric.unknown_row",
-            SHEET,
-            "B23",
-            "定级结果",
-            "该行不属于官方模板的任何评分项，已忽略：定级结果",
-        )
-    ]
+    assert findings(result) == []  # a 定级结果 row is no rubric item wherever it is
     assert results(result) == [("D24", 90, None), ("E24", "先进", None)]
 
 
@@ -579,3 +571,19 @@ def test_the_layout_cache_holds_at_most_256_shapes(specs, monkeypatch):
     assert len(check._LAYOUTS) == 1  # emptied, then this sheet's layout
     evaluation(ninety(specs, "乙"), specs)  # the same shape: found, nothing added
     assert len(check._LAYOUTS) == 1
+
+
+@pytest.mark.parametrize("cleared", ["A23", "A24"])
+def test_a_cleared_total_label_leaves_the_rows_under_it_out_of_the_table(specs, cleared):
+    """Without its 总分 label (or without both labels), the 定级结果 and 备注 rows are still
+    no rubric items: no rubric.unknown_row; fill writes the labels back."""
+    wb = ninety(specs)
+    wb[SHEET]["A23"] = None
+    if cleared == "A24":
+        wb[SHEET]["A24"] = None
+    result = evaluation(wb, specs)
+    assert [f for f in findings(result) if f[0] != "rubric.score_missing"] == []
+    expected = [("A23", "总分（100分）", None), ("D23", 90, None)]
+    if cleared == "A24":  # the blank row under the total gets the 定级结果 label back
+        expected.append(("A24", "定级结果", None))
+    assert results(result) == [*expected, ("D24", "先进", None)]

@@ -31,6 +31,8 @@ _ITEM_NO = re.compile(r"^(?:\((\d{1,3})\)|第(\d{1,3})[项条][.、,，:：]?|(\
 _CIRCLED = re.compile(r"^\s*([\u2460-\u2473\u3251-\u325f\u32b1-\u32bf\u24f5-\u24fe\u2776-\u277f])")
 # Labels of the total row besides the spec's own (“总分”): what people type instead.
 _TOTAL_ALIASES = ("合计", "总计", "总得分")
+# Labels of the rows under the total besides the spec's 定级结果 label (folded).
+_AFTER_TOTAL = ("备注",)
 
 
 def detect(sheet: SheetData, spec: RubricSpec) -> Header | None:
@@ -183,6 +185,8 @@ def _read_layout(
     items = {i.no: i for i in spec.items}
     unmatched = dict(items)
     total_labels = (fold(labels.total), *_TOTAL_ALIASES)
+    # The rows under the total (when its 总分 label was cleared, or typed below them): no items.
+    after_total = (fold(labels.grade), *_AFTER_TOTAL)
     category_names = tuple(fold(c.name) for c in spec.categories)
     last_item_row = header.row
     for r in range(header.row + 1, sheet.height):
@@ -191,6 +195,8 @@ def _read_layout(
         if _label_col(sheet, r, left, content_col, total_labels) is not None:
             layout.total_row = r
             break
+        if _label_col(sheet, r, left, content_col, after_total) is not None:
+            continue  # no item; without a total row one goes under the last item
         content = sheet.shown(r, content_col)
         if is_blank(content) or _is_category_only(content, category_names):
             continue
