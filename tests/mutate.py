@@ -39,6 +39,8 @@ MODULE_TESTS = {
         "tests/test_boundaries.py",
         "tests/test_summary.py",
         "tests/test_summary_findings.py",
+        "tests/test_summary_pins.py",
+        "tests/test_targets.py",
     ],
     "tasks": [
         "tests/test_boundaries.py",
