@@ -17,6 +17,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +63,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-children", type=int, default=2)
     args = parser.parse_args(argv)
 
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    collected = config["tool"]["mutmut"]["pytest_add_cli_args_test_selection"]
+    missing = sorted(set(MODULE_TESTS[args.module]) - set(collected))
+    if missing:  # mutmut's pytest only collects those; the rest would silently not run
+        print("pyproject.toml [tool.mutmut] pytest_add_cli_args_test_selection lacks:", *missing)
+        return 2
     shutil.rmtree(ROOT / "mutants", ignore_errors=True)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # import the mutated copy
     env["JICENG_MUTATION_TESTS"] = " ".join(MODULE_TESTS[args.module])
