@@ -55,6 +55,13 @@ MODULE_PATH = {"rubric": "kinds.rubric.check", "summary": "kinds.summary.check"}
 MODULE_PATH |= {"tasks": "kinds.tasks.check", "phone": "kinds.summary.phone"}
 KILLED_CODES = {1, 3}  # a test failed; the test run crashed on the mutant
 SURVIVED = 0
+OTHER_STATUS = {
+    5: "no tests",
+    33: "no test calls it",
+    34: "skipped",
+    35: "suspicious",
+    36: "timeout",
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -89,6 +96,9 @@ def main(argv: list[str] | None = None) -> int:
         f"addin/{module.replace('.', '/')}.py: {killed}/{len(results)} killed ({killed / len(results):.1%})"
     )
     print(f"  survived {len(survivors)}, other {other}")
+    for name, code in sorted(results.items()):
+        if code not in KILLED_CODES and code != SURVIVED:
+            print(f"  other: {name} ({OTHER_STATUS.get(code, code)})")
     for name in survivors:
         shown = subprocess.run(
             [sys.executable, "-m", "mutmut", "show", name],
