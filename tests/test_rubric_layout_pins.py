@@ -587,3 +587,15 @@ def test_a_cleared_total_label_leaves_the_rows_under_it_out_of_the_table(specs, 
     if cleared == "A24":  # the blank row under the total gets the 定级结果 label back
         expected.append(("A24", "定级结果", None))
     assert results(result) == [*expected, ("D24", "先进", None)]
+
+
+def test_a_merged_total_cell_puts_the_grade_right_of_its_merge(specs):
+    wb = ninety(specs)
+    ws = wb[SHEET]
+    delete_rows(ws, 24)
+    ws.unmerge_cells("A23:C23")
+    ws.merge_cells("A23:E23")
+    ws.merge_cells("F23:G23")  # the total's cell spans two columns
+    ws["F23"] = 90
+    result = evaluation(wb, specs)
+    assert results(result) == [("F23", 90, None), ("H23", "先进", None)]

@@ -439,3 +439,13 @@ def test_a_missing_grade_row_is_written_with_its_label_under_the_total():
         (SHEET, 23, 0, "定级结果", None),
         (SHEET, 23, 3, "一般", None),
     ]
+
+
+def test_a_verdict_with_a_full_stop_is_read_as_the_word():
+    specs = load_specs([MEMBERS])
+    spec = specs.by_id("wudaitou_2011")
+    verdicts = {"张三": {1: "达标。", 2: "达标.", 3: "未达标。", 4: "达标", 5: "达标"}}
+    result = evaluation(rubric_workbook(spec, verdicts), specs)
+    assert found(result) == []
+    (branch,) = result.report.branches
+    assert (branch.total, branch.grade) == (4, "合格")
