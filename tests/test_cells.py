@@ -171,6 +171,7 @@ def test_a_typed_result_agrees_with_the_exact_one_rounded_or_as_shown(typed, exa
         (Fraction(1, 8), "0.125"),
         (Fraction(1, 20), "0.05"),
         (Fraction(999999, 1000000), "0.999999"),
+        (Fraction(1, 10**7), "0.0000001"),  # written out, never "1E-7"
         (Fraction(-1, 4), "-0.25"),
         (Fraction(269, 3), "269/3"),  # no finite decimal: a fraction
         (Fraction(1, 6), "1/6"),  # 2 and 3 in the denominator
