@@ -610,7 +610,7 @@ def test_every_year_with_a_date() -> None:
 
 def test_plan_years_are_checked() -> None:
     for bad in ([], [0], [2022, 10000], ["2022"]):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match=r"plan_years must be ints in 1\.\.9999, got "):
             parse_deadline("每年", Y, plan_years=bad)
 
 
