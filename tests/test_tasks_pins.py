@@ -11,7 +11,7 @@ from plain_book import evaluation
 
 from addin.kinds.tasks.template import tasks_workbook
 from addin.spec import load_specs
-from addin.writes import CellWrite
+from addin.writes import CellWrite, ConditionalFill
 
 AS_OF = date(2022, 6, 15)
 SHEET = "任务清单"
@@ -63,9 +63,9 @@ def test_the_official_four_columns_get_the_computed_headers(specs):
 
 def test_the_colour_rules_key_on_the_first_rows_status_cell(specs):
     rules = judged(specs).conditional
-    assert [(r.ref, r.formula) for r in rules[:2]] == [
-        ("I4:L14", '$J4="已逾期"'),
-        ("I4:L14", '$J4="即将到期"'),
+    assert rules[:2] == [
+        ConditionalFill(SHEET, "I4:L14", '$J4="已逾期"', "FFC7CE", "9C0006"),  # red
+        ConditionalFill(SHEET, "I4:L14", '$J4="即将到期"', "FFEB9C", "9C5700"),  # amber
     ]
 
 
