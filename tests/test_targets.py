@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SPECS_DIR, codes, only
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from addin.engine import check_path
 from addin.kinds.rubric.template import rubric_workbook
@@ -171,3 +171,38 @@ def test_entity_noun_comes_from_the_spec(tmp_path, cli):
     wb.save(path)
     out = cli("check", path, "--spec", folder).stdout
     assert "（共 2 个党员）" in out and "个党支部" not in out
+
+
+def test_the_year_unknown_finding_points_at_the_total_row(tmp_path):
+    path = zuiqiang_summary(tmp_path, "党支部“最强党支部”评定汇总表", 3)
+    (finding,) = check_path(path, load_specs(ZUIQIANG)).report.findings
+    assert (finding.code, finding.sheet, finding.cell) == ("summary.year_unknown", "Sheet", "A17")
+
+
+def test_no_target_is_judged_while_a_grade_is_unknown(tmp_path):
+    path = zuiqiang_summary(tmp_path, "2020年党支部“最强党支部”评定汇总表", 3)
+    wb = load_workbook(path)
+    wb.active["C9"] = None  # 第3党支部: no score, no rubric sheet → grade unknown
+    wb.save(path)
+    report = check_path(path, load_specs(ZUIQIANG)).report
+    assert report.summary.targets == []
+    assert "summary.target_not_met" not in codes(report)
+
+
+def test_a_target_over_two_grades_names_both_when_missed(tmp_path):
+    rubric = tomllib.loads((ROOT / "schemas" / "rubric_2022.toml").read_text(encoding="utf-8"))
+    summary = {
+        "kind": "summary",
+        "id": "s",
+        "title": "汇总表",
+        "rubric": "rubric_2022",
+        "targets": [{"grades": ["先进", "一般"], "share": 1}],
+    }
+    specs = SpecSet(specs=[spec_from_dict(rubric), spec_from_dict(summary)])
+    wb = Workbook()
+    rows = [("一支部", 90, None), ("二支部", 70, None), ("三支部", 60, None)]
+    summary_sheet(wb.active, specs.by_id("s"), specs.by_id("rubric_2022"), None, rows)
+    path = tmp_path / "汇总.xlsx"
+    wb.save(path)
+    finding = only(check_path(path, specs).report, "summary.target_not_met")
+    assert "先进和一般" in finding.message and "66.6%" in finding.message
