@@ -88,3 +88,31 @@ def test_the_summary_names_its_year_spec_and_targets(title, year):
 )
 def test_shares_are_cut_to_one_decimal(share, shown):
     assert percent(share) == shown
+
+
+def test_fill_keeps_what_was_typed_only_where_it_differs():
+    """A grade typed right up to a space is not 'replaced'; a wrong one is kept on record."""
+    totals = {"甲支部": 90, "乙支部": 70, "丙支部": 50, "丁支部": 80}
+    wb = rubric_workbook(rubric_spec(), {n: scores_totalling(t) for n, t in totals.items()})
+    ws = wb.create_sheet(SHEET_NAME, 0)
+    rows = [
+        ("甲支部", 90, "先进 ", "一般"),
+        ("乙支部", 70, "先进", "一般"),
+        ("丙支部", 50, None, "一般"),
+        ("丁支部", 80, "一般", "一般"),
+    ]
+    summary_sheet(
+        ws, summary_spec(), rubric_spec(), FIELDS, rows, {"先进": 2, "一般": 2, "后进": 1}
+    )
+    writes = [
+        (w.row, w.col, w.value, w.replaces)
+        for w in evaluation(wb, load_specs()).writes
+        if w.sheet == SHEET_NAME
+    ]
+    assert writes == [
+        (6, 3, "先进", None),  # "先进 " is 先进
+        (7, 3, "一般", "先进"),  # 70 is 一般: what was typed is kept on record
+        (8, 3, "后进", None),  # blank: nothing replaced
+        (9, 3, "一般", None),
+        (16, 1, "先进数：1", "先进数：2"),
+    ]
