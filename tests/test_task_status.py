@@ -11,6 +11,7 @@ from addin.task_status import (
     DateProblem,
     assess,
     cn_date,
+    date_problem,
     read_date,
     read_done_dates,
     read_progress,
@@ -183,3 +184,15 @@ def test_cn_date_names_the_year_only_when_it_is_another():
 )
 def test_warning_text(assessment, text):
     assert warning_text(assessment, 2022) == text
+
+
+@pytest.mark.parametrize(
+    ("reason", "text"),
+    [
+        ("unreadable", "无法识别为日期（应写作 2023-05-20、2023/5/20、2023.5.20 或 5月20日）"),
+        ("before_year", "早于2023年，不计入"),
+        ("after_as_of", "晚于检查日期2023-06-01，不计入"),
+    ],
+)
+def test_why_a_done_date_was_not_counted_names_the_sheets_year(reason, text):
+    assert date_problem(DateProblem("某天", reason), 2023, date(2023, 6, 1)) == text
