@@ -77,3 +77,22 @@ def test_an_event_deadline_is_a_note_naming_the_event_clipped_at_30(specs):
     assert note.message == (
         f"第5项“党员发展”的时间期限以“{event[:29]}…”为准，无法推算日期，请在日期确定后自行核对"
     )
+
+
+@pytest.mark.parametrize(
+    ("title", "as_of", "said"),
+    [
+        # the plan was issued in April 2022: that year's months count from April …
+        ("基层组织建设年 2022 年任务清单", date(2022, 5, 15), "4月30日的节点已逾期15天"),
+        # … a later year's from January
+        ("基层组织建设年 2023 年任务清单", date(2023, 2, 15), "1月31日的节点已逾期15天"),
+    ],
+)
+def test_a_monthly_task_counts_from_the_plans_month_only_in_the_plans_year(
+    specs, title, as_of, said
+):
+    wb = tasks_workbook(specs.by_id("tasks_2022"))
+    wb[SHEET]["A2"] = title
+    found = evaluation(wb, specs, as_of=as_of).report.findings
+    monthly = [(f.code, f.message) for f in found if f.cell == "D11"]
+    assert monthly == [("tasks.overdue", f"第8项“党委委员联系制度”{said}")]
