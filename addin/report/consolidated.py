@@ -237,7 +237,7 @@ def overview_lines(report: Report) -> list[list[Any]]:
 def section_tables(report: Report) -> list[Table]:
     """The batch sections' tables that exist, in the order they print."""
     tables = inbox_tables(report)
-    order = ("roster", "duplicates", "year_over_year", "conversion", "tasks")
+    order = ("roster", "duplicates", "year_over_year", "conversion", "tasks", "stages")
     return [tables[k] for k in order if tables.get(k) is not None]
 
 
@@ -251,6 +251,7 @@ def inbox_tables(report: Report) -> dict[str, Table | None]:
     yoy = batch.year_over_year
     return {
         "tasks": Table("任务进度", t.TASK_HEADER, t.task_rows(batch)) if batch.tasks else None,
+        "stages": Table("阶段进度", t.STAGE_HEADER, t.stage_rows(batch)) if batch.stages else None,
         "roster": Table("名单核对", t.ROSTER_HEADER, t.roster_rows(batch))
         if batch.roster
         else None,

@@ -17,7 +17,7 @@ from .duplicates import find_duplicates, mark_superseded
 from .inbox_model import BatchSections
 from .model import Report
 from .roster import compare
-from .task_progress import task_progress
+from .task_progress import stage_progress, task_progress
 from .year_over_year import compare_years
 
 
@@ -55,6 +55,7 @@ def inbox_sections(
         excluded=excluded,
         roster=compare(report, roster.table, roster.source, skip) if roster else None,
         tasks=task_progress(report, skip),
+        stages=stage_progress(report, skip),
         year_over_year=compare_years(
             _counted(report, excluded),
             last_year.report,

@@ -87,6 +87,28 @@ class TaskProgress(BaseModel):
     due_soon: int
 
 
+class StageProgressRow(BaseModel):
+    unit: str
+    file: str
+    row: int
+    no: int | None
+    stage: str = Field(description="the stage (阶段) the work item belongs to")
+    work: str
+    status: str = Field(description="a StageResult status")
+    time_text: str = Field(description="the 时间安排 the item is judged by")
+    start: date | None
+    next_due: date | None
+    days_overdue: int
+    owner: str | None
+
+
+class StageProgress(BaseModel):
+    rows: list[StageProgressRow]
+    counts: dict[str, int] = Field(description="work items per status, every counted file")
+    overdue: int = Field(description="work items overdue or not started on time")
+    due_soon: int
+
+
 class BranchYear(BaseModel):
     unit: str
     branch: str
@@ -128,6 +150,9 @@ class BatchSections(BaseModel):
     )
     roster: RosterReport | None = None
     tasks: TaskProgress | None = None
+    stages: StageProgress | None = Field(
+        default=None, description="the stage plans' (项目推进表) work items, most urgent first"
+    )
     year_over_year: YearOverYear | None = None
 
 
@@ -137,6 +162,8 @@ __all__ = [
     "Duplicate",
     "RosterEntry",
     "RosterReport",
+    "StageProgress",
+    "StageProgressRow",
     "Suggestion",
     "TaskProgress",
     "TaskProgressFile",

@@ -1,8 +1,9 @@
 """The batch sections (`BatchSections`) as plain tables for the report workbook: 概览 lines,
-任务进度, 名单核对, 重复提交, 年度对比. No pandas here: the joins are done already."""
+任务进度, 阶段进度, 名单核对, 重复提交, 年度对比. No pandas here: the joins are done already."""
 
 from __future__ import annotations
 
+from ..kinds.stages.check import status_label
 from ..task_status import STATUS_LABEL
 from .inbox_model import BatchSections, YearOverYear
 from .model import Report
@@ -41,6 +42,12 @@ def overview_lines(report: Report) -> list[list[object]]:
             ["已逾期任务数", batch.tasks.overdue],
             ["即将到期任务数", batch.tasks.due_soon],
         ]
+    if batch.stages is not None:
+        lines += [
+            ["推进表工作项数", len(batch.stages.rows)],
+            ["已逾期或未按期启动的工作项数", batch.stages.overdue],
+            ["即将到期的工作项数", batch.stages.due_soon],
+        ]
     if batch.year_over_year is not None:
         yoy = batch.year_over_year
         lines += [
@@ -52,20 +59,25 @@ def overview_lines(report: Report) -> list[list[object]]:
 
 
 def base_date(report: Report) -> str:
-    """The 基准日期 the task lists were judged on, and where it came from."""
+    """The 基准日期 the task lists (and stage plans) were judged on, and where it came from."""
     batch = report.batch
-    if batch is None or batch.tasks is None:
+    if batch is None or (batch.tasks is None and batch.stages is None):
         return "（没有任务清单）"
     if batch.as_of is not None:
         return f"{batch.as_of.isoformat()}（--as-of 指定）"
-    days = sorted({f.as_of for f in batch.tasks.files if f.as_of is not None})
+    dated = [
+        (f.path, f.as_of)
+        for f in report.files
+        if (f.tasks or f.stages) and f.path not in batch.excluded
+    ]
+    days = sorted({day for _, day in dated if day is not None})
     if len(days) == 1:
         day = days[0]
         if day == batch.checked_on:
             return f"{day.isoformat()}（未指定，按检查日期）"
         return f"{day.isoformat()}（任务清单中的基准日期）"
     return "各任务清单不同：" + "；".join(
-        f"{f.file} {f.as_of.isoformat() if f.as_of else '—'}" for f in batch.tasks.files
+        f"{path} {day.isoformat() if day else '—'}" for path, day in dated
     )
 
 
@@ -86,6 +98,42 @@ def task_rows(batch: BatchSections) -> list[list[object]]:
         ]
         for r in batch.tasks.rows
     ]
+
+
+def stage_rows(batch: BatchSections) -> list[list[object]]:
+    if batch.stages is None:
+        return []
+    return [
+        [
+            r.unit,
+            r.file,
+            r.stage,
+            r.no,
+            r.work,
+            status_label(r.status),
+            r.start,
+            r.next_due,
+            r.days_overdue or None,
+            r.time_text,
+            r.owner,
+        ]
+        for r in batch.stages.rows
+    ]
+
+
+STAGE_HEADER = [
+    "党总支",
+    "文件",
+    "阶段",
+    "序号",
+    "工作",
+    "状态",
+    "开始日期",
+    "截止日期",
+    "逾期天数",
+    "时间安排",
+    "责任单位",
+]
 
 
 TASK_HEADER = [

@@ -31,6 +31,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 
 from ..atomic import atomic_path
+from ..kinds.stages.check import status_label
 from ..kinds.tasks.check import STATUS_COLOURS
 from ..report.consolidated import (
     FILE_HEADER,
@@ -426,6 +427,10 @@ class SectionStyle:
 
 
 BEFORE_BRANCHES = ("名单核对", "重复提交")
+# 未按期启动 is as red as 已逾期: work that should be under way is not.
+STAGE_SHADES = {status_label(s): colour for s, (colour, _) in STATUS_COLOURS.items()} | {
+    status_label("not_started_late"): STATUS_COLOURS["overdue"][0]
+}
 SECTION_STYLE = {
     "名单核对": SectionStyle(
         {"情况": 12, "党总支": 22, "党支部": 20, "文件": 26, "说明": 50},
@@ -447,6 +452,13 @@ SECTION_STYLE = {
         {"党总支": 16, "文件": 22, "序号": 6, "任务": 30, "截止日期": 12, "时间期限": 14},
         shades={"状态": {STATUS_LABEL[s]: colour for s, (colour, _) in STATUS_COLOURS.items()}},
         formats={"截止日期": "yyyy-mm-dd"},
+        link_files=True,
+    ),
+    "阶段进度": SectionStyle(
+        {"党总支": 12, "文件": 18, "阶段": 14, "序号": 6, "工作": 28, "状态": 10, "开始日期": 11}
+        | {"截止日期": 11, "逾期天数": 8, "时间安排": 14, "责任单位": 14},
+        shades={"状态": STAGE_SHADES},
+        formats={"开始日期": "yyyy-mm-dd", "截止日期": "yyyy-mm-dd"},
         link_files=True,
     ),
 }
