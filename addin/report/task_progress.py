@@ -26,26 +26,10 @@ STAGE_STATUS_ORDER = ["overdue", "not_started_late", *STATUS_ORDER[1:]]
 
 def task_progress(report: Report, excluded: set[str] = frozenset()) -> TaskProgress | None:
     """None when no counted file holds a task list."""
-    rows = [
-        TaskProgressRow(
-            unit=general_branch(file),
-            file=file.path,
-            row=t.row,
-            no=t.no,
-            task=t.task,
-            status=t.status,
-            deadline_text=t.deadline_text,
-            next_due=t.next_due,
-            days_overdue=t.days_overdue,
-            owner=t.owner,
-        )
-        for file in report.files
-        if file.tasks and file.path not in excluded
-        for t in file.tasks
-    ]
+    rows = _counted_rows(report, "tasks", TaskProgressRow, excluded)
     if not rows:
         return None
-    table, ordered = _most_urgent_first(rows, STATUS_ORDER)
+    table, ordered, counts = _most_urgent_first(rows, STATUS_ORDER)
     per_file = pd.crosstab(table["file"], table["status"]).reindex(
         columns=STATUS_ORDER, fill_value=0
     )
@@ -56,57 +40,48 @@ def task_progress(report: Report, excluded: set[str] = frozenset()) -> TaskProgr
             unit=units[path],
             file=path,
             as_of=as_of.get(path),
-            counts={s: int(n) for s, n in counts.items() if n},
+            counts={s: int(n) for s, n in file_counts.items() if n},
         )
-        for path, counts in per_file.iterrows()
+        for path, file_counts in per_file.iterrows()
     ]
-    totals = table["status"].value_counts()
     return TaskProgress(
         rows=ordered,
         files=files,
-        counts={s: int(totals.get(s, 0)) for s in STATUS_ORDER if totals.get(s, 0)},
-        overdue=int(totals.get("overdue", 0)),
-        due_soon=int(totals.get("due_soon", 0)),
+        counts=counts,
+        overdue=counts.get("overdue", 0),
+        due_soon=counts.get("due_soon", 0),
     )
 
 
 def stage_progress(report: Report, excluded: set[str] = frozenset()) -> StageProgress | None:
     """The stage plans' work items across the inbox; None when no counted file holds one."""
-    rows = [
-        StageProgressRow(
-            unit=general_branch(file),
-            file=file.path,
-            row=s.row,
-            no=s.no,
-            stage=s.stage,
-            work=s.work,
-            status=s.status,
-            time_text=s.time_text,
-            start=s.start,
-            next_due=s.next_due,
-            days_overdue=s.days_overdue,
-            owner=s.owner,
-        )
-        for file in report.files
-        if file.stages and file.path not in excluded
-        for s in file.stages
-    ]
+    rows = _counted_rows(report, "stages", StageProgressRow, excluded)
     if not rows:
         return None
-    table, ordered = _most_urgent_first(rows, STAGE_STATUS_ORDER)
-    totals = table["status"].value_counts()
-    late = int(totals.get("overdue", 0)) + int(totals.get("not_started_late", 0))
+    _table, ordered, counts = _most_urgent_first(rows, STAGE_STATUS_ORDER)
     return StageProgress(
         rows=ordered,
-        counts={s: int(totals.get(s, 0)) for s in STAGE_STATUS_ORDER if totals.get(s, 0)},
-        overdue=late,
-        due_soon=int(totals.get("due_soon", 0)),
+        counts=counts,
+        overdue=counts.get("overdue", 0) + counts.get("not_started_late", 0),
+        due_soon=counts.get("due_soon", 0),
     )
 
 
-def _most_urgent_first(rows: list, order: list[str]) -> tuple[pd.DataFrame, list]:
+def _counted_rows(report: Report, field: str, model: type, excluded: set[str]) -> list:
+    """Every item of `field` (tasks, stages) of the counted files as a `model` row: the item's
+    own fields that the row has, with the file and its 党总支."""
+    own = set(model.model_fields) - {"unit", "file"}
+    return [
+        model(unit=general_branch(file), file=file.path, **item.model_dump(include=own))
+        for file in report.files
+        if getattr(file, field) and file.path not in excluded
+        for item in getattr(file, field)
+    ]
+
+
+def _most_urgent_first(rows: list, order: list[str]) -> tuple[pd.DataFrame, list, dict[str, int]]:
     """The rows as a table and as a list, worst status first: overdue by days overdue, then
-    due soon by date, each file's rows in order."""
+    due soon by date, each file's rows in order; and the rows per status, in `order`."""
     table = pd.DataFrame([r.model_dump() for r in rows])
     table["order"] = table["status"].map(order.index)
     table = table.sort_values(
@@ -116,4 +91,6 @@ def _most_urgent_first(rows: list, order: list[str]) -> tuple[pd.DataFrame, list
         kind="stable",
     )
     by_key = {(r.file, r.row): r for r in rows}
-    return table, [by_key[(r.file, r.row)] for r in table.itertuples()]
+    totals = table["status"].value_counts()
+    counts = {s: int(totals[s]) for s in order if totals.get(s, 0)}
+    return table, [by_key[(r.file, r.row)] for r in table.itertuples()], counts
