@@ -221,12 +221,17 @@ class _Sheet:
         title = self.heights[0] if self.heights else DEFAULT_HEIGHT
         return PRINTABLE_HEIGHT[orientation] / scale - title
 
+    def height_above(self, row: int) -> float:
+        """Sheet points above 1-based `row`: the rows written, then blank rows of the default
+        height up to it."""
+        return sum(self.heights[: row - 1]) + DEFAULT_HEIGHT * max(0, row - 1 - self.rows)
+
     def _keep_charts_whole(self, charts: Sequence, extent: float) -> None:
         """A page break before a chart that would straddle one."""
         page = self.page_height(extent, self.ws.page_setup.orientation == "landscape")
         for chart in charts:
             row = int("".join(ch for ch in chart.anchor if ch.isdigit()))
-            above = sum(self.heights[: row - 1]) + DEFAULT_HEIGHT * max(0, row - 1 - self.rows)
+            above = self.height_above(row)
             if above % page + chart.height * PT_PER_CM > page * 0.95:
                 self.ws.row_breaks.append(Break(id=row - 1))
 
@@ -470,8 +475,7 @@ def _fitted_height(sheet: _Sheet, row: int, width_cm: float) -> float:
     otherwise push it alone onto page 2)."""
     extent = max(sheet.width(), width_cm / CM_PER_WIDTH_UNIT)
     page = sheet.page_height(extent, needs_landscape(extent))
-    above = sum(sheet.heights) + DEFAULT_HEIGHT * max(0, row - 1 - sheet.rows)
-    free_cm = (page * 0.95 - above) / PT_PER_CM
+    free_cm = (page * 0.95 - sheet.height_above(row)) / PT_PER_CM
     if free_cm >= PIE_HEIGHT or free_cm < PIE_MIN_HEIGHT:
         return PIE_HEIGHT  # it fits, or it goes whole onto the next page (`finish`)
     return math.floor(free_cm * 10) / 10  # never rounded up past the page
