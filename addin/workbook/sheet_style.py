@@ -172,9 +172,11 @@ def fit_row_heights(ws: Worksheet, rows: Iterable[int]) -> None:
         (area.min_row, area.min_col): (area.max_col, area.max_row > area.min_row)
         for area in ws.merged_cells.ranges
     }
+    last_col = ws.max_column  # once: `ws[r]` works it out over every cell for each row
     for r in rows:
         needed = 0.0
-        for cell in ws[r]:
+        (cells,) = ws.iter_rows(min_row=r, max_row=r, max_col=last_col)
+        for cell in cells:
             if cell.value is None or not (cell.alignment and cell.alignment.wrap_text):
                 continue
             last, tall = spans.get((r, cell.column), (cell.column, False))
