@@ -19,11 +19,14 @@ from typing import TYPE_CHECKING, Any
 from . import findings as F
 from .atomic import atomic_path, remove_stale
 from .engine import Evaluation, check_path
-from .isolation import Failure, run_isolated
+from .isolation import Failure, Stop, run_isolated
 from .limits import DEFAULT_LIMITS, Limits
+from .progress import Progress
 from .report.consolidated import Consolidator, overview_lines, section_tables
+from .report.inbox_model import Interrupted
 from .report.model import FileReport, Report
 from .report.render import JsonStream
+from .result_cache import ResultCache, run_key
 from .safe_text import path_text
 from .spec import SpecSet
 from .workbook.model import UnreadableWorkbook
@@ -70,6 +73,8 @@ class FileOutcome:
     report: FileReport
     copy: Path | None = None
     copy_error: str | None = None
+    # The worker died (time, memory, a crash): the next run tries again, it is not kept.
+    transient: bool = False
 
 
 @dataclass(frozen=True)
@@ -141,12 +146,27 @@ def check_files(
 ) -> Iterator[FileOutcome]:
     """Each job in a worker process; outcomes in the order of `jobs`. A worker that dies, runs
     out of memory or time gives that file a finding (file.too_large / timeout / internal_error)."""
+    for _index, outcome in check_jobs(jobs, specs, workers=workers, limits=limits, **options):
+        yield outcome
+
+
+def check_jobs(
+    jobs: Sequence[FileJob],
+    specs: SpecSet,
+    *,
+    workers: int = 1,
+    limits: Limits = DEFAULT_LIMITS,
+    stop: Stop | None = None,
+    **options,
+) -> Iterator[tuple[int, FileOutcome]]:
+    """(index in `jobs`, outcome) in the order of `jobs`; once `stop` is requested, what the
+    running workers finish in their grace period and no more (`isolation.run_isolated`)."""
     task = CheckTask(specs, limits, options)
-    for index, result in run_isolated(jobs, task, jobs=workers, limits=limits):
+    for index, result in run_isolated(jobs, task, jobs=workers, limits=limits, stop=stop):
         if isinstance(result, Failure):
-            yield FileOutcome(failure_report(jobs[index].display, result))
+            yield index, FileOutcome(failure_report(jobs[index].display, result), transient=True)
         else:
-            yield result
+            yield index, result
 
 
 def failure_report(display: str, failure: Failure) -> FileReport:
@@ -172,6 +192,13 @@ class BatchResult:
     unreadable: int = 0
     with_errors: int = 0
     annotated: dict[str, Path] = field(default_factory=dict)  # file → its annotated copy
+    total: int = 0  # files in the inbox, checked or not
+    reused: int = 0  # files whose earlier result was reused (`result_cache`)
+    not_checked: list[str] = field(default_factory=list)  # the run was stopped before them
+
+    @property
+    def interrupted(self) -> bool:
+        return bool(self.not_checked)
 
     @property
     def exit_code(self) -> int:
@@ -186,12 +213,14 @@ def run_batch(
     *,
     root: Path | None = None,
     annotate: bool = True,
-    progress: Callable[[str], None] | None = None,
+    progress: Progress | None = None,
     on_file: Callable[[FileReport], None] | None = None,
     workers: int = 1,
     limits: Limits = DEFAULT_LIMITS,
     roster: Roster | None = None,
     last_year: LastYear | None = None,
+    stop: Stop | None = None,
+    fresh: bool = False,
     **options,
 ) -> BatchResult:
     """Check every file in worker processes, write annotated copies, report.json and
@@ -201,43 +230,71 @@ def run_batch(
     comes; what stays in memory is a light copy without its findings, for the inbox sections
     (resubmissions, roster, year over year, task progress), which need every file. Then the
     spool is read back once, file by file, into report.json and the report workbook (written
-    row by row). `progress(name)` as each file is done; `on_file(report)` for each file's
-    final report, in order. `roster` / `last_year`: read by the front end beforehand
+    row by row). `progress` counts the files as they are done; `on_file(report)` for each
+    file's final report, in order. `roster` / `last_year`: read by the front end beforehand
     (`report.roster.read_roster`, `report.year_over_year.load_last_year`), so a bad one stops
     the run before any work. Legacy files get their copies from an .xlsx that LibreOffice
     converts first (`workbook.convert`); without it the report says they were checked but not
-    copied."""
+    copied.
+
+    An earlier run's results in `out` are reused for the files that did not change
+    (`result_cache`; `fresh` checks every file again). Once `stop` is requested (Ctrl-C), no
+    more files are started; the report covers the files done and lists the others as not
+    checked (`batch.interrupted`)."""
     from .report.inbox import inbox_sections
-    from .workbook.convert import LEGACY, to_xlsx
 
     out.mkdir(parents=True, exist_ok=True)
     for stale in remove_stale(out):
         log.info("removed %s, left by an interrupted run", stale)
+    progress = progress or Progress()
     grades = specs.grade_names
-    result = BatchResult(out / REPORT_BOOK, out / REPORT_JSON)
+    result = BatchResult(out / REPORT_BOOK, out / REPORT_JSON, total=len(files))
+    cache = ResultCache(out, run_key(specs, limits, annotate, options), fresh=fresh)
     with tempfile.TemporaryDirectory(prefix="jiceng-batch-") as work:
-        legacy = [p for p in files if p.suffix.lower() in LEGACY] if annotate else []
-        converted = to_xlsx(legacy, Path(work))
-        jobs, no_copy = _jobs(files, out, root, annotate, converted)
+        reused = _reuse(cache, _jobs(files, out, root, annotate, {})[0])
+        result.reused = len(reused)
+        jobs, no_copy = _jobs(files, out, root, annotate, _convert(files, reused, annotate, work))
+        todo = [i for i in range(len(jobs)) if i not in reused]
         spool = Path(work) / "files.jsonl"
         light: list[FileReport] = []
         links: dict[str, str] = {}
-        with spool.open("w", encoding="utf-8") as handle:
-            outcomes = check_files(jobs, specs, workers=workers, limits=limits, **options)
-            for job, outcome in zip(jobs, outcomes, strict=True):
-                report = outcome.report
-                if outcome.copy_error:
-                    report.findings.append(F.FILE_ANNOTATE_FAILED(reason=outcome.copy_error))
-                reason = no_copy.get(job.display)
-                if reason and report.status != "unreadable" and not has_no_template(report):
-                    report.findings.append(F.FILE_NO_COPY(reason=reason))
-                if outcome.copy is not None:
-                    result.annotated[job.display] = outcome.copy
-                    links[job.display] = os.path.relpath(outcome.copy, out)
-                handle.write(report.model_dump_json() + "\n")
-                light.append(_light(report))
-                if progress:
-                    progress(job.display)
+        checked: list[bool] = []
+        progress.start(len(files), [r.report for r in reused.values()])
+        try:
+            with spool.open("w", encoding="utf-8") as handle:
+                checks = check_jobs(
+                    [jobs[i] for i in todo],
+                    specs,
+                    workers=workers,
+                    limits=limits,
+                    stop=stop,
+                    **options,
+                )
+                for i, outcome in _in_order(len(jobs), reused, todo, checks):
+                    job = jobs[i]
+                    checked.append(outcome is not None)
+                    if outcome is None:  # stopped before this file
+                        result.not_checked.append(job.display)
+                        continue
+                    if i not in reused:
+                        if not outcome.transient and outcome.copy_error is None:
+                            cache.store(job.display, outcome.report, outcome.copy)
+                        progress.done(outcome.report, _waiting_for(jobs, todo, i))
+                    report = outcome.report
+                    if outcome.copy_error:
+                        report.findings.append(F.FILE_ANNOTATE_FAILED(reason=outcome.copy_error))
+                    reason = no_copy.get(job.display)
+                    if reason and report.status != "unreadable" and not has_no_template(report):
+                        report.findings.append(F.FILE_NO_COPY(reason=reason))
+                    if outcome.copy is not None:
+                        result.annotated[job.display] = outcome.copy
+                        links[job.display] = os.path.relpath(outcome.copy, out)
+                    handle.write(report.model_dump_json() + "\n")
+                    light.append(_light(report))
+        finally:
+            progress.finish()
+        for stale in cache.finish():
+            log.info("removed %s: its file changed or left the inbox", stale)
         # A worker killed while saving a copy (time or memory cap) leaves its temp file.
         remove_stale(out / ANNOTATED_DIR)
         # The inbox sections add batch.* findings to the light copies' empty lists.
@@ -253,8 +310,62 @@ def run_batch(
                 (s.conversion_target for s in specs.specs if hasattr(s, "conversion_target")), None
             ),
         )
-        _write_outputs(result, specs, grades, spool, inbox, links, on_file)
+        inbox.batch.reused = result.reused
+        if result.not_checked:
+            inbox.batch.interrupted = Interrupted(
+                files=len(files), checked=len(light), not_checked=result.not_checked
+            )
+        names = [(job.display, done) for job, done in zip(jobs, checked, strict=True)]
+        _write_outputs(result, specs, grades, spool, inbox, links, on_file, names)
     return result
+
+
+def _reuse(cache: ResultCache, planned: list[FileJob]) -> dict[int, FileOutcome]:
+    """The earlier results that still hold, by index of the files."""
+    reused = {}
+    for i, job in enumerate(planned):
+        earlier = cache.lookup(job.display, job.path, job.copy_to)
+        if earlier is not None:
+            reused[i] = FileOutcome(earlier.report, earlier.copy)
+    return reused
+
+
+def _convert(files: list[Path], reused: dict, annotate: bool, work: str) -> dict:
+    """Legacy files to be checked (not reused) → their .xlsx for the copy, or why not."""
+    from .workbook.convert import LEGACY, to_xlsx
+
+    if not annotate:
+        return {}
+    legacy = [p for i, p in enumerate(files) if i not in reused and p.suffix.lower() in LEGACY]
+    return to_xlsx(legacy, Path(work))
+
+
+def _in_order(
+    count: int,
+    reused: dict[int, FileOutcome],
+    todo: list[int],
+    checks: Iterator[tuple[int, FileOutcome]],
+) -> Iterator[tuple[int, FileOutcome | None]]:
+    """Every file's outcome in the order of the files: the reused ones at once, the checked
+    ones as they come, None for a file a stopped run did not check."""
+    pending = ((todo[k], outcome) for k, outcome in checks)
+    upcoming = next(pending, None)
+    for i in range(count):
+        if i in reused:
+            yield i, reused[i]
+        elif upcoming is not None and upcoming[0] == i:
+            yield i, upcoming[1]
+            upcoming = next(pending, None)
+        else:
+            yield i, None
+
+
+def _waiting_for(jobs: list[FileJob], todo: list[int], i: int) -> str | None:
+    """The next file to be checked after file `i` (the one the run now waits for)."""
+    from bisect import bisect_right
+
+    k = bisect_right(todo, i)
+    return jobs[todo[k]].display if k < len(todo) else None
 
 
 def _light(report: FileReport) -> FileReport:
@@ -268,7 +379,10 @@ def _light(report: FileReport) -> FileReport:
 
 
 def _jobs(files, out, root, annotate, converted) -> tuple[list[FileJob], dict[str, str]]:
-    """A job per file; `no_copy`: display name → why a legacy file gets no copy."""
+    """A job per file; `no_copy`: display name → why a legacy file gets no copy. A legacy file
+    not in `converted` is planned as converted (its copy an .xlsx)."""
+    from .workbook.convert import LEGACY
+
     jobs, no_copy = [], {}
     names = {_display(path, root) for path in files}
     for path in files:
@@ -277,15 +391,17 @@ def _jobs(files, out, root, annotate, converted) -> tuple[list[FileJob], dict[st
         source = converted.get(path)
         if isinstance(source, str):
             no_copy[name], copy_to, source = source, None, None
-        elif source is not None:  # a.xls → a.xlsx, or a.xls.xlsx beside a submitted a.xlsx
+        elif annotate and (source is not None or path.suffix.lower() in LEGACY):
+            # a.xls → a.xlsx, or a.xls.xlsx beside a submitted a.xlsx
             as_xlsx = Path(name).with_suffix(".xlsx").as_posix()
             copy_to = out / ANNOTATED_DIR / (as_xlsx if as_xlsx not in names else name + ".xlsx")
         jobs.append(FileJob(path, name, copy_to, copy_from=source))
     return jobs, no_copy
 
 
-def _write_outputs(result, specs, grades, spool, inbox, links, on_file) -> None:
-    """report.json and 汇总报告.xlsx from the spool, one file at a time, each written atomically."""
+def _write_outputs(result, specs, grades, spool, inbox, links, on_file, names) -> None:
+    """report.json and 汇总报告.xlsx from the spool, one file at a time, each written atomically.
+    `names`: every file in order, with whether it was checked (the 文件 sheet lists both)."""
     from .workbook.report_writer import ReportBook
 
     # The 党支部 table's columns: every rubric category, known before the first file.
@@ -307,9 +423,13 @@ def _write_outputs(result, specs, grades, spool, inbox, links, on_file) -> None:
             spool.open(encoding="utf-8") as lines,
         ):
             stream = JsonStream(handle)
-            for line, light in zip(lines, inbox.files, strict=True):
-                report = FileReport.model_validate_json(line)
-                report.findings += light.findings  # batch.* findings of the inbox sections
+            lights = iter(inbox.files)
+            for name, checked in names:
+                if not checked:
+                    book.add(consolidated.not_checked(name))
+                    continue
+                report = FileReport.model_validate_json(next(lines))
+                report.findings += next(lights).findings  # batch.* findings of the inbox sections
                 stream.add(report)
                 book.add(consolidated.add(report), links.get(report.path))
                 _count(result, report)

@@ -26,7 +26,7 @@ from .isolation import default_jobs
 from .limits import DEFAULT_LIMITS, MIB, Limits
 from .report.model import Report
 from .report.render import file_text, to_json, to_text, totals_line
-from .safe_text import path_text, visible_line
+from .safe_text import path_text
 from .spec import SpecError, SpecSet, load_specs
 from .templates import drift, write_templates
 
@@ -114,6 +114,14 @@ TimeoutOption = Annotated[
         min=1,
         metavar="秒",
         help="处理单个文件的时间上限（秒），超出时该文件记为 file.timeout",
+    ),
+]
+
+
+QuietOption = Annotated[
+    bool,
+    typer.Option(
+        "--quiet", "-q", help="不显示进度（默认：终端上显示进度条，否则每隔一段时间一行）"
     ),
 ]
 
@@ -206,15 +214,28 @@ def check(
     jobs: JobsOption = None,
     max_memory: MemoryOption = DEFAULT_LIMITS.memory // MIB,
     timeout: TimeoutOption = DEFAULT_LIMITS.timeout,
+    quiet: QuietOption = False,
 ) -> None:
     """只读检查工作簿，列出所有问题（不修改原文件）。"""
+    from .progress import progress_for
+
     specs = _specs(spec)
     options = {"as_of": _as_of(as_of), "year": _year(year)}
     files = [FileJob(p, path_text(str(p))) for p in expand(paths)]
     outcomes = check_files(
         files, specs, workers=jobs or default_jobs(), limits=_limits(max_memory, timeout), **options
     )
-    report = Report(files=[o.report for o in outcomes])
+    progress = progress_for(quiet or len(files) < 2)
+    progress.start(len(files))
+    reports = []
+    try:
+        for outcome in outcomes:
+            reports.append(outcome.report)
+            following = files[len(reports)].display if len(reports) < len(files) else None
+            progress.done(outcome.report, following)
+    finally:
+        progress.finish()
+    report = Report(files=reports)
     text = render(report, format)
     if output:
         _write_text(output, text + "\n")
@@ -307,9 +328,23 @@ def batch(
     jobs: JobsOption = None,
     max_memory: MemoryOption = DEFAULT_LIMITS.memory // MIB,
     timeout: TimeoutOption = DEFAULT_LIMITS.timeout,
+    quiet: QuietOption = False,
+    fresh: Annotated[
+        bool,
+        typer.Option(
+            "--fresh",
+            help="全部重新检查（默认：输出文件夹中有上次的结果时，未改动的文件沿用上次的结果）",
+        ),
+    ] = False,
 ) -> None:
-    """批量处理：逐个校验评分，写出批注副本和一份汇总报告工作簿（原文件不动）。"""
+    """批量处理：逐个校验评分，写出批注副本和一份汇总报告工作簿（原文件不动）。
+
+    Ctrl-C（或 SIGTERM）：不再开始新的文件，为已检查的文件写出报告后退出（退出码 130）；
+    再按一次立即退出。再次运行到同一输出文件夹时，只重新检查改动过的文件。
+    """
     from .batch import REPORT_BOOK, run_batch
+    from .interrupt import Interrupt
+    from .progress import progress_for, say
 
     specs = _specs(spec)
     options = {"as_of": _as_of(as_of), "year": _year(year)}
@@ -328,25 +363,41 @@ def batch(
         raise _fail(f"无法创建输出文件夹 {out}：{exc.strerror or exc}") from exc
     handler = _log_to(out / "jiceng.log")
     root = paths[0] if len(paths) == 1 and paths[0].is_dir() else _common_parent(files)
-    result = run_batch(
-        files,
-        out,
-        specs,
-        root=root,
-        annotate=annotate,
-        progress=lambda name: typer.echo(visible_line(f"已检查 {name}"), err=True),
-        on_file=lambda report: typer.echo(file_text(report) + "\n"),
-        workers=jobs or default_jobs(),
-        limits=_limits(max_memory, timeout),
-        **inbox,
-        **options,
-    )
-    logging.getLogger("jiceng").removeHandler(handler)
-    handler.close()
-    typer.echo(totals_line(result.files, result.errors, result.warnings, result.unreadable))
-    typer.echo(f"汇总报告：{out / REPORT_BOOK}")
+    interrupt = Interrupt()
+    try:
+        with interrupt.catching():
+            result = run_batch(
+                files,
+                out,
+                specs,
+                root=root,
+                annotate=annotate,
+                progress=progress_for(quiet),
+                on_file=lambda report: say(file_text(report) + "\n"),
+                workers=jobs or default_jobs(),
+                limits=_limits(max_memory, timeout),
+                stop=interrupt,
+                fresh=fresh,
+                **inbox,
+                **options,
+            )
+    except KeyboardInterrupt:  # the second Ctrl-C: every file written so far is whole
+        say("已立即停止：本次未写出报告", err=True)
+        raise typer.Exit(130) from None
+    finally:
+        logging.getLogger("jiceng").removeHandler(handler)
+        handler.close()
+    say(totals_line(result.files, result.errors, result.warnings, result.unreadable))
+    if result.reused:
+        say(
+            f"其中 {result.reused} 个文件自上次运行以来未改动，沿用了上次的结果（--fresh 全部重新检查）"
+        )
+    say(f"汇总报告：{out / REPORT_BOOK}")
     if result.annotated:
-        typer.echo(f"批注副本：{len(result.annotated)} 个，位于 {out / '批注副本'}")
+        say(f"批注副本：{len(result.annotated)} 个，位于 {out / '批注副本'}")
+    if result.interrupted:
+        say(f"已中断：已检查 {result.files}/{result.total} 个文件，已写出部分报告", err=True)
+        raise typer.Exit(130)
     raise typer.Exit(result.exit_code if strict else 0)
 
 

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from .limits import MIB, Limits
 
@@ -55,6 +55,18 @@ class Outcome:
 # Items handed out ahead of the first unfinished one, per worker: results that arrive out of
 # order wait in the parent until that one is done, and one slow file must not let them pile up.
 AHEAD_PER_WORKER = 8
+# Seconds the running items get to finish once a run is asked to stop (Ctrl-C, SIGTERM).
+GRACE_SECONDS = 5.0
+
+
+class Stop(Protocol):
+    """A request to stop handing out items (`interrupt.Interrupt`). `fileno()`: a descriptor
+    that becomes readable when it is requested, so a wait for the workers wakes at once."""
+
+    @property
+    def requested(self) -> bool: ...
+
+    def fileno(self) -> int: ...
 
 
 def default_jobs() -> int:
@@ -67,12 +79,18 @@ def run_isolated(
     *,
     jobs: int,
     limits: Limits,
+    stop: Stop | None = None,
+    grace: float = GRACE_SECONDS,
 ) -> Iterator[tuple[int, Any | Failure]]:
     """Yield (index, work(item) or Failure) for every item, in the order of `items`.
 
     `work` must be picklable where processes are spawned (Windows, macOS): a module-level
     function or an instance of a module-level class. At most `AHEAD_PER_WORKER` items per worker
     are started past the first one not yet finished: the parent holds no more results than that.
+
+    `stop`: once it is `requested` (Ctrl-C, SIGTERM), no item is handed out any more; the
+    running ones get `grace` seconds, then their workers are killed. What finished is yielded,
+    still in index order but with gaps: the items without a result were not done.
     """
     pool = _Pool(work, max(1, min(jobs, len(items) or 1)), limits)
     ahead = AHEAD_PER_WORKER * pool.size
@@ -80,15 +98,22 @@ def run_isolated(
     finished: dict[int, Any] = {}
     next_out = 0
     try:
-        while next_out < len(items):
+        while next_out < len(items) and not (stop and stop.requested):
             pool.assign(pending, below=next_out + ahead)
-            for index, result in pool.collect():
+            for index, result in pool.collect(stop):
                 finished[index] = result
             while next_out in finished:
                 yield next_out, finished.pop(next_out)
                 next_out += 1
-    finally:
-        pool.close()
+        if next_out < len(items):  # stopped: the running items get their grace, no more
+            for index, result in pool.drain(time.monotonic() + grace):
+                finished[index] = result
+            for index in sorted(finished):
+                yield index, finished.pop(index)
+    except BaseException:  # a second Ctrl-C, or the caller gave up on us: no waiting
+        pool.kill()
+        raise
+    pool.close()
 
 
 class _Pool:
@@ -114,12 +139,26 @@ class _Pool:
             self.workers.append(worker)
             worker.start(*pending.popleft(), self.limits.timeout)
 
-    def collect(self) -> list[tuple[int, Any]]:
+    def collect(
+        self, stop: Stop | None = None, until: float | None = None
+    ) -> list[tuple[int, Any]]:
+        """Wait for a result (a death, a time cap) and return what is done. The wait ends
+        early when `stop` is requested or at the monotonic time `until`."""
         busy = [w for w in self.workers if w.busy]
         if not busy:
             return []
-        timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
-        ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout))
+        ends = (
+            min(w.deadline for w in busy)
+            if until is None
+            else min(until, *(w.deadline for w in busy))
+        )
+        waitables: list[Any] = [w.conn for w in busy] + [w.process.sentinel for w in busy]
+        if stop is not None and not stop.requested:
+            if os.name == "posix":
+                waitables.append(stop)
+            else:  # Windows waits on handles only: look at the request twice a second
+                ends = min(ends, time.monotonic() + 0.5)
+        ready = set(wait(waitables, max(0.0, ends - time.monotonic())))
         results = []
         for worker in busy:
             if worker.conn in ready or worker.process.sentinel in ready:
@@ -131,6 +170,19 @@ class _Pool:
                 for level, line in result.log:
                     self.log.log(level, line)
         return [(i, r.value if isinstance(r, Outcome) else r) for i, r in results]
+
+    def drain(self, until: float) -> list[tuple[int, Any]]:
+        """The results of the running items that end before `until`; the others are killed."""
+        results = []
+        while any(w.busy for w in self.workers) and time.monotonic() < until:
+            results += self.collect(until=until)
+        self.kill()
+        return results
+
+    def kill(self) -> None:
+        for worker in self.workers:
+            worker.index = None
+            worker._kill()
 
     def close(self) -> None:
         for worker in self.workers:
@@ -251,6 +303,10 @@ def _serve(conn: Connection, work: Callable[[Any], Any], memory: int, err: str) 
 
     faulthandler.disable()  # a native crash is reported by the parent, not dumped by us
     _die_with_parent()
+    # Ctrl-C reaches the whole process group: the parent decides (stop, grace, kill); SIGTERM
+    # ends a worker as it always did (a forked worker inherits the parent's handlers).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _cap_memory(memory)
     _capture_stderr(err)
     collect = _Collect()

@@ -16,6 +16,7 @@ from .model import FileReport, Report
 from .render import STATUS_LABEL
 
 UNKNOWN_GRADE = "无法定级"
+NOT_CHECKED = "未检查（已中断）"
 
 
 def general_branch(file: FileReport) -> str:
@@ -149,6 +150,10 @@ class Consolidator:
             "是" if counted else "否（重复提交，见“重复提交”）",
         ]
         return FileRows(branch_rows, finding_rows, file_row)
+
+    def not_checked(self, path: str) -> FileRows:
+        """A file an interrupted run did not get to: a row in 文件, nothing counted."""
+        return FileRows([], [], [path, "", NOT_CHECKED, None, None, None, "否"])
 
     def overview(self, lines: list[list[Any]] = ()) -> Table:
         """`lines`: the batch sections' lines (`inbox_tables.overview_lines`)."""

@@ -139,6 +139,15 @@ class YearOverYear(BaseModel):
     without_last_year: int = Field(description="branches with no grade from last year")
 
 
+class Interrupted(BaseModel):
+    """A batch stopped before every file was checked (Ctrl-C, SIGTERM): the report covers the
+    files checked; the others are listed here (and as 未检查（已中断） in 汇总报告's 文件 sheet)."""
+
+    files: int = Field(description="files in the inbox")
+    checked: int = Field(description="files checked (or reused) before the run stopped")
+    not_checked: list[str] = Field(description="the files not checked, in the inbox's order")
+
+
 class BatchSections(BaseModel):
     """The inbox as a whole (only in a batch's report.json; null in `check --format json`)."""
 
@@ -154,12 +163,21 @@ class BatchSections(BaseModel):
         default=None, description="the stage plans' (项目推进表) work items, most urgent first"
     )
     year_over_year: YearOverYear | None = None
+    reused: int = Field(
+        default=0,
+        description="files whose result an earlier run into the same folder made (unchanged "
+        "files, same version, specs and options); the others were checked in this run",
+    )
+    interrupted: Interrupted | None = Field(
+        default=None, description="the run was stopped before every file was checked"
+    )
 
 
 __all__ = [
     "BatchSections",
     "BranchYear",
     "Duplicate",
+    "Interrupted",
     "RosterEntry",
     "RosterReport",
     "StageProgress",

@@ -22,6 +22,14 @@ def overview_lines(report: Report) -> list[list[object]]:
         ["检查日期", batch.checked_on.isoformat()],
         ["基准日期（任务清单按此判断逾期）", base_date(report)],
     ]
+    if batch.interrupted is not None:
+        stopped = batch.interrupted
+        lines.append(
+            [
+                "已中断：只检查了部分文件",
+                f"{stopped.checked}/{stopped.files}（其余见“文件”表）",
+            ]
+        )
     if batch.roster is not None:
         roster = batch.roster
         lines += [

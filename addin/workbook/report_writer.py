@@ -36,6 +36,7 @@ from ..kinds.tasks.check import STATUS_COLOURS
 from ..report.consolidated import (
     FILE_HEADER,
     FINDING_HEADER,
+    NOT_CHECKED,
     UNKNOWN_GRADE,
     Consolidated,
     FileRows,
@@ -72,6 +73,7 @@ OMITTED_ROWS = (
     "另有 {count:,} 行未能列出：Excel 每张工作表最多 {limit:,} 行；完整内容见 report.json"
 )
 NOTE_FONT = Font(bold=True, color="C00000")
+NOT_CHECKED_FILL = "FFEB9C"  # a file an interrupted run did not check (文件 sheet)
 
 BRANCH_WIDTHS = {"党总支": 20, "党支部": 22, "文件": 30, "工作表": 16, "总分": 8, "定级": 9}
 FINDING_WIDTHS = {
@@ -274,7 +276,12 @@ class ReportBook:
             self._branch(row, link)
         for row in rows.findings:
             self._finding(row, link)
-        self.files.write(rows.file, links={0: link} if link else None)
+        status = FILE_HEADER.index("状态")
+        self.files.write(
+            rows.file,
+            fills={status: NOT_CHECKED_FILL} if rows.file[status] == NOT_CHECKED else None,
+            links={0: link} if link else None,
+        )
 
     def add_rows(self, branches, findings, files, links: dict[str, str]) -> None:
         """Whole tables at once (rows of several files), linked through their file column."""

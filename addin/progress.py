@@ -1,0 +1,228 @@
+"""How far a long run is, for people: a bar on a terminal, a plain line now and then elsewhere.
+
+`say` is the one way a run's lines for people reach the screen, and `console` the one rich
+Console the bar draws on: a console that cannot show a character (a GBK Windows console and a
+name in another script) gets a stand-in character, and a line that cannot be written at all (a
+closed pipe) is dropped — never the run. Front ends only (cli): the checks print nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import time
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TextIO
+
+from .safe_text import visible_line
+
+if TYPE_CHECKING:
+    from .report.model import FileReport
+
+# Without a terminal (CI logs, a pipe): a line after this many files or seconds, whichever first.
+EVERY_FILES = 100
+EVERY_SECONDS = 15.0
+NAME_WIDTH = 40  # characters of the current file's name on the bar
+
+
+def say(text: str, *, err: bool = False, stream: TextIO | None = None) -> None:
+    """Print one line for people (stdout, stderr with `err`, or `stream`); printing never stops
+    a run."""
+    stream = stream or (sys.stderr if err else sys.stdout)
+    # A closed pipe, a console gone: the line is lost, the run goes on.
+    with contextlib.suppress(Exception):
+        _write(stream, text + "\n")
+
+
+def _write(stream: TextIO, text: str) -> None:
+    try:
+        stream.write(text)
+    except UnicodeEncodeError:
+        stream.write(printable(text, getattr(stream, "encoding", None)))
+    stream.flush()
+
+
+def printable(text: str, encoding: str | None) -> str:
+    """`text` with the characters `encoding` cannot write replaced by '?'."""
+    encoding = encoding or "utf-8"
+    try:
+        return text.encode(encoding, "replace").decode(encoding)
+    except LookupError:
+        return text.encode("ascii", "replace").decode("ascii")
+
+
+def console(stream: TextIO | None = None):
+    """The rich Console progress is drawn on (stderr by default)."""
+    from rich.console import Console
+
+    return Console(file=stream) if stream is not None else Console(stderr=True)
+
+
+class Progress:
+    """Counts of a run as its files are done; shows nothing (`--quiet`). The subclasses show it."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic):
+        self.clock = clock
+        self.total = self.done_files = self.checked = 0
+        self.errors = self.unreadable = 0
+        self.began = clock()
+
+    def start(self, total: int, reused: Sequence[FileReport] = ()) -> None:
+        """`total` files; `reused`: the reports of files done already (an earlier run's)."""
+        self.total, self.began = total, self.clock()
+        for report in reused:
+            self._count(report)
+
+    def done(self, report: FileReport, current: str | None = None) -> None:
+        """One file checked; `current`: the file the run now waits for, if any."""
+        self._count(report)
+        self.checked += 1
+
+    def finish(self) -> None:
+        """The run's checking is over (done, interrupted or failed)."""
+
+    def _count(self, report: FileReport) -> None:
+        self.done_files += 1
+        self.errors += report.status == "errors"
+        self.unreadable += report.status == "unreadable"
+
+    def problems(self) -> str:
+        text = f"有错误 {self.errors} 个"
+        return text + (f"，无法读取 {self.unreadable} 个" if self.unreadable else "")
+
+    def remaining(self) -> float | None:
+        """Seconds left at the pace of the files checked so far (reused ones take none)."""
+        if not self.checked:
+            return None
+        left = self.total - self.done_files
+        return (self.clock() - self.began) / self.checked * left
+
+
+class LineProgress(Progress):
+    """No terminal: a plain line every `every_files` files or `every_seconds`, not one per file."""
+
+    def __init__(
+        self,
+        every_files: int = EVERY_FILES,
+        every_seconds: float = EVERY_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+        write: Callable[[str], None] = lambda line: say(line, err=True),
+    ):
+        super().__init__(clock)
+        self.every_files, self.every_seconds, self.write = every_files, every_seconds, write
+        self.last_files, self.last_time = 0, clock()
+
+    def start(self, total: int, reused: Sequence[FileReport] = ()) -> None:
+        super().start(total, reused)
+        self.last_files, self.last_time = self.done_files, self.clock()
+
+    def done(self, report: FileReport, current: str | None = None) -> None:
+        super().done(report, current)
+        now = self.clock()
+        due = (
+            self.done_files - self.last_files >= self.every_files
+            or now - self.last_time >= self.every_seconds
+        )
+        if due and self.done_files < self.total:
+            self.last_files, self.last_time = self.done_files, now
+            self.write(self.line())
+
+    def line(self) -> str:
+        percent = self.done_files * 100 // max(self.total, 1)
+        text = (
+            f"进度：已检查 {self.done_files}/{self.total} 个文件（{percent}%），{self.problems()}；"
+            f"已用 {clock_text(self.clock() - self.began)}"
+        )
+        left = self.remaining()
+        return text + (f"，预计还需 {clock_text(left)}" if left is not None else "")
+
+
+class BarProgress(Progress):
+    """A terminal: a rich bar — files done / total, errors so far, elapsed and remaining time,
+    the file the run waits for. A bar that cannot be drawn is given up, not the run."""
+
+    def __init__(self, target=None, clock: Callable[[], float] = time.monotonic):
+        super().__init__(clock)
+        self.target = target if target is not None else console()
+        self.bar: Any = None
+        self.task: Any = None
+
+    def start(self, total: int, reused: Sequence[FileReport] = ()) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+        from rich.progress import Progress as Bar
+
+        super().start(total, reused)
+        fit = self._fit
+        self.bar = Bar(
+            TextColumn(fit("检查")),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[problems]}", markup=False),
+            TextColumn(fit("已用")),
+            TimeElapsedColumn(),
+            TextColumn(fit("剩余")),
+            TimeRemainingColumn(),
+            TextColumn("{task.fields[current]}", markup=False),
+            console=self.target,
+            redirect_stdout=False,
+            redirect_stderr=False,
+            refresh_per_second=4,
+        )
+        self._safely(lambda: self._begin(len(reused)))
+
+    def _begin(self, reused: int) -> None:
+        self.task = self.bar.add_task(
+            "", total=self.total, completed=reused, problems=self._fit(self.problems()), current=""
+        )
+        self.bar.start()
+
+    def done(self, report: FileReport, current: str | None = None) -> None:
+        super().done(report, current)
+        shown = self._fit(_shorten(f"正在检查 {current}")) if current else ""
+        self._safely(
+            lambda: self.bar.update(
+                self.task, advance=1, problems=self._fit(self.problems()), current=shown
+            )
+        )
+
+    def finish(self) -> None:
+        self._safely(lambda: self.bar.stop())
+
+    def _safely(self, step: Callable[[], object]) -> None:
+        if self.bar is None:
+            return
+        try:
+            step()
+        except Exception:  # the console cannot show it: no bar from here on
+            bar, self.bar = self.bar, None
+            with contextlib.suppress(Exception):
+                bar.stop()
+
+    def _fit(self, text: str) -> str:
+        return printable(visible_line(text), getattr(self.target, "encoding", None))
+
+
+def progress_for(quiet: bool = False, stream: TextIO | None = None) -> Progress:
+    """Nothing with `quiet`; a bar when `stream` (stderr) is a terminal; else plain lines."""
+    if quiet:
+        return Progress()
+    target = console(stream)
+    if target.is_terminal:
+        return BarProgress(target)
+    return LineProgress(write=lambda line: say(line, err=True, stream=stream))
+
+
+def clock_text(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= NAME_WIDTH else "…" + text[-(NAME_WIDTH - 1) :]
