@@ -1,0 +1,182 @@
+"""Ctrl-C (or SIGTERM) in the middle of a batch: what was checked is reported, nothing is torn,
+and the next run picks up from there."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from conftest import scores_with_losses
+from isolation_work import behave
+from openpyxl import load_workbook
+
+from addin.atomic import TEMP_MARK
+from addin.interrupt import Interrupt
+from addin.isolation import run_isolated
+from addin.limits import DEFAULT_LIMITS
+from addin.result_cache import CACHE_DIR
+
+ROOT = Path(__file__).resolve().parent.parent
+FILES = 16
+
+
+@pytest.fixture
+def inbox(tmp_path, make_rubric, spec) -> Path:
+    folder = tmp_path / "收件箱"
+    folder.mkdir()
+    for i in range(FILES):
+        losses = {17: i % 11, 18: (i * 3) % 11}
+        branches = {f"第{i}-{s}党支部": scores_with_losses(spec, losses) for s in range(4)}
+        make_rubric(branches, name=f"{i:02d}.xlsx").rename(folder / f"{i:02d}.xlsx")
+    return folder
+
+
+def start(folder: Path, out: Path, *extra: str) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "addin", "batch", str(folder), "--out", str(out), *extra]
+    return subprocess.Popen(
+        command,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )
+
+
+def wait_for_results(out: Path, count: int, process: subprocess.Popen) -> None:
+    """Until `count` files are done (their results kept in the cache)."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        folder = out / CACHE_DIR
+        if folder.is_dir() and len(list(folder.glob("*.json"))) >= count:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the batch did not get going")
+
+
+def nothing_torn(out: Path) -> None:
+    assert not [p for p in out.rglob("*") if TEMP_MARK in p.name]
+    for path in out.rglob("*.xlsx"):
+        zipfile.ZipFile(path).testzip()
+    if (out / "report.json").exists():
+        json.loads((out / "report.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("signum", "whole_group"),
+    [(signal.SIGINT, True), (signal.SIGTERM, False)],
+    ids=["ctrl-c", "sigterm"],
+)
+def test_a_stopped_batch_reports_what_it_checked(inbox, tmp_path, signum, whole_group):
+    out = tmp_path / "输出"
+    process = start(inbox, out, "--jobs", "1")
+    wait_for_results(out, 3, process)
+    if whole_group:  # Ctrl-C reaches the workers too; they leave it to the batch
+        os.killpg(process.pid, signum)
+    else:
+        process.send_signal(signum)
+    stdout, stderr = process.communicate(timeout=120)
+    err = stderr.decode("utf-8", "replace")
+    assert process.returncode == 130, err
+
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    checked = [f["path"] for f in report["files"]]
+    stopped = report["batch"]["interrupted"]
+    assert 3 <= len(checked) < FILES
+    # the file a worker had when Ctrl-C came was finished, not killed into a false finding
+    assert {f["status"] for f in report["files"]} <= {"ok", "errors"}
+    assert stopped["files"] == FILES and stopped["checked"] == len(checked)
+    assert checked + stopped["not_checked"] == [f"{i:02d}.xlsx" for i in range(FILES)]
+    assert f"已中断：已检查 {len(checked)}/{FILES} 个文件，已写出部分报告" in err
+    assert f"共检查 {len(checked)} 个文件" in stdout.decode("utf-8")
+
+    wb = load_workbook(out / "汇总报告.xlsx")
+    rows = list(wb["文件"].iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in rows] == [f"{i:02d}.xlsx" for i in range(FILES)]
+    assert [r[0] for r in rows if r[2] == "未检查（已中断）"] == stopped["not_checked"]
+    overview = dict(r[:2] for r in wb["概览"].iter_rows(min_row=2, values_only=True))
+    assert overview["文件数"] == len(checked)
+    assert overview["已中断：只检查了部分文件"].startswith(f"{len(checked)}/{FILES}")
+    assert sorted(p.name for p in (out / "批注副本").iterdir()) == checked
+    nothing_torn(out)
+
+    # The next run checks only the files not done yet.
+    rerun = start(inbox, out, "--jobs", "2")
+    _, stderr = rerun.communicate(timeout=300)
+    assert rerun.returncode == 0, stderr.decode("utf-8", "replace")
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert len(report["files"]) == FILES and report["batch"]["interrupted"] is None
+    assert report["batch"]["reused"] == len(checked)
+
+
+def test_a_second_ctrl_c_stops_at_once_and_tears_nothing(inbox, tmp_path):
+    out = tmp_path / "输出"
+    process = start(inbox, out, "--jobs", "2")
+    wait_for_results(out, 2, process)
+    os.killpg(process.pid, signal.SIGINT)
+    time.sleep(0.02)
+    os.killpg(process.pid, signal.SIGINT)
+    process.communicate(timeout=30)
+    assert process.returncode == 130
+    time.sleep(0.3)  # workers killed by the batch, or dying with it
+    nothing_torn(out)
+
+
+def test_the_first_signal_asks_the_second_raises():
+    interrupt = Interrupt()
+    before = signal.getsignal(signal.SIGINT)
+    with interrupt.catching():
+        assert not interrupt.requested
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.01)
+        assert interrupt.requested and interrupt.signal == signal.SIGINT
+        with pytest.raises(KeyboardInterrupt):
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.5)
+    assert signal.getsignal(signal.SIGINT) is before
+
+
+class _StopAfter:
+    """A stop request the test sets itself (`requested`), with the wake-up pipe of a real one."""
+
+    def __init__(self) -> None:
+        self.interrupt = Interrupt()
+        self.requested = False
+
+    def fileno(self) -> int:
+        return self.interrupt.fileno()
+
+
+def test_a_stop_lets_running_items_finish_within_the_grace_and_starts_no_more():
+    stop = _StopAfter()
+    limits = replace(DEFAULT_LIMITS, timeout=30)
+    items = ["slow0.3", "slow0.8"] + ["slow0.3"] * 4 + ["a"] * 4
+    got = []
+    for index, result in run_isolated(items, behave, jobs=2, limits=limits, stop=stop, grace=5):
+        got.append(index)
+        stop.requested = True  # after the first result
+        assert result.startswith("done")
+    # the first, then the one the other worker was still running; nothing started after the stop
+    assert got == [0, 1]
+
+
+def test_past_the_grace_a_running_item_is_dropped_not_waited_for():
+    stop = _StopAfter()
+    limits = replace(DEFAULT_LIMITS, timeout=30)
+    began = time.monotonic()
+    got = []
+    for index, _ in run_isolated(
+        ["a", "hang", "b"], behave, jobs=2, limits=limits, stop=stop, grace=0.5
+    ):
+        got.append(index)
+        stop.requested = True
+    assert got == [0]
+    assert time.monotonic() - began < 10  # the hang was killed after its grace, not waited 30 s

@@ -1,0 +1,164 @@
+"""A batch run again into the same --out redoes only what changed, and says so; the report is the
+one a fresh run writes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import scores_with_losses
+from openpyxl import load_workbook
+
+from addin.batch import ANNOTATED_DIR, REPORT_BOOK, REPORT_JSON
+from addin.result_cache import CACHE_DIR
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def inbox(tmp_path, make_rubric, spec):
+    folder = tmp_path / "收件箱"
+    (folder / "二级学院").mkdir(parents=True)
+    for i, where in enumerate(["", "", "二级学院/", "二级学院/"]):
+        path = make_rubric(
+            {f"第{i}党支部": scores_with_losses(spec, {17: i, 18: 2 * i})}, name=f"{i}.xlsx"
+        )
+        path.rename(folder / f"{where}{i}.xlsx")
+    (folder / "损坏.xlsx").write_bytes(b"PK\x03\x04 broken")
+    (folder / "任务清单.xlsx").write_bytes(
+        (ROOT / "workbooks" / "samples" / "组织部_任务清单.xlsx").read_bytes()
+    )
+    return folder
+
+
+def run(cli, inbox, out, *extra):
+    result = cli("batch", inbox, "--out", out, "--as-of", "2022-07-26", "--jobs", "1", *extra)
+    assert result.exit_code == 0, result.stderr
+    report = json.loads((out / REPORT_JSON).read_text(encoding="utf-8"))
+    return result, report
+
+
+def without_reuse(out: Path) -> str:
+    """report.json as a fresh run writes it: only `batch.reused` differs."""
+    report = json.loads((out / REPORT_JSON).read_text(encoding="utf-8"))
+    report["batch"]["reused"] = 0
+    return json.dumps(report, ensure_ascii=False, indent=2)
+
+
+def sheets(out: Path) -> dict[str, list[tuple]]:
+    wb = load_workbook(out / REPORT_BOOK)
+    return {ws.title: list(ws.iter_rows(values_only=True)) for ws in wb.worksheets}
+
+
+def test_a_rerun_reuses_every_unchanged_file_and_writes_the_fresh_report(
+    cli, inbox, tmp_path, make_rubric, spec
+):
+    out = tmp_path / "输出"
+    first, report = run(cli, inbox, out)
+    assert report["batch"]["reused"] == 0
+    assert "沿用了上次的结果" not in first.stdout
+    again, report = run(cli, inbox, out)
+    assert report["batch"]["reused"] == 6
+    assert "其中 6 个文件自上次运行以来未改动，沿用了上次的结果" in again.stdout
+
+    # One file changed, one removed, one new: those three are handled, the rest reused.
+    losses = {17: 10, 18: 10}  # 80: 一般, was 先进
+    changed = make_rubric({"第1党支部": scores_with_losses(spec, losses)}, name="changed.xlsx")
+    changed.replace(inbox / "1.xlsx")
+    (inbox / "二级学院" / "3.xlsx").unlink()
+    make_rubric({"新党支部": scores_with_losses(spec)}, name="new.xlsx").rename(inbox / "5.xlsx")
+    _, report = run(cli, inbox, out)
+    assert report["batch"]["reused"] == 4
+    fresh = tmp_path / "全新"
+    run(cli, inbox, fresh)
+    assert without_reuse(out) == without_reuse(fresh)
+    assert sheets(out) == sheets(fresh)
+
+    copies = sorted(
+        p.relative_to(out / ANNOTATED_DIR).as_posix()
+        for p in out.rglob("*.xlsx")
+        if ANNOTATED_DIR in p.parts
+    )
+    assert copies == ["0.xlsx", "1.xlsx", "5.xlsx", "二级学院/2.xlsx", "任务清单.xlsx"]
+    assert load_workbook(out / ANNOTATED_DIR / "1.xlsx")["第1党支部"]["D24"].value == "一般"
+    # One entry per file of the latest run: the cache does not grow from run to run.
+    assert len(list((out / CACHE_DIR).iterdir())) == 6
+
+
+def reused(cli, inbox, out, *options) -> int:
+    result = cli("batch", inbox, "--out", out, "--jobs", "1", *options)
+    assert result.exit_code == 0, result.stderr
+    return json.loads((out / REPORT_JSON).read_text(encoding="utf-8"))["batch"]["reused"]
+
+
+def test_fresh_and_a_changed_option_check_every_file_again(cli, inbox, tmp_path):
+    out, day = tmp_path / "输出", ("--as-of", "2022-07-26")
+    assert reused(cli, inbox, out, *day) == 0
+    assert reused(cli, inbox, out, *day, "--fresh") == 0
+    assert reused(cli, inbox, out, *day) == 6
+    assert reused(cli, inbox, out, "--as-of", "2022-07-27") == 0
+    assert reused(cli, inbox, out, "--as-of", "2022-07-27", "--year", "2022") == 0
+    assert reused(cli, inbox, out, "--as-of", "2022-07-27", "--year", "2022") == 6
+    assert (
+        reused(cli, inbox, out, "--as-of", "2022-07-27", "--year", "2022", "--timeout", "60") == 0
+    )
+    assert (
+        reused(
+            cli,
+            inbox,
+            out,
+            "--as-of",
+            "2022-07-27",
+            "--year",
+            "2022",
+            "--timeout",
+            "60",
+            "--no-annotate",
+        )
+        == 0
+    )
+
+
+def test_a_corrupt_cache_is_ignored_and_the_files_checked_again(cli, inbox, tmp_path):
+    out = tmp_path / "输出"
+    run(cli, inbox, out)
+    entries = sorted((out / CACHE_DIR).iterdir())
+    entries[0].write_text("{not json", encoding="utf-8")
+    entries[1].write_bytes(b"")
+    third = json.loads(entries[2].read_text(encoding="utf-8"))
+    third["report"] = '{"path": 1}'
+    entries[2].write_text(json.dumps(third), encoding="utf-8")
+    _, report = run(cli, inbox, out)
+    assert report["batch"]["reused"] == 3
+    fresh = tmp_path / "全新"
+    run(cli, inbox, fresh)
+    assert without_reuse(out) == without_reuse(fresh)
+    assert run(cli, inbox, out)[1]["batch"]["reused"] == 6
+
+
+def test_a_copy_edited_or_removed_since_is_made_again(cli, inbox, tmp_path):
+    out = tmp_path / "输出"
+    run(cli, inbox, out)
+    copy = out / ANNOTATED_DIR / "0.xlsx"
+    original = copy.read_bytes()
+    copy.write_bytes(original + b"edited")
+    (out / ANNOTATED_DIR / "二级学院" / "2.xlsx").unlink()
+    _, report = run(cli, inbox, out)
+    assert report["batch"]["reused"] == 4
+    assert load_workbook(copy)["校验结果"]
+    assert (out / ANNOTATED_DIR / "二级学院" / "2.xlsx").is_file()
+
+
+def test_a_cache_entry_never_removes_a_file_outside_the_copies(cli, inbox, tmp_path):
+    out = tmp_path / "输出"
+    run(cli, inbox, out)
+    victim = inbox / "0.xlsx"
+    entry = next((out / CACHE_DIR).iterdir())
+    forged = json.loads(entry.read_text(encoding="utf-8"))
+    forged["copy"] = "../收件箱/0.xlsx"
+    forged["copy_sha256"] = __import__("hashlib").sha256(victim.read_bytes()).hexdigest()
+    forged["file"] = "已删除.xlsx"  # an entry of a file gone from the inbox: its copy is removed
+    (out / CACHE_DIR / "forged.json").write_text(json.dumps(forged), encoding="utf-8")
+    run(cli, inbox, out)
+    assert victim.is_file()
