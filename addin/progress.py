@@ -215,7 +215,8 @@ def progress_for(quiet: bool = False, stream: TextIO | None = None) -> Progress:
     target = console(stream)
     if target.is_terminal:
         return BarProgress(target)
-    return LineProgress(write=lambda line: say(line, err=True, stream=stream))
+    write = lambda line: say(line, err=True, stream=stream)  # noqa: E731
+    return LineProgress(EVERY_FILES, EVERY_SECONDS, write=write)
 
 
 def clock_text(seconds: float) -> str:
