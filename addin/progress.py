@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 EVERY_FILES = 100
 EVERY_SECONDS = 15.0
 NAME_WIDTH = 40  # characters of the current file's name on the bar
+BAR_WIDTH = 20
 
 
 def say(text: str, *, err: bool = False, stream: TextIO | None = None) -> None:
@@ -156,20 +157,27 @@ class BarProgress(Progress):
             TimeRemainingColumn,
         )
         from rich.progress import Progress as Bar
+        from rich.table import Column
 
         super().start(total, reused)
         fit = self._fit
         self.bar = Bar(
             TextColumn(fit("检查")),
-            BarColumn(),
+            BarColumn(bar_width=BAR_WIDTH),
             MofNCompleteColumn(),
             TextColumn("{task.fields[problems]}", markup=False),
             TextColumn(fit("已用")),
             TimeElapsedColumn(),
             TextColumn(fit("剩余")),
             TimeRemainingColumn(),
-            TextColumn("{task.fields[current]}", markup=False),
+            # The file's name gives way first on a narrow terminal.
+            TextColumn(
+                "{task.fields[current]}",
+                markup=False,
+                table_column=Column(no_wrap=True, overflow="ellipsis", ratio=1),
+            ),
             console=self.target,
+            expand=True,
             redirect_stdout=False,
             redirect_stderr=False,
             refresh_per_second=4,
@@ -184,7 +192,7 @@ class BarProgress(Progress):
 
     def done(self, report: FileReport, current: str | None = None) -> None:
         super().done(report, current)
-        shown = self._fit(_shorten(f"正在检查 {current}")) if current else ""
+        shown = self._fit(_shorten(current)) if current else ""
         self._safely(
             lambda: self.bar.update(
                 self.task, advance=1, problems=self._fit(self.problems()), current=shown

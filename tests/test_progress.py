@@ -103,7 +103,7 @@ def test_the_bar_shows_count_problems_and_the_file_waited_for():
     bar.finish()
     text = shown(screen)
     assert "97/300" in text and "有错误 1 个" in text
-    assert "正在检查 submission_0098.xlsx" in text and "剩余" in text
+    assert "submission_0098.xlsx" in text and "剩余" in text
 
 
 def test_a_gbk_console_gets_stand_ins_not_a_crash():
@@ -114,7 +114,7 @@ def test_a_gbk_console_gets_stand_ins_not_a_crash():
     bar.bar.refresh()
     bar.finish()
     assert bar.bar is not None  # still drawing
-    assert "正在检查 第一党总支??[31m.xlsx" in shown(screen)  # ␛ is not in GBK either
+    assert "第一党总支??[31m.xlsx" in shown(screen)  # ␛ is not in GBK either
 
 
 class Broken(io.StringIO):
