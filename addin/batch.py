@@ -277,7 +277,9 @@ def run_batch(
                         result.not_checked.append(job.display)
                         continue
                     if i not in reused:
-                        if not outcome.transient and outcome.copy_error is None:
+                        # Not kept: a result that may differ next time (a worker that died, a
+                        # copy not written, a legacy file LibreOffice did not convert).
+                        if not (outcome.transient or outcome.copy_error or job.display in no_copy):
                             cache.store(job.display, outcome.report, outcome.copy)
                         progress.done(outcome.report, _waiting_for(jobs, todo, i))
                     report = outcome.report

@@ -162,3 +162,30 @@ def test_a_cache_entry_never_removes_a_file_outside_the_copies(cli, inbox, tmp_p
     (out / CACHE_DIR / "forged.json").write_text(json.dumps(forged), encoding="utf-8")
     run(cli, inbox, out)
     assert victim.is_file()
+
+
+def test_a_legacy_file_is_reused_with_its_converted_copy_and_never_without_one(
+    cli, tmp_path, monkeypatch
+):
+    from conftest import soffice_convert
+    from summary_helpers import submission
+
+    from addin.workbook import convert
+
+    folder = tmp_path / "收件箱"
+    folder.mkdir()
+    original = submission(
+        tmp_path, [("一支部", 90, "一般")], rubrics={"一支部": 90}, name="甲.xlsx"
+    )
+    soffice_convert(original, folder, target="xls")
+    out = tmp_path / "输出"
+    assert reused(cli, folder, out) == 0
+    assert reused(cli, folder, out) == 1
+    assert load_workbook(out / ANNOTATED_DIR / "甲.xlsx")["汇总表"]["D7"].value == "先进"
+
+    monkeypatch.setattr(convert, "soffice", lambda: None)
+    blind = tmp_path / "无 LibreOffice"
+    for _ in range(2):  # no copy this time: checked again, the report says why each time
+        assert reused(cli, folder, blind) == 0
+        (file,) = json.loads((blind / REPORT_JSON).read_text(encoding="utf-8"))["files"]
+        assert "file.no_copy" in [f["code"] for f in file["findings"]]
