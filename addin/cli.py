@@ -363,7 +363,8 @@ def batch(
         raise _fail(f"无法创建输出文件夹 {out}：{exc.strerror or exc}") from exc
     handler = _log_to(out / "jiceng.log")
     root = paths[0] if len(paths) == 1 and paths[0].is_dir() else _common_parent(files)
-    interrupt = Interrupt()
+    progress = progress_for(quiet)
+    interrupt = Interrupt(on_request=progress.stopping)
     try:
         with interrupt.catching():
             result = run_batch(
@@ -372,7 +373,7 @@ def batch(
                 specs,
                 root=root,
                 annotate=annotate,
-                progress=progress_for(quiet),
+                progress=progress,
                 on_file=lambda report: say(file_text(report) + "\n"),
                 workers=jobs or default_jobs(),
                 limits=_limits(max_memory, timeout),

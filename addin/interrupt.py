@@ -13,7 +13,7 @@ import contextlib
 import os
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 SIGNALS = tuple(
@@ -24,9 +24,11 @@ SIGNALS = tuple(
 
 
 class Interrupt:
-    """A stop request, set by the first SIGINT / SIGTERM while `catching()`."""
+    """A stop request, set by the first SIGINT / SIGTERM while `catching()`. `on_request`: told
+    once, when the request comes (from the signal handler: it must be quick and not raise)."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_request: Callable[[], None] | None = None) -> None:
+        self.on_request = on_request
         self.requested = False
         self.signal: int | None = None
         self._read, self._write = os.pipe()
@@ -42,6 +44,9 @@ class Interrupt:
             self.requested, self.signal = True, signum
             with contextlib.suppress(OSError):
                 os.write(self._write, b"!")
+            if self.on_request is not None:
+                with contextlib.suppress(Exception):
+                    self.on_request()
 
     def _handle(self, signum: int, _frame) -> None:
         if self.requested:  # the second one: stop now

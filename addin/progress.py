@@ -24,6 +24,8 @@ EVERY_FILES = 100
 EVERY_SECONDS = 15.0
 NAME_WIDTH = 40  # characters of the current file's name on the bar
 BAR_WIDTH = 20
+STOPPING = "正在停止：不再开始新的文件，进行中的文件做完后写出部分报告（再按一次 Ctrl-C 立即退出）"
+STOPPING_SHORT = "正在停止……（再按 Ctrl-C 立即退出）"
 
 
 def say(text: str, *, err: bool = False, stream: TextIO | None = None) -> None:
@@ -82,6 +84,9 @@ class Progress:
     def finish(self) -> None:
         """The run's checking is over (done, interrupted or failed)."""
 
+    def stopping(self) -> None:
+        """Ctrl-C: the run finishes the files under way, then writes what it has."""
+
     def _count(self, report: FileReport) -> None:
         self.done_files += 1
         self.errors += report.status == "errors"
@@ -127,6 +132,9 @@ class LineProgress(Progress):
         if due and self.done_files < self.total:
             self.last_files, self.last_time = self.done_files, now
             self.write(self.line())
+
+    def stopping(self) -> None:
+        self.write(STOPPING)
 
     def line(self) -> str:
         percent = self.done_files * 100 // max(self.total, 1)
@@ -201,6 +209,9 @@ class BarProgress(Progress):
 
     def finish(self) -> None:
         self._safely(lambda: self.bar.stop())
+
+    def stopping(self) -> None:
+        self._safely(lambda: self.bar.update(self.task, current=self._fit(STOPPING_SHORT)))
 
     def _safely(self, step: Callable[[], object]) -> None:
         if self.bar is None:

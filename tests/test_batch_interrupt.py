@@ -95,6 +95,8 @@ def test_a_stopped_batch_reports_what_it_checked(inbox, tmp_path, signum, whole_
     assert {f["status"] for f in report["files"]} <= {"ok", "errors"}
     assert stopped["files"] == FILES and stopped["checked"] == len(checked)
     assert checked + stopped["not_checked"] == [f"{i:02d}.xlsx" for i in range(FILES)]
+    assert err.count("正在停止：不再开始新的文件") == 1  # said at once, before the grace
+    assert err.index("正在停止") < err.index("已中断")
     assert f"已中断：已检查 {len(checked)}/{FILES} 个文件，已写出部分报告" in err
     assert f"共检查 {len(checked)} 个文件" in stdout.decode("utf-8")
 
@@ -131,16 +133,19 @@ def test_a_second_ctrl_c_stops_at_once_and_tears_nothing(inbox, tmp_path):
 
 
 def test_the_first_signal_asks_the_second_raises():
-    interrupt = Interrupt()
+    told = []
+    interrupt = Interrupt(on_request=lambda: told.append("stopping"))
     before = signal.getsignal(signal.SIGINT)
     with interrupt.catching():
         assert not interrupt.requested
         os.kill(os.getpid(), signal.SIGINT)
         time.sleep(0.01)
         assert interrupt.requested and interrupt.signal == signal.SIGINT
+        assert told == ["stopping"]
         with pytest.raises(KeyboardInterrupt):
             os.kill(os.getpid(), signal.SIGINT)
             time.sleep(0.5)
+    assert told == ["stopping"]  # once
     assert signal.getsignal(signal.SIGINT) is before
 
 

@@ -106,6 +106,19 @@ def test_the_bar_shows_count_problems_and_the_file_waited_for():
     assert "submission_0098.xlsx" in text and "剩余" in text
 
 
+def test_the_bar_and_the_lines_say_when_the_run_is_stopping():
+    console, screen = terminal()
+    bar = P.BarProgress(console)
+    bar.start(10)
+    bar.stopping()
+    bar.bar.refresh()
+    bar.finish()
+    assert "正在停止……（再按 Ctrl-C 立即退出）" in shown(screen)
+    progress, _clock, lines = lines_of()
+    progress.stopping()
+    assert lines == [P.STOPPING]
+
+
 def test_a_gbk_console_gets_stand_ins_not_a_crash():
     console, screen = terminal("gbk")
     bar = P.BarProgress(console)
