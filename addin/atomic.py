@@ -27,9 +27,11 @@ def write_atomically(target: Path, write: Callable[[Path], None]) -> Path:
 
 
 @contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
+def atomic_path(target: Path, *, durable: bool = True) -> Iterator[Path]:
     """A temporary path beside `target`, renamed over it when the block ends without error
-    (and removed when it raises): for outputs written over a longer time, e.g. file by file."""
+    (and removed when it raises): for outputs written over a longer time, e.g. file by file.
+    `durable=False` skips flushing to disk: still never half-written, but after a power cut
+    possibly empty (for files that are checked when read, such as the batch's cache)."""
     target = Path(target)
     temp = target.parent / f".{target.stem}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(4)}"
     temp = temp.with_name(temp.name + target.suffix)
@@ -37,16 +39,20 @@ def atomic_path(target: Path) -> Iterator[Path]:
     os.close(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     try:
         yield temp
-        _fsync(temp)
+        if durable:
+            _fsync(temp)
         os.replace(temp, target)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
-    _fsync_dir(target.parent)
+    if durable:
+        _fsync_dir(target.parent)
 
 
-def write_text_atomically(target: Path, text: str) -> Path:
-    return write_atomically(target, lambda temp: temp.write_text(text, encoding="utf-8"))
+def write_text_atomically(target: Path, text: str, *, durable: bool = True) -> Path:
+    with atomic_path(target, durable=durable) as temp:
+        temp.write_text(text, encoding="utf-8")
+    return target
 
 
 def remove_stale(folder: Path) -> list[Path]:

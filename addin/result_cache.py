@@ -147,7 +147,9 @@ class ResultCache:
                 "copy_sha256": file_digest(copy) if copy is not None else None,
             }
             self.folder.mkdir(exist_ok=True)
-            write_text_atomically(entry_path, json.dumps(entry, ensure_ascii=False))
+            # Not flushed to disk (a file each): an entry lost to a power cut is only a re-check.
+            text = json.dumps(entry, ensure_ascii=False)
+            write_text_atomically(entry_path, text, durable=False)
         except (OSError, ValueError) as exc:  # no cache, no harm: the next run checks it again
             log.info("could not keep the result of %s for the next run: %s", display, exc)
             return
