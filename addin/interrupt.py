@@ -31,9 +31,7 @@ class Interrupt:
         self.on_request = on_request
         self.requested = False
         self.signal: int | None = None
-        self._read, self._write = os.pipe()
-        for fd in (self._read, self._write):
-            os.set_blocking(fd, False)
+        self._read, self._write = os.pipe()  # one byte is written, once: it never blocks
 
     def fileno(self) -> int:
         """Readable once a stop is requested (for `multiprocessing.connection.wait`)."""
