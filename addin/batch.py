@@ -282,12 +282,7 @@ def run_batch(
                         if not (outcome.transient or outcome.copy_error or job.display in no_copy):
                             cache.store(job.display, outcome.report, outcome.copy)
                         progress.done(outcome.report, _waiting_for(jobs, todo, i))
-                    report = outcome.report
-                    if outcome.copy_error:
-                        report.findings.append(F.FILE_ANNOTATE_FAILED(reason=outcome.copy_error))
-                    reason = no_copy.get(job.display)
-                    if reason and report.status != "unreadable" and not has_no_template(report):
-                        report.findings.append(F.FILE_NO_COPY(reason=reason))
+                    report = _final_report(outcome, no_copy.get(job.display))
                     if outcome.copy is not None:
                         result.annotated[job.display] = outcome.copy
                         links[job.display] = os.path.relpath(outcome.copy, out)
@@ -320,6 +315,16 @@ def run_batch(
         names = [(job.display, done) for job, done in zip(jobs, checked, strict=True)]
         _write_outputs(result, specs, grades, spool, inbox, links, on_file, names)
     return result
+
+
+def _final_report(outcome: FileOutcome, no_copy: str | None) -> FileReport:
+    """The file's report with what the run adds: why it has no copy, if it should have one."""
+    report = outcome.report
+    if outcome.copy_error:
+        report.findings.append(F.FILE_ANNOTATE_FAILED(reason=outcome.copy_error))
+    if no_copy and report.status != "unreadable" and not has_no_template(report):
+        report.findings.append(F.FILE_NO_COPY(reason=no_copy))
+    return report
 
 
 def _reuse(cache: ResultCache, planned: list[FileJob]) -> dict[int, FileOutcome]:
