@@ -252,14 +252,16 @@ def run_batch(
             conversion_target=next(
                 (s.conversion_target for s in specs.specs if hasattr(s, "conversion_target")), None
             ),
+            specs=specs,
         )
         _write_outputs(result, specs, grades, spool, inbox, links, on_file)
     return result
 
 
 def _light(report: FileReport) -> FileReport:
-    """What the inbox sections read of a file — names, grades, the summary, tasks, dates — and
-    an empty list for the findings they add: not its findings, not the branches' categories."""
+    """What the inbox sections read of a file — names, grades, the summary, tasks, dates, the
+    branches' item scores (薄弱环节与帮扶) — and an empty list for the findings they add: not
+    its findings, not the branches' categories (the items give them)."""
     branches = getattr(report, "branches", None)
     update: dict = {"findings": []}
     if branches:
