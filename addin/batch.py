@@ -26,6 +26,7 @@ from .report.model import FileReport, Report
 from .report.render import JsonStream
 from .safe_text import path_text
 from .spec import SpecSet
+from .support import weak_notes
 from .workbook.model import UnreadableWorkbook
 from .writes import plan_for
 
@@ -93,7 +94,12 @@ class CheckTask:
         if not job.copy_always and not worth_a_copy(job.copy_from or job.path, report):
             return FileOutcome(report)
         try:
-            plan = plan_for(evaluation.writes, report.findings, evaluation.conditional)
+            plan = plan_for(
+                evaluation.writes,
+                report.findings,
+                evaluation.conditional,
+                weak_notes(evaluation),
+            )
             fill_file(job.copy_from or job.path, job.copy_to, plan, evaluation.data)
         except MemoryError:
             raise

@@ -337,4 +337,16 @@ __all__ = [
     "profile",
     "profile_lines",
     "weak_lines",
+    "weak_notes",
 ]
+
+
+def weak_notes(evaluation) -> list[tuple[str, str]]:
+    """(sheet, “学生第三党支部：最薄弱环节：群众反映 5/20 分…”) for every rubric sheet of an
+    `engine.Evaluation` graded below the top grade or not fully read: the 校验结果 sheet's
+    薄弱环节 lines (validate, 评分, fill and the batch's copies alike)."""
+    return [
+        (r.sheet_name, f"{r.branch.name}：{line}")
+        for r in evaluation.of_kind("rubric")
+        for line in weak_lines(r.layout.spec, r.branch)
+    ]

@@ -282,7 +282,7 @@ def support_rows(support: SupportReport | None) -> list[list[object]]:
                 f"{area.name} {area.score}/{area.maximum}（{_percent(area.share)}）"
                 if area
                 else "",
-                b.baofu or "",
+                b.baofu,
                 "；".join(notes),
             ]
         )
