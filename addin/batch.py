@@ -214,6 +214,7 @@ def run_batch(
     converts first (`workbook.convert`); without it the report says they were checked but not
     copied."""
     from .report.inbox import inbox_sections
+    from .report.support import SupportInputs
     from .workbook.convert import LEGACY, to_xlsx
 
     out.mkdir(parents=True, exist_ok=True)
@@ -227,6 +228,7 @@ def run_batch(
         jobs, no_copy = _jobs(files, out, root, annotate, converted)
         spool = Path(work) / "files.jsonl"
         light: list[FileReport] = []
+        support = SupportInputs(specs)
         links: dict[str, str] = {}
         with spool.open("w", encoding="utf-8") as handle:
             outcomes = check_files(jobs, specs, workers=workers, limits=limits, **options)
@@ -241,6 +243,7 @@ def run_batch(
                     result.annotated[job.display] = outcome.copy
                     links[job.display] = os.path.relpath(outcome.copy, out)
                 handle.write(report.model_dump_json() + "\n")
+                support.add(report)
                 light.append(_light(report))
                 if progress:
                     progress(job.display)
@@ -258,20 +261,22 @@ def run_batch(
             conversion_target=next(
                 (s.conversion_target for s in specs.specs if hasattr(s, "conversion_target")), None
             ),
-            specs=specs,
+            support=support,
         )
         _write_outputs(result, specs, grades, spool, inbox, links, on_file)
     return result
 
 
 def _light(report: FileReport) -> FileReport:
-    """What the inbox sections read of a file — names, grades, the summary, tasks, dates, the
-    branches' item scores (薄弱环节与帮扶) — and an empty list for the findings they add: not
-    its findings, not the branches' categories (the items give them)."""
+    """What the inbox sections read of a file — names, grades, the summary, tasks, dates — and
+    an empty list for the findings they add: not its findings, not the branches' categories
+    or item scores (薄弱环节与帮扶 keeps what it needs of them: `SupportInputs`)."""
     branches = getattr(report, "branches", None)
     update: dict = {"findings": []}
     if branches:
-        update["branches"] = [b.model_copy(update={"categories": {}}) for b in branches]
+        update["branches"] = [
+            b.model_copy(update={"categories": {}, "items": []}) for b in branches
+        ]
     return report.model_copy(update=update)
 
 

@@ -9,7 +9,7 @@ name) is carried onto the lowest grade's rows.
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..cells import fold, shown
 from ..spec import SpecError, SpecSet
@@ -19,6 +19,7 @@ from ..support import (
     Candidate,
     LostItem,
     Pairing,
+    Profile,
     WeakArea,
     needs_help,
     pair,
@@ -41,35 +42,79 @@ if TYPE_CHECKING:
 NO_RUBRIC = "只有汇总表中的定级，没有评分表，无法分析薄弱环节"
 
 
+Place = tuple[str, str, "int | float | None"]  # file, sheet, total as shown
+
+
+class SupportInputs:
+    """The inbox's graded rubric sheets, added file by file, kept as compact as the pairing
+    needs: a batch keeps no item scores in memory (a top-grade branch only its areas)."""
+
+    def __init__(self, specs: SpecSet):
+        self.specs = specs
+        self.candidates: list[Candidate] = []
+        self.places: dict[int, Place] = {}
+
+    def add(self, file: FileReport) -> None:
+        unit = general_branch(file)
+        for branch in file.branches:
+            spec = _spec(self.specs, branch.spec)
+            if spec is None or not branch.items:
+                continue
+            key = len(self.places)
+            self.places[key] = (file.path, branch.sheet, branch.total)
+            total = None
+            if branch.total is not None:
+                total = Fraction(branch.exact_total or str(branch.total))
+            found = profile(spec, branch)
+            if branch.grade == spec.grading.names[0]:
+                found = Profile(found.basis, found.areas)
+            self.candidates.append(
+                Candidate(key, unit, branch.name, spec, branch.grade, total, found)
+            )
+
+    def report(
+        self,
+        report: Report,
+        excluded: set[str] = frozenset(),
+        roster: pd.DataFrame | None = None,
+    ) -> SupportReport | None:
+        """`report`: the same files (light copies will do: their summaries and names are
+        read). None when the inbox has no graded branch at all."""
+        candidates = [c for c in self.candidates if self.places[c.key][0] not in excluded]
+        summary_only = _summary_only(report, self.specs, excluded)
+        if not candidates and not summary_only:
+            return None
+        pairings = pair(candidates)
+        ranked = [
+            (
+                _rank(c.spec.grading.names, c.grade, c.total),
+                c.spec.grading.names[-1],
+                _branch(c, self.places, pairings.get(c.key)),
+            )
+            for c in candidates
+            if needs_help(c) or c.grade is None
+        ]
+        ranked += summary_only
+        ranked.sort(key=lambda entry: entry[0])  # stable: inbox order among equals
+        baofu = _baofu(report, roster)
+        for _, lowest, row in ranked:
+            if row.grade == lowest:  # 后进: 党委委员包扶 (seed 004)
+                row.baofu = baofu.get((fold(row.unit), fold(row.branch)))
+        rows = [row for _, _, row in ranked]
+        return SupportReport(per_partner=PER_PARTNER, branches=rows, note=_note(candidates))
+
+
 def support_report(
     report: Report,
     specs: SpecSet,
     excluded: set[str] = frozenset(),
     roster: pd.DataFrame | None = None,
 ) -> SupportReport | None:
-    """None when the inbox has no graded branch at all."""
-    candidates, places = _candidates(report, specs, excluded)
-    summary_only = _summary_only(report, specs, excluded)
-    if not candidates and not summary_only:
-        return None
-    pairings = pair(candidates)
-    ranked = [
-        (
-            _rank(c.spec.grading.names, c.grade, c.total),
-            c.spec.grading.names[-1],
-            _branch(c, places, pairings.get(c.key)),
-        )
-        for c in candidates
-        if needs_help(c) or c.grade is None
-    ]
-    ranked += summary_only
-    ranked.sort(key=lambda entry: entry[0])  # stable: inbox order among equals
-    baofu = _baofu(report, roster)
-    for _, lowest, row in ranked:
-        if row.grade == lowest:  # 后进: 党委委员包扶 (seed 004)
-            row.baofu = baofu.get((fold(row.unit), fold(row.branch)))
-    rows = [row for _, _, row in ranked]
-    return SupportReport(per_partner=PER_PARTNER, branches=rows, note=_note(candidates))
+    """The whole section from full file reports at once (a batch adds them file by file)."""
+    inputs = SupportInputs(specs)
+    for file in report.files:
+        inputs.add(file)
+    return inputs.report(report, excluded, roster)
 
 
 def _rank(grades: list[str], grade: str | None, total: Fraction | None) -> tuple:
@@ -77,30 +122,6 @@ def _rank(grades: list[str], grade: str | None, total: Fraction | None) -> tuple
     if grade is None or grade not in grades:
         return (1, 0, Fraction(0))
     return (0, -grades.index(grade), total if total is not None else Fraction(0))
-
-
-def _candidates(
-    report: Report, specs: SpecSet, excluded: set[str]
-) -> tuple[list[Candidate], dict[int, tuple[FileReport, Any]]]:
-    """Every rubric sheet of the counted files, with its file and branch result by key."""
-    candidates, places = [], {}
-    for file in report.files:
-        if file.path in excluded:
-            continue
-        unit = general_branch(file)
-        for branch in file.branches:
-            spec = _spec(specs, branch.spec)
-            if spec is None or not branch.items:
-                continue
-            key = len(places)
-            places[key] = (file, branch)
-            total = None
-            if branch.total is not None:
-                total = Fraction(branch.exact_total or str(branch.total))
-            candidates.append(
-                Candidate(key, unit, branch.name, spec, branch.grade, total, profile(spec, branch))
-            )
-    return candidates, places
 
 
 def _spec(specs: SpecSet, spec_id: str):
@@ -141,20 +162,20 @@ def _summary_only(report: Report, specs: SpecSet, excluded: set[str]) -> list[tu
 
 
 def _branch(
-    candidate: Candidate, places: dict[int, tuple[FileReport, Any]], pairing: Pairing | None
+    candidate: Candidate, places: dict[int, Place], pairing: Pairing | None
 ) -> SupportBranch:
-    file, branch = places[candidate.key]
+    path, sheet, total = places[candidate.key]
     spec, found = candidate.spec, candidate.profile
     partner = None
     note = pairing.reason if pairing is not None else "评分不全，未定级，暂不推荐帮扶对象"
     if pairing is not None and pairing.partner is not None:
         chosen = pairing.partner
-        partner_file, partner_branch = places[chosen.branch.key]
+        partner_path, partner_sheet, _ = places[chosen.branch.key]
         partner = SupportPartner(
             unit=chosen.branch.unit,
             branch=chosen.branch.name,
-            file=partner_file.path,
-            sheet=partner_branch.sheet,
+            file=partner_path,
+            sheet=partner_sheet,
             area=_area(chosen.area),
             same_unit=chosen.same_unit,
         )
@@ -162,10 +183,10 @@ def _branch(
     return SupportBranch(
         unit=candidate.unit,
         branch=candidate.name,
-        file=file.path,
-        sheet=branch.sheet,
+        file=path,
+        sheet=sheet,
         grade=candidate.grade,
-        total=branch.total,
+        total=total,
         basis=found.basis,
         areas=[_area(a) for a in found.areas],
         weakest=[_weak(w) for w in found.weakest],
