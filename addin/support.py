@@ -198,8 +198,9 @@ def area_text(spec: RubricSpec, area: Area) -> str:
 
 
 def weak_lines(spec: RubricSpec, branch: BranchResult) -> list[str]:
-    """The branch's 薄弱环节 as lines for a person (the 校验结果 sheet, a unit's 整改通知).
-    None for a branch at the top grade or without a grade and with every item read."""
+    """The branch's 薄弱环节 as lines for a person (the 校验结果 sheet, a unit's 整改通知):
+    none for a branch at the top grade; for one with a score not read, the line saying which
+    areas could not be read."""
     return profile_lines(spec, profile(spec, branch), branch.grade)
 
 
@@ -216,7 +217,9 @@ def profile_lines(spec: RubricSpec, found: Profile, grade: str | None) -> list[s
         line = f"{label}：{area_text(spec, weak.area)}"
         if weak.tied:
             line += f"，与{'、'.join(weak.tied)}并列"
-        if weak.lost:
+        if weak.lost and spec.pass_fail:
+            line += f"；其中{'、'.join(item_label(i.no) for i in weak.lost)}{spec.verdicts.not_met}"
+        elif weak.lost:
             lost = "、".join(
                 f"{item_label(i.no)} {shown(i.score)}/{shown(i.maximum)}（失 {shown(i.lost)} 分）"
                 for i in weak.lost

@@ -443,3 +443,26 @@ def test_the_annotated_copy_lists_the_weak_areas_under_the_findings(samples_batc
         ("学生第三党支部", "学生第三党支部"),
         ("学生第三党支部", "学生第三党支部"),
     ]
+
+
+def test_pass_fail_categories_count_the_criteria_met(tmp_path):
+    spec = spec_from_dict(
+        {
+            "kind": "rubric",
+            "id": "five_good",
+            "title": "评议表",
+            "scoring": "pass_fail",
+            "grading": {
+                "bands": [{"name": "优秀", "min": 4}, {"name": "合格", "min": 0, "max": 4}]
+            },
+            "categories": [
+                {"name": "甲", "items": [{"no": 1, "text": "一"}, {"no": 2, "text": "二"}]},
+                {"name": "乙", "items": [{"no": 3, "text": "三"}, {"no": 4, "text": "四"}]},
+            ],
+        }
+    )
+    branch = one(tmp_path, spec, {1: "达标", 2: "达标", 3: "未达标", 4: "达标"})
+    assert branch.grade == "合格"
+    assert weak_lines(spec, branch) == [
+        "最薄弱环节：乙 达标 1/2 项（得分率 50%，差 1 项）；其中第3项未达标"
+    ]
