@@ -466,3 +466,17 @@ def test_pass_fail_categories_count_the_criteria_met(tmp_path):
     assert weak_lines(spec, branch) == [
         "最薄弱环节：乙 达标 1/2 项（得分率 50%，差 1 项）；其中第3项未达标"
     ]
+
+
+def test_roster_baofu_column_is_optional_and_read_by_its_label(tmp_path):
+    from addin.report.roster import baofu_names
+
+    with_column = tmp_path / "名单.csv"
+    with_column.write_text(
+        "党总支,党支部,包扶（党委委员）\n甲党总支,第１党支部,张委员\n,第二党支部,\n",
+        encoding="utf-8",
+    )
+    assert baofu_names(read_roster(with_column)) == {("甲党总支", "第1党支部"): "张委员"}
+    without = tmp_path / "旧名单.csv"
+    without.write_text("党总支,党支部\n甲党总支,第一党支部\n", encoding="utf-8")
+    assert baofu_names(read_roster(without)) == {}
