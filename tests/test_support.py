@@ -480,3 +480,24 @@ def test_roster_baofu_column_is_optional_and_read_by_its_label(tmp_path):
     without = tmp_path / "旧名单.csv"
     without.write_text("党总支,党支部\n甲党总支,第一党支部\n", encoding="utf-8")
     assert baofu_names(read_roster(without)) == {}
+
+
+def test_a_branch_only_in_a_summary_is_said_once_and_not_analysed(tmp_path, rubric):
+    from summary_helpers import FIELDS, submission
+
+    unit = FIELDS["unit"]
+    summary = submission(
+        tmp_path, [("甲支部", 60, "后进"), ("乙支部", 70, "一般")], name="汇总.xlsx"
+    )
+    rubrics = tmp_path / f"{unit}.xlsx"  # 乙支部's rubric, sent in a file of its own
+    rubric_workbook(rubric, {"乙支部": scores_with_losses(rubric, {17: 10, 18: 10})}).save(rubrics)
+    specs = load_specs()
+    report = Report(files=[check_path(p, specs).report for p in (summary, rubrics)])
+    found = support_report(report, specs)
+    assert [r.branch for r in found.branches] == ["甲支部", "乙支部"]
+    rows = by_name(found)
+    assert (rows["甲支部"].lines, rows["甲支部"].sheet) == (
+        ["只有汇总表中的定级，没有评分表，无法分析薄弱环节"],
+        None,
+    )
+    assert rows["乙支部"].sheet == "乙支部" and rows["乙支部"].weakest[0].name == "群众反映"

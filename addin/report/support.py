@@ -81,7 +81,8 @@ class SupportInputs:
         """`report`: the same files (light copies will do: their summaries and names are
         read). None when the inbox has no graded branch at all."""
         candidates = [c for c in self.candidates if self.places[c.key][0] not in excluded]
-        summary_only = _summary_only(report, self.specs, excluded)
+        graded = {(fold(c.unit), fold(c.name)) for c in candidates}
+        summary_only = _summary_only(report, self.specs, excluded, graded)
         if not candidates and not summary_only:
             return None
         pairings = pair(candidates)
@@ -132,20 +133,26 @@ def _spec(specs: SpecSet, spec_id: str):
     return spec if getattr(spec, "kind", None) == "rubric" else None
 
 
-def _summary_only(report: Report, specs: SpecSet, excluded: set[str]) -> list[tuple]:
-    """Branches below the top grade named only in a summary table: said, not analysed
-    (as `support_report` ranks them: sort key, lowest grade, row)."""
+def _summary_only(
+    report: Report, specs: SpecSet, excluded: set[str], graded: set[tuple[str, str]]
+) -> list[tuple]:
+    """Branches below the top grade named only in a summary table — no rubric sheet of theirs
+    in the same file nor (`graded`: folded unit and branch) in another: said, not analysed
+    (as `SupportInputs.report` ranks them: sort key, lowest grade, row)."""
     grades = specs.grade_names
     rows = []
     for file in report.files:
         if file.path in excluded:
             continue
+        unit = general_branch(file)
         for row in summary_only_rows(file):
             if row.grade is None or not grades or row.grade == grades[0]:
                 continue
+            if (fold(unit), fold(row.name)) in graded:
+                continue
             total = Fraction(str(row.score)) if row.score is not None else None
             entry = SupportBranch(
-                unit=general_branch(file),
+                unit=unit,
                 branch=row.name,
                 file=file.path,
                 sheet=None,
