@@ -29,6 +29,7 @@ from .report.render import JsonStream
 from .result_cache import ResultCache, run_key
 from .safe_text import path_text
 from .spec import SpecSet
+from .support import weak_notes
 from .workbook.model import UnreadableWorkbook
 from .writes import plan_for
 
@@ -98,7 +99,12 @@ class CheckTask:
         if not job.copy_always and not worth_a_copy(job.copy_from or job.path, report):
             return FileOutcome(report)
         try:
-            plan = plan_for(evaluation.writes, report.findings, evaluation.conditional)
+            plan = plan_for(
+                evaluation.writes,
+                report.findings,
+                evaluation.conditional,
+                weak_notes(evaluation),
+            )
             fill_file(job.copy_from or job.path, job.copy_to, plan, evaluation.data)
         except MemoryError:
             raise
@@ -242,6 +248,7 @@ def run_batch(
     more files are started; the report covers the files done and lists the others as not
     checked (`batch.interrupted`)."""
     from .report.inbox import inbox_sections
+    from .report.support import SupportInputs
 
     out.mkdir(parents=True, exist_ok=True)
     for stale in remove_stale(out):
@@ -257,6 +264,7 @@ def run_batch(
         todo = [i for i in range(len(jobs)) if i not in reused]
         spool = Path(work) / "files.jsonl"
         light: list[FileReport] = []
+        support = SupportInputs(specs)
         links: dict[str, str] = {}
         checked: list[bool] = []
         progress.start(len(files), [r.report for r in reused.values()])
@@ -287,6 +295,7 @@ def run_batch(
                         result.annotated[job.display] = outcome.copy
                         links[job.display] = os.path.relpath(outcome.copy, out)
                     handle.write(report.model_dump_json() + "\n")
+                    support.add(report)
                     light.append(_light(report))
         finally:
             progress.finish()
@@ -306,6 +315,7 @@ def run_batch(
             conversion_target=next(
                 (s.conversion_target for s in specs.specs if hasattr(s, "conversion_target")), None
             ),
+            support=support,
         )
         inbox.batch.reused = result.reused
         if result.not_checked:
@@ -377,11 +387,14 @@ def _waiting_for(jobs: list[FileJob], todo: list[int], i: int) -> str | None:
 
 def _light(report: FileReport) -> FileReport:
     """What the inbox sections read of a file — names, grades, the summary, tasks, dates — and
-    an empty list for the findings they add: not its findings, not the branches' categories."""
+    an empty list for the findings they add: not its findings, not the branches' categories
+    or item scores (薄弱环节与帮扶 keeps what it needs of them: `SupportInputs`)."""
     branches = getattr(report, "branches", None)
     update: dict = {"findings": []}
     if branches:
-        update["branches"] = [b.model_copy(update={"categories": {}}) for b in branches]
+        update["branches"] = [
+            b.model_copy(update={"categories": {}, "items": []}) for b in branches
+        ]
     return report.model_copy(update=update)
 
 
