@@ -268,16 +268,11 @@ def run_batch(
         links: dict[str, str] = {}
         checked: list[bool] = []
         progress.start(len(files), [r.report for r in reused.values()])
+        checks = check_jobs(
+            [jobs[i] for i in todo], specs, workers=workers, limits=limits, stop=stop, **options
+        )
         try:
             with spool.open("w", encoding="utf-8") as handle:
-                checks = check_jobs(
-                    [jobs[i] for i in todo],
-                    specs,
-                    workers=workers,
-                    limits=limits,
-                    stop=stop,
-                    **options,
-                )
                 for i, outcome in _in_order(len(jobs), reused, todo, checks):
                     job = jobs[i]
                     checked.append(outcome is not None)
@@ -298,11 +293,12 @@ def run_batch(
                     support.add(report)
                     light.append(_light(report))
         finally:
+            checks.close()  # a second Ctrl-C: the workers are killed before anything else
             progress.finish()
+            # A worker killed while saving a copy (time or memory cap, Ctrl-C) leaves its temp file.
+            remove_stale(out / ANNOTATED_DIR)
         for stale in cache.finish():
             log.info("removed %s: its file changed or left the inbox", stale)
-        # A worker killed while saving a copy (time or memory cap) leaves its temp file.
-        remove_stale(out / ANNOTATED_DIR)
         # The inbox sections add batch.* findings to the light copies' empty lists.
         inbox = Report(files=light)
         inbox.batch = inbox_sections(
