@@ -106,7 +106,7 @@ def test_a_stopped_batch_reports_what_it_checked(inbox, tmp_path, signum, whole_
     assert [r[0] for r in rows if r[2] == "未检查（已中断）"] == stopped["not_checked"]
     overview = dict(r[:2] for r in wb["概览"].iter_rows(min_row=2, values_only=True))
     assert overview["文件数"] == len(checked)
-    assert overview["已中断：只检查了部分文件"].startswith(f"{len(checked)}/{FILES}")
+    assert overview["已中断：已检查的文件 / 全部文件"] == f"{len(checked)}/{FILES}"
     assert sorted(p.name for p in (out / "批注副本").iterdir()) == checked
     nothing_torn(out)
 

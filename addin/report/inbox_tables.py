@@ -25,12 +25,8 @@ def overview_lines(report: Report) -> list[list[object]]:
     ]
     if batch.interrupted is not None:
         stopped = batch.interrupted
-        lines.append(
-            [
-                "已中断：只检查了部分文件",
-                f"{stopped.checked}/{stopped.files}（其余见“文件”表）",
-            ]
-        )
+        # the files not checked are listed in the 文件 sheet as 未检查（已中断）
+        lines.append(["已中断：已检查的文件 / 全部文件", f"{stopped.checked}/{stopped.files}"])
     if batch.roster is not None:
         roster = batch.roster
         lines += [
