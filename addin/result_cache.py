@@ -165,10 +165,13 @@ class ResultCache:
             if entry_path in self.kept:
                 continue
             stale = self._old_copy(entry_path)
-            if stale is not None and stale not in self.copies:
-                stale.unlink(missing_ok=True)
-                removed.append(stale)
-            entry_path.unlink(missing_ok=True)
+            try:
+                if stale is not None and stale not in self.copies:
+                    stale.unlink(missing_ok=True)
+                    removed.append(stale)
+                entry_path.unlink(missing_ok=True)
+            except OSError as exc:  # a read-only folder: the report is still written
+                log.info("could not tidy %s: %s", entry_path, exc)
         return removed
 
     def _old_copy(self, entry_path: Path) -> Path | None:
