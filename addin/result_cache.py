@@ -159,9 +159,11 @@ class ResultCache:
         """Remove the entries this run did not keep (files changed, removed or not checked) and
         the copies they made that no file of this run has any more. Returns the copies removed."""
         removed: list[Path] = []
-        if not self.folder.is_dir():
+        try:
+            entries = list(self.folder.glob("*.json"))
+        except OSError:  # no cache folder (nothing kept), or one we may not read
             return removed
-        for entry_path in self.folder.glob("*.json"):
+        for entry_path in entries:
             if entry_path in self.kept:
                 continue
             stale = self._old_copy(entry_path)
