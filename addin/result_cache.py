@@ -96,7 +96,6 @@ class ResultCache:
         self.keys: dict[str, str] = {}  # file name in the report → its entry key this run
         self.kept: set[Path] = set()  # entries valid for this run
         self.copies: set[Path] = set()  # copies this run made or reused
-        self.reused = 0
 
     def lookup(self, display: str, path: Path, copy_to: Path | None) -> Reused | None:
         """The earlier result of this file, if it still holds."""
@@ -126,7 +125,6 @@ class ResultCache:
         self.kept.add(entry_path)
         if copy:
             self.copies.add(copy)
-        self.reused += 1
         return Reused(report, copy or None)
 
     def store(self, display: str, report: FileReport, copy: Path | None) -> None:
