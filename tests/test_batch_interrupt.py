@@ -163,7 +163,7 @@ class _StopAfter:
 def test_a_stop_lets_running_items_finish_within_the_grace_and_starts_no_more():
     stop = _StopAfter()
     limits = replace(DEFAULT_LIMITS, timeout=30)
-    items = ["slow0.3", "slow0.8"] + ["slow0.3"] * 4 + ["a"] * 4
+    items = ["slow0.3", "slow2"] + ["slow0.3"] * 4 + ["a"] * 4
     got = []
     for index, result in run_isolated(items, behave, jobs=2, limits=limits, stop=stop, grace=5):
         got.append(index)
