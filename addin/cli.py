@@ -120,9 +120,7 @@ TimeoutOption = Annotated[
 
 QuietOption = Annotated[
     bool,
-    typer.Option(
-        "--quiet", "-q", help="不显示进度（默认：终端上显示进度条，否则每隔一段时间一行）"
-    ),
+    typer.Option("--quiet", "-q", help="不显示进度（默认显示进度条或进度行）"),
 ]
 
 
@@ -333,14 +331,15 @@ def batch(
         bool,
         typer.Option(
             "--fresh",
-            help="全部重新检查（默认：输出文件夹中有上次的结果时，未改动的文件沿用上次的结果）",
+            help="全部重新检查，不沿用输出文件夹中上次的结果",
         ),
     ] = False,
 ) -> None:
     """批量处理：逐个校验评分，写出批注副本和一份汇总报告工作簿（原文件不动）。
 
-    Ctrl-C（或 SIGTERM）：不再开始新的文件，为已检查的文件写出报告后退出（退出码 130）；
-    再按一次立即退出。再次运行到同一输出文件夹时，只重新检查改动过的文件。
+    Ctrl-C（或 SIGTERM）：不再开始新的文件，为已检查的文件写出报告后退出（退出码 130），再按一次立即退出。
+
+    再次运行到同一输出文件夹时，只重新检查改动过的文件（--fresh 全部重新检查）。
     """
     from .batch import REPORT_BOOK, run_batch
     from .interrupt import Interrupt
