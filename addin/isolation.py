@@ -309,6 +309,7 @@ def _serve(conn: Connection, work: Callable[[Any], Any], memory: int, err: str) 
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _cap_memory(memory)
     _capture_stderr(err)
+    _fresh_stdio()
     collect = _Collect()
     logger = logging.getLogger("jiceng")
     logger.handlers = [collect]
@@ -373,6 +374,20 @@ def _capture_stderr(path: str) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.dup2(fd, 2)
     os.close(fd)
+
+
+def _fresh_stdio() -> None:
+    """New sys.stdout / sys.stderr objects on the same descriptors. A forked worker inherits the
+    parent's, and with them a lock another thread of the parent (the progress bar drawing) may
+    have held at the fork: the worker's first warning would wait for it for ever."""
+    for name, fd in (("stdout", 1), ("stderr", 2)):
+        old = getattr(sys, name)
+        encoding = getattr(old, "encoding", None) or "utf-8"
+        with contextlib.suppress(OSError, ValueError):
+            fresh = open(  # noqa: SIM115
+                fd, "w", encoding=encoding, errors="backslashreplace", closefd=False, buffering=1
+            )
+            setattr(sys, name, fresh)
 
 
 def _rewind_stderr() -> None:
