@@ -193,7 +193,7 @@ FILE_NO_COPY = kind(
 
 # --- rubric (附件1) ------------------------------------------------------------------------------
 RUBRIC_SCORE_MISSING = kind(
-    "rubric.score_missing", "error", "第{no}项“{column}”未填写", "评分项的得分为空"
+    "rubric.score_missing", "error", "第{no}项“{column}”未填写，{fix}", "评分项的得分为空"
 )
 RUBRIC_VERDICT_UNKNOWN = kind(
     "rubric.verdict_unknown",
@@ -210,13 +210,13 @@ RUBRIC_SCORE_MERGED = kind(
 RUBRIC_SCORE_NOT_NUMBER = kind(
     "rubric.score_not_number",
     "error",
-    "第{no}项“{column}”不是数字：{value}",
+    "第{no}项“{column}”不是数字：{value}，{fix}",
     "得分单元格的内容无法识别为数字",
 )
 RUBRIC_SCORE_OUT_OF_RANGE = kind(
     "rubric.score_out_of_range",
     "error",
-    "第{no}项得分{value}{problem}",
+    "第{no}项得分{value}{problem}，{fix}",
     "得分为负数或超过该项分值",
 )
 RUBRIC_SCORE_NORMALIZED = kind(
@@ -238,12 +238,15 @@ RUBRIC_TEMPLATE_MODIFIED = kind(
     "评分项的内容或分值被改动",
 )
 RUBRIC_ITEM_MISSING = kind(
-    "rubric.item_missing", "error", "缺少第{no}项：{text}", "官方模板中的评分项在表中找不到"
+    "rubric.item_missing",
+    "error",
+    "缺少第{no}项：{text}（请按官方模板补上这一行并填写得分）",
+    "官方模板中的评分项在表中找不到",
 )
 RUBRIC_ITEM_DUPLICATE = kind(
     "rubric.item_duplicate",
     "error",
-    "第{no}项重复出现（另见第{first_row}行）",
+    "第{no}项重复出现（另见第{first_row}行），请删除多余的一行",
     "同一评分项出现多次",
 )
 RUBRIC_UNKNOWN_ROW = kind(
@@ -255,13 +258,13 @@ RUBRIC_UNKNOWN_ROW = kind(
 RUBRIC_TOTAL_MISMATCH = kind(
     "rubric.total_mismatch",
     "error",
-    "填写的总分 {value} 与各项得分之和 {expected} 不一致",
+    "填写的总分 {value} 与各项得分之和 {expected} 不一致，应填 {expected}",
     "总分行填写的数值与计算结果不符",
 )
 RUBRIC_SUBTOTAL_MISMATCH = kind(
     "rubric.subtotal_mismatch",
     "error",
-    "“{category}”小计填写为 {value}，各项之和为 {expected}",
+    "“{category}”小计填写为 {value}，各项之和为 {expected}，应填 {expected}",
     "类别小计与该类各项得分之和不符",
 )
 RUBRIC_SCORE_MISMATCH = kind(
@@ -273,8 +276,57 @@ RUBRIC_SCORE_MISMATCH = kind(
 RUBRIC_GRADE_MISMATCH = kind(
     "rubric.grade_mismatch",
     "error",
-    "定级结果填写为“{value}”，按总分 {total} 应为“{expected}”",
+    "定级结果填写为“{value}”，按总分 {total} 应填“{expected}”",
     "定级结果与总分对应的等级不符",
+)
+# A result typed while some item is unreadable: held to the range the readable items allow.
+RUBRIC_SUBTOTAL_OUT_OF_RANGE = kind(
+    "rubric.subtotal_out_of_range",
+    "error",
+    "“{category}”小计填写为 {value}，{problem}；应填 {span} 之间的数（该类各项得分之和，{items}更正后可算出）",
+    "有得分无法读取时，手填的类别小计超出满分或超出按可读各项得出的范围",
+)
+RUBRIC_SUBTOTAL_UNCONFIRMED = kind(
+    "rubric.subtotal_unconfirmed",
+    "warning",
+    "“{category}”小计 {value} 无法核对：{items}得分有误；更正后应填该类各项得分之和",
+    "手填的类别小计在可能范围内，但该类有得分无法读取，暂不能确认",
+)
+RUBRIC_TOTAL_OUT_OF_RANGE = kind(
+    "rubric.total_out_of_range",
+    "error",
+    "填写的总分 {value} {problem}；应填 {span} 之间的数（各项得分之和，{items}更正后可算出）",
+    "有得分无法读取时，手填的总分超出满分或超出按可读各项得出的范围",
+)
+RUBRIC_TOTAL_UNCONFIRMED = kind(
+    "rubric.total_unconfirmed",
+    "warning",
+    "总分 {value} 无法核对：{items}得分有误；更正后应填各项得分之和",
+    "手填的总分在可能范围内，但有得分无法读取，暂不能确认",
+)
+RUBRIC_GRADE_UNKNOWN = kind(
+    "rubric.grade_unknown",
+    "error",
+    "定级结果填写为“{value}”，不是等级名称；应填 {allowed} 之一",
+    "总分无法计算时，手填的定级结果不是评分标准中的等级",
+)
+RUBRIC_GRADE_IMPOSSIBLE = kind(
+    "rubric.grade_impossible",
+    "error",
+    "定级结果填写为“{value}”，不可能：按已读出的各项得分，总分在 {span} 之间（{items}得分有误），应填 {allowed}",
+    "总分无法计算时，手填的定级结果不在按可读各项得出的总分范围所对应的等级之中",
+)
+RUBRIC_GRADE_AGAINST_TYPED_TOTAL = kind(
+    "rubric.grade_against_typed_total",
+    "error",
+    "定级结果填写为“{value}”，与填写的总分 {total} 不符（该总分应填“{expected}”）；{items}得分更正后再核对",
+    "总分无法计算时，手填的定级结果与手填的总分对应的等级不一致",
+)
+RUBRIC_GRADE_UNCONFIRMED = kind(
+    "rubric.grade_unconfirmed",
+    "warning",
+    "定级结果“{value}”无法核对：{items}得分有误，总分可能在 {span} 之间；更正后按总分定级",
+    "总分无法计算时，手填的定级结果在可能的等级之中，暂不能确认",
 )
 
 
