@@ -358,7 +358,7 @@ SUMMARY_DUPLICATE_BRANCH = kind(
 SUMMARY_SCORE_MISSING = kind(
     "summary.score_missing",
     "error",
-    "“{name}”的评分分数未填写，本工作簿中也没有该党支部的评分表可取",
+    "“{name}”的评分分数未填写，本工作簿中也没有该党支部的评分表可取；请填写 0～{max} 之间的分数",
     "评分分数为空且无法从评分表取得",
 )
 SUMMARY_RUBRIC_TOTAL_UNKNOWN = kind(
@@ -376,13 +376,13 @@ SUMMARY_DUPLICATE_RUBRIC = kind(
 SUMMARY_SCORE_NOT_NUMBER = kind(
     "summary.score_not_number",
     "error",
-    "“{name}”的评分分数不是数字：{value}",
+    "“{name}”的评分分数不是数字：{value}；应填 0～{max} 之间的数",
     "评分分数单元格的内容无法识别为数字",
 )
 SUMMARY_SCORE_OUT_OF_RANGE = kind(
     "summary.score_out_of_range",
     "error",
-    "“{name}”的评分分数 {value} 超出 0～{max} 分",
+    "“{name}”的评分分数 {value} 超出 0～{max} 分，应填 0～{max} 之间的数",
     "评分分数为负数或超过评分标准的总分",
 )
 SUMMARY_SCORE_NORMALIZED = kind(
@@ -403,6 +403,24 @@ SUMMARY_GRADE_MISMATCH = kind(
     "“{name}”的分类定级结果填写为“{value}”，按评分分数 {score} 应为“{expected}”",
     "分类定级结果与评分分数对应的等级不符",
 )
+SUMMARY_GRADE_UNKNOWN = kind(
+    "summary.grade_unknown",
+    "error",
+    "“{name}”的分类定级结果填写为“{value}”，不是等级名称；应填 {allowed} 之一",
+    "评分分数无法确定时，手填的分类定级结果不是评分标准中的等级",
+)
+SUMMARY_GRADE_UNCONFIRMED = kind(
+    "summary.grade_unconfirmed",
+    "warning",
+    "“{name}”的分类定级结果“{value}”无法核对：{why}；更正后按评分分数定级",
+    "评分分数无法确定时，手填的分类定级结果暂不能确认",
+)
+SUMMARY_COUNT_UNCONFIRMED = kind(
+    "summary.count_unconfirmed",
+    "warning",
+    "合计行“{label}”填写为 {value}，无法核对：{rows}的定级无法确定；更正后按各党支部的定级计数",
+    "有党支部无法定级时，手填的先进数、一般数、后进数在可能范围内，暂不能确认",
+)
 SUMMARY_COUNT_MISMATCH = kind(
     "summary.count_mismatch",
     "error",
@@ -412,7 +430,7 @@ SUMMARY_COUNT_MISMATCH = kind(
 SUMMARY_SCORE_MISMATCH = kind(
     "summary.score_mismatch",
     "error",
-    "“{name}”的评分分数填写为 {value}，与工作表“{sheet_name}”评分表的总分 {expected} 不一致",
+    "“{name}”的评分分数填写为 {value}，与工作表“{sheet_name}”评分表的总分 {expected} 不一致，应填 {expected}",
     "汇总表的评分分数与同一工作簿中该党支部评分表的总分不符",
 )
 SUMMARY_BRANCH_WITHOUT_RUBRIC = kind(
@@ -458,7 +476,7 @@ SUMMARY_YEAR_UNKNOWN = kind(
 TASKS_OVERDUE = kind(
     "tasks.overdue",
     "error",
-    "{task}{milestone}的节点已逾期{days}天",
+    "{task}{milestone}的节点已逾期{days}天；如已完成，请在“{done}”填写该节点的完成日期",
     "时间期限中的某个节点已过（检查日期晚于该节点）而未填写对应的完成日期",
 )
 TASKS_DUE_SOON = kind(
@@ -485,7 +503,7 @@ TASKS_OWNER_MISSING = kind(
 TASKS_ITEM_MISSING = kind(
     "tasks.item_missing",
     "error",
-    "缺少第{no}项任务：{text}",
+    "缺少第{no}项任务：{text}（请按官方任务清单补上这一行）",
     "官方任务清单中的任务在表中找不到（被删除或改得面目全非）",
 )
 TASKS_TEMPLATE_MODIFIED = kind(
