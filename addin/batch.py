@@ -40,6 +40,26 @@ REPORT_JSON = "report.json"
 FILLABLE = {".xlsx", ".xlsm"}
 
 
+def split_own_outputs(files: Sequence[Path]) -> tuple[list[Path], dict[Path, str]]:
+    """The submissions, and Jiceng's own outputs among `files` (path → what it is): those are
+    never graded, whatever folder they are found in (`workbook.own_output`)."""
+    from .workbook.own_output import own_output
+
+    submissions, own = [], {}
+    for path in files:
+        what = own_output(path) if path.suffix.lower() in FILLABLE else None
+        if what is None:
+            submissions.append(path)
+        else:
+            own[path] = what
+    return submissions, own
+
+
+def own_output_report(display: str, what: str) -> FileReport:
+    """The one line a skipped output of Jiceng gets in a report."""
+    return FileReport(path=display, status="skipped", findings=[F.FILE_OWN_OUTPUT(what=what)])
+
+
 def safe_check(path: Path, specs: SpecSet, display: str | None = None, **options) -> Evaluation:
     """check_path, but a defect in Jiceng becomes a finding for that file, not a crash."""
     try:
@@ -81,6 +101,7 @@ class CheckTask:
     options: dict[str, Any] = field(default_factory=dict)
 
     def __call__(self, job: FileJob) -> FileOutcome:
+        from .workbook import own_output
         from .workbook.openpyxl_writer import fill_file
 
         evaluation = safe_check(
@@ -94,7 +115,8 @@ class CheckTask:
             return FileOutcome(report)
         try:
             plan = plan_for(evaluation.writes, report.findings, evaluation.conditional)
-            fill_file(job.copy_from or job.path, job.copy_to, plan, evaluation.data)
+            mark = own_output.FILLED if job.copy_always else own_output.COPY
+            fill_file(job.copy_from or job.path, job.copy_to, plan, evaluation.data, mark)
         except MemoryError:
             raise
         except UnreadableWorkbook as exc:

@@ -18,7 +18,7 @@ import typer
 
 from . import __version__
 from .atomic import write_text_atomically
-from .batch import FileJob, check_files
+from .batch import FileJob, check_files, own_output_report, split_own_outputs
 from .cli_text import JicengTyper
 from .cli_text import install as install_chinese_text
 from .findings import SEVERITY_LABEL, catalogue
@@ -210,11 +210,27 @@ def check(
     """只读检查工作簿，列出所有问题（不修改原文件）。"""
     specs = _specs(spec)
     options = {"as_of": _as_of(as_of), "year": _year(year)}
-    files = [FileJob(p, path_text(str(p))) for p in expand(paths)]
-    outcomes = check_files(
-        files, specs, workers=jobs or default_jobs(), limits=_limits(max_memory, timeout), **options
+    found = expand(paths)
+    submissions, own = split_own_outputs(found)
+    files = [FileJob(p, path_text(str(p))) for p in submissions]
+    outcomes = iter(
+        check_files(
+            files,
+            specs,
+            workers=jobs or default_jobs(),
+            limits=_limits(max_memory, timeout),
+            **options,
+        )
+        if files
+        else []
     )
-    report = Report(files=[o.report for o in outcomes])
+    # Jiceng's own outputs keep their place in the list, with one line saying they were skipped.
+    report = Report(
+        files=[
+            own_output_report(path_text(str(p)), own[p]) if p in own else next(outcomes).report
+            for p in found
+        ]
+    )
     text = render(report, format)
     if output:
         _write_text(output, text + "\n")
@@ -318,10 +334,16 @@ def batch(
         raise _fail(f"--out {out} 已存在且不是文件夹")
     for path in paths:
         if path.is_dir() and out.resolve() == path.resolve():
+            # A sibling, not a sub-folder: outputs inside the inbox would be found by the next run.
+            sibling = path.resolve().parent / f"{path.resolve().name}_输出"
             raise _fail(
-                f"--out 不能是要检查的文件夹本身（{path}）：请另选一个输出文件夹，例如 {path / '输出'}"
+                f"--out 不能是要检查的文件夹本身（{path}）：请另选一个输出文件夹，例如 {sibling}"
             )
-    files = expand(paths, skip=out)
+    files, own = split_own_outputs(expand(paths, skip=out))
+    for skipped in own:
+        typer.echo(file_text(own_output_report(path_text(str(skipped)), own[skipped])) + "\n")
+    if not files:
+        raise _fail(f"没有要检查的提交材料：找到的 {len(own)} 个工作簿都是 Jiceng 写出的输出")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -343,7 +365,9 @@ def batch(
     )
     logging.getLogger("jiceng").removeHandler(handler)
     handler.close()
-    typer.echo(totals_line(result.files, result.errors, result.warnings, result.unreadable))
+    typer.echo(
+        totals_line(result.files, result.errors, result.warnings, result.unreadable, len(own))
+    )
     typer.echo(f"汇总报告：{out / REPORT_BOOK}")
     if result.annotated:
         typer.echo(f"批注副本：{len(result.annotated)} 个，位于 {out / '批注副本'}")

@@ -184,6 +184,12 @@ BATCH_LAST_YEAR_MISMATCH = kind(
     "“{branch}”的上年定级填为“{typed}”，上年汇总报告中为“{reported}”；以填写的为准",
     "汇总表中手填的上年定级与 --last-year 给出的上年报告不一致（以手填为准）",
 )
+FILE_OWN_OUTPUT = kind(
+    "file.own_output",
+    "info",
+    "这是 Jiceng 写出的{what}，不是提交的材料，未检查（用 Excel 或 WPS 修改并保存后，会作为提交的材料检查）",
+    "带有 Jiceng 输出标记（自定义文档属性）且此后未被保存过的工作簿：批注副本、填写结果、汇总报告、整改通知",
+)
 FILE_NO_COPY = kind(
     "file.no_copy",
     "info",

@@ -19,7 +19,8 @@ from ..kinds.summary.model import SummaryReport, SummaryRow
 from ..kinds.tasks.model import TaskResult, TaskStatus
 from .inbox_model import BatchSections
 
-FileStatus = Literal["ok", "errors", "unreadable"]
+# "skipped": one of Jiceng's own outputs (file.own_output), never graded.
+FileStatus = Literal["ok", "errors", "unreadable", "skipped"]
 
 
 class _FileReportBase(BaseModel):

@@ -10,7 +10,7 @@ from ..kinds import KINDS
 from ..safe_text import visible_line
 from .model import FileReport, Report
 
-STATUS_LABEL = {"ok": "通过", "errors": "有错误", "unreadable": "无法读取"}
+STATUS_LABEL = {"ok": "通过", "errors": "有错误", "unreadable": "无法读取", "skipped": "已跳过"}
 
 
 def to_json(report: Report) -> str:
@@ -45,7 +45,9 @@ def to_text(report: Report) -> str:
     errors = sum(f.errors for f in report.files)
     warnings = sum(f.warnings for f in report.files)
     unreadable = sum(1 for f in report.files if f.status == "unreadable")
-    return "\n".join([*blocks, totals_line(len(report.files), errors, warnings, unreadable)])
+    skipped = sum(1 for f in report.files if f.status == "skipped")
+    checked = len(report.files) - skipped
+    return "\n".join([*blocks, totals_line(checked, errors, warnings, unreadable, skipped)])
 
 
 def file_text(file: FileReport) -> str:
@@ -54,14 +56,18 @@ def file_text(file: FileReport) -> str:
     return "\n".join(visible_line(line) for line in _file_text(file))
 
 
-def totals_line(files: int, errors: int, warnings: int, unreadable: int) -> str:
+def totals_line(files: int, errors: int, warnings: int, unreadable: int, skipped: int = 0) -> str:
     tail = f"共检查 {files} 个文件：{errors} 个错误，{warnings} 个警告"
     if unreadable:
         tail += f"，{unreadable} 个文件无法读取"
+    if skipped:
+        tail += f"；另跳过 Jiceng 写出的 {skipped} 个文件"
     return tail
 
 
 def _file_text(file: FileReport) -> list[str]:
+    if file.status == "skipped":
+        return [f"■ {file.path}（{STATUS_LABEL[file.status]}）", f"    {file.findings[0].message}"]
     lines = [
         f"■ {file.path}（{STATUS_LABEL[file.status]}：{file.errors} 个错误，{file.warnings} 个警告）"
     ]

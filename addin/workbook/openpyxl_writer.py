@@ -37,6 +37,7 @@ from ..writes import (
     ConditionalFill,
     WritePlan,
 )
+from . import own_output
 from .model import UnreadableWorkbook, WorkbookData, parse_ref
 from .safe_cells import append, note_text, put
 from .sheet_style import (
@@ -56,13 +57,18 @@ class CopyFormatMismatch(UnreadableWorkbook):
 
 
 def fill_file(
-    src: Path | str, dst: Path | str, plan: WritePlan, data: WorkbookData | None = None
+    src: Path | str,
+    dst: Path | str,
+    plan: WritePlan,
+    data: WorkbookData | None = None,
+    mark: str = own_output.COPY,
 ) -> None:
     """Write `plan` onto a copy of `src` at `dst`.
 
     .xlsm → .xlsm keeps the macros; .xlsm → .xlsx drops them (what Excel's “另存为 .xlsx”
     does: an .xlsx must not carry macros, Excel refuses to open one that does); .xlsx → .xlsm
     is refused, since a workbook without macros saved under .xlsm is rejected by Excel too.
+    `mark`: what the copy is (`own_output`): check and batch skip it until a person saves it.
     """
     src, dst = Path(src), Path(dst)
     src_macros, dst_macros = src.suffix.lower() == ".xlsm", dst.suffix.lower() == ".xlsm"
@@ -76,7 +82,7 @@ def fill_file(
         raise UnreadableWorkbook(f"无法用 openpyxl 打开以写入副本（{exc}）") from exc
     clear_marks(wb)
     apply_plan(wb, plan, data)
-    _save_atomically(wb, dst)
+    _save_atomically(wb, dst, mark)
 
 
 def clear_marks(wb: Workbook) -> int:
@@ -292,6 +298,6 @@ def _record_sheet(wb: Workbook, record: list[list]) -> None:
     ws.sheet_state = "hidden"
 
 
-def _save_atomically(wb: Workbook, dst: Path) -> None:
+def _save_atomically(wb: Workbook, dst: Path, mark: str) -> None:
     dst.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(dst, lambda temp: wb.save(temp))
+    write_atomically(dst, lambda temp: own_output.save_marked(wb, temp, mark))

@@ -44,6 +44,7 @@ from ..report.consolidated import (
 from ..safe_text import visible
 from ..task_status import STATUS_LABEL
 from ..writes import LEVEL_FILL
+from . import own_output
 from .safe_cells import put
 from .sheet_style import (
     DEFAULT_HEIGHT,
@@ -309,7 +310,7 @@ class ReportBook:
         for sheet in (*self.sections, self.branches, self.findings, self.files):
             sheet.finish()
         with atomic_path(self.path) as temp:
-            self.wb.save(temp)
+            own_output.save_marked(self.wb, temp, own_output.REPORT)
         return self.path
 
     def discard(self) -> None:
