@@ -22,6 +22,7 @@ from .engine import Evaluation, check_path
 from .isolation import Failure, run_isolated
 from .limits import DEFAULT_LIMITS, Limits
 from .report.consolidated import Consolidator, overview_lines, section_tables
+from .report.feedback import NOTICE_DIR
 from .report.model import FileReport, Report
 from .report.render import JsonStream
 from .safe_text import path_text
@@ -31,6 +32,7 @@ from .writes import plan_for
 
 if TYPE_CHECKING:  # pandas stays out of the workers: the inbox modules load in run_batch
     from .report.inbox import LastYear, Roster
+    from .report.inbox_model import RosterReport
 
 log = logging.getLogger("jiceng")
 
@@ -194,6 +196,9 @@ class BatchResult:
     unreadable: int = 0
     with_errors: int = 0
     annotated: dict[str, Path] = field(default_factory=dict)  # file → its annotated copy
+    notices: list[Path] = field(default_factory=list)  # one 整改通知 per unit (and its PDF)
+    notices_to_fix: int = 0  # of those, the units with something to fix
+    roster: RosterReport | None = None  # the roster lines of the terminal summary
 
     @property
     def exit_code(self) -> int:
@@ -214,6 +219,7 @@ def run_batch(
     limits: Limits = DEFAULT_LIMITS,
     roster: Roster | None = None,
     last_year: LastYear | None = None,
+    notice_pdf: bool = True,
     **options,
 ) -> BatchResult:
     """Check every file in worker processes, write annotated copies, report.json and
@@ -228,7 +234,8 @@ def run_batch(
     (`report.roster.read_roster`, `report.year_over_year.load_last_year`), so a bad one stops
     the run before any work. Legacy files get their copies from an .xlsx that LibreOffice
     converts first (`workbook.convert`); without it the report says they were checked but not
-    copied."""
+    copied. Each unit gets its 整改通知 in OUT/整改通知 (`report.feedback`), with a PDF when
+    `notice_pdf` and LibreOffice is there."""
     from .report.inbox import inbox_sections
     from .workbook.convert import LEGACY, to_xlsx
 
@@ -275,8 +282,55 @@ def run_batch(
                 (s.conversion_target for s in specs.specs if hasattr(s, "conversion_target")), None
             ),
         )
-        _write_outputs(result, specs, grades, spool, inbox, links, on_file)
+        notices = _NoticeSpool(Path(work) / "notices", roster, inbox.batch.excluded)
+        _write_outputs(result, specs, grades, spool, inbox, links, on_file, notices)
+        result.roster = inbox.batch.roster
+        notices.write(result, out / NOTICE_DIR, inbox.batch.checked_on, notice_pdf)
     return result
+
+
+class _NoticeSpool:
+    """Each file's share of its unit's 整改通知, spooled per unit as the files come (memory
+    holds one unit's notice at a time), then one notice per unit (`report.feedback`)."""
+
+    def __init__(self, folder: Path, roster: Roster | None, excluded: list[str]):
+        folder.mkdir()
+        self.folder, self.excluded = folder, set(excluded)
+        self.roster_units = (
+            dict(zip(roster.table["unit_key"], roster.table["unit"], strict=True))
+            if roster is not None
+            else None
+        )
+        self.units: dict[str, Path] = {}
+
+    def add(self, report: FileReport, link: str | None) -> None:
+        import json
+
+        from .report.feedback import notice_part, unit_for
+
+        unit = unit_for(report, self.roster_units)
+        part = notice_part(report, link, unit, superseded=report.path in self.excluded)
+        path = self.units.setdefault(unit, self.folder / f"{len(self.units)}.jsonl")
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(part.to_json(), ensure_ascii=False) + "\n")
+
+    def write(self, result: BatchResult, folder: Path, checked_on: date | None, pdf: bool) -> None:
+        import json
+
+        from .report.feedback import NoticePart, unit_notice
+        from .workbook.notice_writer import notices_to_pdf, write_notice
+
+        if not self.units:
+            return
+        folder.mkdir(exist_ok=True)
+        written = []
+        for unit, spool in self.units.items():
+            with spool.open(encoding="utf-8") as lines:
+                parts = [NoticePart.from_json(json.loads(line)) for line in lines]
+            notice = unit_notice(unit, parts, checked_on)
+            written.append(write_notice(notice, folder))
+            result.notices_to_fix += notice.needs_fixing
+        result.notices = written + (notices_to_pdf(written, folder) if pdf else [])
 
 
 def _light(report: FileReport) -> FileReport:
@@ -306,7 +360,7 @@ def _jobs(files, out, root, annotate, converted) -> tuple[list[FileJob], dict[st
     return jobs, no_copy
 
 
-def _write_outputs(result, specs, grades, spool, inbox, links, on_file) -> None:
+def _write_outputs(result, specs, grades, spool, inbox, links, on_file, notices) -> None:
     """report.json and 汇总报告.xlsx from the spool, one file at a time, each written atomically."""
     from .workbook.report_writer import ReportBook
 
@@ -334,6 +388,7 @@ def _write_outputs(result, specs, grades, spool, inbox, links, on_file) -> None:
                 report.findings += light.findings  # batch.* findings of the inbox sections
                 stream.add(report)
                 book.add(consolidated.add(report), links.get(report.path))
+                notices.add(report, links.get(report.path))
                 _count(result, report)
                 if on_file:
                     on_file(report)

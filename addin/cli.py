@@ -25,7 +25,7 @@ from .findings import SEVERITY_LABEL, catalogue
 from .isolation import default_jobs
 from .limits import DEFAULT_LIMITS, MIB, Limits
 from .report.model import Report
-from .report.render import file_text, to_json, to_text, totals_line
+from .report.render import file_text, roster_lines, to_json, to_text, totals_line
 from .safe_text import path_text, visible_line
 from .spec import SpecError, SpecSet, load_specs
 from .templates import drift, write_templates
@@ -317,6 +317,14 @@ def batch(
             help="上年 batch 的输出文件夹或其 report.json：据此给出上年定级、晋位升级和后进转化率",
         ),
     ] = None,
+    pdf: Annotated[
+        bool,
+        typer.Option(
+            "--pdf/--no-pdf",
+            envvar="JICENG_PDF",
+            help="整改通知另存 PDF（需 LibreOffice；环境变量 JICENG_PDF=0 同 --no-pdf）",
+        ),
+    ] = True,
     spec: SpecOption = None,
     as_of: AsOfOption = None,
     year: YearOption = None,
@@ -360,6 +368,7 @@ def batch(
         on_file=lambda report: typer.echo(file_text(report) + "\n"),
         workers=jobs or default_jobs(),
         limits=_limits(max_memory, timeout),
+        notice_pdf=pdf,
         **inbox,
         **options,
     )
@@ -371,6 +380,15 @@ def batch(
     typer.echo(f"汇总报告：{out / REPORT_BOOK}")
     if result.annotated:
         typer.echo(f"批注副本：{len(result.annotated)} 个，位于 {out / '批注副本'}")
+    workbooks = [p for p in result.notices if p.suffix == ".xlsx"]
+    if workbooks:
+        pdf = "（另有 PDF）" if len(result.notices) > len(workbooks) else ""
+        typer.echo(
+            f"整改通知：{len(workbooks)} 份{pdf}，其中 {result.notices_to_fix} 份需要整改，"
+            f"位于 {workbooks[0].parent}"
+        )
+    for line in roster_lines(result.roster):
+        typer.echo(visible_line(line))
     raise typer.Exit(result.exit_code if strict else 0)
 
 

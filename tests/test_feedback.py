@@ -1,0 +1,194 @@
+"""Each unit's own feedback: the batch writes one 整改通知 per 党总支 — its files, its branches'
+grades, every problem with sheet, cell, what is wrong and what to type, the annotated copies —
+and the terminal names who has not submitted."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from addin.batch import NOTICE_DIR
+from addin.kinds.summary.model import SummaryReport
+from addin.report.feedback import (
+    NO_FIXES,
+    NoticeBranch,
+    NoticeFile,
+    NoticeLine,
+    NoticePart,
+    split_fix,
+    unit_for,
+    unit_notice,
+)
+from addin.report.model import FileReport
+from addin.workbook.notice_writer import write_notice
+from addin.workbook.own_output import NOTICE, own_output
+
+SAMPLES = Path(__file__).resolve().parent.parent / "workbooks" / "samples"
+
+
+@pytest.fixture(scope="module")
+def batch_out(tmp_path_factory):
+    from typer.testing import CliRunner
+
+    from addin.cli import app
+
+    inbox = tmp_path_factory.mktemp("inbox")
+    for path in SAMPLES.glob("*.xlsx"):
+        shutil.copy(path, inbox / path.name)
+    roster = inbox.parent / "名单.csv"
+    roster.write_text("党总支,党支部\n第一党总支,\n第二党总支,\n第三党总支,\n", encoding="utf-8")
+    out = inbox.parent / "输出"
+    args = ["batch", str(inbox), "--out", str(out), "--as-of", "2022-06-15", "--pdf"]
+    result = CliRunner().invoke(app, [*args, "--roster", str(roster)], catch_exceptions=False)
+    return out, result.stdout
+
+
+def cells(path: Path) -> list[list]:
+    ws = load_workbook(path)["整改通知"]
+    return [[v for v in row if v is not None] for row in ws.iter_rows(values_only=True)]
+
+
+def test_one_notice_per_unit_marked_as_jiceng_output(batch_out):
+    out, _ = batch_out
+    notices = sorted(p.name for p in (out / NOTICE_DIR).glob("*.xlsx"))
+    assert notices == [
+        "整改通知_第一党总支.xlsx",
+        "整改通知_第二党总支.xlsx",
+        "整改通知_组织部_任务清单.xlsx",
+    ]
+    for name in notices:
+        assert own_output(out / NOTICE_DIR / name) == NOTICE
+
+
+def test_a_unit_with_problems_gets_each_with_sheet_cell_problem_and_fix(batch_out):
+    out, _ = batch_out
+    rows = cells(out / NOTICE_DIR / "整改通知_第二党总支.xlsx")
+    assert rows[0] == ["第二党总支：基层组织建设年材料检查结果及整改通知"]
+    # Its file, the annotated copy's name, each branch's grade.
+    assert [1, "第二党总支_提交.xlsx", "有错误", "批注副本/第二党总支_提交.xlsx"] in rows
+    assert [2, "教师第五党支部", 97, "先进", "第二党总支_提交.xlsx"] in rows
+    assert [
+        1,
+        "机关第四党支部",
+        "无法计算",
+        "无法定级（先更正下列问题）",
+        "第二党总支_提交.xlsx",
+    ] in rows
+    problems = [
+        r for r in rows if len(r) >= 5 and r[1] == "第二党总支_提交.xlsx" and r[3][:1] in "BCD"
+    ]
+    assert [
+        1,
+        "第二党总支_提交.xlsx",
+        "机关第四党支部",
+        "D7",
+        "第3项得分6超过分值5",
+        "应填 0～5 之间的数",
+    ] in problems
+    # A warning asks to check; the count in the heading is every line listed.
+    assert any(r[4].startswith("【请核实】第5项得分“4分”不是标准数字") for r in problems)
+    assert any("共 13 处需要处理（其中错误 11 处）" in str(r[0]) for r in rows)
+
+
+def test_a_unit_without_problems_gets_its_grades_and_the_no_fixes_line(batch_out):
+    out, _ = batch_out
+    rows = cells(out / NOTICE_DIR / "整改通知_第一党总支.xlsx")
+    assert [NO_FIXES] in rows
+    assert [1, "机关第一党支部", 95.5, "先进", "第一党总支_提交.xlsx"] in rows
+    assert not any("应填写 / 处理办法" in r for r in rows)
+
+
+def test_the_terminal_names_the_notices_and_the_roster(batch_out):
+    _, stdout = batch_out
+    assert "整改通知：3 份" in stdout and "其中 2 份需要整改" in stdout
+    assert "应交 3 个党总支，已交 2 个，未交 1 个" in stdout
+    assert "未交：第三党总支" in stdout
+
+
+def test_the_notice_prints_on_one_page_when_the_findings_allow(batch_out):
+    out, _ = batch_out
+    pdf = out / NOTICE_DIR / "整改通知_第二党总支.pdf"
+    if not shutil.which("pdfinfo") or not pdf.exists():
+        pytest.skip("LibreOffice / poppler 未安装：没有 PDF")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    assert "Pages:           1" in info
+    ws = load_workbook(out / NOTICE_DIR / "整改通知_第二党总支.xlsx")["整改通知"]
+    assert (ws.page_setup.orientation, ws.page_setup.fitToHeight) == ("portrait", 1)
+
+
+def test_a_long_notice_runs_over_pages_instead_of_shrinking(tmp_path):
+    line = NoticePart(unit="甲党总支", file=NoticeFile("甲.xlsx", "有错误", "批注副本/甲.xlsx"))
+    line.lines = [
+        NoticeLine(
+            "甲.xlsx", "第一党支部", f"D{i}", "错误", f"第{i}项得分7超过分值5", "应填 0～5 之间的数"
+        )
+        for i in range(80)
+    ]
+    notice = unit_notice("甲党总支", [line])
+    ws = load_workbook(write_notice(notice, tmp_path))["整改通知"]
+    assert ws.page_setup.fitToHeight == 0  # as many pages as it takes, one page wide
+
+
+def test_further_lines_per_branch_print_in_a_section_of_their_own(tmp_path):
+    part = NoticePart(
+        unit="甲党总支",
+        file=NoticeFile("甲.xlsx", "通过", "批注副本/甲.xlsx"),
+        branches=[NoticeBranch("第一党支部", "甲.xlsx", 80, "一般")],
+    )
+    notes = {"第一党支部": ["薄弱环节：党员队伍（15/20）"], "别的支部": ["不属于本单位"]}
+    notice = unit_notice("甲党总支", [part], branch_notes=notes)
+    assert notice.branch_notes == {"第一党支部": ["薄弱环节：党员队伍（15/20）"]}
+    rows = cells(write_notice(notice, tmp_path))
+    assert ["四、其他事项"] in rows
+    assert [1, "第一党支部", "薄弱环节：党员队伍（15/20）"] in rows
+
+
+@pytest.mark.parametrize(
+    ("message", "parts"),
+    [
+        ("第3项得分7超过分值5，应填 0～5 之间的数", ("第3项得分7超过分值5", "应填 0～5 之间的数")),
+        (
+            "第3项重复出现（另见第7行），请删除多余的一行",
+            ("第3项重复出现（另见第7行）", "请删除多余的一行"),
+        ),
+        (
+            "缺少第4项：甲（请按官方模板补上这一行并填写得分）",
+            ("缺少第4项：甲", "请按官方模板补上这一行并填写得分"),
+        ),
+        (
+            "第8项“得分”不是数字：良好，应填 0～5 之间的数",
+            ("第8项“得分”不是数字：良好", "应填 0～5 之间的数"),
+        ),
+        (
+            "该行不属于官方模板的任何评分项，已忽略：甲",
+            ("该行不属于官方模板的任何评分项，已忽略：甲", ""),
+        ),
+    ],
+)
+def test_a_message_splits_into_what_is_wrong_and_what_to_type(message, parts):
+    assert split_fix(message) == parts
+
+
+def test_a_file_without_a_unit_goes_to_the_roster_unit_its_name_contains():
+    roster = {"机电工程学院党总支": "机电工程学院党总支", "工程学院党总支": "工程学院党总支"}
+    file = FileReport(path="收件箱/机电工程学院党总支_任务清单.xlsx", status="ok")
+    assert unit_for(file, roster) == "机电工程学院党总支"
+    assert unit_for(file) == "机电工程学院党总支_任务清单"
+    named = FileReport(
+        path="x.xlsx",
+        status="ok",
+        summary=SummaryReport(
+            sheet="汇总表",
+            unit="别的党总支",
+            reporter=None,
+            phone=None,
+            rows=[],
+            counts=None,
+            conversion_rate=None,
+        ),
+    )
+    assert unit_for(named, roster) == "别的党总支"
