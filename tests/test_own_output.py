@@ -12,7 +12,7 @@ import pytest
 from conftest import scores_with_losses, soffice_convert
 from openpyxl import load_workbook
 
-from addin.batch import ANNOTATED_DIR, REPORT_BOOK
+from addin.batch import ANNOTATED_DIR, NOTICE_DIR, REPORT_BOOK
 from addin.workbook import docprops
 from addin.workbook.own_output import (
     COPY,
@@ -55,10 +55,12 @@ def test_outputs_inside_the_inbox_are_skipped_and_the_exit_code_is_the_submissio
         str(out / ANNOTATED_DIR / "学院党总支.xlsx"): "skipped",
         str(out / ANNOTATED_DIR / "机关党总支.xlsx"): "skipped",
         str(out / REPORT_BOOK): "skipped",
+        str(out / NOTICE_DIR / "整改通知_学院党总支.xlsx"): "skipped",
+        str(out / NOTICE_DIR / "整改通知_机关党总支.xlsx"): "skipped",
     }
     result = cli("check", inbox)
-    assert "共检查 2 个文件：1 个错误，0 个警告；另跳过 Jiceng 写出的 3 个文件" in result.stdout
-    assert result.stdout.count("（已跳过）") == 3
+    assert "共检查 2 个文件：1 个错误，0 个警告；另跳过 Jiceng 写出的 5 个文件" in result.stdout
+    assert result.stdout.count("（已跳过）") == 5
 
 
 def test_a_skipped_output_has_one_info_finding_and_no_grades(inbox, cli):
@@ -66,20 +68,20 @@ def test_a_skipped_output_has_one_info_finding_and_no_grades(inbox, cli):
     result = cli("check", inbox / "输出", "-f", "json")
     assert result.exit_code == 0
     files = json.loads(result.stdout)["files"]
-    assert len(files) == 3
+    assert len(files) == 5
     for file in files:
         assert file["status"] == "skipped" and file["branches"] == []
         (finding,) = file["findings"]
         assert (finding["code"], finding["severity"]) == ("file.own_output", "info")
     kinds = sorted(f["findings"][0]["message"].split("写出的")[1][:4] for f in files)
-    assert kinds == ["批注副本", "批注副本", "汇总报告"]
+    assert kinds == ["批注副本", "批注副本", "整改通知", "整改通知", "汇总报告"]
 
 
 def test_a_batch_skips_outputs_of_an_earlier_run_found_in_its_inbox(inbox, cli):
     cli("batch", inbox, "--out", inbox / "上次输出")
     result = cli("batch", inbox, "--out", inbox.parent / "这次输出")
     assert "（已跳过）" in result.stdout
-    assert "共检查 2 个文件" in result.stdout and "另跳过 Jiceng 写出的 3 个文件" in result.stdout
+    assert "共检查 2 个文件" in result.stdout and "另跳过 Jiceng 写出的 5 个文件" in result.stdout
     copies = sorted(p.name for p in (inbox.parent / "这次输出" / ANNOTATED_DIR).rglob("*.xlsx"))
     assert copies == ["学院党总支.xlsx", "机关党总支.xlsx"]
 
