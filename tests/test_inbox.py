@@ -285,6 +285,11 @@ def test_task_progress_sheet_and_overview_dates(tmp_path):
     rows = list(ws.iter_rows(min_row=2, values_only=True))
     assert [r[4] for r in rows[:2]] == ["已逾期", "即将到期"]  # the urgent ones first
     assert rows[0][6] >= 1 and rows[1][6] is None
+    # The task list names no 党总支: said so, not its file name again (that is in 文件).
+    assert {r[0] for r in rows} == {"（未注明）"}
+    # 序号 and 逾期天数 centred: right-aligned, “266” ran into “5 月/12 月” beside it.
+    assert ws["G2"].alignment.horizontal == ws["C2"].alignment.horizontal == "center"
+    assert ws["H2"].alignment.horizontal is None
     assert ws["E2"].fill.fgColor.rgb.endswith("FFC7CE") and ws["E3"].fill.fgColor.rgb.endswith(
         "FFEB9C"
     )

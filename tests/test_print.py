@@ -22,6 +22,7 @@ from addin.report.consolidated import Consolidated, Table
 from addin.spec import load_specs
 from addin.workbook.report_writer import write_report
 from addin.workbook.sheet_style import (
+    LINE_HEIGHT,
     PORTRAIT_WIDTH,
     fit_row_heights,
     grade_colours,
@@ -275,11 +276,27 @@ def test_landscape_only_when_portrait_would_shrink_below_80_percent():
     assert needs_landscape(PORTRAIT_WIDTH * 1.25 + 0.5)
 
 
-def test_wrapped_height_counts_lines_of_the_usable_width():
-    # 20 columns wide leave 19 for text: 19 Latin characters are one line, 20 are two.
-    assert wrapped_height("x" * 19, 20) == wrapped_height("x", 20)
-    assert wrapped_height("x" * 20, 20) > wrapped_height("x" * 19, 20)
-    assert wrapped_height("甲\n乙", 20) == wrapped_height("x" * 20, 20)  # a line break counts
+def test_wrapped_height_counts_lines_of_the_column_width():
+    one, two = wrapped_height("0", 20), wrapped_height("0\n0", 20)
+    # 20 digits fill a column 20 wide, the 21st wraps; a CJK character takes two.
+    assert (wrapped_height("0" * 20, 20), wrapped_height("0" * 21, 20)) == (one, two)
+    assert (wrapped_height("甲" * 10, 20), wrapped_height("甲" * 11, 20)) == (one, two)
+    assert wrapped_height("甲\n乙", 20) == two  # a line break counts
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "lines"),
+    [
+        # What the issue saw printed on one line in rows two and three lines tall.
+        ("rubric.score_out_of_range", 22, 1),
+        ("summary.conversion_below_target", 22, 2),
+        ("党总支书记", 10, 1),
+        ("基层党组织书记", 10, 2),
+        ("组织部/党校/基层党组织书记", 10, 3),
+    ],
+)
+def test_a_row_is_as_tall_as_the_lines_it_shows(text, width, lines):
+    assert wrapped_height(text, width) == LINE_HEIGHT * lines + 2
 
 
 def test_fit_row_heights_only_grows_rows():

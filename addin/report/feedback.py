@@ -27,13 +27,12 @@ from .. import findings as F
 from ..cells import fold
 from ..findings import Finding
 from ..safe_text import path_text
-from .consolidated import general_branch
+from .consolidated import UNNAMED_UNIT, general_branch
 from .model import FileReport
 from .render import STATUS_LABEL
 
 NOTICE_DIR = "整改通知"
 NO_FIXES = "经检查，未发现需要整改的问题，无需整改。"
-UNNAMED_UNIT = "（未注明）"
 NOTES_TITLE = "其他事项"
 # Findings a unit acts on: errors and warnings, and the note that more were not listed.
 _LISTED = {"error", "warning"}

@@ -62,6 +62,7 @@ HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 HEADER_FONT = Font(bold=True)
 HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
 BODY = Alignment(wrap_text=True, vertical="top")
+CENTRED_BODY = Alignment(horizontal="center", wrap_text=True, vertical="top")
 LINK_FONT = Font(color="0563C1", underline="single")
 CM_PER_WIDTH_UNIT = 0.19  # one column-width unit (7 px at 96 dpi) in centimetres
 PT_PER_CM = 72 / 2.54
@@ -142,8 +143,10 @@ class _Sheet:
         fills: dict[int, str] | None = None,
         links: dict[int, str] | None = None,
         formats: dict[int, str] | None = None,
+        centred: set[int] | None = None,
     ) -> None:
-        """`fills` / `links` / `formats`: 0-based column → colour / link target / number format."""
+        """`fills` / `links` / `formats`: 0-based column → colour / link target / number format;
+        `centred`: 0-based columns centred across the cell."""
         if self.rows >= self.max_rows - 1:  # the last row is kept for the note in `finish`
             self.omitted += 1
             return
@@ -159,8 +162,9 @@ class _Sheet:
                 cell.hyperlink = visible(link)  # a path we made, from a name we did not
             fill = fills.get(i) if fills else None
             number_format = formats.get(i) if formats else None
-            style = (filled, fill, bool(link), number_format, bool(cell.quotePrefix))
-            if style != (False, None, False, None, False):
+            centre = bool(centred) and i in centred and filled
+            style = (filled, fill, bool(link), number_format, bool(cell.quotePrefix), centre)
+            if style != (False, None, False, None, False, False):
                 cell._style = copy(self._style(style))
             cells.append(cell)
         self._append(cells, texts)
@@ -169,11 +173,11 @@ class _Sheet:
         """A cell look made once and reused: openpyxl looks every style object up in the
         workbook's lists on each assignment, the slowest part of writing a big table."""
         if key not in self._styles:
-            filled, fill, link, number_format, quoted = key
+            filled, fill, link, number_format, quoted, centre = key
             cell = WriteOnlyCell(self.ws)
             cell.quotePrefix = quoted  # formula-like text shown as typed (`safe_cells.put`)
             if filled:
-                cell.alignment = BODY
+                cell.alignment = CENTRED_BODY if centre else BODY
             if fill:
                 cell.fill = PatternFill("solid", fgColor=fill)
             if link:
@@ -329,6 +333,7 @@ class ReportBook:
         shade = {header.index(c): colours for c, colours in style.shades.items() if c in header}
         formats = {header.index(c): f for c, f in style.formats.items() if c in header}
         link_col = header.index("文件") if "文件" in header and style.link_files else None
+        centred = {header.index(c) for c in style.centred if c in header}
         for row in table.rows:
             fills = {i: self.grade_fill.get(row[i]) for i in grade_cols}
             fills.update({i: colours.get(row[i]) for i, colours in shade.items()})
@@ -338,6 +343,7 @@ class ReportBook:
                 fills={i: f for i, f in fills.items() if f},
                 links={link_col: link} if link else None,
                 formats=formats,
+                centred=centred,
             )
         return sheet
 
@@ -430,6 +436,8 @@ class SectionStyle:
     shades: dict[str, dict[str, str]] = field(default_factory=dict)  # column → value → colour
     formats: dict[str, str] = field(default_factory=dict)  # column → number format
     link_files: bool = False  # the 文件 column links to the annotated copy
+    # Short numbers centred: right-aligned, 逾期天数 “266” ran into 时间期限 “5 月/12 月” beside it.
+    centred: tuple[str, ...] = ()
 
 
 BEFORE_BRANCHES = ("名单核对", "重复提交")
@@ -459,6 +467,7 @@ SECTION_STYLE = {
         shades={"状态": {STATUS_LABEL[s]: colour for s, (colour, _) in STATUS_COLOURS.items()}},
         formats={"截止日期": "yyyy-mm-dd"},
         link_files=True,
+        centred=("序号", "逾期天数"),
     ),
     "阶段进度": SectionStyle(
         {"党总支": 12, "文件": 18, "阶段": 14, "序号": 6, "工作": 28, "状态": 10, "开始日期": 11}
@@ -466,6 +475,7 @@ SECTION_STYLE = {
         shades={"状态": STAGE_SHADES},
         formats={"开始日期": "yyyy-mm-dd", "截止日期": "yyyy-mm-dd"},
         link_files=True,
+        centred=("序号", "逾期天数"),
     ),
 }
 
