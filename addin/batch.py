@@ -328,7 +328,13 @@ class _NoticeSpool:
             with spool.open(encoding="utf-8") as lines:
                 parts = [NoticePart.from_json(json.loads(line)) for line in lines]
             notice = unit_notice(unit, parts, checked_on)
-            written.append(write_notice(notice, folder))
+            try:
+                written.append(write_notice(notice, folder))
+            except MemoryError:
+                raise
+            except Exception:  # one unit's notice never stops the others (detail in the log)
+                log.exception("could not write the 整改通知 of %s", unit)
+                continue
             result.notices_to_fix += notice.needs_fixing
         result.notices = written + (notices_to_pdf(written, folder) if pdf else [])
 

@@ -192,3 +192,21 @@ def test_a_file_without_a_unit_goes_to_the_roster_unit_its_name_contains():
         ),
     )
     assert unit_for(named, roster) == "别的党总支"
+
+
+def test_hostile_names_and_messages_stay_text_in_the_notice(tmp_path):
+    unit = '=HYPERLINK("http://evil","x")\x07甲'
+    part = NoticePart(
+        unit=unit,
+        file=NoticeFile("a\x1b[31m.xlsx", "有错误", None),
+        branches=[NoticeBranch("=1+1", "a.xlsx", None, None)],
+        lines=[NoticeLine("a.xlsx", "@SUM(A1)", "D7", "错误", "坏\x00值", "应填 0～5 之间的数")],
+    )
+    path = write_notice(unit_notice(unit, [part]), tmp_path)
+    assert path.name == "整改通知_=HYPERLINK(_http___evil_,_x_)_甲.xlsx"
+    ws = load_workbook(path)["整改通知"]
+    formulas = [c for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    assert formulas == []  # "=1+1" and the unit's HYPERLINK are shown as typed, not run
+    assert ws["B11"].value == "=1+1" or any(
+        c.value == "=1+1" for row in ws.iter_rows() for c in row
+    )

@@ -16,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..atomic import write_atomically
 from ..report.feedback import NO_FIXES, NOTES_TITLE, UnitNotice, notice_name
 from . import own_output
+from .safe_cells import put
 from .sheet_style import (
     BORDER,
     CENTER,
@@ -161,7 +162,8 @@ def _closing(ws: Worksheet, notice: UnitNotice, row: int) -> None:
 
 def _merged(ws: Worksheet, row: int, text: str, font: Font, align: Alignment | None = None):
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(WIDTHS))
-    cell = ws.cell(row, 1, text)
+    cell = ws.cell(row, 1)
+    put(cell, text)
     cell.font = font
     cell.alignment = align or Alignment(vertical="center")
     return cell
@@ -184,7 +186,8 @@ def _table(ws: Worksheet, row: int, spans: Sequence[Span], rows: list[list]) -> 
 def _span(ws, row, first, last, value, font, align) -> None:
     if last > first:
         ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
-    cell = ws.cell(row, first, value)
+    cell = ws.cell(row, first)
+    put(cell, value)  # names and messages from the files: no formulas, no control characters
     cell.font, cell.alignment = font, align
     for c in range(first, last + 1):
         ws.cell(row, c).border = BORDER

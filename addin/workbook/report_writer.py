@@ -17,6 +17,7 @@ import math
 from collections.abc import Iterable, Sequence
 from copy import copy
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -353,29 +354,36 @@ class ReportBook:
         totals = _grade_totals(by_unit, self.grades)
         counted = sum(n for _, n in totals)
         sheet = self.overview
-        side = ["定级", "党支部数", "占比（含无法定级）"] if counted else []
+        side = ["定级", "党支部数", "占比（含无法定级）", "图中标注"] if counted else []
         left = len(sheet.header) + 1  # 0-based column of the side table, one column apart
         if side:
-            for i, width in enumerate((12, 10, 12)):
+            for i, width in enumerate((12, 10, 12, 20)):
                 sheet.ws.column_dimensions[get_column_letter(left + 1 + i)].width = width
         sheet.header = [*sheet.header, None, *side]
-        sheet.widths = [*sheet.widths, 10, 12, 10, 12][: len(sheet.header)]
+        sheet.widths = [*sheet.widths, 10, 12, 10, 12, 20][: len(sheet.header)]
         sheet.write_header()
-        extra = [[name, n, n / counted] for name, n in totals] if counted else []
+        extra = (
+            [[name, n, n / counted, pie_label(name, n, counted)] for name, n in totals]
+            if counted
+            else []
+        )
         for i in range(max(len(overview.rows), len(extra))):
             row = list(overview.rows[i]) if i < len(overview.rows) else [None, None]
             formats = {1: "0.0%"} if "占比" in str(row[0] or "") else {}
             if i < len(extra):
                 row += [None, *extra[i]]
                 formats[left + 2] = "0.0%"
-            sheet.write(row, formats=formats)
+            sheet.write(row, formats=formats, centred={left + 3})
         if not counted:
             return None
         first, last = 2, 1 + len(totals)
         pie = PieChart()
         pie.title = "全院党支部定级"
         pie.add_data(Reference(sheet.ws, min_col=left + 2, min_row=first, max_row=last))
-        pie.set_categories(Reference(sheet.ws, min_col=left + 1, min_row=first, max_row=last))
+        # Each segment says what it is in full (“先进：2 个（33%）”), from the 图中标注 column:
+        # a chart's own value-and-percent label reads “2; 33%”.
+        pie.set_categories(Reference(sheet.ws, min_col=left + 4, min_row=first, max_row=last))
+        pie.legend = None
         series = pie.series[0]
         colours = grade_colours(self.grades, UNKNOWN_GRADE)
         for i, (name, _) in enumerate(totals):
@@ -383,7 +391,7 @@ class ReportBook:
             point.graphicalProperties.solidFill = colours[name]
             point.graphicalProperties.line.solidFill = "FFFFFF"
             series.dPt.append(point)
-        series.dLbls = _labels([n for _, n in totals], percent=True)
+        series.dLbls = _labels([n for _, n in totals], category=True)
         pie.width, pie.height = PIE_WIDTH, PIE_HEIGHT
         row = max(sheet.rows, last) + 3
         pie.height = _fitted_height(sheet, row, PIE_WIDTH)
@@ -421,7 +429,7 @@ class ReportBook:
             series.graphicalProperties.solidFill = colours[name]
             series.graphicalProperties.line.solidFill = "FFFFFF"
             if units <= MAX_LABELLED_UNITS:
-                series.dLbls = _labels([row[col - 1] for row in by_unit.rows[:units]], False)
+                series.dLbls = _labels([row[col - 1] for row in by_unit.rows[:units]])
         chart.set_categories(Reference(sheet.ws, min_col=1, min_row=2, max_row=1 + units))
         chart.width, chart.height = 16, 9
         chart.anchor = f"A{len(by_unit.rows) + 4}"
@@ -502,11 +510,19 @@ def _grade_totals(by_unit: Table, grades: list[str]) -> list[tuple[str, int]]:
     return [(name, int(totals[header.index(name)] or 0)) for name in names if name in header]
 
 
-def _labels(values: list[object], percent: bool) -> DataLabelList:
-    """Counts (and shares) on the chart; none on an empty segment, where "0" would only
-    clutter (a number format hiding zeros is ignored by LibreOffice, so those are deleted)."""
-    labels = DataLabelList(showVal=True, showPercent=percent)
-    labels.showSerName = labels.showCatName = labels.showLegendKey = False
+def pie_label(grade: str, count: int, total: int) -> str:
+    """“先进：2 个（33%）”: a pie segment's label, the share rounded half up to whole percent
+    (1 of 8 is 13%, as Excel shows it; Python's round would give 12)."""
+    share = math.floor(Fraction(100 * count, total) + Fraction(1, 2))
+    return f"{grade}：{count} 个（{share}%）"
+
+
+def _labels(values: list[object], category: bool = False) -> DataLabelList:
+    """Counts on the chart (`category`: the category's own text instead); none on an empty
+    segment, where "0" would only clutter (a number format hiding zeros is ignored by
+    LibreOffice, so those are deleted)."""
+    labels = DataLabelList(showVal=not category, showCatName=category, showPercent=False)
+    labels.showSerName = labels.showLegendKey = False
     hidden = {f"show{part}": False for part in ("Val", "Percent", "CatName", "SerName")}
     labels.dLbl = [
         DataLabel(idx=i, showLegendKey=False, **hidden) for i, v in enumerate(values) if not v
