@@ -207,6 +207,4 @@ def test_hostile_names_and_messages_stay_text_in_the_notice(tmp_path):
     ws = load_workbook(path)["整改通知"]
     formulas = [c for row in ws.iter_rows() for c in row if c.data_type == "f"]
     assert formulas == []  # "=1+1" and the unit's HYPERLINK are shown as typed, not run
-    assert ws["B11"].value == "=1+1" or any(
-        c.value == "=1+1" for row in ws.iter_rows() for c in row
-    )
+    assert any(c.value == "=1+1" for row in ws.iter_rows() for c in row)
