@@ -356,6 +356,18 @@ def test_due_reads_the_year_of_the_check_date(cli):
     assert "按 2022 年解读" in old.stdout and "所有节点都已过去" in old.stdout
 
 
+@pytest.mark.parametrize(
+    ("text", "header"),
+    [
+        ("2022年7月1日前", "（按时间期限中写明的 2022 年解读，检查日期 2026-03-01）"),
+        ("2022年7月1日前、2023年12月底", "（按时间期限中写明的 2022、2023 年解读，"),
+        ("7月1日前", "（按 2026 年解读，检查日期 2026-03-01）"),
+    ],
+)
+def test_due_heads_its_answer_with_the_year_it_used(cli, text, header):
+    assert header in cli("due", text, "--as-of", "2026-03-01").stdout.splitlines()[0]
+
+
 def test_templates_check_outside_the_repository(cli, tmp_path, monkeypatch):
     """The committed templates are found beside the specs, not in ./workbooks."""
     monkeypatch.chdir(tmp_path)
