@@ -11,6 +11,7 @@ a merged area goes to the area's top-left cell, the only one Excel shows.
 
 from __future__ import annotations
 
+from copy import copy
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -113,6 +114,7 @@ def apply_plan(wb: Workbook, plan: WritePlan, data: WorkbookData | None = None) 
     """`data` (what was read, with cached formula values) lets the copy remember those values:
     openpyxl writes formulas without their results."""
     overwritten: list[list] = []
+    family = font_family(wb)
     for w in plan.writes:
         if w.sheet not in wb.sheetnames:
             continue
@@ -120,6 +122,7 @@ def apply_plan(wb: Workbook, plan: WritePlan, data: WorkbookData | None = None) 
         if _is_formula(cell):
             continue  # the person's formula stays; check already compared its cached value
         put(cell, w.value)
+        _named_font(cell, family)
         if w.replaces is not None:
             overwritten.append(["overwrite", w.sheet, cell.coordinate, "", "", w.replaces, w.value])
     record: list[list] = []
@@ -251,15 +254,32 @@ def remove_conditional_fills(ws: Worksheet, formulas: set[str]) -> int:
     return removed
 
 
+def font_family(wb: Workbook) -> str:
+    """The workbook's own font (its default, the Normal style's): everything Jiceng writes in a
+    copy uses it. A font without a name prints in a serif fallback in WPS and LibreOffice."""
+    default = wb._fonts[0] if len(wb._fonts) else None
+    return (default.name if default is not None else None) or "Calibri"
+
+
+def _named_font(cell, family: str) -> None:
+    """A written cell whose font names no family gets the workbook's (size, colour kept)."""
+    if not cell.font or not cell.font.name:
+        font = copy(cell.font) if cell.font else Font()
+        font.name = family
+        cell.font = font
+
+
 def _findings_sheet(wb: Workbook, plan: WritePlan) -> None:
     """The summary line, then the table: message first, the level coloured like the marks, a
-    link to each cell, the code last; printable on A4 with its header on every page."""
+    link to each cell, the code last; printable on A4 with its header on every page. One font
+    family, the workbook's, for every cell."""
+    family = font_family(wb)
     ws = wb.create_sheet(FINDINGS_SHEET)
     ws.append([plan.findings_summary()])
-    ws["A1"].font = Font(bold=True, size=12)
+    ws["A1"].font = Font(name=family, bold=True, size=12)
     ws.append(FINDINGS_HEADER)
     for cell in ws[2]:
-        cell.font = Font(bold=True)
+        cell.font = Font(name=family, bold=True)
         cell.fill = PatternFill("solid", fgColor=FINDINGS_HEADER_FILL)
         cell.alignment = Alignment(horizontal="center", vertical="center")
     for row in plan.findings_rows():
@@ -267,10 +287,11 @@ def _findings_sheet(wb: Workbook, plan: WritePlan) -> None:
         r = ws.max_row
         for cell in ws[r]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.font = Font(name=family)
         colour = LEVEL_FILL.get(row[1])
         if colour:
             ws.cell(r, 2).fill = PatternFill("solid", fgColor=colour)
-        ws.cell(r, len(row)).font = Font(size=8, color="595959")  # the code: for look-ups only
+        ws.cell(r, len(row)).font = Font(name=family, size=8, color="595959")  # for look-ups
         sheet, ref = row[3], row[4]
         if sheet in wb.sheetnames and ref:
             try:
@@ -280,7 +301,7 @@ def _findings_sheet(wb: Workbook, plan: WritePlan) -> None:
             link = ws.cell(r, 5)
             quoted = sheet.replace("'", "''")  # a quote in a sheet name is doubled in a reference
             link.hyperlink = f"#'{quoted}'!{ref}"
-            link.font = Font(color="0563C1", underline="single")
+            link.font = Font(name=family, color="0563C1", underline="single")
     for i, width in enumerate(FINDINGS_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = ws.cell(FINDINGS_FIRST_ROW, 1)
