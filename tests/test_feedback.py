@@ -70,27 +70,20 @@ def test_a_unit_with_problems_gets_each_with_sheet_cell_problem_and_fix(batch_ou
     assert rows[0] == ["第二党总支：基层组织建设年材料检查结果及整改通知"]
     # Its file, the annotated copy's name, each branch's grade.
     assert [1, "第二党总支_提交.xlsx", "有错误", "批注副本/第二党总支_提交.xlsx"] in rows
-    assert [2, "教师第五党支部", 97, "先进", "第二党总支_提交.xlsx"] in rows
-    assert [
-        1,
-        "机关第四党支部",
-        "无法计算",
-        "无法定级（先更正下列问题）",
-        "第二党总支_提交.xlsx",
-    ] in rows
-    problems = [
-        r for r in rows if len(r) >= 5 and r[1] == "第二党总支_提交.xlsx" and r[3][:1] in "BCD"
-    ]
-    assert [
-        1,
-        "第二党总支_提交.xlsx",
-        "机关第四党支部",
-        "D7",
-        "第3项得分6超过分值5",
-        "应填 0～5 之间的数",
-    ] in problems
+    # One file: named once at the top, not again on every line.
+    assert [2, "教师第五党支部", 97, "先进"] in rows
+    assert [1, "机关第四党支部", "无法计算", "无法定级（先更正下列问题）"] in rows
+    header = rows.index(["序号", "工作表", "单元格", "问题", "应填写 / 处理办法"])
+    problems = rows[header + 1 : header + 14]
+    assert problems[0] == [1, "机关第四党支部", "D7", "第3项得分6超过分值5", "应填 0～5 之间的数"]
     # A warning asks to check; the count in the heading is every line listed.
-    assert any(r[4].startswith("【请核实】第5项得分“4分”不是标准数字") for r in problems)
+    assert problems[1][:4] == [
+        2,
+        "机关第四党支部",
+        "D9",
+        "【请核实】第5项得分“4分”不是标准数字，已按 4 计算",
+    ]
+    assert [p[0] for p in problems] == list(range(1, 14))
     assert any("共 13 处需要处理（其中错误 11 处）" in str(r[0]) for r in rows)
 
 
@@ -98,7 +91,7 @@ def test_a_unit_without_problems_gets_its_grades_and_the_no_fixes_line(batch_out
     out, _ = batch_out
     rows = cells(out / NOTICE_DIR / "整改通知_第一党总支.xlsx")
     assert [NO_FIXES] in rows
-    assert [1, "机关第一党支部", 95.5, "先进", "第一党总支_提交.xlsx"] in rows
+    assert [1, "机关第一党支部", 95.5, "先进"] in rows
     assert not any("应填写 / 处理办法" in r for r in rows)
 
 
@@ -167,6 +160,14 @@ def test_further_lines_per_branch_print_in_a_section_of_their_own(tmp_path):
             "该行不属于官方模板的任何评分项，已忽略：甲",
             ("该行不属于官方模板的任何评分项，已忽略：甲", ""),
         ),
+        (
+            "定级结果填写为“一般”，按总分 97 应填“先进”",
+            ("定级结果填写为“一般”", "按总分 97 应填“先进”"),
+        ),
+        (
+            "第5项得分“4分”不是标准数字，已按 4 计算",
+            ("第5项得分“4分”不是标准数字，已按 4 计算", ""),
+        ),
     ],
 )
 def test_a_message_splits_into_what_is_wrong_and_what_to_type(message, parts):
@@ -208,3 +209,22 @@ def test_hostile_names_and_messages_stay_text_in_the_notice(tmp_path):
     formulas = [c for row in ws.iter_rows() for c in row if c.data_type == "f"]
     assert formulas == []  # "=1+1" and the unit's HYPERLINK are shown as typed, not run
     assert any(c.value == "=1+1" for row in ws.iter_rows() for c in row)
+
+
+def test_a_unit_with_several_files_has_a_file_column(tmp_path):
+    def part(name: str) -> NoticePart:
+        return NoticePart(
+            unit="甲党总支",
+            file=NoticeFile(name, "有错误", None),
+            branches=[NoticeBranch(f"{name}支部", name, 80, "一般")],
+            lines=[
+                NoticeLine(
+                    name, "评分表", "D7", "错误", "第3项得分7超过分值5", "应填 0～5 之间的数"
+                )
+            ],
+        )
+
+    rows = cells(write_notice(unit_notice("甲党总支", [part("a.xlsx"), part("b.xlsx")]), tmp_path))
+    assert ["序号", "党支部", "总分", "定级", "文件"] in rows
+    assert ["序号", "文件", "工作表", "单元格", "问题", "应填写 / 处理办法"] in rows
+    assert [2, "b.xlsx", "评分表", "D7", "第3项得分7超过分值5", "应填 0～5 之间的数"] in rows

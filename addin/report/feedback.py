@@ -39,7 +39,7 @@ _LISTED = {"error", "warning"}
 _ALWAYS = {F.FILE_FINDINGS_OMITTED.code}
 LEVEL = {"error": "错误", "warning": "请核实", "info": "提示"}
 # Where a message says what to type: “…，应填 0～5 之间的数”, “…；请删除多余的一行”.
-_FIX = re.compile(r"[，；：]\s*((?:应填|应为|请|如已完成|更正后).*)$")
+_FIX = re.compile(r"[，；：]\s*((?:应填|应为|请|如已完成|更正后|按[^，；：]*应[填为]).*)$")
 _FIX_IN_BRACKETS = re.compile(r"（((?:请|用 Excel).*)）$")
 
 

@@ -30,7 +30,7 @@ from .sheet_style import (
 SHEET = "整改通知"
 FONT = "宋体"
 # 序号 / 文件 / 工作表 / 单元格 / 问题 / 应填写: 92 width units, one A4 portrait page wide.
-WIDTHS = (5, 16, 11, 7, 31, 22)
+WIDTHS = (5, 16, 11, 9, 29, 22)
 TITLE = Font(name=FONT, size=16, bold=True)
 SECTION = Font(name=FONT, size=12, bold=True)
 BODY = Font(name=FONT, size=10.5)
@@ -41,6 +41,7 @@ ERROR_FONT = Font(name=FONT, size=10.5, color="9C0006")
 ONE_PAGE_UP_TO = 1.4
 
 Span = tuple[str, int, int]  # label, first and last 1-based column
+CENTRED = ("序号", "单元格", "检查结果", "总分")
 
 
 def write_notice(notice: UnitNotice, folder: Path) -> Path:
@@ -90,14 +91,17 @@ def _branches(ws: Worksheet, notice: UnitNotice, row: int) -> int:
     if not notice.branches:
         return row
     _merged(ws, row, "二、各党支部定级", SECTION)
-    spans = [("序号", 1, 1), ("党支部", 2, 3), ("总分", 4, 4), ("定级", 5, 5), ("文件", 6, 6)]
+    # The 文件 column only when the unit sent several files (one file is named above).
+    several = len(notice.files) > 1
+    spans = [("序号", 1, 1), ("党支部", 2, 3), ("总分", 4, 4)]
+    spans += [("定级", 5, 5), ("文件", 6, 6)] if several else [("定级", 5, 6)]
     rows = [
         [
             i,
             b.name,
             "无法计算" if b.total is None else b.total,
             b.grade or "无法定级（先更正下列问题）",
-            b.file,
+            *([b.file] if several else []),
         ]
         for i, b in enumerate(notice.branches, start=1)
     ]
@@ -111,22 +115,29 @@ def _problems(ws: Worksheet, notice: UnitNotice, row: int) -> int:
         _merged(ws, row + 1, NO_FIXES, BODY, WRAP)
         return row + 3
     _merged(ws, row, f"{number}、需要整改的问题（共 {len(notice.lines)} 处）", SECTION)
-    spans = [
-        ("序号", 1, 1),
-        ("文件", 2, 2),
-        ("工作表", 3, 3),
-        ("单元格", 4, 4),
-        ("问题", 5, 5),
-        ("应填写 / 处理办法", 6, 6),
-    ]
+    if len(notice.files) > 1:
+        spans = [("序号", 1, 1), ("文件", 2, 2), ("工作表", 3, 3), ("单元格", 4, 4)]
+        spans += [("问题", 5, 5), ("应填写 / 处理办法", 6, 6)]
+    else:  # one file, named above: its columns go to the sheet and the problem
+        spans = [("序号", 1, 1), ("工作表", 2, 2), ("单元格", 3, 3), ("问题", 4, 5)]
+        spans += [("应填写 / 处理办法", 6, 6)]
+    several = len(spans) == 6
     rows = [
-        [i, line.file, line.sheet, line.cell, _problem(line.level, line.problem), line.fix]
+        [
+            i,
+            *([line.file] if several else []),
+            line.sheet,
+            line.cell,
+            _problem(line.level, line.problem),
+            line.fix,
+        ]
         for i, line in enumerate(notice.lines, start=1)
     ]
     end = _table(ws, row + 1, spans, rows)
+    problem_col = spans[-2][1]
     for r, line in enumerate(notice.lines, start=row + 2):
         if line.level == "错误":
-            ws.cell(r, 5).font = ERROR_FONT
+            ws.cell(r, problem_col).font = ERROR_FONT
     return end + 1
 
 
@@ -177,8 +188,8 @@ def _table(ws: Worksheet, row: int, spans: Sequence[Span], rows: list[list]) -> 
         for c in range(first, last + 1):
             ws.cell(row, c).fill = HEADER_FILL
     for r, values in enumerate(rows, start=row + 1):
-        for (_, first, last), value in zip(spans, values, strict=True):
-            align = CENTER if last == first and first in (1, 4) else WRAP
+        for (label, first, last), value in zip(spans, values, strict=True):
+            align = CENTER if label in CENTRED else WRAP
             _span(ws, r, first, last, value, BODY, align)
     return row + len(rows) + 1
 
