@@ -198,6 +198,7 @@ class BatchResult:
     annotated: dict[str, Path] = field(default_factory=dict)  # file → its annotated copy
     notices: list[Path] = field(default_factory=list)  # one 整改通知 per unit (and its PDF)
     notices_to_fix: int = 0  # of those, the units with something to fix
+    notices_not_received: int = 0  # and the roster units that sent nothing
     roster: RosterReport | None = None  # the roster lines of the terminal summary
 
     @property
@@ -285,7 +286,8 @@ def run_batch(
         notices = _NoticeSpool(Path(work) / "notices", roster, inbox.batch.excluded)
         _write_outputs(result, specs, grades, spool, inbox, links, on_file, notices)
         result.roster = inbox.batch.roster
-        notices.write(result, out / NOTICE_DIR, inbox.batch.checked_on, notice_pdf)
+        missing = inbox.batch.roster.missing_units if inbox.batch.roster else []
+        notices.write(result, out / NOTICE_DIR, inbox.batch.checked_on, notice_pdf, missing)
     return result
 
 
@@ -314,28 +316,41 @@ class _NoticeSpool:
         with path.open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(part.to_json(), ensure_ascii=False) + "\n")
 
-    def write(self, result: BatchResult, folder: Path, checked_on: date | None, pdf: bool) -> None:
+    def write(
+        self,
+        result: BatchResult,
+        folder: Path,
+        checked_on: date | None,
+        pdf: bool,
+        missing: list[str],
+    ) -> None:
+        """One notice per unit that sent files, and one per roster unit in `missing`."""
         import json
 
-        from .report.feedback import NoticePart, unit_notice
+        from .report.feedback import NoticePart, notice_name, unit_notice
         from .workbook.notice_writer import notices_to_pdf, write_notice
 
-        if not self.units:
+        if not self.units and not missing:
             return
         folder.mkdir(exist_ok=True)
-        written = []
-        for unit, spool in self.units.items():
-            with spool.open(encoding="utf-8") as lines:
-                parts = [NoticePart.from_json(json.loads(line)) for line in lines]
+        written: list[Path] = []
+        stems: set[str] = set()
+        for unit in [*self.units, *missing]:
+            parts = []
+            if unit in self.units:
+                with self.units[unit].open(encoding="utf-8") as lines:
+                    parts = [NoticePart.from_json(json.loads(line)) for line in lines]
             notice = unit_notice(unit, parts, checked_on)
+            stem = _unique(notice_name(unit), stems)  # 甲/乙 and 甲_乙 are made safe alike
             try:
-                written.append(write_notice(notice, folder))
+                written.append(write_notice(notice, folder, stem))
             except MemoryError:
                 raise
             except Exception:  # one unit's notice never stops the others (detail in the log)
                 log.exception("could not write the 整改通知 of %s", unit)
                 continue
             result.notices_to_fix += notice.needs_fixing
+            result.notices_not_received += not notice.received
         result.notices = written + (notices_to_pdf(written, folder) if pdf else [])
 
 
@@ -364,6 +379,16 @@ def _jobs(files, out, root, annotate, converted) -> tuple[list[FileJob], dict[st
             copy_to = out / ANNOTATED_DIR / (as_xlsx if as_xlsx not in names else name + ".xlsx")
         jobs.append(FileJob(path, name, copy_to, copy_from=source))
     return jobs, no_copy
+
+
+def _unique(stem: str, taken: set[str]) -> str:
+    """`stem`, or `stem_1`, `stem_2`… when taken; the one returned is taken from then on."""
+    name, i = stem, 0
+    while name in taken:
+        i += 1
+        name = f"{stem}_{i}"
+    taken.add(name)
+    return name
 
 
 def _write_outputs(result, specs, grades, spool, inbox, links, on_file, notices) -> None:

@@ -383,8 +383,9 @@ def batch(
     workbooks = [p for p in result.notices if p.suffix == ".xlsx"]
     if workbooks:
         pdf = "（另有 PDF）" if len(result.notices) > len(workbooks) else ""
+        asked = f"、{result.notices_not_received} 份催交" if result.notices_not_received else ""
         typer.echo(
-            f"整改通知：{len(workbooks)} 份{pdf}，其中 {result.notices_to_fix} 份需要整改，"
+            f"整改通知：{len(workbooks)} 份{pdf}，其中 {result.notices_to_fix} 份需要整改{asked}，"
             f"位于 {workbooks[0].parent}"
         )
     for line in roster_lines(result.roster):

@@ -57,6 +57,7 @@ def test_one_notice_per_unit_marked_as_jiceng_output(batch_out):
     notices = sorted(p.name for p in (out / NOTICE_DIR).glob("*.xlsx"))
     assert notices == [
         "整改通知_第一党总支.xlsx",
+        "整改通知_第三党总支.xlsx",  # on the roster, sent nothing: asked for its files
         "整改通知_第二党总支.xlsx",
         "整改通知_组织部_任务清单.xlsx",
     ]
@@ -95,9 +96,27 @@ def test_a_unit_without_problems_gets_its_grades_and_the_no_fixes_line(batch_out
     assert not any("应填写 / 处理办法" in r for r in rows)
 
 
+def test_a_roster_unit_that_sent_nothing_is_asked_for_its_files(batch_out):
+    out, _ = batch_out
+    rows = cells(out / NOTICE_DIR / "整改通知_第三党总支.xlsx")
+    assert rows[0] == ["第三党总支：基层组织建设年材料检查结果及整改通知"]
+    assert rows[1][0].endswith("截至检查日期，尚未收到本单位提交的材料，请尽快提交。")
+    assert len([r for r in rows if r]) == 2
+
+
+def test_two_units_whose_names_are_made_safe_alike_get_two_notices(tmp_path):
+    from addin.batch import BatchResult, _NoticeSpool
+
+    spool = _NoticeSpool(tmp_path / "spool", None, [])
+    result = BatchResult(tmp_path / "r.xlsx", tmp_path / "r.json")
+    spool.write(result, tmp_path / "out", None, False, ["甲/乙", "甲_乙"])
+    names = sorted(p.name for p in result.notices)
+    assert names == ["整改通知_甲_乙.xlsx", "整改通知_甲_乙_1.xlsx"]
+
+
 def test_the_terminal_names_the_notices_and_the_roster(batch_out):
     _, stdout = batch_out
-    assert "整改通知：3 份" in stdout and "其中 2 份需要整改" in stdout
+    assert "整改通知：4 份（另有 PDF），其中 2 份需要整改、1 份催交" in stdout
     assert "应交 3 个党总支，已交 2 个，未交 1 个" in stdout
     assert "未交：第三党总支" in stdout
 

@@ -10,7 +10,8 @@ the findings allow.
 
 Units without anything to fix still get their notice: their files and grades, and the one
 line “经检查，未发现需要整改的问题，无需整改。” — the unit learns its result either way, and the
-folder holds one notice per unit that sent something.
+folder holds one notice per unit that sent something. With a roster, a unit that sent nothing
+gets a notice of one line asking for its files (“尚未收到本单位提交的材料”).
 
 `branch_notes` (党支部 → lines) is the seam for further per-branch lines such as 薄弱环节:
 they print in a section of their own under the problems.
@@ -33,6 +34,7 @@ from .render import STATUS_LABEL
 
 NOTICE_DIR = "整改通知"
 NO_FIXES = "经检查，未发现需要整改的问题，无需整改。"
+NOT_RECEIVED = "截至检查日期，尚未收到本单位提交的材料，请尽快提交。"
 NOTES_TITLE = "其他事项"
 # Findings a unit acts on: errors and warnings, and the note that more were not listed.
 _LISTED = {"error", "warning"}
@@ -106,6 +108,11 @@ class UnitNotice:
     @property
     def needs_fixing(self) -> bool:
         return bool(self.lines)
+
+    @property
+    def received(self) -> bool:
+        """False: a roster unit that sent nothing (its notice asks for the files)."""
+        return bool(self.files)
 
 
 def split_fix(message: str) -> tuple[str, str]:

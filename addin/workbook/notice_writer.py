@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..atomic import write_atomically
-from ..report.feedback import NO_FIXES, NOTES_TITLE, UnitNotice, notice_name
+from ..report.feedback import NO_FIXES, NOT_RECEIVED, NOTES_TITLE, UnitNotice, notice_name
 from . import own_output
 from .safe_cells import put
 from .sheet_style import (
@@ -44,21 +44,24 @@ Span = tuple[str, int, int]  # label, first and last 1-based column
 CENTRED = ("序号", "单元格", "检查结果", "总分")
 
 
-def write_notice(notice: UnitNotice, folder: Path) -> Path:
-    """Write `notice` as `folder/整改通知_<unit>.xlsx`; returns the path."""
+def write_notice(notice: UnitNotice, folder: Path, stem: str | None = None) -> Path:
+    """Write `notice` as `folder/<stem>.xlsx` (default 整改通知_<unit>); returns the path."""
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
     for i, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     row = _heading(ws, notice)
-    row = _files(ws, notice, row)
-    row = _branches(ws, notice, row)
-    row = _problems(ws, notice, row)
-    row = _notes(ws, notice, row)
-    _closing(ws, notice, row)
+    if notice.received:
+        row = _files(ws, notice, row)
+        row = _branches(ws, notice, row)
+        row = _problems(ws, notice, row)
+        row = _notes(ws, notice, row)
+        _closing(ws, notice, row)
+    else:
+        fit_row_heights(ws, range(1, row))
     _print(ws)
-    path = folder / f"{notice_name(notice.unit)}.xlsx"
+    path = folder / f"{stem or notice_name(notice.unit)}.xlsx"
     write_atomically(path, lambda temp: own_output.save_marked(wb, temp, own_output.NOTICE))
     return path
 
@@ -67,7 +70,9 @@ def _heading(ws: Worksheet, notice: UnitNotice) -> int:
     _merged(ws, 1, f"{notice.unit}：基层组织建设年材料检查结果及整改通知", TITLE, CENTER)
     ws.row_dimensions[1].height = 30
     when = f"检查日期：{notice.checked_on.isoformat()}　" if notice.checked_on else ""
-    if notice.needs_fixing:
+    if not notice.received:
+        summary = NOT_RECEIVED
+    elif notice.needs_fixing:
         summary = f"共 {len(notice.lines)} 处需要处理（其中错误 {notice.errors} 处）。"
     else:
         summary = NO_FIXES
