@@ -9,7 +9,8 @@ any submission, while a file exactly as Jiceng wrote it is recognised and skippe
 
 Writers: `save_marked(wb, path, kind)` for a workbook built with openpyxl; a package written
 by hand (the patched copies) adds `mark_part(kind, modified)` as docProps/custom.xml, with
-`modified` the `dcterms:modified` its docProps/core.xml carries (or "" when it has none).
+`modified` the `dcterms:modified` its docProps/core.xml carries (`core_modified(core_xml)`,
+"" when it has none).
 """
 
 from __future__ import annotations
@@ -81,7 +82,13 @@ def _modified(archive: zipfile.ZipFile) -> str:
     if info.file_size > _MAX_CORE:
         return ""
     with archive.open(info) as part:
-        found = _MODIFIED.search(part.read(_MAX_CORE + 1))
+        return core_modified(part.read(_MAX_CORE + 1))
+
+
+def core_modified(core_xml: bytes) -> str:
+    """The `dcterms:modified` text of a docProps/core.xml part ("" without one): what a
+    package written part by part passes to `mark_part` when it keeps the original core part."""
+    found = _MODIFIED.search(core_xml[: _MAX_CORE + 1])
     return found.group(1).decode("ascii", "replace").strip() if found else ""
 
 
