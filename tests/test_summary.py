@@ -275,7 +275,7 @@ def test_blank_branch_name(tmp_path):
     rows = [*CLEAN_ROWS, (None, 70, "一般")]
     report = check(clean(tmp_path, rows=rows, counts={"先进": 1, "一般": 2, "后进": 1}))
     finding = only(report, "summary.duplicate_branch")
-    assert (finding.cell, finding.message) == ("B10", "党支部名称为空")
+    assert (finding.cell, finding.message) == ("B10", "党支部名称为空，请填写党支部名称")
 
 
 @pytest.mark.parametrize(

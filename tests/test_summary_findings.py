@@ -67,7 +67,13 @@ def test_every_finding_of_a_faulty_summary(faulty):
         ("summary.serial_gap", s, "A9", None, "序号未填写，应为 3"),
         ("summary.serial_gap", s, "A10", "三", "序号“三”不是序号，应为 4"),
         ("summary.serial_gap", s, "A11", 4.5, "序号“4.5”不是序号，应为 5"),
-        ("summary.duplicate_branch", s, "B10", "甲 支部", "党支部名称“甲 支部”重复（另见第7行）"),
+        (
+            "summary.duplicate_branch",
+            s,
+            "B10",
+            "甲 支部",
+            "党支部名称“甲 支部”重复（另见第7行），请删除重复的一行或更正名称",
+        ),
         (
             "summary.duplicate_rubric",
             s,

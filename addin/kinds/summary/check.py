@@ -215,7 +215,7 @@ def _check_serials(layout: SummarySheet) -> list[Finding]:
         elif not whole:
             problem = f"“{raw}”不是序号，应为 {expected}"
         elif int(value) in seen:
-            problem = f" {int(value)} 重复（另见第{seen[int(value)]}行）"
+            problem = f" {int(value)} 重复（另见第{seen[int(value)]}行），此处应为 {expected}"
         elif int(value) != expected:
             problem = f"不连续：此处应为 {expected}，实为 {int(value)}"
         else:
@@ -241,9 +241,9 @@ def _check_names(layout: SummarySheet) -> list[Finding]:
         where = {"sheet": layout.sheet.name, "cell": cell_ref(row.row, col)}
         key = fold(row.name)
         if not key:
-            found.append(F.SUMMARY_DUPLICATE_BRANCH(**where, problem="为空"))
+            found.append(F.SUMMARY_DUPLICATE_BRANCH(**where, problem="为空，请填写党支部名称"))
         elif key in first:
-            problem = f"“{row.name}”重复（另见第{first[key]}行）"
+            problem = f"“{row.name}”重复（另见第{first[key]}行），请删除重复的一行或更正名称"
             found.append(F.SUMMARY_DUPLICATE_BRANCH(**where, value=row.name, problem=problem))
         else:
             first[key] = row.row + 1
