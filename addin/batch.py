@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -221,6 +221,7 @@ def run_batch(
     roster: Roster | None = None,
     last_year: LastYear | None = None,
     notice_pdf: bool = True,
+    notice_notes: Callable[[FileReport], Mapping[str, Sequence[str]]] | None = None,
     **options,
 ) -> BatchResult:
     """Check every file in worker processes, write annotated copies, report.json and
@@ -236,7 +237,8 @@ def run_batch(
     the run before any work. Legacy files get their copies from an .xlsx that LibreOffice
     converts first (`workbook.convert`); without it the report says they were checked but not
     copied. Each unit gets its 整改通知 in OUT/整改通知 (`report.feedback`), with a PDF when
-    `notice_pdf` and LibreOffice is there."""
+    `notice_pdf` and LibreOffice is there; `notice_notes(report)`: further lines per 党支部
+    of a file for its notice (e.g. 薄弱环节)."""
     from .report.inbox import inbox_sections
     from .workbook.convert import LEGACY, to_xlsx
 
@@ -283,7 +285,7 @@ def run_batch(
                 (s.conversion_target for s in specs.specs if hasattr(s, "conversion_target")), None
             ),
         )
-        notices = _NoticeSpool(Path(work) / "notices", roster, inbox.batch.excluded)
+        notices = _NoticeSpool(Path(work) / "notices", roster, inbox.batch.excluded, notice_notes)
         _write_outputs(result, specs, grades, spool, inbox, links, on_file, notices)
         result.roster = inbox.batch.roster
         missing = inbox.batch.roster.missing_units if inbox.batch.roster else []
@@ -295,9 +297,15 @@ class _NoticeSpool:
     """Each file's share of its unit's 整改通知, spooled per unit as the files come (memory
     holds one unit's notice at a time), then one notice per unit (`report.feedback`)."""
 
-    def __init__(self, folder: Path, roster: Roster | None, excluded: list[str]):
+    def __init__(
+        self,
+        folder: Path,
+        roster: Roster | None,
+        excluded: list[str],
+        notes_for: Callable[[FileReport], Mapping[str, Sequence[str]]] | None = None,
+    ):
         folder.mkdir()
-        self.folder, self.excluded = folder, set(excluded)
+        self.folder, self.excluded, self.notes_for = folder, set(excluded), notes_for
         self.roster_units = (
             dict(zip(roster.table["unit_key"], roster.table["unit"], strict=True))
             if roster is not None
@@ -311,7 +319,9 @@ class _NoticeSpool:
         from .report.feedback import notice_part, unit_for
 
         unit = unit_for(report, self.roster_units)
-        part = notice_part(report, link, unit, superseded=report.path in self.excluded)
+        superseded = report.path in self.excluded
+        notes = self.notes_for(report) if self.notes_for and not superseded else None
+        part = notice_part(report, link, unit, superseded, notes)
         path = self.units.setdefault(unit, self.folder / f"{len(self.units)}.jsonl")
         with path.open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(part.to_json(), ensure_ascii=False) + "\n")

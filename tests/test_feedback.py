@@ -247,3 +247,22 @@ def test_a_unit_with_several_files_has_a_file_column(tmp_path):
     assert ["序号", "党支部", "总分", "定级", "文件"] in rows
     assert ["序号", "文件", "工作表", "单元格", "问题", "应填写 / 处理办法"] in rows
     assert [2, "b.xlsx", "评分表", "D7", "第3项得分7超过分值5", "应填 0～5 之间的数"] in rows
+
+
+def test_the_batch_passes_each_files_branch_lines_into_its_units_notice(tmp_path):
+    from addin.batch import run_batch
+    from addin.spec import load_specs
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(SAMPLES / "第一党总支_提交.xlsx", inbox)
+
+    def weak_points(report):
+        return {b.name: [f"薄弱环节：{b.name}的测试行"] for b in report.branches[:1]}
+
+    out = tmp_path / "out"
+    files = sorted(inbox.glob("*.xlsx"))
+    run_batch(files, out, load_specs(), root=inbox, notice_pdf=False, notice_notes=weak_points)
+    rows = cells(out / NOTICE_DIR / "整改通知_第一党总支.xlsx")
+    assert ["四、其他事项"] in rows
+    assert [1, "机关第一党支部", "薄弱环节：机关第一党支部的测试行"] in rows

@@ -13,8 +13,9 @@ line “经检查，未发现需要整改的问题，无需整改。” — the 
 folder holds one notice per unit that sent something. With a roster, a unit that sent nothing
 gets a notice of one line asking for its files (“尚未收到本单位提交的材料”).
 
-`branch_notes` (党支部 → lines) is the seam for further per-branch lines such as 薄弱环节:
-they print in a section of their own under the problems.
+The seam for further per-branch lines such as 薄弱环节: `notice_part(..., notes=)` per file
+(the batch takes a `notice_notes(report)` function giving them), or `unit_notice(...,
+branch_notes=)`; they print in a section of their own (其他事项) under the problems.
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ class NoticePart:
     file: NoticeFile
     branches: list[NoticeBranch] = field(default_factory=list)
     lines: list[NoticeLine] = field(default_factory=list)
+    notes: dict[str, list[str]] = field(default_factory=dict)  # 党支部 → further lines
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -89,6 +91,7 @@ class NoticePart:
             file=NoticeFile(**data["file"]),
             branches=[NoticeBranch(**b) for b in data["branches"]],
             lines=[NoticeLine(**line) for line in data["lines"]],
+            notes=data.get("notes") or {},
         )
 
 
@@ -129,10 +132,12 @@ def notice_part(
     copy: str | None = None,
     unit: str | None = None,
     superseded: bool = False,
+    notes: Mapping[str, Sequence[str]] | None = None,
 ) -> NoticePart:
     """One file's share of its unit's notice. `copy`: the annotated copy's name; `unit`: the
     unit it speaks for (default: its summary's 填报单位, else its file name); `superseded`: a
-    resubmission replaced by a later file — listed, its problems not (they are moot)."""
+    resubmission replaced by a later file — listed, its problems not (they are moot);
+    `notes`: further lines per 党支部 of this file (e.g. its 薄弱环节)."""
     name = path_text(file.path)
     status = "已被较新的提交取代，未计入" if superseded else STATUS_LABEL[file.status]
     part = NoticePart(unit=unit or general_branch(file), file=NoticeFile(name, status, copy))
@@ -147,6 +152,7 @@ def notice_part(
             if row.name and row.name not in graded
         ]
     part.lines = [_line(name, f) for f in file.findings if _listed(f)]
+    part.notes = {branch: list(lines) for branch, lines in (notes or {}).items() if lines}
     return part
 
 
@@ -175,14 +181,17 @@ def unit_notice(
     """The parts of one unit (its files, in order) as one notice; `branch_notes`: extra lines
     per 党支部 (only those of this unit's branches are kept)."""
     notice = UnitNotice(unit=unit, checked_on=checked_on)
+    notes: dict[str, list[str]] = {}
     for part in parts:
         notice.files.append(part.file)
         notice.branches += part.branches
         notice.lines += part.lines
+        for name, lines in part.notes.items():
+            notes.setdefault(name, []).extend(lines)
+    for name, lines in (branch_notes or {}).items():
+        notes.setdefault(name, []).extend(lines)
     names = {b.name for b in notice.branches}
-    notice.branch_notes = {
-        name: list(lines) for name, lines in (branch_notes or {}).items() if name in names and lines
-    }
+    notice.branch_notes = {name: lines for name, lines in notes.items() if name in names and lines}
     return notice
 
 
