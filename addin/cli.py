@@ -125,6 +125,10 @@ def _limits(max_memory: int, timeout: float) -> Limits:
 def _as_of(text: str | None) -> date | None:
     """--as-of as a date; None when not given (a task sheet's 基准日期 cell, else today, applies).
     A bad value is a usage error (exit 2)."""
+    return _date_option("--as-of", text)
+
+
+def _date_option(option: str, text: str | None) -> date | None:
     if text is None:
         return None
     match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*", text)
@@ -133,7 +137,7 @@ def _as_of(text: str | None) -> date | None:
             return date(*map(int, match.groups()))
     except ValueError:
         pass
-    raise _fail(f"--as-of 的值“{text}”不是有效日期，应写作 YYYY-MM-DD，例如 2022-06-15")
+    raise _fail(f"{option} 的值“{text}”不是有效日期，应写作 YYYY-MM-DD，例如 2022-06-15")
 
 
 def _year(text: str | None) -> int | None:
@@ -479,6 +483,56 @@ def templates(
         raise typer.Exit(1 if problems else 0)
     for path in write_templates(specs, folder):
         typer.echo(f"已生成：{path}")
+
+
+@app.command()
+def distribute(
+    roster: Annotated[
+        Path,
+        typer.Option(
+            "--roster",
+            metavar="名单文件",
+            help="党总支 / 党支部名单（.xlsx 或 .csv），每个党总支一份",
+        ),
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", metavar="文件夹", help="下发文件的输出文件夹")
+    ],
+    year: YearOption = None,
+    deadline: Annotated[
+        str | None,
+        typer.Option("--deadline", metavar="YYYY-MM-DD", help="报送截止日期，写入填写说明"),
+    ] = None,
+    recipient: Annotated[
+        str,
+        typer.Option("--to", metavar="报送对象", help="填好后发送给谁，写入填写说明"),
+    ] = "党委组织部",
+    password: Annotated[
+        str | None,
+        typer.Option("--password", help="工作表和工作簿结构保护的密码（默认：不设密码，仅保护）"),
+    ] = None,
+    spec: SpecOption = None,
+) -> None:
+    """按名单为每个党总支生成一份预填、受保护的模板工作簿（汇总表、各党支部评分表、任务清单、填写说明）。"""
+    from .distribute import Options, units_of
+    from .distribute import distribute as write_all
+    from .stamp import roster_hash
+
+    specs = _specs(spec)
+    table = _roster(roster).table
+    units = units_of(table)
+    due = _date_option("--deadline", deadline)
+    options = Options(deadline=due, recipient=recipient, password=password, year=_year(year))
+    if out.exists() and not out.is_dir():
+        raise _fail(f"--out {out} 已存在且不是文件夹")
+    digest = roster_hash((u.name, u.branches) for u in units)
+    try:
+        written = write_all(units, specs, out, options, digest)
+    except OSError as exc:
+        raise _fail(f"无法写入 {out}：{exc.strerror or exc}") from exc
+    for path, unit in zip(written, units, strict=True):
+        typer.echo(visible_line(f"已生成：{path}（{len(unit.branches)} 个党支部）"))
+    typer.echo(f"共 {len(written)} 个党总支，文件位于 {out}")
 
 
 @app.command()

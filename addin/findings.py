@@ -469,5 +469,45 @@ TASKS_AS_OF_INVALID = kind(
 )
 
 
+# --- the stamp of a distributed workbook (jiceng distribute) --------------------------------------
+STAMP_OTHER_FORM = kind(
+    "stamp.other_form",
+    "warning",
+    "本文件是{sent}下发的第 {form} 版模板（Jiceng {version}），当前为第 {current} 版；"
+    "请核对内容，或重新下发",
+    "下发标记中的模板版本与当前 Jiceng 生成的不同",
+)
+STAMP_OTHER_SPECS = kind(
+    "stamp.other_specs",
+    "warning",
+    "本文件{sent}下发时所用的模板规格（{specs}）与本次检查所用的不同：评分标准可能已调整",
+    "下发标记中的规格摘要与本次检查所用规格不一致",
+)
+STAMP_RECORD_EDITED = kind(
+    "stamp.record_edited",
+    "error",
+    "下发标记与文件中保存的下发内容不符（{problem}）：文件可能经过改动或拼接",
+    "下发记录（隐藏工作表）缺失或其摘要与下发标记不一致",
+)
+STAMP_SHEET_MISSING = kind(
+    "stamp.sheet_missing",
+    "error",
+    "下发时的工作表“{name}”不在文件中（被删除或改名）",
+    "受保护的工作簿中的工作表被删除或改名",
+)
+STAMP_CELL_EDITED = kind(
+    "stamp.cell_edited",
+    "error",
+    "受保护的单元格被改动：下发时为“{expected}”，现为“{value}”（模板被编辑）",
+    "下发后锁定的单元格（标签、项目、分值、名称）内容与下发时不同：有人撤销了工作表保护",
+)
+STAMP_UNIT_MISMATCH = kind(
+    "stamp.unit_mismatch",
+    "error",
+    "本文件是下发给“{unit}”的，文件名却是“{named}”所有；按下发标记计入“{unit}”",
+    "文件名中是名单上另一个党总支：可能把别的单位的文件当作本单位的报送",
+)
+
+
 def catalogue() -> list[FindingKind]:
     return sorted(CATALOGUE.values(), key=lambda k: k.code)

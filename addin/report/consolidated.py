@@ -19,7 +19,10 @@ UNKNOWN_GRADE = "无法定级"
 
 
 def general_branch(file: FileReport) -> str:
-    """The 党总支 a file speaks for: its summary's 填报单位, else the file name."""
+    """The 党总支 a file speaks for: the unit its stamp names (a workbook `jiceng distribute`
+    sent out), else its summary's 填报单位, else the file name."""
+    if file.stamp is not None:
+        return file.stamp.unit
     unit = file.summary.unit if file.summary is not None else None
     return str(unit).strip() if unit and str(unit).strip() else Path(file.path).stem
 

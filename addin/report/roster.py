@@ -209,6 +209,8 @@ def _unit_key(file: FileReport, units: pd.DataFrame) -> str:
     """The folded unit name; a file without a summary stands for the roster unit its file name
     contains (the longest, so 机电工程学院党总支 wins over 工程学院党总支)."""
     key = fold(general_branch(file))
+    if file.stamp is not None:
+        return key
     if file.summary is not None and file.summary.unit and fold(file.summary.unit):
         return key
     contained = [k for k in units["unit_key"] if k and k in key]

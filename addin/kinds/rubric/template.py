@@ -8,6 +8,7 @@ a 小计 column and a 定级结果 row, both computed (grey), and data validatio
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 
 from openpyxl.utils import get_column_letter
@@ -35,12 +36,26 @@ from .spec import RubricSpec
 Scores = Mapping[int, object] | Mapping[int, Mapping[str, object]]
 
 
+@dataclass(frozen=True)
+class RubricCells:
+    """Where `rubric_sheet` put things (1-based): what a form adds its formulas to."""
+
+    col: dict[str, int]  # column label → column
+    rows: dict[str, list[int]]  # category name → its item rows
+    total_row: int
+    grade_row: int
+    branch_cell: str  # the 党支部名称 value
+
+    def letter(self, label: str) -> str:
+        return get_column_letter(self.col[label])
+
+
 def rubric_sheet(
     ws: Worksheet,
     spec: RubricSpec,
     branch: str = "",
     scores: Scores | None = None,
-) -> None:
+) -> RubricCells:
     """Lay out one rubric sheet; `scores` (item no → value, or → {rater: value}) pre-fills it."""
     labels = spec.labels
     inputs = spec.input_columns
@@ -62,8 +77,10 @@ def rubric_sheet(
 
     row = header_row + 1
     validations: dict[Decimal, DataValidation] = {}
+    rows: dict[str, list[int]] = {}
     for category in spec.categories:
         first = row
+        rows[category.name] = list(range(first, first + len(category.items)))
         for item in category.items:
             text = f"{item.no}. {item.text}"
             ws.cell(row, col[labels.content], text).alignment = WRAP
@@ -86,6 +103,9 @@ def rubric_sheet(
                         showErrorMessage=True,
                         errorTitle="评价",
                         error="请从列表中选择：" + " / ".join(words),
+                        showInputMessage=True,
+                        promptTitle=spec.labels.score,
+                        prompt="从下拉列表中选择：" + " / ".join(words),
                     )
                     validations[key] = dv
                     ws.add_data_validation(dv)
@@ -99,6 +119,10 @@ def rubric_sheet(
                         showErrorMessage=True,
                         errorTitle="得分超出范围",
                         error=f"得分应在 0～{plain(item.points)} 分之间",
+                        showInputMessage=True,
+                        promptTitle=spec.labels.score,
+                        prompt=f"填写 0～{plain(item.points)} 之间的数字（本项分值 "
+                        f"{plain(item.points)} 分）",
                     )
                     validations[item.points] = dv
                     ws.add_data_validation(dv)
@@ -141,6 +165,7 @@ def rubric_sheet(
         ws.column_dimensions[get_column_letter(c)].width = widths.get(label, 10)
     keep_header(ws, header_row)
     a4_portrait_one_page_wide(ws)
+    return RubricCells(col, rows, total_row, grade_row, "B3")
 
 
 def rubric_workbook(
