@@ -130,6 +130,7 @@ def unit_workbook(unit: Unit, specs: SpecSet, options: Options, roster: str) -> 
     wb.security = WorkbookProtection(lockStructure=True)
     if options.password:
         wb.security.workbookPassword = options.password
+        wb[SENT_SHEET].protection.password = options.password
     wb.active = 0
     return wb
 

@@ -504,7 +504,7 @@ STAMP_CELL_EDITED = kind(
 STAMP_UNIT_MISMATCH = kind(
     "stamp.unit_mismatch",
     "error",
-    "本文件是下发给“{unit}”的，文件名却是“{named}”所有；按下发标记计入“{unit}”",
+    "本文件是下发给“{unit}”的，文件名却是“{named}”；按下发标记计入“{unit}”",
     "文件名中是名单上另一个党总支：可能把别的单位的文件当作本单位的报送",
 )
 

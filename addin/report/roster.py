@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import findings as F
 from ..cells import fold, fold_label, is_blank
 from .consolidated import general_branch
 from .inbox_model import RosterEntry, RosterReport, Suggestion
@@ -129,6 +130,7 @@ def compare(
     """The roster against the files that count (`excluded`: superseded resubmissions)."""
     units = roster.drop_duplicates("unit_key")[["unit", "unit_key"]]
     files = [f for f in report.files if f.path not in excluded and not _tasks_only(f)]
+    _misfiled(files, units)
     submitted = pd.DataFrame(
         [
             {"file": f.path, "unit": general_branch(f), "unit_key": _unit_key(f, units)}
@@ -197,6 +199,23 @@ def compare(
         unknown_branches=unknown_branches,
         suggestions=suggestions,
     )
+
+
+def _misfiled(files: list[FileReport], units: pd.DataFrame) -> None:
+    """A stamped file whose file name names another roster unit: counted for the unit of its
+    stamp, with `stamp.unit_mismatch` on it (another unit's workbook sent under this name)."""
+    names = dict(zip(units["unit_key"], units["unit"], strict=True))
+    for file in files:
+        if file.stamp is None:
+            continue
+        stem = fold(Path(file.path).stem)
+        named = [k for k in names if k and k in stem]
+        if not named:
+            continue  # renamed to anything else: the stamp alone says whose it is
+        key = max(named, key=len)
+        if key != fold(file.stamp.unit):
+            file.findings.append(F.STAMP_UNIT_MISMATCH(unit=file.stamp.unit, named=names[key]))
+            file.status = "errors" if file.status == "ok" else file.status
 
 
 def _tasks_only(file: FileReport) -> bool:
