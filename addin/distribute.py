@@ -26,7 +26,7 @@ from .cells import fold
 from .form import FormContext, FormSheet
 from .kinds import kind_of
 from .spec import SpecSet
-from .stamp import SENT_SHEET, Stamp, sent_cells, spec_hash, write_stamp
+from .stamp import SENT_SHEET, Stamp, formula_cells, sent_cells, spec_hash, write_stamp
 from .workbook.sheet_style import (
     BOLD,
     BORDER,
@@ -113,6 +113,7 @@ def unit_workbook(unit: Unit, specs: SpecSet, options: Options, roster: str) -> 
     order = [INSTRUCTIONS, *(f.sheet for f in collecting)]
     order += [name for name in wb.sheetnames if name not in order]
     wb._sheets = [wb[name] for name in order]  # openpyxl has no public reordering
+    forms.sort(key=lambda f: order.index(f.sheet))
     _instructions(guide, unit, forms, options)
     for form in forms:
         _protect(wb[form.sheet], form, options.password)
@@ -126,7 +127,7 @@ def unit_workbook(unit: Unit, specs: SpecSet, options: Options, roster: str) -> 
         sent=options.sent.isoformat(),
         deadline=options.deadline.isoformat() if options.deadline else "",
     )
-    write_stamp(wb, stamp, cells)
+    write_stamp(wb, stamp, cells, formula_cells(forms))
     wb.security = WorkbookProtection(lockStructure=True)
     if options.password:
         wb.security.workbookPassword = options.password
@@ -136,8 +137,10 @@ def unit_workbook(unit: Unit, specs: SpecSet, options: Options, roster: str) -> 
 
 
 def _protect(ws: Worksheet, form: FormSheet, password: str | None) -> None:
-    """Lock everything but the inputs (shaded), protect the sheet; rows and columns may still
-    be resized and the sheet printed, as a secretary needs."""
+    """Lock everything but the inputs (shaded), shade the computed cells grey, protect the
+    sheet; rows and columns may still be resized and the sheet printed, as a secretary needs."""
+    for ref in form.formulas:
+        ws[ref].fill = COMPUTED_FILL
     for area in form.inputs:
         for row in ws[area] if ":" in area else ((ws[area],),):
             for cell in row:

@@ -37,7 +37,8 @@ if TYPE_CHECKING:
 FORM_VERSION = 1  # raise when the layout of the distributed sheets changes
 PREFIX = "jiceng."
 SENT_SHEET = "jiceng_sent"
-SENT_HEADER = ("工作表", "单元格", "下发时的内容")
+SENT_HEADER = ("工作表", "单元格", "下发时的内容", "类型")
+LOCKED, FORMULA = "锁定", "公式"  # a locked cell with its content; a cell with a live formula
 MAX_RECORD_ROWS = 20_000  # a roster of 60 branches sends about 9,000 locked cells
 MAX_EDITED_PER_SHEET = 20  # then one finding says how many more (rows inserted shift all)
 
@@ -86,8 +87,10 @@ def _canonical(value: Any) -> str:
     return fold(value)
 
 
-def cells_hash(cells: Iterable[Cell]) -> str:
-    return _digest("\n".join(f"{s}\t{c}\t{_canonical(v)}" for s, c, v in cells))
+def cells_hash(cells: Iterable[Cell], formulas: Iterable[tuple[str, str]] = ()) -> str:
+    lines = [f"{s}\t{c}\t{_canonical(v)}" for s, c, v in cells]
+    lines += [f"{s}\t{c}\t{FORMULA}" for s, c in formulas]
+    return _digest("\n".join(lines))
 
 
 # --- writing (distribute) ---------------------------------------------------------------------
@@ -110,17 +113,26 @@ def sent_cells(wb: Workbook, forms: Sequence[FormSheet]) -> list[Cell]:
     return cells
 
 
-def write_stamp(wb: Workbook, stamp: Stamp, cells: list[Cell]) -> Stamp:
+def formula_cells(forms: Sequence[FormSheet]) -> list[tuple[str, str]]:
+    """The cells whose formulas compute live (the Excel buttons leave them alone)."""
+    return [(form.sheet, ref) for form in forms for ref in form.formulas]
+
+
+def write_stamp(
+    wb: Workbook, stamp: Stamp, cells: list[Cell], formulas: list[tuple[str, str]]
+) -> Stamp:
     """Put the record sheet (very hidden) and the stamp's properties into `wb`."""
     from .workbook.docprops import set_properties
 
     record = wb.create_sheet(SENT_SHEET)
     record.append(SENT_HEADER)
-    for line in cells:
-        record.append(line)
+    for sheet, ref, value in cells:
+        record.append((sheet, ref, value, LOCKED))
+    for sheet, ref in formulas:
+        record.append((sheet, ref, None, FORMULA))
     record.sheet_state = "veryHidden"
     record.protection.sheet = True
-    stamp = stamp.model_copy(update={"cells_hash": cells_hash(cells)})
+    stamp = stamp.model_copy(update={"cells_hash": cells_hash(cells, formulas)})
     set_properties(wb, {PREFIX + k: v for k, v in stamp.model_dump().items()})
     return stamp
 
@@ -165,20 +177,31 @@ def stamp_findings(stamp: Stamp, data: WorkbookData, specs: SpecSet) -> list[Fin
     record = data.sheet(SENT_SHEET)
     if record is None:
         return [*found, F.STAMP_RECORD_EDITED(problem="下发记录不在文件中")]
-    cells = _recorded(record.rows)
-    if cells_hash(cells) != stamp.cells_hash:
+    cells, formulas = recorded(record.rows)
+    if cells_hash(cells, formulas) != stamp.cells_hash:
         return [*found, F.STAMP_RECORD_EDITED(problem="下发记录的摘要不符")]
     return found + _edited(cells, data)
 
 
-def _recorded(rows: list[list[Any]]) -> list[Cell]:
-    cells = []
+def recorded(rows: list[list[Any]]) -> tuple[list[Cell], list[tuple[str, str]]]:
+    """The record sheet's rows: locked cells with their content, and the formula cells."""
+    cells, formulas = [], []
     for line in rows[1 : MAX_RECORD_ROWS + 1]:
-        sheet, ref, value = (list(line) + [None] * 3)[:3]
+        sheet, ref, value, kind = (list(line) + [None] * 4)[:4]
         if sheet in (None, "") or ref in (None, ""):
             continue
-        cells.append((str(sheet), str(ref), value))
-    return cells
+        if kind == FORMULA:
+            formulas.append((str(sheet), str(ref)))
+        else:
+            cells.append((str(sheet), str(ref), value))
+    return cells, formulas
+
+
+def live_formulas(data: WorkbookData) -> set[tuple[str, str]]:
+    """(sheet, "D23") of every cell a distributed workbook computes with a formula; empty for
+    any other workbook. The Excel buttons write no value there."""
+    record = data.sheet(SENT_SHEET)
+    return set(recorded(record.rows)[1]) if record is not None else set()
 
 
 def _edited(cells: list[Cell], data: WorkbookData) -> list[Finding]:
@@ -210,6 +233,8 @@ __all__ = [
     "SENT_SHEET",
     "Stamp",
     "cells_hash",
+    "formula_cells",
+    "live_formulas",
     "read_stamp",
     "roster_hash",
     "sent_cells",
