@@ -110,6 +110,25 @@ def column_of(ws: Worksheet, header_row: int, label: str) -> str:
     raise KeyError(label)
 
 
+def text_length(title: str, limits: tuple[int, int], prompt: str, error: str):
+    """A rule on the length of typed text, with its input message and error text."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    return DataValidation(
+        type="textLength",
+        operator="between",
+        formula1=str(limits[0]),
+        formula2=str(limits[1]),
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle=title[:32],
+        error=error[:255],
+        showInputMessage=True,
+        promptTitle=title[:32],
+        prompt=prompt[:255],
+    )
+
+
 def prompt_only(title: str, prompt: str):
     """A rule that accepts anything and only shows an input message (free text, dates as
     people write them)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ...form import FormContext, FormSheet, dated_title, sheet_ref
+from ...form import FormContext, FormSheet, dated_title, sheet_ref, text_length
 from .spec import SummarySpec, rubric_for
 from .template import HEADER_ROW, SHEET_NAME, summary_sheet
 
@@ -79,31 +79,18 @@ def _entry_rules(ws, spec: SummarySpec, grades: list[str], first: int, last: int
     score and grade where no rubric sheet computes them)."""
     ws.data_validations.dataValidation = []  # the blank template's rules cover computed cells
     labels = spec.labels
-    text = DataValidation(
-        type="textLength",
-        operator="between",
-        formula1=str(REPORTER_LENGTH[0]),
-        formula2=str(REPORTER_LENGTH[1]),
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle=labels.reporter,
-        error=f"请填写填报人姓名及职务（{REPORTER_LENGTH[0]}～{REPORTER_LENGTH[1]} 个字）",
-        showInputMessage=True,
-        promptTitle=labels.reporter,
-        prompt="填写填报人姓名及职务，如：张三 党总支书记",
+    low, high = REPORTER_LENGTH
+    text = text_length(
+        labels.reporter,
+        REPORTER_LENGTH,
+        "填写填报人姓名及职务，如：张三 党总支书记",
+        f"请填写填报人姓名及职务（{low}～{high} 个字）",
     )
-    phone = DataValidation(
-        type="textLength",
-        operator="between",
-        formula1=str(PHONE_LENGTH[0]),
-        formula2=str(PHONE_LENGTH[1]),
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle=labels.phone,
-        error="联系电话应为 11 位手机号或带区号的固定电话（如 029-88886666）",
-        showInputMessage=True,
-        promptTitle=labels.phone,
-        prompt="11 位手机号，或带区号的固定电话（如 029-88886666）",
+    phone = text_length(
+        labels.phone,
+        PHONE_LENGTH,
+        "11 位手机号，或带区号的固定电话（如 029-88886666）",
+        "联系电话应为 11 位手机号或带区号的固定电话（如 029-88886666）",
     )
     words = ",".join(grades)
     last_year = DataValidation(
