@@ -513,19 +513,22 @@ def distribute(
     ] = None,
     spec: SpecOption = None,
 ) -> None:
-    """按名单为每个党总支生成一份预填、受保护的模板工作簿（汇总表、各党支部评分表、任务清单、填写说明）。"""
+    """按名单为每个党总支生成一份预填、受保护的模板工作簿（汇总表、各党支部评分表、任务清单、填写说明）。
+
+    退出码：0 全部生成；1 有党总支在名单中没有党支部，未生成；2 名单或参数有误。"""
     from .distribute import Options, units_of
     from .distribute import distribute as write_all
     from .stamp import roster_hash
 
     specs = _specs(spec)
     table = _roster(roster).table
-    units = units_of(table)
+    listed = units_of(table)
+    units = [u for u in listed if u.branches]
     due = _date_option("--deadline", deadline)
     options = Options(deadline=due, recipient=recipient, password=password, year=_year(year))
     if out.exists() and not out.is_dir():
         raise _fail(f"--out {out} 已存在且不是文件夹")
-    digest = roster_hash((u.name, u.branches) for u in units)
+    digest = roster_hash((u.name, u.branches) for u in listed)
     try:
         written = write_all(units, specs, out, options, digest)
     except OSError as exc:
@@ -533,6 +536,13 @@ def distribute(
     for path, unit in zip(written, units, strict=True):
         typer.echo(visible_line(f"已生成：{path}（{len(unit.branches)} 个党支部）"))
     typer.echo(f"共 {len(written)} 个党总支，文件位于 {out}")
+    skipped = [u.name for u in listed if not u.branches]
+    if skipped:
+        names = "、".join(skipped)
+        typer.echo(
+            visible_line(f"未生成：{names}（名单中没有列出党支部，无法生成评分表）"), err=True
+        )
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -253,8 +253,9 @@ def units_of(table) -> list[Unit]:
     units: dict[str, tuple[str, list[str]]] = {}
     for row in table.itertuples():
         name, branches = units.setdefault(row.unit_key, (row.unit, []))
-        if row.branch and fold(row.branch) not in {fold(b) for b in branches}:
-            branches.append(row.branch)
+        branch = row.branch if isinstance(row.branch, str) else None  # NaN: a unit alone
+        if branch and fold(branch) not in {fold(b) for b in branches}:
+            branches.append(branch)
     return [Unit(name, tuple(branches)) for name, branches in units.values()]
 
 

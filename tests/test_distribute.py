@@ -320,3 +320,31 @@ def test_unreadable_files_have_no_properties(tmp_path: Path) -> None:
     assert read_properties(broken) == {}
     assert read_properties(tmp_path / "missing.xlsx") == {}
     assert read_stamp(broken) is None
+
+
+def test_a_unit_without_branches_is_named_not_sent(tmp_path: Path, cli) -> None:
+    roster = tmp_path / "名单.csv"
+    roster.write_text("党总支,党支部\n机电学院党总支,一支部\n空党总支,\n", encoding="utf-8")
+    result = cli("distribute", "--roster", roster, "--out", tmp_path / "下发")
+    assert result.exit_code == 1
+    assert "未生成：空党总支" in result.output
+    assert [p.name for p in (tmp_path / "下发").iterdir()] == ["机电学院党总支.xlsx"]
+
+
+def test_year_goes_into_the_titles(tmp_path: Path) -> None:
+    wb = unit_workbook(Unit("机电学院党总支", ("一支部",)), load_specs(), Options(year=2023), "r")
+    assert wb["任务清单"]["A2"].value == "基层组织建设年 2023 年任务清单"
+    assert wb["一支部"]["A2"].value == "2023年党支部分类定级评分参考标准"
+    assert wb["汇总表"]["A2"].value == "2023年机电学院党总支党支部分类定级汇总表"
+    same = unit_workbook(Unit("机电学院党总支", ("一支部",)), load_specs(), Options(year=2022), "r")
+    assert same["任务清单"]["A2"].value == "基层组织建设年 2022 年任务清单"
+
+
+def test_a_hostile_stamp_reads_as_another_form() -> None:
+    from addin.stamp import stamp_of
+
+    assert stamp_of({"jiceng.unit": "  "}) is None
+    assert stamp_of({"jiceng.form": 1}) is None
+    stamp = stamp_of({"jiceng.unit": "机电", "jiceng.form": "x", "jiceng.sent": "9" * 9000})
+    assert stamp.form == 0 and len(stamp.sent) == 500
+    assert stamp_of({"jiceng.unit": "机电", "jiceng.form": 1.0}).form == 1
