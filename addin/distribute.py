@@ -141,6 +141,7 @@ def _protect(ws: Worksheet, form: FormSheet, password: str | None) -> None:
     sheet; rows and columns may still be resized and the sheet printed, as a secretary needs."""
     for ref in form.formulas:
         ws[ref].fill = COMPUTED_FILL
+    _names_as_text(ws, form.formulas)
     for area in form.inputs:
         for row in ws[area] if ":" in area else ((ws[area],),):
             for cell in row:
@@ -153,6 +154,15 @@ def _protect(ws: Worksheet, form: FormSheet, password: str | None) -> None:
     ws.protection.selectUnlockedCells = False
     if password:
         ws.protection.password = password
+
+
+def _names_as_text(ws: Worksheet, formulas) -> None:
+    """A name from the roster that starts with “=” (“=支部” or worse) stays text: only the
+    formulas a kind wrote are formulas in what Jiceng sends out."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.data_type == "f" and cell.coordinate not in formulas:
+                cell.data_type = "s"
 
 
 def _instructions(ws: Worksheet, unit: Unit, forms: list[FormSheet], options: Options) -> None:

@@ -105,9 +105,7 @@ def sent_cells(wb: Workbook, forms: Sequence[FormSheet]) -> list[Cell]:
         for row in ws.iter_rows():
             for cell in row:
                 value = cell.value
-                if value is None or not cell.protection.locked:
-                    continue
-                if isinstance(value, str) and value.startswith("="):
+                if value is None or not cell.protection.locked or cell.data_type == "f":
                     continue
                 cells.append((ws.title, cell.coordinate, value))
     return cells
@@ -130,6 +128,10 @@ def write_stamp(
         record.append((sheet, ref, value, LOCKED))
     for sheet, ref in formulas:
         record.append((sheet, ref, None, FORMULA))
+    for row in record.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":  # a name such as “=支部” stays text here too
+                cell.data_type = "s"
     record.sheet_state = "veryHidden"
     record.protection.sheet = True
     stamp = stamp.model_copy(update={"cells_hash": cells_hash(cells, formulas)})

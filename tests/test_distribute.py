@@ -348,3 +348,26 @@ def test_a_hostile_stamp_reads_as_another_form() -> None:
     stamp = stamp_of({"jiceng.unit": "机电", "jiceng.form": "x", "jiceng.sent": "9" * 9000})
     assert stamp.form == 0 and len(stamp.sent) == 500
     assert stamp_of({"jiceng.unit": "机电", "jiceng.form": 1.0}).form == 1
+
+
+def test_names_that_look_like_formulas_stay_text(tmp_path: Path) -> None:
+    specs = load_specs()
+    unit = Unit('=HYPERLINK("http://x","点我")', ("=1+1", "+2"))
+    wb = unit_workbook(unit, specs, Options(), "r")
+    path = tmp_path / "f.xlsx"
+    wb.save(path)
+    book = openpyxl.load_workbook(path)
+    formulas = [
+        (ws.title, c.coordinate)
+        for ws in book.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.data_type == "f"
+    ]
+    assert formulas and all(not str(book[s][c].value).startswith("=HYPERLINK") for s, c in formulas)
+    sheets = [ws for ws in book.worksheets if ws["B3"].value == "=1+1"]
+    assert len(sheets) == 1 and sheets[0]["B3"].data_type == "s"
+    assert book["汇总表"]["C3"].data_type == "s"
+    evaluation = check_path(path, specs)
+    assert [b.name for b in evaluation.report.branches] == ["=1+1", "+2"]
+    assert not [f for f in evaluation.report.findings if f.code.startswith("stamp.")]
