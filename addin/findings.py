@@ -501,6 +501,12 @@ STAMP_CELL_EDITED = kind(
     "受保护的单元格被改动：下发时为“{expected}”，现为“{value}”（模板被编辑）",
     "下发后锁定的单元格（标签、项目、分值、名称）内容与下发时不同：有人撤销了工作表保护",
 )
+STAMP_CELLS_EDITED_MORE = kind(
+    "stamp.cells_edited_more",
+    "error",
+    "另有 {count} 个受保护的单元格与下发时不同（多为插入或删除了行、列），未逐一列出",
+    "一张工作表中被改动的受保护单元格超过 20 个时，其余的合并为一条",
+)
 STAMP_UNIT_MISMATCH = kind(
     "stamp.unit_mismatch",
     "error",

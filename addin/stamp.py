@@ -227,6 +227,9 @@ def _edited(cells: list[Cell], data: WorkbookData) -> list[Finding]:
         per_sheet[name] = per_sheet.get(name, 0) + 1
         if per_sheet[name] <= MAX_EDITED_PER_SHEET:
             found.append(F.STAMP_CELL_EDITED(sheet=name, cell=ref, value=value, expected=expected))
+    for name, count in per_sheet.items():
+        if count > MAX_EDITED_PER_SHEET:
+            found.append(F.STAMP_CELLS_EDITED_MORE(sheet=name, count=count - MAX_EDITED_PER_SHEET))
     return found
 
 

@@ -249,6 +249,7 @@ def test_tampered_copy_is_caught(sent: Path, tmp_path: Path) -> None:
     assert ("stamp.cell_edited", "机电第一党支部", "A5") in where
     assert ("stamp.cell_edited", "汇总表", "C3") in where
     assert not [f for f in findings if f.code == "stamp.cell_edited" and f.cell == "C5"]
+    assert "stamp.cells_edited_more" not in {f.code for f in findings}  # a few: each named
     edited = next(f for f in findings if f.code == "stamp.cell_edited" and f.cell == "C3")
     assert "机电工程学院党总支" in edited.message and edited.severity == "error"
 
@@ -371,3 +372,18 @@ def test_names_that_look_like_formulas_stay_text(tmp_path: Path) -> None:
     evaluation = check_path(path, specs)
     assert [b.name for b in evaluation.report.branches] == ["=1+1", "+2"]
     assert not [f for f in evaluation.report.findings if f.code.startswith("stamp.")]
+
+
+def test_a_row_inserted_is_reported_within_bounds(sent: Path, tmp_path: Path) -> None:
+    wb = openpyxl.load_workbook(sent / "机电工程学院党总支.xlsx")
+    ws = wb["机电第一党支部"]
+    ws.protection.sheet = False
+    ws.insert_rows(6)  # every row below moves: dozens of locked cells differ
+    path = tmp_path / "插行.xlsx"
+    wb.save(path)
+    findings = check_path(path, load_specs()).report.findings
+    on_sheet = [f for f in findings if f.sheet == "机电第一党支部"]
+    edited = [f for f in on_sheet if f.code == "stamp.cell_edited"]
+    more = [f for f in on_sheet if f.code == "stamp.cells_edited_more"]
+    assert len(edited) <= 20 and len(more) == 1
+    assert "未逐一列出" in more[0].message
