@@ -387,3 +387,16 @@ def test_a_row_inserted_is_reported_within_bounds(sent: Path, tmp_path: Path) ->
     more = [f for f in on_sheet if f.code == "stamp.cells_edited_more"]
     assert len(edited) <= 20 and len(more) == 1
     assert "未逐一列出" in more[0].message
+
+
+def test_the_specs_decimals_bound_what_can_be_typed() -> None:
+    specs = load_specs([SPECS / "rubric_four_grades.toml"])
+    wb = unit_workbook(Unit("机电学院党总支", ("一支部",)), specs, Options(), "r")
+    ws = wb["一支部"]
+    rules = {str(r.sqref): r for r in ws.data_validations.dataValidation}
+    assert sorted(rules) == sorted(inputs(ws))  # one rule per score cell: it is relative
+    rule = rules["D5"]
+    assert rule.type == "custom"
+    assert rule.formula1 == "AND(ISNUMBER(D5),D5>=0,D5<=20,ROUND(D5,2)=D5)"
+    assert "最多 2 位小数" in rule.prompt and "最多 2 位小数" in rule.error
+    assert rules["D7"].formula1 == "AND(ISNUMBER(D7),D7>=0,D7<=30,ROUND(D7,2)=D7)"

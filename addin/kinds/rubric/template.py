@@ -109,21 +109,12 @@ def rubric_sheet(
                     )
                     validations[key] = dv
                     ws.add_data_validation(dv)
+                elif spec.decimals is not None:
+                    # A custom rule is relative to its cell: one rule per score cell.
+                    dv = _score_rule(spec, item.points, ws.cell(row, col[label]).coordinate)
+                    ws.add_data_validation(dv)
                 elif dv is None:
-                    dv = DataValidation(
-                        type="decimal",
-                        operator="between",
-                        formula1="0",
-                        formula2=str(plain(item.points)),
-                        allow_blank=True,
-                        showErrorMessage=True,
-                        errorTitle="得分超出范围",
-                        error=f"得分应在 0～{plain(item.points)} 分之间",
-                        showInputMessage=True,
-                        promptTitle=spec.labels.score,
-                        prompt=f"填写 0～{plain(item.points)} 之间的数字（本项分值 "
-                        f"{plain(item.points)} 分）",
-                    )
+                    dv = _score_rule(spec, item.points)
                     validations[item.points] = dv
                     ws.add_data_validation(dv)
                 dv.add(ws.cell(row, col[label]).coordinate)
@@ -166,6 +157,32 @@ def rubric_sheet(
     keep_header(ws, header_row)
     a4_portrait_one_page_wide(ws)
     return RubricCells(col, rows, total_row, grade_row, "B3")
+
+
+def _score_rule(spec: RubricSpec, points: Decimal, cell: str | None = None) -> DataValidation:
+    """0 to the item's 分值; with the spec's `decimals`, at most that many decimals (a custom
+    rule on `cell`, which Excel reads relative to the cell it validates)."""
+    top = plain(points)
+    places = spec.decimals
+    if places is None:
+        rule = {"type": "decimal", "operator": "between", "formula1": "0", "formula2": str(top)}
+        precision = ""
+    else:
+        rule = {
+            "type": "custom",
+            "formula1": f"AND(ISNUMBER({cell}),{cell}>=0,{cell}<={top},ROUND({cell},{places})={cell})",
+        }
+        precision = "的整数" if places == 0 else f"、最多 {places} 位小数的数"
+    return DataValidation(
+        **rule,
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="得分超出范围",
+        error=f"得分应为 0～{top} 分之间{precision or '的数'}",
+        showInputMessage=True,
+        promptTitle=spec.labels.score,
+        prompt=f"填写 0～{top} 之间{precision or '的数字'}（本项分值 {top} 分）",
+    )
 
 
 def rubric_workbook(
