@@ -21,6 +21,8 @@ from .atomic import write_text_atomically
 from .batch import FileJob, check_files
 from .cli_text import JicengTyper
 from .cli_text import install as install_chinese_text
+from .console import LogHandler, say, write_data
+from .console import setup as setup_console
 from .findings import SEVERITY_LABEL, catalogue
 from .isolation import default_jobs
 from .limits import DEFAULT_LIMITS, MIB, Limits
@@ -145,7 +147,7 @@ def _year(text: str | None) -> int | None:
 
 
 def _fail(message: str) -> typer.Exit:
-    typer.echo(f"错误：{message}", err=True)
+    say(f"错误：{message}", err=True)
     return typer.Exit(2)
 
 
@@ -218,8 +220,10 @@ def check(
     text = render(report, format)
     if output:
         _write_text(output, text + "\n")
+    elif format is Format.text:
+        say(text)
     else:
-        typer.echo(text)
+        write_data(text)
     raise typer.Exit(report.exit_code)
 
 
@@ -263,12 +267,12 @@ def fill(
     )
     report = Report(files=[outcome.report])
     if outcome.report.status == "unreadable":
-        typer.echo(to_text(report), err=True)
+        say(to_text(report), err=True)
         raise typer.Exit(2)
     if outcome.copy_error:
         raise _fail(f"{file}：{outcome.copy_error}")
-    typer.echo(to_text(report))
-    typer.echo(f"已写出：{out}")
+    say(to_text(report))
+    say(f"已写出：{out}")
     # The copy is the product: written means success, unless findings are failures (--strict).
     raise typer.Exit(report.exit_code if strict else 0)
 
@@ -334,8 +338,8 @@ def batch(
         specs,
         root=root,
         annotate=annotate,
-        progress=lambda name: typer.echo(visible_line(f"已检查 {name}"), err=True),
-        on_file=lambda report: typer.echo(file_text(report) + "\n"),
+        progress=lambda name: say(visible_line(f"已检查 {name}"), err=True),
+        on_file=lambda report: say(file_text(report) + "\n"),
         workers=jobs or default_jobs(),
         limits=_limits(max_memory, timeout),
         **inbox,
@@ -343,10 +347,10 @@ def batch(
     )
     logging.getLogger("jiceng").removeHandler(handler)
     handler.close()
-    typer.echo(totals_line(result.files, result.errors, result.warnings, result.unreadable))
-    typer.echo(f"汇总报告：{out / REPORT_BOOK}")
+    say(totals_line(result.files, result.errors, result.warnings, result.unreadable))
+    say(f"汇总报告：{out / REPORT_BOOK}")
     if result.annotated:
-        typer.echo(f"批注副本：{len(result.annotated)} 个，位于 {out / '批注副本'}")
+        say(f"批注副本：{len(result.annotated)} 个，位于 {out / '批注副本'}")
     raise typer.Exit(result.exit_code if strict else 0)
 
 
@@ -381,15 +385,6 @@ def _write_text(path: Path, text: str) -> None:
         write_text_atomically(path, text)
     except OSError as exc:
         raise _fail(f"无法写入 {path}：{exc.strerror or exc}") from exc
-
-
-class _OneLine(logging.Formatter):
-    """Log lines for people: the message only, never a traceback on the terminal."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        return (
-            f"提示：{record.getMessage()}（详情见日志）" if record.exc_info else record.getMessage()
-        )
 
 
 def _log_to(path: Path) -> logging.Handler:
@@ -442,7 +437,7 @@ def due(
     since = (
         (settings.cadence_from_month, getattr(settings, "year", None)) if settings else (1, None)
     )
-    typer.echo(show(deadline, day, *since))
+    (write_data if format is ListFormat.json else say)(show(deadline, day, *since))
     raise typer.Exit(0 if deadline.ok else 1)
 
 
@@ -469,16 +464,16 @@ def templates(
     if check_only:
         compared = f"模板文件夹 {folder}，规格 {spec_folder(spec)}"
         if not folder.is_dir():
-            typer.echo(f"找不到模板文件夹 {folder}（对照的规格：{spec_folder(spec)}）；")
-            typer.echo("请用 --out 指定已提交模板所在的文件夹，或先运行 jiceng templates 生成")
+            say(f"找不到模板文件夹 {folder}（对照的规格：{spec_folder(spec)}）；")
+            say("请用 --out 指定已提交模板所在的文件夹，或先运行 jiceng templates 生成")
             raise typer.Exit(1)
         problems = drift(specs, folder)
         for problem in problems:
-            typer.echo(problem)
-        typer.echo(f"{'有模板与规格不一致' if problems else '模板与规格一致'}（{compared}）")
+            say(problem)
+        say(f"{'有模板与规格不一致' if problems else '模板与规格一致'}（{compared}）")
         raise typer.Exit(1 if problems else 0)
     for path in write_templates(specs, folder):
-        typer.echo(f"已生成：{path}")
+        say(f"已生成：{path}")
 
 
 @app.command()
@@ -501,10 +496,10 @@ def codes(
             }
             for k in kinds
         ]
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        write_data(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for k in kinds:
-        typer.echo(f"{k.code:32} {SEVERITY_LABEL[k.severity]}  {k.description}")
+        say(f"{k.code:32} {SEVERITY_LABEL[k.severity]}  {k.description}")
 
 
 @app.callback(invoke_without_command=True)
@@ -512,14 +507,13 @@ def _version(
     version: Annotated[bool, typer.Option("--version", help="显示版本")] = False,
 ) -> None:
     if version:
-        typer.echo(f"jiceng {__version__}")
+        say(f"jiceng {__version__}")
         raise typer.Exit(0)
 
 
 def main() -> None:
-    console = logging.StreamHandler()
-    console.setFormatter(_OneLine())
-    console.setLevel(logging.WARNING)
+    setup_console()
+    console = LogHandler(logging.WARNING)
     logger = logging.getLogger("jiceng")
     logger.addHandler(console)
     logger.propagate = False
@@ -541,9 +535,9 @@ def schema(
     text = report_schema_json()
     if output:
         _write_text(output, text)
-        typer.echo(f"已写出：{output}")
+        say(f"已写出：{output}")
     else:
-        typer.echo(text, nl=False)
+        write_data(text)
 
 
 @app.command()
@@ -561,8 +555,8 @@ def lite(
     except OSError as exc:
         raise _fail(f"无法写入 {out}：{exc.strerror or exc}") from exc
     for path in written:
-        typer.echo(f"已写出：{path}")
-    typer.echo("把 main.py 与 requirements.txt 的内容分别粘贴到 xlwings Lite 的同名标签页")
+        say(f"已写出：{path}")
+    say("把 main.py 与 requirements.txt 的内容分别粘贴到 xlwings Lite 的同名标签页")
 
 
 @app.command()
@@ -580,5 +574,5 @@ def desktop(
     except OSError as exc:
         raise _fail(f"无法写入 {out}：{exc.strerror or exc}") from exc
     for path in written:
-        typer.echo(f"已写出：{path}")
-    typer.echo("在 Excel 中：文件 → 选项 → 加载项 → 转到… → 浏览，逐个选中这四个 .xlam")
+        say(f"已写出：{path}")
+    say("在 Excel 中：文件 → 选项 → 加载项 → 转到… → 浏览，逐个选中这四个 .xlam")
