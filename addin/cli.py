@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+import tempfile
 from dataclasses import replace
 from datetime import date
 from enum import StrEnum
@@ -17,13 +18,14 @@ from typing import Annotated
 import typer
 
 from . import __version__
-from .atomic import write_text_atomically
+from .atomic import is_temp, write_text_atomically
 from .batch import FileJob, check_files
 from .cli_text import JicengTyper
 from .cli_text import install as install_chinese_text
 from .console import LogHandler, say, write_data
 from .console import setup as setup_console
 from .findings import SEVERITY_LABEL, catalogue
+from .inbox_files import inbox_entries
 from .isolation import default_jobs
 from .limits import DEFAULT_LIMITS, MIB, Limits
 from .report.model import Report
@@ -39,8 +41,6 @@ app = JicengTyper(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 
 
 class Format(StrEnum):
@@ -159,9 +159,10 @@ def _specs(paths: list[Path] | None) -> SpecSet:
 
 
 def expand(paths: list[Path], skip: Path | None = None) -> list[Path]:
-    """Files as given; folders → their workbook files (recursively), skipping Excel lock files
-    and, when a batch writes its output inside an input folder, that output folder. A file named
-    twice (a folder and a file in it) is taken once."""
+    """Files as given; folders → every file in them (recursively: workbooks, zips and what is
+    listed as not checked, `inbox_files`), skipping Jiceng's own temporary files and, when a
+    batch writes its output inside an input folder, that output folder. A file named twice (a
+    folder and a file in it) is taken once."""
     files: list[Path] = []
     seen: set[Path] = set()
     skip_dir = skip.resolve() if skip else None
@@ -172,10 +173,7 @@ def expand(paths: list[Path], skip: Path | None = None) -> list[Path]:
             found = sorted(
                 p
                 for p in path.rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in WORKBOOK_SUFFIXES
-                and not p.name.startswith("~$")
-                and not (inside and inside in p.resolve().parents)
+                if p.is_file() and not is_temp(p) and not (inside and inside in p.resolve().parents)
             )
         elif path.exists():
             found = [path]
@@ -186,7 +184,7 @@ def expand(paths: list[Path], skip: Path | None = None) -> list[Path]:
                 seen.add(p.resolve())
                 files.append(p)
     if not files:
-        raise _fail("没有找到要检查的工作簿文件（.xlsx / .xlsm / .xls / .xlsb / .ods）")
+        raise _fail("没有找到要检查的文件（工作簿 .xlsx / .xlsm / .xls / .xlsb / .ods，或 .zip）")
     return files
 
 
@@ -212,11 +210,18 @@ def check(
     """只读检查工作簿，列出所有问题（不修改原文件）。"""
     specs = _specs(spec)
     options = {"as_of": _as_of(as_of), "year": _year(year)}
-    files = [FileJob(p, path_text(str(p))) for p in expand(paths)]
-    outcomes = check_files(
-        files, specs, workers=jobs or default_jobs(), limits=_limits(max_memory, timeout), **options
-    )
-    report = Report(files=[o.report for o in outcomes])
+    limits, workers = _limits(max_memory, timeout), jobs or default_jobs()
+    with tempfile.TemporaryDirectory(prefix="jiceng-check-") as work:  # nested zips
+        entries = inbox_entries(
+            expand(paths),
+            lambda p: path_text(str(p)),
+            work=Path(work),
+            workers=workers,
+            limits=limits,
+        )
+        file_jobs = [FileJob.of(entry) for entry in entries]
+        outcomes = check_files(file_jobs, specs, workers=workers, limits=limits, **options)
+        report = Report(files=[o.report for o in outcomes])
     text = render(report, format)
     if output:
         _write_text(output, text + "\n")
@@ -347,7 +352,11 @@ def batch(
     )
     logging.getLogger("jiceng").removeHandler(handler)
     handler.close()
-    say(totals_line(result.files, result.errors, result.warnings, result.unreadable))
+    say(
+        totals_line(
+            result.files, result.errors, result.warnings, result.unreadable, result.not_checked
+        )
+    )
     say(f"汇总报告：{out / REPORT_BOOK}")
     if result.annotated:
         say(f"批注副本：{len(result.annotated)} 个，位于 {out / '批注副本'}")

@@ -19,7 +19,8 @@ from ..kinds.summary.model import SummaryReport, SummaryRow
 from ..kinds.tasks.model import TaskResult, TaskStatus
 from .inbox_model import BatchSections
 
-FileStatus = Literal["ok", "errors", "unreadable"]
+# skipped: not a workbook (a PDF scan, a picture, an Excel lock file): listed, not checked.
+FileStatus = Literal["ok", "errors", "unreadable", "skipped"]
 
 
 class _FileReportBase(BaseModel):
