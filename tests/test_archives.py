@@ -187,7 +187,10 @@ def test_hostile_archives_are_findings_on_the_archive(arrived):
         return [(f["code"], f["message"]) for f in files[path]["findings"]]
 
     assert codes("恶意.zip") == [
-        ("archive.unsafe_member", "压缩包中的“../../逃出.xlsx”路径不安全（含有 ../，指向压缩包之外），未读取"),
+        (
+            "archive.unsafe_member",
+            "压缩包中的“../../逃出.xlsx”路径不安全（含有 ../，指向压缩包之外），未读取",
+        ),
         ("archive.unsafe_member", "压缩包中的“/etc/绝对.xlsx”路径不安全（绝对路径），未读取"),
         ("archive.unsafe_member", "压缩包中的“C:/盘符.xlsx”路径不安全（带盘符），未读取"),
     ]
@@ -354,7 +357,9 @@ def test_declared_sizes_at_and_past_each_limit():
     limits = replace(DEFAULT_LIMITS, max_member=10 * MIB, max_inflated=20 * MIB)
     total = limits.max_inflated
     assert declared_too_large(info_of(10 * MIB, 10 * MIB), "m", limits, total) is None
-    assert "超过单个文件上限" in declared_too_large(info_of(10 * MIB + 1, 10 * MIB), "m", limits, total)
+    assert "超过单个文件上限" in declared_too_large(
+        info_of(10 * MIB + 1, 10 * MIB), "m", limits, total
+    )
     packed = limits.ratio_floor // 100 + 1  # past 1 MB at 100:1 exactly: allowed
     size = 100 * packed
     assert declared_too_large(info_of(size, packed), "m", limits, total) is None
@@ -401,7 +406,10 @@ def test_the_not_checked_line():
     from collections import Counter
 
     assert not_checked_line(Counter()) == ""
-    assert not_checked_line(Counter({"PDF": 1, "图片": 1})) == "另有 2 个文件未检查：1 个 PDF，1 个图片"
+    assert (
+        not_checked_line(Counter({"PDF": 1, "图片": 1}))
+        == "另有 2 个文件未检查：1 个 PDF，1 个图片"
+    )
 
 
 def test_a_copy_is_never_written_outside_its_folder(tmp_path):
@@ -412,3 +420,45 @@ def test_a_copy_is_never_written_outside_its_folder(tmp_path):
     inside, outside = Entry("a/b.xlsx", tmp_path / "b.xlsx"), Entry("../b.xlsx", tmp_path / "c")
     jobs, _ = _jobs([inside, outside], out, True, {})
     assert [job.copy_to for job in jobs] == [out / ANNOTATED_DIR / "a/b.xlsx", None]
+
+
+def test_a_folder_of_only_other_files_is_listed_an_empty_one_is_a_usage_error(tmp_path):
+    scans = tmp_path / "扫描件"
+    scans.mkdir()
+    (scans / "盖章页.pdf").write_bytes(b"%PDF-1.4\n")
+    result = cli("check", scans)
+    assert result.exit_code == 0  # nothing wrong was found: nothing was checkable
+    assert result.stdout.rstrip().endswith(
+        "共检查 0 个文件：0 个错误，0 个警告\n另有 1 个文件未检查：1 个 PDF"
+    )
+    empty = tmp_path / "空"
+    empty.mkdir()
+    result = cli("check", empty)
+    assert result.exit_code == 2 and "没有找到要检查的文件" in result.stderr
+
+
+def test_windows_separators_in_member_names(tmp_path):
+    path = make_zip(tmp_path / "w.zip", {"子文件夹\\提交.xlsx": b"x", "..\\逃出.xlsx": b"x"})
+    listing = list_archive(path, DEFAULT_LIMITS, tmp_path, WORKBOOK_SUFFIXES)
+    assert [m.name for m in listing.members] == ["子文件夹/提交.xlsx"]
+    assert [f.message for f in listing.problems[""]] == [
+        "压缩包中的“../逃出.xlsx”路径不安全（含有 ../，指向压缩包之外），未读取"
+    ]
+
+
+def test_zips_are_listed_and_read_by_spawned_workers(tmp_path, monkeypatch):
+    """Windows starts workers with spawn: what they are sent and send back must pickle."""
+    import addin.isolation as isolation
+    from addin.batch import run_batch
+    from addin.spec import load_specs
+
+    monkeypatch.setattr(isolation, "start_method", lambda: "spawn")
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    book = unit_book(tmp_path, "第一党总支", {"第一党支部": 88}, "提交.xlsx").read_bytes()
+    make_zip(inbox / "材料.zip", {"提交.xlsx": book, "加密.xlsx": book}, encrypted={"加密.xlsx"})
+    result = run_batch(sorted(inbox.iterdir()), tmp_path / "out", load_specs(), root=inbox)
+    assert set(result.annotated) == {"材料.zip/提交.xlsx"}
+    files = files_of(tmp_path / "out")
+    assert files["材料.zip/提交.xlsx"]["branches"][0]["grade"] == "先进"
+    assert [f["code"] for f in files["材料.zip"]["findings"]] == ["archive.encrypted"]
