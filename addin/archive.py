@@ -53,7 +53,6 @@ class Member:
     source: Path  # the zip holding it: the archive, or a nested zip inflated to the work folder
     index: int  # its place in `source`'s directory (names need not be unique or decodable)
     name: str  # its path from the outer archive, "/"-separated: "子文件夹/文件.xlsx"
-    size: int  # as the directory declares it
     modified: datetime
 
 
@@ -134,9 +133,7 @@ def _member(archive: zipfile.ZipFile, index: int, info, prefix: str, walk: _Walk
         walk.budget -= info.file_size
     source = Path(archive.filename or "")
     if not nested:
-        listing.members.append(
-            Member(source, index, prefix + shown, info.file_size, _modified(info))
-        )
+        listing.members.append(Member(source, index, prefix + shown, _modified(info)))
         return
     fd, name_on_disk = tempfile.mkstemp(prefix="nested-", suffix=".zip", dir=walk.work)
     os.close(fd)
@@ -163,8 +160,7 @@ def declared_too_large(info: zipfile.ZipInfo, shown: str, limits: Limits, left: 
         )
     if size > left:
         return (
-            f"解压后总大小超过上限 {limits.max_inflated // MIB} MB（超出于 {shown}），"
-            "其后的文件未读取"
+            f"解压后总大小超过上限 {limits.max_inflated // MIB} MB（超出于 {shown}），该文件未读取"
         )
     return None
 

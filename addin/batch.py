@@ -29,6 +29,7 @@ from .report.model import FileReport, Report
 from .report.render import JsonStream
 from .safe_text import path_text
 from .spec import SpecSet
+from .workbook.convert import LEGACY
 from .workbook.model import TooLarge, UnreadableWorkbook
 from .writes import plan_for
 
@@ -250,7 +251,7 @@ def run_batch(
     converts first (`workbook.convert`); without it the report says they were checked but not
     copied."""
     from .report.inbox import inbox_sections
-    from .workbook.convert import LEGACY, to_xlsx
+    from .workbook.convert import to_xlsx
 
     out.mkdir(parents=True, exist_ok=True)
     for stale in remove_stale(out):
@@ -326,6 +327,8 @@ def _jobs(entries, out, annotate, converted) -> tuple[list[FileJob], dict[str, s
         name = entry.display
         copy_to = out / ANNOTATED_DIR / name if annotate and entry.ready is None else None
         source = converted.get(entry.path) if entry.member is None else None
+        if annotate and entry.member is not None and Path(name).suffix.lower() in LEGACY:
+            source = "压缩包中的旧格式文件不转换；如需批注副本，请解压后另存为 .xlsx"
         if isinstance(source, str):
             no_copy[name], copy_to, source = source, None, None
         elif source is not None:  # a.xls → a.xlsx, or a.xls.xlsx beside a submitted a.xlsx

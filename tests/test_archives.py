@@ -462,3 +462,21 @@ def test_zips_are_listed_and_read_by_spawned_workers(tmp_path, monkeypatch):
     files = files_of(tmp_path / "out")
     assert files["材料.zip/提交.xlsx"]["branches"][0]["grade"] == "先进"
     assert [f["code"] for f in files["材料.zip"]["findings"]] == ["archive.encrypted"]
+
+
+def test_a_legacy_workbook_in_a_zip_is_checked_and_says_why_it_has_no_copy(tmp_path):
+    from conftest import soffice_convert
+
+    book = unit_book(tmp_path, "第一党总支", {"第一党支部": 88}, "甲.xlsx")
+    xls = soffice_convert(book, tmp_path / "xls", target="xls")
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    make_zip(inbox / "材料.zip", {"甲.xls": xls.read_bytes()})
+    result = cli("batch", inbox, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.stdout
+    member = files_of(tmp_path / "out")["材料.zip/甲.xls"]
+    assert member["status"] == "ok" and member["summary"]["unit"] == "第一党总支"
+    assert [f["message"] for f in member["findings"] if f["code"] == "file.no_copy"] == [
+        "已检查，但未写出批注副本：压缩包中的旧格式文件不转换；如需批注副本，请解压后另存为 .xlsx"
+    ]
+    assert not list((tmp_path / "out" / ANNOTATED_DIR).rglob("*.xls*"))

@@ -251,6 +251,8 @@ def test_commands_that_write_files_on_a_gbk_console(inbox, tmp_path):
     assert code == 0 and "已生成：" in out.decode("gbk"), err
     code, out, err = jiceng("lite", "--out", tmp_path / "精简 版")
     assert code == 0 and (tmp_path / "精简 版" / "main.py").is_file(), err
+    code, out, err = jiceng("desktop", "--out", tmp_path / "桌面 版")
+    assert code == 0 and "逐个选中这四个 .xlam" in out.decode("gbk"), err
 
 
 # --- the module itself, in this process -------------------------------------------------------
