@@ -59,7 +59,13 @@ class SafeStream:
 
     @property
     def broken(self) -> bool:
-        return self._dead is not None and self._dead is self.stream
+        return self.broken_at(self.stream)
+
+    def broken_at(self, stream) -> bool:
+        """Has a write to `stream` (or to the stream it guards) failed?"""
+        if isinstance(stream, _Guarded):
+            stream = stream._stream
+        return self._dead is not None and self._dead is stream
 
     def write(self, text: str) -> int:
         if not self.broken:
@@ -88,6 +94,8 @@ class SafeStream:
         """No more writes to `stream`. Its file descriptor is pointed at the null device, so
         that the interpreter's last flush at exit does not fail (and turn the exit code to
         120) on what is still in its buffer."""
+        if isinstance(stream, _Guarded):
+            stream = stream._stream
         self._dead = stream
         with contextlib.suppress(Exception):
             null = os.open(os.devnull, os.O_WRONLY)
@@ -110,9 +118,9 @@ def say(text: str = "", *, err: bool = False) -> None:
 
 def write_data(text: str) -> None:
     """A machine-readable report on stdout as UTF-8 bytes, ending with one line break."""
-    if STDOUT.broken:
-        return
     stream = sys.stdout
+    if STDOUT.broken_at(stream):
+        return
     data = text if text.endswith("\n") else text + "\n"
     try:
         stream.flush()  # what was said before comes first
@@ -145,10 +153,40 @@ class LogHandler(logging.Handler):
         say(f"提示：{text}（详情见日志）" if record.exc_info else text, err=True)
 
 
+class _Guarded:
+    """sys.stdout / sys.stderr during a command-line run: what typer and rich print themselves
+    (help pages, usage errors) escapes what the encoding lacks and, like `say`, drops a write
+    that fails instead of ending the run with a traceback. Everything else is the stream's."""
+
+    def __init__(self, stream, guard: SafeStream):
+        self._stream, self._guard = stream, guard
+
+    def write(self, text: str) -> int:
+        if not self._guard.broken_at(self._stream):
+            try:
+                return self._stream.write(text)
+            except (OSError, ValueError):
+                self._guard.give_up(self._stream)
+        return len(text)
+
+    def flush(self) -> None:
+        if not self._guard.broken_at(self._stream):
+            try:
+                self._stream.flush()
+            except (OSError, ValueError):
+                self._guard.give_up(self._stream)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
 def setup() -> None:
-    """For a run of the command line: the streams themselves escape what they cannot encode,
-    so that the help and usage errors typer prints (not through `say`) cannot fail either."""
-    for name in ("stdout", "stderr"):
+    """For a run of the command line (`cli.main`), not for a library caller: the process's
+    own streams escape what they cannot encode and survive a failed write."""
+    for name, guard in (("stdout", STDOUT), ("stderr", STDERR)):
         stream = getattr(sys, name)
+        if stream is None or isinstance(stream, _Guarded):
+            continue
         with contextlib.suppress(AttributeError, ValueError, OSError):
             stream.reconfigure(errors="backslashreplace")
+        setattr(sys, name, _Guarded(stream, guard))

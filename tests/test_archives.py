@@ -480,3 +480,27 @@ def test_a_legacy_workbook_in_a_zip_is_checked_and_says_why_it_has_no_copy(tmp_p
         "已检查，但未写出批注副本：压缩包中的旧格式文件不转换；如需批注副本，请解压后另存为 .xlsx"
     ]
     assert not list((tmp_path / "out" / ANNOTATED_DIR).rglob("*.xls*"))
+
+
+def test_an_empty_zip_and_a_zip_whose_lister_dies(tmp_path, monkeypatch):
+    import addin.inbox_files as inbox_files
+    from addin.inbox_files import inbox_entries
+
+    make_zip(tmp_path / "空.zip", {"__MACOSX/._x.xlsx": b"only what macOS adds"})
+    make_zip(tmp_path / "死.zip", {"x.xlsx": b"x"})
+    real = inbox_files.list_archive
+
+    def dies_on_one(path, *args):
+        if path.name == "死.zip":
+            raise MemoryError  # as a worker past its memory cap
+        return real(path, *args)
+
+    monkeypatch.setattr(inbox_files, "list_archive", dies_on_one)  # forked workers inherit it
+    files = sorted(tmp_path.glob("*.zip"))
+    entries = inbox_entries(files, lambda p: p.name, work=tmp_path, workers=2)
+    reports = {e.display: e.ready for e in entries}
+    assert set(reports) == {"空.zip", "死.zip"}
+    assert reports["空.zip"].status == "ok"
+    assert [f.code for f in reports["空.zip"].findings] == ["archive.empty"]
+    assert reports["死.zip"].status == "unreadable"
+    assert [f.code for f in reports["死.zip"].findings] == ["file.too_large"]

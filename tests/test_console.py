@@ -182,6 +182,42 @@ def test_a_closed_pipe_stops_no_run(inbox, tmp_path, command):
         assert done.returncode == 1  # the report's exit code, not a crash's
 
 
+@pytest.mark.parametrize(
+    "args, expected, broken",
+    [
+        (["--help"], 0, "stdout"),
+        (["check", "--help"], 0, "stdout"),
+        (["frob"], 2, "stderr"),  # the usage error typer prints itself
+        (["codes", "-f", "json"], 0, "stdout"),
+    ],
+)
+@pytest.mark.parametrize("how", ["full disk", "closed pipe"])
+def test_what_typer_prints_itself_cannot_fail_either(args, expected, broken, how):
+    if how == "full disk" and not Path("/dev/full").exists():
+        pytest.skip("no /dev/full on this system")
+    env = {**os.environ, "PYTHONIOENCODING": "gbk"}
+    if how == "closed pipe":  # `jiceng --help | head -0`: the reader is gone
+        read, target = os.pipe()
+        os.close(read)
+    else:
+        target = os.open("/dev/full", os.O_WRONLY)
+    other = subprocess.PIPE
+    streams = (
+        {"stdout": target, "stderr": other}
+        if broken == "stdout"
+        else {"stdout": other, "stderr": target}
+    )
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "addin", *args], env=env, timeout=120, **streams
+        )
+    finally:
+        os.close(target)
+    seen = (done.stdout or b"") + (done.stderr or b"")
+    assert b"Traceback" not in seen and b"Exception ignored" not in seen, seen.decode("gbk")
+    assert done.returncode == expected
+
+
 def test_a_roster_saved_by_excel_in_gbk_with_crlf(tmp_path):
     inbox = tmp_path / "收件 箱"
     inbox.mkdir()
