@@ -171,6 +171,57 @@ FILE_ANNOTATE_FAILED = kind(
     "批量处理时该文件的批注副本写出失败（检查结果仍然有效）",
 )
 
+FILE_NOT_CHECKED = kind(
+    "file.not_checked",
+    "info",
+    "未检查：{reason}",
+    "收件箱中不是工作簿的文件（PDF 扫描件、Word 文档、图片）和 Excel 临时文件（~$ 开头）：列出，不检查",
+)
+
+# --- archives (.zip) in an inbox -------------------------------------------------------------
+ARCHIVE_UNSUPPORTED = kind(
+    "archive.unsupported",
+    "error",
+    "{format} 压缩包无法读取：请解压后提交或改用 zip",
+    "只能读取 zip 压缩包；RAR、7z 等没有可用的免费读取程序",
+)
+ARCHIVE_UNREADABLE = kind(
+    "archive.unreadable",
+    "error",
+    "无法读取压缩包：{reason}",
+    "压缩包损坏、不完整或不是 zip 文件",
+)
+ARCHIVE_UNSAFE_MEMBER = kind(
+    "archive.unsafe_member",
+    "error",
+    "压缩包中的“{member}”路径不安全（{why}），未读取",
+    "压缩包中的路径指向压缩包之外（../、绝对路径、盘符；zip-slip）：从不按此路径读写",
+)
+ARCHIVE_ENCRYPTED = kind(
+    "archive.encrypted",
+    "error",
+    "压缩包中的“{member}”设置了密码，无法读取；请取消密码后重新压缩提交",
+    "加密的压缩包文件无法检查",
+)
+ARCHIVE_TOO_LARGE = kind(
+    "archive.too_large",
+    "error",
+    "压缩包超出处理上限，未读取：{reason}",
+    "压缩包的文件数、解压后大小或压缩比超过与工作簿相同的上限（见 README 的“上限”）",
+)
+ARCHIVE_TOO_DEEP = kind(
+    "archive.too_deep",
+    "error",
+    "压缩包中的“{member}”又套了一层压缩包，未打开；请解压后提交",
+    "压缩包只打开一层嵌套（压缩包中的压缩包），更深的不打开",
+)
+ARCHIVE_EMPTY = kind(
+    "archive.empty",
+    "warning",
+    "压缩包中没有任何文件",
+    "空的压缩包：可能压缩时漏选了文件",
+)
+
 # --- the inbox as a whole (batch) -----------------------------------------------------------------
 BATCH_DUPLICATE_UNIT = kind(
     "batch.duplicate_unit",

@@ -99,7 +99,7 @@ class Consolidator:
         not counted."""
         self.grades, self.categories, self.excluded = grades, categories, excluded
         self.per_unit: dict[str, Counter] = defaultdict(Counter)
-        self.files = self.unreadable = self.with_errors = self.branches = 0
+        self.files = self.unreadable = self.with_errors = self.branches = self.not_checked = 0
         self.errors = self.warnings = 0
 
     @property
@@ -107,6 +107,10 @@ class Consolidator:
         return [*BRANCH_HEADER, *self.categories]
 
     def add(self, file: FileReport) -> FileRows:
+        if file.status == "skipped":  # a PDF, a picture, a lock file: listed, not checked
+            self.not_checked += 1
+            reason = "；".join(f.message for f in file.findings)
+            return FileRows([], [], [file.path, "", STATUS_LABEL[file.status], 0, 0, 0, reason])
         unit = general_branch(file)
         self.files += 1
         self.unreadable += file.status == "unreadable"
@@ -170,6 +174,7 @@ class Consolidator:
             ["项目", "数值"],
             [
                 ["文件数", self.files],
+                *([["未检查的文件（不是工作簿）", self.not_checked]] if self.not_checked else []),
                 ["无法读取的文件", self.unreadable],
                 ["有错误的文件", self.with_errors],
                 ["党支部数", self.branches],
