@@ -120,6 +120,13 @@ def test_fill_writes_computed_cells_marks_and_findings_sheet(make_rubric, cli, s
             "D23",
             "rubric.total_out_of_range",
         ),
+        (None, None, None, None),  # then the 薄弱环节 lines (seed 004): here, what is not read
+        (
+            "薄弱环节",
+            "第一党支部：领导班子有评分缺失或无法读取，改正后才能判断薄弱环节（不作推测）",
+            None,
+            None,
+        ),
     ]
     assert findings["B3"].fill.fgColor.rgb.endswith("FFC7CE")
     assert findings["B4"].fill.fgColor.rgb.endswith("FFEB9C")

@@ -58,17 +58,19 @@ def test_outputs_inside_the_inbox_are_skipped_and_the_exit_code_is_the_submissio
         str(out / REPORT_BOOK): "skipped",
         str(out / NOTICE_DIR / "整改通知_学院党总支.xlsx"): "skipped",
         str(out / NOTICE_DIR / "整改通知_机关党总支.xlsx"): "skipped",
+        str(out / "report.json"): "skipped",  # not a workbook (file.not_checked)
     }
     result = cli("check", inbox)
-    assert "共检查 2 个文件：1 个错误，0 个警告；另跳过 Jiceng 写出的 5 个文件" in result.stdout
-    assert result.stdout.count("（已跳过）") == 5
+    assert "共检查 2 个文件：1 个错误，0 个警告" in result.stdout
+    assert "另有 6 个文件未检查：5 个 Jiceng 写出的文件，1 个其他文件" in result.stdout
+    assert result.stdout.count("（未检查：Jiceng 写出的") == 5
 
 
 def test_a_skipped_output_has_one_info_finding_and_no_grades(inbox, cli):
     cli("batch", inbox, "--out", inbox / "输出")
     result = cli("check", inbox / "输出", "-f", "json")
     assert result.exit_code == 0
-    files = json.loads(result.stdout)["files"]
+    files = [f for f in json.loads(result.stdout)["files"] if f["path"].endswith(".xlsx")]
     assert len(files) == 5
     for file in files:
         assert file["status"] == "skipped" and file["branches"] == []
@@ -81,8 +83,9 @@ def test_a_skipped_output_has_one_info_finding_and_no_grades(inbox, cli):
 def test_a_batch_skips_outputs_of_an_earlier_run_found_in_its_inbox(inbox, cli):
     cli("batch", inbox, "--out", inbox / "上次输出")
     result = cli("batch", inbox, "--out", inbox.parent / "这次输出")
-    assert "（已跳过）" in result.stdout
-    assert "共检查 2 个文件" in result.stdout and "另跳过 Jiceng 写出的 5 个文件" in result.stdout
+    assert result.stdout.count("（未检查：Jiceng 写出的") == 5
+    assert "共检查 2 个文件" in result.stdout
+    assert "另有 6 个文件未检查：5 个 Jiceng 写出的文件，1 个其他文件" in result.stdout
     copies = sorted(p.name for p in (inbox.parent / "这次输出" / ANNOTATED_DIR).rglob("*.xlsx"))
     assert copies == ["学院党总支.xlsx", "机关党总支.xlsx"]
 
