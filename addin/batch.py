@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -19,10 +20,13 @@ from typing import TYPE_CHECKING, Any
 from . import findings as F
 from .atomic import atomic_path, remove_stale
 from .engine import Evaluation, check_path
+from .file_kinds import file_kind, is_workbook
+from .inbox_files import Entry, inbox_entries
 from .isolation import Failure, Stop, run_isolated
 from .limits import DEFAULT_LIMITS, Limits
 from .progress import Progress
 from .report.consolidated import Consolidator, overview_lines, section_tables
+from .report.feedback import NOTICE_DIR
 from .report.inbox_model import Interrupted
 from .report.model import FileReport, Report
 from .report.render import JsonStream
@@ -30,11 +34,13 @@ from .result_cache import ResultCache, run_key
 from .safe_text import path_text
 from .spec import SpecSet
 from .support import weak_notes
-from .workbook.model import UnreadableWorkbook
+from .workbook.convert import LEGACY
+from .workbook.model import TooLarge, UnreadableWorkbook
 from .writes import plan_for
 
 if TYPE_CHECKING:  # pandas stays out of the workers: the inbox modules load in run_batch
     from .report.inbox import LastYear, Roster
+    from .report.inbox_model import RosterReport
 
 log = logging.getLogger("jiceng")
 
@@ -67,6 +73,16 @@ class FileJob:
     copy_always: bool = False
     # A legacy file (.xls, .xlsb, .ods) converted to .xlsx: the copy is written from this.
     copy_from: Path | None = None
+    # A workbook inside a zip: `path` is the zip, this its member's place (`archive`).
+    member: int | None = None
+    # Not to be checked (a PDF, an archive's own findings): the report is made already.
+    ready: FileReport | None = None
+
+    @classmethod
+    def of(cls, entry: Entry, copy_to: Path | None = None, **more) -> FileJob:
+        return cls(
+            entry.path, entry.display, copy_to, member=entry.member, ready=entry.ready, **more
+        )
 
 
 @dataclass
@@ -87,16 +103,35 @@ class CheckTask:
     options: dict[str, Any] = field(default_factory=dict)
 
     def __call__(self, job: FileJob) -> FileOutcome:
+        if job.member is None:
+            return self.check(job, job.path)
+        from .archive import read_member
+
+        try:  # the member's bytes, within the limits, into this worker's own temp folder
+            data = read_member(job.path, job.member, self.limits)
+        except TooLarge as exc:
+            return FileOutcome(_unreadable(job.display, F.FILE_TOO_LARGE(reason=exc.reason)))
+        except UnreadableWorkbook as exc:
+            return FileOutcome(_unreadable(job.display, F.FILE_UNREADABLE(reason=exc.reason)))
+        with tempfile.TemporaryDirectory(prefix="jiceng-member-") as folder:
+            source = Path(folder) / ("member" + Path(job.display).suffix.lower())
+            source.write_bytes(data)
+            del data
+            return self.check(job, source)
+
+    def check(self, job: FileJob, source: Path) -> FileOutcome:
+        """Check the workbook at `source` (the file, or a member written out) as `job`."""
+        from .workbook import own_output
         from .workbook.openpyxl_writer import fill_file
 
         evaluation = safe_check(
-            job.path, self.specs, display=job.display, limits=self.limits, **self.options
+            source, self.specs, display=job.display, limits=self.limits, **self.options
         )
         report = evaluation.report
         report.filed_on = filed_on(evaluation)
         if job.copy_to is None or report.status == "unreadable":
             return FileOutcome(report)
-        if not job.copy_always and not worth_a_copy(job.copy_from or job.path, report):
+        if not job.copy_always and not worth_a_copy(job.copy_from or source, report):
             return FileOutcome(report)
         try:
             plan = plan_for(
@@ -105,7 +140,8 @@ class CheckTask:
                 evaluation.conditional,
                 weak_notes(evaluation),
             )
-            fill_file(job.copy_from or job.path, job.copy_to, plan, evaluation.data)
+            mark = own_output.FILLED if job.copy_always else own_output.COPY
+            fill_file(job.copy_from or source, job.copy_to, plan, evaluation.data, mark)
         except MemoryError:
             raise
         except UnreadableWorkbook as exc:
@@ -152,7 +188,13 @@ def check_files(
 ) -> Iterator[FileOutcome]:
     """Each job in a worker process; outcomes in the order of `jobs`. A worker that dies, runs
     out of memory or time gives that file a finding (file.too_large / timeout / internal_error)."""
-    for _index, outcome in check_jobs(jobs, specs, workers=workers, limits=limits, **options):
+    work = [job for job in jobs if job.ready is None]
+    results = check_jobs(work, specs, workers=workers, limits=limits, **options)
+    for job in jobs:
+        if job.ready is not None:  # listed, not checked: no worker needed
+            yield FileOutcome(job.ready)
+            continue
+        _index, outcome = next(results)
         yield outcome
 
 
@@ -165,8 +207,9 @@ def check_jobs(
     stop: Stop | None = None,
     **options,
 ) -> Iterator[tuple[int, FileOutcome]]:
-    """(index in `jobs`, outcome) in the order of `jobs`; once `stop` is requested, what the
-    running workers finish in their grace period and no more (`isolation.run_isolated`)."""
+    """(index in `jobs`, outcome) for jobs to be checked, in their order; once `stop` is
+    requested, what the running workers finish in their grace period and no more
+    (`isolation.run_isolated`)."""
     task = CheckTask(specs, limits, options)
     for index, result in run_isolated(jobs, task, jobs=workers, limits=limits, stop=stop):
         if isinstance(result, Failure):
@@ -182,6 +225,10 @@ def failure_report(display: str, failure: Failure) -> FileReport:
         finding = F.FILE_TIMEOUT(seconds=failure.detail)
     else:
         finding = F.FILE_INTERNAL_ERROR(detail=failure.detail)
+    return _unreadable(display, finding)
+
+
+def _unreadable(display: str, finding: F.Finding) -> FileReport:
     return FileReport(path=display, status="unreadable", findings=[finding])
 
 
@@ -197,14 +244,19 @@ class BatchResult:
     warnings: int = 0
     unreadable: int = 0
     with_errors: int = 0
+    not_checked: Counter[str] = field(default_factory=Counter)  # file kind → files not checked
     annotated: dict[str, Path] = field(default_factory=dict)  # file → its annotated copy
-    total: int = 0  # files in the inbox, checked or not
+    notices: list[Path] = field(default_factory=list)  # one 整改通知 per unit (and its PDF)
+    notices_to_fix: int = 0  # of those, the units with something to fix
+    notices_not_received: int = 0  # and the roster units that sent nothing
+    roster: RosterReport | None = None  # the roster lines of the terminal summary
+    total: int = 0  # entries of the inbox, checked or not
     reused: int = 0  # files whose earlier result was reused (`result_cache`)
-    not_checked: list[str] = field(default_factory=list)  # the run was stopped before them
+    unfinished: list[str] = field(default_factory=list)  # the run was stopped before them
 
     @property
     def interrupted(self) -> bool:
-        return bool(self.not_checked)
+        return bool(self.unfinished)
 
     @property
     def exit_code(self) -> int:
@@ -225,6 +277,8 @@ def run_batch(
     limits: Limits = DEFAULT_LIMITS,
     roster: Roster | None = None,
     last_year: LastYear | None = None,
+    notice_pdf: bool = True,
+    notice_notes: Callable[[FileReport], Mapping[str, Sequence[str]]] | None = None,
     stop: Stop | None = None,
     fresh: bool = False,
     **options,
@@ -241,7 +295,9 @@ def run_batch(
     (`report.roster.read_roster`, `report.year_over_year.load_last_year`), so a bad one stops
     the run before any work. Legacy files get their copies from an .xlsx that LibreOffice
     converts first (`workbook.convert`); without it the report says they were checked but not
-    copied.
+    copied. Each unit gets its 整改通知 in OUT/整改通知 (`report.feedback`), with a PDF when
+    `notice_pdf` and LibreOffice is there; `notice_notes(report)`: further lines per 党支部
+    of a file for its notice (e.g. 薄弱环节).
 
     An earlier run's results in `out` are reused for the files that did not change
     (`result_cache`; `fresh` checks every file again). Once `stop` is requested (Ctrl-C), no
@@ -255,31 +311,43 @@ def run_batch(
         log.info("removed %s, left by an interrupted run", stale)
     progress = progress or Progress()
     grades = specs.grade_names
-    result = BatchResult(out / REPORT_BOOK, out / REPORT_JSON, total=len(files))
+    result = BatchResult(out / REPORT_BOOK, out / REPORT_JSON)
     cache = ResultCache(out, run_key(specs, limits, annotate, options), fresh=fresh)
     with tempfile.TemporaryDirectory(prefix="jiceng-batch-") as work:
-        reused = _reuse(cache, _jobs(files, out, root, annotate, {})[0])
-        result.reused = len(reused)
-        jobs, no_copy = _jobs(files, out, root, annotate, _convert(files, reused, annotate, work))
-        todo = [i for i in range(len(jobs)) if i not in reused]
+        entries = inbox_entries(
+            files,
+            lambda path: _display(path, root),
+            work=Path(work),
+            workers=workers,
+            limits=limits,
+        )
+        # Listed only (not workbooks), or unchanged since the last run: no worker needed.
+        done = {i: FileOutcome(e.ready) for i, e in enumerate(entries) if e.ready is not None}
+        reused = _reuse(cache, _jobs(entries, out, annotate, {})[0], done)
+        result.total, result.reused = len(entries), len(reused)
+        done |= reused
+        jobs, no_copy = _jobs(
+            entries, out, annotate, _convert(_unchecked_files(entries, done), annotate, work)
+        )
+        todo = [i for i in range(len(jobs)) if i not in done]
         spool = Path(work) / "files.jsonl"
         light: list[FileReport] = []
         support = SupportInputs(specs)
         links: dict[str, str] = {}
         checked: list[bool] = []
-        progress.start(len(files), [r.report for r in reused.values()])
+        progress.start(len(jobs), [o.report for o in done.values()])
         checks = check_jobs(
             [jobs[i] for i in todo], specs, workers=workers, limits=limits, stop=stop, **options
         )
         try:
             with spool.open("w", encoding="utf-8") as handle:
-                for i, outcome in _in_order(len(jobs), reused, todo, checks):
+                for i, outcome in _in_order(len(jobs), done, todo, checks):
                     job = jobs[i]
                     checked.append(outcome is not None)
                     if outcome is None:  # stopped before this file
-                        result.not_checked.append(job.display)
+                        result.unfinished.append(job.display)
                         continue
-                    if i not in reused:
+                    if i not in done:
                         # Not kept: a result that may differ next time (a worker that died, a
                         # copy not written, a legacy file LibreOffice did not convert).
                         if not (outcome.transient or outcome.copy_error or job.display in no_copy):
@@ -304,7 +372,7 @@ def run_batch(
         inbox.batch = inbox_sections(
             inbox,
             grades=grades,
-            modified={job.display: _modified(job.path) for job in jobs},
+            modified={e.display: e.modified or _modified(e.path) for e in entries},
             as_of=options.get("as_of"),
             roster=roster,
             last_year=last_year,
@@ -314,12 +382,16 @@ def run_batch(
             support=support,
         )
         inbox.batch.reused = result.reused
-        if result.not_checked:
+        if result.unfinished:
             inbox.batch.interrupted = Interrupted(
-                files=len(files), checked=len(light), not_checked=result.not_checked
+                files=len(jobs), checked=len(light), not_checked=result.unfinished
             )
+        notices = _NoticeSpool(Path(work) / "notices", roster, inbox.batch.excluded, notice_notes)
         names = [(job.display, done) for job, done in zip(jobs, checked, strict=True)]
-        _write_outputs(result, specs, grades, spool, inbox, links, on_file, names)
+        _write_outputs(result, specs, grades, spool, inbox, links, on_file, notices, names)
+        result.roster = inbox.batch.roster
+        missing = inbox.batch.roster.missing_units if inbox.batch.roster else []
+        notices.write(result, out / NOTICE_DIR, inbox.batch.checked_on, notice_pdf, missing)
     return result
 
 
@@ -333,39 +405,44 @@ def _final_report(outcome: FileOutcome, no_copy: str | None) -> FileReport:
     return report
 
 
-def _reuse(cache: ResultCache, planned: list[FileJob]) -> dict[int, FileOutcome]:
-    """The earlier results that still hold, by index of the files."""
+def _reuse(
+    cache: ResultCache, planned: list[FileJob], listed: dict[int, FileOutcome]
+) -> dict[int, FileOutcome]:
+    """The earlier results that still hold, by index of the jobs (`listed` ones have none)."""
     reused = {}
     for i, job in enumerate(planned):
-        earlier = cache.lookup(job.display, job.path, job.copy_to)
+        earlier = None if i in listed else cache.lookup(job.display, job.path, job.copy_to)
         if earlier is not None:
             reused[i] = FileOutcome(earlier.report, earlier.copy)
     return reused
 
 
-def _convert(files: list[Path], reused: dict, annotate: bool, work: str) -> dict:
-    """Legacy files to be checked (not reused) → their .xlsx for the copy, or why not."""
-    from .workbook.convert import LEGACY, to_xlsx
+def _unchecked_files(entries: list[Entry], done: dict[int, FileOutcome]) -> list[Path]:
+    """The files (not zip members) of the entries still to be checked."""
+    return [e.path for i, e in enumerate(entries) if i not in done and e.member is None]
 
-    if not annotate:
-        return {}
-    legacy = [p for i, p in enumerate(files) if i not in reused and p.suffix.lower() in LEGACY]
-    return to_xlsx(legacy, Path(work))
+
+def _convert(files: list[Path], annotate: bool, work: str) -> dict:
+    """Legacy files to be checked → their .xlsx for the copy, or why not."""
+    from .workbook.convert import to_xlsx
+
+    legacy = [p for p in files if p.suffix.lower() in LEGACY and is_workbook(p.name)]
+    return to_xlsx(legacy if annotate else [], Path(work))
 
 
 def _in_order(
     count: int,
-    reused: dict[int, FileOutcome],
+    done: dict[int, FileOutcome],
     todo: list[int],
     checks: Iterator[tuple[int, FileOutcome]],
 ) -> Iterator[tuple[int, FileOutcome | None]]:
-    """Every file's outcome in the order of the files: the reused ones at once, the checked
-    ones as they come, None for a file a stopped run did not check."""
+    """Every file's outcome in the order of the files: those `done` already at once, the
+    checked ones as they come, None for a file a stopped run did not check."""
     pending = ((todo[k], outcome) for k, outcome in checks)
     upcoming = next(pending, None)
     for i in range(count):
-        if i in reused:
-            yield i, reused[i]
+        if i in done:
+            yield i, done[i]
         elif upcoming is not None and upcoming[0] == i:
             yield i, upcoming[1]
             upcoming = next(pending, None)
@@ -381,6 +458,79 @@ def _waiting_for(jobs: list[FileJob], todo: list[int], i: int) -> str | None:
     return jobs[todo[k]].display if k < len(todo) else None
 
 
+class _NoticeSpool:
+    """Each file's share of its unit's 整改通知, spooled per unit as the files come (memory
+    holds one unit's notice at a time), then one notice per unit (`report.feedback`)."""
+
+    def __init__(
+        self,
+        folder: Path,
+        roster: Roster | None,
+        excluded: list[str],
+        notes_for: Callable[[FileReport], Mapping[str, Sequence[str]]] | None = None,
+    ):
+        folder.mkdir()
+        self.folder, self.excluded, self.notes_for = folder, set(excluded), notes_for
+        self.roster_units = (
+            dict(zip(roster.table["unit_key"], roster.table["unit"], strict=True))
+            if roster is not None
+            else None
+        )
+        self.units: dict[str, Path] = {}
+
+    def add(self, report: FileReport, link: str | None) -> None:
+        import json
+
+        from .report.feedback import notice_part, unit_for
+
+        if report.status == "skipped":
+            return  # a PDF, a picture, one of Jiceng's own outputs: no unit's business to fix
+        unit = unit_for(report, self.roster_units)
+        superseded = report.path in self.excluded
+        notes = self.notes_for(report) if self.notes_for and not superseded else None
+        part = notice_part(report, link, unit, superseded, notes)
+        path = self.units.setdefault(unit, self.folder / f"{len(self.units)}.jsonl")
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(part.to_json(), ensure_ascii=False) + "\n")
+
+    def write(
+        self,
+        result: BatchResult,
+        folder: Path,
+        checked_on: date | None,
+        pdf: bool,
+        missing: list[str],
+    ) -> None:
+        """One notice per unit that sent files, and one per roster unit in `missing`."""
+        import json
+
+        from .report.feedback import NoticePart, notice_name, unit_notice
+        from .workbook.notice_writer import notices_to_pdf, write_notice
+
+        if not self.units and not missing:
+            return
+        folder.mkdir(exist_ok=True)
+        written: list[Path] = []
+        stems: set[str] = set()
+        for unit in [*self.units, *missing]:
+            parts = []
+            if unit in self.units:
+                with self.units[unit].open(encoding="utf-8") as lines:
+                    parts = [NoticePart.from_json(json.loads(line)) for line in lines]
+            notice = unit_notice(unit, parts, checked_on)
+            stem = _unique(notice_name(unit), stems)  # 甲/乙 and 甲_乙 are made safe alike
+            try:
+                written.append(write_notice(notice, folder, stem))
+            except MemoryError:
+                raise
+            except Exception:  # one unit's notice never stops the others (detail in the log)
+                log.exception("could not write the 整改通知 of %s", unit)
+                continue
+            result.notices_to_fix += notice.needs_fixing
+            result.notices_not_received += not notice.received
+        result.notices = written + (notices_to_pdf(written, folder) if pdf else [])
+
+
 def _light(report: FileReport) -> FileReport:
     """What the inbox sections read of a file — names, grades, the summary, tasks, dates — and
     an empty list for the findings they add: not its findings, not the branches' categories
@@ -394,28 +544,42 @@ def _light(report: FileReport) -> FileReport:
     return report.model_copy(update=update)
 
 
-def _jobs(files, out, root, annotate, converted) -> tuple[list[FileJob], dict[str, str]]:
-    """A job per file; `no_copy`: display name → why a legacy file gets no copy. A legacy file
-    not in `converted` is planned as converted (its copy an .xlsx)."""
-    from .workbook.convert import LEGACY
-
+def _jobs(entries, out, annotate, converted) -> tuple[list[FileJob], dict[str, str]]:
+    """A job per entry; `no_copy`: display name → why a legacy file gets no copy. A member of
+    a zip gets its copy under the same path: 批注副本/材料.zip/子文件夹/文件.xlsx. A legacy
+    file not in `converted` is planned as converted (its copy an .xlsx)."""
     jobs, no_copy = [], {}
-    names = {_display(path, root) for path in files}
-    for path in files:
-        name = _display(path, root)
-        copy_to = out / ANNOTATED_DIR / name if annotate else None
-        source = converted.get(path)
+    names = {entry.display for entry in entries}
+    copies = (out / ANNOTATED_DIR).resolve()
+    for entry in entries:
+        name = entry.display
+        copy_to = out / ANNOTATED_DIR / name if annotate and entry.ready is None else None
+        source = converted.get(entry.path) if entry.member is None else None
+        if annotate and entry.member is not None and Path(name).suffix.lower() in LEGACY:
+            source = "压缩包中的旧格式文件不转换；如需批注副本，请解压后另存为 .xlsx"
         if isinstance(source, str):
             no_copy[name], copy_to, source = source, None, None
-        elif annotate and (source is not None or path.suffix.lower() in LEGACY):
+        elif copy_to is not None and (source is not None or Path(name).suffix.lower() in LEGACY):
             # a.xls → a.xlsx, or a.xls.xlsx beside a submitted a.xlsx
             as_xlsx = Path(name).with_suffix(".xlsx").as_posix()
             copy_to = out / ANNOTATED_DIR / (as_xlsx if as_xlsx not in names else name + ".xlsx")
-        jobs.append(FileJob(path, name, copy_to, copy_from=source))
+        if copy_to is not None and copies not in copy_to.resolve().parents:
+            copy_to = None  # never outside 批注副本, whatever a name holds
+        jobs.append(FileJob.of(entry, copy_to, copy_from=source))
     return jobs, no_copy
 
 
-def _write_outputs(result, specs, grades, spool, inbox, links, on_file, names) -> None:
+def _unique(stem: str, taken: set[str]) -> str:
+    """`stem`, or `stem_1`, `stem_2`… when taken; the one returned is taken from then on."""
+    name, i = stem, 0
+    while name in taken:
+        i += 1
+        name = f"{stem}_{i}"
+    taken.add(name)
+    return name
+
+
+def _write_outputs(result, specs, grades, spool, inbox, links, on_file, notices, names) -> None:
     """report.json and 汇总报告.xlsx from the spool, one file at a time, each written atomically.
     `names`: every file in order, with whether it was checked (the 文件 sheet lists both)."""
     from .workbook.report_writer import ReportBook
@@ -442,12 +606,13 @@ def _write_outputs(result, specs, grades, spool, inbox, links, on_file, names) -
             lights = iter(inbox.files)
             for name, checked in names:
                 if not checked:
-                    book.add(consolidated.not_checked(name))
+                    book.add(consolidated.unfinished(name))
                     continue
                 report = FileReport.model_validate_json(next(lines))
                 report.findings += next(lights).findings  # batch.* findings of the inbox sections
                 stream.add(report)
                 book.add(consolidated.add(report), links.get(report.path))
+                notices.add(report, links.get(report.path))
                 _count(result, report)
                 if on_file:
                     on_file(report)
@@ -458,6 +623,9 @@ def _write_outputs(result, specs, grades, spool, inbox, links, on_file, names) -
 
 
 def _count(result: BatchResult, report: FileReport) -> None:
+    if report.status == "skipped":
+        result.not_checked[file_kind(report.path)] += 1
+        return
     result.files += 1
     result.errors += report.errors
     result.warnings += report.warnings

@@ -1,19 +1,19 @@
 """How far a long run is, for people: a bar on a terminal, a plain line now and then elsewhere.
 
-`say` is the one way a run's lines for people reach the screen, and `console` the one rich
-Console the bar draws on: a console that cannot show a character (a GBK Windows console and a
-name in another script) gets a stand-in character, and a line that cannot be written at all (a
-closed pipe) is dropped — never the run. Front ends only (cli): the checks print nothing.
+Everything goes through `console` (its `say` and the rich Console it makes): a console that
+cannot show a character (a GBK Windows console, a name in another script) gets an escape, and
+one that cannot be written at all (a closed pipe) loses the progress, never the run. A bar that
+fails to draw is given up. Front ends only (cli): the checks print nothing.
 """
 
 from __future__ import annotations
 
 import contextlib
-import sys
 import time
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
+from .console import fit, rich_console, say
 from .safe_text import visible_line
 
 if TYPE_CHECKING:
@@ -26,39 +26,6 @@ NAME_WIDTH = 40  # characters of the current file's name on the bar
 BAR_WIDTH = 20
 STOPPING = "正在停止：不再开始新的文件，进行中的文件做完后写出部分报告（再按一次 Ctrl-C 立即退出）"
 STOPPING_SHORT = "正在停止……（再按 Ctrl-C 立即退出）"
-
-
-def say(text: str, *, err: bool = False, stream: TextIO | None = None) -> None:
-    """Print one line for people (stdout, stderr with `err`, or `stream`); printing never stops
-    a run."""
-    stream = stream or (sys.stderr if err else sys.stdout)
-    # A closed pipe, a console gone: the line is lost, the run goes on.
-    with contextlib.suppress(Exception):
-        _write(stream, text + "\n")
-
-
-def _write(stream: TextIO, text: str) -> None:
-    try:
-        stream.write(text)
-    except UnicodeEncodeError:
-        stream.write(printable(text, getattr(stream, "encoding", None)))
-    stream.flush()
-
-
-def printable(text: str, encoding: str | None) -> str:
-    """`text` with the characters `encoding` cannot write replaced by '?'."""
-    encoding = encoding or "utf-8"
-    try:
-        return text.encode(encoding, "replace").decode(encoding)
-    except LookupError:
-        return text.encode("ascii", "replace").decode("ascii")
-
-
-def console(stream: TextIO | None = None):
-    """The rich Console progress is drawn on (stderr by default)."""
-    from rich.console import Console
-
-    return Console(file=stream) if stream is not None else Console(stderr=True)
 
 
 class Progress:
@@ -152,7 +119,7 @@ class BarProgress(Progress):
 
     def __init__(self, target=None, clock: Callable[[], float] = time.monotonic):
         super().__init__(clock)
-        self.target = target if target is not None else console()
+        self.target = target if target is not None else rich_console()
         self.bar: Any = None
         self.task: Any = None
 
@@ -224,18 +191,18 @@ class BarProgress(Progress):
                 bar.stop()
 
     def _fit(self, text: str) -> str:
-        return printable(visible_line(text), getattr(self.target, "encoding", None))
+        return fit(visible_line(text), getattr(self.target, "encoding", None))
 
 
-def progress_for(quiet: bool = False, stream: TextIO | None = None) -> Progress:
-    """Nothing with `quiet`; a bar when `stream` (stderr) is a terminal; else plain lines."""
+def progress_for(quiet: bool = False, target=None) -> Progress:
+    """Nothing with `quiet`; a bar when `target` (a rich Console, default: stderr's) is a
+    terminal; else plain lines on stderr."""
     if quiet:
         return Progress()
-    target = console(stream)
+    target = target if target is not None else rich_console()
     if target.is_terminal:
         return BarProgress(target)
-    write = lambda line: say(line, err=True, stream=stream)  # noqa: E731
-    return LineProgress(EVERY_FILES, EVERY_SECONDS, write=write)
+    return LineProgress(EVERY_FILES, EVERY_SECONDS)
 
 
 def clock_text(seconds: float) -> str:

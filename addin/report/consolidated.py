@@ -16,13 +16,26 @@ from .model import FileReport, Report
 from .render import STATUS_LABEL
 
 UNKNOWN_GRADE = "无法定级"
-NOT_CHECKED = "未检查（已中断）"
+INTERRUPTED = "未检查（已中断）"
 
 
 def general_branch(file: FileReport) -> str:
-    """The 党总支 a file speaks for: its summary's 填报单位, else the file name."""
+    """The 党总支 a file speaks for: the unit its stamp names (a workbook `jiceng distribute`
+    sent out), else its summary's 填报单位, else the file name."""
+    if file.stamp is not None:
+        return file.stamp.unit
     unit = file.summary.unit if file.summary is not None else None
     return str(unit).strip() if unit and str(unit).strip() else Path(file.path).stem
+
+
+UNNAMED_UNIT = "（未注明）"
+
+
+def declared_unit(file: FileReport) -> str:
+    """The 党总支 a file names itself (its summary's 填报单位), else “（未注明）”: for tables
+    that show the file beside it, where the file name again would read as a unit."""
+    unit = file.summary.unit if file.summary is not None else None
+    return str(unit).strip() if unit and str(unit).strip() else UNNAMED_UNIT
 
 
 def summary_only_rows(file: FileReport):
@@ -97,7 +110,7 @@ class Consolidator:
         not counted."""
         self.grades, self.categories, self.excluded = grades, categories, excluded
         self.per_unit: dict[str, Counter] = defaultdict(Counter)
-        self.files = self.unreadable = self.with_errors = self.branches = 0
+        self.files = self.unreadable = self.with_errors = self.branches = self.not_checked = 0
         self.errors = self.warnings = 0
 
     @property
@@ -105,6 +118,10 @@ class Consolidator:
         return [*BRANCH_HEADER, *self.categories]
 
     def add(self, file: FileReport) -> FileRows:
+        if file.status == "skipped":  # a PDF, a picture, a lock file: listed, not checked
+            self.not_checked += 1
+            reason = "；".join(f.message for f in file.findings)
+            return FileRows([], [], [file.path, "", STATUS_LABEL[file.status], 0, 0, 0, reason])
         unit = general_branch(file)
         self.files += 1
         self.unreadable += file.status == "unreadable"
@@ -159,9 +176,9 @@ class Consolidator:
         ]
         return FileRows(branch_rows, finding_rows, file_row)
 
-    def not_checked(self, path: str) -> FileRows:
+    def unfinished(self, path: str) -> FileRows:
         """A file an interrupted run did not get to: a row in 文件, nothing counted."""
-        return FileRows([], [], [path, "", NOT_CHECKED, None, None, None, "否"])
+        return FileRows([], [], [path, "", INTERRUPTED, None, None, None, "否"])
 
     def overview(self, lines: list[list[Any]] = ()) -> Table:
         """`lines`: the batch sections' lines (`inbox_tables.overview_lines`)."""
@@ -172,6 +189,7 @@ class Consolidator:
             ["项目", "数值"],
             [
                 ["文件数", self.files],
+                *([["未检查的文件（不是工作簿）", self.not_checked]] if self.not_checked else []),
                 ["无法读取的文件", self.unreadable],
                 ["有错误的文件", self.with_errors],
                 ["党支部数", self.branches],
