@@ -30,6 +30,7 @@ from .isolation import default_jobs
 from .limits import DEFAULT_LIMITS, MIB, Limits
 from .report.model import Report
 from .report.render import file_text, roster_lines, to_json, to_text, totals_line
+from .result_cache import CACHE_DIR
 from .safe_text import path_text, visible_line
 from .spec import SpecError, SpecSet, load_specs
 from .templates import drift, write_templates
@@ -170,8 +171,9 @@ def _specs(paths: list[Path] | None) -> SpecSet:
 
 def expand(paths: list[Path], skip: Path | None = None) -> list[Path]:
     """Files as given; folders → every file in them (recursively: workbooks, zips and what is
-    listed as not checked, `inbox_files`), skipping Jiceng's own temporary files and, when a
-    batch writes its output inside an input folder, that output folder. A file named twice (a
+    listed as not checked, `inbox_files`), skipping Jiceng's own temporary files and cache
+    (`result_cache`) and, when a batch writes its output inside an input folder, that output
+    folder. A file named twice (a
     folder and a file in it) is taken once."""
     files: list[Path] = []
     seen: set[Path] = set()
@@ -183,7 +185,10 @@ def expand(paths: list[Path], skip: Path | None = None) -> list[Path]:
             found = sorted(
                 p
                 for p in path.rglob("*")
-                if p.is_file() and not is_temp(p) and not (inside and inside in p.resolve().parents)
+                if p.is_file()
+                and not is_temp(p)
+                and CACHE_DIR not in p.parts  # a batch's results kept for its next run
+                and not (inside and inside in p.resolve().parents)
             )
         elif path.exists():
             found = [path]
