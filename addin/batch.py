@@ -30,7 +30,7 @@ from .report.feedback import NOTICE_DIR
 from .report.inbox_model import Interrupted
 from .report.model import FileReport, Report
 from .report.render import JsonStream
-from .result_cache import ResultCache, run_key
+from .result_cache import OutputMemo, ResultCache, run_key
 from .safe_text import path_text
 from .spec import SpecSet
 from .support import weak_notes
@@ -391,7 +391,8 @@ def run_batch(
         _write_outputs(result, specs, grades, spool, inbox, links, on_file, notices, names)
         result.roster = inbox.batch.roster
         missing = inbox.batch.roster.missing_units if inbox.batch.roster else []
-        notices.write(result, out / NOTICE_DIR, inbox.batch.checked_on, notice_pdf, missing)
+        memo = OutputMemo(out, "notices.memo", fresh=fresh)  # not *.json: not an entry
+        notices.write(result, out / NOTICE_DIR, inbox.batch.checked_on, notice_pdf, missing, memo)
     return result
 
 
@@ -500,8 +501,11 @@ class _NoticeSpool:
         checked_on: date | None,
         pdf: bool,
         missing: list[str],
+        memo: OutputMemo | None = None,
     ) -> None:
-        """One notice per unit that sent files, and one per roster unit in `missing`."""
+        """One notice per unit that sent files, and one per roster unit in `missing`. A notice
+        made from the same parts as in the last run into this folder (`memo`) is kept as it is,
+        its PDF too: a re-run after a few files changed converts only their units' notices."""
         import json
 
         from .report.feedback import NoticePart, notice_name, unit_notice
@@ -510,17 +514,29 @@ class _NoticeSpool:
         if not self.units and not missing:
             return
         folder.mkdir(exist_ok=True)
+        memo = memo or OutputMemo(folder)  # none given: every notice is written
         written: list[Path] = []
+        kept: list[Path] = []
+        made: dict[Path, str] = {}  # a notice written now → what it was made from
         stems: set[str] = set()
         for unit in [*self.units, *missing]:
-            parts = []
+            parts, spooled = [], b""
             if unit in self.units:
-                with self.units[unit].open(encoding="utf-8") as lines:
-                    parts = [NoticePart.from_json(json.loads(line)) for line in lines]
+                spooled = self.units[unit].read_bytes()
+                lines = spooled.decode("utf-8").splitlines()
+                parts = [NoticePart.from_json(json.loads(line)) for line in lines]
             notice = unit_notice(unit, parts, checked_on)
             stem = _unique(notice_name(unit), stems)  # 甲/乙 and 甲_乙 are made safe alike
+            key = memo.key(unit, stem, str(checked_on), str(pdf), spooled)
+            unchanged = memo.still_there(stem, key)
+            if unchanged and (not pdf or any(f.suffix == ".pdf" for f in unchanged)):
+                kept += unchanged
+                result.notices_to_fix += notice.needs_fixing
+                result.notices_not_received += not notice.received
+                continue
             try:
                 written.append(write_notice(notice, folder, stem))
+                made[written[-1]] = key
             except MemoryError:
                 raise
             except Exception:  # one unit's notice never stops the others (detail in the log)
@@ -528,7 +544,17 @@ class _NoticeSpool:
                 continue
             result.notices_to_fix += notice.needs_fixing
             result.notices_not_received += not notice.received
-        result.notices = written + (notices_to_pdf(written, folder) if pdf else [])
+        pdfs = notices_to_pdf(written, folder) if pdf else []
+        for path, key in made.items():
+            memo.keep(path.stem, key, [path, *(p for p in pdfs if p == path.with_suffix(".pdf"))])
+        memo.save()
+        ordered = sorted(kept, key=lambda f: f.suffix)  # .pdf after .xlsx, as written
+        result.notices = [
+            *(f for f in ordered if f.suffix == ".xlsx"),
+            *written,
+            *(f for f in ordered if f.suffix == ".pdf"),
+            *pdfs,
+        ]
 
 
 def _light(report: FileReport) -> FileReport:

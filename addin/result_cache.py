@@ -214,3 +214,65 @@ class Reused:
 
     report: FileReport
     copy: Path | None
+
+
+class OutputMemo:
+    """Outputs made again only when what they are made from changed (a unit's 整改通知 and its
+    PDF): by name, a digest of the inputs and the files made, with their hashes, kept in
+    OUT/.jiceng-cache. Corrupt or missing: everything is made again."""
+
+    def __init__(self, out: Path, name: str | None = None, *, fresh: bool = False):
+        """`name`: the memo's file in the cache; None: nothing remembered, nothing kept."""
+        self.out = out
+        self.path = out / CACHE_DIR / name if name else None
+        self.old: dict = {} if fresh else self._load()
+        self.new: dict = {}
+
+    def _load(self) -> dict:
+        if self.path is None:
+            return {}
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    @staticmethod
+    def key(*inputs: str | bytes) -> str:
+        digest = hashlib.sha256(code_fingerprint().encode())
+        for part in inputs:
+            data = part if isinstance(part, bytes) else part.encode("utf-8", "surrogatepass")
+            digest.update(hashlib.sha256(data).digest())
+        return digest.hexdigest()
+
+    def still_there(self, name: str, key: str) -> list[Path] | None:
+        """The files made for `name` from `key` last time, if every one is there unchanged."""
+        entry = self.old.get(name)
+        try:
+            if entry["key"] != key:
+                return None
+            files = [self.out / f for f in entry["files"]]
+            if all(file_digest(f) == h for f, h in zip(files, entry["hashes"], strict=True)):
+                self.new[name] = entry
+                return files
+        except (OSError, KeyError, TypeError, ValueError):
+            pass
+        return None
+
+    def keep(self, name: str, key: str, files: list[Path]) -> None:
+        try:
+            relative = [f.resolve().relative_to(self.out.resolve()).as_posix() for f in files]
+            hashes = [file_digest(f) for f in files]
+        except (OSError, ValueError):
+            return
+        self.new[name] = {"key": key, "files": relative, "hashes": hashes}
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        try:
+            self.path.parent.mkdir(exist_ok=True)
+            text = json.dumps(self.new, ensure_ascii=False)
+            write_text_atomically(self.path, text, durable=False)
+        except OSError as exc:
+            log.info("could not keep %s for the next run: %s", self.path, exc)

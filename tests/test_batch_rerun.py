@@ -87,7 +87,7 @@ def test_a_rerun_reuses_every_unchanged_file_and_writes_the_fresh_report(
     assert copies == ["0.xlsx", "1.xlsx", "5.xlsx", "二级学院/2.xlsx", "任务清单.xlsx"]
     assert load_workbook(out / ANNOTATED_DIR / "1.xlsx")["第1党支部"]["D24"].value == "一般"
     # One entry per file of the latest run: the cache does not grow from run to run.
-    assert len(list((out / CACHE_DIR).iterdir())) == 6
+    assert len(list((out / CACHE_DIR).glob("*.json"))) == 6
 
 
 def reused(cli, inbox, out, *options) -> int:
@@ -195,3 +195,24 @@ def test_a_legacy_file_is_reused_with_its_converted_copy_and_never_without_one(
         files = json.loads((blind / REPORT_JSON).read_text(encoding="utf-8"))["files"]
         assert [f["path"] for f in files] == ["甲.xls"], [f["path"] for f in files]
         assert "file.no_copy" in [f["code"] for f in files[0]["findings"]]
+
+
+def test_a_rerun_remakes_only_the_notices_of_units_whose_files_changed(
+    cli, inbox, tmp_path, make_rubric, spec
+):
+    out = tmp_path / "输出"
+    run(cli, inbox, out, "--pdf")
+    notices = sorted((out / "整改通知").iterdir())
+    assert {p.suffix for p in notices} == {".xlsx", ".pdf"}
+    made = {p.name: p.stat().st_mtime_ns for p in notices}
+    run(cli, inbox, out, "--pdf")
+    assert {p.name: p.stat().st_mtime_ns for p in notices} == made  # none made again
+
+    losses = {17: 10, 18: 10}
+    changed = make_rubric({"第1党支部": scores_with_losses(spec, losses)}, name="changed.xlsx")
+    changed.replace(inbox / "1.xlsx")
+    run(cli, inbox, out, "--pdf")
+    again = {p.name for p in notices if p.stat().st_mtime_ns != made[p.name]}
+    assert again == {"整改通知_1.xlsx", "整改通知_1.pdf"}
+    run(cli, inbox, out, "--pdf", "--fresh")
+    assert all(p.stat().st_mtime_ns != made[p.name] for p in notices)
