@@ -9,7 +9,6 @@ Open XML never contains and which is how entity bombs and external entities get 
 
 from __future__ import annotations
 
-import posixpath
 import re
 import struct
 import zipfile
@@ -17,9 +16,11 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from ..limits import MIB, Limits
 from .model import TooLarge, UnreadableWorkbook, column_letter
+from .package import attribute, main_part, relationships
 
 _CHUNK = 1 * MIB
 _HEAD = 4096  # a DTD stands before the root element: the first bytes of a part suffice
@@ -45,7 +46,7 @@ class Extent:
     col_cell: str = ""  # the first cell found in the last column
 
 
-def inspect_archive(path: Path, limits: Limits) -> None:
+def inspect_archive(path: Path | BinaryIO, limits: Limits) -> None:
     """Raise TooLarge (or UnreadableWorkbook for a DTD) when the zip is beyond `limits`."""
     try:
         with zipfile.ZipFile(path) as archive:
@@ -249,39 +250,21 @@ def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
 
 
 def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → its worksheet part (e.g. "xl/worksheets/sheet1.xml")."""
+    """Sheet name → its worksheet part (e.g. "xl/worksheets/sheet1.xml"), found from the
+    package's main part wherever `_rels/.rels` puts it."""
+    main = main_part(archive)
+    if main is None:
+        return {}
     try:
-        workbook = archive.read("xl/workbook.xml")[: 4 * MIB]
-        rels = archive.read("xl/_rels/workbook.xml.rels")[: 4 * MIB]
+        with archive.open(main) as member:
+            workbook = member.read(4 * MIB)
     except KeyError:
         return {}
-    rel_target = {}
-    for m in re.finditer(rb"<" + _PREFIX + rb"Relationship\b(" + _ATTRS + rb")/?>", rels):
-        rid = re.search(rb"\bId=([\"'])(.+?)\1", m.group(1))
-        target = re.search(rb"\bTarget=([\"'])(.+?)\1", m.group(1))
-        if rid and target:
-            rel_target[rid.group(2).decode(errors="replace")] = target.group(2).decode(
-                errors="replace"
-            )
+    rel_target = {rid: target for rid, _kind, target in relationships(archive, main)}
     parts = {}
     for m in re.finditer(rb"<" + _PREFIX + rb"sheet\b(" + _ATTRS + rb")/?>", workbook):
-        attrs = m.group(1)
-        name = re.search(rb"\bname=([\"'])(.*?)\1", attrs)
-        rid = re.search(rb"(?:\b[\w.-]+:|\b)id=([\"'])(.*?)\1", attrs)
-        if not name or not rid:
-            continue
-        target = rel_target.get(rid.group(2).decode(errors="replace"))
+        name, rid = attribute(m.group(1), b"name"), attribute(m.group(1), b"id")
+        target = rel_target.get(rid) if name is not None and rid else None
         if target:
-            full = target.lstrip("/") if target.startswith("/") else "xl/" + target
-            parts[_unescape(name.group(2).decode(errors="replace"))] = posixpath.normpath(full)
+            parts[name] = target
     return parts
-
-
-def _unescape(text: str) -> str:
-    return (
-        text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", '"')
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
-    )

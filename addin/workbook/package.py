@@ -1,0 +1,80 @@
+"""Where an Open XML package keeps its workbook: the part its `_rels/.rels` names as the
+officeDocument (ECMA-376 Part 2), usually but not always `xl/workbook.xml`, and the parts that
+part's own relationships point to.
+
+Relationship files are read with regular expressions over at most `MAX_RELS` bytes (no DTD
+can expand here: the guard refuses a part with one before any of this runs on a path).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+
+MAX_RELS = 4 << 20
+_ATTRS = rb"(?:[^>\"']|\"[^\"]*\"|'[^']*')*?"
+_PREFIX = rb"(?:[\w.-]+:)?"
+_RELATIONSHIP = re.compile(rb"<" + _PREFIX + rb"Relationship\b(" + _ATTRS + rb")/?>")
+_OVERRIDE = re.compile(rb"<" + _PREFIX + rb"Override\b(" + _ATTRS + rb")/?>")
+_OFFICE_DOCUMENT = "/officeDocument"
+DEFAULT_MAIN = "xl/workbook.xml"
+
+
+def attribute(attrs: bytes, name: bytes) -> str | None:
+    m = re.search(rb"(?:\b[\w.-]+:|\b)" + name + rb"=([\"'])(.*?)\1", attrs, re.S)
+    return unescape(m.group(2).decode(errors="replace")) if m else None
+
+
+def unescape(text: str) -> str:
+    return (
+        text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+    )
+
+
+def _read(archive: zipfile.ZipFile, name: str) -> bytes | None:
+    try:
+        with archive.open(name) as member:
+            return member.read(MAX_RELS)
+    except KeyError:
+        return None
+
+
+def relationships(archive: zipfile.ZipFile, part: str) -> list[tuple[str, str, str]]:
+    """(Id, Type, target part) of each relationship of `part` ("" for the package itself),
+    targets resolved against the part's folder."""
+    folder, base = posixpath.split(part)
+    rels = _read(archive, posixpath.join(folder, "_rels", base + ".rels"))
+    if rels is None:
+        return []
+    found = []
+    for m in _RELATIONSHIP.finditer(rels):
+        rid, kind = attribute(m.group(1), b"Id") or "", attribute(m.group(1), b"Type") or ""
+        target = attribute(m.group(1), b"Target")
+        if target is None or attribute(m.group(1), b"TargetMode") == "External":
+            continue
+        full = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+        found.append((rid, kind, posixpath.normpath(full)))
+    return found
+
+
+def main_part(archive: zipfile.ZipFile) -> str | None:
+    """The package's main document part, as its `_rels/.rels` says, if it exists."""
+    names = set(archive.namelist())
+    for _rid, kind, target in relationships(archive, ""):
+        if kind.endswith(_OFFICE_DOCUMENT) and target in names:
+            return target
+    return DEFAULT_MAIN if DEFAULT_MAIN in names else None
+
+
+def content_type(archive: zipfile.ZipFile, part: str) -> str:
+    """The part's content type from `[Content_Types].xml` ("" if it has no override)."""
+    types = _read(archive, "[Content_Types].xml") or b""
+    for m in _OVERRIDE.finditer(types):
+        if (attribute(m.group(1), b"PartName") or "").lstrip("/") == part:
+            return attribute(m.group(1), b"ContentType") or ""
+    return ""

@@ -1,0 +1,120 @@
+"""Workbooks of the odd shapes other programs write, made from a generated submission: an
+.xlsb whose sheet names a missing relationship (calamine panics), an .xls whose workbook
+stream is named in another case, a package whose main part is not xl/workbook.xml, encrypted
+and XOR-obfuscated files, an Excel 2-4 file."""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import struct
+import zipfile
+from pathlib import Path
+
+MAIN_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+
+
+def _record(kind: int, data: bytes = b"") -> bytes:
+    """One BIFF12 record: its type and size as 7-bit variable-length numbers, then the data."""
+    out = bytearray()
+    for value in (kind, len(data)):
+        while True:
+            low, value = value & 0x7F, value >> 7
+            out.append(low | (0x80 if value else 0))
+            if not value:
+                break
+    return bytes(out) + data
+
+
+def _wide(text: str) -> bytes:
+    return struct.pack("<I", len(text)) + text.encode("utf-16-le")
+
+
+def xlsb_with_missing_relationship(path: Path) -> Path:
+    """A workbook.bin whose one sheet (BrtBundleSh) names rId9, which no relationship has:
+    calamine looks it up with `map[key]` and panics (the shape of POI's Simple.xlsb)."""
+    sheet = _record(0x9C, struct.pack("<II", 0, 1) + _wide("rId9") + _wide("Sheet1"))
+    book = _record(0x83) + _record(0x8F) + sheet + _record(0x90) + _record(0x84)
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'content-types"><Override PartName="/xl/workbook.bin" ContentType="application/'
+            'vnd.ms-excel.sheet.binary.macroEnabled.main"/></Types>',
+        )
+        archive.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            f'package/2006/relationships"><Relationship Id="rId1" Type="{MAIN_REL}" '
+            'Target="xl/workbook.bin"/></Relationships>',
+        )
+        archive.writestr("xl/workbook.bin", book)
+    return path
+
+
+def rename_stream(xls: Path, path: Path, old: str, new: str) -> Path:
+    """The .xls with one directory entry renamed (name and its length, in place)."""
+    data = bytearray(xls.read_bytes())
+    at = data.index(old.encode("utf-16-le") + b"\x00\x00")
+    raw = new.encode("utf-16-le")
+    data[at : at + 64] = raw.ljust(64, b"\x00")
+    data[at + 64 : at + 66] = struct.pack("<H", len(raw) + 2)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def move_main_part(xlsx: Path, path: Path, main: str = "book/main.xml") -> Path:
+    """The package with its workbook part moved from xl/workbook.xml to `main`; `_rels/.rels`,
+    the content types and the workbook's own relationships follow (as ECMA-376 allows)."""
+    folder, base = posixpath.split(main)
+    up = "../" * (folder.count("/") + 1) if folder else ""
+    with zipfile.ZipFile(xlsx) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data, name = zin.read(info), info.filename
+            if name == "xl/workbook.xml":
+                name = main
+            elif name == "xl/_rels/workbook.xml.rels":
+                name = posixpath.join(folder, "_rels", base + ".rels")
+                data = re.sub(rb'Target="(?!/)', b'Target="' + up.encode() + b"xl/", data)
+            elif name == "_rels/.rels":
+                data = data.replace(b"xl/workbook.xml", main.encode())
+            elif name == "[Content_Types].xml":
+                data = data.replace(b"/xl/workbook.xml", b"/" + main.encode())
+            zout.writestr(name, data)
+    return path
+
+
+def encrypt(xlsx: Path, path: Path, password: str) -> Path:
+    """The .xlsx encrypted (ECMA-376 agile) with `password`, as Excel does."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    out = io.BytesIO()
+    with xlsx.open("rb") as handle:
+        OOXMLFile(handle).encrypt(password, out)
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def with_filepass(xls: Path, path: Path, verifier: int) -> Path:
+    """The .xls with a FilePass record of XOR obfuscation (wEncryptionType 0) in the workbook
+    globals, written over the WriteAccess record in place (the stream keeps its length)."""
+    data = bytearray(xls.read_bytes())
+    book = data.index(b"\x09\x08\x10\x00\x00\x06\x05\x00")  # the globals' BOF (BIFF8)
+    offset = book
+    while True:
+        kind, size = struct.unpack_from("<HH", data, offset)
+        if kind == 0x005C:  # WriteAccess: 112 bytes of the user's name
+            break
+        offset += 4 + size
+    data[offset : offset + 2] = struct.pack("<H", 0x002F)
+    data[offset + 4 : offset + 10] = struct.pack("<HHH", 0, 0x1234, verifier)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def excel4(path: Path) -> Path:
+    """The first records of an Excel 4.0 worksheet (BIFF4, no compound file around it)."""
+    bof = struct.pack("<HHHHH", 0x0409, 6, 0x0000, 0x0010, 0x0000)
+    path.write_bytes(bof + struct.pack("<HH", 0x000A, 0))
+    return path

@@ -1,0 +1,160 @@
+"""Files other programs write that Excel opens (or names) and Jiceng must read or name the
+same way: a reader panic, .xls stream names in any case and a directory past 2 MB, a workbook
+part elsewhere than xl/workbook.xml, Excel's default password, XOR obfuscation, Excel 2-4."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import soffice_convert
+from odd_files import (
+    encrypt,
+    excel4,
+    move_main_part,
+    rename_stream,
+    with_filepass,
+    xlsb_with_missing_relationship,
+)
+from openpyxl import Workbook
+from summary_helpers import submission
+
+from addin.engine import check_path
+from addin.workbook.decrypt import DEFAULT_PASSWORD
+from addin.workbook.ole import CompoundFile
+from addin.workbook.sniff import sniff
+
+ROWS = [("一支部", 90, "一般"), ("二支部", 70, None)]  # a grade that disagrees with the score
+
+
+@pytest.fixture(scope="module")
+def original(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("readers")
+    return submission(folder, ROWS, rubrics={"一支部": 90, "二支部": 70}, name="甲.xlsx")
+
+
+@pytest.fixture(scope="module")
+def xls(original, tmp_path_factory) -> Path:
+    return soffice_convert(original, tmp_path_factory.mktemp("xls"), target="xls")
+
+
+def marks(path: Path, specs) -> list[tuple]:
+    report = check_path(path, specs).report
+    assert report.status != "unreadable", report.findings
+    return sorted((f.code, f.sheet, f.cell) for f in report.findings)
+
+
+def unreadable(path: Path, specs) -> str:
+    report = check_path(path, specs).report
+    assert report.status == "unreadable"
+    (finding,) = report.findings
+    assert finding.code == "file.unreadable", finding
+    return finding.message
+
+
+def test_a_reader_panic_is_an_unreadable_file_not_an_internal_error(specs, tmp_path):
+    import python_calamine
+
+    path = xlsb_with_missing_relationship(tmp_path / "Simple.xlsb")
+    with pytest.raises(BaseException, match="no entry found for key") as raised:
+        python_calamine.CalamineWorkbook.from_path(str(path))
+    assert not isinstance(raised.value, Exception)  # why catching Exception was not enough
+    assert "文件已损坏" in unreadable(path, specs)
+
+
+def test_a_reader_panic_in_the_batch_worker_is_unreadable(specs, tmp_path):
+    from addin.batch import FileJob, check_files
+
+    path = xlsb_with_missing_relationship(tmp_path / "Simple.xlsb")
+    (outcome,) = check_files([FileJob(path, path.name)], specs)
+    assert [f.code for f in outcome.report.findings] == ["file.unreadable"]
+
+
+@pytest.mark.parametrize("name", ["WORKBOOK", "BOOK", "Book"])
+def test_xls_stream_names_in_any_case(xls, specs, tmp_path, name, original):
+    renamed = rename_stream(xls, tmp_path / "甲.xls", "Workbook", name)
+    assert sniff(renamed) == "xls"
+    assert marks(renamed, specs) == marks(original, specs)
+
+
+def test_a_stream_name_that_is_no_workbook_is_still_not_excel(xls, specs, tmp_path):
+    renamed = rename_stream(xls, tmp_path / "甲.xls", "Workbook", "Workbooks")
+    assert "不是 Excel 工作簿" in unreadable(renamed, specs)
+
+
+def test_an_xls_whose_directory_lies_past_2_mb(specs, tmp_path):
+    wb = Workbook()
+    for row in range(3_000):
+        wb.active.append([f"第{row}行第{col}列的文字" for col in range(12)])
+    wb.save(tmp_path / "大.xlsx")
+    big = soffice_convert(tmp_path / "大.xlsx", tmp_path, target="xls")
+    ole = CompoundFile(big.open("rb"))
+    directory = 512 + ole.sector * int.from_bytes(big.read_bytes()[0x30:0x34], "little")
+    assert directory > 2_000_000  # LibreOffice writes the directory last
+    report = check_path(big, specs).report
+    assert report.status != "unreadable"
+    assert [f.code for f in report.findings] == ["file.no_template_found"]
+
+
+@pytest.mark.parametrize("main", ["workbook.xml", "book/workbook.xml", "xl/main.xml"])
+def test_the_main_part_is_found_through_the_package_relationships(
+    original, specs, tmp_path, main
+):
+    moved = move_main_part(original, tmp_path / "甲.xlsx", main)
+    assert marks(moved, specs) == marks(original, specs)
+
+
+def test_a_package_without_any_main_part_is_no_workbook(original, specs, tmp_path):
+    moved = move_main_part(original, tmp_path / "甲.xlsx", "book/main.xml")
+    import zipfile
+
+    broken = tmp_path / "乙.xlsx"
+    with zipfile.ZipFile(moved) as zin, zipfile.ZipFile(broken, "w") as zout:
+        for info in zin.infolist():
+            if info.filename != "_rels/.rels":
+                zout.writestr(info, zin.read(info))
+    assert "没有工作簿内容" in unreadable(broken, specs)
+
+
+def test_excels_default_password_is_decrypted_and_checked(original, specs, tmp_path):
+    locked = encrypt(original, tmp_path / "甲.xlsx", DEFAULT_PASSWORD)
+    assert locked.read_bytes()[:4] == b"\xd0\xcf\x11\xe0"
+    assert marks(locked, specs) == marks(original, specs)
+
+
+def test_a_real_open_password_keeps_its_message(original, specs, tmp_path):
+    locked = encrypt(original, tmp_path / "甲.xlsx", "dangwei2022")
+    assert "打开密码" in unreadable(locked, specs)
+
+
+def test_xor_obfuscated_xls_says_it_has_a_password(xls, specs, tmp_path):
+    from msoffcrypto.method.xor_obfuscation import DocumentXOR
+
+    assert not DocumentXOR.verifypw(DEFAULT_PASSWORD, 0x1234)
+    locked = with_filepass(xls, tmp_path / "甲.xls", verifier=0x1234)
+    assert "设置了密码" in unreadable(locked, specs)
+
+
+def test_xor_with_the_default_password_is_opened(xls, specs, tmp_path):
+    """Excel's default password verifies (0x9A0A): the file is decrypted, not refused."""
+    locked = with_filepass(xls, tmp_path / "甲.xls", verifier=0x9A0A)
+    report = check_path(locked, specs).report
+    assert "密码" not in " ".join(f.message for f in report.findings)
+
+
+@pytest.mark.parametrize(
+    ("record", "named"), [(0x0409, "Excel 4.0"), (0x0209, "Excel 3.0"), (0x0009, "Excel 2.x")]
+)
+def test_excel_2_to_4_files_are_named(specs, tmp_path, record, named):
+    path = excel4(tmp_path / "旧.xls")
+    data = bytearray(path.read_bytes())
+    data[0:2] = record.to_bytes(2, "little")
+    path.write_bytes(bytes(data))
+    message = unreadable(path, specs)
+    assert named in message and "另存为 .xlsx" in message
+
+
+def test_a_text_file_is_not_named_an_old_excel(specs, tmp_path):
+    path = tmp_path / "名单.xls"
+    path.write_bytes(b"\x09\x04\x40\x00 not an Excel 4 record")  # record type, size 64
+    assert "不是 Excel 工作簿" in unreadable(path, specs)
