@@ -118,3 +118,42 @@ def excel4(path: Path) -> Path:
     bof = struct.pack("<HHHHH", 0x0409, 6, 0x0000, 0x0010, 0x0000)
     path.write_bytes(bof + struct.pack("<HH", 0x000A, 0))
     return path
+
+
+def compound_file(streams: dict[str, bytes]) -> bytes:
+    """A minimal compound file (MS-CFB version 3) holding `streams`, each padded to 4 KB so
+    that none lives in the mini stream: header, one FAT sector, the directory, the data."""
+    sector, end, free = 512, 0xFFFFFFFE, 0xFFFFFFFF
+    data = [content.ljust(4096, b"\x00") for content in streams.values()]
+    entries = [_dir_entry("Root Entry", 5, end, 0, child=1 if streams else free)]
+    directory_sectors = (len(streams) + 1 + 3) // 4
+    next_free = 1 + directory_sectors  # sector 0 is the FAT
+    for i, (name, content) in enumerate(zip(streams, data, strict=True)):
+        right = i + 2 if i + 1 < len(streams) else free
+        entries.append(_dir_entry(name, 2, next_free, len(content), right=right))
+        next_free += len(content) // sector
+    assert next_free <= sector // 4, "a test file of at most 127 sectors"
+    fat = [0xFFFFFFFD]  # the FAT's own sector
+    fat += [*range(2, 1 + directory_sectors), end]
+    for content in data:
+        count = len(content) // sector
+        start = len(fat)
+        fat += [*range(start + 1, start + count), end]
+    fat += [free] * (sector // 4 - len(fat))
+    header = bytearray(512)
+    header[:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    struct.pack_into("<HHHHH", header, 0x18, 0x3E, 3, 0xFFFE, 9, 6)
+    struct.pack_into("<IIIIIIIII", header, 0x2C, 1, 1, 0, 4096, end, 0, end, 0, 0)
+    header[0x4C:] = struct.pack("<109I", 0, *[free] * 108)
+    body = b"".join(entries).ljust(directory_sectors * sector, b"\x00")
+    return bytes(header) + struct.pack(f"<{sector // 4}I", *fat) + body + b"".join(data)
+
+
+def _dir_entry(name: str, kind: int, start: int, size: int, right=0xFFFFFFFF, child=0xFFFFFFFF):
+    raw = name.encode("utf-16-le")
+    entry = bytearray(128)
+    entry[: len(raw)] = raw
+    struct.pack_into("<HBB", entry, 0x40, len(raw) + 2, kind, 1)
+    struct.pack_into("<III", entry, 0x44, 0xFFFFFFFF, right, child)
+    struct.pack_into("<II", entry, 0x74, start, size)
+    return bytes(entry)

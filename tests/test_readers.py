@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import soffice_convert
 from odd_files import (
+    compound_file,
     encrypt,
     excel4,
     move_main_part,
@@ -97,9 +98,7 @@ def test_an_xls_whose_directory_lies_past_2_mb(specs, tmp_path):
 
 
 @pytest.mark.parametrize("main", ["workbook.xml", "book/workbook.xml", "xl/main.xml"])
-def test_the_main_part_is_found_through_the_package_relationships(
-    original, specs, tmp_path, main
-):
+def test_the_main_part_is_found_through_the_package_relationships(original, specs, tmp_path, main):
     moved = move_main_part(original, tmp_path / "甲.xlsx", main)
     assert marks(moved, specs) == marks(original, specs)
 
@@ -158,3 +157,24 @@ def test_a_text_file_is_not_named_an_old_excel(specs, tmp_path):
     path = tmp_path / "名单.xls"
     path.write_bytes(b"\x09\x04\x40\x00 not an Excel 4 record")  # record type, size 64
     assert "不是 Excel 工作簿" in unreadable(path, specs)
+
+
+@pytest.mark.parametrize(
+    ("streams", "said"),
+    [
+        ({"EncryptionInfo": b"\x04\x00\x04\x00", "EncryptedPackage": b""}, "打开密码"),
+        ({"PowerPoint Document": b"", "Current User": b""}, "PowerPoint 97-2003"),
+        ({"worddocument": b""}, "Word 97-2003"),
+        ({"Contents": b""}, "旧版 Office 格式文件，不是 Excel 工作簿"),
+    ],
+)
+def test_other_compound_files_are_named_by_their_streams(specs, tmp_path, streams, said):
+    path = tmp_path / "附件.xls"
+    path.write_bytes(compound_file(streams))
+    assert said in unreadable(path, specs)
+
+
+def test_a_compound_file_header_without_a_directory_is_damaged(specs, tmp_path):
+    path = tmp_path / "附件.xls"
+    path.write_bytes(compound_file({"Workbook": b""})[:1024])  # cut after the FAT
+    assert "目录不完整" in unreadable(path, specs)
