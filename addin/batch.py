@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -26,6 +27,7 @@ from .report.model import FileReport, Report
 from .report.render import JsonStream
 from .safe_text import path_text
 from .spec import SpecSet
+from .workbook.convert import SECONDS, copy_source
 from .workbook.model import UnreadableWorkbook
 from .writes import plan_for
 
@@ -61,8 +63,9 @@ class FileJob:
     copy_to: Path | None = None  # where the annotated copy goes, if one is wanted
     # `fill` writes the copy it was asked for; a batch only copies files with a template.
     copy_always: bool = False
-    # A legacy file (.xls, .xlsb, .ods) converted to .xlsx: the copy is written from this.
-    copy_from: Path | None = None
+    # Where a worker converts a legacy file (.xls, .xlsb, .ods) for its copy, and keeps its
+    # LibreOffice profile: the batch's own temporary folder.
+    work: Path | None = None
 
 
 @dataclass
@@ -70,6 +73,7 @@ class FileOutcome:
     report: FileReport
     copy: Path | None = None
     copy_error: str | None = None
+    no_copy: str | None = None  # why a file worth a copy has none (e.g. no LibreOffice)
 
 
 @dataclass(frozen=True)
@@ -81,8 +85,7 @@ class CheckTask:
     options: dict[str, Any] = field(default_factory=dict)
 
     def __call__(self, job: FileJob) -> FileOutcome:
-        from .workbook.openpyxl_writer import fill_file
-
+        started = time.monotonic()
         evaluation = safe_check(
             job.path, self.specs, display=job.display, limits=self.limits, **self.options
         )
@@ -90,11 +93,23 @@ class CheckTask:
         report.filed_on = filed_on(evaluation)
         if job.copy_to is None or report.status == "unreadable":
             return FileOutcome(report)
-        if not job.copy_always and not worth_a_copy(job.copy_from or job.path, report):
+        if not job.copy_always and has_no_template(report):
             return FileOutcome(report)
+        # What is left of the file's time, less a margin for writing the copy.
+        seconds = max(1.0, min(SECONDS, self.limits.timeout - (time.monotonic() - started) - 10))
+        with tempfile.TemporaryDirectory(prefix="jiceng-copy-", dir=job.work) as folder:
+            source = copy_source(job.path, Path(folder), job.work or Path(folder), seconds)
+            if isinstance(source, str):
+                return FileOutcome(report, no_copy=source)
+            return self._copy(job, evaluation, source)
+
+    def _copy(self, job: FileJob, evaluation: Evaluation, source: Path) -> FileOutcome:
+        from .workbook.openpyxl_writer import fill_file
+
+        report = evaluation.report
         try:
             plan = plan_for(evaluation.writes, report.findings, evaluation.conditional)
-            fill_file(job.copy_from or job.path, job.copy_to, plan, evaluation.data)
+            fill_file(source, job.copy_to, plan, evaluation.data)
         except MemoryError:
             raise
         except UnreadableWorkbook as exc:
@@ -120,11 +135,6 @@ def filed_on(evaluation: Evaluation) -> date | None:
     sheet = data.sheet(summary.sheet) if summary is not None and data is not None else None
     found = find_field(sheet, FILED_ON_LABEL) if sheet is not None else None
     return read_date(found[1]) if found else None
-
-
-def worth_a_copy(path: Path, report: FileReport) -> bool:
-    """A copy helps only where a template was found and openpyxl can write the format."""
-    return path.suffix.lower() in FILLABLE and not has_no_template(report)
 
 
 def has_no_template(report: FileReport) -> bool:
@@ -204,11 +214,10 @@ def run_batch(
     row by row). `progress(name)` as each file is done; `on_file(report)` for each file's
     final report, in order. `roster` / `last_year`: read by the front end beforehand
     (`report.roster.read_roster`, `report.year_over_year.load_last_year`), so a bad one stops
-    the run before any work. Legacy files get their copies from an .xlsx that LibreOffice
-    converts first (`workbook.convert`); without it the report says they were checked but not
-    copied."""
+    the run before any work. A legacy file with a template gets its copy from the .xlsx that
+    LibreOffice makes of it in the worker, after its check (`workbook.convert`); without
+    LibreOffice the report says it was checked but not copied."""
     from .report.inbox import inbox_sections
-    from .workbook.convert import LEGACY, to_xlsx
 
     out.mkdir(parents=True, exist_ok=True)
     for stale in remove_stale(out):
@@ -216,9 +225,7 @@ def run_batch(
     grades = specs.grade_names
     result = BatchResult(out / REPORT_BOOK, out / REPORT_JSON)
     with tempfile.TemporaryDirectory(prefix="jiceng-batch-") as work:
-        legacy = [p for p in files if p.suffix.lower() in LEGACY] if annotate else []
-        converted = to_xlsx(legacy, Path(work))
-        jobs, no_copy = _jobs(files, out, root, annotate, converted)
+        jobs = _jobs(files, out, root, annotate, Path(work))
         spool = Path(work) / "files.jsonl"
         light: list[FileReport] = []
         links: dict[str, str] = {}
@@ -228,9 +235,8 @@ def run_batch(
                 report = outcome.report
                 if outcome.copy_error:
                     report.findings.append(F.FILE_ANNOTATE_FAILED(reason=outcome.copy_error))
-                reason = no_copy.get(job.display)
-                if reason and report.status != "unreadable" and not has_no_template(report):
-                    report.findings.append(F.FILE_NO_COPY(reason=reason))
+                if outcome.no_copy:
+                    report.findings.append(F.FILE_NO_COPY(reason=outcome.no_copy))
                 if outcome.copy is not None:
                     result.annotated[job.display] = outcome.copy
                     links[job.display] = os.path.relpath(outcome.copy, out)
@@ -267,21 +273,29 @@ def _light(report: FileReport) -> FileReport:
     return report.model_copy(update=update)
 
 
-def _jobs(files, out, root, annotate, converted) -> tuple[list[FileJob], dict[str, str]]:
-    """A job per file; `no_copy`: display name → why a legacy file gets no copy."""
-    jobs, no_copy = [], {}
-    names = {_display(path, root) for path in files}
+def _jobs(files, out, root, annotate, work: Path) -> list[FileJob]:
+    """A job per file. Every file gets its own copy name: a legacy file's copy is an .xlsx
+    that keeps the original extension (甲.xls → 甲.xls.xlsx, so 甲.xls and 甲.ods do not meet),
+    and names that still meet (compared as Windows does, ignoring case) are numbered."""
+    jobs, taken = [], set()
     for path in files:
         name = _display(path, root)
-        copy_to = out / ANNOTATED_DIR / name if annotate else None
-        source = converted.get(path)
-        if isinstance(source, str):
-            no_copy[name], copy_to, source = source, None, None
-        elif source is not None:  # a.xls → a.xlsx, or a.xls.xlsx beside a submitted a.xlsx
-            as_xlsx = Path(name).with_suffix(".xlsx").as_posix()
-            copy_to = out / ANNOTATED_DIR / (as_xlsx if as_xlsx not in names else name + ".xlsx")
-        jobs.append(FileJob(path, name, copy_to, copy_from=source))
-    return jobs, no_copy
+        copy_to = None
+        if annotate:
+            copy_name = name if Path(name).suffix.lower() in FILLABLE else name + ".xlsx"
+            copy_to = out / ANNOTATED_DIR / _unique(copy_name, taken)
+        jobs.append(FileJob(path, name, copy_to, work=work))
+    return jobs
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    stem, suffix = os.path.splitext(name)
+    candidate, number = name, 1
+    while candidate.casefold() in taken:
+        number += 1
+        candidate = f"{stem} ({number}){suffix}"
+    taken.add(candidate.casefold())
+    return candidate
 
 
 def _write_outputs(result, specs, grades, spool, inbox, links, on_file) -> None:

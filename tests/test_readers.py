@@ -178,3 +178,16 @@ def test_a_compound_file_header_without_a_directory_is_damaged(specs, tmp_path):
     path = tmp_path / "附件.xls"
     path.write_bytes(compound_file({"Workbook": b""})[:1024])  # cut after the FAT
     assert "目录不完整" in unreadable(path, specs)
+
+
+def test_a_default_password_workbook_gets_its_copy(original, specs, tmp_path):
+    from openpyxl import load_workbook
+
+    from addin.batch import run_batch
+
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    locked = encrypt(original, inbox / "甲.xlsx", DEFAULT_PASSWORD)
+    result = run_batch([locked], tmp_path / "out", specs, root=inbox)
+    assert load_workbook(result.annotated["甲.xlsx"])["汇总表"]["D7"].value == "先进"
+    assert locked.read_bytes()[:4] == b"\xd0\xcf\x11\xe0"  # the original stays as it was
