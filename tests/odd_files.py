@@ -157,3 +157,73 @@ def _dir_entry(name: str, kind: int, start: int, size: int, right=0xFFFFFFFF, ch
     struct.pack_into("<III", entry, 0x44, 0xFFFFFFFF, right, child)
     struct.pack_into("<II", entry, 0x74, start, size)
     return bytes(entry)
+
+
+def xlsb(path: Path, cells: list[tuple[int, int, float]]) -> Path:
+    """A real .xlsb of one sheet holding `cells` (0-based row, column, number), the records
+    calamine needs and no more: workbook.bin naming the sheet, the sheet's dimension, rows and
+    BrtCellReal records."""
+    sheet = _record(0x9C, struct.pack("<II", 0, 1) + _wide("rId1") + _wide("Sheet1"))
+    book = _record(0x83) + _record(0x8F) + sheet + _record(0x90) + _record(0x84)
+    last_row = max(r for r, _c, _v in cells)
+    last_col = max(c for _r, c, _v in cells)
+    body = _record(0x81) + _record(0x94, struct.pack("<IIII", 0, last_row, 0, last_col))
+    body += _record(0x91)
+    for row in sorted({r for r, _c, _v in cells}):
+        body += _record(0x00, struct.pack("<IHBBB", row, 0, 0, 0, 0) + b"\x00" * 8)
+        for _r, col, value in sorted(c for c in cells if c[0] == row):
+            body += _record(0x05, struct.pack("<IId", col, 0, value))
+    body += _record(0x92) + _record(0x82)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'content-types"><Override PartName="/xl/workbook.bin" ContentType="application/'
+            'vnd.ms-excel.sheet.binary.macroEnabled.main"/></Types>',
+        )
+        archive.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            f'package/2006/relationships"><Relationship Id="rId1" Type="{MAIN_REL}" '
+            'Target="xl/workbook.bin"/></Relationships>',
+        )
+        archive.writestr(
+            "xl/_rels/workbook.bin.rels",
+            '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+            'openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+            'Target="worksheets/sheet1.bin"/></Relationships>',
+        )
+        archive.writestr("xl/workbook.bin", book)
+        archive.writestr("xl/worksheets/sheet1.bin", body)
+    return path
+
+
+def set_dimensions(xls: Path, path: Path, rows: int, cols: int) -> Path:
+    """The .xls with its first sheet's DIMENSIONS record declaring rows × cols from A1 (a
+    tiny file asking for a huge range, the shape of POI's 51535.xls)."""
+    data = bytearray(xls.read_bytes())
+    at = data.index(b"\x00\x02\x0e\x00")  # DIMENSIONS, 14 bytes (BIFF8)
+    struct.pack_into("<IIHH", data, at + 4, 0, rows, 0, cols)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def ods_with_cell(ods: Path, path: Path, row: int, col: int) -> Path:
+    """The .ods with a number at (row, col), 1-based, written with repeat attributes as
+    LibreOffice writes far cells: one repeated empty row and one repeated empty cell."""
+    cell = (
+        f'<table:table-row table:number-rows-repeated="{row - 1}"><table:table-cell/>'
+        f"</table:table-row><table:table-row><table:table-cell table:number-columns-repeated="
+        f'"{col - 1}"/><table:table-cell office:value-type="float" office:value="1">'
+        "<text:p>1</text:p></table:table-cell></table:table-row>"
+    ).encode()
+    with zipfile.ZipFile(ods) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "content.xml":
+                at = data.index(b"<table:table ")
+                table = '<table:table table:name="远处">'.encode() + cell + b"</table:table>"
+                data = data[:at] + table + data[at:]
+            zout.writestr(info, data)
+    return path

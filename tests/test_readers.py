@@ -13,8 +13,11 @@ from odd_files import (
     encrypt,
     excel4,
     move_main_part,
+    ods_with_cell,
     rename_stream,
+    set_dimensions,
     with_filepass,
+    xlsb,
     xlsb_with_missing_relationship,
 )
 from openpyxl import Workbook
@@ -191,3 +194,67 @@ def test_a_default_password_workbook_gets_its_copy(original, specs, tmp_path):
     result = run_batch([locked], tmp_path / "out", specs, root=inbox)
     assert load_workbook(result.annotated["甲.xlsx"])["汇总表"]["D7"].value == "先进"
     assert locked.read_bytes()[:4] == b"\xd0\xcf\x11\xe0"  # the original stays as it was
+
+
+# --- memory before parsing: every format is bounded before calamine allocates ----------------
+def too_large(path: Path, specs, limits=None) -> str:
+    from addin.limits import DEFAULT_LIMITS
+
+    report = check_path(path, specs, limits=limits or DEFAULT_LIMITS).report
+    (finding,) = report.findings
+    assert finding.code == "file.too_large", finding
+    return finding.message
+
+
+def test_a_tiny_xls_declaring_65535_by_255_cells_is_refused_before_reading(xls, specs, tmp_path):
+    """POI's 51535.xls: 42 KB that made calamine reserve 1.12 GB."""
+    huge = set_dimensions(xls, tmp_path / "大.xls", rows=65_535, cols=255)
+    assert huge.stat().st_size < 100_000
+    message = too_large(huge, specs)
+    assert "工作表“汇总表”声明的区域有 16,711,425 个单元格" in message
+
+
+@pytest.mark.parametrize("target", ["xls", "ods"])
+@pytest.mark.parametrize(("room", "refused"), [(0, False), (-1, True)])
+def test_cells_of_legacy_formats_at_and_past_the_limit(
+    original, xls, specs, tmp_path, target, room, refused
+):
+    """The generated submission's three sheets: 18 × 5 + 25 × 5 + 25 × 5 = 340 cells."""
+    from dataclasses import replace
+
+    from addin.limits import DEFAULT_LIMITS
+
+    path = xls if target == "xls" else soffice_convert(original, tmp_path, target="ods")
+    limits = replace(DEFAULT_LIMITS, max_cells=340 + room)
+    if refused:
+        assert "超过上限 339 个" in too_large(path, specs, limits)
+    else:
+        assert check_path(path, specs, limits=limits).report.status != "unreadable"
+
+
+def test_a_far_ods_cell_written_with_repeats_is_refused(original, specs, tmp_path):
+    ods = soffice_convert(original, tmp_path, target="ods")
+    far = ods_with_cell(ods, tmp_path / "远.ods", row=99_000, col=60)
+    assert far.stat().st_size < 100_000
+    assert "共有 5,940,340 个单元格" in too_large(far, specs)
+    near = ods_with_cell(ods, tmp_path / "近.ods", row=80_000, col=60)  # 4,800,000 + 340
+    assert check_path(near, specs).report.status != "unreadable"
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ((99_999, 59), "共有 6,000,000 个单元格"),
+        ((100_000, 0), "第 100001 行（A100001）"),
+        ((0, 1_000), "第 1001 列（ALM1）"),
+    ],
+)
+def test_xlsb_sheets_are_bounded_by_their_cells(specs, tmp_path, cell, message):
+    path = xlsb(tmp_path / "大.xlsb", [(0, 0, 1.0), (*cell, 2.0)])
+    assert message in too_large(path, specs)
+
+
+def test_an_xlsb_within_the_limits_is_read(specs, tmp_path):
+    path = xlsb(tmp_path / "小.xlsb", [(0, 0, 1.0), (79_999, 59, 2.0)])  # 4,800,000 cells
+    report = check_path(path, specs).report
+    assert [f.code for f in report.findings] == ["file.sheet_too_large", "file.no_template_found"]

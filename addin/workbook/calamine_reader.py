@@ -11,11 +11,13 @@ import io
 import posixpath
 import re
 import zipfile
+from contextlib import nullcontext
 from pathlib import Path
 
 import python_calamine as calamine
 
 from ..limits import DEFAULT_LIMITS, MIB, Limits
+from .biff import inspect_xls
 from .decrypt import PASSWORD, decrypt_default
 from .guard import inspect_archive, sheet_parts
 from .model import (
@@ -50,7 +52,10 @@ def read_workbook(
         kind = sniff(source)
         if kind == ENCRYPTED:
             raise UnreadableWorkbook(PASSWORD)
-    if kind != "xls":  # an .xls is no zip: its file size is its only bound
+    if kind == "xls":  # the cells its sheets declare and hold, before calamine reserves them
+        with source.open("rb") if isinstance(source, Path) else nullcontext(source) as handle:
+            inspect_xls(handle, limits)
+    else:
         inspect_archive(source, limits)
     try:
         book = _open(source)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..limits import MIB, Limits
+from .extents import BinSheetScan, OdsScan
 from .model import TooLarge, UnreadableWorkbook, column_letter
 from .package import attribute, main_part, relationships
 
@@ -32,6 +33,7 @@ _PREFIX = rb"(?:[\w.-]+:)?"
 _TAG = re.compile(rb"<" + _PREFIX + rb"(row|c)\b(" + _ATTRS + rb")(/?)>")
 _R_ATTR = re.compile(rb"\br=([\"'])\$?([A-Za-z]*)\$?([0-9]*)\1")
 _WORKSHEET_PART = re.compile(r"(?:.*/)?worksheets/[^/]+\.xml", re.I)
+_BINARY_SHEET_PART = re.compile(r"(?:.*/)?worksheets/[^/]+\.bin", re.I)
 # A <row> or <c> start tag without an r attribute: its place follows from the one before.
 _WITHOUT_REF = re.compile(rb"<" + _PREFIX + rb"(?:row|c)(?:\s(?:(?!\br=)[^>])*)?/?>")
 
@@ -56,13 +58,16 @@ def inspect_archive(path: Path | BinaryIO, limits: Limits) -> None:
                     f"压缩包中有 {len(infos)} 个部件，超过上限 {limits.max_members} 个，未读取"
                 )
             sheets = _sheet_names(archive)
-            total = 0
+            total = cells = 0
             for info in infos:
-                # A worksheet part the workbook does not map is scanned all the same.
-                sheet = sheets.get(info.filename) or (
-                    info.filename if _WORKSHEET_PART.fullmatch(info.filename) else None
-                )
-                total += _inspect_member(archive, info, sheet, limits, total)
+                scan = _scan_for(info.filename, sheets, limits)
+                size, area = _inspect_member(archive, info, scan, limits, total)
+                total, cells = total + size, cells + area
+                if cells > limits.max_cells:
+                    raise TooLarge(
+                        f"各工作表内容区域共有 {cells:,} 个单元格（至部件 {info.filename}），"
+                        f"超过上限 {limits.max_cells:,} 个，未读取"
+                    )
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError) as exc:
         raise UnreadableWorkbook(
             "文件已损坏（压缩包结构不完整），请重新保存或重新下载后提交"
@@ -71,12 +76,27 @@ def inspect_archive(path: Path | BinaryIO, limits: Limits) -> None:
         raise UnreadableWorkbook(f"文件使用了不支持的压缩方式（{exc}）") from exc
 
 
+def _scan_for(name: str, sheets: dict[str, str], limits: Limits):
+    """What finds the extent of the sheets in this member, if it holds any: a worksheet part
+    of an .xlsx (mapped by the workbook, or by its path) or .xlsb, or an .ods's content.xml."""
+    sheet = sheets.get(name)
+    if sheet is None and _WORKSHEET_PART.fullmatch(name):
+        sheet = name
+    if sheet is not None:
+        return _XmlSheetScan(f"工作表“{sheet}”（{name}）", limits)
+    if _BINARY_SHEET_PART.fullmatch(name):
+        return BinSheetScan(f"工作表（{name}）")
+    if name == "content.xml":
+        return OdsScan()
+    return None
+
+
 def _inspect_member(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str | None, limits: Limits, before: int
-) -> int:
-    """Inflate one member by streaming; return its real size."""
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, scan, limits: Limits, before: int
+) -> tuple[int, int]:
+    """Inflate one member by streaming; return its real size and the cells of the ranges of
+    the sheets in it (rows × columns up to the last holding content)."""
     name = info.filename
-    scan = _ExtentScan(limits.max_rows, limits.max_cols) if sheet is not None else None
     size = 0
     head = b""
     for chunk in _inflate(archive, info):
@@ -91,20 +111,38 @@ def _inspect_member(
         _check_size(name, size, info.compress_size, before + size, limits)
         if scan is not None:
             scan.feed(chunk)
-    if scan is not None:
-        extent = scan.extent()
-        where = f"工作表“{sheet}”（{name}）"
-        if extent.rows > limits.max_rows:
+    area = 0
+    for where, rows, cols, row_cell, col_cell in scan.extents() if scan is not None else ():
+        if rows > limits.max_rows:
             raise TooLarge(
-                f"{where}的内容延伸到第 {extent.rows} 行（{extent.row_cell}），超过上限 "
+                f"{where}的内容延伸到第 {rows} 行（{row_cell}），超过上限 "
                 f"{limits.max_rows} 行，未读取；如是误填，请删除该处内容后重新提交"
             )
-        if extent.cols > limits.max_cols:
+        if cols > limits.max_cols:
             raise TooLarge(
-                f"{where}的内容延伸到第 {extent.cols} 列（{extent.col_cell}），超过上限 "
+                f"{where}的内容延伸到第 {cols} 列（{col_cell}），超过上限 "
                 f"{limits.max_cols} 列，未读取；如是误填，请删除该处内容后重新提交"
             )
-    return size
+        area += rows * cols
+    return size, area
+
+
+class _XmlSheetScan:
+    """`_ExtentScan` with the sheet's label, in the shape of the other formats' scans."""
+
+    def __init__(self, label: str, limits: Limits):
+        self.label = label
+        # Past max_cells a sheet reaches beyond max_cells / max_cols rows or max_cells /
+        # max_rows columns: cells nearer than both cannot make it too large.
+        self.scan = _ExtentScan(
+            min(limits.max_rows, limits.max_cells // max(1, limits.max_cols)),
+            min(limits.max_cols, limits.max_cells // max(1, limits.max_rows)),
+        )
+        self.feed = self.scan.feed
+
+    def extents(self) -> list[tuple[str, int, int, str, str]]:
+        extent = self.scan.extent()
+        return [(self.label, extent.rows, extent.cols, extent.row_cell, extent.col_cell)]
 
 
 def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
