@@ -195,6 +195,37 @@ def test_score_cell_merged_over_items_is_one_clear_error(make_rubric, specs, spe
     assert branch.categories["领导班子"] is None and branch.categories["党员队伍"] == 20
 
 
+def test_score_cell_merged_with_its_points_is_one_clear_error(make_rubric, specs, spec):
+    """分值 and 得分 merged as C21:D21 show the points (10); the score hidden under it in D21
+    is not used as if someone had typed it."""
+
+    def edit(wb):
+        wb[SHEET].merge_cells("C21:D21")
+
+    report = check_path(make_rubric({SHEET: ninety(spec)}, edit=edit), specs).report
+    assert codes(report) == ["rubric.score_merged_across"]
+    finding = report.findings[0]
+    assert (finding.cell, finding.severity) == ("C21", "error")
+    assert finding.message == (
+        "第17项的“得分”单元格与“分值”合并为 C21:D21，看不出得分，请取消合并后填写得分"
+    )
+    (branch,) = report.branches
+    assert branch.total is None and branch.categories["群众反映"] is None
+
+
+def test_score_cell_merged_over_the_next_column_is_read(make_rubric, specs, spec):
+    """D21:E21 (得分 over 小计) shows the score itself: nothing is hidden."""
+
+    def edit(wb):
+        ws = wb[SHEET]
+        assert (ws["D4"].value, ws["E4"].value) == ("得分", "小计")
+        ws.merge_cells("D21:E21")
+
+    report = check_path(make_rubric({SHEET: ninety(spec)}, edit=edit), specs).report
+    assert codes(report) == []
+    assert report.branches[0].total == 90
+
+
 # --- 6. numbering styles -------------------------------------------------------------------------
 
 
