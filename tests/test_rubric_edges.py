@@ -346,7 +346,15 @@ def test_fill_of_an_xlsm_keeps_its_macros_only_in_an_xlsm(make_rubric, cli, tmp_
     assert package(src) == (XLSM_MAIN, True)
     assert cli("fill", src, "--out", tmp_path / "copy.xlsm").exit_code == 0
     assert package(tmp_path / "copy.xlsm") == (XLSM_MAIN, True)
-    # An .xlsx copy drops the macros, as Excel's “另存为 .xlsx” does: Excel opens it.
+    # An .xlsx copy would drop the macros without a word: refused, the way out named.
+    result = cli("fill", src, "--out", tmp_path / "copy.xlsx")
+    assert result.exit_code == 2 and not (tmp_path / "copy.xlsx").exists()
+    assert "含有宏" in result.stderr and "copy.xlsm" in result.stderr
+
+
+def test_fill_of_an_xlsm_without_a_vba_project_may_be_an_xlsx(make_rubric, cli, tmp_path):
+    src = tmp_path / "无宏.xlsm"
+    src.write_bytes(make_rubric().read_bytes())  # a macro-enabled name, no VBA project inside
     assert cli("fill", src, "--out", tmp_path / "copy.xlsx").exit_code == 0
     assert package(tmp_path / "copy.xlsx") == (XLSX_MAIN, False)
     assert load_workbook(tmp_path / "copy.xlsx")[SHEET]["D23"].value == 100

@@ -78,3 +78,12 @@ def content_type(archive: zipfile.ZipFile, part: str) -> str:
         if (attribute(m.group(1), b"PartName") or "").lstrip("/") == part:
             return attribute(m.group(1), b"ContentType") or ""
     return ""
+
+
+def has_macros(path) -> bool:
+    """Whether the package holds a VBA project (an .xlsm's macros)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return any(n.lower().endswith("vbaproject.bin") for n in archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return False
