@@ -34,9 +34,15 @@ def _wide(text: str) -> bytes:
 def xlsb_with_missing_relationship(path: Path) -> Path:
     """A workbook.bin whose one sheet (BrtBundleSh) names rId9, which no relationship has:
     calamine looks it up with `map[key]` and panics (the shape of POI's Simple.xlsb)."""
-    sheet = _record(0x9C, struct.pack("<II", 0, 1) + _wide("rId9") + _wide("Sheet1"))
+    return _xlsb_package(path, "rId9", {})
+
+
+def _xlsb_package(path: Path, sheet_rid: str, parts: dict[str, bytes]) -> Path:
+    """An .xlsb package: content types, the package's relationship to xl/workbook.bin, a
+    workbook.bin naming one sheet by `sheet_rid`, and `parts` (name → bytes) besides."""
+    sheet = _record(0x9C, struct.pack("<II", 0, 1) + _wide(sheet_rid) + _wide("Sheet1"))
     book = _record(0x83) + _record(0x8F) + sheet + _record(0x90) + _record(0x84)
-    with zipfile.ZipFile(path, "w") as archive:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(
             "[Content_Types].xml",
             '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
@@ -50,6 +56,8 @@ def xlsb_with_missing_relationship(path: Path) -> Path:
             'Target="xl/workbook.bin"/></Relationships>',
         )
         archive.writestr("xl/workbook.bin", book)
+        for name, data in parts.items():
+            archive.writestr(name, data)
     return path
 
 
@@ -163,8 +171,6 @@ def xlsb(path: Path, cells: list[tuple[int, int, float]]) -> Path:
     """A real .xlsb of one sheet holding `cells` (0-based row, column, number), the records
     calamine needs and no more: workbook.bin naming the sheet, the sheet's dimension, rows and
     BrtCellReal records."""
-    sheet = _record(0x9C, struct.pack("<II", 0, 1) + _wide("rId1") + _wide("Sheet1"))
-    book = _record(0x83) + _record(0x8F) + sheet + _record(0x90) + _record(0x84)
     last_row = max(r for r, _c, _v in cells)
     last_col = max(c for _r, c, _v in cells)
     body = _record(0x81) + _record(0x94, struct.pack("<IIII", 0, last_row, 0, last_col))
@@ -174,29 +180,14 @@ def xlsb(path: Path, cells: list[tuple[int, int, float]]) -> Path:
         for _r, col, value in sorted(c for c in cells if c[0] == row):
             body += _record(0x05, struct.pack("<IId", col, 0, value))
     body += _record(0x92) + _record(0x82)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(
-            "[Content_Types].xml",
-            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-            'content-types"><Override PartName="/xl/workbook.bin" ContentType="application/'
-            'vnd.ms-excel.sheet.binary.macroEnabled.main"/></Types>',
-        )
-        archive.writestr(
-            "_rels/.rels",
-            '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
-            f'package/2006/relationships"><Relationship Id="rId1" Type="{MAIN_REL}" '
-            'Target="xl/workbook.bin"/></Relationships>',
-        )
-        archive.writestr(
-            "xl/_rels/workbook.bin.rels",
-            '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
-            'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
-            'openxmlformats.org/officeDocument/2006/relationships/worksheet" '
-            'Target="worksheets/sheet1.bin"/></Relationships>',
-        )
-        archive.writestr("xl/workbook.bin", book)
-        archive.writestr("xl/worksheets/sheet1.bin", body)
-    return path
+    rels = (
+        '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+        'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+        'openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+        'Target="worksheets/sheet1.bin"/></Relationships>'
+    )
+    parts = {"xl/_rels/workbook.bin.rels": rels.encode(), "xl/worksheets/sheet1.bin": body}
+    return _xlsb_package(path, "rId1", parts)
 
 
 def set_dimensions(xls: Path, path: Path, rows: int, cols: int) -> Path:

@@ -87,6 +87,17 @@ def _record_head(data: bytes, at: int) -> tuple[int, int, int] | None:
     return values[0], values[1], at
 
 
+# --- XML, streamed -----------------------------------------------------------------------------
+def split_at_tag(rest: bytes, chunk: bytes) -> tuple[bytes, int, bytes]:
+    """(data, cut, what to keep): the chunk after what was kept of the last, scanned up to the
+    last "<" (a tag may go on in the next chunk; a run of 1 MB without one is dropped)."""
+    data = rest + chunk
+    cut = data.rfind(b"<")
+    if cut < 0:
+        return data, 0, b""
+    return data, cut, data[cut:] if len(data) - cut < 1 << 20 else b""
+
+
 # --- .ods: content.xml ------------------------------------------------------------------------
 _ATTRS = rb"(?:[^>\"']|\"[^\"]*\"|'[^']*')*?"
 _ODS_TAG = re.compile(
@@ -112,12 +123,7 @@ class OdsScan:
         self._row = self._repeat = self._col = 0
 
     def feed(self, chunk: bytes) -> None:
-        data = self._rest + chunk
-        cut = data.rfind(b"<")
-        if cut < 0:
-            self._rest = b""
-            return
-        self._rest = data[cut:] if len(data) - cut < 1 << 20 else b""
+        data, cut, self._rest = split_at_tag(self._rest, chunk)
         for m in _ODS_TAG.finditer(data, 0, cut):
             self._tag(m.group(1) == b"/", m.group(2), m.group(3), m.group(4) == b"/")
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..limits import MIB, Limits
-from .extents import BinSheetScan, OdsScan
+from .extents import BinSheetScan, OdsScan, split_at_tag
 from .model import TooLarge, UnreadableWorkbook, column_letter
 from .package import attribute, main_part, relationships
 
@@ -231,12 +231,7 @@ class _ExtentScan:
         self._row_cell = self._col_cell = ""
 
     def feed(self, chunk: bytes) -> None:
-        data = self._rest + chunk
-        cut = data.rfind(b"<")
-        if cut < 0:
-            self._rest = b""
-            return
-        self._rest = data[cut:] if len(data) - cut < _CHUNK else b""
+        data, cut, self._rest = split_at_tag(self._rest, chunk)
         if not self._every and self._looked < _HEAD_CELLS:
             # Writers give every cell its reference or none: the first cells tell which. (A
             # file mixing both is still bounded by the size limits and the worker's caps.)
