@@ -218,3 +218,15 @@ def ods_with_cell(ods: Path, path: Path, row: int, col: int) -> Path:
                 data = data[:at] + table + data[at:]
             zout.writestr(info, data)
     return path
+
+
+def move_first_text_cell(xls: Path, path: Path, row: int, col: int) -> Path:
+    """The .xls with its first sheet's first text cell (LabelSst) moved to (row, col), 0-based:
+    calamine then builds the range from A1 to there, however empty."""
+    data = bytearray(xls.read_bytes())
+    at = data.index(b"\x00\x02\x0e\x00")  # the first sheet's DIMENSIONS; its cells follow
+    while struct.unpack_from("<H", data, at)[0] != 0x00FD:
+        at += 4 + struct.unpack_from("<H", data, at + 2)[0]
+    struct.pack_into("<HH", data, at + 4, row, col)
+    path.write_bytes(bytes(data))
+    return path

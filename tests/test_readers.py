@@ -12,6 +12,7 @@ from odd_files import (
     compound_file,
     encrypt,
     excel4,
+    move_first_text_cell,
     move_main_part,
     ods_with_cell,
     rename_stream,
@@ -212,6 +213,16 @@ def test_a_tiny_xls_declaring_65535_by_255_cells_is_refused_before_reading(xls, 
     assert huge.stat().st_size < 100_000
     message = too_large(huge, specs)
     assert "工作表“汇总表”声明的区域有 16,711,425 个单元格" in message
+
+
+def test_one_far_cell_of_a_small_xls_is_refused_before_reading(xls, specs, tmp_path):
+    """A 12 KB .xls with one cell at IU65535: calamine builds a range of 16.7 million cells
+    from A1 to there (1.25 GB peak RSS in `check` before this bound)."""
+    far = move_first_text_cell(xls, tmp_path / "远.xls", 65_534, 254)
+    assert "共有 16,711,170 个单元格的区域" in too_large(far, specs)
+    near = move_first_text_cell(xls, tmp_path / "近.xls", 15_999, 249)  # about 4,000,000 cells
+    report = check_path(near, specs).report
+    assert report.status != "unreadable"
 
 
 @pytest.mark.parametrize("target", ["xls", "ods"])
