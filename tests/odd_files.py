@@ -230,3 +230,12 @@ def move_first_text_cell(xls: Path, path: Path, row: int, col: int) -> Path:
     struct.pack_into("<HH", data, at + 4, row, col)
     path.write_bytes(bytes(data))
     return path
+
+
+def windows_paths(xlsx: Path, path: Path) -> Path:
+    """The package with its member names stored with backslashes ("xl\\workbook.xml"), as
+    some Windows tools write them (calamine's issue_530.xlsx)."""
+    with zipfile.ZipFile(xlsx) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename.replace("/", "\\"), zin.read(info))
+    return path

@@ -4,6 +4,7 @@ part elsewhere than xl/workbook.xml, Excel's default password, XOR obfuscation, 
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from odd_files import (
     ods_with_cell,
     rename_stream,
     set_dimensions,
+    windows_paths,
     with_filepass,
     xlsb,
     xlsb_with_missing_relationship,
@@ -109,8 +111,6 @@ def test_the_main_part_is_found_through_the_package_relationships(original, spec
 
 def test_a_package_without_any_main_part_is_no_workbook(original, specs, tmp_path):
     moved = move_main_part(original, tmp_path / "甲.xlsx", "book/main.xml")
-    import zipfile
-
     broken = tmp_path / "乙.xlsx"
     with zipfile.ZipFile(moved) as zin, zipfile.ZipFile(broken, "w") as zout:
         for info in zin.infolist():
@@ -269,3 +269,15 @@ def test_an_xlsb_within_the_limits_is_read(specs, tmp_path):
     path = xlsb(tmp_path / "小.xlsb", [(0, 0, 1.0), (79_999, 59, 2.0)])  # 4,800,000 cells
     report = check_path(path, specs).report
     assert [f.code for f in report.findings] == ["file.sheet_too_large", "file.no_template_found"]
+
+
+def test_a_package_with_windows_paths_is_read_and_bounded(original, specs, tmp_path):
+    from dataclasses import replace
+
+    from addin.limits import DEFAULT_LIMITS
+
+    stored = windows_paths(original, tmp_path / "甲.xlsx")
+    assert "xl\\workbook.xml" in zipfile.ZipFile(stored).namelist()
+    assert marks(stored, specs) == marks(original, specs)
+    limits = replace(DEFAULT_LIMITS, max_cells=339)  # its sheets hold 340 cells
+    assert "超过上限 339 个" in too_large(stored, specs, limits)

@@ -122,7 +122,7 @@ def calamine_cannot(path: Path | io.BytesIO) -> bool:
         with zipfile.ZipFile(path) as archive:
             main = main_part(archive) or ""
             macros = any(n.startswith("xl/macrosheets/") for n in archive.namelist())
-            return macros or posixpath.basename(main) != "workbook.xml"
+            return macros or posixpath.basename(main.replace("\\", "/")) != "workbook.xml"
     except (zipfile.BadZipFile, OSError):
         return False
 

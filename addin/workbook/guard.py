@@ -80,13 +80,14 @@ def _scan_for(name: str, sheets: dict[str, str], limits: Limits):
     """What finds the extent of the sheets in this member, if it holds any: a worksheet part
     of an .xlsx (mapped by the workbook, or by its path) or .xlsb, or an .ods's content.xml."""
     sheet = sheets.get(name)
-    if sheet is None and _WORKSHEET_PART.fullmatch(name):
+    path = name.replace("\\", "/")  # a Windows path, as some writers store it
+    if sheet is None and _WORKSHEET_PART.fullmatch(path):
         sheet = name
     if sheet is not None:
         return _XmlSheetScan(f"工作表“{sheet}”（{name}）", limits)
-    if _BINARY_SHEET_PART.fullmatch(name):
+    if _BINARY_SHEET_PART.fullmatch(path):
         return BinSheetScan(f"工作表（{name}）")
-    if name == "content.xml":
+    if path == "content.xml":
         return OdsScan()
     return None
 

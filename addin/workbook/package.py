@@ -36,9 +36,15 @@ def unescape(text: str) -> str:
     )
 
 
+def members(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Each member's name as the package means it → as stored: some writers store Windows
+    paths ("xl\\workbook.xml"), which calamine reads as "xl/workbook.xml"."""
+    return {name.replace("\\", "/"): name for name in archive.namelist()}
+
+
 def _read(archive: zipfile.ZipFile, name: str) -> bytes | None:
     try:
-        with archive.open(name) as member:
+        with archive.open(members(archive).get(name, name)) as member:
             return member.read(MAX_RELS)
     except KeyError:
         return None
@@ -46,8 +52,9 @@ def _read(archive: zipfile.ZipFile, name: str) -> bytes | None:
 
 def relationships(archive: zipfile.ZipFile, part: str) -> list[tuple[str, str, str]]:
     """(Id, Type, target part) of each relationship of `part` ("" for the package itself),
-    targets resolved against the part's folder."""
-    folder, base = posixpath.split(part)
+    targets resolved against the part's folder; a target that exists is named as stored."""
+    names = members(archive)
+    folder, base = posixpath.split(part.replace("\\", "/"))
     rels = _read(archive, posixpath.join(folder, "_rels", base + ".rels"))
     if rels is None:
         return []
@@ -58,22 +65,25 @@ def relationships(archive: zipfile.ZipFile, part: str) -> list[tuple[str, str, s
         if target is None or attribute(m.group(1), b"TargetMode") == "External":
             continue
         full = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
-        found.append((rid, kind, posixpath.normpath(full)))
+        full = posixpath.normpath(full)
+        found.append((rid, kind, names.get(full, full)))
     return found
 
 
 def main_part(archive: zipfile.ZipFile) -> str | None:
-    """The package's main document part, as its `_rels/.rels` says, if it exists."""
-    names = set(archive.namelist())
+    """The package's main document part (its name as stored), as its `_rels/.rels` says, if
+    it exists."""
+    names = members(archive)
     for _rid, kind, target in relationships(archive, ""):
         if kind.endswith(_OFFICE_DOCUMENT) and target in names:
-            return target
-    return DEFAULT_MAIN if DEFAULT_MAIN in names else None
+            return names[target]
+    return names.get(DEFAULT_MAIN)
 
 
 def content_type(archive: zipfile.ZipFile, part: str) -> str:
     """The part's content type from `[Content_Types].xml` ("" if it has no override)."""
     types = _read(archive, "[Content_Types].xml") or b""
+    part = part.replace("\\", "/")
     for m in _OVERRIDE.finditer(types):
         if (attribute(m.group(1), b"PartName") or "").lstrip("/") == part:
             return attribute(m.group(1), b"ContentType") or ""
