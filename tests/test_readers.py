@@ -4,11 +4,15 @@ part elsewhere than xl/workbook.xml, Excel's default password, XOR obfuscation, 
 
 from __future__ import annotations
 
+import contextlib
+import io
 import zipfile
 from pathlib import Path
 
 import pytest
 from conftest import soffice_convert
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from odd_files import (
     compound_file,
     encrypt,
@@ -28,7 +32,7 @@ from summary_helpers import submission
 
 from addin.engine import check_path
 from addin.workbook.decrypt import DEFAULT_PASSWORD
-from addin.workbook.ole import CompoundFile
+from addin.workbook.ole import MAGIC, CompoundFile
 from addin.workbook.sniff import sniff
 
 ROWS = [("一支部", 90, "一般"), ("二支部", 70, None)]  # a grade that disagrees with the score
@@ -281,3 +285,37 @@ def test_a_package_with_windows_paths_is_read_and_bounded(original, specs, tmp_p
     assert marks(stored, specs) == marks(original, specs)
     limits = replace(DEFAULT_LIMITS, max_cells=339)  # its sheets hold 340 cells
     assert "超过上限 339 个" in too_large(stored, specs, limits)
+
+
+@pytest.mark.parametrize("keep", [0.3, 0.5, 0.7, 0.9])
+def test_a_cut_off_xls_is_one_finding(xls, specs, tmp_path, keep):
+    data = xls.read_bytes()
+    cut = tmp_path / "断.xls"
+    cut.write_bytes(data[: int(len(data) * keep)])
+    report = check_path(cut, specs).report
+    assert "file.internal_error" not in [f.code for f in report.findings]
+
+
+def test_the_xls_bound_reads_a_workbook_stream_cut_anywhere(xls):
+    from addin.workbook.biff import _sheets
+
+    ole = CompoundFile(xls.open("rb"))
+    stream = ole.read(ole.find("Workbook"))
+    whole = [(s.name, s.used) for s in _sheets(stream)]
+    assert whole == [("汇总表", 90), ("一支部", 125), ("二支部", 125)]
+    for end in range(0, len(stream), 3):  # never an exception, whatever is cut off
+        _sheets(stream[:end])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(min_size=0, max_size=3000), st.integers(min_value=0, max_value=2999))
+def test_sniff_of_a_damaged_compound_file_is_a_reason_or_a_kind(tail, flip):
+    """Random bytes behind the compound-file magic, and a real one with one byte changed:
+    a kind or one clear reason, never another exception."""
+    from addin.workbook.model import UnreadableWorkbook
+
+    real = bytearray(compound_file({"Workbook": b"\x09\x08\x10\x00" + b"\x00" * 16}))
+    real[flip % len(real)] ^= 0xFF
+    for data in (MAGIC + tail, bytes(real)):
+        with contextlib.suppress(UnreadableWorkbook):
+            sniff(io.BytesIO(data))

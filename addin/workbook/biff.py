@@ -89,6 +89,8 @@ def _sheets(stream: bytes) -> list[_Sheet]:
     while offset <= end:
         kind, size = struct.unpack_from("<HH", stream, offset)
         data = offset + 4
+        if data + size > len(stream):
+            break  # a record cut off by a damaged file: calamine says what is wrong
         if kind == _BOF and offset == 0 and size >= 2:
             biff8 = struct.unpack_from("<H", stream, data)[0] >= 0x0600
         if kind == _BOF:

@@ -29,6 +29,7 @@ from .model import (
     WorkbookData,
     parse_ref,
 )
+from .ole import NotCompoundFile
 from .package import main_part
 from .sniff import ENCRYPTED, sniff
 
@@ -54,7 +55,10 @@ def read_workbook(
             raise UnreadableWorkbook(PASSWORD)
     if kind == "xls":  # the cells its sheets declare and hold, before calamine reserves them
         with source.open("rb") if isinstance(source, Path) else nullcontext(source) as handle:
-            inspect_xls(handle, limits)
+            try:
+                inspect_xls(handle, limits)
+            except NotCompoundFile as exc:  # decrypted bytes that are no compound file
+                raise UnreadableWorkbook(f"文件已损坏（{exc}）") from exc
     else:
         inspect_archive(source, limits)
     try:
