@@ -288,3 +288,14 @@ def test_copy_names_keep_each_extension():
         "甲.xls (2).xlsx",  # a submitted 甲.xls.xlsx meets the copy of 甲.xls
         "乙/甲.xls.xlsx",
     ]
+
+
+def test_an_xls_named_xlsx_gets_its_copy_by_what_it_is(template_xls, specs, tmp_path):
+    """WPS saves “兼容格式” under whatever name was typed: the copy goes by the content."""
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    (inbox / "甲.xlsx").write_bytes(template_xls.read_bytes())
+    result = run_batch([inbox / "甲.xlsx"], tmp_path / "out", specs, root=inbox)
+    copy = result.annotated["甲.xlsx"]
+    assert copy.read_bytes()[:2] == b"PK"
+    assert load_workbook(copy)["汇总表"]["D7"].value == "先进"

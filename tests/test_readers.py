@@ -319,3 +319,12 @@ def test_sniff_of_a_damaged_compound_file_is_a_reason_or_a_kind(tail, flip):
     for data in (MAGIC + tail, bytes(real)):
         with contextlib.suppress(UnreadableWorkbook):
             sniff(io.BytesIO(data))
+
+
+@pytest.mark.parametrize("name", ["甲.xlsx", "甲.ods", "甲"])
+def test_a_workbook_under_another_extension_is_read_by_what_it_is(
+    xls, original, specs, tmp_path, name
+):
+    renamed = tmp_path / name
+    renamed.write_bytes(xls.read_bytes())
+    assert marks(renamed, specs) == marks(original, specs)

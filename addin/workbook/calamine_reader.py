@@ -62,7 +62,7 @@ def read_workbook(
     else:
         inspect_archive(source, limits)
     try:
-        book = _open(source)
+        book = _open(source, kind)
     except calamine.PasswordError as exc:
         raise UnreadableWorkbook(PASSWORD) from exc
     except BaseException as exc:  # calamine raises several error types for broken files
@@ -165,15 +165,23 @@ def _reader_failed(exc: BaseException) -> bool:
     return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
 
 
-def _open(path: Path | io.BytesIO):
-    """calamine takes a UTF-8 path; a name that is not one (GBK bytes from a Windows zip, held
-    as lone surrogates) is handed over as an open file instead, as are decrypted bytes."""
+_SUFFIXES = {"xlsx": (".xlsx", ".xlsm"), "xls": (".xls",), "xlsb": (".xlsb",), "ods": (".ods",)}
+
+
+def _open(path: Path | io.BytesIO, kind: str):
+    """calamine takes a UTF-8 path and goes by its extension; a name that is not UTF-8 (GBK
+    bytes from a Windows zip, held as lone surrogates) or whose extension is not what the file
+    is (WPS saves an .xls under any name typed) is handed over as an open file instead, where
+    calamine goes by the content; so are decrypted bytes."""
     if isinstance(path, io.BytesIO):
         path.seek(0)
         return calamine.CalamineWorkbook.from_filelike(path)
     try:
         str(path).encode("utf-8")
+        named = path.suffix.lower() in _SUFFIXES.get(kind, ())
     except UnicodeEncodeError:
+        named = False
+    if not named:
         with path.open("rb") as handle:
             return calamine.CalamineWorkbook.from_filelike(handle)
     return calamine.CalamineWorkbook.from_path(str(path))

@@ -37,16 +37,20 @@ def copy_source(path: Path, folder: Path, profiles: Path, seconds: float = SECON
     files go to `folder`, which the caller removes; LibreOffice profiles to `profiles`, which
     outlives this call (starting LibreOffice on a new profile costs seconds)."""
     try:
-        encrypted = sniff(path) == ENCRYPTED
-        if encrypted:
-            plain = folder / f"decrypted{path.suffix.lower()}"
-            plain.write_bytes(decrypt_default(path).getvalue())
+        kind, source = sniff(path), path
+        if kind == ENCRYPTED:
+            source = folder / f"decrypted{path.suffix.lower()}"
+            source.write_bytes(decrypt_default(path).getvalue())
+            kind = sniff(source)
     except UnreadableWorkbook as exc:
         return exc.reason
-    source = plain if encrypted else path
-    if path.suffix.lower() not in LEGACY:
+    if kind != "xlsx":  # by what the file is, not by its name
+        return to_xlsx(source, folder, profiles, seconds)
+    if source.suffix.lower() in (".xlsx", ".xlsm"):
         return source
-    return to_xlsx(source, folder, profiles, seconds)
+    named = folder / "workbook.xlsx"  # an .xlsx under another name: openpyxl goes by the name
+    shutil.copyfile(source, named)
+    return named
 
 
 def to_xlsx(path: Path, folder: Path, profiles: Path, seconds: float = SECONDS) -> Path | str:
