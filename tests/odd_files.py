@@ -232,10 +232,12 @@ def move_first_text_cell(xls: Path, path: Path, row: int, col: int) -> Path:
     return path
 
 
-def windows_paths(xlsx: Path, path: Path) -> Path:
+def windows_paths(xlsx: Path, path: Path, lower: bool = False) -> Path:
     """The package with its member names stored with backslashes ("xl\\workbook.xml"), as
-    some Windows tools write them (calamine's issue_530.xlsx)."""
+    some Windows tools write them (calamine's issue_530.xlsx), and with `lower` in lower case
+    too ("[content_types].xml", POI's 49609.xlsx)."""
     with zipfile.ZipFile(xlsx) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
-            zout.writestr(info.filename.replace("/", "\\"), zin.read(info))
+            name = info.filename.replace("/", "\\")
+            zout.writestr(name.lower() if lower else name, zin.read(info))
     return path

@@ -275,12 +275,13 @@ def test_an_xlsb_within_the_limits_is_read(specs, tmp_path):
     assert [f.code for f in report.findings] == ["file.sheet_too_large", "file.no_template_found"]
 
 
-def test_a_package_with_windows_paths_is_read_and_bounded(original, specs, tmp_path):
+@pytest.mark.parametrize("lower", [False, True])
+def test_a_package_with_windows_paths_is_read_and_bounded(original, specs, tmp_path, lower):
     from dataclasses import replace
 
     from addin.limits import DEFAULT_LIMITS
 
-    stored = windows_paths(original, tmp_path / "甲.xlsx")
+    stored = windows_paths(original, tmp_path / "甲.xlsx", lower)
     assert "xl\\workbook.xml" in zipfile.ZipFile(stored).namelist()
     assert marks(stored, specs) == marks(original, specs)
     limits = replace(DEFAULT_LIMITS, max_cells=339)  # its sheets hold 340 cells

@@ -37,14 +37,19 @@ def unescape(text: str) -> str:
 
 
 def members(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Each member's name as the package means it → as stored: some writers store Windows
-    paths ("xl\\workbook.xml"), which calamine reads as "xl/workbook.xml"."""
-    return {name.replace("\\", "/"): name for name in archive.namelist()}
+    """Each member's name as the package means it → as stored. Part names compare without
+    regard to ASCII case (ECMA-376 Part 2), and some writers store Windows paths
+    ("xl\\workbook.xml"), which calamine reads as "xl/workbook.xml"."""
+    return {_key(name): name for name in archive.namelist()}
+
+
+def _key(name: str) -> str:
+    return name.replace("\\", "/").lower()
 
 
 def _read(archive: zipfile.ZipFile, name: str) -> bytes | None:
     try:
-        with archive.open(members(archive).get(name, name)) as member:
+        with archive.open(members(archive).get(_key(name), name)) as member:
             return member.read(MAX_RELS)
     except KeyError:
         return None
@@ -66,7 +71,7 @@ def relationships(archive: zipfile.ZipFile, part: str) -> list[tuple[str, str, s
             continue
         full = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
         full = posixpath.normpath(full)
-        found.append((rid, kind, names.get(full, full)))
+        found.append((rid, kind, names.get(_key(full), full)))
     return found
 
 
@@ -75,17 +80,17 @@ def main_part(archive: zipfile.ZipFile) -> str | None:
     it exists."""
     names = members(archive)
     for _rid, kind, target in relationships(archive, ""):
-        if kind.endswith(_OFFICE_DOCUMENT) and target in names:
-            return names[target]
+        if kind.endswith(_OFFICE_DOCUMENT) and _key(target) in names:
+            return names[_key(target)]
     return names.get(DEFAULT_MAIN)
 
 
 def content_type(archive: zipfile.ZipFile, part: str) -> str:
     """The part's content type from `[Content_Types].xml` ("" if it has no override)."""
     types = _read(archive, "[Content_Types].xml") or b""
-    part = part.replace("\\", "/")
+    part = _key(part)
     for m in _OVERRIDE.finditer(types):
-        if (attribute(m.group(1), b"PartName") or "").lstrip("/") == part:
+        if _key((attribute(m.group(1), b"PartName") or "").lstrip("/")) == part:
             return attribute(m.group(1), b"ContentType") or ""
     return ""
 
