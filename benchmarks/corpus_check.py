@@ -130,6 +130,10 @@ def main() -> int:
         print(f"\r{n}/{len(files)}", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
     print_table(args.folder, results)
+    for label, index, unit in (("slowest", 2, "s"), ("largest", 3, "MB")):
+        top = sorted(results, key=lambda r: r[index], reverse=True)[:3]
+        shown = ", ".join(f"{r[0].relative_to(args.folder)} {r[index]:.1f} {unit}" for r in top)
+        print(f"{label}: {shown}")
     wanted = set(args.list.split(","))
     for path, outcome, _s, _r, detail in results:
         if outcome in wanted:
