@@ -274,7 +274,9 @@ def test_a_native_abort_of_the_reader_is_a_finding_not_silence(corpus):
     from addin.limits import DEFAULT_LIMITS, MIB
     from addin.spec import load_specs
 
-    limits = replace(DEFAULT_LIMITS, max_rows=2_000_000, max_cols=20_000, memory=1024 * MIB)
+    limits = replace(
+        DEFAULT_LIMITS, max_rows=2_000_000, max_cols=20_000, max_cells=1 << 40, memory=1024 * MIB
+    )
     jobs = [FileJob(corpus[c], c) for c in ("far_corner", "clean")]
     far, clean = check_files(jobs, load_specs(), workers=1, limits=limits)
     assert [f.code for f in far.report.findings] == ["file.too_large"]
