@@ -27,9 +27,10 @@ class Limits:
     max_rows: int = 100_000  # the last row holding content, per sheet
     max_cols: int = 1_000  # the last column holding content, per sheet
     # Cells of the range a reader allocates, all sheets together (rows × columns of each
-    # sheet's used area, or of what an .xls declares): calamine keeps about 70 bytes per cell
-    # while it builds a range, so this keeps the read of any format under about 512 MB.
-    max_cells: int = 5_000_000
+    # sheet's used area, or of what an .xls declares): calamine holds up to about 100 bytes per
+    # cell while it builds the ranges of an .xls with formulas (POI's SharedFormulaTest.xls,
+    # 4.26 million cells: 415 MB), so this keeps the read of any format under 512 MB.
+    max_cells: int = 4_000_000
     # While working (each file in its own worker process):
     memory: int = 2048 * MIB  # address space of one worker
     timeout: float = 120.0  # seconds for one file

@@ -224,7 +224,7 @@ def test_one_far_cell_of_a_small_xls_is_refused_before_reading(xls, specs, tmp_p
     from A1 to there (1.25 GB peak RSS in `check` before this bound)."""
     far = move_first_text_cell(xls, tmp_path / "远.xls", 65_534, 254)
     assert "共有 16,711,170 个单元格的区域" in too_large(far, specs)
-    near = move_first_text_cell(xls, tmp_path / "近.xls", 15_999, 249)  # about 4,000,000 cells
+    near = move_first_text_cell(xls, tmp_path / "近.xls", 14_999, 249)  # 3,750,000 + 250 cells
     report = check_path(near, specs).report
     assert report.status != "unreadable"
 
@@ -252,7 +252,7 @@ def test_a_far_ods_cell_written_with_repeats_is_refused(original, specs, tmp_pat
     far = ods_with_cell(ods, tmp_path / "远.ods", row=99_000, col=60)
     assert far.stat().st_size < 100_000
     assert "共有 5,940,340 个单元格" in too_large(far, specs)
-    near = ods_with_cell(ods, tmp_path / "近.ods", row=80_000, col=60)  # 4,800,000 + 340
+    near = ods_with_cell(ods, tmp_path / "近.ods", row=66_000, col=60)  # 3,960,000 + 340
     assert check_path(near, specs).report.status != "unreadable"
 
 
@@ -270,7 +270,7 @@ def test_xlsb_sheets_are_bounded_by_their_cells(specs, tmp_path, cell, message):
 
 
 def test_an_xlsb_within_the_limits_is_read(specs, tmp_path):
-    path = xlsb(tmp_path / "小.xlsb", [(0, 0, 1.0), (79_999, 59, 2.0)])  # 4,800,000 cells
+    path = xlsb(tmp_path / "小.xlsb", [(0, 0, 1.0), (66_665, 59, 2.0)])  # 3,999,960 cells
     report = check_path(path, specs).report
     assert [f.code for f in report.findings] == ["file.sheet_too_large", "file.no_template_found"]
 
