@@ -329,3 +329,24 @@ def test_a_workbook_under_another_extension_is_read_by_what_it_is(
     renamed = tmp_path / name
     renamed.write_bytes(xls.read_bytes())
     assert marks(renamed, specs) == marks(original, specs)
+
+
+@pytest.mark.parametrize(("spin", "tried"), [("100000", True), ("100001", False)])
+def test_a_default_password_costing_more_than_excels_hashing_is_not_tried(
+    original, specs, tmp_path, monkeypatch, spin, tried
+):
+    """Excel hashes 100,000 times; a file asking for more is refused before any hashing."""
+    from msoffcrypto.method.ecma376_agile import ECMA376Agile
+
+    locked = encrypt(original, tmp_path / "甲.xlsx", DEFAULT_PASSWORD)
+    data = locked.read_bytes()
+    at = data.index(b'spinCount="100000"')
+    locked.write_bytes(data[:at] + b'spinCount="' + spin.encode() + data[at + 17 :])
+    calls = []
+    real = ECMA376Agile.makekey_from_password
+    monkeypatch.setattr(
+        ECMA376Agile, "makekey_from_password", lambda *a: calls.append(a) or real(*a)
+    )
+    report = check_path(locked, specs).report
+    assert bool(calls) is tried
+    assert (report.status != "unreadable") is tried

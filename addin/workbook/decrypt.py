@@ -15,6 +15,9 @@ from pathlib import Path
 from .model import UnreadableWorkbook
 
 DEFAULT_PASSWORD = "VelvetSweatshop"
+# Excel hashes the password 100,000 times; a file asking for more would only cost time
+# (seconds per million rounds in pure Python) and is no default-password file.
+MAX_SPIN = 100_000
 PASSWORD = "文件设置了打开密码，无法读取；请取消密码后重新提交"
 LEGACY_PASSWORD = "文件设置了密码（旧版 Excel 的加密或混淆），无法读取；请取消密码后重新提交"
 
@@ -32,6 +35,8 @@ def decrypt_default(path: Path) -> io.BytesIO:
         except Exception as exc:  # msoffcrypto raises several types for what it cannot parse
             raise UnreadableWorkbook(PASSWORD) from exc
         refused = PASSWORD if office.format == "ooxml" else LEGACY_PASSWORD
+        if getattr(office, "info", {}).get("spinValue", 0) > MAX_SPIN:
+            raise UnreadableWorkbook(refused)
         try:
             if office.format == "ooxml":
                 office.load_key(password=DEFAULT_PASSWORD, verify_password=True)
