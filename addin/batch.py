@@ -11,6 +11,7 @@ import logging
 import os
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -20,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 from . import findings as F
 from .atomic import atomic_path, remove_stale
 from .engine import Evaluation, check_path
+from .file_kinds import file_kind
+from .inbox_files import Entry, inbox_entries
 from .isolation import Failure, run_isolated
 from .limits import DEFAULT_LIMITS, Limits
 from .report.consolidated import Consolidator, overview_lines, section_tables
@@ -27,8 +30,9 @@ from .report.model import FileReport, Report
 from .report.render import JsonStream
 from .safe_text import path_text
 from .spec import SpecSet
+from .support import weak_notes
 from .workbook.convert import SECONDS, copy_source
-from .workbook.model import UnreadableWorkbook
+from .workbook.model import TooLarge, UnreadableWorkbook
 from .writes import plan_for
 
 if TYPE_CHECKING:  # pandas stays out of the workers: the inbox modules load in run_batch
@@ -66,6 +70,16 @@ class FileJob:
     # Where a worker converts a legacy file (.xls, .xlsb, .ods) for its copy, and keeps its
     # LibreOffice profile: the batch's own temporary folder.
     work: Path | None = None
+    # A workbook inside a zip: `path` is the zip, this its member's place (`archive`).
+    member: int | None = None
+    # Not to be checked (a PDF, an archive's own findings): the report is made already.
+    ready: FileReport | None = None
+
+    @classmethod
+    def of(cls, entry: Entry, copy_to: Path | None = None, **more) -> FileJob:
+        return cls(
+            entry.path, entry.display, copy_to, member=entry.member, ready=entry.ready, **more
+        )
 
 
 @dataclass
@@ -85,9 +99,29 @@ class CheckTask:
     options: dict[str, Any] = field(default_factory=dict)
 
     def __call__(self, job: FileJob) -> FileOutcome:
+        if job.member is None:
+            return self.check(job, job.path)
+        from .archive import read_member
+
+        try:  # the member's bytes, within the limits, into this worker's own temp folder
+            data = read_member(job.path, job.member, self.limits)
+        except TooLarge as exc:
+            return FileOutcome(_unreadable(job.display, F.FILE_TOO_LARGE(reason=exc.reason)))
+        except UnreadableWorkbook as exc:
+            return FileOutcome(_unreadable(job.display, F.FILE_UNREADABLE(reason=exc.reason)))
+        with tempfile.TemporaryDirectory(prefix="jiceng-member-") as folder:
+            source = Path(folder) / ("member" + Path(job.display).suffix.lower())
+            source.write_bytes(data)
+            del data
+            return self.check(job, source)
+
+    def check(self, job: FileJob, source: Path) -> FileOutcome:
+        """Check the workbook at `source` (the file, or a member written out) as `job`; then,
+        if it gets a copy, write it from what `convert.copy_source` makes of `source` (a
+        legacy file converted here, in the worker, only now that it is known to need it)."""
         started = time.monotonic()
         evaluation = safe_check(
-            job.path, self.specs, display=job.display, limits=self.limits, **self.options
+            source, self.specs, display=job.display, limits=self.limits, **self.options
         )
         report = evaluation.report
         report.filed_on = filed_on(evaluation)
@@ -98,17 +132,22 @@ class CheckTask:
         # What is left of the file's time, less a margin for writing the copy.
         seconds = max(1.0, min(SECONDS, self.limits.timeout - (time.monotonic() - started) - 10))
         with tempfile.TemporaryDirectory(prefix="jiceng-copy-", dir=job.work) as folder:
-            source = copy_source(job.path, Path(folder), job.work or Path(folder), seconds)
-            if isinstance(source, str):
-                return FileOutcome(report, no_copy=source)
-            return self._copy(job, evaluation, source)
+            writable = copy_source(source, Path(folder), job.work or Path(folder), seconds)
+            if isinstance(writable, str):
+                return FileOutcome(report, no_copy=writable)
+            return self._copy(job, evaluation, writable)
 
     def _copy(self, job: FileJob, evaluation: Evaluation, source: Path) -> FileOutcome:
         from .workbook.openpyxl_writer import fill_file
 
         report = evaluation.report
         try:
-            plan = plan_for(evaluation.writes, report.findings, evaluation.conditional)
+            plan = plan_for(
+                evaluation.writes,
+                report.findings,
+                evaluation.conditional,
+                weak_notes(evaluation),
+            )
             fill_file(source, job.copy_to, plan, evaluation.data)
         except MemoryError:
             raise
@@ -152,9 +191,15 @@ def check_files(
     """Each job in a worker process; outcomes in the order of `jobs`. A worker that dies, runs
     out of memory or time gives that file a finding (file.too_large / timeout / internal_error)."""
     task = CheckTask(specs, limits, options)
-    for index, result in run_isolated(jobs, task, jobs=workers, limits=limits):
+    work = [job for job in jobs if job.ready is None]
+    results = run_isolated(work, task, jobs=workers, limits=limits)
+    for job in jobs:
+        if job.ready is not None:  # listed, not checked: no worker needed
+            yield FileOutcome(job.ready)
+            continue
+        index, result = next(results)
         if isinstance(result, Failure):
-            yield FileOutcome(failure_report(jobs[index].display, result))
+            yield FileOutcome(failure_report(work[index].display, result))
         else:
             yield result
 
@@ -166,6 +211,10 @@ def failure_report(display: str, failure: Failure) -> FileReport:
         finding = F.FILE_TIMEOUT(seconds=failure.detail)
     else:
         finding = F.FILE_INTERNAL_ERROR(detail=failure.detail)
+    return _unreadable(display, finding)
+
+
+def _unreadable(display: str, finding: F.Finding) -> FileReport:
     return FileReport(path=display, status="unreadable", findings=[finding])
 
 
@@ -181,6 +230,7 @@ class BatchResult:
     warnings: int = 0
     unreadable: int = 0
     with_errors: int = 0
+    not_checked: Counter[str] = field(default_factory=Counter)  # file kind → files not checked
     annotated: dict[str, Path] = field(default_factory=dict)  # file → its annotated copy
 
     @property
@@ -218,6 +268,7 @@ def run_batch(
     LibreOffice makes of it in the worker, after its check (`workbook.convert`); without
     LibreOffice the report says it was checked but not copied."""
     from .report.inbox import inbox_sections
+    from .report.support import SupportInputs
 
     out.mkdir(parents=True, exist_ok=True)
     for stale in remove_stale(out):
@@ -225,9 +276,17 @@ def run_batch(
     grades = specs.grade_names
     result = BatchResult(out / REPORT_BOOK, out / REPORT_JSON)
     with tempfile.TemporaryDirectory(prefix="jiceng-batch-") as work:
-        jobs = _jobs(files, out, root, annotate, Path(work))
+        entries = inbox_entries(
+            files,
+            lambda path: _display(path, root),
+            work=Path(work),
+            workers=workers,
+            limits=limits,
+        )
+        jobs, no_copy = _jobs(entries, out, annotate, Path(work))
         spool = Path(work) / "files.jsonl"
         light: list[FileReport] = []
+        support = SupportInputs(specs)
         links: dict[str, str] = {}
         with spool.open("w", encoding="utf-8") as handle:
             outcomes = check_files(jobs, specs, workers=workers, limits=limits, **options)
@@ -235,12 +294,14 @@ def run_batch(
                 report = outcome.report
                 if outcome.copy_error:
                     report.findings.append(F.FILE_ANNOTATE_FAILED(reason=outcome.copy_error))
-                if outcome.no_copy:
-                    report.findings.append(F.FILE_NO_COPY(reason=outcome.no_copy))
+                reason = outcome.no_copy or no_copy.get(job.display)
+                if reason and report.status != "unreadable" and not has_no_template(report):
+                    report.findings.append(F.FILE_NO_COPY(reason=reason))
                 if outcome.copy is not None:
                     result.annotated[job.display] = outcome.copy
                     links[job.display] = os.path.relpath(outcome.copy, out)
                 handle.write(report.model_dump_json() + "\n")
+                support.add(report)
                 light.append(_light(report))
                 if progress:
                     progress(job.display)
@@ -251,13 +312,14 @@ def run_batch(
         inbox.batch = inbox_sections(
             inbox,
             grades=grades,
-            modified={job.display: _modified(job.path) for job in jobs},
+            modified={e.display: e.modified or _modified(e.path) for e in entries},
             as_of=options.get("as_of"),
             roster=roster,
             last_year=last_year,
             conversion_target=next(
                 (s.conversion_target for s in specs.specs if hasattr(s, "conversion_target")), None
             ),
+            support=support,
         )
         _write_outputs(result, specs, grades, spool, inbox, links, on_file)
     return result
@@ -265,27 +327,38 @@ def run_batch(
 
 def _light(report: FileReport) -> FileReport:
     """What the inbox sections read of a file — names, grades, the summary, tasks, dates — and
-    an empty list for the findings they add: not its findings, not the branches' categories."""
+    an empty list for the findings they add: not its findings, not the branches' categories
+    or item scores (薄弱环节与帮扶 keeps what it needs of them: `SupportInputs`)."""
     branches = getattr(report, "branches", None)
     update: dict = {"findings": []}
     if branches:
-        update["branches"] = [b.model_copy(update={"categories": {}}) for b in branches]
+        update["branches"] = [
+            b.model_copy(update={"categories": {}, "items": []}) for b in branches
+        ]
     return report.model_copy(update=update)
 
 
-def _jobs(files, out, root, annotate, work: Path) -> list[FileJob]:
-    """A job per file. Every file gets its own copy name: a legacy file's copy is an .xlsx
-    that keeps the original extension (甲.xls → 甲.xls.xlsx, so 甲.xls and 甲.ods do not meet),
-    and names that still meet (compared as Windows does, ignoring case) are numbered."""
-    jobs, taken = [], set()
-    for path in files:
-        name = _display(path, root)
+def _jobs(entries, out, annotate, work: Path) -> tuple[list[FileJob], dict[str, str]]:
+    """A job per entry; `no_copy`: display name → why a file gets no copy, known beforehand.
+    Every file gets its own copy name: a legacy file's copy is an .xlsx that keeps the original
+    extension (甲.xls → 甲.xls.xlsx, so 甲.xls and 甲.ods do not meet), names that still meet
+    (compared as Windows does, ignoring case) are numbered. A member of a zip gets its copy
+    under the same path: 批注副本/材料.zip/子文件夹/文件.xlsx."""
+    jobs, no_copy, taken = [], {}, set()
+    copies = (out / ANNOTATED_DIR).resolve()
+    for entry in entries:
+        name = entry.display
         copy_to = None
-        if annotate:
-            copy_name = name if Path(name).suffix.lower() in FILLABLE else name + ".xlsx"
-            copy_to = out / ANNOTATED_DIR / _unique(copy_name, taken)
-        jobs.append(FileJob(path, name, copy_to, work=work))
-    return jobs
+        if annotate and entry.ready is None:
+            legacy = Path(name).suffix.lower() not in FILLABLE
+            if entry.member is not None and legacy:
+                no_copy[name] = "压缩包中的旧格式文件不转换；如需批注副本，请解压后另存为 .xlsx"
+            else:
+                copy_to = out / ANNOTATED_DIR / _unique(name + ".xlsx" if legacy else name, taken)
+        if copy_to is not None and copies not in copy_to.resolve().parents:
+            copy_to = None  # never outside 批注副本, whatever a name holds
+        jobs.append(FileJob.of(entry, copy_to, work=work))
+    return jobs, no_copy
 
 
 def _unique(name: str, taken: set[str]) -> str:
@@ -336,6 +409,9 @@ def _write_outputs(result, specs, grades, spool, inbox, links, on_file) -> None:
 
 
 def _count(result: BatchResult, report: FileReport) -> None:
+    if report.status == "skipped":
+        result.not_checked[file_kind(report.path)] += 1
+        return
     result.files += 1
     result.errors += report.errors
     result.warnings += report.warnings

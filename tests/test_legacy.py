@@ -275,9 +275,11 @@ def test_same_stem_inputs_of_every_format_get_their_own_copies(
 
 def test_copy_names_keep_each_extension():
     from addin.batch import _jobs
+    from addin.inbox_files import Entry
 
     names = ["甲.xlsx", "甲.xlsm", "甲.xls", "甲.xlsb", "甲.ods", "甲.xls.xlsx", "乙/甲.xls"]
-    jobs = _jobs([Path(n) for n in names], Path("out"), Path("."), True, Path("work"))
+    entries = [Entry(name, Path(name)) for name in names]
+    jobs, _no_copy = _jobs(entries, Path("out"), True, Path("work"))
     copies = [job.copy_to.relative_to(Path("out") / ANNOTATED_DIR).as_posix() for job in jobs]
     assert copies == [
         "甲.xlsx",

@@ -22,7 +22,6 @@ from .decrypt import decrypt_default
 from .model import UnreadableWorkbook
 from .sniff import ENCRYPTED, sniff
 
-LEGACY = {".xls", ".xlsb", ".ods"}
 SECONDS = 90  # one conversion, at most (less when the file's own time is running out)
 _fresh_profiles = 0  # in this process: conversions killed so far, each leaving its profile locked
 
@@ -88,18 +87,19 @@ def timed_out(seconds: float) -> str:
     return f"LibreOffice 转换超过 {seconds:.0f} 秒，已放弃"
 
 
-def run_group(command: list[str], timeout: float) -> bool:
+def run_group(command: list[str], timeout: float, posix: bool = os.name == "posix") -> bool:
     """Run `command` with its output discarded; past `timeout` seconds kill it and every
     process it started (`soffice` is a script that starts soffice.bin: killing the script
-    alone leaves LibreOffice running). False when it had to be killed."""
-    posix = os.name == "posix"
+    alone leaves LibreOffice running). False when it had to be killed. `posix=False` is the
+    Windows way (taskkill the tree); tests force it on Linux."""
     process = subprocess.Popen(
         command,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=posix,  # its own process group, killed as one
-        creationflags=0 if posix else subprocess.CREATE_NEW_PROCESS_GROUP,
+        # Windows: a new process group (the flag exists only there; elsewhere 0 is required)
+        creationflags=0 if posix else getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0),
         preexec_fn=_uncap_memory if posix else None,
     )
     try:
