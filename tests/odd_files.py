@@ -104,23 +104,6 @@ def encrypt(xlsx: Path, path: Path, password: str) -> Path:
     return path
 
 
-def with_filepass(xls: Path, path: Path, verifier: int) -> Path:
-    """The .xls with a FilePass record of XOR obfuscation (wEncryptionType 0) in the workbook
-    globals, written over the WriteAccess record in place (the stream keeps its length)."""
-    data = bytearray(xls.read_bytes())
-    book = data.index(b"\x09\x08\x10\x00\x00\x06\x05\x00")  # the globals' BOF (BIFF8)
-    offset = book
-    while True:
-        kind, size = struct.unpack_from("<HH", data, offset)
-        if kind == 0x005C:  # WriteAccess: 112 bytes of the user's name
-            break
-        offset += 4 + size
-    data[offset : offset + 2] = struct.pack("<H", 0x002F)
-    data[offset + 4 : offset + 10] = struct.pack("<HHH", 0, 0x1234, verifier)
-    path.write_bytes(bytes(data))
-    return path
-
-
 def excel4(path: Path) -> Path:
     """The first records of an Excel 4.0 worksheet (BIFF4, no compound file around it)."""
     bof = struct.pack("<HHHHH", 0x0409, 6, 0x0000, 0x0010, 0x0000)
@@ -132,15 +115,19 @@ def compound_file(streams: dict[str, bytes]) -> bytes:
     """A minimal compound file (MS-CFB version 3) holding `streams`, each padded to 4 KB so
     that none lives in the mini stream: header, one FAT sector, the directory, the data."""
     sector, end, free = 512, 0xFFFFFFFE, 0xFFFFFFFF
-    data = [content.ljust(4096, b"\x00") for content in streams.values()]
+    sizes = [max(4096, len(content)) for content in streams.values()]
+    data = [
+        c.ljust(-(-size // sector) * sector, b"\x00")
+        for c, size in zip(streams.values(), sizes, strict=True)
+    ]
     entries = [_dir_entry("Root Entry", 5, end, 0, child=1 if streams else free)]
     directory_sectors = (len(streams) + 1 + 3) // 4
     next_free = 1 + directory_sectors  # sector 0 is the FAT
-    for i, (name, content) in enumerate(zip(streams, data, strict=True)):
+    for i, (name, content, size) in enumerate(zip(streams, data, sizes, strict=True)):
         right = i + 2 if i + 1 < len(streams) else free
-        entries.append(_dir_entry(name, 2, next_free, len(content), right=right))
+        entries.append(_dir_entry(name, 2, next_free, size, right=right))
         next_free += len(content) // sector
-    assert next_free <= sector // 4, "a test file of at most 127 sectors"
+    assert next_free <= sector // 4, "a test file of at most 127 sectors (64 KB)"
     fat = [0xFFFFFFFD]  # the FAT's own sector
     fat += [*range(2, 1 + directory_sectors), end]
     for content in data:
@@ -241,3 +228,55 @@ def windows_paths(xlsx: Path, path: Path, lower: bool = False) -> Path:
             name = info.filename.replace("/", "\\")
             zout.writestr(name.lower() if lower else name, zin.read(info))
     return path
+
+
+def xor_obfuscated(xls: Path, path: Path, password: str) -> Path:
+    """The .xls obfuscated as Excel does with XOR (MS-OFFCRYPTO method 1): a FilePass record
+    after the globals' BOF (the sheets' offsets moved past it) and every record's body XORed,
+    except those the format keeps plain, the inverse of msoffcrypto-tool's decryption."""
+    import olefile
+    from msoffcrypto.method.xor_obfuscation import DocumentXOR
+
+    ole = olefile.OleFileIO(str(xls))
+    stream = ole.openstream("Workbook").read()
+    others = {n[-1]: ole.openstream(n).read() for n in ole.listdir() if n[-1] != "Workbook"}
+    bof_size = struct.unpack_from("<H", stream, 2)[0]
+    key = DocumentXOR.create_xor_key_method1(password)
+    verifier = _xor_verifier(password)
+    filepass = struct.pack("<HHHHH", 0x002F, 6, 0, key, verifier)
+    plain = stream[: 4 + bof_size] + filepass + stream[4 + bof_size :]
+    records, offset = [], 0
+    while offset + 4 <= len(plain):
+        kind, size = struct.unpack_from("<HH", plain, offset)
+        body = bytearray(plain[offset + 4 : offset + 4 + size])
+        if kind == 0x0085:  # BoundSheet8: lbPlyPos moves by the FilePass, and stays plain
+            struct.pack_into("<I", body, 0, struct.unpack_from("<I", body)[0] + len(filepass))
+        records.append((offset, kind, size, body))
+        offset += 4 + size
+    xor = DocumentXOR.create_xor_array_method1(password)
+    out = bytearray()
+    for start, kind, size, body in records:
+        out += struct.pack("<HH", kind, size)
+        keep = 4 if kind == 0x0085 else (size if kind in _XOR_PLAIN else 0)
+        out += body[:keep]
+        # The array index starts at the run's end (msoffcrypto adds 4 more after BoundSheet8's
+        # plain lbPlyPos), as the decryption reads it.
+        first = start + 4 + size + (4 if kind == 0x0085 else 0)
+        for i, byte in enumerate(body[keep:]):
+            rotated = ((byte << 5) | (byte >> 3)) & 0xFF  # rol 5, undone by ror 5
+            out.append(rotated ^ xor[(first + i) % 16])
+    path.write_bytes(compound_file({"Workbook": bytes(out), **others}))
+    return path
+
+
+# Records MS-XLS keeps unobfuscated: BOF, FilePass, UsrExcl, FileLock, InterfaceHdr, RRDInfo,
+# RRDHead.
+_XOR_PLAIN = {0x0809, 0x002F, 0x0194, 0x0195, 0x00E1, 0x0196, 0x0138}
+
+
+def _xor_verifier(password: str) -> int:
+    """The 16-bit password verifier of MS-OFFCRYPTO 2.3.7.1 (what FilePass stores)."""
+    verifier = 0
+    for byte in reversed([len(password), *password.encode("latin-1")]):
+        verifier = (((verifier >> 14) & 0x01) | ((verifier << 1) & 0x7FFF)) ^ byte
+    return verifier ^ 0xCE4B

@@ -301,3 +301,15 @@ def test_an_xls_named_xlsx_gets_its_copy_by_what_it_is(template_xls, specs, tmp_
     copy = result.annotated["甲.xlsx"]
     assert copy.read_bytes()[:2] == b"PK"
     assert load_workbook(copy)["汇总表"]["D7"].value == "先进"
+
+
+def test_an_xls_under_excels_default_password_gets_its_copy(template_xls, specs, tmp_path):
+    from odd_files import xor_obfuscated
+
+    from addin.workbook.decrypt import DEFAULT_PASSWORD
+
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    xor_obfuscated(template_xls, inbox / "甲.xls", DEFAULT_PASSWORD)
+    result = run_batch([inbox / "甲.xls"], tmp_path / "out", specs, root=inbox)
+    assert load_workbook(result.annotated["甲.xls"])["汇总表"]["D7"].value == "先进"
