@@ -34,7 +34,8 @@ from addin.workbook import convert
 folder, out, jobs, annotate = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "1"
 files = sorted(folder.glob("*.xls"))
 start = time.perf_counter()
-result = run_batch(files, out, load_specs(), root=folder, annotate=annotate, workers=jobs)
+result = run_batch(files, out, load_specs(), root=folder, annotate=annotate, workers=jobs,
+                   notice_pdf=False)  # the copies' cost alone: no 整改通知 PDFs
 seconds = time.perf_counter() - start
 print(json.dumps({"seconds": seconds, "files": result.files, "copies": len(result.annotated)}))
 """

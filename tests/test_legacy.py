@@ -212,7 +212,8 @@ def test_only_legacy_files_that_get_a_copy_are_converted_each_worker_its_profile
         (inbox / f"记录{i}.xls").write_bytes(plain_xls.read_bytes())
     log = recording_soffice(tmp_path, monkeypatch, original)
     files = sorted(inbox.iterdir())
-    result = run_batch(files, tmp_path / "out", specs, root=inbox, workers=2)
+    # No 整改通知 PDFs: LibreOffice here is the stand-in, for the copies alone.
+    result = run_batch(files, tmp_path / "out", specs, root=inbox, workers=2, notice_pdf=False)
     calls = [line.split() for line in log.read_text().splitlines()]
     assert sorted(Path(source).name for _profile, source in calls) == [
         "甲0.xls",
@@ -230,7 +231,9 @@ def test_no_legacy_conversion_without_copies(template_xls, specs, tmp_path, monk
     inbox.mkdir()
     (inbox / "甲.xls").write_bytes(template_xls.read_bytes())
     monkeypatch.setattr(convert, "soffice", lambda: pytest.fail("LibreOffice started"))
-    result = run_batch([inbox / "甲.xls"], tmp_path / "out", specs, root=inbox, annotate=False)
+    result = run_batch(
+        [inbox / "甲.xls"], tmp_path / "out", specs, root=inbox, annotate=False, notice_pdf=False
+    )
     assert result.files == 1 and result.annotated == {}
 
 
