@@ -819,8 +819,11 @@ def test_jiceng_wheel_is_pure_python(tmp_path):
 
     from hatchling.builders.wheel import WheelBuilder
 
-    source = tmp_path / "src"
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", "out", "dist", "*.pyc"))
+    source = tmp_path / "src"  # what the wheel is built from (never a venv or out/ in the tree)
+    for part in ("addin", "schemas"):
+        shutil.copytree(ROOT / part, source / part, ignore=shutil.ignore_patterns("*.pyc"))
+    for part in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / part, source / part)
     builder = WheelBuilder(str(source))
     wheel = Path(next(builder.build(directory=str(tmp_path / "dist"), versions=["standard"])))
     assert wheel.name.endswith("-py3-none-any.whl")
