@@ -799,9 +799,28 @@ def test_lite_bundle_holds_only_what_pyodide_can_import(lite_bundle):
     assert {"addin/schemas/rubric_2022.toml", "addin/workbook/__init__.py"} <= set(files)
     main = (lite_bundle / "main.py").read_text(encoding="utf-8")
     compile(main, "main.py", "exec")
-    # pasted by hand into xlwings Lite's editor: about 150 KB with four kinds; far more means
+    # pasted by hand into xlwings Lite's editor: about 130 KB with four kinds; far more means
     # something that does not belong in the Lite path was pulled in
-    assert len(main) < 200_000
+    assert len(main) < 160_000
+
+
+def test_lite_bundle_leaves_out_what_needs_openpyxl_or_calamine():
+    """The kinds' blank templates and the calamine reader are imported inside functions the
+    Lite path never calls; they need packages Lite does not have, so main.py does without them
+    (tests/test_lite_pyodide.py checks that Pyodide imports every module main.py carries)."""
+    from addin.lite_bundle import importable_in_lite, modules
+
+    names = set(modules())
+    left_out = {f"addin.kinds.{kind}.template" for kind in ("rubric", "summary", "tasks", "stages")}
+    left_out |= {
+        f"addin.workbook.{m}" for m in ("calamine_reader", "guard", "sniff", "sheet_style")
+    }
+    assert not left_out & names
+    assert {"addin.kinds.rubric", "addin.engine", "addin.kind"} <= names
+    assert not importable_in_lite("addin.kinds.rubric.template")  # openpyxl at its top
+    assert not importable_in_lite("addin.workbook.calamine_reader")  # python_calamine
+    assert importable_in_lite("addin.kind")  # openpyxl only under `if TYPE_CHECKING:`
+    assert importable_in_lite("addin.engine")  # calamine only inside a function
 
 
 def test_lite_command_reports_an_unwritable_folder(cli, tmp_path):
