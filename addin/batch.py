@@ -26,6 +26,7 @@ from .report.model import FileReport, Report
 from .report.render import JsonStream
 from .safe_text import path_text
 from .spec import SpecSet
+from .support import weak_notes
 from .workbook.model import UnreadableWorkbook
 from .writes import plan_for
 
@@ -93,7 +94,12 @@ class CheckTask:
         if not job.copy_always and not worth_a_copy(job.copy_from or job.path, report):
             return FileOutcome(report)
         try:
-            plan = plan_for(evaluation.writes, report.findings, evaluation.conditional)
+            plan = plan_for(
+                evaluation.writes,
+                report.findings,
+                evaluation.conditional,
+                weak_notes(evaluation),
+            )
             fill_file(job.copy_from or job.path, job.copy_to, plan, evaluation.data)
         except MemoryError:
             raise
@@ -208,6 +214,7 @@ def run_batch(
     converts first (`workbook.convert`); without it the report says they were checked but not
     copied."""
     from .report.inbox import inbox_sections
+    from .report.support import SupportInputs
     from .workbook.convert import LEGACY, to_xlsx
 
     out.mkdir(parents=True, exist_ok=True)
@@ -221,6 +228,7 @@ def run_batch(
         jobs, no_copy = _jobs(files, out, root, annotate, converted)
         spool = Path(work) / "files.jsonl"
         light: list[FileReport] = []
+        support = SupportInputs(specs)
         links: dict[str, str] = {}
         with spool.open("w", encoding="utf-8") as handle:
             outcomes = check_files(jobs, specs, workers=workers, limits=limits, **options)
@@ -235,6 +243,7 @@ def run_batch(
                     result.annotated[job.display] = outcome.copy
                     links[job.display] = os.path.relpath(outcome.copy, out)
                 handle.write(report.model_dump_json() + "\n")
+                support.add(report)
                 light.append(_light(report))
                 if progress:
                     progress(job.display)
@@ -252,6 +261,7 @@ def run_batch(
             conversion_target=next(
                 (s.conversion_target for s in specs.specs if hasattr(s, "conversion_target")), None
             ),
+            support=support,
         )
         _write_outputs(result, specs, grades, spool, inbox, links, on_file)
     return result
@@ -259,11 +269,14 @@ def run_batch(
 
 def _light(report: FileReport) -> FileReport:
     """What the inbox sections read of a file — names, grades, the summary, tasks, dates — and
-    an empty list for the findings they add: not its findings, not the branches' categories."""
+    an empty list for the findings they add: not its findings, not the branches' categories
+    or item scores (薄弱环节与帮扶 keeps what it needs of them: `SupportInputs`)."""
     branches = getattr(report, "branches", None)
     update: dict = {"findings": []}
     if branches:
-        update["branches"] = [b.model_copy(update={"categories": {}}) for b in branches]
+        update["branches"] = [
+            b.model_copy(update={"categories": {}, "items": []}) for b in branches
+        ]
     return report.model_copy(update=update)
 
 

@@ -33,6 +33,7 @@ from .engine import Evaluation, evaluate_workbook
 from .kinds import KINDS, or_list
 from .sheet_dates import read_as_of
 from .spec import SpecSet, load_specs
+from .support import weak_notes
 from .workbook.xlwings_book import (
     NOTES_UNSUPPORTED,
     TOO_MANY_MARKS,
@@ -75,7 +76,7 @@ def validate(book, specs: SpecSet | None = None) -> str:
         with step("写入工作簿"):
             marked = apply_plan(
                 book,
-                plan_for([], findings),
+                plan_for([], findings, notes=weak_notes(evaluation)),
                 activate=FINDINGS_SHEET if findings else None,
                 data=evaluation.data,
             )
@@ -94,12 +95,13 @@ def score(book, specs: SpecSet | None = None) -> str:
             raise _Stop(f"工作簿中没有{_button_sheets('score')}，未作任何修改")
         sheets = _button_sheets_in(evaluation, "score")
         writes = [w for w in evaluation.writes if w.sheet in sheets]
+        plan = plan_for(writes, evaluation.report.findings, notes=weak_notes(evaluation))
         with step("写入工作簿"):
-            marked = apply_plan(
-                book, plan_for(writes, evaluation.report.findings), data=evaluation.data
-            )
+            marked = apply_plan(book, plan, data=evaluation.data)
         done = _button_text(evaluation, "score")
-        return f"评分完成：{done}；{_counts(evaluation)}{_how_marked(marked)}"
+        return (
+            f"评分完成：{done}；{_counts(evaluation)}{_weak_text(evaluation)}{_how_marked(marked)}"
+        )
 
     return _run(book, "评分", work)
 
@@ -115,7 +117,7 @@ def refresh_tasks(book, specs: SpecSet | None = None, as_of: date | None = None)
         sheets = _button_sheets_in(evaluation, "progress")
         writes = [w for w in evaluation.writes if w.sheet in sheets]
         conditional = [rule for rule in evaluation.conditional if rule.sheet in sheets]
-        plan = plan_for(writes, evaluation.report.findings, conditional)
+        plan = plan_for(writes, evaluation.report.findings, conditional, weak_notes(evaluation))
         with step("写入工作簿"):
             marked = apply_plan(book, plan, data=evaluation.data)
         done = _button_text(evaluation, "progress")
@@ -276,6 +278,19 @@ def _as_of_cell(data) -> date | None:
             )
         return found.day
     return None
+
+
+def _weak_text(evaluation: Evaluation) -> str:
+    """“；1 个党支部的薄弱环节见“校验结果”工作表” when some sheet is graded below the top."""
+    below = [
+        r
+        for r in evaluation.of_kind("rubric")
+        if r.branch.grade is not None and r.branch.grade != r.layout.spec.grading.names[0]
+    ]
+    if not below:
+        return ""
+    entity = below[0].layout.spec.entity
+    return f"；{len(below)} 个{entity}的薄弱环节见“校验结果”工作表"
 
 
 def _button_results(evaluation: Evaluation, button: str) -> list:

@@ -53,7 +53,14 @@ def test_batch_writes_copies_and_a_consolidated_report(inbox, cli):
     assert load_workbook(out / ANNOTATED_DIR / "机关党总支.xlsx")["甲支部"]["D24"].value == "先进"
 
     wb = load_workbook(out / REPORT_BOOK)
-    assert wb.sheetnames == ["概览", "各党总支定级统计", "党支部", "问题清单", "文件"]
+    assert wb.sheetnames == [
+        "概览",
+        "各党总支定级统计",
+        "党支部",
+        "薄弱环节与帮扶",  # 一般, 后进 and 无法定级 branches
+        "问题清单",
+        "文件",
+    ]
     units = [row for row in wb["各党总支定级统计"].iter_rows(min_row=1, values_only=True)]
     assert units[0] == ("党总支", "先进", "一般", "后进", "无法定级", "合计")
     assert ("机关党总支", 1, 1, 0, 0, 2) in units

@@ -24,7 +24,7 @@ def general_branch(file: FileReport) -> str:
     return str(unit).strip() if unit and str(unit).strip() else Path(file.path).stem
 
 
-def _summary_only_rows(file: FileReport):
+def summary_only_rows(file: FileReport):
     """Summary rows of branches without a rubric sheet in the same file: the summary is then
     the only word on them (a 党总支 may send up the summary alone)."""
     if file.summary is None:
@@ -54,10 +54,18 @@ class Consolidated:
     duplicates: Table | None = None
     year_over_year: Table | None = None
     conversion: Table | None = None
+    support: Table | None = None
 
     def inbox(self) -> list[Table]:
         """The batch sections' tables that exist, in the order they print."""
-        tables = (self.roster, self.duplicates, self.year_over_year, self.conversion, self.tasks)
+        tables = (
+            self.roster,
+            self.duplicates,
+            self.year_over_year,
+            self.conversion,
+            self.support,
+            self.tasks,
+        )
         return [t for t in tables if t is not None]
 
 
@@ -118,7 +126,7 @@ class Consolidator:
                     *[b.categories.get(c) for c in self.categories],
                 ]
             )
-        for row in _summary_only_rows(file) if counted else ():
+        for row in summary_only_rows(file) if counted else ():
             grade = row.grade or UNKNOWN_GRADE
             self.per_unit[unit][grade] += 1
             sheet = file.summary.sheet
@@ -237,7 +245,7 @@ def overview_lines(report: Report) -> list[list[Any]]:
 def section_tables(report: Report) -> list[Table]:
     """The batch sections' tables that exist, in the order they print."""
     tables = inbox_tables(report)
-    order = ("roster", "duplicates", "year_over_year", "conversion", "tasks", "stages")
+    order = ("roster", "duplicates", "year_over_year", "conversion", "support", "tasks", "stages")
     return [tables[k] for k in order if tables.get(k) is not None]
 
 
@@ -261,5 +269,8 @@ def inbox_tables(report: Report) -> dict[str, Table | None]:
         "year_over_year": Table("年度对比", t.YEAR_HEADER, t.year_rows(yoy)) if yoy else None,
         "conversion": Table("后进转化率", t.CONVERSION_HEADER, t.conversion_rows(yoy))
         if yoy
+        else None,
+        "support": Table(t.SUPPORT_TITLE, t.SUPPORT_HEADER, t.support_rows(batch.support))
+        if batch.support
         else None,
     }

@@ -506,6 +506,7 @@ def _findings_sheet(book, plan: WritePlan) -> None:
             row[4] = _hyperlink(sheet_name, ref)
             links += 1
         rows.append(row)
+    rows += [[_literal(v) for v in row] for row in plan.note_rows()]
     sheet = _sheet(book, FINDINGS_SHEET)
     if sheet is None:
         record = _sheet(book, RECORD_SHEET)
