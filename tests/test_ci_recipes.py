@@ -27,6 +27,7 @@ def test_hook_manifest_declares_jiceng_check():
 
 
 WHEELS = Path.home() / ".cache" / "jiceng-wheels" / f"py{sys.version_info[0]}{sys.version_info[1]}"
+QUIET = {"capture_output": True, "text": True, "timeout": 600}
 
 
 def wheelhouse() -> Path:
@@ -39,9 +40,6 @@ def wheelhouse() -> Path:
     if offline.returncode != 0:
         subprocess.run(download, check=True, **QUIET)
     return WHEELS
-
-
-QUIET = {"capture_output": True, "text": True, "timeout": 600}
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
