@@ -20,7 +20,6 @@ from conftest import digest
 from corpus import make_corpus
 from openpyxl import load_workbook
 
-pytestmark = pytest.mark.xdist_group("hostile")  # the corpus and its batch, built once
 ROOT = Path(__file__).resolve().parent.parent
 GIB_KB = 1024 * 1024
 

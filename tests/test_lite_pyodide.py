@@ -23,7 +23,6 @@ from xlwings_harness import function_call_payload, payload_from_xlsx
 
 from addin.lite_bundle import modules, write_bundle
 
-pytestmark = pytest.mark.xdist_group("pyodide")  # one Pyodide run for the module's tests
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent / "pyodide"
 PYODIDE = "314.0.8"  # npm `pyodide`: Python 3.14.2, platform pyemscripten_2026_0_wasm32

@@ -30,7 +30,6 @@ from addin.workbook.sheet_style import (
 )
 from addin.writes import FINDINGS_SHEET
 
-pytestmark = pytest.mark.xdist_group("print")  # one LibreOffice conversion of the outputs
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "workbooks" / "samples"
 A4 = (595, 842)  # points, portrait; landscape is the same turned
