@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import findings as F
 from ..cells import fold, fold_label, is_blank
 from .consolidated import general_branch
 from .inbox_model import RosterEntry, RosterReport, Suggestion
@@ -152,7 +153,12 @@ def compare(
 ) -> RosterReport:
     """The roster against the files that count (`excluded`: superseded resubmissions)."""
     units = roster.drop_duplicates("unit_key")[["unit", "unit_key"]]
-    files = [f for f in report.files if f.path not in excluded and not _tasks_only(f)]
+    files = [
+        f
+        for f in report.files
+        if f.path not in excluded and not _tasks_only(f) and f.status != "skipped"
+    ]
+    _misfiled(files, units)
     submitted = pd.DataFrame(
         [
             {"file": f.path, "unit": general_branch(f), "unit_key": _unit_key(f, units)}
@@ -223,6 +229,23 @@ def compare(
     )
 
 
+def _misfiled(files: list[FileReport], units: pd.DataFrame) -> None:
+    """A stamped file whose file name names another roster unit: counted for the unit of its
+    stamp, with `stamp.unit_mismatch` on it (another unit's workbook sent under this name)."""
+    names = dict(zip(units["unit_key"], units["unit"], strict=True))
+    for file in files:
+        if file.stamp is None:
+            continue
+        stem = fold(Path(file.path).stem)
+        named = [k for k in names if k and k in stem]
+        if not named:
+            continue  # renamed to anything else: the stamp alone says whose it is
+        key = max(named, key=len)
+        if key != fold(file.stamp.unit):
+            file.findings.append(F.STAMP_UNIT_MISMATCH(unit=file.stamp.unit, named=names[key]))
+            file.status = "errors" if file.status == "ok" else file.status
+
+
 def _tasks_only(file: FileReport) -> bool:
     """A task list is the department's own or any unit's; it says nothing about submission
     of the grades the roster is about."""
@@ -231,12 +254,18 @@ def _tasks_only(file: FileReport) -> bool:
 
 def _unit_key(file: FileReport, units: pd.DataFrame) -> str:
     """The folded unit name; a file without a summary stands for the roster unit its file name
-    contains (the longest, so 机电工程学院党总支 wins over 工程学院党总支)."""
+    contains (the longest, so 机电工程学院党总支 wins over 工程学院党总支), else the one its
+    folder or zip names (第一党总支材料.zip/提交.xlsx)."""
     key = fold(general_branch(file))
+    if file.stamp is not None:
+        return key
     if file.summary is not None and file.summary.unit and fold(file.summary.unit):
         return key
-    contained = [k for k in units["unit_key"] if k and k in key]
-    return max(contained, key=len) if contained else key
+    for name in (key, fold(file.path)):
+        contained = [k for k in units["unit_key"] if k and k in name]
+        if contained:
+            return max(contained, key=len)
+    return key
 
 
 def _by_path(files: list[FileReport], path: str) -> FileReport:
