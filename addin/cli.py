@@ -480,7 +480,7 @@ def templates(
     check_only: Annotated[bool, typer.Option("--check", help="只检查模板与规格是否一致")] = False,
     spec: SpecOption = None,
 ) -> None:
-    """由规格（默认：内置 schemas/）生成官方空白模板，或检查已提交的模板是否过时。"""
+    """由规格生成官方空白模板，或检查已提交的模板是否过时。"""
     from .templates import spec_folder, templates_folder
 
     specs = _specs(spec)
@@ -524,11 +524,13 @@ def distribute(
     ] = "党委组织部",
     password: Annotated[
         str | None,
-        typer.Option("--password", help="工作表和工作簿结构保护的密码（默认：不设密码，仅保护）"),
+        typer.Option("--password", help="保护密码（默认：只保护，不设密码）"),
     ] = None,
     spec: SpecOption = None,
 ) -> None:
-    """按名单为每个党总支生成一份预填、受保护的模板工作簿（汇总表、各党支部评分表、任务清单、填写说明）。
+    """按名单为每个党总支生成一份预填、受保护的模板工作簿。
+
+    工作簿中有汇总表、各党支部评分表、任务清单和填写说明。
 
     退出码：0 全部生成；1 有党总支在名单中没有党支部，未生成；2 名单或参数有误。"""
     from .distribute import Options, units_of
@@ -650,7 +652,7 @@ def desktop(
         typer.Option("--out", metavar="文件夹", help="写入四个 .xlam 加载项与同名 .py 的文件夹"),
     ],
 ) -> None:
-    """由 xlwings 自带的功能区加载项生成四个按钮的 Excel 加载项（桌面版 Excel，本机 Python）。"""
+    """生成桌面版 Excel 的四个按钮加载项（xlwings 功能区加载项，本机 Python）。"""
     from .desktop_bundle import write_desktop
 
     try:
