@@ -828,9 +828,9 @@ def test_lite_bundle_holds_only_what_pyodide_can_import(lite_bundle):
     assert {"addin/schemas/rubric_2022.toml", "addin/workbook/__init__.py"} <= set(files)
     main = (lite_bundle / "main.py").read_text(encoding="utf-8")
     compile(main, "main.py", "exec")
-    # pasted by hand into xlwings Lite's editor: about 130 KB with four kinds; far more means
+    # pasted by hand into xlwings Lite's editor: about 150 KB with four kinds; far more means
     # something that does not belong in the Lite path was pulled in
-    assert len(main) < 160_000
+    assert len(main) < 200_000
 
 
 def test_lite_bundle_leaves_out_what_needs_openpyxl_or_calamine():

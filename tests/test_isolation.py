@@ -77,7 +77,7 @@ def test_spawned_workers_do_the_work_and_report_every_death(monkeypatch):
     assert results["start_method"] == "spawn"
     assert results["a"].startswith("done a") and results["b"].startswith("done b")
     assert results["abort"] == Failure("too_large", "读取时需要的内存超过上限")
-    assert results["hang"] == Failure("timeout", "3")
+    assert results["hang"] == Failure("timeout", "6")
     assert results["bug"] == Failure("crashed", "ValueError: a defect")
 
 
@@ -107,7 +107,7 @@ def test_without_a_memory_cap_time_and_deaths_still_end_in_failures(monkeypatch)
     items = ["address_space", "hang", "memory", "abort", "a"]
     results = dict(zip(items, (r for _, r in run(items)), strict=True))
     assert results["address_space"] == "unlimited"
-    assert results["hang"] == Failure("timeout", "3")
+    assert results["hang"] == Failure("timeout", "6")
     assert results["memory"] == Failure("too_large", "处理时超过内存上限 1024 MB")
     assert results["abort"] == Failure("too_large", "读取时需要的内存超过上限")
     assert results["a"].startswith("done a")

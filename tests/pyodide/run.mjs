@@ -3,6 +3,7 @@
 //   WORK_DIR/wheels.json   the wheel files (in WHEELS_DIR) to install, micropip's own first
 //   WORK_DIR/main.py       the bundle `jiceng lite` wrote; WORK_DIR/driver.py presses the buttons
 //   WORK_DIR/request.json  what to press and call → WORK_DIR/result.json
+//   WORK_DIR/modules.json  the addin modules main.py carries: each must import in Pyodide
 import { pathToFileURL } from "node:url";
 
 const [pyodideDir, wheels, work] = process.argv.slice(2);
@@ -16,7 +17,7 @@ for (const [dir, at] of [[wheels, "/wheels"], [work, "/work"]]) {
 }
 try {
   await pyodide.runPythonAsync(`
-import json, site, sys, time, zipfile
+import importlib, json, site, sys, time, zipfile
 from importlib.metadata import distributions
 
 names = json.load(open("/work/wheels.json"))
@@ -45,6 +46,13 @@ result["python"] = sys.version.split()[0]
 result["platform"] = sys.platform
 result["addin"] = sys.modules["addin"].__file__
 result["loaded"] = sorted(m for m in sys.modules if m == "addin" or m.startswith("addin."))
+# Then every module main.py carries (some are imported only on paths no sample takes).
+result["import_failures"] = {}
+for name in json.load(open("/work/modules.json")):
+    try:
+        importlib.import_module(name)
+    except Exception as error:
+        result["import_failures"][name] = repr(error)
 result["packages"] = {d.metadata["Name"].lower(): d.version for d in distributions()}
 with open("/work/result.json", "w", encoding="utf-8") as handle:
     json.dump(result, handle, ensure_ascii=False)
