@@ -369,8 +369,7 @@ class _NoticeSpool:
         unit = unit_for(report, self.roster_units)
         superseded = report.path in self.excluded
         notes = self.notes_for(report) if self.notes_for and not superseded else None
-        support = self.support.get(report.path, [])
-        part = notice_part(report, link, unit, superseded, notes, support)
+        part = notice_part(report, link, unit, superseded, notes, self.support.get(report.path))
         path = self.units.setdefault(unit, self.folder / f"{len(self.units)}.jsonl")
         with path.open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(part.to_json(), ensure_ascii=False) + "\n")

@@ -267,7 +267,10 @@ def test_the_batch_passes_each_files_branch_lines_into_its_units_notice(tmp_path
     rows = cells(out / NOTICE_DIR / "整改通知_第一党总支.xlsx")
     # Numbered as they come: after the samples' 薄弱环节与帮扶.
     assert rows.index(["四、薄弱环节与帮扶"]) < rows.index(["五、其他事项"])
-    assert [1, "机关第一党支部", "薄弱环节：机关第一党支部的测试行"] in rows
+    notes = rows[rows.index(["五、其他事项"]) + 2]
+    assert notes[:2] == [1, "机关第一党支部"]  # the given line after its 帮扶 pairings
+    assert notes[2].startswith("建议结对帮扶")
+    assert notes[2].endswith("\n薄弱环节：机关第一党支部的测试行")
 
 
 # --- 薄弱环节与帮扶: the batch's one analysis, each branch in its unit's notice ----------------
@@ -325,6 +328,15 @@ def test_the_samples_weakest_branch_has_its_weak_area_and_partner_in_its_units_n
     # The same words as 汇总报告's 薄弱环节与帮扶 (one analysis, not two).
     support = {b["branch"]: b for b in report["batch"]["support"]["branches"]}
     assert row[2] == "\n".join(support["学生第三党支部"]["lines"])
+    # The partner's side of it: whom it is proposed to help, in the same unit's notice.
+    rows = cells(out / NOTICE_DIR / "整改通知_第一党总支.xlsx")
+    (helps,) = [r for r in rows if r[:2] == [1, partner["name"]] and len(r) == 3]
+    assert helps[2].split("\n") == [
+        f"建议结对帮扶{name}（本党总支），重点是{weakest}（对方 "
+        f"{branches[name]['categories'][weakest]}/{maximum} 分，本支部 "
+        f"{partner['categories'][weakest]}/{maximum} 分）"
+        for name in table
+    ]
 
 
 def test_a_unit_all_at_the_top_grade_has_no_support_section(tmp_path):
@@ -355,6 +367,13 @@ def test_a_unit_all_at_the_top_grade_has_no_support_section(tmp_path):
     top = cells(out / NOTICE_DIR / "整改通知_甲党总支.xlsx")
     assert [2, "甲二支部", 98, "先进"] in top
     assert not any("薄弱环节" in str(value) for r in top for value in r)
+    # The partner's own unit is told whom it may help, under 其他事项.
+    assert ["四、其他事项"] in top
+    assert [
+        1,
+        "甲一支部",
+        "建议结对帮扶乙弱支部（乙党总支），重点是群众反映（对方 8/20 分，本支部 20/20 分）",
+    ] in top
     rows = support_table(out / NOTICE_DIR / "整改通知_乙党总支.xlsx")
     assert ["四、薄弱环节与帮扶"] in cells(out / NOTICE_DIR / "整改通知_乙党总支.xlsx")
     # No top-grade branch in its own unit: the strongest in 群众反映 from the other one.
@@ -395,12 +414,12 @@ def test_the_baofu_member_is_named_under_the_partner_and_survives_the_spool(tmp_
             branches=[row("第一党支部", "甲.xlsx", "张委员"), row("第二党支部", "乙.xlsx", None)],
         )
     )
-    assert [s.branch for s in found["甲.xlsx"]] == ["第一党支部"]
+    assert [s.branch for s in found["甲.xlsx"].rows] == ["第一党支部"]
     part = NoticePart(
         unit="甲党总支",
         file=NoticeFile("甲.xlsx", "通过", None),
         branches=[NoticeBranch("第一党支部", "甲.xlsx", 60, "后进")],
-        support=found["甲.xlsx"],
+        support=found["甲.xlsx"].rows,
     )
     again = NoticePart.from_json(part.to_json())  # as the batch spools it
     assert again == part

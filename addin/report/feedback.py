@@ -17,7 +17,8 @@ Each branch below the top grade gets its 薄弱环节 and the 帮扶 partner pro
 why none), and the 党委委员 包扶 when the roster names one: taken from the batch's one analysis
 (`batch.support`, `report.support`), never computed again here — `support_by_file` hands each
 file's rows to its `notice_part`; they print in a section of their own (薄弱环节与帮扶). A unit
-whose branches are all at the top grade has no such section.
+whose branches are all at the top grade has no such section. The partner's own unit learns of
+the pairing too: a line under 其他事项 for the top-grade branch (“建议结对帮扶…”).
 
 The seam for further per-branch lines: `notice_part(..., notes=)` per file (the batch takes a
 `notice_notes(report)` function giving them), or `unit_notice(..., branch_notes=)`; they print
@@ -98,6 +99,14 @@ class NoticeSupport:
 
 
 @dataclass
+class FileSupport:
+    """What the batch's 薄弱环节与帮扶 says about one file's branches."""
+
+    rows: list[NoticeSupport] = field(default_factory=list)  # below the top grade, worst first
+    helping: dict[str, list[str]] = field(default_factory=dict)  # partner → whom it may help
+
+
+@dataclass
 class NoticePart:
     """What one file adds to its unit's notice."""
 
@@ -162,13 +171,13 @@ def notice_part(
     unit: str | None = None,
     superseded: bool = False,
     notes: Mapping[str, Sequence[str]] | None = None,
-    support: Sequence[NoticeSupport] = (),
+    support: FileSupport | None = None,
 ) -> NoticePart:
     """One file's share of its unit's notice. `copy`: the annotated copy's name; `unit`: the
     unit it speaks for (default: its summary's 填报单位, else its file name); `superseded`: a
     resubmission replaced by a later file — listed, its problems not (they are moot);
     `notes`: further lines per 党支部 of this file; `support`: its branches' 薄弱环节与帮扶
-    (`support_by_file`)."""
+    (`support_by_file`: the rows, and the pairings of its top-grade branches among the notes)."""
     name = path_text(file.path)
     status = "已被较新的提交取代，未计入" if superseded else STATUS_LABEL[file.status]
     part = NoticePart(unit=unit or general_branch(file), file=NoticeFile(name, status, copy))
@@ -183,17 +192,21 @@ def notice_part(
             if row.name and row.name not in graded
         ]
     part.lines = [_line(name, f) for f in file.findings if _listed(f)]
-    part.notes = {branch: list(lines) for branch, lines in (notes or {}).items() if lines}
-    part.support = list(support)
+    support = support or FileSupport()
+    part.notes = {name: list(lines) for name, lines in support.helping.items()}
+    for branch, lines in (notes or {}).items():
+        part.notes.setdefault(branch, []).extend(lines)
+    part.notes = {branch: lines for branch, lines in part.notes.items() if lines}
+    part.support = list(support.rows)
     return part
 
 
-def support_by_file(support: SupportReport | None) -> dict[str, list[NoticeSupport]]:
-    """The batch's 薄弱环节与帮扶 rows by file (worst grade first, as the analysis ranked them):
-    what each file's `notice_part` takes. Superseded files have no rows there (not counted)."""
-    rows: dict[str, list[NoticeSupport]] = {}
+def support_by_file(support: SupportReport | None) -> dict[str, FileSupport]:
+    """The batch's 薄弱环节与帮扶 by file (worst grade first, as the analysis ranked them): what
+    each file's `notice_part` takes. Superseded files have no rows there (not counted)."""
+    files: dict[str, FileSupport] = {}
     for branch in support.branches if support is not None else []:
-        rows.setdefault(branch.file, []).append(
+        files.setdefault(branch.file, FileSupport()).rows.append(
             NoticeSupport(
                 branch=branch.branch,
                 grade=branch.grade,
@@ -202,7 +215,21 @@ def support_by_file(support: SupportReport | None) -> dict[str, list[NoticeSuppo
                 baofu=branch.baofu,
             )
         )
-    return rows
+        if branch.partner is not None:
+            helping = files.setdefault(branch.partner.file, FileSupport()).helping
+            helping.setdefault(branch.partner.branch, []).append(helping_text(branch))
+    return files
+
+
+def helping_text(branch: SupportBranch) -> str:
+    """For the partner's notice: “建议结对帮扶学生第三党支部（本党总支），重点是群众反映（对方
+    5/20 分，本支部 18/20 分）”."""
+    partner, weak = branch.partner, branch.weakest[0]
+    where = "本党总支" if partner.same_unit else branch.unit
+    return (
+        f"建议结对帮扶{branch.branch}（{where}），重点是{weak.name}"
+        f"（对方 {weak.score}/{weak.maximum} 分，本支部 {partner.area.score}/{weak.maximum} 分）"
+    )
 
 
 def partner_text(branch: SupportBranch) -> str:
