@@ -320,7 +320,7 @@ def test_the_samples_weakest_branch_has_its_weak_area_and_partner_in_its_units_n
     assert f"差 {maximum - score} 分" in first
     assert row[3].split("\n") == [
         f"{partner['name']}（本党总支）",
-        f"{weakest} {partner['categories'][weakest]}/{maximum} 分（得分率 "
+        f"{weakest} {partner['categories'][weakest]}/{maximum}（得分率 "
         f"{partner['categories'][weakest] * 100 // maximum}%）",
     ]  # the roster has no 包扶 column: no 包扶 line
     # Every branch below the top grade, worst first; none of the top grade.
@@ -333,8 +333,8 @@ def test_the_samples_weakest_branch_has_its_weak_area_and_partner_in_its_units_n
     (helps,) = [r for r in rows if r[:2] == [1, partner["name"]] and len(r) == 3]
     assert helps[2].split("\n") == [
         f"建议结对帮扶{name}（本党总支），重点是{weakest}（对方 "
-        f"{branches[name]['categories'][weakest]}/{maximum} 分，本支部 "
-        f"{partner['categories'][weakest]}/{maximum} 分）"
+        f"{branches[name]['categories'][weakest]}/{maximum}，本支部 "
+        f"{partner['categories'][weakest]}/{maximum}）"
         for name in table
     ]
 
@@ -372,13 +372,13 @@ def test_a_unit_all_at_the_top_grade_has_no_support_section(tmp_path):
     assert [
         1,
         "甲一支部",
-        "建议结对帮扶乙弱支部（乙党总支），重点是群众反映（对方 8/20 分，本支部 20/20 分）",
+        "建议结对帮扶乙弱支部（乙党总支），重点是群众反映（对方 8/20，本支部 20/20）",
     ] in top
     rows = support_table(out / NOTICE_DIR / "整改通知_乙党总支.xlsx")
     assert ["四、薄弱环节与帮扶"] in cells(out / NOTICE_DIR / "整改通知_乙党总支.xlsx")
     # No top-grade branch in its own unit: the strongest in 群众反映 from the other one.
     assert rows["乙弱支部"][2].startswith("最薄弱环节：群众反映 8/20 分（得分率 40%，差 12 分）")
-    assert rows["乙弱支部"][3] == "甲一支部（甲党总支）\n群众反映 20/20 分（得分率 100%）"
+    assert rows["乙弱支部"][3] == "甲一支部（甲党总支）\n群众反映 20/20（得分率 100%）"
     # A branch with an unreadable category: said, nothing guessed, no partner.
     assert rows["乙缺支部"] == [
         2,

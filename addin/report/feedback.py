@@ -223,12 +223,12 @@ def support_by_file(support: SupportReport | None) -> dict[str, FileSupport]:
 
 def helping_text(branch: SupportBranch) -> str:
     """For the partner's notice: “建议结对帮扶学生第三党支部（本党总支），重点是群众反映（对方
-    5/20 分，本支部 18/20 分）”."""
+    5/20，本支部 18/20）” (no unit: a pass/fail scheme counts criteria, not points)."""
     partner, weak = branch.partner, branch.weakest[0]
     where = "本党总支" if partner.same_unit else branch.unit
     return (
         f"建议结对帮扶{branch.branch}（{where}），重点是{weak.name}"
-        f"（对方 {weak.score}/{weak.maximum} 分，本支部 {partner.area.score}/{weak.maximum} 分）"
+        f"（对方 {weak.score}/{weak.maximum}，本支部 {partner.area.score}/{weak.maximum}）"
     )
 
 
@@ -241,9 +241,7 @@ def partner_text(branch: SupportBranch) -> str:
     where = "本党总支" if partner.same_unit else partner.unit
     area = partner.area
     share = percent(Fraction(str(area.share)))
-    return (
-        f"{partner.branch}（{where}）\n{area.name} {area.score}/{area.maximum} 分（得分率 {share}）"
-    )
+    return f"{partner.branch}（{where}）\n{area.name} {area.score}/{area.maximum}（得分率 {share}）"
 
 
 def _listed(finding: Finding) -> bool:
