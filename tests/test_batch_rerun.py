@@ -186,7 +186,7 @@ def test_a_legacy_file_is_reused_with_its_converted_copy_and_never_without_one(
     out = tmp_path / "输出"
     assert reused(cli, folder, out) == 0
     assert reused(cli, folder, out) == 1
-    assert load_workbook(out / ANNOTATED_DIR / "甲.xlsx")["汇总表"]["D7"].value == "先进"
+    assert load_workbook(out / ANNOTATED_DIR / "甲.xls.xlsx")["汇总表"]["D7"].value == "先进"
 
     monkeypatch.setattr(convert, "soffice", lambda: None)
     blind = tmp_path / "无 LibreOffice"
@@ -213,6 +213,7 @@ def test_a_rerun_remakes_only_the_notices_of_units_whose_files_changed(
     changed.replace(inbox / "1.xlsx")
     run(cli, inbox, out, "--pdf")
     again = {p.name for p in notices if p.stat().st_mtime_ns != made[p.name]}
-    assert again == {"整改通知_1.xlsx", "整改通知_1.pdf"}
+    # unit 1's, and unit 0's: its 100-point branch is now proposed to help unit 1's (帮扶)
+    assert again == {"整改通知_1.xlsx", "整改通知_1.pdf", "整改通知_0.xlsx", "整改通知_0.pdf"}
     run(cli, inbox, out, "--pdf", "--fresh")
     assert all(p.stat().st_mtime_ns != made[p.name] for p in notices)
