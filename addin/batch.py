@@ -81,7 +81,7 @@ class CheckTask:
     options: dict[str, Any] = field(default_factory=dict)
 
     def __call__(self, job: FileJob) -> FileOutcome:
-        from .workbook.openpyxl_writer import fill_file
+        from .workbook.patcher import write_copy
 
         evaluation = safe_check(
             job.path, self.specs, display=job.display, limits=self.limits, **self.options
@@ -94,7 +94,7 @@ class CheckTask:
             return FileOutcome(report)
         try:
             plan = plan_for(evaluation.writes, report.findings, evaluation.conditional)
-            fill_file(job.copy_from or job.path, job.copy_to, plan, evaluation.data)
+            written = write_copy(job.copy_from or job.path, job.copy_to, plan, evaluation.data)
         except MemoryError:
             raise
         except UnreadableWorkbook as exc:
@@ -104,6 +104,8 @@ class CheckTask:
         except Exception as exc:  # e.g. openpyxl cannot round-trip this file
             log.exception("could not annotate %s", job.path)
             return FileOutcome(report, copy_error=f"{type(exc).__name__}: {exc}"[:200])
+        if written.reason:
+            report.findings.append(F.FILE_COPY_REWRITTEN(reason=written.reason))
         return FileOutcome(report, copy=job.copy_to)
 
 

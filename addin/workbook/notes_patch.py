@@ -163,28 +163,56 @@ class SheetNotes:
             self.package.add_content_type(None, CT_VML, "vml")
             self.sheet.link_legacy_drawing(rid)
             next_id = block * 1024 + 1
+            names = {usual: usual for usual in VML_NAMESPACES}
         else:
-            vml = self.package.read(self.vml_part)
-            for prefix, uri in (
-                (b"v", b"urn:schemas-microsoft-com:vml"),
-                (b"o", b"urn:schemas-microsoft-com:office:office"),
-                (b"x", b"urn:schemas-microsoft-com:office:excel"),
-            ):
-                if b"xmlns:" + prefix + b'="' + uri + b'"' not in vml:
-                    raise PatchUnsupported("VML 绘图的命名空间前缀不是常用的写法")
+            vml, names = _with_namespaces(self.package.read(self.vml_part))
             if b"</xml>" not in vml:
                 raise PatchUnsupported("VML 绘图的格式无法识别")
             if b'id="_x0000_t202"' not in vml:
                 close = vml.rfind(b"</xml>")
-                vml = vml[:close] + NOTE_SHAPETYPE + vml[close:]
+                vml = vml[:close] + _prefixed(NOTE_SHAPETYPE, names) + vml[close:]
             next_id = max((int(n) for n in _SHAPE_ID.findall(vml)), default=1024) + 1
         shapes = []
         for ref in refs:
             row, col = parse_ref(ref)
-            shapes.append(_shape(next_id, row, col))
+            shapes.append(_prefixed(_shape(next_id, row, col), names))
             next_id += 1
         close = vml.rfind(b"</xml>")
         self.package.write(self.vml_part, vml[:close] + b"".join(shapes) + vml[close:])
+
+
+VML_NAMESPACES = {
+    b"v": b"urn:schemas-microsoft-com:vml",
+    b"o": b"urn:schemas-microsoft-com:office:office",
+    b"x": b"urn:schemas-microsoft-com:office:excel",
+}
+
+
+def _with_namespaces(vml: bytes) -> tuple[bytes, dict[bytes, bytes]]:
+    """The VML and the prefixes it uses for v, o and x (openpyxl writes ns0, ns1, ns2); a
+    namespace it never declared is declared on its root element."""
+    names: dict[bytes, bytes] = {}
+    missing = []
+    for usual, uri in VML_NAMESPACES.items():
+        found = re.search(rb"xmlns:([\w.-]+)=[\"']" + re.escape(uri) + rb"[\"']", vml)
+        if found:
+            names[usual] = found.group(1)
+        else:
+            names[usual] = b"jc" + usual
+            missing.append(b" xmlns:jc" + usual + b'="' + uri + b'"')
+    if missing:
+        start = re.search(rb"<xml\b", vml)
+        if start is None:
+            raise PatchUnsupported("VML 绘图的格式无法识别")
+        vml = vml[: start.end()] + b"".join(missing) + vml[start.end() :]
+    return vml, names
+
+
+def _prefixed(xml: bytes, names: dict[bytes, bytes]) -> bytes:
+    """Our VML (written with v:, o:, x:) in the prefixes of the file it goes into."""
+    if all(k == v for k, v in names.items()):
+        return xml
+    return re.sub(rb"(</?|\s)(v|o|x):", lambda m: m.group(1) + names[m.group(2)] + b":", xml)
 
 
 def _shape(shape_id: int, row: int, col: int) -> bytes:

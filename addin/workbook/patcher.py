@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
+from xml.parsers import expat
 
 from ..atomic import write_atomically
 from ..safe_text import visible
@@ -89,6 +90,11 @@ def write_copy(
         except PatchUnsupported as exc:
             log.info("patching %s is not possible (%s); openpyxl writes the copy", src, exc.reason)
             reason = exc.reason
+        except MemoryError:
+            raise
+        except Exception as exc:  # a defect of the patcher must not cost the copy
+            log.exception("patching %s failed; openpyxl writes the copy", src)
+            reason = f"修补时出错：{type(exc).__name__}"
     else:
         reason = None  # .xlsm → .xlsx: the macros are dropped, as fill_file does
     from .openpyxl_writer import fill_file
@@ -110,6 +116,9 @@ def patch_copy(
         _Patch(package, plan, data).apply()
         if properties:
             set_custom_properties(package, properties)
+        for name, xml in package.changed.items():
+            if name.endswith((".xml", ".rels")):
+                _check_well_formed(name, xml)
         Path(dst).parent.mkdir(parents=True, exist_ok=True)
         write_atomically(Path(dst), package.save)
     except (KeyError, ValueError, IndexError, UnicodeDecodeError) as exc:
@@ -342,6 +351,16 @@ class _Patch:
                 end = defined.inner(xml)[1]
                 edits.append((end, end, b"".join(names)))
         self.package.write(self.book, splice(xml, edits))
+
+
+def _check_well_formed(name: str, xml: bytes) -> None:
+    """Every part the patcher writes must parse: a raw control character a submission smuggled
+    into a sheet, kept around a splice, would make Excel refuse the whole copy."""
+    parser = expat.ParserCreate()
+    try:
+        parser.Parse(xml, True)
+    except expat.ExpatError as exc:
+        raise PatchUnsupported(f"{name} 不是格式正确的 XML（{exc}）") from exc
 
 
 def _prefix_for(tag: bytes, namespace: str) -> bytes | None:

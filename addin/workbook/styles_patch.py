@@ -41,8 +41,9 @@ _FIRST_CUSTOM_FORMAT = 164
 
 
 def rgb(colour: str) -> str:
-    """RRGGBB → the ARGB Excel writes (opaque)."""
-    return "FF" + colour.upper()
+    """RRGGBB → ARGB as openpyxl writes it ("00" alpha, which Excel ignores), so a patched copy
+    and one written by openpyxl carry the same colour strings."""
+    return "00" + colour.upper()
 
 
 @dataclass(frozen=True)
