@@ -45,9 +45,9 @@ def gather(mirrors: Path, out: Path, per_repo: int) -> list[Path]:
         for line in listing:
             meta, _, path = line.partition("\t")
             size = meta.split()[3]
-            if path.lower().endswith((".xlsx", ".xlsm")) and size.isdigit():
-                if int(size) < 3_000_000:
-                    files.append(path)
+            small = size.isdigit() and int(size) < 3_000_000
+            if path.lower().endswith((".xlsx", ".xlsm")) and small:
+                files.append(path)
         files.sort()
         interesting = [f for f in files if INTERESTING.search(Path(f).name)]
         rest = [f for f in files if f not in set(interesting)]

@@ -24,6 +24,7 @@ from addin.workbook.openpyxl_writer import fill_file
 from addin.workbook.patcher import patch_copy, write_copy
 from addin.workbook.xml_edit import WORKSHEET_ORDER, PatchUnsupported, children, root
 from addin.writes import FINDINGS_SHEET, RECORD_SHEET, CellWrite, ConditionalFill, plan_for
+from tests.copy_fidelity import snapshot
 from tests.corpus import MAKERS
 
 SAMPLES = sorted((Path(__file__).parent.parent / "workbooks" / "samples").glob("*.xlsx"))
@@ -35,51 +36,6 @@ COPIED = [
     "formula_text",
     "formula_file_name",
 ]
-
-
-def _fill(cell):
-    fill = cell.fill
-    return fill.fgColor.rgb if fill is not None and fill.fill_type == "solid" else None
-
-
-def snapshot(path: Path) -> dict:
-    """What a person sees in a copy: values (and whether text is quote-prefixed, a number shown
-    as a date), fills, notes, conditional formats, links, sheets, their state and print titles."""
-    wb = load_workbook(path)
-    shot = {}
-    for ws in wb.worksheets:
-        cells = {}
-        # The cells that exist: iter_rows() would visit every cell of a far dimension.
-        for c in ws._cells.values():
-            if c.value is None and c.comment is None and _fill(c) is None:
-                continue
-            link = c.hyperlink
-            target = None
-            if link is not None:
-                target = link.target or f"#{link.location}"
-            cells[c.coordinate] = (
-                c.value,
-                _fill(c),
-                c.comment.text if c.comment else None,
-                c.quotePrefix,
-                c.is_date,
-                target,
-            )
-        rules = sorted(
-            (str(cf.sqref), rule.formula, rule.dxf.fill.fgColor.rgb if rule.dxf.fill else None)
-            for cf in ws.conditional_formatting
-            for rule in cf.rules
-        )
-        shot[ws.title] = (
-            ws.sheet_state,
-            cells,
-            rules,
-            sorted(map(str, ws.merged_cells.ranges)),
-            ws.print_title_rows,
-            ws.freeze_panes,
-            ws.auto_filter.ref,
-        )
-    return shot
 
 
 def both_copies(src: Path, folder: Path, specs) -> tuple[Path, Path]:

@@ -19,14 +19,18 @@ class SharedStrings:
     def __init__(self, xml: bytes | None):
         self.xml = xml or b""
         self._items: list[bytes | None] | None = None
+        self._texts: dict[int, str] = {}
 
     def get(self, index: int) -> str | None:
+        if index in self._texts:
+            return self._texts[index]
         if self._items is None:
             self._items = [m.group(1) for m in _ITEM.finditer(self.xml)]
         if not 0 <= index < len(self._items):
             return None
         item = self._items[index]
-        return "" if item is None else item_text(item)
+        text = self._texts[index] = "" if item is None else item_text(item)
+        return text
 
 
 def item_text(body: bytes) -> str:

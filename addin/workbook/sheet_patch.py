@@ -46,6 +46,9 @@ _V = re.compile(rb"<v>(.*?)</v>|<v/>", re.S)
 _RULE = re.compile(rb"<cfRule\b.*?(?:</cfRule>|/>)", re.S)
 _FORMULA_TEXT = re.compile(rb"<formula>(.*?)</formula>", re.S)
 _PRIORITY = re.compile(rb"\bpriority=\"(\d+)\"")
+_ROW_R = re.compile(rb"<row\b[^>]*?\sr=\"(\d+)\"")
+_CELL_R = re.compile(rb"\sr=\"([A-Z]{1,3})\d+\"")
+_CELL_S = re.compile(rb"\ss=\"(\d+)\"")
 _CELL_REF = re.compile(rb"<c\b[^>]*?\sr=\"([A-Z]+)\d+\"")
 
 
@@ -85,6 +88,8 @@ class SheetPatch:
         if xml.find(b"<!", *self.data_span) >= 0 or xml.find(b"<?", *self.data_span) >= 0:
             raise PatchUnsupported("工作表数据中有注释或 CDATA")
         self._rows: dict[int, int] | None = None  # 1-based row → its start offset
+        self._tags: dict[int, dict[str, str]] = {}  # a cell's offset → its attributes
+        self._width: float | None = None
         self.rows: dict[int, _Row] = {}
         self.cells: dict[tuple[int, int], _Cell] = {}
         self.edits: list[tuple[int, int, bytes]] = []
@@ -113,7 +118,8 @@ class SheetPatch:
         element = self._element(row, col)
         if element is None:
             return 0
-        return int(attributes(element.start_tag(self.xml)).get("s", "0") or 0)
+        found = _CELL_S.search(self.xml, element.start, element.tag_end)
+        return int(found.group(1)) if found else 0
 
     def value(self, row: int, col: int) -> Any:
         """What openpyxl would read there: text, a number, a bool, or None."""
@@ -123,8 +129,9 @@ class SheetPatch:
         element = self._element(row, col)
         if element is None or element.empty:
             return None
-        a = attributes(element.start_tag(self.xml))
-        return _decode(a, self.xml[element.tag_end : element.end], self.strings)
+        return _decode(
+            self._attributes(element), self.xml[element.tag_end : element.end], self.strings
+        )
 
     def formula_cells(self) -> list[tuple[int, int]]:
         """0-based (row, col) of every cell holding a formula, in row and column order."""
@@ -165,8 +172,10 @@ class SheetPatch:
         for row in rows:
             needed = 0.0
             for col in sorted(self._row_columns(row)):
+                if not self.styles.wraps(self.style(row, col)):
+                    continue
                 value = self.value(row, col)
-                if value is None or not self.styles.wraps(self.style(row, col)):
+                if value is None:
                     continue
                 last, tall = spans.get((row, col), (col, False))
                 if tall:
@@ -291,13 +300,12 @@ class SheetPatch:
 
     def _row_index(self) -> dict[int, int]:
         if self._rows is None:
-            self._rows = {}
             start, end = self.data_span
-            for match in _ROW.finditer(self.xml, start, end):
-                r = attributes(match.group(0)).get("r")
-                if not r or not r.isdigit():
-                    raise PatchUnsupported("工作表中有未标行号的行")
-                self._rows[int(r)] = match.start()
+            rows = [m.start() for m in _ROW.finditer(self.xml, start, end)]
+            numbered = {int(m.group(1)): m.start() for m in _ROW_R.finditer(self.xml, start, end)}
+            if len(numbered) != len(rows):
+                raise PatchUnsupported("工作表中有未标行号的行")
+            self._rows = numbered
         return self._rows
 
     def _row(self, row: int) -> _Row:
@@ -327,11 +335,12 @@ class SheetPatch:
             match = _CELL.search(self.xml, pos, end)
             if match is None:
                 return cells
-            a = attributes(match.group(0))
-            if "r" not in a:
+            tag = match.group(0)
+            ref = _CELL_R.search(tag)
+            if ref is None:
                 raise PatchUnsupported("工作表中有未标地址的单元格")
-            _, col = parse_ref(a["r"])
-            if match.group(0).endswith(b"/>"):
+            col = _column(ref.group(1))
+            if tag.endswith(b"/>"):
                 cells[col] = Element(b"c", match.start(), match.end(), match.end(), True)
                 pos = match.end()
             else:
@@ -340,6 +349,12 @@ class SheetPatch:
                     raise PatchUnsupported("单元格未闭合")
                 cells[col] = Element(b"c", match.start(), close + 4, match.end(), False)
                 pos = close + 4
+
+    def _attributes(self, element: Element) -> dict[str, str]:
+        found = self._tags.get(element.start)
+        if found is None:
+            found = self._tags[element.start] = attributes(element.start_tag(self.xml))
+        return found
 
     def _element(self, row: int, col: int) -> Element | None:
         return self._row(row).cells.get(col)
@@ -351,7 +366,7 @@ class SheetPatch:
             if element is None:
                 cell = _Cell({"r": cell_ref(row, col)}, b"")
             else:
-                a = attributes(element.start_tag(self.xml))
+                a = dict(self._attributes(element))
                 body = b"" if element.empty else self.xml[element.tag_end : element.end - 4]
                 cell = _Cell(a, body)
             self.cells[(row, col)] = cell
@@ -485,6 +500,11 @@ class SheetPatch:
         return widths
 
     def _default_width(self) -> float:
+        if self._width is None:
+            self._width = self._sheet_default_width()
+        return self._width
+
+    def _sheet_default_width(self) -> float:
         kid = self.first.get("sheetFormatPr")
         if kid is not None:
             value = attributes(kid.start_tag(self.xml)).get("defaultColWidth")
@@ -554,6 +574,20 @@ class SheetPatch:
             header = re.search(rb"<oddHeader\b[^>]*?(?:/>|>.*?</oddHeader>)", raw, re.S)
             at = kid.start + header.end() if header else kid.tag_end
             self.edits.append((at, at, footer))
+
+
+_COLUMNS: dict[bytes, int] = {}
+
+
+def _column(letters: bytes) -> int:
+    """b"AB" → 27 (0-based)."""
+    col = _COLUMNS.get(letters)
+    if col is None:
+        col = 0
+        for ch in letters:
+            col = col * 26 + ch - 64
+        col = _COLUMNS[letters] = col - 1
+    return col
 
 
 def _footer_has_text(code: str) -> bool:

@@ -38,6 +38,7 @@ BUILTIN_DATE_FORMATS = frozenset([*range(14, 23), *range(27, 37), *range(45, 48)
 _DATE_CODE = re.compile(r"[dmyhs]", re.I)
 _NOT_CODE = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 _FIRST_CUSTOM_FORMAT = 164
+_WRAP = re.compile(rb"<alignment\b[^>]*\bwrapText=\"(1|true)\"")
 
 
 def rgb(colour: str) -> str:
@@ -99,7 +100,10 @@ class Styles:
         return match.group(1).decode() if match else ""
 
     def wraps(self, index: int) -> bool:
-        return bool(re.search(rb"<alignment\b[^>]*\bwrapText=\"(1|true)\"", self.xf(index)))
+        key = ("wraps", index)
+        if key not in self._cache:
+            self._cache[key] = bool(_WRAP.search(self.xf(index)))
+        return bool(self._cache[key])
 
     def is_date(self, index: int) -> bool:
         fmt = _int(self.xf_attributes(index).get("numFmtId"))

@@ -112,6 +112,12 @@ _NAMED = {b"amp": "&", b"lt": "<", b"gt": ">", b"quot": '"', b"apos": "'"}
 
 
 def unescape(raw: bytes) -> str:
+    if b"&" not in raw:
+        return raw.decode("utf-8")
+    return _unescape(raw)
+
+
+def _unescape(raw: bytes) -> str:
     def one(match: re.Match[bytes]) -> str:
         name = match.group(1)
         if name.startswith(b"#x"):
