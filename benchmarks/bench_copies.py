@@ -152,8 +152,15 @@ def fidelity(files: list[Path], out: Path, libreoffice: bool) -> None:
         if rewritten_ok and result.patched:
             ratios.append(patch_time / (time.perf_counter() - start))
         try:
-            shot = snapshot(patched)
+            load_workbook(patched)
             tally["opens in openpyxl"] += 1
+        except Exception:
+            try:
+                load_workbook(src)
+            except Exception:
+                tally["openpyxl opens neither copy nor original"] += 1
+        try:
+            shot = snapshot(patched)
         except Exception:
             shot = None
         try:

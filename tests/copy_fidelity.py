@@ -8,11 +8,26 @@ import zipfile
 from pathlib import Path
 
 from openpyxl import load_workbook
+from openpyxl.worksheet.formula import ArrayFormula
 
 
 def _fill(cell):
     fill = cell.fill
     return fill.fgColor.rgb if fill is not None and fill.fill_type == "solid" else None
+
+
+def _dxf_fill(dxf):
+    return dxf.fill.fgColor.rgb if dxf is not None and dxf.fill is not None else None
+
+
+def _value(value):
+    """Values as a person compares them: an array formula by its text and range; a number to
+    Excel's 15 significant digits (openpyxl writes some floats a digit short)."""
+    if isinstance(value, ArrayFormula):
+        return ("array", value.ref, value.text)
+    if isinstance(value, float):
+        return float(f"{value:.15g}")
+    return value
 
 
 def snapshot(path: Path) -> dict:
@@ -31,7 +46,7 @@ def snapshot(path: Path) -> dict:
             if link is not None:
                 target = link.target or f"#{link.location}"
             cells[c.coordinate] = (
-                c.value,
+                _value(c.value),
                 _fill(c),
                 c.comment.text if c.comment else None,
                 c.quotePrefix,
@@ -39,7 +54,7 @@ def snapshot(path: Path) -> dict:
                 target,
             )
         rules = sorted(
-            (str(cf.sqref), rule.formula, rule.dxf.fill.fgColor.rgb if rule.dxf.fill else None)
+            (str(cf.sqref), rule.type, rule.formula, _dxf_fill(rule.dxf))
             for cf in ws.conditional_formatting
             for rule in cf.rules
         )

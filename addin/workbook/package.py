@@ -28,6 +28,7 @@ CUSTOM_PROPERTIES = REL + "custom-properties"
 THREADED_COMMENTS = "http://schemas.microsoft.com/office/2017/10/relationships/threadedComment"
 
 CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+CT_STYLES = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
 CT_COMMENTS = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"
 CT_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
 CT_CUSTOM = "application/vnd.openxmlformats-officedocument.custom-properties+xml"

@@ -32,6 +32,7 @@ from .model import UnreadableWorkbook, WorkbookData, cell_ref
 from .notes_patch import SheetNotes
 from .own_sheets import NewSheet, findings_sheet, record_sheet
 from .package import (
+    CT_STYLES,
     CT_WORKSHEET,
     OFFICE_DOCUMENT,
     SHARED_STRINGS,
@@ -60,6 +61,20 @@ log = logging.getLogger("jiceng")
 AUTHOR = "Jiceng"
 _SHEET = re.compile(rb"<sheet\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>")
 _STRICT = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
+
+
+MINIMAL_STYLES = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b'<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+    b'<fills count="2"><fill><patternFill patternType="none"/></fill>'
+    b'<fill><patternFill patternType="gray125"/></fill></fills>'
+    b'<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    b'<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    b'<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
+    b'<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    b"</styleSheet>"
+)
 
 
 class OwnOutput(PatchUnsupported):
@@ -160,7 +175,14 @@ class _Patch:
             raise OwnOutput("已是 Jiceng 写出的副本")
         styles = next((r.part for r in rels if r.type == STYLES and r.part), None)
         if styles is None or not package.exists(styles):
-            raise PatchUnsupported("工作簿没有样式部件")
+            # Allowed, and written by some generators: Excel's defaults, made explicit.
+            # (openpyxl reads styles from this one name only)
+            styles = "xl/styles.xml"
+            if package.exists(styles):
+                styles = package.free_name("xl/styles%d.xml")
+            package.write(styles, MINIMAL_STYLES)
+            package.add_relationship(self.book, STYLES, styles)
+            package.add_content_type(styles, CT_STYLES)
         self.styles_part = styles
         self.styles = Styles(package.read(styles))
         strings = next((r.part for r in rels if r.type == SHARED_STRINGS and r.part), None)

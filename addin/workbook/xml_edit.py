@@ -251,15 +251,22 @@ def children(xml: bytes, parent: Element, skip: frozenset[str] = frozenset()) ->
 def insertion_point(
     xml: bytes, parent: Element, kids: list[Element], name: str, order: list[str]
 ) -> int:
-    """Where a new child called `name` goes: before the first child the schema puts after it."""
+    """Where a new child called `name` goes: before the first child the schema puts after it.
+    An element the order does not name (an extension such as xr:revisionPtr) keeps to the known
+    element before it."""
     rank = order.index(name)
+    previous = -1
     for kid in kids:
-        if _rank(xml, kid, order) > rank:
+        kid_rank = _rank(xml, kid, order)
+        if kid_rank is None:
+            kid_rank = previous
+        if kid_rank > rank:
             return kid.start
+        previous = kid_rank
     return parent.inner(xml)[1]
 
 
-def _rank(xml: bytes, kid: Element, order: list[str]) -> int:
+def _rank(xml: bytes, kid: Element, order: list[str]) -> int | None:
     if kid.name in order:
         return order.index(kid.name)
     if kid.name == "AlternateContent":
@@ -267,7 +274,7 @@ def _rank(xml: bytes, kid: Element, order: list[str]) -> int:
         for match in NAME.finditer(xml, kid.tag_end, kid.end):
             if local(match.group(1)) in order:
                 return order.index(local(match.group(1)))
-    raise PatchUnsupported(f"工作表中有未知元素 {kid.name}")
+    return None
 
 
 def prefix_of(qname: bytes) -> bytes:
