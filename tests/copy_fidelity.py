@@ -97,17 +97,13 @@ FEATURES = {
         re.compile(rb"<(?:\w+:)?hyperlink[\s>]"),
     ),
 }
-# Jiceng's own sheets add links, names and notes; these are compared without them.
-OWN_ADDITIONS = {"hyperlinks", "defined_names", "comments", "conditional"}
 
 
-def features(path: Path, own_sheets: frozenset[str] = frozenset()) -> dict[str, int]:
-    """How many of each feature the package holds (`own_sheets`: parts of sheets to skip)."""
+def features(path: Path) -> dict[str, int]:
+    """How many of each feature the package holds (a copy adds notes, links and names)."""
     counts = dict.fromkeys(FEATURES, 0)
     with zipfile.ZipFile(path) as z:
         for name in z.namelist():
-            if name in own_sheets:
-                continue
             for feature, (member, pattern) in FEATURES.items():
                 if not member.search(name):
                     continue

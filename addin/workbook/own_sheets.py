@@ -20,7 +20,7 @@ from ..writes import (
     WritePlan,
 )
 from .cell_xml import encode
-from .model import cell_ref, column_letter, parse_ref
+from .model import cell_ref, column_letter, is_ref
 from .print_layout import LINE_HEIGHT, PAGE_FOOTER, needs_landscape, wrapped_height
 from .styles_patch import Font, Styles
 from .xml_edit import attr, text
@@ -85,7 +85,7 @@ def findings_sheet(
             if value is not None:
                 height = max(height, wrapped_height(str(value), FINDINGS_WIDTHS[c]))
         sheet, ref = values[3], values[4]
-        if sheet in sheet_names and ref and _is_ref(ref):
+        if sheet in sheet_names and ref and is_ref(ref):
             cells[4] = (4, _cell(r, 4, values[4], link, styles, epoch))
             links.append(
                 b"<hyperlink ref="
@@ -173,11 +173,3 @@ def _row(number: int, cells: list[tuple[int, bytes]], height: float | None = Non
     if height:
         tag += b' ht="' + f"{height:g}".encode() + b'" customHeight="1"'
     return tag + b">" + b"".join(cell for _, cell in cells) + b"</row>"
-
-
-def _is_ref(ref: str) -> bool:
-    try:
-        parse_ref(ref)
-    except ValueError:
-        return False
-    return True

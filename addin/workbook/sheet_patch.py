@@ -405,8 +405,11 @@ class SheetPatch:
                 continue
             element = entry.element
             tag = element.start_tag(self.xml)
-            if entry.attrs:
-                tag = set_attributes(tag, entry.attrs)
+            changes = dict(entry.attrs)
+            if set(mine) - set(entry.cells):
+                changes["spans"] = None  # a hint of the row's columns, optional: not kept stale
+            if changes:
+                tag = set_attributes(tag, changes)
             if not mine:
                 edits.append((element.start, element.tag_end, tag))
                 continue
