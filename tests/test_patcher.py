@@ -338,6 +338,11 @@ def test_custom_properties_are_added_then_replaced(make_rubric, tmp_path):
         assert b"/docProps/custom.xml" in z.read("[Content_Types].xml")
     wb = load_workbook(tmp_path / "a.xlsx")
     assert {p.name: p.value for p in wb.custom_doc_props.props} == {"jiceng": "副本", "批次": "1"}
+    # The copy of a copy is written by openpyxl: the mark goes in all the same.
+    again = write_copy(tmp_path / "a.xlsx", tmp_path / "b.xlsx", plan, properties={"jiceng": "2"})
+    assert not again.patched
+    props = load_workbook(tmp_path / "b.xlsx").custom_doc_props.props
+    assert {p.name: p.value for p in props}["jiceng"] == "2"
     # A file that has the part: the property is replaced, the others kept.
     from addin.workbook.custom_part import custom_properties_xml
 

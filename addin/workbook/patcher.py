@@ -115,7 +115,19 @@ def write_copy(
     from .openpyxl_writer import fill_file
 
     fill_file(src, dst, plan, data)
+    if properties:
+        _add_properties(dst, properties)
     return CopyResult(False, reason)
+
+
+def _add_properties(path: Path, properties: dict[str, str]) -> None:
+    """Set custom document properties in a copy openpyxl wrote (patching it in turn)."""
+    package = Package(path)
+    try:
+        set_custom_properties(package, properties)
+        write_atomically(path, package.save)
+    finally:
+        package.close()
 
 
 def patch_copy(
