@@ -381,3 +381,42 @@ def test_every_sample_copy_opens_in_calamine_and_libreoffice(specs, tmp_path):
     for patched in copies:
         pdf = tmp_path / "pdf" / (patched.stem + ".pdf")
         assert pdf.exists() and pdf.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize(("scale", "fits"), [(None, True), (100, True), (80, False)])
+def test_print_settings_the_submitter_chose_are_kept(tmp_path, scale, fits):
+    """Only what is unset is completed: a chosen scale stays (no fit-to-page), a chosen paper
+    size, orientation and footer stay."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "表"
+    ws["A1"] = "x"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A3
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.scale = scale
+    ws.oddFooter.right.text = "自定义页脚"
+    wb.save(tmp_path / "src.xlsx")
+    plan = plan_for([CellWrite("表", 0, 1, 1)], [])
+    patch_copy(tmp_path / "src.xlsx", tmp_path / "out.xlsx", plan)
+    ws = load_workbook(tmp_path / "out.xlsx")["表"]
+    assert ws.page_setup.paperSize == 8  # A3
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.oddFooter.right.text == "自定义页脚" and not ws.oddFooter.center.text
+    assert (
+        bool(ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage) is fits
+    )
+
+
+def test_print_settings_nobody_set_are_completed(tmp_path):
+    wb = Workbook()
+    wb.active.title = "表"
+    wb.active["A1"] = "x"
+    wb.save(tmp_path / "src.xlsx")
+    patch_copy(
+        tmp_path / "src.xlsx", tmp_path / "out.xlsx", plan_for([CellWrite("表", 0, 1, 1)], [])
+    )
+    ws = load_workbook(tmp_path / "out.xlsx")["表"]
+    assert ws.page_setup.paperSize == 9 and ws.page_setup.orientation == "portrait"  # A4
+    assert ws.oddFooter.center.text == "第 &P 页，共 &N 页"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
