@@ -47,7 +47,7 @@ from addin.spec import load_specs  # noqa: E402
 from addin.workbook.openpyxl_writer import fill_file  # noqa: E402
 from addin.workbook.patcher import write_copy  # noqa: E402
 from addin.writes import CellWrite, ConditionalFill, plan_for  # noqa: E402
-from tests.copy_fidelity import features, lost, snapshot  # noqa: E402
+from tests.copy_fidelity import features, lost, sheets_in_schema_order, snapshot  # noqa: E402
 from tests.corpus import MAKERS  # noqa: E402
 
 COPIED_CORPUS = ["clean", "gnumeric_dimension", "control_chars", "formula_text"]
@@ -170,6 +170,8 @@ def fidelity(files: list[Path], out: Path, libreoffice: bool) -> None:
             tally["opens in python-calamine"] += 1
         except Exception:
             pass
+        if sheets_in_schema_order(patched):
+            tally["sheets in CT_Worksheet order"] += 1
         original = features(src)
         if missing := lost(original, features(patched)):
             lost_patched[src.name] = missing

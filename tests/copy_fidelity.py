@@ -114,3 +114,20 @@ def features(path: Path) -> dict[str, int]:
 def lost(original: dict[str, int], copy: dict[str, int]) -> dict[str, tuple[int, int]]:
     """The features the copy has fewer of than the original."""
     return {k: (original[k], copy[k]) for k in original if copy[k] < original[k]}
+
+
+def sheets_in_schema_order(path: Path) -> bool:
+    """Are the children of every worksheet in the order CT_Worksheet prescribes (what Excel
+    checks, and openpyxl and LibreOffice do not)?"""
+    from addin.workbook.xml_edit import WORKSHEET_ORDER, children, root
+
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if not re.match(r"xl/worksheets/[^/]+\.xml$", name):
+                continue
+            xml = z.read(name)
+            kids = children(xml, root(xml), skip=frozenset({"sheetData"}))
+            ranks = [WORKSHEET_ORDER.index(k.name) for k in kids if k.name in WORKSHEET_ORDER]
+            if ranks != sorted(ranks):
+                return False
+    return True

@@ -24,7 +24,7 @@ from addin.workbook.openpyxl_writer import fill_file
 from addin.workbook.patcher import patch_copy, write_copy
 from addin.workbook.xml_edit import WORKSHEET_ORDER, PatchUnsupported, children, root
 from addin.writes import FINDINGS_SHEET, RECORD_SHEET, CellWrite, ConditionalFill, plan_for
-from tests.copy_fidelity import snapshot
+from tests.copy_fidelity import sheets_in_schema_order, snapshot
 from tests.corpus import MAKERS
 
 SAMPLES = sorted((Path(__file__).parent.parent / "workbooks" / "samples").glob("*.xlsx"))
@@ -52,6 +52,7 @@ def both_copies(src: Path, folder: Path, specs) -> tuple[Path, Path]:
 def test_a_patched_sample_equals_the_openpyxl_copy(src, specs, tmp_path):
     patched, rewritten = both_copies(src, tmp_path, specs)
     assert snapshot(patched) == snapshot(rewritten)
+    assert sheets_in_schema_order(patched)
 
 
 @pytest.mark.parametrize("name", COPIED)
