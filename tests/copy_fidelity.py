@@ -22,11 +22,11 @@ def _dxf_fill(dxf):
 
 def _value(value):
     """Values as a person compares them: an array formula by its text and range; a number to
-    Excel's 15 significant digits (openpyxl writes some floats a digit short)."""
+    12 significant digits (openpyxl writes some floats a digit short)."""
     if isinstance(value, ArrayFormula):
         return ("array", value.ref, value.text)
     if isinstance(value, float):
-        return float(f"{value:.15g}")
+        return float(f"{value:.12g}")
     return value
 
 
