@@ -49,6 +49,7 @@ _PRIORITY = re.compile(rb"\bpriority=\"(\d+)\"")
 _ROW_R = re.compile(rb"<row\b[^>]*?\sr=\"(\d+)\"")
 _CELL_R = re.compile(rb"\sr=\"([A-Z]{1,3})\d+\"")
 _CELL_S = re.compile(rb"\ss=\"(\d+)\"")
+_CELL_T = re.compile(rb"\st=\"(\w+)\"")
 _CELL_REF = re.compile(rb"<c\b[^>]*?\sr=\"([A-Z]+)\d+\"")
 
 
@@ -129,8 +130,11 @@ class SheetPatch:
         element = self._element(row, col)
         if element is None or element.empty:
             return None
+        kind = _CELL_T.search(self.xml, element.start, element.tag_end)
         return _decode(
-            self._attributes(element), self.xml[element.tag_end : element.end], self.strings
+            {"t": kind.group(1).decode()} if kind else {},
+            self.xml[element.tag_end : element.end],
+            self.strings,
         )
 
     def formula_cells(self) -> list[tuple[int, int]]:
