@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -19,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 from . import findings as F
 from .atomic import atomic_path, remove_stale
 from .engine import Evaluation, check_path
+from .file_kinds import file_kind, is_workbook
+from .inbox_files import Entry, inbox_entries
 from .isolation import Failure, run_isolated
 from .limits import DEFAULT_LIMITS, Limits
 from .report.consolidated import Consolidator, overview_lines, section_tables
@@ -26,7 +29,9 @@ from .report.model import FileReport, Report
 from .report.render import JsonStream
 from .safe_text import path_text
 from .spec import SpecSet
-from .workbook.model import UnreadableWorkbook
+from .support import weak_notes
+from .workbook.convert import LEGACY
+from .workbook.model import TooLarge, UnreadableWorkbook
 from .writes import plan_for
 
 if TYPE_CHECKING:  # pandas stays out of the workers: the inbox modules load in run_batch
@@ -63,6 +68,16 @@ class FileJob:
     copy_always: bool = False
     # A legacy file (.xls, .xlsb, .ods) converted to .xlsx: the copy is written from this.
     copy_from: Path | None = None
+    # A workbook inside a zip: `path` is the zip, this its member's place (`archive`).
+    member: int | None = None
+    # Not to be checked (a PDF, an archive's own findings): the report is made already.
+    ready: FileReport | None = None
+
+    @classmethod
+    def of(cls, entry: Entry, copy_to: Path | None = None, **more) -> FileJob:
+        return cls(
+            entry.path, entry.display, copy_to, member=entry.member, ready=entry.ready, **more
+        )
 
 
 @dataclass
@@ -81,20 +96,43 @@ class CheckTask:
     options: dict[str, Any] = field(default_factory=dict)
 
     def __call__(self, job: FileJob) -> FileOutcome:
+        if job.member is None:
+            return self.check(job, job.path)
+        from .archive import read_member
+
+        try:  # the member's bytes, within the limits, into this worker's own temp folder
+            data = read_member(job.path, job.member, self.limits)
+        except TooLarge as exc:
+            return FileOutcome(_unreadable(job.display, F.FILE_TOO_LARGE(reason=exc.reason)))
+        except UnreadableWorkbook as exc:
+            return FileOutcome(_unreadable(job.display, F.FILE_UNREADABLE(reason=exc.reason)))
+        with tempfile.TemporaryDirectory(prefix="jiceng-member-") as folder:
+            source = Path(folder) / ("member" + Path(job.display).suffix.lower())
+            source.write_bytes(data)
+            del data
+            return self.check(job, source)
+
+    def check(self, job: FileJob, source: Path) -> FileOutcome:
+        """Check the workbook at `source` (the file, or a member written out) as `job`."""
         from .workbook.patcher import write_copy
 
         evaluation = safe_check(
-            job.path, self.specs, display=job.display, limits=self.limits, **self.options
+            source, self.specs, display=job.display, limits=self.limits, **self.options
         )
         report = evaluation.report
         report.filed_on = filed_on(evaluation)
         if job.copy_to is None or report.status == "unreadable":
             return FileOutcome(report)
-        if not job.copy_always and not worth_a_copy(job.copy_from or job.path, report):
+        if not job.copy_always and not worth_a_copy(job.copy_from or source, report):
             return FileOutcome(report)
         try:
-            plan = plan_for(evaluation.writes, report.findings, evaluation.conditional)
-            written = write_copy(job.copy_from or job.path, job.copy_to, plan, evaluation.data)
+            plan = plan_for(
+                evaluation.writes,
+                report.findings,
+                evaluation.conditional,
+                weak_notes(evaluation),
+            )
+            written = write_copy(job.copy_from or source, job.copy_to, plan, evaluation.data)
         except MemoryError:
             raise
         except UnreadableWorkbook as exc:
@@ -144,9 +182,15 @@ def check_files(
     """Each job in a worker process; outcomes in the order of `jobs`. A worker that dies, runs
     out of memory or time gives that file a finding (file.too_large / timeout / internal_error)."""
     task = CheckTask(specs, limits, options)
-    for index, result in run_isolated(jobs, task, jobs=workers, limits=limits):
+    work = [job for job in jobs if job.ready is None]
+    results = run_isolated(work, task, jobs=workers, limits=limits)
+    for job in jobs:
+        if job.ready is not None:  # listed, not checked: no worker needed
+            yield FileOutcome(job.ready)
+            continue
+        index, result = next(results)
         if isinstance(result, Failure):
-            yield FileOutcome(failure_report(jobs[index].display, result))
+            yield FileOutcome(failure_report(work[index].display, result))
         else:
             yield result
 
@@ -158,6 +202,10 @@ def failure_report(display: str, failure: Failure) -> FileReport:
         finding = F.FILE_TIMEOUT(seconds=failure.detail)
     else:
         finding = F.FILE_INTERNAL_ERROR(detail=failure.detail)
+    return _unreadable(display, finding)
+
+
+def _unreadable(display: str, finding: F.Finding) -> FileReport:
     return FileReport(path=display, status="unreadable", findings=[finding])
 
 
@@ -173,6 +221,7 @@ class BatchResult:
     warnings: int = 0
     unreadable: int = 0
     with_errors: int = 0
+    not_checked: Counter[str] = field(default_factory=Counter)  # file kind → files not checked
     annotated: dict[str, Path] = field(default_factory=dict)  # file → its annotated copy
 
     @property
@@ -210,7 +259,8 @@ def run_batch(
     converts first (`workbook.convert`); without it the report says they were checked but not
     copied."""
     from .report.inbox import inbox_sections
-    from .workbook.convert import LEGACY, to_xlsx
+    from .report.support import SupportInputs
+    from .workbook.convert import to_xlsx
 
     out.mkdir(parents=True, exist_ok=True)
     for stale in remove_stale(out):
@@ -218,11 +268,19 @@ def run_batch(
     grades = specs.grade_names
     result = BatchResult(out / REPORT_BOOK, out / REPORT_JSON)
     with tempfile.TemporaryDirectory(prefix="jiceng-batch-") as work:
-        legacy = [p for p in files if p.suffix.lower() in LEGACY] if annotate else []
-        converted = to_xlsx(legacy, Path(work))
-        jobs, no_copy = _jobs(files, out, root, annotate, converted)
+        entries = inbox_entries(
+            files,
+            lambda path: _display(path, root),
+            work=Path(work),
+            workers=workers,
+            limits=limits,
+        )
+        legacy = [p for p in files if p.suffix.lower() in LEGACY and is_workbook(p.name)]
+        converted = to_xlsx(legacy if annotate else [], Path(work))
+        jobs, no_copy = _jobs(entries, out, annotate, converted)
         spool = Path(work) / "files.jsonl"
         light: list[FileReport] = []
+        support = SupportInputs(specs)
         links: dict[str, str] = {}
         with spool.open("w", encoding="utf-8") as handle:
             outcomes = check_files(jobs, specs, workers=workers, limits=limits, **options)
@@ -237,6 +295,7 @@ def run_batch(
                     result.annotated[job.display] = outcome.copy
                     links[job.display] = os.path.relpath(outcome.copy, out)
                 handle.write(report.model_dump_json() + "\n")
+                support.add(report)
                 light.append(_light(report))
                 if progress:
                     progress(job.display)
@@ -247,13 +306,14 @@ def run_batch(
         inbox.batch = inbox_sections(
             inbox,
             grades=grades,
-            modified={job.display: _modified(job.path) for job in jobs},
+            modified={e.display: e.modified or _modified(e.path) for e in entries},
             as_of=options.get("as_of"),
             roster=roster,
             last_year=last_year,
             conversion_target=next(
                 (s.conversion_target for s in specs.specs if hasattr(s, "conversion_target")), None
             ),
+            support=support,
         )
         _write_outputs(result, specs, grades, spool, inbox, links, on_file)
     return result
@@ -261,28 +321,37 @@ def run_batch(
 
 def _light(report: FileReport) -> FileReport:
     """What the inbox sections read of a file — names, grades, the summary, tasks, dates — and
-    an empty list for the findings they add: not its findings, not the branches' categories."""
+    an empty list for the findings they add: not its findings, not the branches' categories
+    or item scores (薄弱环节与帮扶 keeps what it needs of them: `SupportInputs`)."""
     branches = getattr(report, "branches", None)
     update: dict = {"findings": []}
     if branches:
-        update["branches"] = [b.model_copy(update={"categories": {}}) for b in branches]
+        update["branches"] = [
+            b.model_copy(update={"categories": {}, "items": []}) for b in branches
+        ]
     return report.model_copy(update=update)
 
 
-def _jobs(files, out, root, annotate, converted) -> tuple[list[FileJob], dict[str, str]]:
-    """A job per file; `no_copy`: display name → why a legacy file gets no copy."""
+def _jobs(entries, out, annotate, converted) -> tuple[list[FileJob], dict[str, str]]:
+    """A job per entry; `no_copy`: display name → why a legacy file gets no copy. A member of
+    a zip gets its copy under the same path: 批注副本/材料.zip/子文件夹/文件.xlsx."""
     jobs, no_copy = [], {}
-    names = {_display(path, root) for path in files}
-    for path in files:
-        name = _display(path, root)
-        copy_to = out / ANNOTATED_DIR / name if annotate else None
-        source = converted.get(path)
+    names = {entry.display for entry in entries}
+    copies = (out / ANNOTATED_DIR).resolve()
+    for entry in entries:
+        name = entry.display
+        copy_to = out / ANNOTATED_DIR / name if annotate and entry.ready is None else None
+        source = converted.get(entry.path) if entry.member is None else None
+        if annotate and entry.member is not None and Path(name).suffix.lower() in LEGACY:
+            source = "压缩包中的旧格式文件不转换；如需批注副本，请解压后另存为 .xlsx"
         if isinstance(source, str):
             no_copy[name], copy_to, source = source, None, None
         elif source is not None:  # a.xls → a.xlsx, or a.xls.xlsx beside a submitted a.xlsx
             as_xlsx = Path(name).with_suffix(".xlsx").as_posix()
             copy_to = out / ANNOTATED_DIR / (as_xlsx if as_xlsx not in names else name + ".xlsx")
-        jobs.append(FileJob(path, name, copy_to, copy_from=source))
+        if copy_to is not None and copies not in copy_to.resolve().parents:
+            copy_to = None  # never outside 批注副本, whatever a name holds
+        jobs.append(FileJob.of(entry, copy_to, copy_from=source))
     return jobs, no_copy
 
 
@@ -324,6 +393,9 @@ def _write_outputs(result, specs, grades, spool, inbox, links, on_file) -> None:
 
 
 def _count(result: BatchResult, report: FileReport) -> None:
+    if report.status == "skipped":
+        result.not_checked[file_kind(report.path)] += 1
+        return
     result.files += 1
     result.errors += report.errors
     result.warnings += report.warnings

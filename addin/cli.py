@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+import tempfile
 from dataclasses import replace
 from datetime import date
 from enum import StrEnum
@@ -17,11 +18,14 @@ from typing import Annotated
 import typer
 
 from . import __version__
-from .atomic import write_text_atomically
+from .atomic import is_temp, write_text_atomically
 from .batch import FileJob, check_files
 from .cli_text import JicengTyper
 from .cli_text import install as install_chinese_text
+from .console import LogHandler, say, write_data
+from .console import setup as setup_console
 from .findings import SEVERITY_LABEL, catalogue
+from .inbox_files import inbox_entries
 from .isolation import default_jobs
 from .limits import DEFAULT_LIMITS, MIB, Limits
 from .report.model import Report
@@ -37,8 +41,6 @@ app = JicengTyper(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 
 
 class Format(StrEnum):
@@ -125,6 +127,10 @@ def _limits(max_memory: int, timeout: float) -> Limits:
 def _as_of(text: str | None) -> date | None:
     """--as-of as a date; None when not given (a task sheet's 基准日期 cell, else today, applies).
     A bad value is a usage error (exit 2)."""
+    return _date_option("--as-of", text)
+
+
+def _date_option(option: str, text: str | None) -> date | None:
     if text is None:
         return None
     match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*", text)
@@ -133,7 +139,7 @@ def _as_of(text: str | None) -> date | None:
             return date(*map(int, match.groups()))
     except ValueError:
         pass
-    raise _fail(f"--as-of 的值“{text}”不是有效日期，应写作 YYYY-MM-DD，例如 2022-06-15")
+    raise _fail(f"{option} 的值“{text}”不是有效日期，应写作 YYYY-MM-DD，例如 2022-06-15")
 
 
 def _year(text: str | None) -> int | None:
@@ -145,7 +151,7 @@ def _year(text: str | None) -> int | None:
 
 
 def _fail(message: str) -> typer.Exit:
-    typer.echo(f"错误：{message}", err=True)
+    say(f"错误：{message}", err=True)
     return typer.Exit(2)
 
 
@@ -157,9 +163,10 @@ def _specs(paths: list[Path] | None) -> SpecSet:
 
 
 def expand(paths: list[Path], skip: Path | None = None) -> list[Path]:
-    """Files as given; folders → their workbook files (recursively), skipping Excel lock files
-    and, when a batch writes its output inside an input folder, that output folder. A file named
-    twice (a folder and a file in it) is taken once."""
+    """Files as given; folders → every file in them (recursively: workbooks, zips and what is
+    listed as not checked, `inbox_files`), skipping Jiceng's own temporary files and, when a
+    batch writes its output inside an input folder, that output folder. A file named twice (a
+    folder and a file in it) is taken once."""
     files: list[Path] = []
     seen: set[Path] = set()
     skip_dir = skip.resolve() if skip else None
@@ -170,10 +177,7 @@ def expand(paths: list[Path], skip: Path | None = None) -> list[Path]:
             found = sorted(
                 p
                 for p in path.rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in WORKBOOK_SUFFIXES
-                and not p.name.startswith("~$")
-                and not (inside and inside in p.resolve().parents)
+                if p.is_file() and not is_temp(p) and not (inside and inside in p.resolve().parents)
             )
         elif path.exists():
             found = [path]
@@ -184,7 +188,7 @@ def expand(paths: list[Path], skip: Path | None = None) -> list[Path]:
                 seen.add(p.resolve())
                 files.append(p)
     if not files:
-        raise _fail("没有找到要检查的工作簿文件（.xlsx / .xlsm / .xls / .xlsb / .ods）")
+        raise _fail("没有找到要检查的文件（工作簿 .xlsx / .xlsm / .xls / .xlsb / .ods，或 .zip）")
     return files
 
 
@@ -210,16 +214,25 @@ def check(
     """只读检查工作簿，列出所有问题（不修改原文件）。"""
     specs = _specs(spec)
     options = {"as_of": _as_of(as_of), "year": _year(year)}
-    files = [FileJob(p, path_text(str(p))) for p in expand(paths)]
-    outcomes = check_files(
-        files, specs, workers=jobs or default_jobs(), limits=_limits(max_memory, timeout), **options
-    )
-    report = Report(files=[o.report for o in outcomes])
+    limits, workers = _limits(max_memory, timeout), jobs or default_jobs()
+    with tempfile.TemporaryDirectory(prefix="jiceng-check-") as work:  # nested zips
+        entries = inbox_entries(
+            expand(paths),
+            lambda p: path_text(str(p)),
+            work=Path(work),
+            workers=workers,
+            limits=limits,
+        )
+        file_jobs = [FileJob.of(entry) for entry in entries]
+        outcomes = check_files(file_jobs, specs, workers=workers, limits=limits, **options)
+        report = Report(files=[o.report for o in outcomes])
     text = render(report, format)
     if output:
         _write_text(output, text + "\n")
+    elif format is Format.text:
+        say(text)
     else:
-        typer.echo(text)
+        write_data(text)
     raise typer.Exit(report.exit_code)
 
 
@@ -263,12 +276,12 @@ def fill(
     )
     report = Report(files=[outcome.report])
     if outcome.report.status == "unreadable":
-        typer.echo(to_text(report), err=True)
+        say(to_text(report), err=True)
         raise typer.Exit(2)
     if outcome.copy_error:
         raise _fail(f"{file}：{outcome.copy_error}")
-    typer.echo(to_text(report))
-    typer.echo(f"已写出：{out}")
+    say(to_text(report))
+    say(f"已写出：{out}")
     # The copy is the product: written means success, unless findings are failures (--strict).
     raise typer.Exit(report.exit_code if strict else 0)
 
@@ -334,8 +347,8 @@ def batch(
         specs,
         root=root,
         annotate=annotate,
-        progress=lambda name: typer.echo(visible_line(f"已检查 {name}"), err=True),
-        on_file=lambda report: typer.echo(file_text(report) + "\n"),
+        progress=lambda name: say(visible_line(f"已检查 {name}"), err=True),
+        on_file=lambda report: say(file_text(report) + "\n"),
         workers=jobs or default_jobs(),
         limits=_limits(max_memory, timeout),
         **inbox,
@@ -343,10 +356,14 @@ def batch(
     )
     logging.getLogger("jiceng").removeHandler(handler)
     handler.close()
-    typer.echo(totals_line(result.files, result.errors, result.warnings, result.unreadable))
-    typer.echo(f"汇总报告：{out / REPORT_BOOK}")
+    say(
+        totals_line(
+            result.files, result.errors, result.warnings, result.unreadable, result.not_checked
+        )
+    )
+    say(f"汇总报告：{out / REPORT_BOOK}")
     if result.annotated:
-        typer.echo(f"批注副本：{len(result.annotated)} 个，位于 {out / '批注副本'}")
+        say(f"批注副本：{len(result.annotated)} 个，位于 {out / '批注副本'}")
     raise typer.Exit(result.exit_code if strict else 0)
 
 
@@ -381,15 +398,6 @@ def _write_text(path: Path, text: str) -> None:
         write_text_atomically(path, text)
     except OSError as exc:
         raise _fail(f"无法写入 {path}：{exc.strerror or exc}") from exc
-
-
-class _OneLine(logging.Formatter):
-    """Log lines for people: the message only, never a traceback on the terminal."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        return (
-            f"提示：{record.getMessage()}（详情见日志）" if record.exc_info else record.getMessage()
-        )
 
 
 def _log_to(path: Path) -> logging.Handler:
@@ -442,7 +450,7 @@ def due(
     since = (
         (settings.cadence_from_month, getattr(settings, "year", None)) if settings else (1, None)
     )
-    typer.echo(show(deadline, day, *since))
+    (write_data if format is ListFormat.json else say)(show(deadline, day, *since))
     raise typer.Exit(0 if deadline.ok else 1)
 
 
@@ -469,16 +477,76 @@ def templates(
     if check_only:
         compared = f"模板文件夹 {folder}，规格 {spec_folder(spec)}"
         if not folder.is_dir():
-            typer.echo(f"找不到模板文件夹 {folder}（对照的规格：{spec_folder(spec)}）；")
-            typer.echo("请用 --out 指定已提交模板所在的文件夹，或先运行 jiceng templates 生成")
+            say(f"找不到模板文件夹 {folder}（对照的规格：{spec_folder(spec)}）；")
+            say("请用 --out 指定已提交模板所在的文件夹，或先运行 jiceng templates 生成")
             raise typer.Exit(1)
         problems = drift(specs, folder)
         for problem in problems:
-            typer.echo(problem)
-        typer.echo(f"{'有模板与规格不一致' if problems else '模板与规格一致'}（{compared}）")
+            say(problem)
+        say(f"{'有模板与规格不一致' if problems else '模板与规格一致'}（{compared}）")
         raise typer.Exit(1 if problems else 0)
     for path in write_templates(specs, folder):
-        typer.echo(f"已生成：{path}")
+        say(f"已生成：{path}")
+
+
+@app.command()
+def distribute(
+    roster: Annotated[
+        Path,
+        typer.Option(
+            "--roster",
+            metavar="名单文件",
+            help="党总支 / 党支部名单（.xlsx 或 .csv），每个党总支一份",
+        ),
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", metavar="文件夹", help="下发文件的输出文件夹")
+    ],
+    year: YearOption = None,
+    deadline: Annotated[
+        str | None,
+        typer.Option("--deadline", metavar="YYYY-MM-DD", help="报送截止日期，写入填写说明"),
+    ] = None,
+    recipient: Annotated[
+        str,
+        typer.Option("--to", metavar="报送对象", help="填好后发送给谁，写入填写说明"),
+    ] = "党委组织部",
+    password: Annotated[
+        str | None,
+        typer.Option("--password", help="工作表和工作簿结构保护的密码（默认：不设密码，仅保护）"),
+    ] = None,
+    spec: SpecOption = None,
+) -> None:
+    """按名单为每个党总支生成一份预填、受保护的模板工作簿（汇总表、各党支部评分表、任务清单、填写说明）。
+
+    退出码：0 全部生成；1 有党总支在名单中没有党支部，未生成；2 名单或参数有误。"""
+    from .distribute import Options, units_of
+    from .distribute import distribute as write_all
+    from .stamp import roster_hash
+
+    specs = _specs(spec)
+    table = _roster(roster).table
+    listed = units_of(table)
+    units = [u for u in listed if u.branches]
+    due = _date_option("--deadline", deadline)
+    options = Options(deadline=due, recipient=recipient, password=password, year=_year(year))
+    if out.exists() and not out.is_dir():
+        raise _fail(f"--out {out} 已存在且不是文件夹")
+    digest = roster_hash((u.name, u.branches) for u in listed)
+    try:
+        written = write_all(units, specs, out, options, digest)
+    except OSError as exc:
+        raise _fail(f"无法写入 {out}：{exc.strerror or exc}") from exc
+    for path, unit in zip(written, units, strict=True):
+        typer.echo(visible_line(f"已生成：{path}（{len(unit.branches)} 个党支部）"))
+    typer.echo(f"共 {len(written)} 个党总支，文件位于 {out}")
+    skipped = [u.name for u in listed if not u.branches]
+    if skipped:
+        names = "、".join(skipped)
+        typer.echo(
+            visible_line(f"未生成：{names}（名单中没有列出党支部，无法生成评分表）"), err=True
+        )
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -501,10 +569,10 @@ def codes(
             }
             for k in kinds
         ]
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        write_data(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for k in kinds:
-        typer.echo(f"{k.code:32} {SEVERITY_LABEL[k.severity]}  {k.description}")
+        say(f"{k.code:32} {SEVERITY_LABEL[k.severity]}  {k.description}")
 
 
 @app.callback(invoke_without_command=True)
@@ -512,14 +580,13 @@ def _version(
     version: Annotated[bool, typer.Option("--version", help="显示版本")] = False,
 ) -> None:
     if version:
-        typer.echo(f"jiceng {__version__}")
+        say(f"jiceng {__version__}")
         raise typer.Exit(0)
 
 
 def main() -> None:
-    console = logging.StreamHandler()
-    console.setFormatter(_OneLine())
-    console.setLevel(logging.WARNING)
+    setup_console()
+    console = LogHandler(logging.WARNING)
     logger = logging.getLogger("jiceng")
     logger.addHandler(console)
     logger.propagate = False
@@ -541,9 +608,9 @@ def schema(
     text = report_schema_json()
     if output:
         _write_text(output, text)
-        typer.echo(f"已写出：{output}")
+        say(f"已写出：{output}")
     else:
-        typer.echo(text, nl=False)
+        write_data(text)
 
 
 @app.command()
@@ -561,8 +628,8 @@ def lite(
     except OSError as exc:
         raise _fail(f"无法写入 {out}：{exc.strerror or exc}") from exc
     for path in written:
-        typer.echo(f"已写出：{path}")
-    typer.echo("把 main.py 与 requirements.txt 的内容分别粘贴到 xlwings Lite 的同名标签页")
+        say(f"已写出：{path}")
+    say("把 main.py 与 requirements.txt 的内容分别粘贴到 xlwings Lite 的同名标签页")
 
 
 @app.command()
@@ -580,5 +647,5 @@ def desktop(
     except OSError as exc:
         raise _fail(f"无法写入 {out}：{exc.strerror or exc}") from exc
     for path in written:
-        typer.echo(f"已写出：{path}")
-    typer.echo("在 Excel 中：文件 → 选项 → 加载项 → 转到… → 浏览，逐个选中这四个 .xlam")
+        say(f"已写出：{path}")
+    say("在 Excel 中：文件 → 选项 → 加载项 → 转到… → 浏览，逐个选中这四个 .xlam")

@@ -22,6 +22,7 @@ from .locate import Header
 from .report.model import FileReport
 from .sheet_dates import as_of_year, sheet_year
 from .spec import SpecSet
+from .stamp import read_stamp, stamp_findings
 from .workbook.model import (
     SheetData,
     TooLarge,
@@ -74,15 +75,19 @@ def check_path(
         finding = F.FILE_UNREADABLE(reason=exc.reason)
         return Evaluation(FileReport(path=shown, status="unreadable", findings=[finding]))
     cut_notes = [F.FILE_SHEET_TOO_LARGE(sheet=name, limit=MAX_ROWS) for name in reversed(cut)]
-    return evaluate_workbook(
+    stamp = read_stamp(path)  # a workbook `jiceng distribute` sent out says where it went
+    evaluation = evaluate_workbook(
         data,
         specs,
         display=shown,
         as_of=as_of,
         year=year,
         first=cut_notes,
+        last=stamp_findings(stamp, data, specs) if stamp else (),
         max_findings=limits.max_findings,
     )
+    evaluation.report.stamp = stamp
+    return evaluation
 
 
 def evaluate_workbook(
@@ -93,9 +98,12 @@ def evaluate_workbook(
     year: int | None = None,
     first: Sequence[Finding] = (),
     max_findings: int = DEFAULT_LIMITS.max_findings,
+    last: Sequence[Finding] = (),
 ) -> Evaluation:
     """`first`: findings about the file put before the checks' (sheets cut by the reader);
-    at most `max_findings` are listed one by one (`finding_cap`)."""
+    `last`: after them, except on a cell a check already reported (the stamp's edited cells:
+    a changed 分值 is the rubric's finding); at most `max_findings` are listed one by one
+    (`finding_cap`)."""
     restored = _restore_overwritten(data)
     found: list[Finding] = list(first)
     results: dict[str, list[KindResult]] = {kind.name: [] for kind in KINDS}
@@ -133,6 +141,8 @@ def evaluate_workbook(
         conditional += result.conditional
     for kind in KINDS:
         found += kind.finish(results)
+    reported = {(f.sheet, f.cell) for f in found if f.cell}
+    found += [f for f in last if not f.cell or (f.sheet, f.cell) not in reported]
     if not any(results.values()):
         found.append(F.FILE_NO_TEMPLATE())
     writes = [_remember(w, restored) for w in writes]

@@ -23,6 +23,8 @@ import logging
 import sys
 from collections import Counter
 from collections.abc import Callable
+from contextlib import nullcontext
+from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 
@@ -33,6 +35,9 @@ from .engine import Evaluation, evaluate_workbook
 from .kinds import KINDS, or_list
 from .sheet_dates import read_as_of
 from .spec import SpecSet, load_specs
+from .stamp import SENT_SHEET, live_formulas
+from .support import weak_notes
+from .workbook.model import cell_ref
 from .workbook.xlwings_book import (
     NOTES_UNSUPPORTED,
     TOO_MANY_MARKS,
@@ -41,11 +46,13 @@ from .workbook.xlwings_book import (
     StepFailed,
     apply_plan,
     clear_marks,
+    lifted_protection,
     read_book,
+    read_record_sheets,
     step,
 )
 from .worksheet_functions import guarded
-from .writes import FINDINGS_SHEET, OWN_SHEETS, plan_for
+from .writes import FINDINGS_SHEET, OWN_SHEETS, WritePlan, plan_for
 
 log = logging.getLogger(__name__)
 
@@ -72,15 +79,17 @@ def validate(book, specs: SpecSet | None = None) -> str:
     def work() -> str:
         evaluation, _ = _evaluate(book, specs)
         findings = evaluation.report.findings
-        with step("写入工作簿"):
-            marked = apply_plan(
-                book,
-                plan_for([], findings),
-                activate=FINDINGS_SHEET if findings else None,
-                data=evaluation.data,
-            )
+        done = f"校验完成：{_counts(evaluation)}"
+        marked = _apply(
+            book,
+            evaluation,
+            plan_for([], findings, notes=weak_notes(evaluation)),
+            activate=FINDINGS_SHEET if findings else None,
+        )
+        if marked is None:
+            return done + _listed(evaluation)
         where = "，详见“校验结果”工作表" if findings else ""
-        return f"校验完成：{_counts(evaluation)}{where}{_how_marked(marked)}"
+        return f"{done}{where}{_how_marked(marked)}"
 
     return _run(book, "校验", work)
 
@@ -94,12 +103,11 @@ def score(book, specs: SpecSet | None = None) -> str:
             raise _Stop(f"工作簿中没有{_button_sheets('score')}，未作任何修改")
         sheets = _button_sheets_in(evaluation, "score")
         writes = [w for w in evaluation.writes if w.sheet in sheets]
-        with step("写入工作簿"):
-            marked = apply_plan(
-                book, plan_for(writes, evaluation.report.findings), data=evaluation.data
-            )
-        done = _button_text(evaluation, "score")
-        return f"评分完成：{done}；{_counts(evaluation)}{_how_marked(marked)}"
+        plan = plan_for(writes, evaluation.report.findings, notes=weak_notes(evaluation))
+        marked = _apply(book, evaluation, plan)
+        done = f"评分完成：{_button_text(evaluation, 'score')}；{_counts(evaluation)}"
+        done += _weak_text(evaluation)
+        return done + (_listed(evaluation) if marked is None else _how_marked(marked))
 
     return _run(book, "评分", work)
 
@@ -115,10 +123,14 @@ def refresh_tasks(book, specs: SpecSet | None = None, as_of: date | None = None)
         sheets = _button_sheets_in(evaluation, "progress")
         writes = [w for w in evaluation.writes if w.sheet in sheets]
         conditional = [rule for rule in evaluation.conditional if rule.sheet in sheets]
-        plan = plan_for(writes, evaluation.report.findings, conditional)
-        with step("写入工作簿"):
-            marked = apply_plan(book, plan, data=evaluation.data)
+        plan = plan_for(writes, evaluation.report.findings, conditional, weak_notes(evaluation))
+        marked = _apply(book, evaluation, plan)
         done = _button_text(evaluation, "progress")
+        if marked is None:
+            return (
+                f"任务状态（基准日期 {when.isoformat()}）：{done}；{_counts(evaluation)}"
+                + _listed(evaluation)
+            )
         return (
             f"任务状态已更新（基准日期 {when.isoformat()}）：{done}；"
             f"{_counts(evaluation)}{_how_marked(marked)}"
@@ -131,7 +143,7 @@ def clear(book) -> str:
     """清除标记: remove the colours, notes and colour rules Jiceng added, and the 校验结果 sheet."""
 
     def work() -> str:
-        with step("清除标记"):
+        with step("清除标记"), _unlocked(book, read_record_sheets(book)):
             cleared = clear_marks(book)
         message = (
             f"已清除 {cleared.cells} 处标记" if cleared.cells else "已清除：没有 Jiceng 添加的标记"
@@ -144,6 +156,58 @@ def clear(book) -> str:
         return message
 
     return _run(book, "清除标记", work)
+
+
+# --- workbooks sent by `jiceng distribute`: protected, computed cells live ---------------------
+
+LISTED = 8  # findings named in the closing message when the workbook cannot be marked
+
+
+def _apply(book, evaluation: Evaluation, plan: WritePlan, activate: str | None = None):
+    """Write the plan; on a distributed workbook (protected, its computed cells formulas) leave
+    the formulas alone and lift the protection while writing (desktop Excel). The remote engine
+    cannot lift it: nothing is written, None returned, and the message lists the findings."""
+    live = live_formulas(evaluation.data)
+    if live:
+        plan = replace(
+            plan,
+            writes=[w for w in plan.writes if (w.sheet, cell_ref(w.row, w.col)) not in live],
+        )
+        if _pending_actions(book) is not None:
+            return None
+    touched: set[str] = set()
+    if live:
+        touched = {w.sheet for w in plan.writes} | {m.sheet for m in plan.marks}
+        touched |= {rule.sheet for rule in plan.conditional} | read_record_sheets(book)
+    with step("写入工作簿"), _unlocked(book, touched):
+        return apply_plan(book, plan, activate=activate, data=evaluation.data)
+
+
+def _unlocked(book, names):
+    """Lift protection only where Jiceng wrote it (a distributed workbook) — never a
+    protection someone else chose for their own workbook."""
+    try:
+        sheets = {s.name for s in book.sheets}
+    except Exception:
+        sheets = set()
+    if SENT_SHEET in sheets:
+        return lifted_protection(book, names)
+    return nullcontext()
+
+
+def _listed(evaluation: Evaluation) -> str:
+    """The first findings by sheet and cell, for a workbook Jiceng could not mark."""
+    findings = evaluation.report.findings
+    if not findings:
+        return "。小计、总分和定级结果由公式即时计算"
+    lines = [
+        f"{f.sheet or ''}{'!' + f.cell if f.cell else ''} {f.message}" for f in findings[:LISTED]
+    ]
+    more = f"\n……另有 {len(findings) - LISTED} 条" if len(findings) > LISTED else ""
+    return (
+        "。此工作簿受保护（由 jiceng distribute 下发），此版本 Excel 中 Jiceng 不能撤销保护，"
+        "问题单元格未标色：\n" + "\n".join(lines) + more
+    )
 
 
 # --- desktop: RunPython "import addin.excel as x; x.validate_button()" ------------------------
@@ -276,6 +340,19 @@ def _as_of_cell(data) -> date | None:
             )
         return found.day
     return None
+
+
+def _weak_text(evaluation: Evaluation) -> str:
+    """“；1 个党支部的薄弱环节见“校验结果”工作表” when some sheet is graded below the top."""
+    below = [
+        r
+        for r in evaluation.of_kind("rubric")
+        if r.branch.grade is not None and r.branch.grade != r.layout.spec.grading.names[0]
+    ]
+    if not below:
+        return ""
+    entity = below[0].layout.spec.entity
+    return f"；{len(below)} 个{entity}的薄弱环节见“校验结果”工作表"
 
 
 def _button_results(evaluation: Evaluation, button: str) -> list:

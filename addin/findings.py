@@ -171,6 +171,57 @@ FILE_ANNOTATE_FAILED = kind(
     "批量处理时该文件的批注副本写出失败（检查结果仍然有效）",
 )
 
+FILE_NOT_CHECKED = kind(
+    "file.not_checked",
+    "info",
+    "未检查：{reason}",
+    "收件箱中不是工作簿的文件（PDF 扫描件、Word 文档、图片）和 Excel 临时文件（~$ 开头）：列出，不检查",
+)
+
+# --- archives (.zip) in an inbox -------------------------------------------------------------
+ARCHIVE_UNSUPPORTED = kind(
+    "archive.unsupported",
+    "error",
+    "{format} 压缩包无法读取：请解压后提交或改用 zip",
+    "只能读取 zip 压缩包；RAR、7z 等没有可用的免费读取程序",
+)
+ARCHIVE_UNREADABLE = kind(
+    "archive.unreadable",
+    "error",
+    "无法读取压缩包：{reason}",
+    "压缩包损坏、不完整或不是 zip 文件",
+)
+ARCHIVE_UNSAFE_MEMBER = kind(
+    "archive.unsafe_member",
+    "error",
+    "压缩包中的“{member}”路径不安全（{why}），未读取",
+    "压缩包中的路径指向压缩包之外（../、绝对路径、盘符；zip-slip）：从不按此路径读写",
+)
+ARCHIVE_ENCRYPTED = kind(
+    "archive.encrypted",
+    "error",
+    "压缩包中的“{member}”设置了密码，无法读取；请取消密码后重新压缩提交",
+    "加密的压缩包文件无法检查",
+)
+ARCHIVE_TOO_LARGE = kind(
+    "archive.too_large",
+    "error",
+    "压缩包超出处理上限，未读取：{reason}",
+    "压缩包的文件数、解压后大小或压缩比超过与工作簿相同的上限（见 README 的“上限”）",
+)
+ARCHIVE_TOO_DEEP = kind(
+    "archive.too_deep",
+    "error",
+    "压缩包中的“{member}”又套了一层压缩包，未打开；请解压后提交",
+    "压缩包只打开一层嵌套（压缩包中的压缩包），更深的不打开",
+)
+ARCHIVE_EMPTY = kind(
+    "archive.empty",
+    "warning",
+    "压缩包中没有任何文件",
+    "空的压缩包：可能压缩时漏选了文件",
+)
+
 # --- the inbox as a whole (batch) -----------------------------------------------------------------
 BATCH_DUPLICATE_UNIT = kind(
     "batch.duplicate_unit",
@@ -472,6 +523,52 @@ TASKS_AS_OF_INVALID = kind(
     "warning",
     "基准日期“{value}”无法识别，已按{used}判断；请写成 {example} 这样的日期",
     "任务清单上的“基准日期”单元格不是日期；未指定 --as-of 时按今天判断",
+)
+
+
+# --- the stamp of a distributed workbook (jiceng distribute) --------------------------------------
+STAMP_OTHER_FORM = kind(
+    "stamp.other_form",
+    "warning",
+    "本文件是{sent}下发的第 {form} 版模板（Jiceng {version}），当前为第 {current} 版；"
+    "请核对内容，或重新下发",
+    "下发标记中的模板版本与当前 Jiceng 生成的不同",
+)
+STAMP_OTHER_SPECS = kind(
+    "stamp.other_specs",
+    "warning",
+    "本文件{sent}下发时所用的模板规格（{specs}）与本次检查所用的不同：评分标准可能已调整",
+    "下发标记中的规格摘要与本次检查所用规格不一致",
+)
+STAMP_RECORD_EDITED = kind(
+    "stamp.record_edited",
+    "error",
+    "下发标记与文件中保存的下发内容不符（{problem}）：文件可能经过改动或拼接",
+    "下发记录（隐藏工作表）缺失或其摘要与下发标记不一致",
+)
+STAMP_SHEET_MISSING = kind(
+    "stamp.sheet_missing",
+    "error",
+    "下发时的工作表“{name}”不在文件中（被删除或改名）",
+    "受保护的工作簿中的工作表被删除或改名",
+)
+STAMP_CELL_EDITED = kind(
+    "stamp.cell_edited",
+    "error",
+    "受保护的单元格被改动：下发时为“{expected}”，现为“{value}”（模板被编辑）",
+    "下发后锁定的单元格（标签、项目、分值、名称）内容与下发时不同：有人撤销了工作表保护",
+)
+STAMP_CELLS_EDITED_MORE = kind(
+    "stamp.cells_edited_more",
+    "error",
+    "另有 {count} 个受保护的单元格与下发时不同（多为插入或删除了行、列），未逐一列出",
+    "一张工作表中被改动的受保护单元格超过 20 个时，其余的合并为一条",
+)
+STAMP_UNIT_MISMATCH = kind(
+    "stamp.unit_mismatch",
+    "error",
+    "本文件是下发给“{unit}”的，文件名却是“{named}”；按下发标记计入“{unit}”",
+    "文件名中是名单上另一个党总支：可能把别的单位的文件当作本单位的报送",
 )
 
 

@@ -57,6 +57,12 @@ class Outcome:
 AHEAD_PER_WORKER = 8
 
 
+def start_method() -> str:
+    """fork on Linux (fast, inherits the loaded modules); spawn elsewhere, as Windows must and
+    macOS should (tests force spawn on Linux, so that path cannot rot unseen)."""
+    return "fork" if sys.platform.startswith("linux") else "spawn"
+
+
 def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
@@ -94,8 +100,7 @@ def run_isolated(
 class _Pool:
     def __init__(self, work: Callable[[Any], Any], size: int, limits: Limits):
         self.work, self.size, self.limits = work, size, limits
-        method = "fork" if sys.platform.startswith("linux") else "spawn"
-        self.context = multiprocessing.get_context(method)
+        self.context = multiprocessing.get_context(start_method())
         self.workers: list[_Worker] = []
         self.log = logging.getLogger("jiceng")
 
@@ -302,7 +307,7 @@ def _die_with_parent() -> None:
 def _cap_memory(memory: int) -> None:
     try:
         import resource
-    except ImportError:  # Windows: the time cap still applies
+    except ImportError:  # Windows: the time cap still applies (tests force this path too)
         return
     try:
         _soft, hard = resource.getrlimit(resource.RLIMIT_AS)

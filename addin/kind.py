@@ -20,6 +20,7 @@ from .writes import CellWrite, ConditionalFill
 if TYPE_CHECKING:
     from openpyxl.workbook import Workbook
 
+    from .form import FormContext, FormSheet
     from .spec import SpecModel, SpecSet
 
 
@@ -81,3 +82,6 @@ class Kind:
     finish: Callable[[dict[str, list[Any]]], list[Finding]] = _nothing
     # References from one spec to others of the set (a summary names its rubric): SpecError.
     check_set: Callable[[Any, SpecSet], None] = _no_references
+    # The outgoing form (`jiceng distribute`): writes this spec's sheets for one unit into a
+    # workbook and says which cells are inputs and which hold formulas (`addin/form.py`).
+    form: Callable[[Workbook, Any, FormContext], list[FormSheet]] | None = None

@@ -28,6 +28,7 @@ FINDINGS_HEADER = ["序号", "级别", "说明", "工作表", "单元格", "值"
 FINDINGS_WIDTHS = [5, 6, 60, 16, 8, 14, 24]
 FINDINGS_FIRST_ROW = 3  # 1-based: the summary line, the header, then one row per finding
 NO_FINDINGS = "未发现问题"
+NOTE_LABEL = "薄弱环节"
 RECORD_HEADER = ["类型", "工作表", "单元格", "原底色", "原批注", "原值", "写入值"]
 
 
@@ -74,6 +75,20 @@ class WritePlan:
     marks: list[Mark] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     conditional: list[ConditionalFill] = field(default_factory=list)
+    # Lines under the findings on the 校验结果 sheet: (sheet, text), e.g. each branch's
+    # 薄弱环节 after 评分 (`addin/support.py`).
+    notes: list[tuple[str, str]] = field(default_factory=list)
+
+    def note_rows(self) -> list[list[Any]]:
+        """A blank row, then one row per note (its label in the 级别 column), in the findings
+        table's columns; none without notes."""
+        if not self.notes:
+            return []
+        width = len(FINDINGS_HEADER)
+        rows: list[list[Any]] = [[""] * width]
+        for sheet, text in self.notes:
+            rows.append(["", NOTE_LABEL, text, sheet, "", "", ""])
+        return rows
 
     def findings_rows(self) -> list[list[Any]]:
         """The 校验结果 table below its header (one row saying 未发现问题 when clean)."""
@@ -104,8 +119,10 @@ def plan_for(
     writes: list[CellWrite],
     findings: list[Finding],
     conditional: list[ConditionalFill] | None = None,
+    notes: list[tuple[str, str]] | None = None,
 ) -> WritePlan:
-    """Marks: one per finding cell, the worst severity colouring it, all messages in the note."""
+    """Marks: one per finding cell, the worst severity colouring it, all messages in the note.
+    `notes`: lines for the 校验结果 sheet under the findings (see `WritePlan.notes`)."""
     by_cell: dict[tuple[str, int, int], list[Finding]] = defaultdict(list)
     for finding in findings:
         if finding.sheet and finding.cell and finding.sheet not in OWN_SHEETS:
@@ -125,6 +142,7 @@ def plan_for(
         marks=marks,
         findings=list(findings),
         conditional=list(conditional or []),
+        notes=list(notes or []),
     )
 
 

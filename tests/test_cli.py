@@ -107,6 +107,13 @@ def test_fill_writes_computed_cells_marks_and_findings_sheet(make_rubric, cli, s
     assert [(r[1], r[2], r[4], r[6]) for r in rows] == [
         ("错误", "第1项得分7超过分值5", "D5", "rubric.score_out_of_range"),
         ("警告", "第5项得分“4分”不是标准数字，已按 4 计算", "D9", "rubric.score_normalized"),
+        (None, None, None, None),  # then the 薄弱环节 lines (seed 004): here, what is not read
+        (
+            "薄弱环节",
+            "第一党支部：领导班子有评分缺失或无法读取，改正后才能判断薄弱环节（不作推测）",
+            None,
+            None,
+        ),
     ]
     assert findings["B3"].fill.fgColor.rgb.endswith("FFC7CE")
     assert findings["B4"].fill.fgColor.rgb.endswith("FFEB9C")

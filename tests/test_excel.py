@@ -224,6 +224,32 @@ def test_score_button_writes_what_jiceng_fill_writes(excel, bad_rubric, tmp_path
         assert mine[3] in (None, theirs[3])
 
 
+def test_score_button_lists_the_weak_areas_of_a_branch_below_the_top(
+    excel, make_rubric, spec, tmp_path, cli
+):
+    """Seed 004's 薄弱环节: under the findings on 校验结果, like `jiceng fill` writes them."""
+    weak = scores_with_losses(spec, {17: 10, 18: 2, 1: 3, 5: 0.5})  # 84.5, 群众反映 8/20
+    src = make_rubric({FIRST: weak, SECOND: scores_with_losses(spec, {})}, name="提交.xlsx")
+    expected = fill_copy(cli, src, tmp_path / "fill.xlsx")
+    book, report = run_script(excel, "jiceng_score", src, tmp_path / "excel.xlsx")
+
+    assert visible(tmp_path / "excel.xlsx")["校验结果"] == visible(expected)["校验结果"]
+    ws = openpyxl.load_workbook(tmp_path / "excel.xlsx")["校验结果"]
+    notes = [(r[2], r[3]) for r in ws.iter_rows(values_only=True) if r[1] == "薄弱环节"]
+    assert notes == [
+        (
+            f"{FIRST}：最薄弱环节：群众反映 8/20 分（得分率 40%，差 12 分）；"
+            "失分最多：第17项 0/10（失 10 分）、第18项 8/10（失 2 分）",
+            FIRST,
+        )
+    ]
+    (message,) = alerts(report)
+    assert (
+        message
+        == "评分完成：2 个党支部（一般 1，先进 1）；未发现问题；1 个党支部的薄弱环节见“校验结果”工作表"
+    )
+
+
 def test_validate_marks_and_lists_but_changes_no_value(excel, bad_rubric, tmp_path, cli):
     expected = visible(fill_copy(cli, bad_rubric, tmp_path / "fill.xlsx"))
     book, report = run_script(excel, "jiceng_validate", bad_rubric, tmp_path / "excel.xlsx")

@@ -19,7 +19,7 @@ from python_calamine import CalamineWorkbook
 
 from addin import findings as F
 from addin.engine import check_path
-from addin.workbook.custom_part import read_custom_properties
+from addin.workbook.docprops import parse_custom_xml
 from addin.workbook.openpyxl_writer import fill_file
 from addin.workbook.patcher import patch_copy, write_copy
 from addin.workbook.xml_edit import WORKSHEET_ORDER, PatchUnsupported, children, root
@@ -331,7 +331,7 @@ def test_custom_properties_are_added_then_replaced(make_rubric, tmp_path):
     plan = plan_for([], [])
     write_copy(src, tmp_path / "a.xlsx", plan, properties={"jiceng": "副本", "批次": "1"})
     with zipfile.ZipFile(tmp_path / "a.xlsx") as z:
-        assert read_custom_properties(z.read("docProps/custom.xml")) == {
+        assert parse_custom_xml(z.read("docProps/custom.xml")) == {
             "jiceng": "副本",
             "批次": "1",
         }
@@ -348,8 +348,8 @@ def test_custom_properties_are_added_then_replaced(make_rubric, tmp_path):
     from addin.workbook.custom_part import custom_properties_xml
 
     xml = custom_properties_xml(None, {"a": "1", "b": "2"})
-    again = read_custom_properties(custom_properties_xml(xml, {"b": "3"}))
-    assert again == {"a": "1", "b": "3"}
+    again = parse_custom_xml(custom_properties_xml(xml, {"b": 3, "c": True}))
+    assert again == {"a": "1", "b": 3, "c": True}
 
 
 def test_every_sample_copy_opens_in_calamine_and_libreoffice(specs, tmp_path):

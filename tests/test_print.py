@@ -102,7 +102,15 @@ def test_report_prints_each_table_on_one_a4_page_with_its_chart(printed):
     pages = printed["pages"]["report"]
     assert all(size in (A4, A4[::-1]) for _, size in pages)
     sheets = by_sheet(pages)
-    assert list(sheets) == ["概览", "各党总支定级统计", "党支部", "任务进度", "问题清单", "文件"]
+    assert list(sheets) == [
+        "概览",
+        "各党总支定级统计",
+        "党支部",
+        "薄弱环节与帮扶",
+        "任务进度",
+        "问题清单",
+        "文件",
+    ]
     assert {name: len(texts) for name, texts in sheets.items()} == dict.fromkeys(sheets, 1)
     assert [size for text, size in pages if text.startswith(("概览", "各党总支"))] == [A4, A4]
     overview = sheets["概览"][0]
@@ -119,6 +127,15 @@ def test_report_task_progress_is_one_landscape_page_with_every_column(printed):
     assert [size for _, size in pages] == [A4[::-1]]
     text = pages[0][0]
     assert "逾期天数" in text and "责任人" in text and "已逾期" in text
+
+
+def test_report_support_sheet_is_one_landscape_page_with_every_column(printed):
+    pages = [(t, s) for t, s in printed["pages"]["report"] if t.startswith("薄弱环节与帮扶")]
+    assert [size for _, size in pages] == [A4[::-1]]
+    text = pages[0][0]
+    for label in ("党总支", "薄弱环节", "建议帮扶党支部", "包扶党委委员", "说明"):
+        assert label in text
+    assert "群众反映 5/20" in text and "机关第一党支部" in text
 
 
 def test_blank_roster_prints_on_one_portrait_page(printed):

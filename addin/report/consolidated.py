@@ -19,12 +19,15 @@ UNKNOWN_GRADE = "无法定级"
 
 
 def general_branch(file: FileReport) -> str:
-    """The 党总支 a file speaks for: its summary's 填报单位, else the file name."""
+    """The 党总支 a file speaks for: the unit its stamp names (a workbook `jiceng distribute`
+    sent out), else its summary's 填报单位, else the file name."""
+    if file.stamp is not None:
+        return file.stamp.unit
     unit = file.summary.unit if file.summary is not None else None
     return str(unit).strip() if unit and str(unit).strip() else Path(file.path).stem
 
 
-def _summary_only_rows(file: FileReport):
+def summary_only_rows(file: FileReport):
     """Summary rows of branches without a rubric sheet in the same file: the summary is then
     the only word on them (a 党总支 may send up the summary alone)."""
     if file.summary is None:
@@ -54,10 +57,18 @@ class Consolidated:
     duplicates: Table | None = None
     year_over_year: Table | None = None
     conversion: Table | None = None
+    support: Table | None = None
 
     def inbox(self) -> list[Table]:
         """The batch sections' tables that exist, in the order they print."""
-        tables = (self.roster, self.duplicates, self.year_over_year, self.conversion, self.tasks)
+        tables = (
+            self.roster,
+            self.duplicates,
+            self.year_over_year,
+            self.conversion,
+            self.support,
+            self.tasks,
+        )
         return [t for t in tables if t is not None]
 
 
@@ -88,7 +99,7 @@ class Consolidator:
         not counted."""
         self.grades, self.categories, self.excluded = grades, categories, excluded
         self.per_unit: dict[str, Counter] = defaultdict(Counter)
-        self.files = self.unreadable = self.with_errors = self.branches = 0
+        self.files = self.unreadable = self.with_errors = self.branches = self.not_checked = 0
         self.errors = self.warnings = 0
 
     @property
@@ -96,6 +107,10 @@ class Consolidator:
         return [*BRANCH_HEADER, *self.categories]
 
     def add(self, file: FileReport) -> FileRows:
+        if file.status == "skipped":  # a PDF, a picture, a lock file: listed, not checked
+            self.not_checked += 1
+            reason = "；".join(f.message for f in file.findings)
+            return FileRows([], [], [file.path, "", STATUS_LABEL[file.status], 0, 0, 0, reason])
         unit = general_branch(file)
         self.files += 1
         self.unreadable += file.status == "unreadable"
@@ -118,7 +133,7 @@ class Consolidator:
                     *[b.categories.get(c) for c in self.categories],
                 ]
             )
-        for row in _summary_only_rows(file) if counted else ():
+        for row in summary_only_rows(file) if counted else ():
             grade = row.grade or UNKNOWN_GRADE
             self.per_unit[unit][grade] += 1
             sheet = file.summary.sheet
@@ -159,6 +174,7 @@ class Consolidator:
             ["项目", "数值"],
             [
                 ["文件数", self.files],
+                *([["未检查的文件（不是工作簿）", self.not_checked]] if self.not_checked else []),
                 ["无法读取的文件", self.unreadable],
                 ["有错误的文件", self.with_errors],
                 ["党支部数", self.branches],
@@ -237,7 +253,7 @@ def overview_lines(report: Report) -> list[list[Any]]:
 def section_tables(report: Report) -> list[Table]:
     """The batch sections' tables that exist, in the order they print."""
     tables = inbox_tables(report)
-    order = ("roster", "duplicates", "year_over_year", "conversion", "tasks", "stages")
+    order = ("roster", "duplicates", "year_over_year", "conversion", "support", "tasks", "stages")
     return [tables[k] for k in order if tables.get(k) is not None]
 
 
@@ -261,5 +277,8 @@ def inbox_tables(report: Report) -> dict[str, Table | None]:
         "year_over_year": Table("年度对比", t.YEAR_HEADER, t.year_rows(yoy)) if yoy else None,
         "conversion": Table("后进转化率", t.CONVERSION_HEADER, t.conversion_rows(yoy))
         if yoy
+        else None,
+        "support": Table(t.SUPPORT_TITLE, t.SUPPORT_HEADER, t.support_rows(batch.support))
+        if batch.support
         else None,
     }

@@ -13,10 +13,12 @@ from decimal import Decimal
 
 import pandas as pd
 
+from ..spec import SpecSet
 from .duplicates import find_duplicates, mark_superseded
 from .inbox_model import BatchSections
 from .model import Report
 from .roster import compare
+from .support import SupportInputs, support_report
 from .task_progress import stage_progress, task_progress
 from .year_over_year import compare_years
 
@@ -43,8 +45,12 @@ def inbox_sections(
     last_year: LastYear | None = None,
     conversion_target: Decimal | float | None = None,
     checked_on: date | None = None,
+    specs: SpecSet | None = None,
+    support: SupportInputs | None = None,
 ) -> BatchSections:
-    """Adds batch.* findings to the files concerned; returns the sections."""
+    """Adds batch.* findings to the files concerned; returns the sections. `specs`: the rubric
+    specs the branches were graded with (薄弱环节与帮扶 needs them; none without);
+    `support`: the branches' scores as a batch gathered them file by file (else `report`'s)."""
     duplicates = find_duplicates(report, modified)
     excluded = mark_superseded(report, duplicates)
     skip = set(excluded)
@@ -65,7 +71,15 @@ def inbox_sections(
         )
         if last_year
         else None,
+        support=_support(report, specs, support, skip, roster),
     )
+
+
+def _support(report, specs, inputs, skip, roster):
+    table = roster.table if roster else None
+    if inputs is not None:
+        return inputs.report(report, skip, table)
+    return support_report(report, specs, skip, table) if specs is not None else None
 
 
 def _counted(report: Report, excluded: list[str]) -> Report:

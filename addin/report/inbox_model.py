@@ -139,6 +139,82 @@ class YearOverYear(BaseModel):
     without_last_year: int = Field(description="branches with no grade from last year")
 
 
+class SupportItem(BaseModel):
+    """An item inside a weak category that lost points."""
+
+    no: int
+    text: str
+    score: int | float
+    points: int | float
+    lost: int | float
+
+
+class SupportArea(BaseModel):
+    """A category (or item, or rater) of one branch: score against its maximum."""
+
+    name: str
+    score: int | float = Field(description="as shown: exact up to four decimals, else cut")
+    maximum: int | float
+    share: float = Field(description="score / maximum, cut to four decimals (ordered exactly)")
+    gap: int | float = Field(description="maximum − score")
+    lost_items: list[SupportItem] = Field(
+        default_factory=list, description="items inside that lost the most points, most first"
+    )
+    tied_with: list[str] = Field(
+        default_factory=list, description="areas with the same share and gap, not named"
+    )
+
+
+class SupportPartner(BaseModel):
+    """The top-grade branch proposed for 帮扶."""
+
+    unit: str
+    branch: str
+    file: str
+    sheet: str
+    area: SupportArea = Field(description="the partner's own score in the weakest area")
+    same_unit: bool = Field(description="from the same 党总支")
+
+
+class SupportBranch(BaseModel):
+    """A branch graded below the top grade (or not graded): its 薄弱环节 and a 帮扶 partner."""
+
+    unit: str
+    branch: str
+    file: str
+    sheet: str | None = Field(description="its rubric sheet (None: named in a summary only)")
+    grade: str | None
+    total: int | float | None
+    basis: Literal["categories", "items"] | None = Field(
+        description="what is ordered: the rubric's categories, or its items (one category)"
+    )
+    areas: list[SupportArea] = Field(description="every readable area, weakest first")
+    weakest: list[SupportArea] = Field(
+        description="the one or two named: below the top grade's share, weakest first"
+    )
+    unreadable: list[str] = Field(
+        default_factory=list, description="areas with an item not read: no weakest is guessed"
+    )
+    raters: list[SupportArea] = Field(
+        default_factory=list, description="weighted raters, lowest share first"
+    )
+    lines: list[str] = Field(description="the 薄弱环节 as sentences (校验结果, 整改通知)")
+    partner: SupportPartner | None = None
+    partner_note: str | None = Field(default=None, description="why no partner is proposed")
+    baofu: str | None = Field(
+        default=None,
+        description="包扶: the roster's committee member, on the lowest grade's rows only",
+    )
+
+
+class SupportReport(BaseModel):
+    per_partner: int = Field(description="branches one top-grade branch is proposed to help")
+    branches: list[SupportBranch] = Field(description="worst grade first, then lowest total")
+    note: str | None = Field(
+        default=None, description="about the inbox as a whole (no top-grade branch in it)"
+    )
+
+
 class BatchSections(BaseModel):
     """The inbox as a whole (only in a batch's report.json; null in `check --format json`)."""
 
@@ -154,6 +230,9 @@ class BatchSections(BaseModel):
         default=None, description="the stage plans' (项目推进表) work items, most urgent first"
     )
     year_over_year: YearOverYear | None = None
+    support: SupportReport | None = Field(
+        default=None, description="巩固先进、推动一般、整顿后进: 薄弱环节 and 帮扶 per branch"
+    )
 
 
 __all__ = [
@@ -165,6 +244,11 @@ __all__ = [
     "StageProgress",
     "StageProgressRow",
     "Suggestion",
+    "SupportArea",
+    "SupportBranch",
+    "SupportItem",
+    "SupportPartner",
+    "SupportReport",
     "TaskProgress",
     "TaskProgressFile",
     "TaskProgressRow",

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from ..kinds.stages.check import status_label
 from ..task_status import STATUS_LABEL
-from .inbox_model import BatchSections, YearOverYear
+from .consolidated import UNKNOWN_GRADE
+from .inbox_model import BatchSections, SupportReport, YearOverYear
 from .model import Report
 
 KIND_LABEL = {"grades": "定级材料", "tasks": "任务清单"}
@@ -47,6 +48,12 @@ def overview_lines(report: Report) -> list[list[object]]:
             ["推进表工作项数", len(batch.stages.rows)],
             ["已逾期或未按期启动的工作项数", batch.stages.overdue],
             ["即将到期的工作项数", batch.stages.due_soon],
+        ]
+    if batch.support is not None:
+        support = batch.support
+        lines += [
+            ["薄弱环节与帮扶：列出的党支部数", len(support.branches)],
+            ["其中已推荐帮扶党支部的", sum(1 for b in support.branches if b.partner)],
         ]
     if batch.year_over_year is not None:
         yoy = batch.year_over_year
@@ -238,3 +245,51 @@ def conversion_rows(yoy: YearOverYear) -> list[list[object]]:
         [u.unit, u.lowest_last_year, u.converted, u.rate, yes[u.meets_target]]
         for u in [*yoy.units, yoy.college]
     ]
+
+
+SUPPORT_TITLE = "薄弱环节与帮扶"
+SUPPORT_HEADER = [
+    "党总支",
+    "党支部",
+    "定级",
+    "总分",
+    "薄弱环节",
+    "建议帮扶党支部",
+    "帮扶方在该环节",
+    "包扶党委委员",
+    "说明",
+]
+
+
+def support_rows(support: SupportReport | None) -> list[list[object]]:
+    """Worst grade first; 包扶 is blank where the roster names nobody (for the department)."""
+    if support is None:
+        return []
+    rows = []
+    for b in support.branches:
+        partner, area = b.partner, b.partner.area if b.partner else None
+        notes = [b.partner_note] if b.partner_note else []
+        if partner is not None and not partner.same_unit:
+            notes.append("本党总支没有在该环节更强且未满额的帮扶方，从全院推荐")
+        rows.append(
+            [
+                b.unit,
+                b.branch,
+                b.grade or UNKNOWN_GRADE,
+                b.total,
+                "\n".join(b.lines),
+                f"{partner.branch}（{partner.unit}）" if partner else "",
+                f"{area.name} {area.score}/{area.maximum}（{_percent(area.share)}）"
+                if area
+                else "",
+                b.baofu,
+                "；".join(notes),
+            ]
+        )
+    if support.note:
+        rows.append(["", "", "", "", "", "", "", "", support.note])
+    return rows
+
+
+def _percent(share: float) -> str:
+    return f"{share * 100:.4g}%"

@@ -17,9 +17,11 @@ from ..kinds import KINDS
 from ..kinds.rubric.model import BranchResult
 from ..kinds.summary.model import SummaryReport, SummaryRow
 from ..kinds.tasks.model import TaskResult, TaskStatus
+from ..stamp import Stamp
 from .inbox_model import BatchSections
 
-FileStatus = Literal["ok", "errors", "unreadable"]
+# skipped: not a workbook (a PDF scan, a picture, an Excel lock file): listed, not checked.
+FileStatus = Literal["ok", "errors", "unreadable", "skipped"]
 
 
 class _FileReportBase(BaseModel):
@@ -34,6 +36,9 @@ class _FileReportBase(BaseModel):
         default=None, description="a 填报日期 field above the summary table, when there is one"
     )
 
+    stamp: Stamp | None = Field(
+        default=None, description="the stamp of a workbook `jiceng distribute` sent out"
+    )
     omitted_errors: int = Field(
         default=0, description="errors found but not listed in `findings` (file.findings_omitted)"
     )

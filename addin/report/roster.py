@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import findings as F
 from ..cells import fold, fold_label, is_blank
 from .consolidated import general_branch
 from .inbox_model import RosterEntry, RosterReport, Suggestion
@@ -24,6 +25,10 @@ from .model import FileReport, Report
 
 UNIT_LABEL = "党总支"
 BRANCH_LABEL = "党支部"
+# Optional: the committee member (党委委员) who 包扶 a branch; carried onto the 后进 rows of
+# 薄弱环节与帮扶. A note in brackets (“包扶（党委委员）”) is ignored by `fold_label`.
+BAOFU_LABEL = "包扶"
+BAOFU_LABELS = (BAOFU_LABEL, "包扶党委委员", "包扶人")
 SUGGEST_CUTOFF = 0.75  # difflib ratio; "机电学院党总支" vs "机电工程学院党总支" is 0.875
 HEADER_SCAN_ROWS = 20
 
@@ -72,14 +77,18 @@ def _workbook_rows(path: Path) -> list[list[object]]:
     return []
 
 
-def _header_row(rows: list[list[object]]) -> tuple[int, int, int | None] | None:
-    """(row, 党总支 column, 党支部 column or None) of the first row naming 党总支."""
+def _header_row(
+    rows: list[list[object]],
+) -> tuple[int, int, int | None, int | None] | None:
+    """(row, 党总支 column, 党支部 column or None, 包扶 column or None) of the first row
+    naming 党总支."""
     for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         labels = [fold_label(v) if isinstance(v, str) else "" for v in row]
         unit = [c for c, label in enumerate(labels) if label in (UNIT_LABEL, "党总支名称")]
         branch = [c for c, label in enumerate(labels) if label in (BRANCH_LABEL, "党支部名称")]
+        baofu = [c for c, label in enumerate(labels) if label in BAOFU_LABELS]
         if unit:
-            return r, unit[0], branch[0] if branch else None
+            return r, unit[0], branch[0] if branch else None, baofu[0] if baofu else None
     return None
 
 
@@ -87,19 +96,22 @@ def _table(rows: list[list[object]], path: Path) -> pd.DataFrame:
     found = _header_row(rows)
     if found is None:
         raise RosterError(f"名单 {path.name} 中没有“{UNIT_LABEL}”“{BRANCH_LABEL}”两列的表头")
-    top, unit_col, branch_col = found
+    top, unit_col, branch_col, baofu_col = found
     records = []
     for row in rows[top + 1 :]:
-        unit = row[unit_col] if unit_col < len(row) else None
-        branch = row[branch_col] if branch_col is not None and branch_col < len(row) else None
+        unit, branch, baofu = (
+            row[c] if c is not None and c < len(row) else None
+            for c in (unit_col, branch_col, baofu_col)
+        )
         records.append(
             {
                 "unit": None if is_blank(unit) else str(unit).strip(),
                 "branch": None if is_blank(branch) else str(branch).strip(),
+                "baofu": None if is_blank(baofu) else str(baofu).strip(),
             }
         )
-    table = pd.DataFrame(records, columns=["unit", "branch"])
-    table = table.dropna(how="all")
+    table = pd.DataFrame(records, columns=["unit", "branch", "baofu"])
+    table = table.dropna(subset=["unit", "branch"], how="all")
     # A 党总支 merged over its branches reads as blank below its first row: carry it down.
     table["unit"] = table["unit"].ffill()
     table = table.dropna(subset=["unit"])
@@ -108,6 +120,19 @@ def _table(rows: list[list[object]], path: Path) -> pd.DataFrame:
     table["unit_key"] = table["unit"].map(fold)
     table["branch_key"] = table["branch"].map(lambda b: fold(b) if b else None)
     return table.drop_duplicates(subset=["unit_key", "branch_key"]).reset_index(drop=True)
+
+
+def baofu_names(roster: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """(folded 党总支, folded 党支部) → the 包扶 committee member the roster names."""
+    named = roster.dropna(subset=["branch", "baofu"]) if "baofu" in roster else roster[:0]
+    return {
+        (row.unit_key, row.branch_key): row.baofu for row in named.itertuples() if row.branch_key
+    }
+
+
+def roster_unit_key(file: FileReport, roster: pd.DataFrame) -> str:
+    """The roster unit a file stands for, folded (see `_unit_key`)."""
+    return _unit_key(file, roster.drop_duplicates("unit_key")[["unit", "unit_key"]])
 
 
 def submitted_branches(file: FileReport) -> list[str]:
@@ -128,7 +153,12 @@ def compare(
 ) -> RosterReport:
     """The roster against the files that count (`excluded`: superseded resubmissions)."""
     units = roster.drop_duplicates("unit_key")[["unit", "unit_key"]]
-    files = [f for f in report.files if f.path not in excluded and not _tasks_only(f)]
+    files = [
+        f
+        for f in report.files
+        if f.path not in excluded and not _tasks_only(f) and f.status != "skipped"
+    ]
+    _misfiled(files, units)
     submitted = pd.DataFrame(
         [
             {"file": f.path, "unit": general_branch(f), "unit_key": _unit_key(f, units)}
@@ -199,6 +229,23 @@ def compare(
     )
 
 
+def _misfiled(files: list[FileReport], units: pd.DataFrame) -> None:
+    """A stamped file whose file name names another roster unit: counted for the unit of its
+    stamp, with `stamp.unit_mismatch` on it (another unit's workbook sent under this name)."""
+    names = dict(zip(units["unit_key"], units["unit"], strict=True))
+    for file in files:
+        if file.stamp is None:
+            continue
+        stem = fold(Path(file.path).stem)
+        named = [k for k in names if k and k in stem]
+        if not named:
+            continue  # renamed to anything else: the stamp alone says whose it is
+        key = max(named, key=len)
+        if key != fold(file.stamp.unit):
+            file.findings.append(F.STAMP_UNIT_MISMATCH(unit=file.stamp.unit, named=names[key]))
+            file.status = "errors" if file.status == "ok" else file.status
+
+
 def _tasks_only(file: FileReport) -> bool:
     """A task list is the department's own or any unit's; it says nothing about submission
     of the grades the roster is about."""
@@ -207,12 +254,18 @@ def _tasks_only(file: FileReport) -> bool:
 
 def _unit_key(file: FileReport, units: pd.DataFrame) -> str:
     """The folded unit name; a file without a summary stands for the roster unit its file name
-    contains (the longest, so 机电工程学院党总支 wins over 工程学院党总支)."""
+    contains (the longest, so 机电工程学院党总支 wins over 工程学院党总支), else the one its
+    folder or zip names (第一党总支材料.zip/提交.xlsx)."""
     key = fold(general_branch(file))
+    if file.stamp is not None:
+        return key
     if file.summary is not None and file.summary.unit and fold(file.summary.unit):
         return key
-    contained = [k for k in units["unit_key"] if k and k in key]
-    return max(contained, key=len) if contained else key
+    for name in (key, fold(file.path)):
+        contained = [k for k in units["unit_key"] if k and k in name]
+        if contained:
+            return max(contained, key=len)
+    return key
 
 
 def _by_path(files: list[FileReport], path: str) -> FileReport:
@@ -240,4 +293,11 @@ def _suggest(level: str, unit: str | None, roster: list, submitted: list) -> lis
     return found
 
 
-__all__ = ["RosterError", "compare", "read_roster", "submitted_branches"]
+__all__ = [
+    "RosterError",
+    "baofu_names",
+    "compare",
+    "read_roster",
+    "roster_unit_key",
+    "submitted_branches",
+]

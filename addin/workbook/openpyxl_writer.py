@@ -275,10 +275,15 @@ def _findings_sheet(wb: Workbook, plan: WritePlan) -> None:
             quoted = sheet.replace("'", "''")  # a quote in a sheet name is doubled in a reference
             link.hyperlink = f"#'{quoted}'!{ref}"
             link.font = Font(color="0563C1", underline="single")
+    last_finding = ws.max_row
+    for row in plan.note_rows():  # e.g. each branch's 薄弱环节, under the filtered table
+        append(ws, row)
+        for cell in ws[ws.max_row]:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
     for i, width in enumerate(FINDINGS_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = ws.cell(FINDINGS_FIRST_ROW, 1)
-    ws.auto_filter.ref = f"A{FINDINGS_FIRST_ROW - 1}:G{ws.max_row}"
+    ws.auto_filter.ref = f"A{FINDINGS_FIRST_ROW - 1}:G{last_finding}"
     fit_row_heights(ws, range(FINDINGS_FIRST_ROW, ws.max_row + 1))
     header = FINDINGS_FIRST_ROW - 1
     print_setup(ws, title_rows=f"{header}:{header}", name_in_footer=True)

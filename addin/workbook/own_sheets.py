@@ -98,6 +98,16 @@ def findings_sheet(
             )
         ht = height if height > LINE_HEIGHT + 2 else None
         out.append(_row(r + 1, cells, ht))
+    # Lines under the table (each branch's 薄弱环节): wrapped, outside the filter.
+    for i, values in enumerate(plan.note_rows()):
+        r = last_row + i  # 0-based
+        cells = [(c, _cell(r, c, v, body, styles, epoch)) for c, v in enumerate(values)]
+        height = max(
+            (wrapped_height(str(v), FINDINGS_WIDTHS[c]) for c, v in enumerate(values) if v),
+            default=0.0,
+        )
+        out.append(_row(r + 1, cells, height if height > LINE_HEIGHT + 2 else None))
+    end_row = last_row + len(plan.note_rows())
     last = column_letter(last_col)
     filter_ref = f"A{header_row}:{last}{last_row}"
     width = sum(FINDINGS_WIDTHS)
@@ -109,7 +119,7 @@ def findings_sheet(
             b'" xmlns:r="',
             REL_NS,
             b'"><sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>',
-            b"<dimension ref=" + attr(f"A1:{last}{last_row}") + b"/>",
+            b"<dimension ref=" + attr(f"A1:{last}{end_row}") + b"/>",
             b'<sheetViews><sheetView workbookViewId="0"><pane ySplit="',
             str(header_row).encode(),
             b'" topLeftCell="',

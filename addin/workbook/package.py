@@ -24,14 +24,12 @@ COMMENTS = REL + "comments"
 VML_DRAWING = REL + "vmlDrawing"
 STYLES = REL + "styles"
 SHARED_STRINGS = REL + "sharedStrings"
-CUSTOM_PROPERTIES = REL + "custom-properties"
 THREADED_COMMENTS = "http://schemas.microsoft.com/office/2017/10/relationships/threadedComment"
 
 CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 CT_STYLES = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
 CT_COMMENTS = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"
 CT_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
-CT_CUSTOM = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
 
 _RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>")
 _CT_ENTRY = re.compile(rb"<(?:\w+:)?(Default|Override)\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>")

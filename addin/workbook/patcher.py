@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -28,6 +29,7 @@ from ..safe_text import visible
 from ..writes import FILL_COLOURS, FINDINGS_SHEET, RECORD_SHEET, WritePlan
 from .cell_xml import EPOCH_1900, EPOCH_1904
 from .custom_part import set_custom_properties
+from .docprops import Value
 from .model import UnreadableWorkbook, WorkbookData, cell_ref
 from .notes_patch import SheetNotes
 from .own_sheets import NewSheet, findings_sheet, record_sheet
@@ -92,7 +94,7 @@ def write_copy(
     dst: Path | str,
     plan: WritePlan,
     data: WorkbookData | None = None,
-    properties: dict[str, str] | None = None,
+    properties: Mapping[str, Value] | None = None,
 ) -> CopyResult:
     """The annotated copy: patched when the package allows, else rewritten by openpyxl."""
     src, dst = Path(src), Path(dst)
@@ -120,7 +122,7 @@ def write_copy(
     return CopyResult(False, reason)
 
 
-def _add_properties(path: Path, properties: dict[str, str]) -> None:
+def _add_properties(path: Path, properties: Mapping[str, Value]) -> None:
     """Set custom document properties in a copy openpyxl wrote (patching it in turn)."""
     package = Package(path)
     try:
@@ -135,7 +137,7 @@ def patch_copy(
     dst: Path | str,
     plan: WritePlan,
     data: WorkbookData | None = None,
-    properties: dict[str, str] | None = None,
+    properties: Mapping[str, Value] | None = None,
 ) -> None:
     """Write `plan` onto a copy of `src` at `dst` by patching the package (see the module)."""
     package = Package(src)

@@ -453,6 +453,11 @@ SECTION_STYLE = {
         shades={"达到目标": {"否": "FFC7CE", "是": "C6EFCE"}},
         formats={"后进转化率": "0.0%"},
     ),
+    "薄弱环节与帮扶": SectionStyle(
+        {"党总支": 14, "党支部": 16, "定级": 7, "总分": 7, "薄弱环节": 46}
+        | {"建议帮扶党支部": 20, "帮扶方在该环节": 16, "包扶党委委员": 10, "说明": 26},
+        grade_columns=("定级",),
+    ),
     "任务进度": SectionStyle(
         {"党总支": 16, "文件": 22, "序号": 6, "任务": 30, "截止日期": 12, "时间期限": 14},
         shades={"状态": {STATUS_LABEL[s]: colour for s, (colour, _) in STATUS_COLOURS.items()}},

@@ -343,6 +343,70 @@ def check_unprotected(book, names: Iterable[str]) -> None:
             raise SheetProtected(name)
 
 
+def read_record_sheets(book) -> set[str]:
+    """The sheets Jiceng's record says it marked (清除标记 and the next marks touch them)."""
+    try:
+        return {e.sheet for e in read_record(book) if e.kind in (KIND_MARK, KIND_FILL)}
+    except Exception:
+        return set()
+
+
+@contextmanager
+def lifted_protection(book, names: Iterable[str]) -> Iterator[None]:
+    """Desktop Excel (COM): lift the password-less protection of the workbook's structure and
+    of the sheets `names` for the block, then put it back with the options it had (a
+    distributed workbook: resizing rows and columns allowed). The remote engine (xlwings Lite,
+    Server) has no call to lift protection: there the block runs as it is, and a write Excel
+    refuses is reported by `_run`. A password Jiceng does not know raises `SheetProtected`."""
+    lifted: list[tuple[Any, dict[str, bool]]] = []
+    structure = None
+    try:
+        api = book.api
+        if not isinstance(api, dict) and bool(getattr(api, "ProtectStructure", False)):
+            structure = api
+            _unprotect(api, "工作簿结构")
+        for name in sorted(set(names)):
+            sheet = _sheet(book, name)
+            if sheet is None or isinstance(sheet.api, dict) or not _protected(sheet):
+                continue
+            options = _protection_options(sheet.api)
+            _unprotect(sheet.api, name)
+            lifted.append((sheet.api, options))
+        yield
+    finally:
+        for sheet_api, options in lifted:
+            sheet_api.Protect(DrawingObjects=True, Contents=True, Scenarios=True, **options)
+        if structure is not None:
+            structure.Protect(Structure=True)
+
+
+def _unprotect(api, name: str) -> None:
+    try:
+        api.Unprotect()
+    except Exception as exc:  # a password: Excel refuses without it
+        raise SheetProtected(name) from exc
+
+
+def _protection_options(api) -> dict[str, bool]:
+    """The Allow* options of a protected sheet (COM `Protection`), to protect it again so."""
+    options = {}
+    protection = getattr(api, "Protection", None)
+    for option in (
+        "AllowFormattingCells",
+        "AllowFormattingColumns",
+        "AllowFormattingRows",
+        "AllowInsertingRows",
+        "AllowDeletingRows",
+        "AllowSorting",
+        "AllowFiltering",
+    ):
+        try:
+            options[option] = bool(getattr(protection, option))
+        except Exception:
+            continue
+    return options
+
+
 def _protected(sheet) -> bool:
     """Desktop Excel can tell (COM / AppleScript); the remote engine cannot — there Excel itself
     refuses the write and xlwings Lite / Server report it."""
@@ -506,6 +570,7 @@ def _findings_sheet(book, plan: WritePlan) -> None:
             row[4] = _hyperlink(sheet_name, ref)
             links += 1
         rows.append(row)
+    rows += [[_literal(v) for v in row] for row in plan.note_rows()]
     sheet = _sheet(book, FINDINGS_SHEET)
     if sheet is None:
         record = _sheet(book, RECORD_SHEET)

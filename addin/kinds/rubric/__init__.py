@@ -19,6 +19,12 @@ def _template(spec: RubricSpec, _specs):
     return rubric_workbook(spec)
 
 
+def _form(wb, spec, context):
+    from .form import rubric_forms  # openpyxl: only when forms are written
+
+    return rubric_forms(wb, spec, context)
+
+
 KIND = Kind(
     name="rubric",
     label="评分标准",
@@ -36,4 +42,5 @@ KIND = Kind(
     button_text=lambda results: grades_sentence(
         [r.branch for r in results], results[0].layout.spec.entity
     ),
+    form=_form,
 )

@@ -21,7 +21,7 @@ from ...findings import Finding
 from ...locate import Header, find_field, find_header, row_blank
 from ...workbook.model import Cell, SheetData, cell_ref, parse_ref
 from ...writes import CellWrite, ConditionalFill
-from .model import BranchResult
+from .model import BranchResult, ItemScore
 from .spec import RubricItem, RubricSpec, Verdicts
 
 # An item's number as people write it, on folded text (NFKC: "（1）" → "(1)", "⑴" → "(1)",
@@ -89,7 +89,7 @@ class RubricResult:
 
 def evaluate(sheet: SheetData, spec: RubricSpec, header: Header) -> RubricResult:
     layout, found = _layout_of(sheet, spec, header)
-    scores, score_findings = _read_scores(layout)
+    scores, typed, score_findings = _read_scores(layout)
     found += score_findings
     item_scores = {no: s for no, s in scores.items()}
     categories: dict[str, Fraction | None] = {}
@@ -115,8 +115,21 @@ def evaluate(sheet: SheetData, spec: RubricSpec, header: Header) -> RubricResult
         grade=grade,
         categories={k: shown(v) for k, v in categories.items()},
         spec=spec.id,
+        items=[_item_score(spec, i.no, item_scores.get(i.no), typed.get(i.no)) for i in spec.items],
     )
     return RubricResult(layout=layout, findings=found, branch=branch, writes=writes)
+
+
+def _item_score(
+    spec: RubricSpec, no: int, score: Fraction | None, typed: list[Decimal | None] | None
+) -> ItemScore:
+    cut = score is not None and Fraction(str(shown(score))) != score
+    raters = {}
+    if spec.raters and typed is not None:
+        raters = {r.label: plain(v) for r, v in zip(spec.raters, typed, strict=True)}
+    return ItemScore(
+        no=no, score=shown(score), exact=exact_text(score) if cut else None, raters=raters
+    )
 
 
 # --- layout ----------------------------------------------------------------------------------
@@ -403,11 +416,15 @@ def _blank_row(sheet: SheetData, r: int, header: Header) -> bool:
 # --- scores ----------------------------------------------------------------------------------
 
 
-def _read_scores(layout: RubricSheet) -> tuple[dict[int, Fraction | None], list[Finding]]:
-    """Each item's score (weighted over raters), None where anything is missing or invalid."""
+def _read_scores(
+    layout: RubricSheet,
+) -> tuple[dict[int, Fraction | None], dict[int, list[Decimal | None]], list[Finding]]:
+    """Each item's score (weighted over raters), None where anything is missing or invalid;
+    and what was typed in each input column (one per rater) of each item found."""
     sheet, spec = layout.sheet, layout.spec
     found: list[Finding] = []
     scores: dict[int, Fraction | None] = {}
+    typed: dict[int, list[Decimal | None]] = {}
     raters = spec.raters or None
     merged: dict[str, set[int]] = {}
     inputs = [(column, layout.header.col(column)) for column in spec.input_columns]
@@ -429,6 +446,7 @@ def _read_scores(layout: RubricSheet) -> tuple[dict[int, Fraction | None], list[
             value, problems = _read_score_cell(sheet, r, c, item, column, verdicts)
             found += problems
             parts.append(value)
+        typed[item.no] = parts
         if any(p is None for p in parts):
             scores[item.no] = None
         elif raters:
@@ -438,7 +456,7 @@ def _read_scores(layout: RubricSheet) -> tuple[dict[int, Fraction | None], list[
             scores[item.no] = sum((Fraction(p) * rt.weight for p, rt in pairs), Fraction(0))
         else:
             scores[item.no] = Fraction(parts[0])
-    return scores, found
+    return scores, typed, found
 
 
 def _merged_score_cells(layout: RubricSheet, column: str) -> tuple[list[Finding], set[int]]:

@@ -142,6 +142,9 @@ class RubricSpec(_Model):
     # grades are bands of that count. No 分值 column then.
     scoring: Literal["points", "pass_fail"] = "points"
     verdicts: Verdicts = Verdicts()
+    # How many decimals a score may have where it is typed (data validation of the templates:
+    # 1 allows 4.5, refuses 4.55); None: any. The check reads whatever is there exactly.
+    decimals: int | None = Field(default=None, ge=0, le=4)
     grading: Grading
     categories: list[Category]
 

@@ -8,6 +8,7 @@ a 小计 column and a 定级结果 row, both computed (grey), and data validatio
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 
 from openpyxl.utils import get_column_letter
@@ -35,12 +36,26 @@ from .spec import RubricSpec
 Scores = Mapping[int, object] | Mapping[int, Mapping[str, object]]
 
 
+@dataclass(frozen=True)
+class RubricCells:
+    """Where `rubric_sheet` put things (1-based): what a form adds its formulas to."""
+
+    col: dict[str, int]  # column label → column
+    rows: dict[str, list[int]]  # category name → its item rows
+    total_row: int
+    grade_row: int
+    branch_cell: str  # the 党支部名称 value
+
+    def letter(self, label: str) -> str:
+        return get_column_letter(self.col[label])
+
+
 def rubric_sheet(
     ws: Worksheet,
     spec: RubricSpec,
     branch: str = "",
     scores: Scores | None = None,
-) -> None:
+) -> RubricCells:
     """Lay out one rubric sheet; `scores` (item no → value, or → {rater: value}) pre-fills it."""
     labels = spec.labels
     inputs = spec.input_columns
@@ -62,8 +77,10 @@ def rubric_sheet(
 
     row = header_row + 1
     validations: dict[Decimal, DataValidation] = {}
+    rows: dict[str, list[int]] = {}
     for category in spec.categories:
         first = row
+        rows[category.name] = list(range(first, first + len(category.items)))
         for item in category.items:
             text = f"{item.no}. {item.text}"
             ws.cell(row, col[labels.content], text).alignment = WRAP
@@ -86,20 +103,18 @@ def rubric_sheet(
                         showErrorMessage=True,
                         errorTitle="评价",
                         error="请从列表中选择：" + " / ".join(words),
+                        showInputMessage=True,
+                        promptTitle=spec.labels.score,
+                        prompt="从下拉列表中选择：" + " / ".join(words),
                     )
                     validations[key] = dv
                     ws.add_data_validation(dv)
+                elif spec.decimals is not None:
+                    # A custom rule is relative to its cell: one rule per score cell.
+                    dv = _score_rule(spec, item.points, ws.cell(row, col[label]).coordinate)
+                    ws.add_data_validation(dv)
                 elif dv is None:
-                    dv = DataValidation(
-                        type="decimal",
-                        operator="between",
-                        formula1="0",
-                        formula2=str(plain(item.points)),
-                        allow_blank=True,
-                        showErrorMessage=True,
-                        errorTitle="得分超出范围",
-                        error=f"得分应在 0～{plain(item.points)} 分之间",
-                    )
+                    dv = _score_rule(spec, item.points)
                     validations[item.points] = dv
                     ws.add_data_validation(dv)
                 dv.add(ws.cell(row, col[label]).coordinate)
@@ -141,6 +156,33 @@ def rubric_sheet(
         ws.column_dimensions[get_column_letter(c)].width = widths.get(label, 10)
     keep_header(ws, header_row)
     a4_portrait_one_page_wide(ws)
+    return RubricCells(col, rows, total_row, grade_row, "B3")
+
+
+def _score_rule(spec: RubricSpec, points: Decimal, cell: str | None = None) -> DataValidation:
+    """0 to the item's 分值; with the spec's `decimals`, at most that many decimals (a custom
+    rule on `cell`, which Excel reads relative to the cell it validates)."""
+    top = plain(points)
+    places = spec.decimals
+    if places is None:
+        rule = {"type": "decimal", "operator": "between", "formula1": "0", "formula2": str(top)}
+        precision = ""
+    else:
+        rule = {
+            "type": "custom",
+            "formula1": f"AND(ISNUMBER({cell}),{cell}>=0,{cell}<={top},ROUND({cell},{places})={cell})",
+        }
+        precision = "的整数" if places == 0 else f"、最多 {places} 位小数的数"
+    return DataValidation(
+        **rule,
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="得分超出范围",
+        error=f"得分应为 0～{top} 分之间{precision or '的数'}",
+        showInputMessage=True,
+        promptTitle=spec.labels.score,
+        prompt=f"填写 0～{top} 之间{precision or '的数字'}（本项分值 {top} 分）",
+    )
 
 
 def rubric_workbook(

@@ -20,6 +20,12 @@ def _template(spec: StagesSpec, _specs):
     return stages_workbook(spec)
 
 
+def _form(wb, spec, context):
+    from .form import stages_forms  # openpyxl: only when forms are written
+
+    return stages_forms(wb, spec, context)
+
+
 KIND = Kind(
     name="stages",
     label="推进表",
@@ -37,4 +43,5 @@ KIND = Kind(
     button_text=lambda results: (
         counts_text([i for r in results for i in r.items], " 项") or "无工作项"
     ),
+    form=_form,
 )

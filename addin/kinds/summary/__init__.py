@@ -26,6 +26,12 @@ def _template(spec: SummarySpec, specs):
     return summary_workbook(spec, rubric_for(spec, specs))
 
 
+def _form(wb, spec, context):
+    from .form import summary_forms  # openpyxl: only when forms are written
+
+    return summary_forms(wb, spec, context)
+
+
 KIND = Kind(
     name="summary",
     label="汇总表",
@@ -45,4 +51,5 @@ KIND = Kind(
     after=("rubric",),
     finish=_finish,
     check_set=check_references,
+    form=_form,
 )

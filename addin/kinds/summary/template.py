@@ -47,8 +47,10 @@ def summary_sheet(
     fields: Mapping[str, object] | None = None,
     rows: Sequence[Row] = (),
     counts: Mapping[str, object] | None = None,
+    n_rows: int | None = None,
 ) -> None:
-    """Lay out one summary sheet; `fields` (unit/reporter/phone), `rows`, `counts` pre-fill it."""
+    """Lay out one summary sheet; `fields` (unit/reporter/phone), `rows`, `counts` pre-fill it;
+    `n_rows`: exactly that many numbered rows (default: the spec's, or more for `rows`)."""
     labels = spec.labels
     columns = [labels.no, labels.branch, labels.score, labels.grade, labels.last_year]
     width = len(columns)
@@ -68,7 +70,7 @@ def summary_sheet(
     header_cells(ws, HEADER_ROW, zip(columns, range(1, width + 1), strict=True))
 
     first = HEADER_ROW + 1
-    n_rows = max(spec.rows, len(rows))
+    n_rows = max(spec.rows, len(rows)) if n_rows is None else n_rows
     total_row = first + n_rows
     for i in range(n_rows):
         r = first + i

@@ -19,6 +19,12 @@ def _template(spec: TasksSpec, _specs):
     return tasks_workbook(spec)
 
 
+def _form(wb, spec, context):
+    from .form import tasks_forms  # openpyxl: only when forms are written
+
+    return tasks_forms(wb, spec, context)
+
+
 KIND = Kind(
     name="tasks",
     label="任务清单",
@@ -34,4 +40,5 @@ KIND = Kind(
     template=_template,
     button="progress",
     button_text=lambda results: statuses_sentence([t for r in results for t in r.tasks]),
+    form=_form,
 )
