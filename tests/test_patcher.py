@@ -19,6 +19,7 @@ from python_calamine import CalamineWorkbook
 
 from addin import findings as F
 from addin.engine import check_path
+from addin.support import weak_notes
 from addin.workbook.docprops import parse_custom_xml
 from addin.workbook.openpyxl_writer import fill_file
 from addin.workbook.patcher import patch_copy, write_copy
@@ -41,7 +42,12 @@ COPIED = [
 def both_copies(src: Path, folder: Path, specs) -> tuple[Path, Path]:
     evaluation = check_path(src, specs)
     assert evaluation.report.status != "unreadable"
-    plan = plan_for(evaluation.writes, evaluation.report.findings, evaluation.conditional)
+    plan = plan_for(
+        evaluation.writes,
+        evaluation.report.findings,
+        evaluation.conditional,
+        weak_notes(evaluation),
+    )
     patched, rewritten = folder / f"patched-{src.name}", folder / f"openpyxl-{src.name}"
     patch_copy(src, patched, plan, evaluation.data)
     fill_file(src, rewritten, plan, evaluation.data)
@@ -50,6 +56,7 @@ def both_copies(src: Path, folder: Path, specs) -> tuple[Path, Path]:
 
 @pytest.mark.parametrize("src", SAMPLES, ids=lambda p: p.stem)
 def test_a_patched_sample_equals_the_openpyxl_copy(src, specs, tmp_path):
+    """Cell by cell, 校验结果 with its 薄弱环节 lines and the record sheet included."""
     patched, rewritten = both_copies(src, tmp_path, specs)
     assert snapshot(patched) == snapshot(rewritten)
     assert sheets_in_schema_order(patched)
