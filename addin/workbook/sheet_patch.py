@@ -39,6 +39,20 @@ from .xml_edit import (
 )
 
 A4 = "9"
+# Children never nested in themselves: found by their end tag, their content not scanned.
+_FLAT = frozenset(
+    [
+        "sheetData",
+        "sheetViews",
+        "cols",
+        "mergeCells",
+        "conditionalFormatting",
+        "dataValidations",
+        "hyperlinks",
+        "rowBreaks",
+        "colBreaks",
+    ]
+)
 _ROW = re.compile(rb"<row\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>")
 _CELL = re.compile(rb"<c[\s/>](?:[^>\"']|\"[^\"]*\"|'[^']*')*>")
 _FORMULA = re.compile(rb"<f[\s/>]")
@@ -78,7 +92,7 @@ class SheetPatch:
         self.top = root(xml)
         if b":" in self.top.qname:
             raise PatchUnsupported("工作表使用了带前缀的命名空间")
-        self.kids = children(xml, self.top, skip=frozenset({"sheetData"}))
+        self.kids = children(xml, self.top, skip=_FLAT)
         self.first = {}
         for kid in self.kids:
             self.first.setdefault(kid.name, kid)
