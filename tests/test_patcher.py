@@ -295,10 +295,12 @@ def test_rich_text_and_shared_formulas_around_a_write(tmp_path):
             data = zin.read(info.filename)
             z.writestr(info, SHEET_XML if info.filename == "xl/worksheets/sheet1.xml" else data)
     assert str(load_workbook(tmp_path / "odd.xlsx", rich_text=True)["表"]["C1"].value) == "粗体"
-    plan = plan_for([CellWrite("表", 0, 2, "新"), CellWrite("表", 1, 1, 99)], [])
+    mark = F.RUBRIC_SCORE_MISSING(sheet="表", cell="A2", no=1, column="A")
+    plan = plan_for([CellWrite("表", 0, 2, "新"), CellWrite("表", 1, 1, 99)], [mark])
     patch_copy(tmp_path / "odd.xlsx", tmp_path / "out.xlsx", plan)
     ws = load_workbook(tmp_path / "out.xlsx")["表"]
     assert ws["C1"].value == "新"
+    assert "未填写" in ws["A2"].comment.text  # r:id declared on a sheet that had no xmlns:r
     assert ws["B1"].value == "=A1*2" and ws["B2"].data_type == "f"  # never replaced
     values = CalamineWorkbook.from_path(str(tmp_path / "out.xlsx")).get_sheet_by_name("表")
     assert values.to_python()[1][1] == 4  # the cached result is still there

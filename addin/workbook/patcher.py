@@ -52,8 +52,8 @@ from .xml_edit import (
     attributes,
     children,
     insertion_point,
+    relationship_prefix,
     root,
-    set_attributes,
     splice,
     text,
 )
@@ -327,25 +327,7 @@ class _Patch:
         first = {kid.name: kid for kid in reversed(kids)}
         if "sheets" not in first:
             raise PatchUnsupported("workbook.xml 没有工作表列表")
-        rel_prefix = _prefix_for(
-            top.start_tag(xml),
-            "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-        )
-        edits: list[tuple[int, int, bytes]] = []
-        if rel_prefix is None:
-            rel_prefix = b"r"
-            edits.append(
-                (
-                    top.start,
-                    top.tag_end,
-                    set_attributes(
-                        top.start_tag(xml),
-                        {
-                            "xmlns:r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-                        },
-                    ),
-                )
-            )
+        rel_prefix, edits = relationship_prefix(xml, top)
         ids = [int(attributes(m.group(0)).get("sheetId", "0") or 0) for m in _SHEET.finditer(xml)]
         next_id = max(ids, default=0) + 1
         position = len(ids)
@@ -392,18 +374,11 @@ class _Patch:
 def _check_well_formed(name: str, xml: bytes) -> None:
     """Every part the patcher writes must parse: a raw control character a submission smuggled
     into a sheet, kept around a splice, would make Excel refuse the whole copy."""
-    parser = expat.ParserCreate()
+    parser = expat.ParserCreate(namespace_separator=" ")  # an unbound prefix fails too
     try:
         parser.Parse(xml, True)
     except expat.ExpatError as exc:
         raise PatchUnsupported(f"{name} 不是格式正确的 XML（{exc}）") from exc
-
-
-def _prefix_for(tag: bytes, namespace: str) -> bytes | None:
-    for name, value in attributes(tag).items():
-        if name.startswith("xmlns:") and value == namespace:
-            return name[6:].encode()
-    return None
 
 
 __all__ = ["CopyResult", "PatchUnsupported", "UnreadableWorkbook", "patch_copy", "write_copy"]

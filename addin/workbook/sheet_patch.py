@@ -31,6 +31,7 @@ from .xml_edit import (
     attributes,
     children,
     insertion_point,
+    relationship_prefix,
     root,
     set_attributes,
     splice,
@@ -286,7 +287,8 @@ class SheetPatch:
         )
 
     def link_legacy_drawing(self, rid: str) -> None:
-        prefix = self._relationship_prefix()
+        prefix, declare = relationship_prefix(self.xml, self.top)
+        self.edits += declare
         self._insert("legacyDrawing", b"<legacyDrawing " + prefix + b":id=" + attr(rid) + b"/>")
 
     # --- result ------------------------------------------------------------------------------
@@ -300,21 +302,6 @@ class SheetPatch:
     def _insert(self, name: str, element: bytes) -> None:
         at = insertion_point(self.xml, self.top, self.kids, name, WORKSHEET_ORDER)
         self.edits.append((at, at, element))
-
-    def _relationship_prefix(self) -> bytes:
-        tag = self.top.start_tag(self.xml)
-        for name, value in attributes(tag).items():
-            if name.startswith("xmlns:") and value == (
-                "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-            ):
-                return name[6:].encode()
-        # Declared nowhere: declare it on the root element.
-        new = set_attributes(
-            tag,
-            {"xmlns:r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"},
-        )
-        self.edits.append((self.top.start, self.top.tag_end, new))
-        return b"r"
 
     def _row_index(self) -> dict[int, int]:
         if self._rows is None:

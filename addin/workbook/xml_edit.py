@@ -277,6 +277,19 @@ def _rank(xml: bytes, kid: Element, order: list[str]) -> int | None:
     return None
 
 
+RELATIONSHIPS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def relationship_prefix(xml: bytes, top: Element) -> tuple[bytes, list[tuple[int, int, bytes]]]:
+    """The prefix the part binds to the relationships namespace (for r:id attributes), and the
+    edit that declares it as `r` on the root element when the part binds none."""
+    tag = top.start_tag(xml)
+    for name, value in attributes(tag).items():
+        if name.startswith("xmlns:") and value == RELATIONSHIPS_NS:
+            return name[6:].encode(), []
+    return b"r", [(top.start, top.tag_end, set_attributes(tag, {"xmlns:r": RELATIONSHIPS_NS}))]
+
+
 def prefix_of(qname: bytes) -> bytes:
     """`b"x:"` for `x:worksheet`, `b""` for an unprefixed name."""
     return qname[: qname.rfind(b":") + 1] if b":" in qname else b""
