@@ -13,8 +13,11 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
+from openpyxl.drawing.image import Image
 from openpyxl.styles import Alignment, PatternFill
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from PIL import Image as PILImage
 from python_calamine import CalamineWorkbook
 
 from addin import findings as F
@@ -139,6 +142,11 @@ def _foreign_book(path: Path) -> Path:
         ),
     )
     ws.row_dimensions[3].height = 30
+    ws.print_area = "A1:D9"
+    wb.defined_names["分值"] = DefinedName("分值", attr_text="'表'!$B$2:$B$9")
+    stamp = PILImage.new("RGB", (40, 40), "red")  # a 盖章 stamp, as pictures go
+    stamp.save(path.with_suffix(".png"))
+    ws.add_image(Image(str(path.with_suffix(".png"))), "F2")
     ws["D3"] = "一段很长的文字" * 6
     ws["D3"].alignment = Alignment(wrap_text=True)
     wb.save(path)
@@ -207,8 +215,12 @@ def test_a_patched_copy_keeps_what_openpyxl_drops_and_equals_its_cells(tmp_path)
     fill_file(src, rewritten, plan)
     assert snapshot(patched) == snapshot(rewritten)
     before, after = _members(src), _members(patched)
-    for kept in ("xl/vbaProject.bin", "customXml/item1.xml"):
+    pictures = [n for n in before if n.startswith(("xl/media/", "xl/drawings/drawing"))]
+    assert len(pictures) == 2
+    for kept in ("xl/vbaProject.bin", "customXml/item1.xml", *pictures):
         assert after[kept] == before[kept]
+    book = load_workbook(patched)
+    assert "分值" in book.defined_names and book["表"].print_area == "'表'!$A$1:$D$9"
     with zipfile.ZipFile(patched) as z:
         sheet = z.read("xl/worksheets/sheet1.xml")
     assert b"<x14:dataValidation " in sheet and b"Lists!$A$1:$A$3" in sheet
