@@ -11,7 +11,7 @@ import logging
 import os
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -25,6 +25,7 @@ from .inbox_files import Entry, inbox_entries
 from .isolation import Failure, run_isolated
 from .limits import DEFAULT_LIMITS, Limits
 from .report.consolidated import Consolidator, overview_lines, section_tables
+from .report.feedback import NOTICE_DIR
 from .report.model import FileReport, Report
 from .report.render import JsonStream
 from .safe_text import path_text
@@ -36,6 +37,7 @@ from .writes import plan_for
 
 if TYPE_CHECKING:  # pandas stays out of the workers: the inbox modules load in run_batch
     from .report.inbox import LastYear, Roster
+    from .report.inbox_model import RosterReport
 
 log = logging.getLogger("jiceng")
 
@@ -114,6 +116,7 @@ class CheckTask:
 
     def check(self, job: FileJob, source: Path) -> FileOutcome:
         """Check the workbook at `source` (the file, or a member written out) as `job`."""
+        from .workbook import own_output
         from .workbook.patcher import write_copy
 
         evaluation = safe_check(
@@ -132,7 +135,8 @@ class CheckTask:
                 evaluation.conditional,
                 weak_notes(evaluation),
             )
-            written = write_copy(job.copy_from or source, job.copy_to, plan, evaluation.data)
+            mark = own_output.FILLED if job.copy_always else own_output.COPY
+            written = write_copy(job.copy_from or source, job.copy_to, plan, evaluation.data, mark)
         except MemoryError:
             raise
         except UnreadableWorkbook as exc:
@@ -223,6 +227,10 @@ class BatchResult:
     with_errors: int = 0
     not_checked: Counter[str] = field(default_factory=Counter)  # file kind → files not checked
     annotated: dict[str, Path] = field(default_factory=dict)  # file → its annotated copy
+    notices: list[Path] = field(default_factory=list)  # one 整改通知 per unit (and its PDF)
+    notices_to_fix: int = 0  # of those, the units with something to fix
+    notices_not_received: int = 0  # and the roster units that sent nothing
+    roster: RosterReport | None = None  # the roster lines of the terminal summary
 
     @property
     def exit_code(self) -> int:
@@ -243,6 +251,8 @@ def run_batch(
     limits: Limits = DEFAULT_LIMITS,
     roster: Roster | None = None,
     last_year: LastYear | None = None,
+    notice_pdf: bool = True,
+    notice_notes: Callable[[FileReport], Mapping[str, Sequence[str]]] | None = None,
     **options,
 ) -> BatchResult:
     """Check every file in worker processes, write annotated copies, report.json and
@@ -257,7 +267,9 @@ def run_batch(
     (`report.roster.read_roster`, `report.year_over_year.load_last_year`), so a bad one stops
     the run before any work. Legacy files get their copies from an .xlsx that LibreOffice
     converts first (`workbook.convert`); without it the report says they were checked but not
-    copied."""
+    copied. Each unit gets its 整改通知 in OUT/整改通知 (`report.feedback`), with a PDF when
+    `notice_pdf` and LibreOffice is there; `notice_notes(report)`: further lines per 党支部
+    of a file for its notice (e.g. 薄弱环节)."""
     from .report.inbox import inbox_sections
     from .report.support import SupportInputs
     from .workbook.convert import to_xlsx
@@ -315,8 +327,85 @@ def run_batch(
             ),
             support=support,
         )
-        _write_outputs(result, specs, grades, spool, inbox, links, on_file)
+        notices = _NoticeSpool(Path(work) / "notices", roster, inbox.batch.excluded, notice_notes)
+        _write_outputs(result, specs, grades, spool, inbox, links, on_file, notices)
+        result.roster = inbox.batch.roster
+        missing = inbox.batch.roster.missing_units if inbox.batch.roster else []
+        notices.write(result, out / NOTICE_DIR, inbox.batch.checked_on, notice_pdf, missing)
     return result
+
+
+class _NoticeSpool:
+    """Each file's share of its unit's 整改通知, spooled per unit as the files come (memory
+    holds one unit's notice at a time), then one notice per unit (`report.feedback`)."""
+
+    def __init__(
+        self,
+        folder: Path,
+        roster: Roster | None,
+        excluded: list[str],
+        notes_for: Callable[[FileReport], Mapping[str, Sequence[str]]] | None = None,
+    ):
+        folder.mkdir()
+        self.folder, self.excluded, self.notes_for = folder, set(excluded), notes_for
+        self.roster_units = (
+            dict(zip(roster.table["unit_key"], roster.table["unit"], strict=True))
+            if roster is not None
+            else None
+        )
+        self.units: dict[str, Path] = {}
+
+    def add(self, report: FileReport, link: str | None) -> None:
+        import json
+
+        from .report.feedback import notice_part, unit_for
+
+        if report.status == "skipped":
+            return  # a PDF, a picture, one of Jiceng's own outputs: no unit's business to fix
+        unit = unit_for(report, self.roster_units)
+        superseded = report.path in self.excluded
+        notes = self.notes_for(report) if self.notes_for and not superseded else None
+        part = notice_part(report, link, unit, superseded, notes)
+        path = self.units.setdefault(unit, self.folder / f"{len(self.units)}.jsonl")
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(part.to_json(), ensure_ascii=False) + "\n")
+
+    def write(
+        self,
+        result: BatchResult,
+        folder: Path,
+        checked_on: date | None,
+        pdf: bool,
+        missing: list[str],
+    ) -> None:
+        """One notice per unit that sent files, and one per roster unit in `missing`."""
+        import json
+
+        from .report.feedback import NoticePart, notice_name, unit_notice
+        from .workbook.notice_writer import notices_to_pdf, write_notice
+
+        if not self.units and not missing:
+            return
+        folder.mkdir(exist_ok=True)
+        written: list[Path] = []
+        stems: set[str] = set()
+        for unit in [*self.units, *missing]:
+            parts = []
+            if unit in self.units:
+                with self.units[unit].open(encoding="utf-8") as lines:
+                    parts = [NoticePart.from_json(json.loads(line)) for line in lines]
+            notice = unit_notice(unit, parts, checked_on)
+            stem = _unique(notice_name(unit), stems)  # 甲/乙 and 甲_乙 are made safe alike
+            try:
+                written.append(write_notice(notice, folder, stem))
+            except MemoryError:
+                raise
+            except Exception:  # one unit's notice never stops the others (detail in the log)
+                log.exception("could not write the 整改通知 of %s", unit)
+                continue
+            result.notices_to_fix += notice.needs_fixing
+            result.notices_not_received += not notice.received
+        result.notices = written + (notices_to_pdf(written, folder) if pdf else [])
 
 
 def _light(report: FileReport) -> FileReport:
@@ -355,7 +444,17 @@ def _jobs(entries, out, annotate, converted) -> tuple[list[FileJob], dict[str, s
     return jobs, no_copy
 
 
-def _write_outputs(result, specs, grades, spool, inbox, links, on_file) -> None:
+def _unique(stem: str, taken: set[str]) -> str:
+    """`stem`, or `stem_1`, `stem_2`… when taken; the one returned is taken from then on."""
+    name, i = stem, 0
+    while name in taken:
+        i += 1
+        name = f"{stem}_{i}"
+    taken.add(name)
+    return name
+
+
+def _write_outputs(result, specs, grades, spool, inbox, links, on_file, notices) -> None:
     """report.json and 汇总报告.xlsx from the spool, one file at a time, each written atomically."""
     from .workbook.report_writer import ReportBook
 
@@ -383,6 +482,7 @@ def _write_outputs(result, specs, grades, spool, inbox, links, on_file) -> None:
                 report.findings += light.findings  # batch.* findings of the inbox sections
                 stream.add(report)
                 book.add(consolidated.add(report), links.get(report.path))
+                notices.add(report, links.get(report.path))
                 _count(result, report)
                 if on_file:
                     on_file(report)

@@ -29,7 +29,7 @@ from .inbox_files import inbox_entries
 from .isolation import default_jobs
 from .limits import DEFAULT_LIMITS, MIB, Limits
 from .report.model import Report
-from .report.render import file_text, to_json, to_text, totals_line
+from .report.render import file_text, roster_lines, to_json, to_text, totals_line
 from .safe_text import path_text, visible_line
 from .spec import SpecError, SpecSet, load_specs
 from .templates import drift, write_templates
@@ -314,6 +314,14 @@ def batch(
             help="上年 batch 的输出文件夹或其 report.json：据此给出上年定级、晋位升级和后进转化率",
         ),
     ] = None,
+    pdf: Annotated[
+        bool,
+        typer.Option(
+            "--pdf/--no-pdf",
+            envvar="JICENG_PDF",
+            help="整改通知另存 PDF（需 LibreOffice；环境变量 JICENG_PDF=0 同 --no-pdf）",
+        ),
+    ] = True,
     spec: SpecOption = None,
     as_of: AsOfOption = None,
     year: YearOption = None,
@@ -331,8 +339,10 @@ def batch(
         raise _fail(f"--out {out} 已存在且不是文件夹")
     for path in paths:
         if path.is_dir() and out.resolve() == path.resolve():
+            # A sibling, not a sub-folder: outputs inside the inbox would be found by the next run.
+            sibling = path.resolve().parent / f"{path.resolve().name}_输出"
             raise _fail(
-                f"--out 不能是要检查的文件夹本身（{path}）：请另选一个输出文件夹，例如 {path / '输出'}"
+                f"--out 不能是要检查的文件夹本身（{path}）：请另选一个输出文件夹，例如 {sibling}"
             )
     files = expand(paths, skip=out)
     try:
@@ -351,6 +361,7 @@ def batch(
         on_file=lambda report: say(file_text(report) + "\n"),
         workers=jobs or default_jobs(),
         limits=_limits(max_memory, timeout),
+        notice_pdf=pdf,
         **inbox,
         **options,
     )
@@ -364,6 +375,16 @@ def batch(
     say(f"汇总报告：{out / REPORT_BOOK}")
     if result.annotated:
         say(f"批注副本：{len(result.annotated)} 个，位于 {out / '批注副本'}")
+    workbooks = [p for p in result.notices if p.suffix == ".xlsx"]
+    if workbooks:
+        pdf = "（另有 PDF）" if len(result.notices) > len(workbooks) else ""
+        asked = f"、{result.notices_not_received} 份催交" if result.notices_not_received else ""
+        say(
+            f"整改通知：{len(workbooks)} 份{pdf}，其中 {result.notices_to_fix} 份需要整改{asked}，"
+            f"位于 {workbooks[0].parent}"
+        )
+    for line in roster_lines(result.roster):
+        say(visible_line(line))
     raise typer.Exit(result.exit_code if strict else 0)
 
 

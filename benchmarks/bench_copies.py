@@ -109,8 +109,12 @@ def exercising_plan(evaluation):
         sheet = data.sheets[0]
         below = sheet.height + 1
         writes.append(CellWrite(sheet.name, below, 0, "Jiceng 写入的值"))
-        findings.append(F.RUBRIC_SCORE_MISSING(sheet=sheet.name, cell="A1", no=1, column="A"))
-        findings.append(F.RUBRIC_SCORE_MISSING(sheet=sheet.name, cell="B2", no=2, column="B"))
+        findings.append(
+            F.RUBRIC_SCORE_MISSING(sheet=sheet.name, cell="A1", no=1, column="A", fix="请填写")
+        )
+        findings.append(
+            F.RUBRIC_SCORE_MISSING(sheet=sheet.name, cell="B2", no=2, column="B", fix="请填写")
+        )
         rules.append(
             ConditionalFill(sheet.name, f"A1:A{below + 1}", '$A1="Jiceng"', "FFC7CE", "9C0006")
         )

@@ -23,8 +23,11 @@ from python_calamine import CalamineWorkbook
 from addin import findings as F
 from addin.engine import check_path
 from addin.support import weak_notes
+from addin.workbook import own_output as own_output_kinds
+from addin.workbook.custom_part import custom_properties_xml
 from addin.workbook.docprops import parse_custom_xml
 from addin.workbook.openpyxl_writer import fill_file
+from addin.workbook.own_output import own_output
 from addin.workbook.patcher import patch_copy, write_copy
 from addin.workbook.xml_edit import WORKSHEET_ORDER, PatchUnsupported, children, root
 from addin.writes import FINDINGS_SHEET, RECORD_SHEET, CellWrite, ConditionalFill, plan_for
@@ -106,6 +109,7 @@ def test_parts_the_plan_does_not_touch_are_copied_byte_for_byte(specs, tmp_path)
         "xl/workbook.xml",
         "xl/_rels/workbook.xml.rels",
         "[Content_Types].xml",
+        "_rels/.rels",  # relates the own-output mark (docProps/custom.xml)
     }
     touched |= {n for n in before if n.startswith("xl/worksheets/sheet")}
     kept = [n for n in before if n not in touched]
@@ -198,9 +202,9 @@ def foreign_plan():
         CellWrite("表", 1, 3, "=1+1"),  # D2: formula-like text stays text
     ]
     findings = [
-        F.RUBRIC_SCORE_MISSING(sheet="表", cell="B3", no=1, column="得分"),
-        F.RUBRIC_SCORE_MISSING(sheet="表", cell="B2", no=2, column="得分"),
-        F.RUBRIC_SCORE_MISSING(sheet="表", cell="F20", no=3, column="得分"),
+        F.RUBRIC_SCORE_MISSING(sheet="表", cell="B3", no=1, column="得分", fix="请填写"),
+        F.RUBRIC_SCORE_MISSING(sheet="表", cell="B2", no=2, column="得分", fix="请填写"),
+        F.RUBRIC_SCORE_MISSING(sheet="表", cell="F20", no=3, column="得分", fix="请填写"),
     ]
     rules = [ConditionalFill("表", "A2:A4", '$A2="x"', "FFC7CE", "9C0006")]
     return plan_for(writes, findings, rules)
@@ -307,7 +311,7 @@ def test_rich_text_and_shared_formulas_around_a_write(tmp_path):
             data = zin.read(info.filename)
             z.writestr(info, SHEET_XML if info.filename == "xl/worksheets/sheet1.xml" else data)
     assert str(load_workbook(tmp_path / "odd.xlsx", rich_text=True)["表"]["C1"].value) == "粗体"
-    mark = F.RUBRIC_SCORE_MISSING(sheet="表", cell="A2", no=1, column="A")
+    mark = F.RUBRIC_SCORE_MISSING(sheet="表", cell="A2", no=1, column="A", fix="请填写")
     plan = plan_for([CellWrite("表", 0, 2, "新"), CellWrite("表", 1, 1, 99)], [mark])
     patch_copy(tmp_path / "odd.xlsx", tmp_path / "out.xlsx", plan)
     ws = load_workbook(tmp_path / "out.xlsx")["表"]
@@ -347,27 +351,22 @@ def test_write_copy_says_which_writer_wrote_it(make_rubric, tmp_path):
     assert not again.patched and again.reason is None
 
 
-def test_custom_properties_are_added_then_replaced(make_rubric, tmp_path):
+def test_a_copy_carries_the_own_output_mark_until_someone_saves_it(make_rubric, tmp_path):
+    """Patched or rewritten, the copy is marked (check and batch skip it); the original's core
+    properties are kept, so the mark names the modified time they carry."""
     src = make_rubric()
     plan = plan_for([], [])
-    write_copy(src, tmp_path / "a.xlsx", plan, properties={"jiceng": "副本", "批次": "1"})
+    assert write_copy(src, tmp_path / "a.xlsx", plan).patched
+    assert own_output(tmp_path / "a.xlsx") == own_output_kinds.COPY
+    again = write_copy(tmp_path / "a.xlsx", tmp_path / "b.xlsx", plan, mark=own_output_kinds.FILLED)
+    assert not again.patched and own_output(tmp_path / "b.xlsx") == own_output_kinds.FILLED
     with zipfile.ZipFile(tmp_path / "a.xlsx") as z:
-        assert parse_custom_xml(z.read("docProps/custom.xml")) == {
-            "jiceng": "副本",
-            "批次": "1",
-        }
         assert b"custom-properties" in z.read("_rels/.rels")
         assert b"/docProps/custom.xml" in z.read("[Content_Types].xml")
-    wb = load_workbook(tmp_path / "a.xlsx")
-    assert {p.name: p.value for p in wb.custom_doc_props.props} == {"jiceng": "副本", "批次": "1"}
-    # The copy of a copy is written by openpyxl: the mark goes in all the same.
-    again = write_copy(tmp_path / "a.xlsx", tmp_path / "b.xlsx", plan, properties={"jiceng": "2"})
-    assert not again.patched
-    props = load_workbook(tmp_path / "b.xlsx").custom_doc_props.props
-    assert {p.name: p.value for p in props}["jiceng"] == "2"
-    # A file that has the part: the property is replaced, the others kept.
-    from addin.workbook.custom_part import custom_properties_xml
+    assert own_output(src) is None
 
+
+def test_custom_properties_are_added_or_replaced_by_name():
     xml = custom_properties_xml(None, {"a": "1", "b": "2"})
     again = parse_custom_xml(custom_properties_xml(xml, {"b": 3, "c": True}))
     assert again == {"a": "1", "b": 3, "c": True}

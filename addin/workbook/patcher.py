@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -27,11 +26,12 @@ from xml.parsers import expat
 from ..atomic import write_atomically
 from ..safe_text import visible
 from ..writes import FILL_COLOURS, FINDINGS_SHEET, RECORD_SHEET, WritePlan
+from . import own_output
 from .cell_xml import EPOCH_1900, EPOCH_1904
 from .custom_part import set_custom_properties
-from .docprops import Value
 from .model import UnreadableWorkbook, WorkbookData, cell_ref
 from .notes_patch import SheetNotes
+from .own_output import CORE_PART
 from .own_sheets import NewSheet, findings_sheet, record_sheet
 from .package import (
     CT_STYLES,
@@ -94,13 +94,14 @@ def write_copy(
     dst: Path | str,
     plan: WritePlan,
     data: WorkbookData | None = None,
-    properties: Mapping[str, Value] | None = None,
+    mark: str = own_output.COPY,
 ) -> CopyResult:
-    """The annotated copy: patched when the package allows, else rewritten by openpyxl."""
+    """The annotated copy: patched when the package allows, else rewritten by openpyxl.
+    `mark`: what the copy is (`own_output`), so check and batch skip it until someone saves it."""
     src, dst = Path(src), Path(dst)
     if src.suffix.lower() == dst.suffix.lower():
         try:
-            patch_copy(src, dst, plan, data, properties)
+            patch_copy(src, dst, plan, data, mark)
             return CopyResult(True)
         except OwnOutput:
             reason = None
@@ -116,20 +117,8 @@ def write_copy(
         reason = None  # .xlsm → .xlsx: the macros are dropped, as fill_file does
     from .openpyxl_writer import fill_file
 
-    fill_file(src, dst, plan, data)
-    if properties:
-        _add_properties(dst, properties)
+    fill_file(src, dst, plan, data, mark)
     return CopyResult(False, reason)
-
-
-def _add_properties(path: Path, properties: Mapping[str, Value]) -> None:
-    """Set custom document properties in a copy openpyxl wrote (patching it in turn)."""
-    package = Package(path)
-    try:
-        set_custom_properties(package, properties)
-        write_atomically(path, package.save)
-    finally:
-        package.close()
 
 
 def patch_copy(
@@ -137,14 +126,18 @@ def patch_copy(
     dst: Path | str,
     plan: WritePlan,
     data: WorkbookData | None = None,
-    properties: Mapping[str, Value] | None = None,
+    mark: str | None = own_output.COPY,
 ) -> None:
-    """Write `plan` onto a copy of `src` at `dst` by patching the package (see the module)."""
+    """Write `plan` onto a copy of `src` at `dst` by patching the package (see the module).
+    The copy keeps the original's docProps/core.xml, so its mark (`own_output`) names the
+    modified time found there."""
     package = Package(src)
     try:
         _Patch(package, plan, data).apply()
-        if properties:
-            set_custom_properties(package, properties)
+        if mark:
+            core = package.read(CORE_PART) if package.exists(CORE_PART) else b""
+            modified = own_output.core_modified(core)
+            set_custom_properties(package, own_output.mark_properties(mark, modified))
         for name, xml in package.changed.items():
             if name.endswith((".xml", ".rels")):
                 _check_well_formed(name, xml)

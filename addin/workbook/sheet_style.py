@@ -25,6 +25,7 @@ from .print_layout import (  # noqa: F401 — re-exported for the templates and 
     PORTRAIT_WIDTH,
     PRINTABLE_HEIGHT,
     needs_landscape,
+    text_width,
     wrapped_height,
 )
 
