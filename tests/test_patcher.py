@@ -14,7 +14,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.drawing.image import Image
-from openpyxl.styles import Alignment, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from PIL import Image as PILImage
@@ -441,3 +441,20 @@ def test_print_settings_nobody_set_are_completed(tmp_path):
     assert ws.oddFooter.center.text == "第 &P 页，共 &N 页"
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+
+
+def test_a_written_cell_names_the_workbooks_font_family(tmp_path):
+    """As the openpyxl writer does: a font without a family (printed in a serif fallback by WPS
+    and LibreOffice) gets the workbook's; a family someone chose stays; bold stays bold."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "表"
+    ws["A1"].font = Font(bold=True)
+    ws["B1"].font = Font(name="宋体", size=14)
+    ws["A1"], ws["B1"] = "旧", "旧"
+    wb.save(tmp_path / "src.xlsx")
+    plan = plan_for([CellWrite("表", 0, 0, "新"), CellWrite("表", 0, 1, "新")], [])
+    patch_copy(tmp_path / "src.xlsx", tmp_path / "out.xlsx", plan)
+    ws = load_workbook(tmp_path / "out.xlsx")["表"]
+    assert (ws["A1"].font.name, ws["A1"].font.bold) == ("Calibri", True)
+    assert (ws["B1"].font.name, ws["B1"].font.sz) == ("宋体", 14)

@@ -173,8 +173,9 @@ class SheetPatch:
         encoded = encode(value, int(cell.attrs.get("s", 0) or 0), self.styles, self.epoch)
         if encoded.kind:
             cell.attrs["t"] = encoded.kind
-        if encoded.style:
-            cell.attrs["s"] = str(encoded.style)
+        style = self.styles.with_named_font(encoded.style)
+        if style:
+            cell.attrs["s"] = str(style)
         cell.body = encoded.body
         self._reorder(cell)
 

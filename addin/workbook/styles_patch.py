@@ -38,6 +38,7 @@ BUILTIN_DATE_FORMATS = frozenset([*range(14, 23), *range(27, 37), *range(45, 48)
 _DATE_CODE = re.compile(r"[dmyhs]", re.I)
 _NOT_CODE = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 _FIRST_CUSTOM_FORMAT = 164
+_FONT_NAME = re.compile(rb"<(?:\w+:)?name\b")
 _WRAP = re.compile(rb"<alignment\b[^>]*\bwrapText=\"(1|true)\"")
 
 
@@ -133,6 +134,36 @@ class Styles:
             fill = self.fill(colour)
             self._cache[key] = self._derived(index, {"fillId": str(fill), "applyFill": "1"})
         return self._cache[key]
+
+    def with_named_font(self, index: int) -> int:
+        """The format of cell-format `index` with a font that names its family: a font without
+        a name prints in a serif fallback in WPS and LibreOffice (as `openpyxl_writer` does,
+        the workbook's own family, its default font's)."""
+        key = ("named", index)
+        if key not in self._cache:
+            font_id = _int(self.xf_attributes(index).get("fontId"))
+            raw = self._font(font_id)
+            if raw is None or _FONT_NAME.search(raw):
+                self._cache[key] = index
+            else:
+                family = self.default_font()[0] or "Calibri"
+                name = b"<name val=" + attr(family) + b"/>"
+                if raw.rstrip().endswith(b"/>"):
+                    named = raw.rstrip()[:-2].rstrip() + b">" + name + b"</font>"
+                else:
+                    named = raw[: raw.rfind(b"</")] + name + raw[raw.rfind(b"</") :]
+                font = self._append("fonts", named)
+                self._cache[key] = self._derived(index, {"fontId": str(font), "applyFont": "1"})
+        return self._cache[key]
+
+    def _font(self, font_id: int) -> bytes | None:
+        fonts = self.items.get("fonts", [])
+        if font_id < len(fonts):
+            return self.xml[fonts[font_id].start : fonts[font_id].end]
+        added = self.added.get("fonts", [])
+        if font_id - len(fonts) < len(added):
+            return added[font_id - len(fonts)]
+        return None
 
     def with_quote_prefix(self, index: int) -> int:
         key = ("quote", index)
