@@ -458,3 +458,40 @@ def test_a_written_cell_names_the_workbooks_font_family(tmp_path):
     ws = load_workbook(tmp_path / "out.xlsx")["表"]
     assert (ws["A1"].font.name, ws["A1"].font.bold) == ("Calibri", True)
     assert (ws["B1"].font.name, ws["B1"].font.sz) == ("宋体", 14)
+
+
+def test_new_elements_meeting_at_one_place_go_in_schema_order(tmp_path):
+    """A sheet with nothing between its data and ignoredErrors: the colour rule, the page setup
+    and the footer all go there, in CT_Worksheet order (not the order they were made in)."""
+    wb = Workbook()
+    wb.active.title = "表"
+    wb.save(tmp_path / "src.xlsx")
+    sheet = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData>'
+        b'<ignoredErrors><ignoredError sqref="A1" numberStoredAsText="1"/></ignoredErrors>'
+        b"</worksheet>"
+    )
+    with (
+        zipfile.ZipFile(tmp_path / "src.xlsx") as zin,
+        zipfile.ZipFile(tmp_path / "odd.xlsx", "w") as z,
+    ):
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            z.writestr(info, sheet if info.filename == "xl/worksheets/sheet1.xml" else data)
+    mark = F.RUBRIC_SCORE_MISSING(sheet="表", cell="A1", no=1, column="A", fix="请填写")
+    rules = [ConditionalFill("表", "A1:A9", '$A1="x"', "FFC7CE")]
+    plan = plan_for([CellWrite("表", 1, 0, 2)], [mark], rules)
+    patch_copy(tmp_path / "odd.xlsx", tmp_path / "out.xlsx", plan)
+    with zipfile.ZipFile(tmp_path / "out.xlsx") as z:
+        names = _top_level(z.read("xl/worksheets/sheet1.xml"))
+    assert names == [
+        "sheetPr",
+        "sheetData",
+        "conditionalFormatting",
+        "pageSetup",
+        "headerFooter",
+        "ignoredErrors",
+        "legacyDrawing",
+    ]

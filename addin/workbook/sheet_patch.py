@@ -109,6 +109,7 @@ class SheetPatch:
         self.rows: dict[int, _Row] = {}
         self.cells: dict[tuple[int, int], _Cell] = {}
         self.edits: list[tuple[int, int, bytes]] = []
+        self.inserts: list[tuple[int, int, bytes]] = []  # (offset, schema rank, element)
         self.merges = self._merges()
 
     # --- reading ---------------------------------------------------------------------------
@@ -294,7 +295,9 @@ class SheetPatch:
 
     # --- result ------------------------------------------------------------------------------
     def patched(self) -> bytes:
-        edits = list(self.edits)
+        # New elements meeting at one place go in schema order, whatever order they came in.
+        inserts = sorted(self.inserts, key=lambda i: (i[0], i[1]))
+        edits = [(at, at, element) for at, _, element in inserts] + self.edits
         edits += self._row_edits()
         edits += self._dimension_edit()
         return splice(self.xml, edits)
@@ -302,7 +305,7 @@ class SheetPatch:
     # --- internals -----------------------------------------------------------------------------
     def _insert(self, name: str, element: bytes) -> None:
         at = insertion_point(self.xml, self.top, self.kids, name, WORKSHEET_ORDER)
-        self.edits.append((at, at, element))
+        self.inserts.append((at, WORKSHEET_ORDER.index(name), element))
 
     def _row_index(self) -> dict[int, int]:
         if self._rows is None:
