@@ -10,6 +10,8 @@ from pathlib import Path
 from openpyxl import load_workbook
 from openpyxl.worksheet.formula import ArrayFormula
 
+from addin.workbook.xml_edit import WORKSHEET_ORDER, children, root
+
 
 def _fill(cell):
     fill = cell.fill
@@ -119,8 +121,6 @@ def lost(original: dict[str, int], copy: dict[str, int]) -> dict[str, tuple[int,
 def sheets_in_schema_order(path: Path) -> bool:
     """Are the children of every worksheet in the order CT_Worksheet prescribes (what Excel
     checks, and openpyxl and LibreOffice do not)?"""
-    from addin.workbook.xml_edit import WORKSHEET_ORDER, children, root
-
     with zipfile.ZipFile(path) as z:
         for name in z.namelist():
             if not re.match(r"xl/worksheets/[^/]+\.xml$", name):

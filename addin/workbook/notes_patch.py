@@ -19,7 +19,7 @@ from .package import (
 )
 from .shared_strings import item_text
 from .sheet_patch import SheetPatch
-from .xml_edit import PatchUnsupported, attr, attributes, text, unescape
+from .xml_edit import PatchUnsupported, attr, attributes, splice, text, unescape
 
 _AUTHOR = re.compile(rb"<author>(.*?)</author>|<author/>", re.S)
 _COMMENT = re.compile(rb"<comment\b[^>]*?(?:/>|>.*?</comment>)", re.S)
@@ -143,8 +143,6 @@ class SheetNotes:
                     b"<commentList>" + b"".join(appended) + b"</commentList>",
                 )
             )
-        from .xml_edit import splice
-
         return splice(xml, edits)
 
     def _shapes(self, refs: list[str]) -> None:

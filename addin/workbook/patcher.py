@@ -115,7 +115,7 @@ def write_copy(
             reason = f"修补时出错：{type(exc).__name__}"
     else:
         reason = None  # .xlsm → .xlsx: the macros are dropped, as fill_file does
-    from .openpyxl_writer import fill_file
+    from .openpyxl_writer import fill_file  # openpyxl is imported only for this fallback
 
     fill_file(src, dst, plan, data, mark)
     return CopyResult(False, reason)
