@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from . import findings as F
 from .atomic import atomic_path, remove_stale
 from .engine import Evaluation, check_path
-from .file_kinds import file_kind, is_workbook
+from .file_kinds import file_kind
 from .inbox_files import Entry, inbox_entries
 from .isolation import Failure, run_isolated
 from .limits import DEFAULT_LIMITS, Limits
@@ -31,7 +32,7 @@ from .report.render import JsonStream
 from .safe_text import path_text
 from .spec import SpecSet
 from .support import weak_notes
-from .workbook.convert import LEGACY
+from .workbook.convert import SECONDS, copy_source
 from .workbook.model import TooLarge, UnreadableWorkbook
 from .writes import plan_for
 
@@ -68,8 +69,9 @@ class FileJob:
     copy_to: Path | None = None  # where the annotated copy goes, if one is wanted
     # `fill` writes the copy it was asked for; a batch only copies files with a template.
     copy_always: bool = False
-    # A legacy file (.xls, .xlsb, .ods) converted to .xlsx: the copy is written from this.
-    copy_from: Path | None = None
+    # Where a worker converts a legacy file (.xls, .xlsb, .ods) for its copy, and keeps its
+    # LibreOffice profile: the batch's own temporary folder.
+    work: Path | None = None
     # A workbook inside a zip: `path` is the zip, this its member's place (`archive`).
     member: int | None = None
     # Not to be checked (a PDF, an archive's own findings): the report is made already.
@@ -87,6 +89,7 @@ class FileOutcome:
     report: FileReport
     copy: Path | None = None
     copy_error: str | None = None
+    no_copy: str | None = None  # why a file worth a copy has none (e.g. no LibreOffice)
 
 
 @dataclass(frozen=True)
@@ -115,10 +118,10 @@ class CheckTask:
             return self.check(job, source)
 
     def check(self, job: FileJob, source: Path) -> FileOutcome:
-        """Check the workbook at `source` (the file, or a member written out) as `job`."""
-        from .workbook import own_output
-        from .workbook.patcher import write_copy
-
+        """Check the workbook at `source` (the file, or a member written out) as `job`; then,
+        if it gets a copy, write it from what `convert.copy_source` makes of `source` (a
+        legacy file converted here, in the worker, only now that it is known to need it)."""
+        started = time.monotonic()
         evaluation = safe_check(
             source, self.specs, display=job.display, limits=self.limits, **self.options
         )
@@ -126,8 +129,21 @@ class CheckTask:
         report.filed_on = filed_on(evaluation)
         if job.copy_to is None or report.status == "unreadable":
             return FileOutcome(report)
-        if not job.copy_always and not worth_a_copy(job.copy_from or source, report):
+        if not job.copy_always and has_no_template(report):
             return FileOutcome(report)
+        # What is left of the file's time, less a margin for writing the copy.
+        seconds = max(1.0, min(SECONDS, self.limits.timeout - (time.monotonic() - started) - 10))
+        with tempfile.TemporaryDirectory(prefix="jiceng-copy-", dir=job.work) as folder:
+            writable = copy_source(source, Path(folder), job.work or Path(folder), seconds)
+            if isinstance(writable, str):
+                return FileOutcome(report, no_copy=writable)
+            return self._copy(job, evaluation, writable)
+
+    def _copy(self, job: FileJob, evaluation: Evaluation, source: Path) -> FileOutcome:
+        from .workbook import own_output
+        from .workbook.patcher import write_copy
+
+        report = evaluation.report
         try:
             plan = plan_for(
                 evaluation.writes,
@@ -136,7 +152,7 @@ class CheckTask:
                 weak_notes(evaluation),
             )
             mark = own_output.FILLED if job.copy_always else own_output.COPY
-            written = write_copy(job.copy_from or source, job.copy_to, plan, evaluation.data, mark)
+            written = write_copy(source, job.copy_to, plan, evaluation.data, mark)
         except MemoryError:
             raise
         except UnreadableWorkbook as exc:
@@ -164,11 +180,6 @@ def filed_on(evaluation: Evaluation) -> date | None:
     sheet = data.sheet(summary.sheet) if summary is not None and data is not None else None
     found = find_field(sheet, FILED_ON_LABEL) if sheet is not None else None
     return read_date(found[1]) if found else None
-
-
-def worth_a_copy(path: Path, report: FileReport) -> bool:
-    """A copy helps only where a template was found and openpyxl can write the format."""
-    return path.suffix.lower() in FILLABLE and not has_no_template(report)
 
 
 def has_no_template(report: FileReport) -> bool:
@@ -265,14 +276,14 @@ def run_batch(
     row by row). `progress(name)` as each file is done; `on_file(report)` for each file's
     final report, in order. `roster` / `last_year`: read by the front end beforehand
     (`report.roster.read_roster`, `report.year_over_year.load_last_year`), so a bad one stops
-    the run before any work. Legacy files get their copies from an .xlsx that LibreOffice
-    converts first (`workbook.convert`); without it the report says they were checked but not
-    copied. Each unit gets its 整改通知 in OUT/整改通知 (`report.feedback`), with a PDF when
-    `notice_pdf` and LibreOffice is there; `notice_notes(report)`: further lines per 党支部
-    of a file for its notice (each branch's 薄弱环节与帮扶 is there without it)."""
+    the run before any work. A legacy file with a template gets its copy from the .xlsx that
+    LibreOffice makes of it in the worker, after its check (`workbook.convert`); without
+    LibreOffice the report says it was checked but not copied. Each unit gets its 整改通知 in
+    OUT/整改通知 (`report.feedback`), with a PDF when `notice_pdf` and LibreOffice is there;
+    `notice_notes(report)`: further lines per 党支部 of a file for its notice (each branch's
+    薄弱环节与帮扶 is there without it)."""
     from .report.inbox import inbox_sections
     from .report.support import SupportInputs
-    from .workbook.convert import to_xlsx
 
     out.mkdir(parents=True, exist_ok=True)
     for stale in remove_stale(out):
@@ -287,9 +298,7 @@ def run_batch(
             workers=workers,
             limits=limits,
         )
-        legacy = [p for p in files if p.suffix.lower() in LEGACY and is_workbook(p.name)]
-        converted = to_xlsx(legacy if annotate else [], Path(work))
-        jobs, no_copy = _jobs(entries, out, annotate, converted)
+        jobs, no_copy = _jobs(entries, out, annotate, Path(work))
         spool = Path(work) / "files.jsonl"
         light: list[FileReport] = []
         support = SupportInputs(specs)
@@ -300,7 +309,7 @@ def run_batch(
                 report = outcome.report
                 if outcome.copy_error:
                     report.findings.append(F.FILE_ANNOTATE_FAILED(reason=outcome.copy_error))
-                reason = no_copy.get(job.display)
+                reason = outcome.no_copy or no_copy.get(job.display)
                 if reason and report.status != "unreadable" and not has_no_template(report):
                     report.findings.append(F.FILE_NO_COPY(reason=reason))
                 if outcome.copy is not None:
@@ -427,27 +436,41 @@ def _light(report: FileReport) -> FileReport:
     return report.model_copy(update=update)
 
 
-def _jobs(entries, out, annotate, converted) -> tuple[list[FileJob], dict[str, str]]:
-    """A job per entry; `no_copy`: display name → why a legacy file gets no copy. A member of
-    a zip gets its copy under the same path: 批注副本/材料.zip/子文件夹/文件.xlsx."""
-    jobs, no_copy = [], {}
-    names = {entry.display for entry in entries}
+def _jobs(entries, out, annotate, work: Path) -> tuple[list[FileJob], dict[str, str]]:
+    """A job per entry; `no_copy`: display name → why a file gets no copy, known beforehand.
+    Every file gets its own copy name: a legacy file's copy is an .xlsx that keeps the original
+    extension (甲.xls → 甲.xls.xlsx, so 甲.xls and 甲.ods do not meet), names that still meet
+    (compared as Windows does, ignoring case) are numbered. A member of a zip gets its copy
+    under the same path: 批注副本/材料.zip/子文件夹/文件.xlsx."""
+    jobs, no_copy, taken = [], {}, set()
     copies = (out / ANNOTATED_DIR).resolve()
     for entry in entries:
         name = entry.display
-        copy_to = out / ANNOTATED_DIR / name if annotate and entry.ready is None else None
-        source = converted.get(entry.path) if entry.member is None else None
-        if annotate and entry.member is not None and Path(name).suffix.lower() in LEGACY:
-            source = "压缩包中的旧格式文件不转换；如需批注副本，请解压后另存为 .xlsx"
-        if isinstance(source, str):
-            no_copy[name], copy_to, source = source, None, None
-        elif source is not None:  # a.xls → a.xlsx, or a.xls.xlsx beside a submitted a.xlsx
-            as_xlsx = Path(name).with_suffix(".xlsx").as_posix()
-            copy_to = out / ANNOTATED_DIR / (as_xlsx if as_xlsx not in names else name + ".xlsx")
+        copy_to = None
+        if annotate and entry.ready is None:
+            legacy = Path(name).suffix.lower() not in FILLABLE
+            if entry.member is not None and legacy:
+                no_copy[name] = "压缩包中的旧格式文件不转换；如需批注副本，请解压后另存为 .xlsx"
+            else:
+                copy_to = (
+                    out / ANNOTATED_DIR / _copy_name(name + ".xlsx" if legacy else name, taken)
+                )
         if copy_to is not None and copies not in copy_to.resolve().parents:
             copy_to = None  # never outside 批注副本, whatever a name holds
-        jobs.append(FileJob.of(entry, copy_to, copy_from=source))
+        jobs.append(FileJob.of(entry, copy_to, work=work))
     return jobs, no_copy
+
+
+def _copy_name(name: str, taken: set[str]) -> str:
+    """`name`, or `name (2)`, `name (3)`… before its extension when taken, compared ignoring
+    case as Windows does; the one returned is taken from then on."""
+    stem, suffix = os.path.splitext(name)
+    candidate, number = name, 1
+    while candidate.casefold() in taken:
+        number += 1
+        candidate = f"{stem} ({number}){suffix}"
+    taken.add(candidate.casefold())
+    return candidate
 
 
 def _unique(stem: str, taken: set[str]) -> str:

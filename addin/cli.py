@@ -263,6 +263,11 @@ def fill(
         raise _fail(f"--out {out} 是一个文件夹，请给出文件名，例如 {out / file.name}")
     if file.suffix.lower() not in (".xlsx", ".xlsm"):
         raise _fail(f"只能为 .xlsx / .xlsm 文件写出副本，{file.name} 是 {file.suffix} 格式")
+    if out.suffix.lower() == ".xlsx" and _has_macros(file):
+        raise _fail(
+            f"{file.name} 含有宏，副本存为 .xlsx 会丢掉宏；"
+            f"请把 --out 改为 .xlsm，例如 {out.with_suffix('.xlsm')}"
+        )
     # In a worker process too: a file that aborts the reader ends in a finding, not in silence.
     job = FileJob(file, path_text(str(file)), copy_to=out, copy_always=True)
     (outcome,) = check_files(
@@ -278,6 +283,12 @@ def fill(
     say(f"已写出：{out}")
     # The copy is the product: written means success, unless findings are failures (--strict).
     raise typer.Exit(report.exit_code if strict else 0)
+
+
+def _has_macros(path: Path) -> bool:
+    from .workbook.package import has_macros
+
+    return has_macros(path)
 
 
 @app.command()

@@ -270,6 +270,12 @@ RUBRIC_SCORE_MERGED = kind(
     "第{others}项的“{column}”单元格与第{first}项合并，请每项分别填写",
     "几个评分项共用一个合并的得分单元格，无法知道每项的得分",
 )
+RUBRIC_SCORE_MERGED_ACROSS = kind(
+    "rubric.score_merged_across",
+    "error",
+    "第{no}项的“{column}”单元格与“{other}”合并为 {area}，看不出得分，请取消合并后填写得分",
+    "得分单元格与同一行的其他列（如分值）合并，显示的是另一列的内容，被遮住的得分不予采用",
+)
 RUBRIC_SCORE_NOT_NUMBER = kind(
     "rubric.score_not_number",
     "error",

@@ -55,6 +55,12 @@ def test_a_worker_is_reused_until_it_dies():
     assert pids[0] == pids[1] != pids[2]  # the abort took the first worker; a new one took c
 
 
+def test_a_panic_of_native_code_is_that_items_failure_and_the_worker_lives_on():
+    results = [r for _, r in run(["a", "panic", "b"], jobs=1)]
+    assert results[1] == Failure("crashed", "PanicException: no entry found for key")
+    assert results[0].split()[-1] == results[2].split()[-1]  # the same worker went on
+
+
 def test_time_cap_at_and_past_the_limit():
     limits = replace(LIMITS, timeout=2)
     (_, within), (_, past) = run(["slow0.5", "slow4"], limits=limits)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 
 from .docprops import CONTENT_TYPE, PART, RELATIONSHIP, Value, custom_xml
-from .package import Package
+from .package_patch import Package
 from .xml_edit import PatchUnsupported, attributes, splice
 
 _PROPERTY = re.compile(rb"<(?:\w+:)?property\b[^>]*?(?:/>|>.*?</(?:\w+:)?property>)", re.S)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from .model import parse_ref
-from .package import (
+from .package_patch import (
     COMMENTS,
     CT_COMMENTS,
     CT_VML,

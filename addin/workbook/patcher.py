@@ -33,7 +33,7 @@ from .model import UnreadableWorkbook, WorkbookData, cell_ref
 from .notes_patch import SheetNotes
 from .own_output import CORE_PART
 from .own_sheets import NewSheet, findings_sheet, record_sheet
-from .package import (
+from .package_patch import (
     CT_STYLES,
     CT_WORKSHEET,
     OFFICE_DOCUMENT,

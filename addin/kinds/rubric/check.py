@@ -462,11 +462,13 @@ def _read_scores(
 
 def _merged_score_cells(layout: RubricSheet, column: str) -> tuple[list[Finding], set[int]]:
     """Items whose score cells are one merged area (D5:D8 holding one 5): which item got what
-    is unknowable. One error on the merged cell; every item in it counts as unknown."""
+    is unknowable. One error on the merged cell; every item in it counts as unknown. So is a
+    score cell merged with another column of the table (分值 and 得分 as C21:D21): the value
+    shown is the other column's, and the hidden score is not used."""
     sheet = layout.sheet
     c = layout.header.col(column)
-    if not any(m.left <= c <= m.right and m.bottom > m.top for m in sheet.merges):
-        return [], set()  # no merged area spans rows in this column
+    if not any(m.left <= c <= m.right for m in sheet.merges):
+        return [], set()  # no merged area touches this column
     groups: dict[Cell, list[int]] = {}
     for no, r in sorted(layout.item_rows.items(), key=lambda kv: kv[1]):
         if sheet.merge_at(r, c) is not None:
@@ -475,6 +477,7 @@ def _merged_score_cells(layout: RubricSheet, column: str) -> tuple[list[Finding]
     shared: set[int] = set()
     for anchor, nos in groups.items():
         if len(nos) < 2:
+            found += _merged_across(layout, column, nos[0], shared)
             continue
         shared.update(nos)
         found.append(
@@ -488,6 +491,35 @@ def _merged_score_cells(layout: RubricSheet, column: str) -> tuple[list[Finding]
             )
         )
     return found, shared
+
+
+def _merged_across(layout: RubricSheet, column: str, no: int, shared: set[int]) -> list[Finding]:
+    """The finding for item `no` if its score cell is merged under another column's cell."""
+    sheet, header = layout.sheet, layout.header
+    r, c = layout.item_rows[no], header.col(column)
+    merge = sheet.merge_at(r, c)
+    if (merge.top, merge.left) == (r, c):
+        return []  # the score itself is what the merged area shows
+    others = [
+        label
+        for label, col in header.columns.items()
+        if col != c and merge.left <= col <= merge.right
+    ]
+    if not others:
+        return []
+    shared.add(no)
+    area = f"{cell_ref(merge.top, merge.left)}:{cell_ref(merge.bottom, merge.right)}"
+    return [
+        F.RUBRIC_SCORE_MERGED_ACROSS(
+            sheet=sheet.name,
+            cell=cell_ref(merge.top, merge.left),
+            value=sheet.value(merge.top, merge.left),
+            no=no,
+            column=column,
+            other="、".join(others),
+            area=area,
+        )
+    ]
 
 
 def _numbers(nos: list[int]) -> str:
