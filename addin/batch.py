@@ -82,8 +82,6 @@ class CheckTask:
     options: dict[str, Any] = field(default_factory=dict)
 
     def __call__(self, job: FileJob) -> FileOutcome:
-        from .workbook.openpyxl_writer import fill_file
-
         evaluation = safe_check(
             job.path, self.specs, display=job.display, limits=self.limits, **self.options
         )
@@ -93,6 +91,9 @@ class CheckTask:
             return FileOutcome(report)
         if not job.copy_always and not worth_a_copy(job.copy_from or job.path, report):
             return FileOutcome(report)
+        # openpyxl (and the numpy it loads) only in a worker that writes a copy: not for `check`.
+        from .workbook.openpyxl_writer import fill_file
+
         try:
             plan = plan_for(
                 evaluation.writes,
