@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .cells import fold, fold_label, is_blank
 from .workbook.model import Cell, SheetData
@@ -40,10 +41,8 @@ def find_header(
     scan_rows: int = HEADER_SCAN_ROWS,
 ) -> Header | None:
     """The first row holding every required label (each in its own cell)."""
-    required = list(required)
-    optional = list(optional)
-    wanted = {fold_label(label): label for label in [*required, *optional]}
-    needed = {fold_label(label) for label in required}
+    required, optional = tuple(required), tuple(optional)
+    wanted, needed = _wanted(required, optional)
     for r, labels in enumerate(_top_labels(sheet, scan_rows)):
         if not needed <= labels.keys():
             continue
@@ -55,6 +54,16 @@ def find_header(
         if all(label in columns for label in required):
             return Header(row=r, columns=columns)
     return None
+
+
+@lru_cache(maxsize=256)
+def _wanted(
+    required: tuple[str, ...], optional: tuple[str, ...]
+) -> tuple[dict[str, str], frozenset[str]]:
+    """A spec's header labels folded (folded → label) and the folded required ones: the same
+    few label sets are looked for on every sheet."""
+    wanted = {fold_label(label): label for label in [*required, *optional]}
+    return wanted, frozenset(fold_label(label) for label in required)
 
 
 def _top_labels(sheet: SheetData, scan_rows: int) -> list[dict[str, int]]:
