@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -19,19 +20,24 @@ from typing import TYPE_CHECKING, Any
 from . import findings as F
 from .atomic import atomic_path, remove_stale
 from .engine import Evaluation, check_path
+from .file_kinds import file_kind, is_workbook
+from .inbox_files import Entry, inbox_entries
 from .isolation import Failure, run_isolated
 from .limits import DEFAULT_LIMITS, Limits
 from .report.consolidated import Consolidator, overview_lines, section_tables
+from .report.feedback import NOTICE_DIR
 from .report.model import FileReport, Report
 from .report.render import JsonStream
 from .safe_text import path_text
 from .spec import SpecSet
 from .support import weak_notes
-from .workbook.model import UnreadableWorkbook
+from .workbook.convert import LEGACY
+from .workbook.model import TooLarge, UnreadableWorkbook
 from .writes import plan_for
 
 if TYPE_CHECKING:  # pandas stays out of the workers: the inbox modules load in run_batch
     from .report.inbox import LastYear, Roster
+    from .report.inbox_model import RosterReport
 
 log = logging.getLogger("jiceng")
 
@@ -64,6 +70,16 @@ class FileJob:
     copy_always: bool = False
     # A legacy file (.xls, .xlsb, .ods) converted to .xlsx: the copy is written from this.
     copy_from: Path | None = None
+    # A workbook inside a zip: `path` is the zip, this its member's place (`archive`).
+    member: int | None = None
+    # Not to be checked (a PDF, an archive's own findings): the report is made already.
+    ready: FileReport | None = None
+
+    @classmethod
+    def of(cls, entry: Entry, copy_to: Path | None = None, **more) -> FileJob:
+        return cls(
+            entry.path, entry.display, copy_to, member=entry.member, ready=entry.ready, **more
+        )
 
 
 @dataclass
@@ -82,16 +98,35 @@ class CheckTask:
     options: dict[str, Any] = field(default_factory=dict)
 
     def __call__(self, job: FileJob) -> FileOutcome:
+        if job.member is None:
+            return self.check(job, job.path)
+        from .archive import read_member
+
+        try:  # the member's bytes, within the limits, into this worker's own temp folder
+            data = read_member(job.path, job.member, self.limits)
+        except TooLarge as exc:
+            return FileOutcome(_unreadable(job.display, F.FILE_TOO_LARGE(reason=exc.reason)))
+        except UnreadableWorkbook as exc:
+            return FileOutcome(_unreadable(job.display, F.FILE_UNREADABLE(reason=exc.reason)))
+        with tempfile.TemporaryDirectory(prefix="jiceng-member-") as folder:
+            source = Path(folder) / ("member" + Path(job.display).suffix.lower())
+            source.write_bytes(data)
+            del data
+            return self.check(job, source)
+
+    def check(self, job: FileJob, source: Path) -> FileOutcome:
+        """Check the workbook at `source` (the file, or a member written out) as `job`."""
         evaluation = safe_check(
-            job.path, self.specs, display=job.display, limits=self.limits, **self.options
+            source, self.specs, display=job.display, limits=self.limits, **self.options
         )
         report = evaluation.report
         report.filed_on = filed_on(evaluation)
         if job.copy_to is None or report.status == "unreadable":
             return FileOutcome(report)
-        if not job.copy_always and not worth_a_copy(job.copy_from or job.path, report):
+        if not job.copy_always and not worth_a_copy(job.copy_from or source, report):
             return FileOutcome(report)
         # openpyxl (and the numpy it loads) only in a worker that writes a copy: not for `check`.
+        from .workbook import own_output
         from .workbook.openpyxl_writer import fill_file
 
         try:
@@ -101,7 +136,8 @@ class CheckTask:
                 evaluation.conditional,
                 weak_notes(evaluation),
             )
-            fill_file(job.copy_from or job.path, job.copy_to, plan, evaluation.data)
+            mark = own_output.FILLED if job.copy_always else own_output.COPY
+            fill_file(job.copy_from or source, job.copy_to, plan, evaluation.data, mark)
         except MemoryError:
             raise
         except UnreadableWorkbook as exc:
@@ -156,12 +192,18 @@ def check_files(
     """Each job in a worker process; outcomes in the order of `jobs`. A worker that dies, runs
     out of memory or time gives that file a finding (file.too_large / timeout / internal_error)."""
     task = CheckTask(specs, limits, options)
+    work = [job for job in jobs if job.ready is None]
     preload = list(WORKER_MODULES)
-    if any(job.copy_to is not None for job in jobs):
+    if any(job.copy_to is not None for job in work):
         preload.append(COPY_WRITER)
-    for index, result in run_isolated(jobs, task, jobs=workers, limits=limits, preload=preload):
+    results = run_isolated(work, task, jobs=workers, limits=limits, preload=preload)
+    for job in jobs:
+        if job.ready is not None:  # listed, not checked: no worker needed
+            yield FileOutcome(job.ready)
+            continue
+        index, result = next(results)
         if isinstance(result, Failure):
-            yield FileOutcome(failure_report(jobs[index].display, result))
+            yield FileOutcome(failure_report(work[index].display, result))
         else:
             yield result
 
@@ -173,6 +215,10 @@ def failure_report(display: str, failure: Failure) -> FileReport:
         finding = F.FILE_TIMEOUT(seconds=failure.detail)
     else:
         finding = F.FILE_INTERNAL_ERROR(detail=failure.detail)
+    return _unreadable(display, finding)
+
+
+def _unreadable(display: str, finding: F.Finding) -> FileReport:
     return FileReport(path=display, status="unreadable", findings=[finding])
 
 
@@ -188,7 +234,12 @@ class BatchResult:
     warnings: int = 0
     unreadable: int = 0
     with_errors: int = 0
+    not_checked: Counter[str] = field(default_factory=Counter)  # file kind → files not checked
     annotated: dict[str, Path] = field(default_factory=dict)  # file → its annotated copy
+    notices: list[Path] = field(default_factory=list)  # one 整改通知 per unit (and its PDF)
+    notices_to_fix: int = 0  # of those, the units with something to fix
+    notices_not_received: int = 0  # and the roster units that sent nothing
+    roster: RosterReport | None = None  # the roster lines of the terminal summary
 
     @property
     def exit_code(self) -> int:
@@ -209,6 +260,8 @@ def run_batch(
     limits: Limits = DEFAULT_LIMITS,
     roster: Roster | None = None,
     last_year: LastYear | None = None,
+    notice_pdf: bool = True,
+    notice_notes: Callable[[FileReport], Mapping[str, Sequence[str]]] | None = None,
     **options,
 ) -> BatchResult:
     """Check every file in worker processes, write annotated copies, report.json and
@@ -223,10 +276,12 @@ def run_batch(
     (`report.roster.read_roster`, `report.year_over_year.load_last_year`), so a bad one stops
     the run before any work. Legacy files get their copies from an .xlsx that LibreOffice
     converts first (`workbook.convert`); without it the report says they were checked but not
-    copied."""
+    copied. Each unit gets its 整改通知 in OUT/整改通知 (`report.feedback`), with a PDF when
+    `notice_pdf` and LibreOffice is there; `notice_notes(report)`: further lines per 党支部
+    of a file for its notice (e.g. 薄弱环节)."""
     from .report.inbox import inbox_sections
     from .report.support import SupportInputs
-    from .workbook.convert import LEGACY, to_xlsx
+    from .workbook.convert import to_xlsx
 
     out.mkdir(parents=True, exist_ok=True)
     for stale in remove_stale(out):
@@ -234,9 +289,16 @@ def run_batch(
     grades = specs.grade_names
     result = BatchResult(out / REPORT_BOOK, out / REPORT_JSON)
     with tempfile.TemporaryDirectory(prefix="jiceng-batch-") as work:
-        legacy = [p for p in files if p.suffix.lower() in LEGACY] if annotate else []
-        converted = to_xlsx(legacy, Path(work))
-        jobs, no_copy = _jobs(files, out, root, annotate, converted)
+        entries = inbox_entries(
+            files,
+            lambda path: _display(path, root),
+            work=Path(work),
+            workers=workers,
+            limits=limits,
+        )
+        legacy = [p for p in files if p.suffix.lower() in LEGACY and is_workbook(p.name)]
+        converted = to_xlsx(legacy if annotate else [], Path(work))
+        jobs, no_copy = _jobs(entries, out, annotate, converted)
         spool = Path(work) / "files.jsonl"
         light: list[FileReport] = []
         support = SupportInputs(specs)
@@ -265,7 +327,7 @@ def run_batch(
         inbox.batch = inbox_sections(
             inbox,
             grades=grades,
-            modified={job.display: _modified(job.path) for job in jobs},
+            modified={e.display: e.modified or _modified(e.path) for e in entries},
             as_of=options.get("as_of"),
             roster=roster,
             last_year=last_year,
@@ -274,8 +336,85 @@ def run_batch(
             ),
             support=support,
         )
-        _write_outputs(result, specs, grades, spool, inbox, links, on_file)
+        notices = _NoticeSpool(Path(work) / "notices", roster, inbox.batch.excluded, notice_notes)
+        _write_outputs(result, specs, grades, spool, inbox, links, on_file, notices)
+        result.roster = inbox.batch.roster
+        missing = inbox.batch.roster.missing_units if inbox.batch.roster else []
+        notices.write(result, out / NOTICE_DIR, inbox.batch.checked_on, notice_pdf, missing)
     return result
+
+
+class _NoticeSpool:
+    """Each file's share of its unit's 整改通知, spooled per unit as the files come (memory
+    holds one unit's notice at a time), then one notice per unit (`report.feedback`)."""
+
+    def __init__(
+        self,
+        folder: Path,
+        roster: Roster | None,
+        excluded: list[str],
+        notes_for: Callable[[FileReport], Mapping[str, Sequence[str]]] | None = None,
+    ):
+        folder.mkdir()
+        self.folder, self.excluded, self.notes_for = folder, set(excluded), notes_for
+        self.roster_units = (
+            dict(zip(roster.table["unit_key"], roster.table["unit"], strict=True))
+            if roster is not None
+            else None
+        )
+        self.units: dict[str, Path] = {}
+
+    def add(self, report: FileReport, link: str | None) -> None:
+        import json
+
+        from .report.feedback import notice_part, unit_for
+
+        if report.status == "skipped":
+            return  # a PDF, a picture, one of Jiceng's own outputs: no unit's business to fix
+        unit = unit_for(report, self.roster_units)
+        superseded = report.path in self.excluded
+        notes = self.notes_for(report) if self.notes_for and not superseded else None
+        part = notice_part(report, link, unit, superseded, notes)
+        path = self.units.setdefault(unit, self.folder / f"{len(self.units)}.jsonl")
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(part.to_json(), ensure_ascii=False) + "\n")
+
+    def write(
+        self,
+        result: BatchResult,
+        folder: Path,
+        checked_on: date | None,
+        pdf: bool,
+        missing: list[str],
+    ) -> None:
+        """One notice per unit that sent files, and one per roster unit in `missing`."""
+        import json
+
+        from .report.feedback import NoticePart, notice_name, unit_notice
+        from .workbook.notice_writer import notices_to_pdf, write_notice
+
+        if not self.units and not missing:
+            return
+        folder.mkdir(exist_ok=True)
+        written: list[Path] = []
+        stems: set[str] = set()
+        for unit in [*self.units, *missing]:
+            parts = []
+            if unit in self.units:
+                with self.units[unit].open(encoding="utf-8") as lines:
+                    parts = [NoticePart.from_json(json.loads(line)) for line in lines]
+            notice = unit_notice(unit, parts, checked_on)
+            stem = _unique(notice_name(unit), stems)  # 甲/乙 and 甲_乙 are made safe alike
+            try:
+                written.append(write_notice(notice, folder, stem))
+            except MemoryError:
+                raise
+            except Exception:  # one unit's notice never stops the others (detail in the log)
+                log.exception("could not write the 整改通知 of %s", unit)
+                continue
+            result.notices_to_fix += notice.needs_fixing
+            result.notices_not_received += not notice.received
+        result.notices = written + (notices_to_pdf(written, folder) if pdf else [])
 
 
 def _light(report: FileReport) -> FileReport:
@@ -291,24 +430,40 @@ def _light(report: FileReport) -> FileReport:
     return report.model_copy(update=update)
 
 
-def _jobs(files, out, root, annotate, converted) -> tuple[list[FileJob], dict[str, str]]:
-    """A job per file; `no_copy`: display name → why a legacy file gets no copy."""
+def _jobs(entries, out, annotate, converted) -> tuple[list[FileJob], dict[str, str]]:
+    """A job per entry; `no_copy`: display name → why a legacy file gets no copy. A member of
+    a zip gets its copy under the same path: 批注副本/材料.zip/子文件夹/文件.xlsx."""
     jobs, no_copy = [], {}
-    names = {_display(path, root) for path in files}
-    for path in files:
-        name = _display(path, root)
-        copy_to = out / ANNOTATED_DIR / name if annotate else None
-        source = converted.get(path)
+    names = {entry.display for entry in entries}
+    copies = (out / ANNOTATED_DIR).resolve()
+    for entry in entries:
+        name = entry.display
+        copy_to = out / ANNOTATED_DIR / name if annotate and entry.ready is None else None
+        source = converted.get(entry.path) if entry.member is None else None
+        if annotate and entry.member is not None and Path(name).suffix.lower() in LEGACY:
+            source = "压缩包中的旧格式文件不转换；如需批注副本，请解压后另存为 .xlsx"
         if isinstance(source, str):
             no_copy[name], copy_to, source = source, None, None
         elif source is not None:  # a.xls → a.xlsx, or a.xls.xlsx beside a submitted a.xlsx
             as_xlsx = Path(name).with_suffix(".xlsx").as_posix()
             copy_to = out / ANNOTATED_DIR / (as_xlsx if as_xlsx not in names else name + ".xlsx")
-        jobs.append(FileJob(path, name, copy_to, copy_from=source))
+        if copy_to is not None and copies not in copy_to.resolve().parents:
+            copy_to = None  # never outside 批注副本, whatever a name holds
+        jobs.append(FileJob.of(entry, copy_to, copy_from=source))
     return jobs, no_copy
 
 
-def _write_outputs(result, specs, grades, spool, inbox, links, on_file) -> None:
+def _unique(stem: str, taken: set[str]) -> str:
+    """`stem`, or `stem_1`, `stem_2`… when taken; the one returned is taken from then on."""
+    name, i = stem, 0
+    while name in taken:
+        i += 1
+        name = f"{stem}_{i}"
+    taken.add(name)
+    return name
+
+
+def _write_outputs(result, specs, grades, spool, inbox, links, on_file, notices) -> None:
     """report.json and 汇总报告.xlsx from the spool, one file at a time, each written atomically."""
     from .workbook.report_writer import ReportBook
 
@@ -336,6 +491,7 @@ def _write_outputs(result, specs, grades, spool, inbox, links, on_file) -> None:
                 report.findings += light.findings  # batch.* findings of the inbox sections
                 stream.add(report)
                 book.add(consolidated.add(report), links.get(report.path))
+                notices.add(report, links.get(report.path))
                 _count(result, report)
                 if on_file:
                     on_file(report)
@@ -346,6 +502,9 @@ def _write_outputs(result, specs, grades, spool, inbox, links, on_file) -> None:
 
 
 def _count(result: BatchResult, report: FileReport) -> None:
+    if report.status == "skipped":
+        result.not_checked[file_kind(report.path)] += 1
+        return
     result.files += 1
     result.errors += report.errors
     result.warnings += report.warnings

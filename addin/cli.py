@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+import tempfile
 from dataclasses import replace
 from datetime import date
 from enum import StrEnum
@@ -21,7 +22,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from . import __version__
+from .atomic import is_temp
 from .cli_text import JicengTyper
+from .console import LogHandler, say, write_data
+from .console import setup as setup_console
 from .limits import DEFAULT_LIMITS, MIB, Limits
 from .safe_text import path_text, visible_line
 
@@ -35,8 +39,6 @@ app = JicengTyper(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 
 
 class Format(StrEnum):
@@ -148,7 +150,7 @@ def _year(text: str | None) -> int | None:
 
 
 def _fail(message: str) -> typer.Exit:
-    typer.echo(f"错误：{message}", err=True)
+    say(f"错误：{message}", err=True)
     return typer.Exit(2)
 
 
@@ -162,9 +164,10 @@ def _specs(paths: list[Path] | None) -> SpecSet:
 
 
 def expand(paths: list[Path], skip: Path | None = None) -> list[Path]:
-    """Files as given; folders → their workbook files (recursively), skipping Excel lock files
-    and, when a batch writes its output inside an input folder, that output folder. A file named
-    twice (a folder and a file in it) is taken once."""
+    """Files as given; folders → every file in them (recursively: workbooks, zips and what is
+    listed as not checked, `inbox_files`), skipping Jiceng's own temporary files and, when a
+    batch writes its output inside an input folder, that output folder. A file named twice (a
+    folder and a file in it) is taken once."""
     files: list[Path] = []
     seen: set[Path] = set()
     skip_dir = skip.resolve() if skip else None
@@ -175,10 +178,7 @@ def expand(paths: list[Path], skip: Path | None = None) -> list[Path]:
             found = sorted(
                 p
                 for p in path.rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in WORKBOOK_SUFFIXES
-                and not p.name.startswith("~$")
-                and not (inside and inside in p.resolve().parents)
+                if p.is_file() and not is_temp(p) and not (inside and inside in p.resolve().parents)
             )
         elif path.exists():
             found = [path]
@@ -189,7 +189,7 @@ def expand(paths: list[Path], skip: Path | None = None) -> list[Path]:
                 seen.add(p.resolve())
                 files.append(p)
     if not files:
-        raise _fail("没有找到要检查的工作簿文件（.xlsx / .xlsm / .xls / .xlsb / .ods）")
+        raise _fail("没有找到要检查的文件（工作簿 .xlsx / .xlsm / .xls / .xlsb / .ods，或 .zip）")
     return files
 
 
@@ -214,21 +214,31 @@ def check(
 ) -> None:
     """只读检查工作簿，列出所有问题（不修改原文件）。"""
     from .batch import FileJob, check_files
+    from .inbox_files import inbox_entries
     from .isolation import default_jobs
     from .report.model import Report
 
     specs = _specs(spec)
     options = {"as_of": _as_of(as_of), "year": _year(year)}
-    files = [FileJob(p, path_text(str(p))) for p in expand(paths)]
-    outcomes = check_files(
-        files, specs, workers=jobs or default_jobs(), limits=_limits(max_memory, timeout), **options
-    )
-    report = Report(files=[o.report for o in outcomes])
+    limits, workers = _limits(max_memory, timeout), jobs or default_jobs()
+    with tempfile.TemporaryDirectory(prefix="jiceng-check-") as work:  # nested zips
+        entries = inbox_entries(
+            expand(paths),
+            lambda p: path_text(str(p)),
+            work=Path(work),
+            workers=workers,
+            limits=limits,
+        )
+        file_jobs = [FileJob.of(entry) for entry in entries]
+        outcomes = check_files(file_jobs, specs, workers=workers, limits=limits, **options)
+        report = Report(files=[o.report for o in outcomes])
     text = render(report, format)
     if output:
         _write_text(output, text + "\n")
+    elif format is Format.text:
+        say(text)
     else:
-        typer.echo(text)
+        write_data(text)
     raise typer.Exit(report.exit_code)
 
 
@@ -276,12 +286,12 @@ def fill(
     )
     report = Report(files=[outcome.report])
     if outcome.report.status == "unreadable":
-        typer.echo(to_text(report), err=True)
+        say(to_text(report), err=True)
         raise typer.Exit(2)
     if outcome.copy_error:
         raise _fail(f"{file}：{outcome.copy_error}")
-    typer.echo(to_text(report))
-    typer.echo(f"已写出：{out}")
+    say(to_text(report))
+    say(f"已写出：{out}")
     # The copy is the product: written means success, unless findings are failures (--strict).
     raise typer.Exit(report.exit_code if strict else 0)
 
@@ -314,6 +324,14 @@ def batch(
             help="上年 batch 的输出文件夹或其 report.json：据此给出上年定级、晋位升级和后进转化率",
         ),
     ] = None,
+    pdf: Annotated[
+        bool,
+        typer.Option(
+            "--pdf/--no-pdf",
+            envvar="JICENG_PDF",
+            help="整改通知另存 PDF（需 LibreOffice；环境变量 JICENG_PDF=0 同 --no-pdf）",
+        ),
+    ] = True,
     spec: SpecOption = None,
     as_of: AsOfOption = None,
     year: YearOption = None,
@@ -324,7 +342,7 @@ def batch(
     """批量处理：逐个校验评分，写出批注副本和一份汇总报告工作簿（原文件不动）。"""
     from .batch import REPORT_BOOK, run_batch
     from .isolation import default_jobs
-    from .report.render import file_text, totals_line
+    from .report.render import file_text, roster_lines, totals_line
 
     specs = _specs(spec)
     options = {"as_of": _as_of(as_of), "year": _year(year)}
@@ -333,8 +351,10 @@ def batch(
         raise _fail(f"--out {out} 已存在且不是文件夹")
     for path in paths:
         if path.is_dir() and out.resolve() == path.resolve():
+            # A sibling, not a sub-folder: outputs inside the inbox would be found by the next run.
+            sibling = path.resolve().parent / f"{path.resolve().name}_输出"
             raise _fail(
-                f"--out 不能是要检查的文件夹本身（{path}）：请另选一个输出文件夹，例如 {path / '输出'}"
+                f"--out 不能是要检查的文件夹本身（{path}）：请另选一个输出文件夹，例如 {sibling}"
             )
     files = expand(paths, skip=out)
     try:
@@ -349,19 +369,34 @@ def batch(
         specs,
         root=root,
         annotate=annotate,
-        progress=lambda name: typer.echo(visible_line(f"已检查 {name}"), err=True),
-        on_file=lambda report: typer.echo(file_text(report) + "\n"),
+        progress=lambda name: say(visible_line(f"已检查 {name}"), err=True),
+        on_file=lambda report: say(file_text(report) + "\n"),
         workers=jobs or default_jobs(),
         limits=_limits(max_memory, timeout),
+        notice_pdf=pdf,
         **inbox,
         **options,
     )
     logging.getLogger("jiceng").removeHandler(handler)
     handler.close()
-    typer.echo(totals_line(result.files, result.errors, result.warnings, result.unreadable))
-    typer.echo(f"汇总报告：{out / REPORT_BOOK}")
+    say(
+        totals_line(
+            result.files, result.errors, result.warnings, result.unreadable, result.not_checked
+        )
+    )
+    say(f"汇总报告：{out / REPORT_BOOK}")
     if result.annotated:
-        typer.echo(f"批注副本：{len(result.annotated)} 个，位于 {out / '批注副本'}")
+        say(f"批注副本：{len(result.annotated)} 个，位于 {out / '批注副本'}")
+    workbooks = [p for p in result.notices if p.suffix == ".xlsx"]
+    if workbooks:
+        pdf = "（另有 PDF）" if len(result.notices) > len(workbooks) else ""
+        asked = f"、{result.notices_not_received} 份催交" if result.notices_not_received else ""
+        say(
+            f"整改通知：{len(workbooks)} 份{pdf}，其中 {result.notices_to_fix} 份需要整改{asked}，"
+            f"位于 {workbooks[0].parent}"
+        )
+    for line in roster_lines(result.roster):
+        say(visible_line(line))
     raise typer.Exit(result.exit_code if strict else 0)
 
 
@@ -398,15 +433,6 @@ def _write_text(path: Path, text: str) -> None:
         write_text_atomically(path, text)
     except OSError as exc:
         raise _fail(f"无法写入 {path}：{exc.strerror or exc}") from exc
-
-
-class _OneLine(logging.Formatter):
-    """Log lines for people: the message only, never a traceback on the terminal."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        return (
-            f"提示：{record.getMessage()}（详情见日志）" if record.exc_info else record.getMessage()
-        )
 
 
 def _log_to(path: Path) -> logging.Handler:
@@ -459,7 +485,7 @@ def due(
     since = (
         (settings.cadence_from_month, getattr(settings, "year", None)) if settings else (1, None)
     )
-    typer.echo(show(deadline, day, *since))
+    (write_data if format is ListFormat.json else say)(show(deadline, day, *since))
     raise typer.Exit(0 if deadline.ok else 1)
 
 
@@ -486,16 +512,16 @@ def templates(
     if check_only:
         compared = f"模板文件夹 {folder}，规格 {spec_folder(spec)}"
         if not folder.is_dir():
-            typer.echo(f"找不到模板文件夹 {folder}（对照的规格：{spec_folder(spec)}）；")
-            typer.echo("请用 --out 指定已提交模板所在的文件夹，或先运行 jiceng templates 生成")
+            say(f"找不到模板文件夹 {folder}（对照的规格：{spec_folder(spec)}）；")
+            say("请用 --out 指定已提交模板所在的文件夹，或先运行 jiceng templates 生成")
             raise typer.Exit(1)
         problems = drift(specs, folder)
         for problem in problems:
-            typer.echo(problem)
-        typer.echo(f"{'有模板与规格不一致' if problems else '模板与规格一致'}（{compared}）")
+            say(problem)
+        say(f"{'有模板与规格不一致' if problems else '模板与规格一致'}（{compared}）")
         raise typer.Exit(1 if problems else 0)
     for path in write_templates(specs, folder):
-        typer.echo(f"已生成：{path}")
+        say(f"已生成：{path}")
 
 
 @app.command()
@@ -580,10 +606,10 @@ def codes(
             }
             for k in kinds
         ]
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        write_data(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for k in kinds:
-        typer.echo(f"{k.code:32} {SEVERITY_LABEL[k.severity]}  {k.description}")
+        say(f"{k.code:32} {SEVERITY_LABEL[k.severity]}  {k.description}")
 
 
 @app.callback(invoke_without_command=True)
@@ -591,14 +617,13 @@ def _version(
     version: Annotated[bool, typer.Option("--version", help="显示版本")] = False,
 ) -> None:
     if version:
-        typer.echo(f"jiceng {__version__}")
+        say(f"jiceng {__version__}")
         raise typer.Exit(0)
 
 
 def main() -> None:
-    console = logging.StreamHandler()
-    console.setFormatter(_OneLine())
-    console.setLevel(logging.WARNING)
+    setup_console()
+    console = LogHandler(logging.WARNING)
     logger = logging.getLogger("jiceng")
     logger.addHandler(console)
     logger.propagate = False
@@ -620,9 +645,9 @@ def schema(
     text = report_schema_json()
     if output:
         _write_text(output, text)
-        typer.echo(f"已写出：{output}")
+        say(f"已写出：{output}")
     else:
-        typer.echo(text, nl=False)
+        write_data(text)
 
 
 @app.command()
@@ -640,8 +665,8 @@ def lite(
     except OSError as exc:
         raise _fail(f"无法写入 {out}：{exc.strerror or exc}") from exc
     for path in written:
-        typer.echo(f"已写出：{path}")
-    typer.echo("把 main.py 与 requirements.txt 的内容分别粘贴到 xlwings Lite 的同名标签页")
+        say(f"已写出：{path}")
+    say("把 main.py 与 requirements.txt 的内容分别粘贴到 xlwings Lite 的同名标签页")
 
 
 @app.command()
@@ -659,5 +684,5 @@ def desktop(
     except OSError as exc:
         raise _fail(f"无法写入 {out}：{exc.strerror or exc}") from exc
     for path in written:
-        typer.echo(f"已写出：{path}")
-    typer.echo("在 Excel 中：文件 → 选项 → 加载项 → 转到… → 浏览，逐个选中这四个 .xlam")
+        say(f"已写出：{path}")
+    say("在 Excel 中：文件 → 选项 → 加载项 → 转到… → 浏览，逐个选中这四个 .xlam")

@@ -104,7 +104,8 @@ def run_isolated(
 
 
 def start_method() -> str:
-    """How workers start here and now (see the module's docstring)."""
+    """How workers start here and now (see the module's docstring). Tests force spawn and the
+    fork server on Linux, so those paths cannot rot unseen."""
     if not sys.platform.startswith("linux"):
         return "spawn"
     return "fork" if threading.active_count() == 1 else "forkserver"
@@ -333,7 +334,7 @@ def _die_with_parent() -> None:
 def _cap_memory(memory: int) -> None:
     try:
         import resource
-    except ImportError:  # Windows: the time cap still applies
+    except ImportError:  # Windows: the time cap still applies (tests force this path too)
         return
     try:
         _soft, hard = resource.getrlimit(resource.RLIMIT_AS)

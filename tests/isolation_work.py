@@ -30,6 +30,14 @@ def behave(item: str) -> str:
         return f"{time.monotonic()}"
     if item == "modules":  # was the module preloaded before this worker started?
         return "preloaded" if "isolation_preloaded" in sys.modules else "not preloaded"
+    if item == "start_method":  # set in a spawned worker by multiprocessing's preparation
+        import multiprocessing
+
+        return str(multiprocessing.get_start_method(allow_none=True))
+    if item == "address_space":  # the worker's memory cap as the kernel holds it (Linux)
+        with open("/proc/self/limits") as limits:
+            line = next(x for x in limits if x.startswith("Max address space"))
+        return line.split()[3]
     if item.startswith("slow"):
         time.sleep(float(item[4:]))
     return f"done {item} in {os.getpid()}"

@@ -86,6 +86,7 @@ def test_batch_writes_copies_and_a_consolidated_report(inbox, cli):
         "机关党总支.xlsx": "通过",
         "二级学院/学院党总支.xlsx": "有错误",
         "损坏.xlsx": "无法读取",
+        "~$机关党总支.xlsx": "未检查",  # listed, never silently ignored
     }
     with zipfile.ZipFile(out / REPORT_BOOK) as z:
         assert sum(n.startswith("xl/charts/chart") for n in z.namelist()) == 2
@@ -95,6 +96,7 @@ def test_batch_writes_copies_and_a_consolidated_report(inbox, cli):
         "机关党总支.xlsx": "ok",
         "二级学院/学院党总支.xlsx": "errors",
         "损坏.xlsx": "unreadable",
+        "~$机关党总支.xlsx": "skipped",
     }
 
 
@@ -102,7 +104,7 @@ def test_strict_batch_gives_check_exit_codes(inbox, cli, tmp_path):
     result = cli("batch", inbox, "--out", tmp_path / "o", "--strict")
     assert result.exit_code == 2  # one file unreadable, as `check` would say
     files = json.loads((tmp_path / "o" / REPORT_JSON).read_text(encoding="utf-8"))["files"]
-    assert sorted(f["status"] for f in files) == ["errors", "ok", "unreadable"]
+    assert sorted(f["status"] for f in files) == ["errors", "ok", "skipped", "unreadable"]
 
 
 def test_an_internal_error_in_one_file_does_not_stop_the_batch(inbox, cli, tmp_path, monkeypatch):

@@ -65,7 +65,7 @@ def test_pre_commit_hook_blocks_a_workbook_with_errors(make_rubric, tmp_path):
     assert result.returncode == 1, out
     assert "jiceng 校验工作簿" in out and "Failed" in out
     assert "■ 第三党总支_提交.xlsx（有错误：1 个错误" in out
-    assert "D7 第3项得分6超过分值5  (rubric.score_out_of_range)" in out
+    assert "D7 第3项得分6超过分值5，应填 0～5 之间的数  (rubric.score_out_of_range)" in out
     assert "■ 第一党总支_提交.xlsx（通过" in out
     assert "共检查 2 个文件" in out  # neither the lock file nor the text file
 

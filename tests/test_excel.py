@@ -214,7 +214,10 @@ def test_score_button_writes_what_jiceng_fill_writes(excel, bad_rubric, tmp_path
 
     assert visible(tmp_path / "excel.xlsx") == visible(expected)
     ws = openpyxl.load_workbook(tmp_path / "excel.xlsx")[FIRST]
-    assert ws["D7"].comment.text == "第3项得分6超过分值5（rubric.score_out_of_range）"
+    assert (
+        ws["D7"].comment.text
+        == "第3项得分6超过分值5，应填 0～5 之间的数（rubric.score_out_of_range）"
+    )
     assert colour(ws["D7"]) == "FFC7CE"
     assert ws["E9"].value == 19.5  # the 党员队伍 subtotal
     assert alerts(report) == ["评分完成：2 个党支部（先进 1），1 个因得分有误未能定级；3 个错误"]

@@ -95,9 +95,11 @@ def test_folder_with_bad_files_does_not_stop_the_batch(make_rubric, cli, tmp_pat
     import json
 
     files = {f["path"].split("/")[-1]: f for f in json.loads(result.stdout)["files"]}
-    assert set(files) == {"good.xlsx", "bad.xlsx"}
+    assert set(files) == {"good.xlsx", "bad.xlsx", "~$good.xlsx", "notes.txt"}
     assert files["good.xlsx"]["status"] == "ok"
     assert files["bad.xlsx"]["status"] == "unreadable"
+    # listed, not checked (and no reason for exit code 2 by themselves)
+    assert files["~$good.xlsx"]["status"] == files["notes.txt"]["status"] == "skipped"
     assert {p.name: digest(p) for p in folder.iterdir()} == before
 
 

@@ -110,3 +110,50 @@ def test_what_every_worker_needs_is_imported_once_before_they_fork():
     ]
     assert "isolation_preloaded" in sys.modules
     assert results == ["preloaded"]
+
+
+# --- the paths Windows takes, forced here so that they cannot rot unseen ----------------------
+def test_spawned_workers_do_the_work_and_report_every_death(monkeypatch):
+    """Windows has no fork: workers start as fresh interpreters that import the work."""
+    import addin.isolation as isolation
+
+    monkeypatch.setattr(isolation, "start_method", lambda: "spawn")
+    items = ["start_method", "a", "abort", "b", "hang", "bug"]
+    results = dict(zip(items, (r for _, r in run(items)), strict=True))
+    assert results["start_method"] == "spawn"
+    assert results["a"].startswith("done a") and results["b"].startswith("done b")
+    assert results["abort"] == Failure("too_large", "读取时需要的内存超过上限")
+    assert results["hang"] == Failure("timeout", "3")
+    assert results["bug"] == Failure("crashed", "ValueError: a defect")
+
+
+def test_a_spawned_worker_checks_a_real_workbook(monkeypatch, make_rubric, specs):
+    import addin.isolation as isolation
+    from addin.batch import FileJob, check_files
+
+    monkeypatch.setattr(isolation, "start_method", lambda: "spawn")
+    path = make_rubric()
+    (outcome,) = check_files([FileJob(path, path.name)], specs, limits=LIMITS)
+    assert outcome.report.status == "ok"
+    assert outcome.report.branches[0].grade == "先进"
+
+
+def test_the_memory_cap_is_set_where_the_system_has_one():
+    (_, default), (_, lower) = [
+        *run(["address_space"], limits=LIMITS),
+        *run(["address_space"], limits=replace(LIMITS, memory=512 * MIB)),
+    ]
+    assert (int(default), int(lower)) == (1024 * MIB, 512 * MIB)
+
+
+def test_without_a_memory_cap_time_and_deaths_still_end_in_failures(monkeypatch):
+    """Windows has no RLIMIT_AS: `resource` cannot be imported, no cap is set, and the time
+    cap and the death reports still hold (only a runaway allocation is no longer stopped)."""
+    monkeypatch.setitem(__import__("sys").modules, "resource", None)  # import → ImportError
+    items = ["address_space", "hang", "memory", "abort", "a"]
+    results = dict(zip(items, (r for _, r in run(items)), strict=True))
+    assert results["address_space"] == "unlimited"
+    assert results["hang"] == Failure("timeout", "3")
+    assert results["memory"] == Failure("too_large", "处理时超过内存上限 1024 MB")
+    assert results["abort"] == Failure("too_large", "读取时需要的内存超过上限")
+    assert results["a"].startswith("done a")

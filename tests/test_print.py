@@ -20,8 +20,9 @@ from pypdf import PdfReader
 from addin.batch import run_batch
 from addin.report.consolidated import Consolidated, Table
 from addin.spec import load_specs
-from addin.workbook.report_writer import write_report
+from addin.workbook.report_writer import pie_label, write_report
 from addin.workbook.sheet_style import (
+    LINE_HEIGHT,
     PORTRAIT_WIDTH,
     fit_row_heights,
     grade_colours,
@@ -115,7 +116,8 @@ def test_report_prints_each_table_on_one_a4_page_with_its_chart(printed):
     assert [size for text, size in pages if text.startswith(("概览", "各党总支"))] == [A4, A4]
     overview = sheets["概览"][0]
     assert "全院党支部定级" in overview and "警告数" in overview  # the table and its pie
-    assert "无法定级" in overview.split("全院党支部定级")[1]  # grey slice, in the legend
+    # Each slice labelled in words, wrapped inside the pie (the side table has it on one line).
+    assert "无法定级：2 个\n（33%）" in overview
     units = sheets["各党总支定级统计"][0]
     assert "各党总支党支部定级分布" in units and "党支部数" in units
     for i, (text, _) in enumerate(pages, start=1):
@@ -216,7 +218,8 @@ def test_report_charts_use_the_palette_labels_and_whole_numbers(printed):
     bar = next(x for x in charts.values() if "barChart" in x)
     order = [pie.find(c) for c in ("70AD47", "FFC000", "E0403A", "A5A5A5")]
     assert -1 not in order and order == sorted(order)  # 先进 一般 后进 无法定级, by point
-    assert '<showVal val="1"' in pie and '<showPercent val="1"' in pie
+    # Each segment labelled “先进：2 个（33%）” from the side table's 图中标注 column.
+    assert '<showCatName val="1"' in pie and '<showPercent val="1"' not in pie
     assert '<majorUnit val="1"' in bar and '<showVal val="1"' in bar
     assert all(c in bar for c in ("70AD47", "FFC000", "E0403A", "A5A5A5"))
 
@@ -292,11 +295,27 @@ def test_landscape_only_when_portrait_would_shrink_below_80_percent():
     assert needs_landscape(PORTRAIT_WIDTH * 1.25 + 0.5)
 
 
-def test_wrapped_height_counts_lines_of_the_usable_width():
-    # 20 columns wide leave 19 for text: 19 Latin characters are one line, 20 are two.
-    assert wrapped_height("x" * 19, 20) == wrapped_height("x", 20)
-    assert wrapped_height("x" * 20, 20) > wrapped_height("x" * 19, 20)
-    assert wrapped_height("甲\n乙", 20) == wrapped_height("x" * 20, 20)  # a line break counts
+def test_wrapped_height_counts_lines_of_the_column_width():
+    one, two = wrapped_height("0", 20), wrapped_height("0\n0", 20)
+    # 20 digits fill a column 20 wide, the 21st wraps; a CJK character takes two.
+    assert (wrapped_height("0" * 20, 20), wrapped_height("0" * 21, 20)) == (one, two)
+    assert (wrapped_height("甲" * 10, 20), wrapped_height("甲" * 11, 20)) == (one, two)
+    assert wrapped_height("甲\n乙", 20) == two  # a line break counts
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "lines"),
+    [
+        # What the issue saw printed on one line in rows two and three lines tall.
+        ("rubric.score_out_of_range", 22, 1),
+        ("summary.conversion_below_target", 22, 2),
+        ("党总支书记", 10, 1),
+        ("基层党组织书记", 10, 2),
+        ("组织部/党校/基层党组织书记", 10, 3),
+    ],
+)
+def test_a_row_is_as_tall_as_the_lines_it_shows(text, width, lines):
+    assert wrapped_height(text, width) == LINE_HEIGHT * lines + 2
 
 
 def test_fit_row_heights_only_grows_rows():
@@ -350,9 +369,11 @@ def _pie_size_and_breaks(path: Path) -> tuple[float, list[int]]:
 @pytest.mark.parametrize(
     ("lines", "height", "breaks"),
     [
+        # The side table's 图中标注 column widens the sheet: its print is scaled down a little
+        # more, and a page holds a few more lines than before.
         (20, 9.0, []),  # room for the whole pie under the table
-        (28, 6.8, []),  # a smaller pie still fits page 1
-        (30, 9.0, [33]),  # not even the smallest fits: the whole pie on page 2
+        (36, 6.9, []),  # a smaller pie still fits page 1
+        (38, 9.0, [41]),  # not even the smallest fits: the whole pie on page 2
     ],
 )
 def test_the_pie_shrinks_to_stay_on_the_first_page(tmp_path, lines, height, breaks):
@@ -363,3 +384,11 @@ def test_a_long_overview_prints_with_its_pie_on_one_page(tmp_path):
     path = _overview_report(tmp_path, 28)
     (page,) = by_sheet(to_pdf([path], tmp_path / "pdf")[path.stem])["概览"]
     assert "第28项" in page and "全院党支部定级" in page
+
+
+@pytest.mark.parametrize(
+    ("count", "total", "label"),
+    [(2, 6, "先进：2 个（33%）"), (1, 8, "先进：1 个（13%）"), (0, 5, "先进：0 个（0%）")],
+)
+def test_a_pie_segment_says_its_count_and_share_in_words(count, total, label):
+    assert pie_label("先进", count, total) == label

@@ -237,7 +237,7 @@ def test_a_number_of_another_item_is_still_an_edit(make_rubric, specs, spec):
 def test_message_shows_cell_values_not_python_reprs(make_rubric, specs, typed, shown):
     report = check_path(make_rubric(edit=lambda wb: wb[SHEET].__setitem__("D9", typed)), specs)
     finding = only(report.report, "rubric.score_not_number")
-    assert finding.message.endswith(f"不是数字：{shown}")
+    assert finding.message.endswith(f"不是数字：{shown}，应填 0～5 之间的数")
 
 
 @pytest.mark.parametrize(

@@ -27,6 +27,16 @@ def general_branch(file: FileReport) -> str:
     return str(unit).strip() if unit and str(unit).strip() else Path(file.path).stem
 
 
+UNNAMED_UNIT = "（未注明）"
+
+
+def declared_unit(file: FileReport) -> str:
+    """The 党总支 a file names itself (its summary's 填报单位), else “（未注明）”: for tables
+    that show the file beside it, where the file name again would read as a unit."""
+    unit = file.summary.unit if file.summary is not None else None
+    return str(unit).strip() if unit and str(unit).strip() else UNNAMED_UNIT
+
+
 def summary_only_rows(file: FileReport):
     """Summary rows of branches without a rubric sheet in the same file: the summary is then
     the only word on them (a 党总支 may send up the summary alone)."""
@@ -99,7 +109,7 @@ class Consolidator:
         not counted."""
         self.grades, self.categories, self.excluded = grades, categories, excluded
         self.per_unit: dict[str, Counter] = defaultdict(Counter)
-        self.files = self.unreadable = self.with_errors = self.branches = 0
+        self.files = self.unreadable = self.with_errors = self.branches = self.not_checked = 0
         self.errors = self.warnings = 0
 
     @property
@@ -107,6 +117,10 @@ class Consolidator:
         return [*BRANCH_HEADER, *self.categories]
 
     def add(self, file: FileReport) -> FileRows:
+        if file.status == "skipped":  # a PDF, a picture, a lock file: listed, not checked
+            self.not_checked += 1
+            reason = "；".join(f.message for f in file.findings)
+            return FileRows([], [], [file.path, "", STATUS_LABEL[file.status], 0, 0, 0, reason])
         unit = general_branch(file)
         self.files += 1
         self.unreadable += file.status == "unreadable"
@@ -170,6 +184,7 @@ class Consolidator:
             ["项目", "数值"],
             [
                 ["文件数", self.files],
+                *([["未检查的文件（不是工作簿）", self.not_checked]] if self.not_checked else []),
                 ["无法读取的文件", self.unreadable],
                 ["有错误的文件", self.with_errors],
                 ["党支部数", self.branches],

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from itertools import groupby
 from typing import TextIO
 
+from ..file_kinds import not_checked_counts, not_checked_line
 from ..findings import SEVERITY_LABEL
 from ..kinds import KINDS
 from ..safe_text import visible_line
 from .model import FileReport, Report
 
-STATUS_LABEL = {"ok": "通过", "errors": "有错误", "unreadable": "无法读取"}
+STATUS_LABEL = {"ok": "通过", "errors": "有错误", "unreadable": "无法读取", "skipped": "未检查"}
 
 
 def to_json(report: Report) -> str:
@@ -45,7 +47,9 @@ def to_text(report: Report) -> str:
     errors = sum(f.errors for f in report.files)
     warnings = sum(f.warnings for f in report.files)
     unreadable = sum(1 for f in report.files if f.status == "unreadable")
-    return "\n".join([*blocks, totals_line(len(report.files), errors, warnings, unreadable)])
+    skipped = not_checked_counts((f.path, f.status) for f in report.files)
+    checked = len(report.files) - skipped.total()
+    return "\n".join([*blocks, totals_line(checked, errors, warnings, unreadable, skipped)])
 
 
 def file_text(file: FileReport) -> str:
@@ -54,14 +58,37 @@ def file_text(file: FileReport) -> str:
     return "\n".join(visible_line(line) for line in _file_text(file))
 
 
-def totals_line(files: int, errors: int, warnings: int, unreadable: int) -> str:
+def roster_lines(roster) -> list[str]:
+    """The roster in the terminal summary (a batch given --roster): 应交 / 已交 / 未交, the
+    missing units named. `roster`: the batch's RosterReport, or None."""
+    if roster is None:
+        return []
+    missing = roster.missing_units
+    lines = [
+        f"名单（{roster.source}）：应交 {roster.units_expected} 个党总支，"
+        f"已交 {roster.units_submitted} 个，未交 {len(missing)} 个"
+    ]
+    if missing:
+        lines.append("未交：" + "、".join(missing))
+    if roster.unknown_units:
+        lines.append("名单外：" + "、".join(e.unit for e in roster.unknown_units))
+    return lines
+
+
+def totals_line(
+    files: int, errors: int, warnings: int, unreadable: int, skipped: Counter[str] | None = None
+) -> str:
+    """The closing line(s): what was checked, and what was not (`file_kinds`: kinds counted)."""
     tail = f"共检查 {files} 个文件：{errors} 个错误，{warnings} 个警告"
     if unreadable:
         tail += f"，{unreadable} 个文件无法读取"
-    return tail
+    others = not_checked_line(skipped or Counter())
+    return f"{tail}\n{others}" if others else tail
 
 
 def _file_text(file: FileReport) -> list[str]:
+    if file.status == "skipped":  # one line: its reason
+        return [f"■ {file.path}（{'；'.join(f.message for f in file.findings)}）"]
     lines = [
         f"■ {file.path}（{STATUS_LABEL[file.status]}：{file.errors} 个错误，{file.warnings} 个警告）"
     ]

@@ -153,7 +153,11 @@ def compare(
 ) -> RosterReport:
     """The roster against the files that count (`excluded`: superseded resubmissions)."""
     units = roster.drop_duplicates("unit_key")[["unit", "unit_key"]]
-    files = [f for f in report.files if f.path not in excluded and not _tasks_only(f)]
+    files = [
+        f
+        for f in report.files
+        if f.path not in excluded and not _tasks_only(f) and f.status != "skipped"
+    ]
     _misfiled(files, units)
     submitted = pd.DataFrame(
         [
@@ -250,14 +254,18 @@ def _tasks_only(file: FileReport) -> bool:
 
 def _unit_key(file: FileReport, units: pd.DataFrame) -> str:
     """The folded unit name; a file without a summary stands for the roster unit its file name
-    contains (the longest, so 机电工程学院党总支 wins over 工程学院党总支)."""
+    contains (the longest, so 机电工程学院党总支 wins over 工程学院党总支), else the one its
+    folder or zip names (第一党总支材料.zip/提交.xlsx)."""
     key = fold(general_branch(file))
     if file.stamp is not None:
         return key
     if file.summary is not None and file.summary.unit and fold(file.summary.unit):
         return key
-    contained = [k for k in units["unit_key"] if k and k in key]
-    return max(contained, key=len) if contained else key
+    for name in (key, fold(file.path)):
+        contained = [k for k in units["unit_key"] if k and k in name]
+        if contained:
+            return max(contained, key=len)
+    return key
 
 
 def _by_path(files: list[FileReport], path: str) -> FileReport:

@@ -69,18 +69,19 @@ def _convert(program: str, path: Path, outdir: Path, profile: Path) -> Path | st
     return target if target.is_file() else "LibreOffice 未能把该文件转换为 .xlsx"
 
 
-def run_group(command: list[str], timeout: float) -> bool:
+def run_group(command: list[str], timeout: float, posix: bool = os.name == "posix") -> bool:
     """Run `command` with its output discarded; past `timeout` seconds kill it and every
     process it started (`soffice` is a script that starts soffice.bin: killing the script
-    alone leaves LibreOffice running). False when it had to be killed."""
-    posix = os.name == "posix"
+    alone leaves LibreOffice running). False when it had to be killed. `posix=False` is the
+    Windows way (taskkill the tree); tests force it on Linux."""
     process = subprocess.Popen(
         command,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=posix,  # its own process group, killed as one
-        creationflags=0 if posix else subprocess.CREATE_NEW_PROCESS_GROUP,
+        # Windows: a new process group (the flag exists only there; elsewhere 0 is required)
+        creationflags=0 if posix else getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0),
     )
     try:
         process.wait(timeout)
