@@ -92,7 +92,8 @@ def test_usage_errors_in_a_fresh_process_are_chinese(argv, message):
 
 
 def test_check_loads_no_writer_and_no_rich():
-    """`check` reads: the parent renders text without rich, the worker reads without openpyxl."""
+    """`check` reads: the parent renders text without rich, the worker reads without openpyxl
+    (the worker is forked with what the parent loaded: what it holds, the worker holds)."""
     modules, output = run_fresh(
         "from addin.cli import main\nsys.argv = ['jiceng', 'check', '--jobs', '1', sys.argv[1]]\n"
         "main()",
@@ -100,6 +101,7 @@ def test_check_loads_no_writer_and_no_rich():
     )
     assert "共检查 1 个文件" in output
     assert loaded(modules, "pandas", "openpyxl", "numpy", "rich") == set()
+    assert loaded(modules, "ssl", "http", "urllib.request") == set()  # no network for a file
 
 
 def test_a_check_worker_loads_openpyxl_only_to_write_a_copy(tmp_path):
