@@ -157,3 +157,14 @@ def test_without_a_memory_cap_time_and_deaths_still_end_in_failures(monkeypatch)
     assert results["memory"] == Failure("too_large", "处理时超过内存上限 1024 MB")
     assert results["abort"] == Failure("too_large", "读取时需要的内存超过上限")
     assert results["a"].startswith("done a")
+
+
+def test_a_worker_from_the_fork_server_checks_a_real_workbook(another_thread, make_rubric, specs):
+    from addin.batch import FileJob, check_files
+
+    if start_method() != "forkserver":
+        pytest.skip("no fork server here")
+    path = make_rubric()
+    (outcome,) = check_files([FileJob(path, path.name)], specs, limits=LIMITS)
+    assert outcome.report.status == "ok"
+    assert outcome.report.branches[0].grade == "先进"
