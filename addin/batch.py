@@ -37,7 +37,7 @@ from .writes import plan_for
 
 if TYPE_CHECKING:  # pandas stays out of the workers: the inbox modules load in run_batch
     from .report.inbox import LastYear, Roster
-    from .report.inbox_model import RosterReport
+    from .report.inbox_model import RosterReport, SupportReport
 
 log = logging.getLogger("jiceng")
 
@@ -278,7 +278,7 @@ def run_batch(
     converts first (`workbook.convert`); without it the report says they were checked but not
     copied. Each unit gets its 整改通知 in OUT/整改通知 (`report.feedback`), with a PDF when
     `notice_pdf` and LibreOffice is there; `notice_notes(report)`: further lines per 党支部
-    of a file for its notice (e.g. 薄弱环节)."""
+    of a file for its notice (each branch's 薄弱环节与帮扶 is there without it)."""
     from .report.inbox import inbox_sections
     from .report.support import SupportInputs
     from .workbook.convert import to_xlsx
@@ -336,7 +336,9 @@ def run_batch(
             ),
             support=support,
         )
-        notices = _NoticeSpool(Path(work) / "notices", roster, inbox.batch.excluded, notice_notes)
+        notices = _NoticeSpool(
+            Path(work) / "notices", roster, inbox.batch.excluded, notice_notes, inbox.batch.support
+        )
         _write_outputs(result, specs, grades, spool, inbox, links, on_file, notices)
         result.roster = inbox.batch.roster
         missing = inbox.batch.roster.missing_units if inbox.batch.roster else []
@@ -354,9 +356,13 @@ class _NoticeSpool:
         roster: Roster | None,
         excluded: list[str],
         notes_for: Callable[[FileReport], Mapping[str, Sequence[str]]] | None = None,
+        support: SupportReport | None = None,
     ):
+        from .report.feedback import support_by_file
+
         folder.mkdir()
         self.folder, self.excluded, self.notes_for = folder, set(excluded), notes_for
+        self.support = support_by_file(support)  # the batch's 薄弱环节与帮扶, by file
         self.roster_units = (
             dict(zip(roster.table["unit_key"], roster.table["unit"], strict=True))
             if roster is not None
@@ -374,7 +380,7 @@ class _NoticeSpool:
         unit = unit_for(report, self.roster_units)
         superseded = report.path in self.excluded
         notes = self.notes_for(report) if self.notes_for and not superseded else None
-        part = notice_part(report, link, unit, superseded, notes)
+        part = notice_part(report, link, unit, superseded, notes, self.support.get(report.path))
         path = self.units.setdefault(unit, self.folder / f"{len(self.units)}.jsonl")
         with path.open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(part.to_json(), ensure_ascii=False) + "\n")

@@ -75,29 +75,23 @@ def render(report: Report, format: Format) -> str:
 
 SpecOption = Annotated[
     list[Path] | None,
-    typer.Option("--spec", help="模板规格文件或文件夹（默认：内置 schemas/），可重复"),
+    typer.Option("--spec", help="模板规格，可重复"),
 ]
 
 
 AsOfOption = Annotated[
     str | None,
-    typer.Option(
-        "--as-of", metavar="YYYY-MM-DD", help="检查日期（默认：今天），任务清单按这一天判断是否逾期"
-    ),
+    typer.Option("--as-of", metavar="YYYY-MM-DD", help="检查日期（默认：今天）"),
 ]
 YearOption = Annotated[
     str | None,
-    typer.Option(
-        "--year", metavar="YYYY", help="任务年度（默认：任务清单标题中的年份，否则为规格中的年份）"
-    ),
+    typer.Option("--year", metavar="YYYY", help="任务清单的年度"),
 ]
 
 
 JobsOption = Annotated[
     int | None,
-    typer.Option(
-        "--jobs", "-j", min=1, help="并行处理的进程数（默认：CPU 核数）；每个文件都在独立进程中处理"
-    ),
+    typer.Option("--jobs", "-j", min=1, help="并行进程数（默认：CPU 核数）"),
 ]
 MemoryOption = Annotated[
     int,
@@ -105,7 +99,7 @@ MemoryOption = Annotated[
         "--max-memory",
         min=64,
         metavar="MB",
-        help="处理单个文件的内存上限（MB），超出时该文件记为 file.too_large",
+        help="每个文件的内存上限",
     ),
 ]
 TimeoutOption = Annotated[
@@ -114,7 +108,7 @@ TimeoutOption = Annotated[
         "--timeout",
         min=1,
         metavar="秒",
-        help="处理单个文件的时间上限（秒），超出时该文件记为 file.timeout",
+        help="每个文件的时间上限",
     ),
 ]
 
@@ -201,7 +195,7 @@ def check(
         typer.Option(
             "--format",
             "-f",
-            help="输出格式：text 文字、json、junit（JUnit XML）、github（GitHub 注释）、sarif（SARIF 2.1.0）",
+            help="输出格式",
         ),
     ] = Format.text,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="报告写入文件")] = None,
@@ -301,7 +295,7 @@ def batch(
     paths: Annotated[
         list[Path], typer.Argument(metavar="文件或文件夹", help="提交的工作簿文件或文件夹")
     ],
-    out: Annotated[Path, typer.Option("--out", "-o", help="输出文件夹（批注副本、汇总报告）")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="输出文件夹")],
     annotate: Annotated[
         bool, typer.Option("--annotate/--no-annotate", help="是否写出批注副本")
     ] = True,
@@ -313,7 +307,7 @@ def batch(
         typer.Option(
             "--roster",
             metavar="名单文件",
-            help="党总支 / 党支部名单（.xlsx 或 .csv）：报告列出未提交的党总支、缺失和名单外的党支部",
+            help="党总支、党支部名单 .xlsx 或 .csv",
         ),
     ] = None,
     last_year: Annotated[
@@ -321,7 +315,7 @@ def batch(
         typer.Option(
             "--last-year",
             metavar="上年结果",
-            help="上年 batch 的输出文件夹或其 report.json：据此给出上年定级、晋位升级和后进转化率",
+            help="上年的 report.json 或其文件夹",
         ),
     ] = None,
     pdf: Annotated[
@@ -339,7 +333,7 @@ def batch(
     max_memory: MemoryOption = DEFAULT_LIMITS.memory // MIB,
     timeout: TimeoutOption = DEFAULT_LIMITS.timeout,
 ) -> None:
-    """批量处理：逐个校验评分，写出批注副本和一份汇总报告工作簿（原文件不动）。"""
+    """批量校验评分，写出批注副本和汇总报告（原文件不动）。"""
     from .batch import REPORT_BOOK, run_batch
     from .isolation import default_jobs
     from .report.render import file_text, roster_lines, totals_line
@@ -457,13 +451,11 @@ def due(
     ],
     year: Annotated[
         str | None,
-        typer.Option("--year", metavar="YYYY", help="按哪一年解读（默认：检查日期所在的年份）"),
+        typer.Option("--year", metavar="YYYY", help="按哪一年解读"),
     ] = None,
     as_of: Annotated[
         str | None,
-        typer.Option(
-            "--as-of", metavar="YYYY-MM-DD", help="检查日期，据此给出下一个截止日期（默认：今天）"
-        ),
+        typer.Option("--as-of", metavar="YYYY-MM-DD", help="检查日期（默认：今天）"),
     ] = None,
     format: Annotated[
         ListFormat, typer.Option("--format", "-f", help="输出格式：text 文字或 json")
@@ -496,15 +488,13 @@ def templates(
         typer.Option(
             "--out",
             metavar="文件夹",
-            help="模板文件夹（默认：规格文件夹旁的 workbooks/；内置规格即仓库中的 workbooks/）",
+            help="模板文件夹（默认：规格旁的 workbooks/）",
         ),
     ] = None,
-    check_only: Annotated[
-        bool, typer.Option("--check", help="只检查已提交的模板是否与规格一致（不一致时退出码 1）")
-    ] = False,
+    check_only: Annotated[bool, typer.Option("--check", help="只检查模板与规格是否一致")] = False,
     spec: SpecOption = None,
 ) -> None:
-    """由规格（默认：内置 schemas/）生成官方空白模板，或检查已提交的模板是否过时。"""
+    """由规格生成官方空白模板，或检查已提交的模板是否过时。"""
     from .templates import drift, spec_folder, templates_folder, write_templates
 
     specs = _specs(spec)
@@ -548,11 +538,13 @@ def distribute(
     ] = "党委组织部",
     password: Annotated[
         str | None,
-        typer.Option("--password", help="工作表和工作簿结构保护的密码（默认：不设密码，仅保护）"),
+        typer.Option("--password", help="保护密码（默认：只保护，不设密码）"),
     ] = None,
     spec: SpecOption = None,
 ) -> None:
-    """按名单为每个党总支生成一份预填、受保护的模板工作簿（汇总表、各党支部评分表、任务清单、填写说明）。
+    """按名单为每个党总支生成一份预填、受保护的模板工作簿。
+
+    工作簿中有汇总表、各党支部评分表、任务清单和填写说明。
 
     退出码：0 全部生成；1 有党总支在名单中没有党支部，未生成；2 名单或参数有误。"""
     from .distribute import Options, units_of
@@ -676,7 +668,7 @@ def desktop(
         typer.Option("--out", metavar="文件夹", help="写入四个 .xlam 加载项与同名 .py 的文件夹"),
     ],
 ) -> None:
-    """由 xlwings 自带的功能区加载项生成四个按钮的 Excel 加载项（桌面版 Excel，本机 Python）。"""
+    """生成桌面版 Excel 的四个按钮加载项（xlwings 功能区加载项，本机 Python）。"""
     from .desktop_bundle import write_desktop
 
     try:

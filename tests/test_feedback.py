@@ -121,14 +121,15 @@ def test_the_terminal_names_the_notices_and_the_roster(batch_out):
     assert "未交：第三党总支" in stdout
 
 
-def test_the_notice_prints_on_one_page_when_the_findings_allow(batch_out):
+@pytest.mark.parametrize("unit", ["第一党总支", "第二党总支"])  # with 薄弱环节与帮扶 both
+def test_the_notice_prints_on_one_page_when_the_findings_allow(batch_out, unit):
     out, _ = batch_out
-    pdf = out / NOTICE_DIR / "整改通知_第二党总支.pdf"
+    pdf = out / NOTICE_DIR / f"整改通知_{unit}.pdf"
     if not shutil.which("pdfinfo") or not pdf.exists():
         pytest.skip("LibreOffice / poppler 未安装：没有 PDF")
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
     assert "Pages:           1" in info
-    ws = load_workbook(out / NOTICE_DIR / "整改通知_第二党总支.xlsx")["整改通知"]
+    ws = load_workbook(out / NOTICE_DIR / f"整改通知_{unit}.xlsx")["整改通知"]
     assert (ws.page_setup.orientation, ws.page_setup.fitToHeight) == ("portrait", 1)
 
 
@@ -264,5 +265,164 @@ def test_the_batch_passes_each_files_branch_lines_into_its_units_notice(tmp_path
     files = sorted(inbox.glob("*.xlsx"))
     run_batch(files, out, load_specs(), root=inbox, notice_pdf=False, notice_notes=weak_points)
     rows = cells(out / NOTICE_DIR / "整改通知_第一党总支.xlsx")
-    assert ["四、其他事项"] in rows
-    assert [1, "机关第一党支部", "薄弱环节：机关第一党支部的测试行"] in rows
+    # Numbered as they come: after the samples' 薄弱环节与帮扶.
+    assert rows.index(["四、薄弱环节与帮扶"]) < rows.index(["五、其他事项"])
+    notes = rows[rows.index(["五、其他事项"]) + 2]
+    assert notes[:2] == [1, "机关第一党支部"]  # the given line after its 帮扶 pairings
+    assert notes[2].startswith("建议结对帮扶")
+    assert notes[2].endswith("\n薄弱环节：机关第一党支部的测试行")
+
+
+# --- 薄弱环节与帮扶: the batch's one analysis, each branch in its unit's notice ----------------
+
+SUPPORT_HEADER = ["序号", "党支部", "薄弱环节", "建议帮扶党支部"]
+
+
+def support_table(path: Path) -> dict[str, list]:
+    """The 薄弱环节与帮扶 rows of a notice by branch name ({} when it has no such section)."""
+    rows = cells(path)
+    if SUPPORT_HEADER not in rows:
+        assert not any("薄弱环节与帮扶" in str(r[0]) for r in rows if r)
+        return {}
+    start = rows.index(SUPPORT_HEADER) + 1
+    table = {}
+    for row in rows[start:]:
+        if len(row) != 4 or not isinstance(row[0], int):
+            break
+        table[row[1].split("\n")[0]] = row
+    return table
+
+
+def test_the_samples_weakest_branch_has_its_weak_area_and_partner_in_its_units_notice(batch_out):
+    import json
+
+    from addin.spec import load_specs
+
+    out, _ = batch_out
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    # What the sample data says, from the branches' own category scores (not batch.support).
+    (file,) = [f for f in report["files"] if f["path"] == "第一党总支_提交.xlsx"]
+    branches = {b["name"]: b for b in file["branches"]}
+    student = branches["学生第三党支部"]
+    spec = load_specs().by_id(student["spec"])
+    points = {c.name: c.points for c in spec.categories}
+    scores = student["categories"]
+    weakest = min(scores, key=lambda c: scores[c] / points[c])
+    score, maximum = scores[weakest], points[weakest]
+    tops = [b for b in branches.values() if b["grade"] == spec.grading.names[0]]
+    partner = max(tops, key=lambda b: b["categories"][weakest] / maximum)
+
+    table = support_table(out / NOTICE_DIR / "整改通知_第一党总支.xlsx")
+    row = table["学生第三党支部"]
+    assert row[1] == f"学生第三党支部\n（{student['grade']}）"
+    first = row[2].split("\n")[0]
+    assert first.startswith(f"最薄弱环节：{weakest} {score}/{maximum} 分")
+    assert f"差 {maximum - score} 分" in first
+    assert row[3].split("\n") == [
+        f"{partner['name']}（本党总支）",
+        f"{weakest} {partner['categories'][weakest]}/{maximum}（得分率 "
+        f"{partner['categories'][weakest] * 100 // maximum}%）",
+    ]  # the roster has no 包扶 column: no 包扶 line
+    # Every branch below the top grade, worst first; none of the top grade.
+    assert list(table) == ["学生第三党支部", "教师第二党支部"]
+    # The same words as 汇总报告's 薄弱环节与帮扶 (one analysis, not two).
+    support = {b["branch"]: b for b in report["batch"]["support"]["branches"]}
+    assert row[2] == "\n".join(support["学生第三党支部"]["lines"])
+    # The partner's side of it: whom it is proposed to help, in the same unit's notice.
+    rows = cells(out / NOTICE_DIR / "整改通知_第一党总支.xlsx")
+    (helps,) = [r for r in rows if r[:2] == [1, partner["name"]] and len(r) == 3]
+    assert helps[2].split("\n") == [
+        f"建议结对帮扶{name}（本党总支），重点是{weakest}（对方 "
+        f"{branches[name]['categories'][weakest]}/{maximum}，本支部 "
+        f"{partner['categories'][weakest]}/{maximum}）"
+        for name in table
+    ]
+
+
+def test_a_unit_all_at_the_top_grade_has_no_support_section(tmp_path):
+    from conftest import scores_with_losses
+
+    from addin.batch import run_batch
+    from addin.kinds.rubric.template import rubric_workbook
+    from addin.spec import load_specs
+
+    specs = load_specs()
+    rubric = specs.by_id("rubric_2022")
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    strong = {
+        "甲一支部": scores_with_losses(rubric),
+        "甲二支部": scores_with_losses(rubric, {1: 2}),
+    }
+    rubric_workbook(rubric, strong).save(inbox / "甲党总支.xlsx")
+    unread = scores_with_losses(rubric)
+    unread[17] = "好"  # a word where a number belongs: 群众反映 cannot be read
+    weak = {
+        "乙弱支部": scores_with_losses(rubric, {17: 6, 18: 6, 1: 4}),  # 84: 一般
+        "乙缺支部": unread,
+    }
+    rubric_workbook(rubric, weak).save(inbox / "乙党总支.xlsx")
+    run_batch(sorted(inbox.glob("*.xlsx")), out, specs, root=inbox, notice_pdf=False)
+
+    top = cells(out / NOTICE_DIR / "整改通知_甲党总支.xlsx")
+    assert [2, "甲二支部", 98, "先进"] in top
+    assert not any("薄弱环节" in str(value) for r in top for value in r)
+    # The partner's own unit is told whom it may help, under 其他事项.
+    assert ["四、其他事项"] in top
+    assert [
+        1,
+        "甲一支部",
+        "建议结对帮扶乙弱支部（乙党总支），重点是群众反映（对方 8/20，本支部 20/20）",
+    ] in top
+    rows = support_table(out / NOTICE_DIR / "整改通知_乙党总支.xlsx")
+    assert ["四、薄弱环节与帮扶"] in cells(out / NOTICE_DIR / "整改通知_乙党总支.xlsx")
+    # No top-grade branch in its own unit: the strongest in 群众反映 from the other one.
+    assert rows["乙弱支部"][2].startswith("最薄弱环节：群众反映 8/20 分（得分率 40%，差 12 分）")
+    assert rows["乙弱支部"][3] == "甲一支部（甲党总支）\n群众反映 20/20（得分率 100%）"
+    # A branch with an unreadable category: said, nothing guessed, no partner.
+    assert rows["乙缺支部"] == [
+        2,
+        "乙缺支部\n（无法定级）",
+        "群众反映有评分缺失或无法读取，改正后才能判断薄弱环节（不作推测）",
+        "评分不全，未定级，暂不推荐帮扶对象",
+    ]
+
+
+def test_the_baofu_member_is_named_under_the_partner_and_survives_the_spool(tmp_path):
+    from addin.report.feedback import support_by_file
+    from addin.report.inbox_model import SupportBranch, SupportReport
+
+    def row(branch: str, file: str, baofu: str | None) -> SupportBranch:
+        return SupportBranch(
+            unit="甲党总支",
+            branch=branch,
+            file=file,
+            sheet=branch,
+            grade="后进",
+            total=60,
+            basis="categories",
+            areas=[],
+            weakest=[],
+            lines=["最薄弱环节：群众反映 5/20 分（得分率 25%，差 15 分）"],
+            partner_note="收件箱中没有先进党支部，无法推荐帮扶对象",
+            baofu=baofu,
+        )
+
+    found = support_by_file(
+        SupportReport(
+            per_partner=2,
+            branches=[row("第一党支部", "甲.xlsx", "张委员"), row("第二党支部", "乙.xlsx", None)],
+        )
+    )
+    assert [s.branch for s in found["甲.xlsx"].rows] == ["第一党支部"]
+    part = NoticePart(
+        unit="甲党总支",
+        file=NoticeFile("甲.xlsx", "通过", None),
+        branches=[NoticeBranch("第一党支部", "甲.xlsx", 60, "后进")],
+        support=found["甲.xlsx"].rows,
+    )
+    again = NoticePart.from_json(part.to_json())  # as the batch spools it
+    assert again == part
+    (written,) = support_table(write_notice(unit_notice("甲党总支", [again]), tmp_path)).values()
+    assert written[3] == "收件箱中没有先进党支部，无法推荐帮扶对象\n包扶党委委员：张委员"
+    assert support_by_file(None) == {}

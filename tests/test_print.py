@@ -61,20 +61,70 @@ def to_pdf(paths: list[Path], outdir: Path) -> dict[str, list[tuple[str, tuple[i
     )
     pages = {}
     for path in paths:
-        reader = PdfReader(outdir / f"{path.stem}.pdf")
-        pages[path.stem] = [
-            (page.extract_text(), (round(page.mediabox.width), round(page.mediabox.height)))
-            for page in reader.pages
+        pdf = outdir / f"{path.stem}.pdf"
+        sizes = [
+            (round(page.mediabox.width), round(page.mediabox.height))
+            for page in PdfReader(pdf).pages
         ]
+        pages[path.stem] = list(zip(page_texts(pdf), sizes, strict=True))
     return pages
 
 
+def page_texts(pdf: Path) -> list[str]:
+    """Each page's text as poppler's pdftotext reads it in drawing order (-raw): the footer
+    (sheet name and page number) first, then the cells and the chart, whatever font LibreOffice
+    embedded (pypdf's reading of CJK text depends on the font: with some it gives "第1  页",
+    with DejaVu's fallback "概概")."""
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        if os.environ.get("CI"):
+            pytest.fail("pdftotext (poppler-utils) is missing in CI: .ci/run installs it")
+        pytest.skip("pdftotext 未安装：apt-get install -y poppler-utils")
+    done = subprocess.run(
+        [pdftotext, "-raw", "-enc", "UTF-8", str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return done.stdout.decode("utf-8").split("\f")[:-1]  # each page ends with a form feed
+
+
+FOOTER = re.compile(r"^\s*(\S+)\s+第\s*(\d+)\s*页，共\s*(\d+)\s*页\s*$", re.M)
+
+
+def footer(text: str) -> tuple[str, str] | None:
+    """The page footer: (sheet name, "N/M") from "概览    第 1 页，共 6 页", or None."""
+    found = FOOTER.search(text)
+    return found and (found[1], f"{found[2]}/{found[3]}")
+
+
+def tight(text: str) -> str:
+    """Without the spaces an extractor puts between glyphs ("无法定级： 2 个"); lines kept."""
+    return re.sub(r"[^\S\n]+", "", text)
+
+
+def sheet_of(text: str) -> str | None:
+    """The sheet a printed page belongs to, by the name its footer prints."""
+    found = footer(text)
+    return found and found[0]
+
+
 def by_sheet(pages) -> dict[str, list[str]]:
-    """Page texts grouped by the sheet name the footer prints first ("概览 第 1 页，共 5 页")."""
+    """Page texts grouped by the sheet name the footer prints ("概览 第 1 页，共 5 页")."""
     grouped: dict[str, list[str]] = {}
     for text, _ in pages:
-        grouped.setdefault(text.split(" ", 1)[0], []).append(text)
+        grouped.setdefault(sheet_of(text), []).append(text)
     return grouped
+
+
+def test_footer_reads_the_sheet_and_page_numbers():
+    page = "项目     数值\n文件数    3\n\n概览                 第 1 页，共 6 页\n\n"
+    assert footer(page) == ("概览", "1/6")
+    assert footer("问题清单   第 12 页，共 12 页") == ("问题清单", "12/12")
+    assert footer("文件  第 2 页，共 5 页") != ("文件", "2/6")
+    assert footer("第三党支部 第 页") is None
+    assert footer("第 1 页，共 6 页") is None  # no sheet name before it
+    assert tight("先进： 2 个\n（ 33% ）") == "先进：2个\n（33%）"
 
 
 @pytest.fixture(scope="session")
@@ -113,26 +163,27 @@ def test_report_prints_each_table_on_one_a4_page_with_its_chart(printed):
         "文件",
     ]
     assert {name: len(texts) for name, texts in sheets.items()} == dict.fromkeys(sheets, 1)
-    assert [size for text, size in pages if text.startswith(("概览", "各党总支"))] == [A4, A4]
+    printed_first = [size for text, size in pages if sheet_of(text) in ("概览", "各党总支定级统计")]
+    assert printed_first == [A4, A4]
     overview = sheets["概览"][0]
     assert "全院党支部定级" in overview and "警告数" in overview  # the table and its pie
     # Each slice labelled in words, wrapped inside the pie (the side table has it on one line).
-    assert "无法定级：2 个\n（33%）" in overview
+    assert "无法定级：2个\n（33%）" in tight(overview)
     units = sheets["各党总支定级统计"][0]
     assert "各党总支党支部定级分布" in units and "党支部数" in units
-    for i, (text, _) in enumerate(pages, start=1):
-        assert f"第 {i} 页，共 {len(pages)} 页" in text
+    numbers = [f"{i}/{len(pages)}" for i in range(1, len(pages) + 1)]
+    assert [footer(text)[1] for text, _ in pages] == numbers
 
 
 def test_report_task_progress_is_one_landscape_page_with_every_column(printed):
-    pages = [(t, s) for t, s in printed["pages"]["report"] if t.startswith("任务进度")]
+    pages = [(t, s) for t, s in printed["pages"]["report"] if sheet_of(t) == "任务进度"]
     assert [size for _, size in pages] == [A4[::-1]]
     text = pages[0][0]
     assert "逾期天数" in text and "责任人" in text and "已逾期" in text
 
 
 def test_report_support_sheet_is_one_landscape_page_with_every_column(printed):
-    pages = [(t, s) for t, s in printed["pages"]["report"] if t.startswith("薄弱环节与帮扶")]
+    pages = [(t, s) for t, s in printed["pages"]["report"] if sheet_of(t) == "薄弱环节与帮扶"]
     assert [size for _, size in pages] == [A4[::-1]]
     text = pages[0][0]
     for label in ("党总支", "薄弱环节", "建议帮扶党支部", "包扶党委委员", "说明"):
@@ -165,7 +216,7 @@ def test_task_list_prints_one_page_wide_on_a4_landscape(printed):
 
 def test_findings_sheet_prints_landscape_one_page_wide(printed):
     pages = printed["pages"]["summary_copy"]
-    findings = [(t, s) for t, s in pages if t.startswith(FINDINGS_SHEET)]
+    findings = [(t, s) for t, s in pages if sheet_of(t) == FINDINGS_SHEET]
     assert findings and all(size == A4[::-1] for _, size in findings)
     assert "校验结果：11 个错误，2 个警告，0 个提示" in findings[0][0]
     for text, _ in findings:

@@ -501,3 +501,12 @@ def test_a_branch_only_in_a_summary_is_said_once_and_not_analysed(tmp_path, rubr
         None,
     )
     assert rows["乙支部"].sheet == "乙支部" and rows["乙支部"].weakest[0].name == "群众反映"
+
+
+def test_the_units_notice_names_the_partner_and_the_baofu_member(samples_batch):
+    ws = openpyxl.load_workbook(samples_batch / "整改通知" / "整改通知_第一党总支.xlsx").active
+    rows = {r[1].split("\n")[0]: r for r in ws.iter_rows(values_only=True) if r[1] and r[5]}
+    student, teacher = rows["学生第三党支部"], rows["教师第二党支部"]
+    assert student[5].split("\n")[0] == "机关第一党支部（本党总支）"
+    assert student[5].endswith("\n包扶党委委员：张委员")  # 后进: the roster's 包扶
+    assert "包扶" not in teacher[5]  # 一般: the roster's name is not carried

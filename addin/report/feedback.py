@@ -13,9 +13,16 @@ line “经检查，未发现需要整改的问题，无需整改。” — the 
 folder holds one notice per unit that sent something. With a roster, a unit that sent nothing
 gets a notice of one line asking for its files (“尚未收到本单位提交的材料”).
 
-The seam for further per-branch lines such as 薄弱环节: `notice_part(..., notes=)` per file
-(the batch takes a `notice_notes(report)` function giving them), or `unit_notice(...,
-branch_notes=)`; they print in a section of their own (其他事项) under the problems.
+Each branch below the top grade gets its 薄弱环节 and the 帮扶 partner proposed for it (or
+why none), and the 党委委员 包扶 when the roster names one: taken from the batch's one analysis
+(`batch.support`, `report.support`), never computed again here — `support_by_file` hands each
+file's rows to its `notice_part`; they print in a section of their own (薄弱环节与帮扶). A unit
+whose branches are all at the top grade has no such section. The partner's own unit learns of
+the pairing too: a line under 其他事项 for the top-grade branch (“建议结对帮扶…”).
+
+The seam for further per-branch lines: `notice_part(..., notes=)` per file (the batch takes a
+`notice_notes(report)` function giving them), or `unit_notice(..., branch_notes=)`; they print
+in a section of their own (其他事项) under the problems.
 """
 
 from __future__ import annotations
@@ -24,19 +31,27 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from .. import findings as F
 from ..cells import fold
 from ..findings import Finding
 from ..safe_text import path_text
+from ..support import percent
 from .consolidated import UNNAMED_UNIT, general_branch
 from .model import FileReport
 from .render import STATUS_LABEL
+
+if TYPE_CHECKING:
+    from .inbox_model import SupportBranch, SupportReport
 
 NOTICE_DIR = "整改通知"
 NO_FIXES = "经检查，未发现需要整改的问题，无需整改。"
 NOT_RECEIVED = "截至检查日期，尚未收到本单位提交的材料，请尽快提交。"
 NOTES_TITLE = "其他事项"
+SUPPORT_TITLE = "薄弱环节与帮扶"
+NO_GRADE = "无法定级"
 # Findings a unit acts on: errors and warnings, and the note that more were not listed.
 _LISTED = {"error", "warning"}
 _ALWAYS = {F.FILE_FINDINGS_OMITTED.code}
@@ -72,6 +87,26 @@ class NoticeFile:
 
 
 @dataclass
+class NoticeSupport:
+    """A branch below the top grade (or not graded): its 薄弱环节 as the analysis worded them,
+    the 帮扶 partner proposed (or why none) and the 包扶 committee member when known."""
+
+    branch: str
+    grade: str | None
+    lines: list[str]
+    partner: str
+    baofu: str | None = None
+
+
+@dataclass
+class FileSupport:
+    """What the batch's 薄弱环节与帮扶 says about one file's branches."""
+
+    rows: list[NoticeSupport] = field(default_factory=list)  # below the top grade, worst first
+    helping: dict[str, list[str]] = field(default_factory=dict)  # partner → whom it may help
+
+
+@dataclass
 class NoticePart:
     """What one file adds to its unit's notice."""
 
@@ -80,6 +115,7 @@ class NoticePart:
     branches: list[NoticeBranch] = field(default_factory=list)
     lines: list[NoticeLine] = field(default_factory=list)
     notes: dict[str, list[str]] = field(default_factory=dict)  # 党支部 → further lines
+    support: list[NoticeSupport] = field(default_factory=list)  # 薄弱环节与帮扶, worst first
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -92,6 +128,7 @@ class NoticePart:
             branches=[NoticeBranch(**b) for b in data["branches"]],
             lines=[NoticeLine(**line) for line in data["lines"]],
             notes=data.get("notes") or {},
+            support=[NoticeSupport(**row) for row in data.get("support") or []],
         )
 
 
@@ -103,6 +140,7 @@ class UnitNotice:
     lines: list[NoticeLine] = field(default_factory=list)
     checked_on: date | None = None
     branch_notes: dict[str, list[str]] = field(default_factory=dict)
+    support: list[NoticeSupport] = field(default_factory=list)
 
     @property
     def errors(self) -> int:
@@ -133,11 +171,13 @@ def notice_part(
     unit: str | None = None,
     superseded: bool = False,
     notes: Mapping[str, Sequence[str]] | None = None,
+    support: FileSupport | None = None,
 ) -> NoticePart:
     """One file's share of its unit's notice. `copy`: the annotated copy's name; `unit`: the
     unit it speaks for (default: its summary's 填报单位, else its file name); `superseded`: a
     resubmission replaced by a later file — listed, its problems not (they are moot);
-    `notes`: further lines per 党支部 of this file (e.g. its 薄弱环节)."""
+    `notes`: further lines per 党支部 of this file; `support`: its branches' 薄弱环节与帮扶
+    (`support_by_file`: the rows, and the pairings of its top-grade branches among the notes)."""
     name = path_text(file.path)
     status = "已被较新的提交取代，未计入" if superseded else STATUS_LABEL[file.status]
     part = NoticePart(unit=unit or general_branch(file), file=NoticeFile(name, status, copy))
@@ -152,8 +192,56 @@ def notice_part(
             if row.name and row.name not in graded
         ]
     part.lines = [_line(name, f) for f in file.findings if _listed(f)]
-    part.notes = {branch: list(lines) for branch, lines in (notes or {}).items() if lines}
+    support = support or FileSupport()
+    part.notes = {name: list(lines) for name, lines in support.helping.items()}
+    for branch, lines in (notes or {}).items():
+        part.notes.setdefault(branch, []).extend(lines)
+    part.notes = {branch: lines for branch, lines in part.notes.items() if lines}
+    part.support = list(support.rows)
     return part
+
+
+def support_by_file(support: SupportReport | None) -> dict[str, FileSupport]:
+    """The batch's 薄弱环节与帮扶 by file (worst grade first, as the analysis ranked them): what
+    each file's `notice_part` takes. Superseded files have no rows there (not counted)."""
+    files: dict[str, FileSupport] = {}
+    for branch in support.branches if support is not None else []:
+        files.setdefault(branch.file, FileSupport()).rows.append(
+            NoticeSupport(
+                branch=branch.branch,
+                grade=branch.grade,
+                lines=list(branch.lines),
+                partner=partner_text(branch),
+                baofu=branch.baofu,
+            )
+        )
+        if branch.partner is not None:
+            helping = files.setdefault(branch.partner.file, FileSupport()).helping
+            helping.setdefault(branch.partner.branch, []).append(helping_text(branch))
+    return files
+
+
+def helping_text(branch: SupportBranch) -> str:
+    """For the partner's notice: “建议结对帮扶学生第三党支部（本党总支），重点是群众反映（对方
+    5/20，本支部 18/20）” (no unit: a pass/fail scheme counts criteria, not points)."""
+    partner, weak = branch.partner, branch.weakest[0]
+    where = "本党总支" if partner.same_unit else branch.unit
+    return (
+        f"建议结对帮扶{branch.branch}（{where}），重点是{weak.name}"
+        f"（对方 {weak.score}/{weak.maximum}，本支部 {partner.area.score}/{weak.maximum}）"
+    )
+
+
+def partner_text(branch: SupportBranch) -> str:
+    """The proposed partner on two lines — “机关第一党支部（本党总支）” (or its 党总支 when
+    from elsewhere) and its own score in the weakest area — or why none is proposed."""
+    partner = branch.partner
+    if partner is None:
+        return branch.partner_note or ""
+    where = "本党总支" if partner.same_unit else partner.unit
+    area = partner.area
+    share = percent(Fraction(str(area.share)))
+    return f"{partner.branch}（{where}）\n{area.name} {area.score}/{area.maximum}（得分率 {share}）"
 
 
 def _listed(finding: Finding) -> bool:
@@ -186,6 +274,7 @@ def unit_notice(
         notice.files.append(part.file)
         notice.branches += part.branches
         notice.lines += part.lines
+        notice.support += part.support
         for name, lines in part.notes.items():
             notes.setdefault(name, []).extend(lines)
     for name, lines in (branch_notes or {}).items():

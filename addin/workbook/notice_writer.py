@@ -5,7 +5,7 @@ there, as a PDF beside it. Marked as Jiceng's own output (`own_output`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -14,7 +14,15 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..atomic import write_atomically
-from ..report.feedback import NO_FIXES, NOT_RECEIVED, NOTES_TITLE, UnitNotice, notice_name
+from ..report.feedback import (
+    NO_FIXES,
+    NO_GRADE,
+    NOT_RECEIVED,
+    NOTES_TITLE,
+    SUPPORT_TITLE,
+    UnitNotice,
+    notice_name,
+)
 from . import own_output
 from .safe_cells import put
 from .sheet_style import (
@@ -42,6 +50,11 @@ ONE_PAGE_UP_TO = 1.4
 
 Span = tuple[str, int, int]  # label, first and last 1-based column
 CENTRED = ("序号", "单元格", "检查结果", "总分")
+NUMERALS = "一二三四五六七八九十"
+SUPPORT_INTRO = (
+    "定级未达最高等级（或无法定级）的党支部，按各类别得分率列出薄弱环节，请针对薄弱环节重点攻坚；"
+    "建议帮扶党支部为在该环节得分率更高的党支部，供结对帮扶参考。"
+)
 
 
 def write_notice(notice: UnitNotice, folder: Path, stem: str | None = None) -> Path:
@@ -53,10 +66,12 @@ def write_notice(notice: UnitNotice, folder: Path, stem: str | None = None) -> P
         ws.column_dimensions[get_column_letter(i)].width = width
     row = _heading(ws, notice)
     if notice.received:
-        row = _files(ws, notice, row)
-        row = _branches(ws, notice, row)
-        row = _problems(ws, notice, row)
-        row = _notes(ws, notice, row)
+        numbers = iter(NUMERALS)  # sections are numbered as they appear
+        row = _files(ws, notice, row, numbers)
+        row = _branches(ws, notice, row, numbers)
+        row = _problems(ws, notice, row, numbers)
+        row = _support(ws, notice, row, numbers)
+        row = _notes(ws, notice, row, numbers)
         _closing(ws, notice, row)
     else:
         fit_row_heights(ws, range(1, row))
@@ -80,8 +95,12 @@ def _heading(ws: Worksheet, notice: UnitNotice) -> int:
     return 4
 
 
-def _files(ws: Worksheet, notice: UnitNotice, row: int) -> int:
-    _merged(ws, row, "一、提交的文件", SECTION)
+def _section(ws: Worksheet, row: int, numbers: Iterator[str], title: str) -> None:
+    _merged(ws, row, f"{next(numbers)}、{title}", SECTION)
+
+
+def _files(ws: Worksheet, notice: UnitNotice, row: int, numbers: Iterator[str]) -> int:
+    _section(ws, row, numbers, "提交的文件")
     spans = [
         ("序号", 1, 1),
         ("文件", 2, 3),
@@ -92,10 +111,10 @@ def _files(ws: Worksheet, notice: UnitNotice, row: int) -> int:
     return _table(ws, row + 1, spans, rows) + 1
 
 
-def _branches(ws: Worksheet, notice: UnitNotice, row: int) -> int:
+def _branches(ws: Worksheet, notice: UnitNotice, row: int, numbers: Iterator[str]) -> int:
     if not notice.branches:
         return row
-    _merged(ws, row, "二、各党支部定级", SECTION)
+    _section(ws, row, numbers, "各党支部定级")
     # The 文件 column only when the unit sent several files (one file is named above).
     several = len(notice.files) > 1
     spans = [("序号", 1, 1), ("党支部", 2, 3), ("总分", 4, 4)]
@@ -113,13 +132,12 @@ def _branches(ws: Worksheet, notice: UnitNotice, row: int) -> int:
     return _table(ws, row + 1, spans, rows) + 1
 
 
-def _problems(ws: Worksheet, notice: UnitNotice, row: int) -> int:
-    number = "三" if notice.branches else "二"
+def _problems(ws: Worksheet, notice: UnitNotice, row: int, numbers: Iterator[str]) -> int:
     if not notice.needs_fixing:
-        _merged(ws, row, f"{number}、需要整改的问题", SECTION)
+        _section(ws, row, numbers, "需要整改的问题")
         _merged(ws, row + 1, NO_FIXES, BODY, WRAP)
         return row + 3
-    _merged(ws, row, f"{number}、需要整改的问题（共 {len(notice.lines)} 处）", SECTION)
+    _section(ws, row, numbers, f"需要整改的问题（共 {len(notice.lines)} 处）")
     if len(notice.files) > 1:
         spans = [("序号", 1, 1), ("文件", 2, 2), ("工作表", 3, 3), ("单元格", 4, 4)]
         spans += [("问题", 5, 5), ("应填写 / 处理办法", 6, 6)]
@@ -150,12 +168,32 @@ def _problem(level: str, text: str) -> str:
     return text if level == "错误" else f"【{level}】{text}"
 
 
-def _notes(ws: Worksheet, notice: UnitNotice, row: int) -> int:
-    """The seam for further per-branch lines (e.g. 薄弱环节): one row per branch."""
+def _support(ws: Worksheet, notice: UnitNotice, row: int, numbers: Iterator[str]) -> int:
+    """Each branch below the top grade: its 薄弱环节, the 帮扶 partner proposed (or why
+    none) and the 包扶 committee member when known. No section when there is none."""
+    if not notice.support:
+        return row
+    _section(ws, row, numbers, SUPPORT_TITLE)
+    _merged(ws, row + 1, SUPPORT_INTRO, BODY, WRAP)
+    row += 1
+    spans = [("序号", 1, 1), ("党支部", 2, 2), ("薄弱环节", 3, 5), ("建议帮扶党支部", 6, 6)]
+    rows = [
+        [
+            i,
+            f"{s.branch}\n（{s.grade or NO_GRADE}）",
+            "\n".join(s.lines),
+            s.partner + (f"\n包扶党委委员：{s.baofu}" if s.baofu else ""),
+        ]
+        for i, s in enumerate(notice.support, start=1)
+    ]
+    return _table(ws, row + 1, spans, rows) + 1
+
+
+def _notes(ws: Worksheet, notice: UnitNotice, row: int, numbers: Iterator[str]) -> int:
+    """The seam for further per-branch lines: one row per branch."""
     if not notice.branch_notes:
         return row
-    number = "四" if notice.branches else "三"
-    _merged(ws, row, f"{number}、{NOTES_TITLE}", SECTION)
+    _section(ws, row, numbers, NOTES_TITLE)
     spans = [("序号", 1, 1), ("党支部", 2, 3), ("内容", 4, 6)]
     rows = [
         [i, name, "\n".join(lines)]
