@@ -95,7 +95,7 @@ def test_a_parent_with_threads_gets_workers_from_a_fork_server(another_thread, m
     results = [r for _, r in run(["a", "abort", "b", "hang", "c", "bug"], jobs=2)]
     assert [r.split()[:2] for r in results[::2]] == [["done", "a"], ["done", "b"], ["done", "c"]]
     assert results[1] == Failure("too_large", "读取时需要的内存超过上限")
-    assert results[3] == Failure("timeout", "3")
+    assert results[3] == Failure("timeout", f"{LIMITS.timeout:g}")
     assert results[5] == Failure("crashed", "ValueError: a defect")
 
 
