@@ -146,7 +146,7 @@ class CheckTask:
 
     def _copy(self, job: FileJob, evaluation: Evaluation, source: Path) -> FileOutcome:
         from .workbook import own_output
-        from .workbook.openpyxl_writer import fill_file
+        from .workbook.patcher import write_copy
 
         report = evaluation.report
         try:
@@ -157,7 +157,7 @@ class CheckTask:
                 weak_notes(evaluation),
             )
             mark = own_output.FILLED if job.copy_always else own_output.COPY
-            fill_file(source, job.copy_to, plan, evaluation.data, mark)
+            written = write_copy(source, job.copy_to, plan, evaluation.data, mark)
         except MemoryError:
             raise
         except UnreadableWorkbook as exc:
@@ -167,6 +167,8 @@ class CheckTask:
         except Exception as exc:  # e.g. openpyxl cannot round-trip this file
             log.exception("could not annotate %s", job.path)
             return FileOutcome(report, copy_error=f"{type(exc).__name__}: {exc}"[:200])
+        if written.reason:
+            report.findings.append(F.FILE_COPY_REWRITTEN(reason=written.reason))
         return FileOutcome(report, copy=job.copy_to)
 
 
@@ -187,6 +189,13 @@ def filed_on(evaluation: Evaluation) -> date | None:
 
 def has_no_template(report: FileReport) -> bool:
     return any(f.code == F.FILE_NO_TEMPLATE.code for f in report.findings)
+
+
+# What every check worker imports as it reads its first file (the reader, the stamp's document
+# properties), and the writer of annotated copies (openpyxl, numpy): imported once in the parent
+# before the workers are forked (`isolation`), not once per worker; `check` never loads the writer.
+WORKER_MODULES = ("addin.workbook.calamine_reader", "addin.workbook.docprops")
+COPY_WRITER = "addin.workbook.openpyxl_writer"
 
 
 def check_files(
@@ -222,7 +231,11 @@ def check_jobs(
     requested, what the running workers finish in their grace period and no more
     (`isolation.run_isolated`)."""
     task = CheckTask(specs, limits, options)
-    for index, result in run_isolated(jobs, task, jobs=workers, limits=limits, stop=stop):
+    preload = list(WORKER_MODULES)
+    if any(job.copy_to is not None for job in jobs):
+        preload.append(COPY_WRITER)
+    results = run_isolated(jobs, task, jobs=workers, limits=limits, preload=preload, stop=stop)
+    for index, result in results:
         if isinstance(result, Failure):
             yield index, FileOutcome(failure_report(jobs[index].display, result), transient=True)
         else:

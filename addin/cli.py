@@ -1,6 +1,10 @@
 """`jiceng` command line (typer). Exit codes: 0 no errors, 1 errors found, 2 unreadable/usage.
 
 The CLI's own words (help layout, usage errors) are made Chinese in cli_text.py.
+
+Start-up is paid by every run (pre-commit, the Action, a person typing `--help`): this module
+imports only typer and what the command signatures need; each command imports its own work
+(pydantic, the kinds, the reader, openpyxl) in its body. tests/test_startup.py holds it to that.
 """
 
 from __future__ import annotations
@@ -13,29 +17,22 @@ from dataclasses import replace
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from . import __version__
-from .atomic import is_temp, write_text_atomically
-from .batch import FileJob, check_files
+from .atomic import is_temp
 from .cli_text import JicengTyper
-from .cli_text import install as install_chinese_text
 from .console import LogHandler, say, write_data
 from .console import setup as setup_console
-from .findings import SEVERITY_LABEL, catalogue
-from .inbox_files import inbox_entries
-from .isolation import default_jobs
 from .limits import DEFAULT_LIMITS, MIB, Limits
-from .report.model import Report
-from .report.render import file_text, roster_lines, to_json, to_text, totals_line
-from .result_cache import CACHE_DIR
 from .safe_text import path_text, visible_line
-from .spec import SpecError, SpecSet, load_specs
-from .templates import drift, write_templates
 
-install_chinese_text()
+if TYPE_CHECKING:
+    from .report.model import Report
+    from .spec import SpecSet
+
 app = JicengTyper(
     help="基层组织建设年模板的校验、评分与任务预警。",
     no_args_is_help=True,
@@ -63,6 +60,7 @@ class ListFormat(StrEnum):
 
 def render(report: Report, format: Format) -> str:
     from .report.ci import to_github, to_junit
+    from .report.render import to_json, to_text
     from .report.sarif import to_sarif
 
     renderers = {
@@ -157,6 +155,8 @@ def _fail(message: str) -> typer.Exit:
 
 
 def _specs(paths: list[Path] | None) -> SpecSet:
+    from .spec import SpecError, load_specs
+
     try:
         return load_specs(paths or None)
     except SpecError as exc:
@@ -169,6 +169,8 @@ def expand(paths: list[Path], skip: Path | None = None) -> list[Path]:
     (`result_cache`) and, when a batch writes its output inside an input folder, that output
     folder. A file named twice (a
     folder and a file in it) is taken once."""
+    from .result_cache import CACHE_DIR as RESULT_CACHE
+
     files: list[Path] = []
     seen: set[Path] = set()
     skip_dir = skip.resolve() if skip else None
@@ -181,7 +183,7 @@ def expand(paths: list[Path], skip: Path | None = None) -> list[Path]:
                 for p in path.rglob("*")
                 if p.is_file()
                 and not is_temp(p)
-                and CACHE_DIR not in p.parts  # a batch's results kept for its next run
+                and RESULT_CACHE not in p.parts  # a batch's results kept for its next run
                 and not (inside and inside in p.resolve().parents)
             )
         elif path.exists():
@@ -218,7 +220,11 @@ def check(
     quiet: QuietOption = False,
 ) -> None:
     """只读检查工作簿，列出所有问题（不修改原文件）。"""
+    from .batch import FileJob, check_files
+    from .inbox_files import inbox_entries
+    from .isolation import default_jobs
     from .progress import progress_for
+    from .report.model import Report
 
     specs = _specs(spec)
     options = {"as_of": _as_of(as_of), "year": _year(year)}
@@ -274,6 +280,10 @@ def fill(
     退出码：0 副本已写出（工作簿中的问题列在副本和输出里）；加 --strict 时工作簿仍有错误为 1；
     2 无法读取或用法有误（不写出副本）。
     """
+    from .batch import FileJob, check_files
+    from .report.model import Report
+    from .report.render import to_text
+
     specs = _specs(spec)
     day, task_year = _as_of(as_of), _year(year)
     if not file.is_file():
@@ -373,7 +383,9 @@ def batch(
     """
     from .batch import REPORT_BOOK, run_batch
     from .interrupt import Interrupt
+    from .isolation import default_jobs
     from .progress import progress_for
+    from .report.render import file_text, roster_lines, totals_line
 
     specs = _specs(spec)
     options = {"as_of": _as_of(as_of), "year": _year(year)}
@@ -476,6 +488,8 @@ def _last_year(path: Path | None):
 
 
 def _write_text(path: Path, text: str) -> None:
+    from .atomic import write_text_atomically
+
     try:
         write_text_atomically(path, text)
     except OSError as exc:
@@ -548,7 +562,7 @@ def templates(
     spec: SpecOption = None,
 ) -> None:
     """由规格生成官方空白模板，或检查已提交的模板是否过时。"""
-    from .templates import spec_folder, templates_folder
+    from .templates import drift, spec_folder, templates_folder, write_templates
 
     specs = _specs(spec)
     folder = out or templates_folder(spec)
@@ -636,6 +650,8 @@ def codes(
     ] = ListFormat.text,
 ) -> None:
     """列出所有问题代码（代码、级别、说明）。"""
+    from .findings import SEVERITY_LABEL, catalogue
+
     kinds = catalogue()
     if format is ListFormat.json:
         import json

@@ -43,6 +43,15 @@ def parse_ref(ref: str) -> Cell:
     return int(match.group(2)) - 1, col - 1
 
 
+def is_ref(ref: str) -> bool:
+    """Is `ref` one cell's address ("D7", "$D$7")?"""
+    try:
+        parse_ref(ref)
+    except ValueError:
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class Merge:
     top: int
@@ -65,6 +74,9 @@ class SheetData:
     _merge_index: dict[Cell, Merge] | None = field(default=None, repr=False, compare=False)
     _known_formula_values: set[Cell] = field(default_factory=set, repr=False, compare=False)
     _errors: Callable[[], dict[Cell, str]] | dict[Cell, str] = field(default_factory=dict)
+    # The top rows' labels, folded once for every kind's header search (`locate`); whoever
+    # changes `rows` after a search sets it back to None.
+    top_labels: list[dict[str, int]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def height(self) -> int:
