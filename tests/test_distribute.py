@@ -400,3 +400,53 @@ def test_the_specs_decimals_bound_what_can_be_typed() -> None:
     assert rule.formula1 == "AND(ISNUMBER(D5),D5>=0,D5<=20,ROUND(D5,2)=D5)"
     assert "最多 2 位小数" in rule.prompt and "最多 2 位小数" in rule.error
     assert rules["D7"].formula1 == "AND(ISNUMBER(D7),D7>=0,D7<=30,ROUND(D7,2)=D7)"
+
+
+@pytest.mark.parametrize(
+    "inner",
+    [
+        "<vt:r8>inf</vt:r8>",
+        "<vt:r8>-inf</vt:r8>",
+        "<vt:r8>nan</vt:r8>",
+        "<vt:r8>1e300</vt:r8>",
+        "<vt:r8>1.5</vt:r8>",
+        "<vt:lpwstr>" + "9" * 4000 + "</vt:lpwstr>",
+        "<vt:i8>" + "9" * 4000 + "</vt:i8>",
+        "<vt:i4>-1</vt:i4>",
+        "<vt:bool>true</vt:bool>",
+    ],
+)
+def test_a_form_version_of_the_wrong_type_or_size_reads_as_another_form(inner: str) -> None:
+    """The stamp's form number edited by hand (文件 → 属性 → 自定义) to infinity, a number of
+    4,000 digits, a decimal or yes/no: the file is still checked, as another form (0), and
+    the finding's message stays short."""
+    from addin import findings as F
+    from addin.stamp import stamp_of
+
+    part = custom_xml({"jiceng.unit": "机电学院党总支"}).replace(
+        b"</Properties>",
+        b'<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="9" name="jiceng.form">'
+        + inner.encode()
+        + b"</property></Properties>",
+    )
+    stamp = stamp_of(parse_custom_xml(part))
+    assert stamp is not None and stamp.unit == "机电学院党总支"
+    assert stamp.form == 0
+    message = F.STAMP_OTHER_FORM(sent="x", form=stamp.form, version="v", current=1).message
+    assert len(message) < 100
+
+
+@pytest.mark.parametrize("value", [1, 1.0, "1", " 1 "])
+def test_the_form_version_written_or_read_back_as_text_is_this_form(value) -> None:
+    from addin.stamp import stamp_of
+
+    assert stamp_of({"jiceng.unit": "机电", "jiceng.form": value}).form == FORM_VERSION
+
+
+def test_the_largest_form_version_read_is_bounded() -> None:
+    from addin.stamp import MAX_FORM, form_number
+
+    assert MAX_FORM == 999_999
+    assert form_number(MAX_FORM) == form_number(str(MAX_FORM)) == MAX_FORM
+    assert form_number(MAX_FORM + 1) == form_number(str(MAX_FORM + 1)) == 0
+    assert form_number(0) == form_number("0") == 0
