@@ -504,3 +504,29 @@ def test_an_empty_zip_and_a_zip_whose_lister_dies(tmp_path, monkeypatch):
     assert [f.code for f in reports["空.zip"].findings] == ["archive.empty"]
     assert reports["死.zip"].status == "unreadable"
     assert [f.code for f in reports["死.zip"].findings] == ["file.too_large"]
+
+
+def test_members_of_one_zip_are_read_without_parsing_its_directory_again(tmp_path, monkeypatch):
+    """A worker reading the members of a big zip one after another parses its directory once
+    (a zip of 10,000 tiny members took 10,000 parses of 10,000 entries: about 20 minutes);
+    another zip, or the same zip rewritten, is parsed anew."""
+    parses = []
+    original = zipfile.ZipFile._RealGetContents
+
+    def counted(self):
+        parses.append(self.filename)
+        return original(self)
+
+    monkeypatch.setattr(zipfile.ZipFile, "_RealGetContents", counted)
+    first = make_zip(tmp_path / "a.zip", {f"{i}.xlsx": bytes([i]) for i in range(5)})
+    other = make_zip(tmp_path / "b.zip", {"x.xlsx": b"other"})
+    assert [read_member(first, i, DEFAULT_LIMITS) for i in range(5)] == [
+        bytes([i]) for i in range(5)
+    ]
+    assert len(parses) == 1
+    assert read_member(other, 0, DEFAULT_LIMITS) == b"other"
+    assert read_member(first, 4, DEFAULT_LIMITS) == bytes([4])
+    assert len(parses) == 3
+    make_zip(first, {f"{i}.xlsx": bytes([9 - i]) for i in range(5)})  # same size, same second
+    assert read_member(first, 0, DEFAULT_LIMITS) == bytes([9])
+    assert len(parses) == 4
