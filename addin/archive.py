@@ -30,7 +30,7 @@ from pathlib import Path, PurePosixPath
 from . import findings as F
 from .findings import Finding
 from .limits import MIB, Limits
-from .safe_text import visible
+from .safe_text import visible_name
 from .workbook.guard import _check_size, _inflate
 from .workbook.model import TooLarge, UnreadableWorkbook
 
@@ -112,7 +112,7 @@ def _member(archive: zipfile.ZipFile, index: int, info, prefix: str, walk: _Walk
     if name.endswith("/") or is_system_file(name):
         return  # a folder entry, or what an operating system adds
     problems = listing.problems[prefix.rstrip("/")]
-    shown = visible(name)
+    shown = visible_name(name)
     unsafe = unsafe_reason(name)
     if unsafe:
         problems.append(F.ARCHIVE_UNSAFE_MEMBER(member=shown, why=unsafe))
@@ -239,7 +239,7 @@ def _bounded(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) ->
     """The member's bytes by streaming, within the workbook limits (per member, ratio) and never
     past its declared size (so the declared sizes that `list_archive` added up bound the
     total)."""
-    name = visible(member_name(info))
+    name = visible_name(member_name(info))
     size = 0
     try:
         for chunk in _inflate(archive, info):
