@@ -501,3 +501,22 @@ def test_a_branch_only_in_a_summary_is_said_once_and_not_analysed(tmp_path, rubr
         None,
     )
     assert rows["乙支部"].sheet == "乙支部" and rows["乙支部"].weakest[0].name == "群众反映"
+
+
+def test_a_second_named_category_equal_to_the_first_is_not_called_next(tmp_path, rubric):
+    """领导班子 and 党员队伍 both 0/20: the second is as weak as the first, not “其次”; one
+    point more in 党员队伍 and it is “其次” again."""
+    tied = one(
+        tmp_path,
+        rubric,
+        scores_with_losses(rubric, {1: 5, 2: 5, 3: 5, 4: 5, 5: 5, 6: 5, 7: 5, 8: 5}),
+    )
+    lines = weak_lines(rubric, tied)
+    assert lines[0].startswith("最薄弱环节：领导班子 0/20 分")
+    assert lines[1].startswith("并列最薄弱环节：党员队伍 0/20 分")
+    apart = one(
+        tmp_path,
+        rubric,
+        scores_with_losses(rubric, {1: 5, 2: 5, 3: 5, 4: 5, 5: 5, 6: 5, 7: 5, 8: 4}),
+    )
+    assert weak_lines(rubric, apart)[1].startswith("其次：党员队伍 1/20 分")
