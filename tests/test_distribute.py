@@ -450,3 +450,19 @@ def test_the_largest_form_version_read_is_bounded() -> None:
     assert form_number(MAX_FORM) == form_number(str(MAX_FORM)) == MAX_FORM
     assert form_number(MAX_FORM + 1) == form_number(str(MAX_FORM + 1)) == 0
     assert form_number(0) == form_number("0") == 0
+
+
+def test_a_long_unit_name_wraps_in_the_summary_instead_of_running_off_the_page() -> None:
+    """填报单位 of a 34-character 党总支 is wider than the merged field (C:E): it wraps, and its
+    row is as tall as its lines; a short name keeps the one-line row."""
+    from addin.workbook.sheet_style import LINE_HEIGHT
+
+    long_unit = "马克思主义学院暨思想政治理论课教学研究部与公共基础教学部联合党总支"
+    wb = unit_workbook(Unit(long_unit, ("一支部",)), load_specs(), Options(), "r")
+    field = wb["汇总表"]["C3"]
+    assert field.value == long_unit and field.alignment.wrap_text
+    assert wb["汇总表"].row_dimensions[3].height >= 2 * LINE_HEIGHT
+    short = unit_workbook(Unit("机电学院党总支", ("一支部",)), load_specs(), Options(), "r")
+    assert short["汇总表"].row_dimensions[3].height in (None, 0) or (
+        short["汇总表"].row_dimensions[3].height < 2 * LINE_HEIGHT
+    )

@@ -9,6 +9,7 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ...form import FormContext, FormSheet, dated_title, sheet_ref, text_length
+from ...workbook.sheet_style import WRAP, fit_row_heights
 from .spec import SummarySpec, rubric_for
 from .template import HEADER_ROW, SHEET_NAME, summary_sheet
 
@@ -49,6 +50,8 @@ def summary_forms(wb: Workbook, spec: SummarySpec, context: FormContext) -> list
         n_rows=len(names),
     )
     ws["A2"] = dated_title(unit_title(spec.title, context.unit), spec, context.year)
+    ws["C3"].alignment = WRAP  # a long 党总支 name wraps in its field, not off the page
+    fit_row_heights(ws, [3])
     form = FormSheet(sheet=ws.title, spec=spec.id)
     first, last = HEADER_ROW + 1, HEADER_ROW + len(names)
     total_row = last + 1
