@@ -41,7 +41,8 @@ from .workbook.sheet_style import (
 INSTRUCTIONS = "填写说明"
 MAX_SHEET_NAME = 31
 _FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-_RESERVED = {"history"}  # Excel refuses a sheet named History
+# Excel refuses a sheet named History; the record of what was sent has its own name.
+_RESERVED = {"history", SENT_SHEET.lower()}
 DEFAULT_RECIPIENT = "党委组织部"
 
 

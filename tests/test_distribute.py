@@ -466,3 +466,16 @@ def test_a_long_unit_name_wraps_in_the_summary_instead_of_running_off_the_page()
     assert short["汇总表"].row_dimensions[3].height in (None, 0) or (
         short["汇总表"].row_dimensions[3].height < 2 * LINE_HEIGHT
     )
+
+
+def test_a_branch_named_like_the_record_sheet_leaves_the_record_its_name(tmp_path: Path) -> None:
+    """A 党支部 called “JICENG_SENT” (Excel compares names ignoring case) gets another sheet
+    name: the record keeps “jiceng_sent”, so the untouched workbook has no stamp finding."""
+    assert sheet_name("JICENG_SENT", []) == "JICENG_SENT_"
+    assert sheet_name("jiceng_sent1", []) == "jiceng_sent1"
+    wb = unit_workbook(Unit("甲党总支", ("JICENG_SENT", "一支部")), load_specs(), Options(), "r")
+    assert SENT_SHEET in wb.sheetnames and "JICENG_SENT_" in wb.sheetnames
+    path = tmp_path / "甲党总支.xlsx"
+    wb.save(path)
+    codes = {f.code for f in check_path(path, load_specs()).report.findings}
+    assert not {c for c in codes if c.startswith("stamp.")}, codes
