@@ -231,10 +231,22 @@ def _chinese_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def file_name(unit: str) -> str:
-    """The workbook's file name: the unit's name, with what no file system takes replaced."""
+# The file name before “.xlsx”, in UTF-8 bytes: file systems take 255 (a Chinese character is
+# 3), and the temporary name of the atomic write adds about 30.
+MAX_NAME_BYTES = 200
+
+
+def file_name(unit: str, n: int = 1) -> str:
+    """The workbook's file name: the unit's name, with what no file system takes replaced,
+    cut at whole characters to 120 characters and MAX_NAME_BYTES; the n-th of names alike
+    ends in “(n)” within the same bounds."""
     name = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", unit).strip(" .") or "党总支"
-    return f"{name[:120]}.xlsx"
+    suffix = f"({n})" if n > 1 else ""
+    name = name[: 120 - len(suffix)]
+    while len((name + suffix).encode("utf-8")) > MAX_NAME_BYTES:
+        name = name[:-1]
+    name = name.rstrip(" .") or "党总支"  # cut before a space or dot: Windows drops those
+    return f"{name}{suffix}.xlsx"
 
 
 def distribute(
@@ -246,11 +258,11 @@ def distribute(
     written: list[Path] = []
     used: set[str] = set()
     for unit in units:
-        name = file_name(unit.name)
         n = 1
+        name = file_name(unit.name)
         while fold(name).lower() in used:
             n += 1
-            name = file_name(f"{unit.name}({n})")
+            name = file_name(unit.name, n)
         used.add(fold(name).lower())
         wb = unit_workbook(unit, specs, options, roster)
         path = out / name

@@ -479,3 +479,22 @@ def test_a_branch_named_like_the_record_sheet_leaves_the_record_its_name(tmp_pat
     wb.save(path)
     codes = {f.code for f in check_path(path, load_specs()).report.findings}
     assert not {c for c in codes if c.startswith("stamp.")}, codes
+
+
+def test_very_long_unit_names_give_file_names_the_file_system_takes(tmp_path: Path) -> None:
+    """100 Chinese characters are 300 bytes, past the 255 bytes of a file name (ext4, APFS):
+    the name is cut at whole characters to 200 bytes; two units alike in all that is kept
+    still get “(2)” — written, not refused, and no endless search for a free name."""
+    from addin.distribute import MAX_NAME_BYTES, distribute
+
+    assert MAX_NAME_BYTES == 200
+    assert file_name("党" * 66 + "ab") == "党" * 66 + "ab.xlsx"  # 200 bytes: kept whole
+    assert file_name("党" * 66 + "abc") == "党" * 66 + "ab.xlsx"  # 201: one byte cut
+    assert file_name("党" * 67) == "党" * 66 + ".xlsx"  # 201 bytes: a whole character cut
+    units = [Unit("党" * 100, ("一支部",)), Unit("党" * 125 + "甲", ("一支部",))]
+    written = distribute(units, load_specs(), tmp_path, Options(), roster="r")
+    assert [p.name for p in written] == ["党" * 66 + ".xlsx", "党" * 65 + "(2).xlsx"]
+    assert all(p.exists() for p in written)
+    assert file_name("a" * 120) == file_name("a" * 121) == "a" * 120 + ".xlsx"
+    assert file_name("a" * 130, 2) == "a" * 117 + "(2).xlsx"
+    assert file_name("a" * 118 + " .b") == "a" * 118 + ".xlsx"
