@@ -1,5 +1,5 @@
 """Names and terminal lines from submitted files cannot reorder what a person reads: a
-bidirectional override in a file name (“a‮gpj.xlsx” shows as “axslx.jpg”) is named, in the
+bidirectional override in a file name (“a + U+202E + gpj.xlsx” shows as “axslx.jpg”) is named, in the
 terminal, in the JSON and in the archive listing."""
 
 from __future__ import annotations
