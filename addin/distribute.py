@@ -63,6 +63,22 @@ class Options:
     sent: date = field(default_factory=date.today)
 
 
+MAX_PASSWORD = 255  # what Excel takes in its 保护工作表 dialog
+
+
+def password_problem(password: str) -> str | None:
+    """Why `--password` cannot be used, or None. openpyxl stores Excel's 16-bit legacy hash,
+    which Excel computes from the password in the computer's code page: only printable ASCII
+    gives the same hash everywhere (a Chinese password would lock the sheets for good)."""
+    if not 1 <= len(password) <= MAX_PASSWORD:
+        return f"--password 应为 1～{MAX_PASSWORD} 个字符"
+    if not all(" " <= ch <= "~" for ch in password):
+        return (
+            "--password 只能使用英文字母、数字和英文符号（中文等字符的密码在 Excel 中无法解除保护）"
+        )
+    return None
+
+
 def sheet_name(wanted: str, taken: Sequence[str]) -> str:
     """A legal sheet name close to `wanted`, not among `taken` (compared as Excel does,
     ignoring case): forbidden characters become “_”, 31 characters at most, no leading or

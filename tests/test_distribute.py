@@ -498,3 +498,25 @@ def test_very_long_unit_names_give_file_names_the_file_system_takes(tmp_path: Pa
     assert file_name("a" * 120) == file_name("a" * 121) == "a" * 120 + ".xlsx"
     assert file_name("a" * 130, 2) == "a" * 117 + "(2).xlsx"
     assert file_name("a" * 118 + " .b") == "a" * 118 + ".xlsx"
+
+
+@pytest.mark.parametrize("password", ["密码", "pässword", "tab\there", "x" * 256, ""])
+def test_a_password_excel_could_not_check_is_refused_before_anything_is_written(
+    password: str, tmp_path: Path, cli
+) -> None:
+    """The protection's password is stored as Excel's 16-bit legacy hash, which Excel computes
+    from the password in the computer's code page: a Chinese or accented password would
+    protect sheets that nobody can unprotect. Only printable ASCII, 1 to 255 characters."""
+    out = tmp_path / "下发"
+    result = cli(
+        "distribute", "--roster", _roster_csv(tmp_path), "--out", out, "--password", password
+    )
+    assert result.exit_code == 2, result.output
+    assert "--password" in result.output and not out.exists()
+
+
+@pytest.mark.parametrize("password", ["x", "Secret-2022!", " ~", "x" * 255])
+def test_printable_ascii_passwords_are_taken(password: str) -> None:
+    from addin.distribute import password_problem
+
+    assert password_problem(password) is None
