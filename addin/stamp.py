@@ -88,9 +88,14 @@ def _canonical(value: Any) -> str:
     return fold(value)
 
 
-def cells_hash(cells: Iterable[Cell], formulas: Iterable[tuple[str, str]] = ()) -> str:
+def cells_hash(
+    cells: Iterable[Cell], formulas: Iterable[tuple[str, str]] = (), unit: str = ""
+) -> str:
+    """The hash of the record; the stamp's unit (folded) is sealed into it, since the batch
+    counts a file for the unit its stamp names before anything else."""
     lines = [f"{s}\t{c}\t{_canonical(v)}" for s, c, v in cells]
     lines += [f"{s}\t{c}\t{FORMULA}" for s, c in formulas]
+    lines.append(f"\t\t{fold(unit)}")
     return _digest("\n".join(lines))
 
 
@@ -135,7 +140,7 @@ def write_stamp(
                 cell.data_type = "s"
     record.sheet_state = "veryHidden"
     record.protection.sheet = True
-    stamp = stamp.model_copy(update={"cells_hash": cells_hash(cells, formulas)})
+    stamp = stamp.model_copy(update={"cells_hash": cells_hash(cells, formulas, stamp.unit)})
     set_properties(wb, {PREFIX + k: v for k, v in stamp.model_dump().items()})
     return stamp
 
@@ -191,7 +196,7 @@ def stamp_findings(stamp: Stamp, data: WorkbookData, specs: SpecSet) -> list[Fin
     if record is None:
         return [*found, F.STAMP_RECORD_EDITED(problem="下发记录不在文件中")]
     cells, formulas = recorded(record.rows)
-    if cells_hash(cells, formulas) != stamp.cells_hash:
+    if cells_hash(cells, formulas, stamp.unit) != stamp.cells_hash:
         return [*found, F.STAMP_RECORD_EDITED(problem="下发记录的摘要不符")]
     return found + _edited(cells, data)
 

@@ -520,3 +520,23 @@ def test_printable_ascii_passwords_are_taken(password: str) -> None:
     from addin.distribute import password_problem
 
     assert password_problem(password) is None
+
+
+def test_a_stamp_whose_unit_was_edited_no_longer_matches_its_record(tmp_path: Path) -> None:
+    """The unit comes from the stamp first, so the stamp's unit is sealed into the record's
+    hash: jiceng.unit changed under 文件 → 属性 → 自定义 (to pass one unit's workbook off as
+    another's) is stamp.record_edited; the same unit written with other spaces is not."""
+    from addin.workbook.docprops import set_properties
+
+    specs = load_specs()
+    wb = unit_workbook(Unit("机电学院党总支", ("一支部",)), specs, Options(), "r")
+    for unit, edited in (
+        ("机电学院党总支", False),
+        (" 机电学院 党总支", False),
+        ("经管学院党总支", True),
+    ):
+        set_properties(wb, {"jiceng.unit": unit})
+        path = tmp_path / "a.xlsx"
+        wb.save(path)
+        codes = {f.code for f in check_path(path, specs).report.findings}
+        assert ("stamp.record_edited" in codes) is edited, (unit, codes)
