@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -20,22 +21,24 @@ from typing import TYPE_CHECKING, Any
 from . import findings as F
 from .atomic import atomic_path, remove_stale
 from .engine import Evaluation, check_path
-from .file_kinds import file_kind, is_workbook
+from .file_kinds import file_kind
 from .inbox_files import Entry, inbox_entries
 from .isolation import Failure, run_isolated
 from .limits import DEFAULT_LIMITS, Limits
 from .report.consolidated import Consolidator, overview_lines, section_tables
+from .report.feedback import NOTICE_DIR
 from .report.model import FileReport, Report
 from .report.render import JsonStream
 from .safe_text import path_text
 from .spec import SpecSet
 from .support import weak_notes
-from .workbook.convert import LEGACY
+from .workbook.convert import SECONDS, copy_source
 from .workbook.model import TooLarge, UnreadableWorkbook
 from .writes import plan_for
 
 if TYPE_CHECKING:  # pandas stays out of the workers: the inbox modules load in run_batch
     from .report.inbox import LastYear, Roster
+    from .report.inbox_model import RosterReport, SupportReport
 
 log = logging.getLogger("jiceng")
 
@@ -66,8 +69,9 @@ class FileJob:
     copy_to: Path | None = None  # where the annotated copy goes, if one is wanted
     # `fill` writes the copy it was asked for; a batch only copies files with a template.
     copy_always: bool = False
-    # A legacy file (.xls, .xlsb, .ods) converted to .xlsx: the copy is written from this.
-    copy_from: Path | None = None
+    # Where a worker converts a legacy file (.xls, .xlsb, .ods) for its copy, and keeps its
+    # LibreOffice profile: the batch's own temporary folder.
+    work: Path | None = None
     # A workbook inside a zip: `path` is the zip, this its member's place (`archive`).
     member: int | None = None
     # Not to be checked (a PDF, an archive's own findings): the report is made already.
@@ -85,6 +89,7 @@ class FileOutcome:
     report: FileReport
     copy: Path | None = None
     copy_error: str | None = None
+    no_copy: str | None = None  # why a file worth a copy has none (e.g. no LibreOffice)
 
 
 @dataclass(frozen=True)
@@ -113,9 +118,10 @@ class CheckTask:
             return self.check(job, source)
 
     def check(self, job: FileJob, source: Path) -> FileOutcome:
-        """Check the workbook at `source` (the file, or a member written out) as `job`."""
-        from .workbook.openpyxl_writer import fill_file
-
+        """Check the workbook at `source` (the file, or a member written out) as `job`; then,
+        if it gets a copy, write it from what `convert.copy_source` makes of `source` (a
+        legacy file converted here, in the worker, only now that it is known to need it)."""
+        started = time.monotonic()
         evaluation = safe_check(
             source, self.specs, display=job.display, limits=self.limits, **self.options
         )
@@ -123,8 +129,21 @@ class CheckTask:
         report.filed_on = filed_on(evaluation)
         if job.copy_to is None or report.status == "unreadable":
             return FileOutcome(report)
-        if not job.copy_always and not worth_a_copy(job.copy_from or source, report):
+        if not job.copy_always and has_no_template(report):
             return FileOutcome(report)
+        # What is left of the file's time, less a margin for writing the copy.
+        seconds = max(1.0, min(SECONDS, self.limits.timeout - (time.monotonic() - started) - 10))
+        with tempfile.TemporaryDirectory(prefix="jiceng-copy-", dir=job.work) as folder:
+            writable = copy_source(source, Path(folder), job.work or Path(folder), seconds)
+            if isinstance(writable, str):
+                return FileOutcome(report, no_copy=writable)
+            return self._copy(job, evaluation, writable)
+
+    def _copy(self, job: FileJob, evaluation: Evaluation, source: Path) -> FileOutcome:
+        from .workbook import own_output
+        from .workbook.openpyxl_writer import fill_file
+
+        report = evaluation.report
         try:
             plan = plan_for(
                 evaluation.writes,
@@ -132,7 +151,8 @@ class CheckTask:
                 evaluation.conditional,
                 weak_notes(evaluation),
             )
-            fill_file(job.copy_from or source, job.copy_to, plan, evaluation.data)
+            mark = own_output.FILLED if job.copy_always else own_output.COPY
+            fill_file(source, job.copy_to, plan, evaluation.data, mark)
         except MemoryError:
             raise
         except UnreadableWorkbook as exc:
@@ -158,11 +178,6 @@ def filed_on(evaluation: Evaluation) -> date | None:
     sheet = data.sheet(summary.sheet) if summary is not None and data is not None else None
     found = find_field(sheet, FILED_ON_LABEL) if sheet is not None else None
     return read_date(found[1]) if found else None
-
-
-def worth_a_copy(path: Path, report: FileReport) -> bool:
-    """A copy helps only where a template was found and openpyxl can write the format."""
-    return path.suffix.lower() in FILLABLE and not has_no_template(report)
 
 
 def has_no_template(report: FileReport) -> bool:
@@ -221,6 +236,10 @@ class BatchResult:
     with_errors: int = 0
     not_checked: Counter[str] = field(default_factory=Counter)  # file kind → files not checked
     annotated: dict[str, Path] = field(default_factory=dict)  # file → its annotated copy
+    notices: list[Path] = field(default_factory=list)  # one 整改通知 per unit (and its PDF)
+    notices_to_fix: int = 0  # of those, the units with something to fix
+    notices_not_received: int = 0  # and the roster units that sent nothing
+    roster: RosterReport | None = None  # the roster lines of the terminal summary
 
     @property
     def exit_code(self) -> int:
@@ -241,6 +260,8 @@ def run_batch(
     limits: Limits = DEFAULT_LIMITS,
     roster: Roster | None = None,
     last_year: LastYear | None = None,
+    notice_pdf: bool = True,
+    notice_notes: Callable[[FileReport], Mapping[str, Sequence[str]]] | None = None,
     **options,
 ) -> BatchResult:
     """Check every file in worker processes, write annotated copies, report.json and
@@ -253,12 +274,14 @@ def run_batch(
     row by row). `progress(name)` as each file is done; `on_file(report)` for each file's
     final report, in order. `roster` / `last_year`: read by the front end beforehand
     (`report.roster.read_roster`, `report.year_over_year.load_last_year`), so a bad one stops
-    the run before any work. Legacy files get their copies from an .xlsx that LibreOffice
-    converts first (`workbook.convert`); without it the report says they were checked but not
-    copied."""
+    the run before any work. A legacy file with a template gets its copy from the .xlsx that
+    LibreOffice makes of it in the worker, after its check (`workbook.convert`); without
+    LibreOffice the report says it was checked but not copied. Each unit gets its 整改通知 in
+    OUT/整改通知 (`report.feedback`), with a PDF when `notice_pdf` and LibreOffice is there;
+    `notice_notes(report)`: further lines per 党支部 of a file for its notice (each branch's
+    薄弱环节与帮扶 is there without it)."""
     from .report.inbox import inbox_sections
     from .report.support import SupportInputs
-    from .workbook.convert import to_xlsx
 
     out.mkdir(parents=True, exist_ok=True)
     for stale in remove_stale(out):
@@ -273,9 +296,7 @@ def run_batch(
             workers=workers,
             limits=limits,
         )
-        legacy = [p for p in files if p.suffix.lower() in LEGACY and is_workbook(p.name)]
-        converted = to_xlsx(legacy if annotate else [], Path(work))
-        jobs, no_copy = _jobs(entries, out, annotate, converted)
+        jobs, no_copy = _jobs(entries, out, annotate, Path(work))
         spool = Path(work) / "files.jsonl"
         light: list[FileReport] = []
         support = SupportInputs(specs)
@@ -286,7 +307,7 @@ def run_batch(
                 report = outcome.report
                 if outcome.copy_error:
                     report.findings.append(F.FILE_ANNOTATE_FAILED(reason=outcome.copy_error))
-                reason = no_copy.get(job.display)
+                reason = outcome.no_copy or no_copy.get(job.display)
                 if reason and report.status != "unreadable" and not has_no_template(report):
                     report.findings.append(F.FILE_NO_COPY(reason=reason))
                 if outcome.copy is not None:
@@ -313,8 +334,91 @@ def run_batch(
             ),
             support=support,
         )
-        _write_outputs(result, specs, grades, spool, inbox, links, on_file)
+        notices = _NoticeSpool(
+            Path(work) / "notices", roster, inbox.batch.excluded, notice_notes, inbox.batch.support
+        )
+        _write_outputs(result, specs, grades, spool, inbox, links, on_file, notices)
+        result.roster = inbox.batch.roster
+        missing = inbox.batch.roster.missing_units if inbox.batch.roster else []
+        notices.write(result, out / NOTICE_DIR, inbox.batch.checked_on, notice_pdf, missing)
     return result
+
+
+class _NoticeSpool:
+    """Each file's share of its unit's 整改通知, spooled per unit as the files come (memory
+    holds one unit's notice at a time), then one notice per unit (`report.feedback`)."""
+
+    def __init__(
+        self,
+        folder: Path,
+        roster: Roster | None,
+        excluded: list[str],
+        notes_for: Callable[[FileReport], Mapping[str, Sequence[str]]] | None = None,
+        support: SupportReport | None = None,
+    ):
+        from .report.feedback import support_by_file
+
+        folder.mkdir()
+        self.folder, self.excluded, self.notes_for = folder, set(excluded), notes_for
+        self.support = support_by_file(support)  # the batch's 薄弱环节与帮扶, by file
+        self.roster_units = (
+            dict(zip(roster.table["unit_key"], roster.table["unit"], strict=True))
+            if roster is not None
+            else None
+        )
+        self.units: dict[str, Path] = {}
+
+    def add(self, report: FileReport, link: str | None) -> None:
+        import json
+
+        from .report.feedback import notice_part, unit_for
+
+        if report.status == "skipped":
+            return  # a PDF, a picture, one of Jiceng's own outputs: no unit's business to fix
+        unit = unit_for(report, self.roster_units)
+        superseded = report.path in self.excluded
+        notes = self.notes_for(report) if self.notes_for and not superseded else None
+        part = notice_part(report, link, unit, superseded, notes, self.support.get(report.path))
+        path = self.units.setdefault(unit, self.folder / f"{len(self.units)}.jsonl")
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(part.to_json(), ensure_ascii=False) + "\n")
+
+    def write(
+        self,
+        result: BatchResult,
+        folder: Path,
+        checked_on: date | None,
+        pdf: bool,
+        missing: list[str],
+    ) -> None:
+        """One notice per unit that sent files, and one per roster unit in `missing`."""
+        import json
+
+        from .report.feedback import NoticePart, notice_name, unit_notice
+        from .workbook.notice_writer import notices_to_pdf, write_notice
+
+        if not self.units and not missing:
+            return
+        folder.mkdir(exist_ok=True)
+        written: list[Path] = []
+        stems: set[str] = set()
+        for unit in [*self.units, *missing]:
+            parts = []
+            if unit in self.units:
+                with self.units[unit].open(encoding="utf-8") as lines:
+                    parts = [NoticePart.from_json(json.loads(line)) for line in lines]
+            notice = unit_notice(unit, parts, checked_on)
+            stem = _unique(notice_name(unit), stems)  # 甲/乙 and 甲_乙 are made safe alike
+            try:
+                written.append(write_notice(notice, folder, stem))
+            except MemoryError:
+                raise
+            except Exception:  # one unit's notice never stops the others (detail in the log)
+                log.exception("could not write the 整改通知 of %s", unit)
+                continue
+            result.notices_to_fix += notice.needs_fixing
+            result.notices_not_received += not notice.received
+        result.notices = written + (notices_to_pdf(written, folder) if pdf else [])
 
 
 def _light(report: FileReport) -> FileReport:
@@ -330,30 +434,54 @@ def _light(report: FileReport) -> FileReport:
     return report.model_copy(update=update)
 
 
-def _jobs(entries, out, annotate, converted) -> tuple[list[FileJob], dict[str, str]]:
-    """A job per entry; `no_copy`: display name → why a legacy file gets no copy. A member of
-    a zip gets its copy under the same path: 批注副本/材料.zip/子文件夹/文件.xlsx."""
-    jobs, no_copy = [], {}
-    names = {entry.display for entry in entries}
+def _jobs(entries, out, annotate, work: Path) -> tuple[list[FileJob], dict[str, str]]:
+    """A job per entry; `no_copy`: display name → why a file gets no copy, known beforehand.
+    Every file gets its own copy name: a legacy file's copy is an .xlsx that keeps the original
+    extension (甲.xls → 甲.xls.xlsx, so 甲.xls and 甲.ods do not meet), names that still meet
+    (compared as Windows does, ignoring case) are numbered. A member of a zip gets its copy
+    under the same path: 批注副本/材料.zip/子文件夹/文件.xlsx."""
+    jobs, no_copy, taken = [], {}, set()
     copies = (out / ANNOTATED_DIR).resolve()
     for entry in entries:
         name = entry.display
-        copy_to = out / ANNOTATED_DIR / name if annotate and entry.ready is None else None
-        source = converted.get(entry.path) if entry.member is None else None
-        if annotate and entry.member is not None and Path(name).suffix.lower() in LEGACY:
-            source = "压缩包中的旧格式文件不转换；如需批注副本，请解压后另存为 .xlsx"
-        if isinstance(source, str):
-            no_copy[name], copy_to, source = source, None, None
-        elif source is not None:  # a.xls → a.xlsx, or a.xls.xlsx beside a submitted a.xlsx
-            as_xlsx = Path(name).with_suffix(".xlsx").as_posix()
-            copy_to = out / ANNOTATED_DIR / (as_xlsx if as_xlsx not in names else name + ".xlsx")
+        copy_to = None
+        if annotate and entry.ready is None:
+            legacy = Path(name).suffix.lower() not in FILLABLE
+            if entry.member is not None and legacy:
+                no_copy[name] = "压缩包中的旧格式文件不转换；如需批注副本，请解压后另存为 .xlsx"
+            else:
+                copy_to = (
+                    out / ANNOTATED_DIR / _copy_name(name + ".xlsx" if legacy else name, taken)
+                )
         if copy_to is not None and copies not in copy_to.resolve().parents:
             copy_to = None  # never outside 批注副本, whatever a name holds
-        jobs.append(FileJob.of(entry, copy_to, copy_from=source))
+        jobs.append(FileJob.of(entry, copy_to, work=work))
     return jobs, no_copy
 
 
-def _write_outputs(result, specs, grades, spool, inbox, links, on_file) -> None:
+def _copy_name(name: str, taken: set[str]) -> str:
+    """`name`, or `name (2)`, `name (3)`… before its extension when taken, compared ignoring
+    case as Windows does; the one returned is taken from then on."""
+    stem, suffix = os.path.splitext(name)
+    candidate, number = name, 1
+    while candidate.casefold() in taken:
+        number += 1
+        candidate = f"{stem} ({number}){suffix}"
+    taken.add(candidate.casefold())
+    return candidate
+
+
+def _unique(stem: str, taken: set[str]) -> str:
+    """`stem`, or `stem_1`, `stem_2`… when taken; the one returned is taken from then on."""
+    name, i = stem, 0
+    while name in taken:
+        i += 1
+        name = f"{stem}_{i}"
+    taken.add(name)
+    return name
+
+
+def _write_outputs(result, specs, grades, spool, inbox, links, on_file, notices) -> None:
     """report.json and 汇总报告.xlsx from the spool, one file at a time, each written atomically."""
     from .workbook.report_writer import ReportBook
 
@@ -381,6 +509,7 @@ def _write_outputs(result, specs, grades, spool, inbox, links, on_file) -> None:
                 report.findings += light.findings  # batch.* findings of the inbox sections
                 stream.add(report)
                 book.add(consolidated.add(report), links.get(report.path))
+                notices.add(report, links.get(report.path))
                 _count(result, report)
                 if on_file:
                     on_file(report)

@@ -29,7 +29,7 @@ from .inbox_files import inbox_entries
 from .isolation import default_jobs
 from .limits import DEFAULT_LIMITS, MIB, Limits
 from .report.model import Report
-from .report.render import file_text, to_json, to_text, totals_line
+from .report.render import file_text, roster_lines, to_json, to_text, totals_line
 from .safe_text import path_text, visible_line
 from .spec import SpecError, SpecSet, load_specs
 from .templates import drift, write_templates
@@ -76,29 +76,23 @@ def render(report: Report, format: Format) -> str:
 
 SpecOption = Annotated[
     list[Path] | None,
-    typer.Option("--spec", help="模板规格文件或文件夹（默认：内置 schemas/），可重复"),
+    typer.Option("--spec", help="模板规格，可重复"),
 ]
 
 
 AsOfOption = Annotated[
     str | None,
-    typer.Option(
-        "--as-of", metavar="YYYY-MM-DD", help="检查日期（默认：今天），任务清单按这一天判断是否逾期"
-    ),
+    typer.Option("--as-of", metavar="YYYY-MM-DD", help="检查日期（默认：今天）"),
 ]
 YearOption = Annotated[
     str | None,
-    typer.Option(
-        "--year", metavar="YYYY", help="任务年度（默认：任务清单标题中的年份，否则为规格中的年份）"
-    ),
+    typer.Option("--year", metavar="YYYY", help="任务清单的年度"),
 ]
 
 
 JobsOption = Annotated[
     int | None,
-    typer.Option(
-        "--jobs", "-j", min=1, help="并行处理的进程数（默认：CPU 核数）；每个文件都在独立进程中处理"
-    ),
+    typer.Option("--jobs", "-j", min=1, help="并行进程数（默认：CPU 核数）"),
 ]
 MemoryOption = Annotated[
     int,
@@ -106,7 +100,7 @@ MemoryOption = Annotated[
         "--max-memory",
         min=64,
         metavar="MB",
-        help="处理单个文件的内存上限（MB），超出时该文件记为 file.too_large",
+        help="每个文件的内存上限",
     ),
 ]
 TimeoutOption = Annotated[
@@ -115,7 +109,7 @@ TimeoutOption = Annotated[
         "--timeout",
         min=1,
         metavar="秒",
-        help="处理单个文件的时间上限（秒），超出时该文件记为 file.timeout",
+        help="每个文件的时间上限",
     ),
 ]
 
@@ -200,7 +194,7 @@ def check(
         typer.Option(
             "--format",
             "-f",
-            help="输出格式：text 文字、json、junit（JUnit XML）、github（GitHub 注释）、sarif（SARIF 2.1.0）",
+            help="输出格式",
         ),
     ] = Format.text,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="报告写入文件")] = None,
@@ -269,6 +263,11 @@ def fill(
         raise _fail(f"--out {out} 是一个文件夹，请给出文件名，例如 {out / file.name}")
     if file.suffix.lower() not in (".xlsx", ".xlsm"):
         raise _fail(f"只能为 .xlsx / .xlsm 文件写出副本，{file.name} 是 {file.suffix} 格式")
+    if out.suffix.lower() == ".xlsx" and _has_macros(file):
+        raise _fail(
+            f"{file.name} 含有宏，副本存为 .xlsx 会丢掉宏；"
+            f"请把 --out 改为 .xlsm，例如 {out.with_suffix('.xlsm')}"
+        )
     # In a worker process too: a file that aborts the reader ends in a finding, not in silence.
     job = FileJob(file, path_text(str(file)), copy_to=out, copy_always=True)
     (outcome,) = check_files(
@@ -286,12 +285,18 @@ def fill(
     raise typer.Exit(report.exit_code if strict else 0)
 
 
+def _has_macros(path: Path) -> bool:
+    from .workbook.package import has_macros
+
+    return has_macros(path)
+
+
 @app.command()
 def batch(
     paths: Annotated[
         list[Path], typer.Argument(metavar="文件或文件夹", help="提交的工作簿文件或文件夹")
     ],
-    out: Annotated[Path, typer.Option("--out", "-o", help="输出文件夹（批注副本、汇总报告）")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="输出文件夹")],
     annotate: Annotated[
         bool, typer.Option("--annotate/--no-annotate", help="是否写出批注副本")
     ] = True,
@@ -303,7 +308,7 @@ def batch(
         typer.Option(
             "--roster",
             metavar="名单文件",
-            help="党总支 / 党支部名单（.xlsx 或 .csv）：报告列出未提交的党总支、缺失和名单外的党支部",
+            help="党总支、党支部名单 .xlsx 或 .csv",
         ),
     ] = None,
     last_year: Annotated[
@@ -311,9 +316,17 @@ def batch(
         typer.Option(
             "--last-year",
             metavar="上年结果",
-            help="上年 batch 的输出文件夹或其 report.json：据此给出上年定级、晋位升级和后进转化率",
+            help="上年的 report.json 或其文件夹",
         ),
     ] = None,
+    pdf: Annotated[
+        bool,
+        typer.Option(
+            "--pdf/--no-pdf",
+            envvar="JICENG_PDF",
+            help="整改通知另存 PDF（需 LibreOffice；环境变量 JICENG_PDF=0 同 --no-pdf）",
+        ),
+    ] = True,
     spec: SpecOption = None,
     as_of: AsOfOption = None,
     year: YearOption = None,
@@ -321,7 +334,7 @@ def batch(
     max_memory: MemoryOption = DEFAULT_LIMITS.memory // MIB,
     timeout: TimeoutOption = DEFAULT_LIMITS.timeout,
 ) -> None:
-    """批量处理：逐个校验评分，写出批注副本和一份汇总报告工作簿（原文件不动）。"""
+    """批量校验评分，写出批注副本和汇总报告（原文件不动）。"""
     from .batch import REPORT_BOOK, run_batch
 
     specs = _specs(spec)
@@ -331,8 +344,10 @@ def batch(
         raise _fail(f"--out {out} 已存在且不是文件夹")
     for path in paths:
         if path.is_dir() and out.resolve() == path.resolve():
+            # A sibling, not a sub-folder: outputs inside the inbox would be found by the next run.
+            sibling = path.resolve().parent / f"{path.resolve().name}_输出"
             raise _fail(
-                f"--out 不能是要检查的文件夹本身（{path}）：请另选一个输出文件夹，例如 {path / '输出'}"
+                f"--out 不能是要检查的文件夹本身（{path}）：请另选一个输出文件夹，例如 {sibling}"
             )
     files = expand(paths, skip=out)
     try:
@@ -351,6 +366,7 @@ def batch(
         on_file=lambda report: say(file_text(report) + "\n"),
         workers=jobs or default_jobs(),
         limits=_limits(max_memory, timeout),
+        notice_pdf=pdf,
         **inbox,
         **options,
     )
@@ -364,6 +380,16 @@ def batch(
     say(f"汇总报告：{out / REPORT_BOOK}")
     if result.annotated:
         say(f"批注副本：{len(result.annotated)} 个，位于 {out / '批注副本'}")
+    workbooks = [p for p in result.notices if p.suffix == ".xlsx"]
+    if workbooks:
+        pdf = "（另有 PDF）" if len(result.notices) > len(workbooks) else ""
+        asked = f"、{result.notices_not_received} 份催交" if result.notices_not_received else ""
+        say(
+            f"整改通知：{len(workbooks)} 份{pdf}，其中 {result.notices_to_fix} 份需要整改{asked}，"
+            f"位于 {workbooks[0].parent}"
+        )
+    for line in roster_lines(result.roster):
+        say(visible_line(line))
     raise typer.Exit(result.exit_code if strict else 0)
 
 
@@ -422,13 +448,11 @@ def due(
     ],
     year: Annotated[
         str | None,
-        typer.Option("--year", metavar="YYYY", help="按哪一年解读（默认：检查日期所在的年份）"),
+        typer.Option("--year", metavar="YYYY", help="按哪一年解读"),
     ] = None,
     as_of: Annotated[
         str | None,
-        typer.Option(
-            "--as-of", metavar="YYYY-MM-DD", help="检查日期，据此给出下一个截止日期（默认：今天）"
-        ),
+        typer.Option("--as-of", metavar="YYYY-MM-DD", help="检查日期（默认：今天）"),
     ] = None,
     format: Annotated[
         ListFormat, typer.Option("--format", "-f", help="输出格式：text 文字或 json")
@@ -461,15 +485,13 @@ def templates(
         typer.Option(
             "--out",
             metavar="文件夹",
-            help="模板文件夹（默认：规格文件夹旁的 workbooks/；内置规格即仓库中的 workbooks/）",
+            help="模板文件夹（默认：规格旁的 workbooks/）",
         ),
     ] = None,
-    check_only: Annotated[
-        bool, typer.Option("--check", help="只检查已提交的模板是否与规格一致（不一致时退出码 1）")
-    ] = False,
+    check_only: Annotated[bool, typer.Option("--check", help="只检查模板与规格是否一致")] = False,
     spec: SpecOption = None,
 ) -> None:
-    """由规格（默认：内置 schemas/）生成官方空白模板，或检查已提交的模板是否过时。"""
+    """由规格生成官方空白模板，或检查已提交的模板是否过时。"""
     from .templates import spec_folder, templates_folder
 
     specs = _specs(spec)
@@ -513,11 +535,13 @@ def distribute(
     ] = "党委组织部",
     password: Annotated[
         str | None,
-        typer.Option("--password", help="工作表和工作簿结构保护的密码（默认：不设密码，仅保护）"),
+        typer.Option("--password", help="保护密码（默认：只保护，不设密码）"),
     ] = None,
     spec: SpecOption = None,
 ) -> None:
-    """按名单为每个党总支生成一份预填、受保护的模板工作簿（汇总表、各党支部评分表、任务清单、填写说明）。
+    """按名单为每个党总支生成一份预填、受保护的模板工作簿。
+
+    工作簿中有汇总表、各党支部评分表、任务清单和填写说明。
 
     退出码：0 全部生成；1 有党总支在名单中没有党支部，未生成；2 名单或参数有误。"""
     from .distribute import Options, password_problem, units_of
@@ -641,7 +665,7 @@ def desktop(
         typer.Option("--out", metavar="文件夹", help="写入四个 .xlam 加载项与同名 .py 的文件夹"),
     ],
 ) -> None:
-    """由 xlwings 自带的功能区加载项生成四个按钮的 Excel 加载项（桌面版 Excel，本机 Python）。"""
+    """生成桌面版 Excel 的四个按钮加载项（xlwings 功能区加载项，本机 Python）。"""
     from .desktop_bundle import write_desktop
 
     try:

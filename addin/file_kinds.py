@@ -26,13 +26,18 @@ _KINDS = {
 }
 KIND_BY_SUFFIX = {suffix: kind for kind, suffixes in _KINDS.items() for suffix in suffixes}
 OTHER_KIND = "其他文件"
+# A workbook is only ever not checked when Jiceng wrote it (`workbook.own_output`).
+OWN_OUTPUT_KIND = "Jiceng 写出的文件"
 
 
 def file_kind(name: str) -> str:
-    """PDF, 图片, Word 文档, …, Excel 临时文件, 其他文件: for the not-checked summary."""
+    """PDF, 图片, Word 文档, …, Excel 临时文件, 其他文件 — and for a workbook, Jiceng 写出的
+    文件 (the only workbooks not checked): for the not-checked summary."""
     path = PurePosixPath(name)
     if path.name.startswith(LOCK_PREFIX):
         return LOCK_KIND
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        return OWN_OUTPUT_KIND
     return KIND_BY_SUFFIX.get(path.suffix.lower(), OTHER_KIND)
 
 

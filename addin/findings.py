@@ -235,6 +235,12 @@ BATCH_LAST_YEAR_MISMATCH = kind(
     "“{branch}”的上年定级填为“{typed}”，上年汇总报告中为“{reported}”；以填写的为准",
     "汇总表中手填的上年定级与 --last-year 给出的上年报告不一致（以手填为准）",
 )
+FILE_OWN_OUTPUT = kind(
+    "file.own_output",
+    "info",
+    "未检查：Jiceng 写出的{what}，不是提交的材料（在 Excel 或 WPS 中改过并保存后照常检查）",
+    "带有 Jiceng 输出标记（自定义文档属性）且此后未被保存过的工作簿：批注副本、填写结果、汇总报告、整改通知",
+)
 FILE_NO_COPY = kind(
     "file.no_copy",
     "info",
@@ -244,7 +250,7 @@ FILE_NO_COPY = kind(
 
 # --- rubric (附件1) ------------------------------------------------------------------------------
 RUBRIC_SCORE_MISSING = kind(
-    "rubric.score_missing", "error", "第{no}项“{column}”未填写", "评分项的得分为空"
+    "rubric.score_missing", "error", "第{no}项“{column}”未填写，{fix}", "评分项的得分为空"
 )
 RUBRIC_VERDICT_UNKNOWN = kind(
     "rubric.verdict_unknown",
@@ -258,16 +264,22 @@ RUBRIC_SCORE_MERGED = kind(
     "第{others}项的“{column}”单元格与第{first}项合并，请每项分别填写",
     "几个评分项共用一个合并的得分单元格，无法知道每项的得分",
 )
+RUBRIC_SCORE_MERGED_ACROSS = kind(
+    "rubric.score_merged_across",
+    "error",
+    "第{no}项的“{column}”单元格与“{other}”合并为 {area}，看不出得分，请取消合并后填写得分",
+    "得分单元格与同一行的其他列（如分值）合并，显示的是另一列的内容，被遮住的得分不予采用",
+)
 RUBRIC_SCORE_NOT_NUMBER = kind(
     "rubric.score_not_number",
     "error",
-    "第{no}项“{column}”不是数字：{value}",
+    "第{no}项“{column}”不是数字：{value}，{fix}",
     "得分单元格的内容无法识别为数字",
 )
 RUBRIC_SCORE_OUT_OF_RANGE = kind(
     "rubric.score_out_of_range",
     "error",
-    "第{no}项得分{value}{problem}",
+    "第{no}项得分{value}{problem}，{fix}",
     "得分为负数或超过该项分值",
 )
 RUBRIC_SCORE_NORMALIZED = kind(
@@ -289,12 +301,15 @@ RUBRIC_TEMPLATE_MODIFIED = kind(
     "评分项的内容或分值被改动",
 )
 RUBRIC_ITEM_MISSING = kind(
-    "rubric.item_missing", "error", "缺少第{no}项：{text}", "官方模板中的评分项在表中找不到"
+    "rubric.item_missing",
+    "error",
+    "缺少第{no}项：{text}（请按官方模板补上这一行并填写得分）",
+    "官方模板中的评分项在表中找不到",
 )
 RUBRIC_ITEM_DUPLICATE = kind(
     "rubric.item_duplicate",
     "error",
-    "第{no}项重复出现（另见第{first_row}行）",
+    "第{no}项重复出现（另见第{first_row}行），请删除多余的一行",
     "同一评分项出现多次",
 )
 RUBRIC_UNKNOWN_ROW = kind(
@@ -306,13 +321,13 @@ RUBRIC_UNKNOWN_ROW = kind(
 RUBRIC_TOTAL_MISMATCH = kind(
     "rubric.total_mismatch",
     "error",
-    "填写的总分 {value} 与各项得分之和 {expected} 不一致",
+    "填写的总分 {value} 与各项得分之和 {expected} 不一致，应填 {expected}",
     "总分行填写的数值与计算结果不符",
 )
 RUBRIC_SUBTOTAL_MISMATCH = kind(
     "rubric.subtotal_mismatch",
     "error",
-    "“{category}”小计填写为 {value}，各项之和为 {expected}",
+    "“{category}”小计填写为 {value}，各项之和为 {expected}，应填 {expected}",
     "类别小计与该类各项得分之和不符",
 )
 RUBRIC_SCORE_MISMATCH = kind(
@@ -324,8 +339,57 @@ RUBRIC_SCORE_MISMATCH = kind(
 RUBRIC_GRADE_MISMATCH = kind(
     "rubric.grade_mismatch",
     "error",
-    "定级结果填写为“{value}”，按总分 {total} 应为“{expected}”",
+    "定级结果填写为“{value}”，按总分 {total} 应填“{expected}”",
     "定级结果与总分对应的等级不符",
+)
+# A result typed while some item is unreadable: held to the range the readable items allow.
+RUBRIC_SUBTOTAL_OUT_OF_RANGE = kind(
+    "rubric.subtotal_out_of_range",
+    "error",
+    "“{category}”小计填写为 {value}，{problem}；应填 {span} 之间的数（该类各项得分之和，{items}更正后可算出）",
+    "有得分无法读取时，手填的类别小计超出满分或超出按可读各项得出的范围",
+)
+RUBRIC_SUBTOTAL_UNCONFIRMED = kind(
+    "rubric.subtotal_unconfirmed",
+    "warning",
+    "“{category}”小计 {value} 无法核对：{items}得分有误；更正后应填该类各项得分之和",
+    "手填的类别小计在可能范围内，但该类有得分无法读取，暂不能确认",
+)
+RUBRIC_TOTAL_OUT_OF_RANGE = kind(
+    "rubric.total_out_of_range",
+    "error",
+    "填写的总分 {value} {problem}；应填 {span} 之间的数（各项得分之和，{items}更正后可算出）",
+    "有得分无法读取时，手填的总分超出满分或超出按可读各项得出的范围",
+)
+RUBRIC_TOTAL_UNCONFIRMED = kind(
+    "rubric.total_unconfirmed",
+    "warning",
+    "总分 {value} 无法核对：{items}得分有误；更正后应填各项得分之和",
+    "手填的总分在可能范围内，但有得分无法读取，暂不能确认",
+)
+RUBRIC_GRADE_UNKNOWN = kind(
+    "rubric.grade_unknown",
+    "error",
+    "定级结果填写为“{value}”，不是等级名称；应填 {allowed} 之一",
+    "总分无法计算时，手填的定级结果不是评分标准中的等级",
+)
+RUBRIC_GRADE_IMPOSSIBLE = kind(
+    "rubric.grade_impossible",
+    "error",
+    "定级结果填写为“{value}”，不可能：按已读出的各项得分，总分在 {span} 之间（{items}得分有误），应填 {allowed}",
+    "总分无法计算时，手填的定级结果不在按可读各项得出的总分范围所对应的等级之中",
+)
+RUBRIC_GRADE_AGAINST_TYPED_TOTAL = kind(
+    "rubric.grade_against_typed_total",
+    "error",
+    "定级结果填写为“{value}”，与填写的总分 {total} 不符（该总分应填“{expected}”）；{items}得分更正后再核对",
+    "总分无法计算时，手填的定级结果与手填的总分对应的等级不一致",
+)
+RUBRIC_GRADE_UNCONFIRMED = kind(
+    "rubric.grade_unconfirmed",
+    "warning",
+    "定级结果“{value}”无法核对：{items}得分有误，总分可能在 {span} 之间；更正后按总分定级",
+    "总分无法计算时，手填的定级结果在可能的等级之中，暂不能确认",
 )
 
 
@@ -357,7 +421,7 @@ SUMMARY_DUPLICATE_BRANCH = kind(
 SUMMARY_SCORE_MISSING = kind(
     "summary.score_missing",
     "error",
-    "“{name}”的评分分数未填写，本工作簿中也没有该党支部的评分表可取",
+    "“{name}”的评分分数未填写，本工作簿中也没有该党支部的评分表可取；请填写 0～{max} 之间的分数",
     "评分分数为空且无法从评分表取得",
 )
 SUMMARY_RUBRIC_TOTAL_UNKNOWN = kind(
@@ -375,13 +439,13 @@ SUMMARY_DUPLICATE_RUBRIC = kind(
 SUMMARY_SCORE_NOT_NUMBER = kind(
     "summary.score_not_number",
     "error",
-    "“{name}”的评分分数不是数字：{value}",
+    "“{name}”的评分分数不是数字：{value}；应填 0～{max} 之间的数",
     "评分分数单元格的内容无法识别为数字",
 )
 SUMMARY_SCORE_OUT_OF_RANGE = kind(
     "summary.score_out_of_range",
     "error",
-    "“{name}”的评分分数 {value} 超出 0～{max} 分",
+    "“{name}”的评分分数 {value} 超出 0～{max} 分，应填 0～{max} 之间的数",
     "评分分数为负数或超过评分标准的总分",
 )
 SUMMARY_SCORE_NORMALIZED = kind(
@@ -402,6 +466,24 @@ SUMMARY_GRADE_MISMATCH = kind(
     "“{name}”的分类定级结果填写为“{value}”，按评分分数 {score} 应为“{expected}”",
     "分类定级结果与评分分数对应的等级不符",
 )
+SUMMARY_GRADE_UNKNOWN = kind(
+    "summary.grade_unknown",
+    "error",
+    "“{name}”的分类定级结果填写为“{value}”，不是等级名称；应填 {allowed} 之一",
+    "评分分数无法确定时，手填的分类定级结果不是评分标准中的等级",
+)
+SUMMARY_GRADE_UNCONFIRMED = kind(
+    "summary.grade_unconfirmed",
+    "warning",
+    "“{name}”的分类定级结果“{value}”无法核对：{why}；更正后按评分分数定级",
+    "评分分数无法确定时，手填的分类定级结果暂不能确认",
+)
+SUMMARY_COUNT_UNCONFIRMED = kind(
+    "summary.count_unconfirmed",
+    "warning",
+    "合计行“{label}”填写为 {value}，无法核对：{rows}的定级无法确定；更正后按各党支部的定级计数",
+    "有党支部无法定级时，手填的先进数、一般数、后进数在可能范围内，暂不能确认",
+)
 SUMMARY_COUNT_MISMATCH = kind(
     "summary.count_mismatch",
     "error",
@@ -411,7 +493,7 @@ SUMMARY_COUNT_MISMATCH = kind(
 SUMMARY_SCORE_MISMATCH = kind(
     "summary.score_mismatch",
     "error",
-    "“{name}”的评分分数填写为 {value}，与工作表“{sheet_name}”评分表的总分 {expected} 不一致",
+    "“{name}”的评分分数填写为 {value}，与工作表“{sheet_name}”评分表的总分 {expected} 不一致，应填 {expected}",
     "汇总表的评分分数与同一工作簿中该党支部评分表的总分不符",
 )
 SUMMARY_BRANCH_WITHOUT_RUBRIC = kind(
@@ -457,7 +539,7 @@ SUMMARY_YEAR_UNKNOWN = kind(
 TASKS_OVERDUE = kind(
     "tasks.overdue",
     "error",
-    "{task}{milestone}的节点已逾期{days}天",
+    "{task}{milestone}的节点已逾期{days}天；如已完成，请在“{done}”填写该节点的完成日期",
     "时间期限中的某个节点已过（检查日期晚于该节点）而未填写对应的完成日期",
 )
 TASKS_DUE_SOON = kind(
@@ -484,7 +566,7 @@ TASKS_OWNER_MISSING = kind(
 TASKS_ITEM_MISSING = kind(
     "tasks.item_missing",
     "error",
-    "缺少第{no}项任务：{text}",
+    "缺少第{no}项任务：{text}（请按官方任务清单补上这一行）",
     "官方任务清单中的任务在表中找不到（被删除或改得面目全非）",
 )
 TASKS_TEMPLATE_MODIFIED = kind(

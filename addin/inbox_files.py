@@ -2,7 +2,8 @@
 
 Workbooks are checked; every workbook inside a zip is checked like a file in a folder, shown as
 `材料.zip/子文件夹/文件.xlsx` (`archive`); every other file — a PDF scan, a Word document, a
-picture, an Excel lock file `~$…` — is listed as 未检查 with the reason, and a zip that cannot
+picture, an Excel lock file `~$…`, a workbook Jiceng wrote itself (`workbook.own_output`,
+`file.own_output`: outputs are never inputs) — is listed as 未检查 with the reason, and a zip that cannot
 be opened, a .rar or a refused member is a finding on that archive. `check` and `batch` both
 turn their inputs into these entries; the archives are listed in worker processes
 (`isolation`), as hostile as any workbook.
@@ -22,6 +23,9 @@ from .findings import Finding
 from .isolation import Failure, run_isolated
 from .limits import DEFAULT_LIMITS, Limits
 from .report.model import FileReport
+from .workbook.own_output import own_output
+
+MARKED_SUFFIXES = (".xlsx", ".xlsm")  # what Jiceng writes (the mark lives in the zip package)
 
 _HINTS = {"WPS 表格": "，请用 WPS 另存为 .xlsx 后提交", "CSV 文件": "，请提交 .xlsx 工作簿"}
 
@@ -35,6 +39,11 @@ class Entry:
     member: int | None = None  # the member's place in that zip
     ready: FileReport | None = None  # not to be checked: its report is made already
     modified: datetime | None = None  # a member's time in its zip (files: from the disk)
+
+
+def own_output_report(display: str, what: str) -> FileReport:
+    """One of Jiceng's own outputs (an annotated copy, 汇总报告, …): listed, never graded."""
+    return FileReport(path=display, status="skipped", findings=[F.FILE_OWN_OUTPUT(what=what)])
 
 
 def not_checked(display: str) -> FileReport:
@@ -83,7 +92,9 @@ def inbox_entries(
             finding = F.ARCHIVE_UNSUPPORTED(format=OTHER_ARCHIVES[suffix])
             entries.append(Entry(shown, path, ready=_archive_report(shown, [finding], False)))
         elif is_workbook(path.name):
-            entries.append(Entry(shown, path))
+            what = own_output(path) if path.suffix.lower() in MARKED_SUFFIXES else None
+            ready = None if what is None else own_output_report(shown, what)
+            entries.append(Entry(shown, path, ready=ready))
         else:
             entries.append(Entry(shown, path, ready=not_checked(shown)))
     return entries

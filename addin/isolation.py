@@ -276,7 +276,10 @@ def _serve(conn: Connection, work: Callable[[Any], Any], memory: int, err: str) 
             result: Any = Outcome(work(item), collect.lines)
         except MemoryError:
             result = Failure("too_large", f"处理时超过内存上限 {memory // MIB} MB")
-        except Exception as exc:  # work() should not raise; if it does, the item says so
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # work() should not raise (a native reader's panic is a
+            # BaseException too); if it does, the item says so and the worker lives on
             logger.exception("worker failed on item %s", index)
             result = Outcome(
                 Failure("crashed", f"{type(exc).__name__}: {exc}"[:200]), collect.lines

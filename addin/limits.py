@@ -26,6 +26,11 @@ class Limits:
     max_members: int = 10_000
     max_rows: int = 100_000  # the last row holding content, per sheet
     max_cols: int = 1_000  # the last column holding content, per sheet
+    # Cells of the range a reader allocates, all sheets together (rows × columns of each
+    # sheet's used area, or of what an .xls declares): calamine holds up to about 100 bytes per
+    # cell while it builds the ranges of an .xls with formulas (POI's SharedFormulaTest.xls,
+    # 4.26 million cells: 415 MB), so this keeps the read of any format under 512 MB.
+    max_cells: int = 4_000_000
     # While working (each file in its own worker process):
     memory: int = 2048 * MIB  # address space of one worker
     timeout: float = 120.0  # seconds for one file
@@ -42,6 +47,7 @@ class Limits:
             "压缩包部件数": f"{self.max_members}",
             "每张工作表内容行数": f"{self.max_rows}",
             "每张工作表内容列数": f"{self.max_cols}",
+            "所有工作表内容区域的单元格数": f"{self.max_cells:,}",
             "每个文件的内存": f"{self.memory // MIB} MB",
             "每个文件的时间": f"{self.timeout:g} 秒",
             "每个文件逐条列出的问题": f"{self.max_findings} 条",

@@ -20,6 +20,7 @@ import ast
 import base64
 import hashlib
 import json
+import sys
 import zlib
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -34,6 +35,7 @@ ENTRY = "addin.excel"
 # (xlwings Lite's "Python Dependencies" page says so). xlwings is pure Python: pinned to the
 # version these buttons were built and tested with.
 UNPINNED = ("pydantic",)
+LITE = ("xlwings", "pydantic", "pydantic_core", "typing_extensions")  # what requirements.txt brings
 LINE = 100  # characters per line of the encoded package in main.py
 
 
@@ -46,11 +48,16 @@ def module_file(name: str) -> Path | None:
     return None
 
 
-def _imported(name: str, path: Path) -> set[str]:
-    """Every addin module named by an import statement in `path`, anywhere in the file."""
+def _imports(name: str, path: Path, top_level_only: bool = False) -> set[str]:
+    """Every module named by an import statement in `path` that can run (not under `if
+    TYPE_CHECKING:`): anywhere in the file, or with `top_level_only` only what runs when the
+    module is imported (not inside functions). Relative imports resolved."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    todo: list[ast.AST] = [tree]
+    while todo:
+        node = todo.pop()
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -63,11 +70,43 @@ def _imported(name: str, path: Path) -> set[str]:
             found.add(base)
             # `from . import worksheet_functions`: the names may be modules themselves.
             found.update(f"{base}.{alias.name}" for alias in node.names)
+        if isinstance(node, ast.If) and _type_checking(node.test):
+            todo.extend(node.orelse)
+        elif not (top_level_only and isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)):
+            todo.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def _type_checking(test: ast.expr) -> bool:
+    """`TYPE_CHECKING` or `typing.TYPE_CHECKING`: a block only type checkers read."""
+    name = test.attr if isinstance(test, ast.Attribute) else getattr(test, "id", None)
+    return name == "TYPE_CHECKING"
+
+
+def _addin(found: set[str]) -> set[str]:
     return {m for m in found if (m == "addin" or m.startswith("addin.")) and module_file(m)}
 
 
+def importable_in_lite(name: str) -> bool:
+    """Whether addin module `name` can be imported in xlwings Lite: what it imports when it is
+    imported is the standard library, a package of requirements.txt, or such addin modules.
+    (The blank templates and the calamine reader need openpyxl / python-calamine: the Lite path
+    never imports them, and they stay out of main.py.)"""
+    if name not in _IMPORTABLE:
+        _IMPORTABLE[name] = True  # while its own imports are looked at (no import cycles)
+        found = _imports(name, module_file(name), top_level_only=True)
+        outside = {m.split(".")[0] for m in found} - {"addin", *sys.stdlib_module_names, *LITE}
+        own = _addin(found) - {name}
+        _IMPORTABLE[name] = not outside and all(importable_in_lite(m) for m in own)
+    return _IMPORTABLE[name]
+
+
+_IMPORTABLE: dict[str, bool] = {}
+
+
 def modules(entry: str = ENTRY) -> list[str]:
-    """`entry` and every addin module it can import, with their parent packages; sorted."""
+    """`entry` and every addin module it can import in Lite, with their parent packages; sorted.
+    An import inside a function is followed only to a module Lite can import."""
     seen: set[str] = set()
     todo = [entry]
     while todo:
@@ -77,7 +116,7 @@ def modules(entry: str = ENTRY) -> list[str]:
         seen.add(name)
         parts = name.split(".")
         todo.extend(".".join(parts[:i]) for i in range(1, len(parts)))
-        todo.extend(_imported(name, module_file(name)))
+        todo.extend(m for m in _addin(_imports(name, module_file(name))) if importable_in_lite(m))
     return sorted(seen)
 
 

@@ -105,8 +105,8 @@ def date_problem(problem: DateProblem, year: int, as_of: date) -> str:
     """Why a 完成日期 was not counted, in the words of the findings."""
     return {
         "unreadable": f"无法识别为日期（应写作 {date_examples(year)}）",
-        "before_year": f"早于{year}年，不计入",
-        "after_as_of": f"晚于检查日期{as_of.isoformat()}，不计入",
+        "before_year": f"早于{year}年，不计入；应填{year}年内的实际完成日期",
+        "after_as_of": f"晚于检查日期{as_of.isoformat()}，不计入；应填已完成的日期（不晚于检查日期）",
     }[problem.reason]
 
 

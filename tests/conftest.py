@@ -22,6 +22,10 @@ from addin.spec import SpecSet, load_specs
 
 SPECS_DIR = Path(__file__).parent / "specs"
 
+# The batch saves each 整改通知 as a PDF too when LibreOffice is there: a LibreOffice start per
+# batch the tests do not need (tests/test_feedback.py asks for them with --pdf).
+os.environ.setdefault("JICENG_PDF", "0")
+
 # CI explores the same examples on every run, so a landing never depends on luck; developers'
 # runs keep exploring new ones (and a failure found there becomes an @example).
 settings.register_profile("ci", derandomize=True, print_blob=True)

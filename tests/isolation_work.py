@@ -24,6 +24,8 @@ def behave(item: str) -> str:
         return str(len(blocks))
     if item == "bug":
         raise ValueError("a defect")
+    if item == "panic":  # what pyo3 raises when Rust code panics: not an Exception
+        raise type("PanicException", (BaseException,), {})("no entry found for key")
     if item.startswith("stamp"):  # sleep, then say when it ended (one clock for all processes)
         time.sleep(float(item[5:]))
         return f"{time.monotonic()}"

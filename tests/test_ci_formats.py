@@ -37,7 +37,7 @@ def test_github_annotations_escape_and_locate(make_rubric, cli, tmp_path):
     assert len(lines) == 1
     assert lines[0].startswith("::error file=")
     assert "a%2Cb.xlsx" in lines[0] and "title=rubric.score_not_number::" in lines[0]
-    assert lines[0].endswith("第一党支部!D9 第5项“得分”不是数字：良, 好")
+    assert lines[0].endswith("第一党支部!D9 第5项“得分”不是数字：良, 好，应填 0～5 之间的数")
 
 
 def test_unreadable_file_is_a_failure_in_junit(cli, tmp_path):
@@ -105,7 +105,7 @@ def test_sarif_results_locate_sheet_and_cell(make_rubric, cli, spec):
     error = results["rubric.score_out_of_range"]
     assert error["level"] == "error"
     assert rules[error["ruleIndex"]]["id"] == "rubric.score_out_of_range"
-    assert error["message"]["text"] == "第一党支部!D7 第3项得分6超过分值5"
+    assert error["message"]["text"] == "第一党支部!D7 第3项得分6超过分值5，应填 0～5 之间的数"
     (location,) = error["locations"]
     physical = location["physicalLocation"]
     assert physical["artifactLocation"]["uri"] == path.as_uri()

@@ -26,10 +26,27 @@ def test_hook_manifest_declares_jiceng_check():
     assert hook["language"] == "python"
 
 
+WHEELS = Path.home() / ".cache" / "jiceng-wheels" / f"py{sys.version_info[0]}{sys.version_info[1]}"
+QUIET = {"capture_output": True, "text": True, "timeout": 600}
+
+
+def wheelhouse() -> Path:
+    """This package's dependencies and its build backend (hatchling) as wheels, for pre-commit
+    to install from with no index. Fetched once with pip, from the indexes pip is configured
+    with, into a cache outside the repository; later runs resolve offline from the cache."""
+    download = [sys.executable, "-m", "pip", "download", "-q", "-d", str(WHEELS)]
+    download += ["--only-binary=:all:", "hatchling>=1.21", str(ROOT)]
+    offline = subprocess.run([*download, "--no-index", "--find-links", str(WHEELS)], **QUIET)
+    if offline.returncode != 0:
+        subprocess.run(download, check=True, **QUIET)
+    return WHEELS
+
+
 @pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
 def test_pre_commit_hook_blocks_a_workbook_with_errors(make_rubric, tmp_path):
-    """pre-commit installs this repository into its own environment (offline: the packages
-    already installed here are visible to it) and runs the hook on the staged workbooks."""
+    """pre-commit installs this repository into its own environment — from a wheelhouse, with
+    pip's build isolation as usual, nothing borrowed from this Python — and runs the hook on
+    the staged workbooks."""
     repo = tmp_path / "templates-repo"
     repo.mkdir()
     git("init", "-q", ".", cwd=repo)
@@ -39,16 +56,18 @@ def test_pre_commit_hook_blocks_a_workbook_with_errors(make_rubric, tmp_path):
     (repo / "~$第一党总支_提交.xlsx").write_bytes(b"an Excel lock file, not a workbook")
     (repo / "说明.txt").write_text("not a workbook", encoding="utf-8")
     git("add", ".", cwd=repo)
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # the installed hook only
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        # the installed hook only; its virtualenv sees nothing of this Python's packages
+        if k not in ("PYTHONPATH", "VIRTUALENV_SYSTEM_SITE_PACKAGES", "PIP_NO_BUILD_ISOLATION")
+    }
     env |= {
         "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
-        # The hook's virtualenv sees the packages installed here, so pip needs no index ...
-        "VIRTUALENV_SYSTEM_SITE_PACKAGES": "1",
-        "PIP_NO_INDEX": "1",
-        # ... and builds jiceng with the hatchling installed here (pip's inverted switch:
-        # PIP_NO_BUILD_ISOLATION=0 turns build isolation off).
-        "PIP_NO_BUILD_ISOLATION": "0",
+        "PIP_NO_INDEX": "1",  # offline: every wheel, hatchling included, is in the wheelhouse
+        "PIP_FIND_LINKS": str(wheelhouse()),
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+        "PIP_NO_COMPILE": "1",  # no .pyc for numpy and pandas: the hook runs once
     }
     files = ["第三党总支_提交.xlsx", "第一党总支_提交.xlsx", "~$第一党总支_提交.xlsx", "说明.txt"]
     result = subprocess.run(
@@ -65,7 +84,7 @@ def test_pre_commit_hook_blocks_a_workbook_with_errors(make_rubric, tmp_path):
     assert result.returncode == 1, out
     assert "jiceng 校验工作簿" in out and "Failed" in out
     assert "■ 第三党总支_提交.xlsx（有错误：1 个错误" in out
-    assert "D7 第3项得分6超过分值5  (rubric.score_out_of_range)" in out
+    assert "D7 第3项得分6超过分值5，应填 0～5 之间的数  (rubric.score_out_of_range)" in out
     assert "■ 第一党总支_提交.xlsx（通过" in out
     assert "共检查 2 个文件" in out  # neither the lock file nor the text file
 

@@ -11,6 +11,8 @@ import pytest
 from conftest import digest, scores_with_losses
 from openpyxl import load_workbook
 
+from addin.engine import check_path
+from addin.spec import load_specs
 from addin.writes import FINDINGS_FIRST_ROW, FINDINGS_HEADER, FINDINGS_SHEET, RECORD_SHEET
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,7 +28,10 @@ def test_check_exit_codes(make_rubric, cli, spec, tmp_path):
     assert result.stdout.endswith("共检查 1 个文件：0 个错误，0 个警告\n")
     result = cli("check", bad)
     assert result.exit_code == 1
-    assert "[错误] D5 第1项得分9超过分值5  (rubric.score_out_of_range)" in result.stdout
+    assert (
+        "[错误] D5 第1项得分9超过分值5，应填 0～5 之间的数  (rubric.score_out_of_range)"
+        in result.stdout
+    )
     result = cli("check", clean, bad, broken)
     assert result.exit_code == 2
     assert result.stdout.endswith("共检查 3 个文件：2 个错误，0 个警告，1 个文件无法读取\n")
@@ -51,7 +56,7 @@ def test_json_report_contract(make_rubric, cli, spec):
         "severity": "error",
         "sheet": "第一党支部",
         "cell": "D7",
-        "message": "第3项得分6超过分值5",
+        "message": "第3项得分6超过分值5，应填 0～5 之间的数",
         "value": 6,
     }
     (branch,) = file["branches"]
@@ -100,13 +105,21 @@ def test_fill_writes_computed_cells_marks_and_findings_sheet(make_rubric, cli, s
     assert "rubric.score_out_of_range" in ws["D5"].comment.text
     assert ws["D9"].fill.fgColor.rgb.endswith("FFEB9C")
     findings = wb[FINDINGS_SHEET]
-    assert findings["A1"].value == "校验结果：1 个错误，1 个警告，0 个提示"
+    # D23 = 50 is an error too: items 2～18 make 92, so the total lies in 92～97.
+    assert findings["A1"].value == "校验结果：2 个错误，1 个警告，0 个提示"
     assert [c.value for c in findings[2]] == FINDINGS_HEADER
     rows = list(findings.iter_rows(min_row=FINDINGS_FIRST_ROW, values_only=True))
     # The message leads, the code comes last; the level is coloured like the marked cell.
     assert [(r[1], r[2], r[4], r[6]) for r in rows] == [
-        ("错误", "第1项得分7超过分值5", "D5", "rubric.score_out_of_range"),
+        ("错误", "第1项得分7超过分值5，应填 0～5 之间的数", "D5", "rubric.score_out_of_range"),
         ("警告", "第5项得分“4分”不是标准数字，已按 4 计算", "D9", "rubric.score_normalized"),
+        (
+            "错误",
+            "填写的总分 50 不可能：已读出的各项之和为 92，第1项至多再加 5 分；"
+            "应填 92～97 之间的数（各项得分之和，第1项更正后可算出）",
+            "D23",
+            "rubric.total_out_of_range",
+        ),
         (None, None, None, None),  # then the 薄弱环节 lines (seed 004): here, what is not read
         (
             "薄弱环节",
@@ -152,16 +165,20 @@ def test_fill_is_idempotent(make_rubric, cli, spec, tmp_path):
     assert cli("fill", src, "--out", once, "--strict").exit_code == 1
     assert cli("fill", once, "--out", twice, "--strict").exit_code == 1
     assert snapshot(once) == snapshot(twice)
-    assert cli("check", once, "-f", "json").stdout.replace(str(once), "") == cli(
-        "check", twice, "-f", "json"
-    ).stdout.replace(str(twice), "")
+    # The engine itself: `check` skips both copies (Jiceng's own outputs, file.own_output).
+    specs = load_specs()
+    once_report, twice_report = (check_path(p, specs).report for p in (once, twice))
+    assert once_report.model_dump(exclude={"path"}) == twice_report.model_dump(exclude={"path"})
     # What both copies hold, not only that they agree: the normalised score, the bad one kept
     # and marked, the hand-typed total left alone (the total is unknown while D7 is out of range).
     ws = load_workbook(twice)["第一党支部"]
     assert (ws["D6"].value, ws["D7"].value, ws["D23"].value, ws["D24"].value) == (3, 8, 90, None)
-    assert ws["D7"].comment.text == "第3项得分8超过分值5（rubric.score_out_of_range）"
-    (first, second) = json.loads(cli("check", twice, "-f", "json").stdout)["files"][0]["branches"]
-    assert (first["total"], second["total"], second["grade"]) == (None, 99, "先进")
+    assert (
+        ws["D7"].comment.text
+        == "第3项得分8超过分值5，应填 0～5 之间的数（rubric.score_out_of_range）"
+    )
+    (first, second) = twice_report.branches
+    assert (first.total, second.total, second.grade) == (None, 99, "先进")
 
 
 def snapshot(path: Path) -> dict:
@@ -306,12 +323,15 @@ def test_formulas_keep_their_results_through_fill(make_rubric, cli, spec, tmp_pa
     cli("fill", once, "--out", twice)
 
     def report(path):
-        data = json.loads(cli("check", path, "-f", "json").stdout)["files"][0]
+        # The engine itself: `check` would skip the copies, Jiceng's own outputs.
+        data = json.loads(check_path(path, load_specs()).report.model_dump_json())
         data.pop("path")
         return data
 
     original = report(saved)
-    assert [f["code"] for f in original["findings"]] == ["rubric.score_missing"]
+    # The SUM formula's 95 lies in the range item 2 allows: it cannot be confirmed yet.
+    codes = [f["code"] for f in original["findings"]]
+    assert codes == ["rubric.score_missing", "rubric.total_unconfirmed"]
     assert report(once) == original and report(twice) == original
     assert load_workbook(twice).active["D5"].value == "=2+3"
     assert snapshot(once) == snapshot(twice)
@@ -341,6 +361,18 @@ def test_due_reads_the_year_of_the_check_date(cli):
     assert after["milestones"] == ["2026-07-01"] and after["next_due"] is None
     old = cli("due", "七一前", "--year", "2022", "--as-of", "2026-03-01")
     assert "按 2022 年解读" in old.stdout and "所有节点都已过去" in old.stdout
+
+
+@pytest.mark.parametrize(
+    ("text", "header"),
+    [
+        ("2022年7月1日前", "（按时间期限中写明的 2022 年解读，检查日期 2026-03-01）"),
+        ("2022年7月1日前、2023年12月底", "（按时间期限中写明的 2022、2023 年解读，"),
+        ("7月1日前", "（按 2026 年解读，检查日期 2026-03-01）"),
+    ],
+)
+def test_due_heads_its_answer_with_the_year_it_used(cli, text, header):
+    assert header in cli("due", text, "--as-of", "2026-03-01").stdout.splitlines()[0]
 
 
 def test_templates_check_outside_the_repository(cli, tmp_path, monkeypatch):

@@ -13,6 +13,7 @@ from typing import Annotated
 
 import pytest
 import typer
+from rich.cells import cell_len
 from typer.main import get_command
 from typer.testing import CliRunner
 
@@ -160,3 +161,13 @@ def test_new_commands_get_the_chinese_text_too():
     assert runner.invoke(demo, ["run", "--jobs", "1", "--timeout", "600"]).stdout == "1 600.0\n"
     page = flat(runner.invoke(demo, ["run", "--help"]).stdout)
     assert "--jobs整数" in page and "[默认：2]" in page and "--timeout数字" in page
+
+
+def test_help_fits_an_80_column_terminal_uncut(cli, monkeypatch):
+    """Rich cuts a description that does not fit with "…" (Chinese has no spaces to wrap at):
+    in an 80-column terminal every help page is whole — short texts, details in the README."""
+    monkeypatch.setenv("COLUMNS", "80")
+    for command in [[], *([name] for name in get_command(app).commands)]:
+        page = cli(*command, "--help").stdout
+        assert "…" not in page, page
+        assert max(map(cell_len, page.splitlines())) <= 80  # a CJK character is two cells

@@ -214,7 +214,10 @@ def test_score_button_writes_what_jiceng_fill_writes(excel, bad_rubric, tmp_path
 
     assert visible(tmp_path / "excel.xlsx") == visible(expected)
     ws = openpyxl.load_workbook(tmp_path / "excel.xlsx")[FIRST]
-    assert ws["D7"].comment.text == "第3项得分6超过分值5（rubric.score_out_of_range）"
+    assert (
+        ws["D7"].comment.text
+        == "第3项得分6超过分值5，应填 0～5 之间的数（rubric.score_out_of_range）"
+    )
     assert colour(ws["D7"]) == "FFC7CE"
     assert ws["E9"].value == 19.5  # the 党员队伍 subtotal
     assert alerts(report) == ["评分完成：2 个党支部（先进 1），1 个因得分有误未能定级；3 个错误"]
@@ -830,6 +833,25 @@ def test_lite_bundle_holds_only_what_pyodide_can_import(lite_bundle):
     assert len(main) < 200_000
 
 
+def test_lite_bundle_leaves_out_what_needs_openpyxl_or_calamine():
+    """The kinds' blank templates and the calamine reader are imported inside functions the
+    Lite path never calls; they need packages Lite does not have, so main.py does without them
+    (tests/test_lite_pyodide.py checks that Pyodide imports every module main.py carries)."""
+    from addin.lite_bundle import importable_in_lite, modules
+
+    names = set(modules())
+    left_out = {f"addin.kinds.{kind}.template" for kind in ("rubric", "summary", "tasks", "stages")}
+    left_out |= {
+        f"addin.workbook.{m}" for m in ("calamine_reader", "guard", "sniff", "sheet_style")
+    }
+    assert not left_out & names
+    assert {"addin.kinds.rubric", "addin.engine", "addin.kind"} <= names
+    assert not importable_in_lite("addin.kinds.rubric.template")  # openpyxl at its top
+    assert not importable_in_lite("addin.workbook.calamine_reader")  # python_calamine
+    assert importable_in_lite("addin.kind")  # openpyxl only under `if TYPE_CHECKING:`
+    assert importable_in_lite("addin.engine")  # calamine only inside a function
+
+
 def test_lite_command_reports_an_unwritable_folder(cli, tmp_path):
     occupied = tmp_path / "main.py"
     occupied.write_text("not a folder", encoding="utf-8")
@@ -845,8 +867,11 @@ def test_jiceng_wheel_is_pure_python(tmp_path):
 
     from hatchling.builders.wheel import WheelBuilder
 
-    source = tmp_path / "src"
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", "out", "dist", "*.pyc"))
+    source = tmp_path / "src"  # what the wheel is built from (never a venv or out/ in the tree)
+    for part in ("addin", "schemas"):
+        shutil.copytree(ROOT / part, source / part, ignore=shutil.ignore_patterns("*.pyc"))
+    for part in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / part, source / part)
     builder = WheelBuilder(str(source))
     wheel = Path(next(builder.build(directory=str(tmp_path / "dist"), versions=["standard"])))
     assert wheel.name.endswith("-py3-none-any.whl")

@@ -7,6 +7,7 @@ import zipfile
 
 import pytest
 from conftest import digest
+from odd_files import compound_file
 
 from addin.engine import check_path
 
@@ -75,9 +76,7 @@ def test_password_protected_workbook(make_rubric, specs, tmp_path):
 
 def test_word_97_file_is_named(specs, tmp_path):
     path = tmp_path / "通知.xls"
-    path.write_bytes(
-        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100 + "WordDocument".encode("utf-16-le")
-    )
+    path.write_bytes(compound_file({"WordDocument": b"\xec\xa5", "1Table": b""}))
     assert "Word 97-2003" in unreadable_reason(path, specs)
 
 

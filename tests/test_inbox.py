@@ -285,6 +285,11 @@ def test_task_progress_sheet_and_overview_dates(tmp_path):
     rows = list(ws.iter_rows(min_row=2, values_only=True))
     assert [r[4] for r in rows[:2]] == ["已逾期", "即将到期"]  # the urgent ones first
     assert rows[0][6] >= 1 and rows[1][6] is None
+    # The task list names no 党总支: said so, not its file name again (that is in 文件).
+    assert {r[0] for r in rows} == {"（未注明）"}
+    # 序号 and 逾期天数 centred: right-aligned, “266” ran into “5 月/12 月” beside it.
+    assert ws["G2"].alignment.horizontal == ws["C2"].alignment.horizontal == "center"
+    assert ws["H2"].alignment.horizontal is None
     assert ws["E2"].fill.fgColor.rgb.endswith("FFC7CE") and ws["E3"].fill.fgColor.rgb.endswith(
         "FFEB9C"
     )
@@ -374,6 +379,26 @@ def test_last_year_gives_moves_and_conversion_rates(tmp_path, last_year):
     assert "以汇总表手填为准" in year["五支部"][6]
     lines = overview(wb)
     assert lines["晋位升级的党支部数"] == 3 and lines["后进转化率目标"] == 0.5
+
+
+def test_year_over_year_tells_a_branch_new_this_year_from_one_ungraded_last_year():
+    from addin.kinds.rubric.model import BranchResult
+    from addin.report.inbox_tables import year_rows
+    from addin.report.year_over_year import compare_years
+
+    def unit_file(grades: dict[str, str | None]) -> Report:
+        branches = [
+            BranchResult(sheet=n, name=n, total=None, grade=g, categories={})
+            for n, g in grades.items()
+        ]
+        return Report(files=[FileReport(path="甲党总支.xlsx", status="ok", branches=branches)])
+
+    last = unit_file({"一支部": "先进", "二支部": None})  # 二支部's rubric had errors
+    now = unit_file({"一支部": "先进", "二支部": "一般", "三支部": "一般"})
+    yoy = compare_years(now, last, "去年/report.json", ["先进", "一般", "后进"], None)
+    notes = {row[1]: row[6] for row in year_rows(yoy)}
+    assert notes == {"一支部": "", "二支部": "上年未定级", "三支部": "上年无此党支部"}
+    assert [b.in_last_report for b in yoy.branches] == [True, True, False]
 
 
 @pytest.mark.parametrize("bad", ["missing", "not_json"])

@@ -49,7 +49,7 @@ def test_batch_writes_an_xlsx_copy_of_an_xls(original, specs, tmp_path):
     inbox.mkdir()
     soffice_convert(original, inbox, target="xls")
     result = run_batch(sorted(inbox.glob("*.xls")), tmp_path / "out", specs, root=inbox)
-    copy = tmp_path / "out" / ANNOTATED_DIR / "甲.xlsx"
+    copy = tmp_path / "out" / ANNOTATED_DIR / "甲.xls.xlsx"
     assert result.annotated == {"甲.xls": copy}
     wb = load_workbook(copy)
     assert wb["汇总表"]["D7"].value == "先进"  # the grade the score gives, written in
@@ -153,14 +153,166 @@ def test_a_hanging_conversion_is_killed_with_every_process_it_started(tmp_path, 
     fake.write_text(HANGING_SOFFICE.format(pids=pids))
     fake.chmod(0o755)
     monkeypatch.setattr(convert, "soffice", lambda: str(fake))
-    monkeypatch.setattr(convert, "BASE_SECONDS", 1)
-    monkeypatch.setattr(convert, "SECONDS_PER_FILE", 0)
-    files = [tmp_path / "甲.xls", tmp_path / "乙.xls"]
-    results = convert.to_xlsx(files, tmp_path / "out")
-    assert list(results.values()) == [convert.TIMED_OUT] * 2
+    profiles = tmp_path / "out"
+    results = [
+        convert.to_xlsx(tmp_path / name, tmp_path / name, profiles, seconds=1)
+        for name in ("甲.xls", "乙.xls")
+    ]
+    assert results == [convert.timed_out(1)] * 2
     script, child = (int((pids / name).read_text()) for name in ("script", "child"))
     assert not alive(script)
     assert not alive(child)  # what the launcher started is gone too
     # the second file was converted with a fresh profile: the first one may be left locked
     first, second = (pids / "profiles").read_text().split()
-    assert first.endswith("/out/lo-profile-0") and second.endswith("/out/lo-profile-1")
+    assert first.startswith(f"-env:UserInstallation={profiles.as_uri()}/lo-profile-")
+    assert first != second
+
+
+RECORDING_SOFFICE = """#!/bin/sh
+# Stands in for LibreOffice: logs its profile and input, "converts" by copying an .xlsx.
+echo "$1 $8" >> "{log}"
+name=$(basename "$8"); cp "{xlsx}" "$7/${{name%.*}}.xlsx"
+"""
+
+
+@pytest.fixture(scope="module")
+def plain_xls(tmp_path_factory) -> Path:
+    """An .xls without any template (no copy is wanted for it)."""
+    from openpyxl import Workbook
+
+    folder = tmp_path_factory.mktemp("plain")
+    wb = Workbook()
+    wb.active.append(["会议记录", "2022-05-01"])
+    wb.save(folder / "记录.xlsx")
+    return soffice_convert(folder / "记录.xlsx", folder, target="xls")
+
+
+@pytest.fixture(scope="module")
+def template_xls(original, tmp_path_factory) -> Path:
+    return soffice_convert(original, tmp_path_factory.mktemp("xls"), target="xls")
+
+
+def recording_soffice(tmp_path: Path, monkeypatch, xlsx: Path) -> Path:
+    log = tmp_path / "soffice.log"
+    fake = tmp_path / "soffice"
+    fake.write_text(RECORDING_SOFFICE.format(log=log, xlsx=xlsx))
+    fake.chmod(0o755)
+    monkeypatch.setattr(convert, "soffice", lambda: str(fake))
+    return log
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a shell script stands in for LibreOffice")
+def test_only_legacy_files_that_get_a_copy_are_converted_each_worker_its_profile(
+    original, template_xls, plain_xls, specs, tmp_path, monkeypatch
+):
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    for i in range(3):
+        (inbox / f"甲{i}.xls").write_bytes(template_xls.read_bytes())
+        (inbox / f"记录{i}.xls").write_bytes(plain_xls.read_bytes())
+    log = recording_soffice(tmp_path, monkeypatch, original)
+    files = sorted(inbox.iterdir())
+    # No 整改通知 PDFs: LibreOffice here is the stand-in, for the copies alone.
+    result = run_batch(files, tmp_path / "out", specs, root=inbox, workers=2, notice_pdf=False)
+    calls = [line.split() for line in log.read_text().splitlines()]
+    assert sorted(Path(source).name for _profile, source in calls) == [
+        "甲0.xls",
+        "甲1.xls",
+        "甲2.xls",
+    ]
+    assert sorted(result.annotated) == ["甲0.xls", "甲1.xls", "甲2.xls"]
+    profiles = {profile for profile, _source in calls}
+    assert len(profiles) == 2  # one per worker process, kept for its next conversion
+    assert all("lo-profile-" in p for p in profiles)
+
+
+def test_no_legacy_conversion_without_copies(template_xls, specs, tmp_path, monkeypatch):
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    (inbox / "甲.xls").write_bytes(template_xls.read_bytes())
+    monkeypatch.setattr(convert, "soffice", lambda: pytest.fail("LibreOffice started"))
+    result = run_batch(
+        [inbox / "甲.xls"], tmp_path / "out", specs, root=inbox, annotate=False, notice_pdf=False
+    )
+    assert result.files == 1 and result.annotated == {}
+
+
+def test_same_stem_inputs_of_every_format_get_their_own_copies(
+    original, template_xls, specs, tmp_path
+):
+    """甲.xlsx, 甲.xlsm, 甲.xls, 甲.XLS (another file on a case-sensitive disk) and 甲.ods of
+    one inbox: five copies, five links in the 文件 sheet, none written over another."""
+    from openpyxl import load_workbook
+
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    ods = soffice_convert(original, tmp_path / "ods", target="ods")
+    for name, source in [
+        ("甲.xlsx", original),
+        ("甲.xlsm", original),
+        ("甲.xls", template_xls),
+        ("甲.XLS", template_xls),
+        ("甲.ods", ods),
+    ]:
+        (inbox / name).write_bytes(source.read_bytes())
+    result = run_batch(sorted(inbox.iterdir()), tmp_path / "out", specs, root=inbox, workers=2)
+    copies = result.annotated
+    assert len(copies) == 5
+    assert {name: p.name for name, p in copies.items()} == {
+        "甲.XLS": "甲.XLS.xlsx",  # sorted first
+        "甲.ods": "甲.ods.xlsx",
+        "甲.xls": "甲.xls (2).xlsx",
+        "甲.xlsm": "甲.xlsm",
+        "甲.xlsx": "甲.xlsx",
+    }
+    assert sorted(p.name for p in (tmp_path / "out" / ANNOTATED_DIR).iterdir()) == sorted(
+        p.name for p in copies.values()
+    )
+    links = [
+        c.hyperlink.target
+        for c in load_workbook(result.report_book)["文件"]["A"]
+        if c.hyperlink is not None
+    ]
+    assert len(links) == len(set(links)) == 5
+
+
+def test_copy_names_keep_each_extension():
+    from addin.batch import _jobs
+    from addin.inbox_files import Entry
+
+    names = ["甲.xlsx", "甲.xlsm", "甲.xls", "甲.xlsb", "甲.ods", "甲.xls.xlsx", "乙/甲.xls"]
+    entries = [Entry(name, Path(name)) for name in names]
+    jobs, _no_copy = _jobs(entries, Path("out"), True, Path("work"))
+    copies = [job.copy_to.relative_to(Path("out") / ANNOTATED_DIR).as_posix() for job in jobs]
+    assert copies == [
+        "甲.xlsx",
+        "甲.xlsm",
+        "甲.xls.xlsx",
+        "甲.xlsb.xlsx",
+        "甲.ods.xlsx",
+        "甲.xls (2).xlsx",  # a submitted 甲.xls.xlsx meets the copy of 甲.xls
+        "乙/甲.xls.xlsx",
+    ]
+
+
+def test_an_xls_named_xlsx_gets_its_copy_by_what_it_is(template_xls, specs, tmp_path):
+    """WPS saves “兼容格式” under whatever name was typed: the copy goes by the content."""
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    (inbox / "甲.xlsx").write_bytes(template_xls.read_bytes())
+    result = run_batch([inbox / "甲.xlsx"], tmp_path / "out", specs, root=inbox)
+    copy = result.annotated["甲.xlsx"]
+    assert copy.read_bytes()[:2] == b"PK"
+    assert load_workbook(copy)["汇总表"]["D7"].value == "先进"
+
+
+def test_an_xls_under_excels_default_password_gets_its_copy(template_xls, specs, tmp_path):
+    from odd_files import xor_obfuscated
+
+    from addin.workbook.decrypt import DEFAULT_PASSWORD
+
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    xor_obfuscated(template_xls, inbox / "甲.xls", DEFAULT_PASSWORD)
+    result = run_batch([inbox / "甲.xls"], tmp_path / "out", specs, root=inbox)
+    assert load_workbook(result.annotated["甲.xls"])["汇总表"]["D7"].value == "先进"

@@ -178,3 +178,16 @@ def test_single_quoted_references_and_other_prefixes_are_scanned_too(tmp_path):
     path = rewrite(base, tmp_path / "quoted.xlsx", {SHEET: lambda x: _append_row(x, cell)})
     with pytest.raises(TooLarge, match="第 101 行（A101）"):
         inspect_archive(path, replace(DEFAULT_LIMITS, max_rows=100))
+
+
+@pytest.mark.parametrize(("room", "refused"), [(0, False), (-1, True)])
+def test_content_cells_at_and_past_the_limit(tmp_path, room, refused):
+    """Rows × columns up to the last holding content: CV2000 makes 2,000 × 100 cells, which
+    calamine would allocate however empty they are."""
+    path = with_cell(tmp_path, "CV2000")
+    limits = replace(DEFAULT_LIMITS, max_cells=200_000 + room)
+    if refused:
+        with pytest.raises(TooLarge, match="共有 200,000 个单元格.*超过上限 199,999 个"):
+            inspect_archive(path, limits)
+    else:
+        inspect_archive(path, limits)

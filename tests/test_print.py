@@ -20,8 +20,9 @@ from pypdf import PdfReader
 from addin.batch import run_batch
 from addin.report.consolidated import Consolidated, Table
 from addin.spec import load_specs
-from addin.workbook.report_writer import write_report
+from addin.workbook.report_writer import pie_label, write_report
 from addin.workbook.sheet_style import (
+    LINE_HEIGHT,
     PORTRAIT_WIDTH,
     fit_row_heights,
     grade_colours,
@@ -60,20 +61,70 @@ def to_pdf(paths: list[Path], outdir: Path) -> dict[str, list[tuple[str, tuple[i
     )
     pages = {}
     for path in paths:
-        reader = PdfReader(outdir / f"{path.stem}.pdf")
-        pages[path.stem] = [
-            (page.extract_text(), (round(page.mediabox.width), round(page.mediabox.height)))
-            for page in reader.pages
+        pdf = outdir / f"{path.stem}.pdf"
+        sizes = [
+            (round(page.mediabox.width), round(page.mediabox.height))
+            for page in PdfReader(pdf).pages
         ]
+        pages[path.stem] = list(zip(page_texts(pdf), sizes, strict=True))
     return pages
 
 
+def page_texts(pdf: Path) -> list[str]:
+    """Each page's text as poppler's pdftotext reads it in drawing order (-raw): the footer
+    (sheet name and page number) first, then the cells and the chart, whatever font LibreOffice
+    embedded (pypdf's reading of CJK text depends on the font: with some it gives "第1  页",
+    with DejaVu's fallback "概概")."""
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        if os.environ.get("CI"):
+            pytest.fail("pdftotext (poppler-utils) is missing in CI: .ci/run installs it")
+        pytest.skip("pdftotext 未安装：apt-get install -y poppler-utils")
+    done = subprocess.run(
+        [pdftotext, "-raw", "-enc", "UTF-8", str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return done.stdout.decode("utf-8").split("\f")[:-1]  # each page ends with a form feed
+
+
+FOOTER = re.compile(r"^\s*(\S+)\s+第\s*(\d+)\s*页，共\s*(\d+)\s*页\s*$", re.M)
+
+
+def footer(text: str) -> tuple[str, str] | None:
+    """The page footer: (sheet name, "N/M") from "概览    第 1 页，共 6 页", or None."""
+    found = FOOTER.search(text)
+    return found and (found[1], f"{found[2]}/{found[3]}")
+
+
+def tight(text: str) -> str:
+    """Without the spaces an extractor puts between glyphs ("无法定级： 2 个"); lines kept."""
+    return re.sub(r"[^\S\n]+", "", text)
+
+
+def sheet_of(text: str) -> str | None:
+    """The sheet a printed page belongs to, by the name its footer prints."""
+    found = footer(text)
+    return found and found[0]
+
+
 def by_sheet(pages) -> dict[str, list[str]]:
-    """Page texts grouped by the sheet name the footer prints first ("概览 第 1 页，共 5 页")."""
+    """Page texts grouped by the sheet name the footer prints ("概览 第 1 页，共 5 页")."""
     grouped: dict[str, list[str]] = {}
     for text, _ in pages:
-        grouped.setdefault(text.split(" ", 1)[0], []).append(text)
+        grouped.setdefault(sheet_of(text), []).append(text)
     return grouped
+
+
+def test_footer_reads_the_sheet_and_page_numbers():
+    page = "项目     数值\n文件数    3\n\n概览                 第 1 页，共 6 页\n\n"
+    assert footer(page) == ("概览", "1/6")
+    assert footer("问题清单   第 12 页，共 12 页") == ("问题清单", "12/12")
+    assert footer("文件  第 2 页，共 5 页") != ("文件", "2/6")
+    assert footer("第三党支部 第 页") is None
+    assert footer("第 1 页，共 6 页") is None  # no sheet name before it
+    assert tight("先进： 2 个\n（ 33% ）") == "先进：2个\n（33%）"
 
 
 @pytest.fixture(scope="session")
@@ -112,25 +163,27 @@ def test_report_prints_each_table_on_one_a4_page_with_its_chart(printed):
         "文件",
     ]
     assert {name: len(texts) for name, texts in sheets.items()} == dict.fromkeys(sheets, 1)
-    assert [size for text, size in pages if text.startswith(("概览", "各党总支"))] == [A4, A4]
+    printed_first = [size for text, size in pages if sheet_of(text) in ("概览", "各党总支定级统计")]
+    assert printed_first == [A4, A4]
     overview = sheets["概览"][0]
     assert "全院党支部定级" in overview and "警告数" in overview  # the table and its pie
-    assert "无法定级" in overview.split("全院党支部定级")[1]  # grey slice, in the legend
+    # Each slice labelled in words, wrapped inside the pie (the side table has it on one line).
+    assert "无法定级：2个\n（33%）" in tight(overview)
     units = sheets["各党总支定级统计"][0]
     assert "各党总支党支部定级分布" in units and "党支部数" in units
-    for i, (text, _) in enumerate(pages, start=1):
-        assert f"第 {i} 页，共 {len(pages)} 页" in text
+    numbers = [f"{i}/{len(pages)}" for i in range(1, len(pages) + 1)]
+    assert [footer(text)[1] for text, _ in pages] == numbers
 
 
 def test_report_task_progress_is_one_landscape_page_with_every_column(printed):
-    pages = [(t, s) for t, s in printed["pages"]["report"] if t.startswith("任务进度")]
+    pages = [(t, s) for t, s in printed["pages"]["report"] if sheet_of(t) == "任务进度"]
     assert [size for _, size in pages] == [A4[::-1]]
     text = pages[0][0]
     assert "逾期天数" in text and "责任人" in text and "已逾期" in text
 
 
 def test_report_support_sheet_is_one_landscape_page_with_every_column(printed):
-    pages = [(t, s) for t, s in printed["pages"]["report"] if t.startswith("薄弱环节与帮扶")]
+    pages = [(t, s) for t, s in printed["pages"]["report"] if sheet_of(t) == "薄弱环节与帮扶"]
     assert [size for _, size in pages] == [A4[::-1]]
     text = pages[0][0]
     for label in ("党总支", "薄弱环节", "建议帮扶党支部", "包扶党委委员", "说明"):
@@ -163,7 +216,7 @@ def test_task_list_prints_one_page_wide_on_a4_landscape(printed):
 
 def test_findings_sheet_prints_landscape_one_page_wide(printed):
     pages = printed["pages"]["summary_copy"]
-    findings = [(t, s) for t, s in pages if t.startswith(FINDINGS_SHEET)]
+    findings = [(t, s) for t, s in pages if sheet_of(t) == FINDINGS_SHEET]
     assert findings and all(size == A4[::-1] for _, size in findings)
     assert "校验结果：11 个错误，2 个警告，0 个提示" in findings[0][0]
     for text, _ in findings:
@@ -216,7 +269,8 @@ def test_report_charts_use_the_palette_labels_and_whole_numbers(printed):
     bar = next(x for x in charts.values() if "barChart" in x)
     order = [pie.find(c) for c in ("70AD47", "FFC000", "E0403A", "A5A5A5")]
     assert -1 not in order and order == sorted(order)  # 先进 一般 后进 无法定级, by point
-    assert '<showVal val="1"' in pie and '<showPercent val="1"' in pie
+    # Each segment labelled “先进：2 个（33%）” from the side table's 图中标注 column.
+    assert '<showCatName val="1"' in pie and '<showPercent val="1"' not in pie
     assert '<majorUnit val="1"' in bar and '<showVal val="1"' in bar
     assert all(c in bar for c in ("70AD47", "FFC000", "E0403A", "A5A5A5"))
 
@@ -292,11 +346,27 @@ def test_landscape_only_when_portrait_would_shrink_below_80_percent():
     assert needs_landscape(PORTRAIT_WIDTH * 1.25 + 0.5)
 
 
-def test_wrapped_height_counts_lines_of_the_usable_width():
-    # 20 columns wide leave 19 for text: 19 Latin characters are one line, 20 are two.
-    assert wrapped_height("x" * 19, 20) == wrapped_height("x", 20)
-    assert wrapped_height("x" * 20, 20) > wrapped_height("x" * 19, 20)
-    assert wrapped_height("甲\n乙", 20) == wrapped_height("x" * 20, 20)  # a line break counts
+def test_wrapped_height_counts_lines_of_the_column_width():
+    one, two = wrapped_height("0", 20), wrapped_height("0\n0", 20)
+    # 20 digits fill a column 20 wide, the 21st wraps; a CJK character takes two.
+    assert (wrapped_height("0" * 20, 20), wrapped_height("0" * 21, 20)) == (one, two)
+    assert (wrapped_height("甲" * 10, 20), wrapped_height("甲" * 11, 20)) == (one, two)
+    assert wrapped_height("甲\n乙", 20) == two  # a line break counts
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "lines"),
+    [
+        # What the issue saw printed on one line in rows two and three lines tall.
+        ("rubric.score_out_of_range", 22, 1),
+        ("summary.conversion_below_target", 22, 2),
+        ("党总支书记", 10, 1),
+        ("基层党组织书记", 10, 2),
+        ("组织部/党校/基层党组织书记", 10, 3),
+    ],
+)
+def test_a_row_is_as_tall_as_the_lines_it_shows(text, width, lines):
+    assert wrapped_height(text, width) == LINE_HEIGHT * lines + 2
 
 
 def test_fit_row_heights_only_grows_rows():
@@ -350,9 +420,11 @@ def _pie_size_and_breaks(path: Path) -> tuple[float, list[int]]:
 @pytest.mark.parametrize(
     ("lines", "height", "breaks"),
     [
+        # The side table's 图中标注 column widens the sheet: its print is scaled down a little
+        # more, and a page holds a few more lines than before.
         (20, 9.0, []),  # room for the whole pie under the table
-        (28, 6.8, []),  # a smaller pie still fits page 1
-        (30, 9.0, [33]),  # not even the smallest fits: the whole pie on page 2
+        (36, 6.9, []),  # a smaller pie still fits page 1
+        (38, 9.0, [41]),  # not even the smallest fits: the whole pie on page 2
     ],
 )
 def test_the_pie_shrinks_to_stay_on_the_first_page(tmp_path, lines, height, breaks):
@@ -363,3 +435,11 @@ def test_a_long_overview_prints_with_its_pie_on_one_page(tmp_path):
     path = _overview_report(tmp_path, 28)
     (page,) = by_sheet(to_pdf([path], tmp_path / "pdf")[path.stem])["概览"]
     assert "第28项" in page and "全院党支部定级" in page
+
+
+@pytest.mark.parametrize(
+    ("count", "total", "label"),
+    [(2, 6, "先进：2 个（33%）"), (1, 8, "先进：1 个（13%）"), (0, 5, "先进：0 个（0%）")],
+)
+def test_a_pie_segment_says_its_count_and_share_in_words(count, total, label):
+    assert pie_label("先进", count, total) == label

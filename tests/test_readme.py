@@ -14,16 +14,33 @@ def opening_commands() -> list[str]:
     return [line.split("  #")[0].strip() for line in block.strip().splitlines()]
 
 
-def test_readme_opens_with_the_main_job_and_the_test_command():
-    main_job, tests = opening_commands()
+def test_readme_opens_with_a_venv_the_main_job_and_the_test_command():
+    venv, main_job, tests = opening_commands()
+    assert venv.startswith("python3 -m venv .venv && . .venv/bin/activate")
     assert "jiceng" in main_job and "workbooks/samples" in main_job
-    assert "pytest" in tests
+    assert "pytest" in tests and "--durations=15" in tests
 
 
-def test_ci_runs_exactly_the_readme_test_command():
-    _, tests = opening_commands()
-    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
-    assert tests in [line.strip() for line in ci]
+def ci_lines() -> list[str]:
+    lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines]
+
+
+def test_ci_runs_exactly_the_readme_commands_in_a_fresh_venv():
+    _, main_job, tests = opening_commands()
+    ci = ci_lines()
+    steps = ["python3 -m venv --clear .ci-venv", ". .ci-venv/bin/activate", main_job, tests]
+    assert all(step in ci for step in steps), steps
+    assert [ci.index(step) for step in steps] == sorted(ci.index(step) for step in steps)
+    assert tests == ci[-1]  # pytest's summary closes CI's output
+    # Nothing is installed outside the venv (a test needing the base interpreter fails in CI).
+    activated = ci.index(". .ci-venv/bin/activate")
+    assert not [line for line in ci[:activated] if "pip install" in line]
+
+
+def test_ci_checks_the_main_jobs_outputs():
+    text = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "out/汇总报告.xlsx out/report.json" in text
 
 
 def test_the_main_job_runs_on_the_bundled_samples(tmp_path):
@@ -31,7 +48,7 @@ def test_the_main_job_runs_on_the_bundled_samples(tmp_path):
     import subprocess
     import sys
 
-    main_job, _ = opening_commands()
+    _, main_job, _ = opening_commands()
     command = shlex.split(main_job.split("&&", 1)[1])
     assert command[:2] == ["jiceng", "batch"]
     args = [str(tmp_path / "out") if a == "out" else a for a in command[1:]]
@@ -44,4 +61,5 @@ def test_the_main_job_runs_on_the_bundled_samples(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "out" / "汇总报告.xlsx").exists()
+    assert (tmp_path / "out" / "report.json").exists()
     assert "共检查" in result.stdout

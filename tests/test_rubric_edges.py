@@ -195,6 +195,37 @@ def test_score_cell_merged_over_items_is_one_clear_error(make_rubric, specs, spe
     assert branch.categories["领导班子"] is None and branch.categories["党员队伍"] == 20
 
 
+def test_score_cell_merged_with_its_points_is_one_clear_error(make_rubric, specs, spec):
+    """分值 and 得分 merged as C21:D21 show the points (10); the score hidden under it in D21
+    is not used as if someone had typed it."""
+
+    def edit(wb):
+        wb[SHEET].merge_cells("C21:D21")
+
+    report = check_path(make_rubric({SHEET: ninety(spec)}, edit=edit), specs).report
+    assert codes(report) == ["rubric.score_merged_across"]
+    finding = report.findings[0]
+    assert (finding.cell, finding.severity) == ("C21", "error")
+    assert finding.message == (
+        "第17项的“得分”单元格与“分值”合并为 C21:D21，看不出得分，请取消合并后填写得分"
+    )
+    (branch,) = report.branches
+    assert branch.total is None and branch.categories["群众反映"] is None
+
+
+def test_score_cell_merged_over_the_next_column_is_read(make_rubric, specs, spec):
+    """D21:E21 (得分 over 小计) shows the score itself: nothing is hidden."""
+
+    def edit(wb):
+        ws = wb[SHEET]
+        assert (ws["D4"].value, ws["E4"].value) == ("得分", "小计")
+        ws.merge_cells("D21:E21")
+
+    report = check_path(make_rubric({SHEET: ninety(spec)}, edit=edit), specs).report
+    assert codes(report) == []
+    assert report.branches[0].total == 90
+
+
 # --- 6. numbering styles -------------------------------------------------------------------------
 
 
@@ -237,7 +268,7 @@ def test_a_number_of_another_item_is_still_an_edit(make_rubric, specs, spec):
 def test_message_shows_cell_values_not_python_reprs(make_rubric, specs, typed, shown):
     report = check_path(make_rubric(edit=lambda wb: wb[SHEET].__setitem__("D9", typed)), specs)
     finding = only(report.report, "rubric.score_not_number")
-    assert finding.message.endswith(f"不是数字：{shown}")
+    assert finding.message.endswith(f"不是数字：{shown}，应填 0～5 之间的数")
 
 
 @pytest.mark.parametrize(
@@ -315,7 +346,15 @@ def test_fill_of_an_xlsm_keeps_its_macros_only_in_an_xlsm(make_rubric, cli, tmp_
     assert package(src) == (XLSM_MAIN, True)
     assert cli("fill", src, "--out", tmp_path / "copy.xlsm").exit_code == 0
     assert package(tmp_path / "copy.xlsm") == (XLSM_MAIN, True)
-    # An .xlsx copy drops the macros, as Excel's “另存为 .xlsx” does: Excel opens it.
+    # An .xlsx copy would drop the macros without a word: refused, the way out named.
+    result = cli("fill", src, "--out", tmp_path / "copy.xlsx")
+    assert result.exit_code == 2 and not (tmp_path / "copy.xlsx").exists()
+    assert "含有宏" in result.stderr and "copy.xlsm" in result.stderr
+
+
+def test_fill_of_an_xlsm_without_a_vba_project_may_be_an_xlsx(make_rubric, cli, tmp_path):
+    src = tmp_path / "无宏.xlsm"
+    src.write_bytes(make_rubric().read_bytes())  # a macro-enabled name, no VBA project inside
     assert cli("fill", src, "--out", tmp_path / "copy.xlsx").exit_code == 0
     assert package(tmp_path / "copy.xlsx") == (XLSX_MAIN, False)
     assert load_workbook(tmp_path / "copy.xlsx")[SHEET]["D23"].value == 100

@@ -41,14 +41,26 @@ def test_every_finding_and_write_of_a_faulty_rubric():
             4.5,
             "第3项得分“４.5分”不是标准数字，已按 4.5 计算",
         ),
-        ("rubric.subtotal_mismatch", SHEET, "E5", 19, "“领导班子”小计填写为 19，各项之和为 18.5"),
-        ("rubric.total_mismatch", SHEET, "D23", 99, "填写的总分 99 与各项得分之和 98.5 不一致"),
+        (
+            "rubric.subtotal_mismatch",
+            SHEET,
+            "E5",
+            19,
+            "“领导班子”小计填写为 19，各项之和为 18.5，应填 18.5",
+        ),
+        (
+            "rubric.total_mismatch",
+            SHEET,
+            "D23",
+            99,
+            "填写的总分 99 与各项得分之和 98.5 不一致，应填 98.5",
+        ),
         (
             "rubric.grade_mismatch",
             SHEET,
             "D24",
             "一般",
-            "定级结果填写为“一般”，按总分 98.5 应为“先进”",
+            "定级结果填写为“一般”，按总分 98.5 应填“先进”",
         ),
     ]
     assert [(w.sheet, w.row, w.col, w.value, w.replaces) for w in result.writes] == [

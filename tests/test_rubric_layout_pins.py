@@ -138,7 +138,7 @@ def test_a_row_of_no_item_is_named_with_its_text_and_the_item_it_replaced_is_mis
             SHEET,
             None,
             None,
-            "缺少第18项：党支部在上年度是否受到群众投诉或上级质询",
+            "缺少第18项：党支部在上年度是否受到群众投诉或上级质询（请按官方模板补上这一行并填写得分）",
         ),
     ]
 
@@ -147,13 +147,19 @@ def test_an_item_typed_twice_points_to_its_first_row(specs):
     wb = ninety(specs)
     wb[SHEET]["B8"] = ITEM3
     assert findings(evaluation(wb, specs)) == [
-        ("rubric.item_duplicate", SHEET, "B8", None, "第3项重复出现（另见第7行）"),
+        (
+            "rubric.item_duplicate",
+            SHEET,
+            "B8",
+            None,
+            "第3项重复出现（另见第7行），请删除多余的一行",
+        ),
         (
             "rubric.item_missing",
             SHEET,
             None,
             None,
-            "缺少第4项：支部委员会成员职责明确，协调配合，领导有力。",
+            "缺少第4项：支部委员会成员职责明确，协调配合，领导有力。（请按官方模板补上这一行并填写得分）",
         ),
     ]
 
@@ -166,7 +172,8 @@ def test_a_table_without_items_lists_every_item_missing(specs):
         ("rubric.item_missing", None)
     ] * 18
     assert (
-        result.report.findings[17].message == "缺少第18项：党支部在上年度是否受到群众投诉或上级质询"
+        result.report.findings[17].message
+        == "缺少第18项：党支部在上年度是否受到群众投诉或上级质询（请按官方模板补上这一行并填写得分）"
     )
     assert writes(result) == []
 
@@ -281,7 +288,7 @@ def test_a_total_label_counts_up_to_the_content_column(specs, ref, is_total):
                 SHEET,
                 "D23",
                 50,
-                "填写的总分 50 与各项得分之和 90 不一致",
+                "填写的总分 50 与各项得分之和 90 不一致，应填 90",
             )
         ]
         assert results(result) == [

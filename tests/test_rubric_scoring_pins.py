@@ -79,7 +79,7 @@ def test_pass_fail_verdicts_count_met_and_name_the_cell_of_a_word_that_is_not_on
             "良好",
             "第3项“评议结果”应为 达标 / 未达标，实为：良好",
         ),
-        ("rubric.score_missing", "李四", "C8", None, "第4项“评议结果”未填写"),
+        ("rubric.score_missing", "李四", "C8", None, "第4项“评议结果”未填写，应填 达标 或 未达标"),
     ]
     first, second = result.report.branches
     assert (first.total, first.grade, first.categories) == (3, "合格", {"五带头": 3})
@@ -102,7 +102,7 @@ def test_a_cell_error_a_formula_without_value_text_and_out_of_range_scores_name_
             SHEET,
             "D5",
             "#DIV/0!",
-            "第1项“得分”不是数字：#DIV/0!",
+            "第1项“得分”不是数字：#DIV/0!，应填 0～5 之间的数",
         ),
         (
             "rubric.formula_without_value",
@@ -112,9 +112,15 @@ def test_a_cell_error_a_formula_without_value_text_and_out_of_range_scores_name_
             "第2项“得分”是公式但文件中没有计算结果（可能由程序生成），"
             "请在 Excel 中打开并保存后再提交",
         ),
-        ("rubric.score_not_number", SHEET, "D7", "五分", "第3项“得分”不是数字：五分"),
-        ("rubric.score_out_of_range", SHEET, "D8", -1, "第4项得分-1不能为负数"),
-        ("rubric.score_out_of_range", SHEET, "D9", 6, "第5项得分6超过分值5"),
+        (
+            "rubric.score_not_number",
+            SHEET,
+            "D7",
+            "五分",
+            "第3项“得分”不是数字：五分，应填 0～5 之间的数",
+        ),
+        ("rubric.score_out_of_range", SHEET, "D8", -1, "第4项得分-1不能为负数，应填 0～5 之间的数"),
+        ("rubric.score_out_of_range", SHEET, "D9", 6, "第5项得分6超过分值5，应填 0～5 之间的数"),
     ]
     # Nothing is written over the faulty scores; only complete categories get a subtotal.
     assert written(result) == [
@@ -155,7 +161,13 @@ def test_a_score_above_an_item_worth_less_than_one_point_exceeds_it_and_is_not_n
     specs = SpecSet(specs=[spec])
     result = evaluation(rubric_workbook(spec, {SHEET: {1: 0.8, 2: 0.5}}), specs)
     assert found(result) == [
-        ("rubric.score_out_of_range", SHEET, "D5", 0.8, "第1项得分0.8超过分值0.5")
+        (
+            "rubric.score_out_of_range",
+            SHEET,
+            "D5",
+            0.8,
+            "第1项得分0.8超过分值0.5，应填 0～0.5 之间的数",
+        )
     ]
 
 
@@ -259,7 +271,13 @@ def test_a_merged_rater_cell_still_lets_the_other_raters_cells_be_checked():
             5,
             "第2项的“自评”单元格与第1项合并，请每项分别填写",
         ),
-        ("rubric.score_not_number", "综合", "F5", "好", "第1项“上级评定”不是数字：好"),
+        (
+            "rubric.score_not_number",
+            "综合",
+            "F5",
+            "好",
+            "第1项“上级评定”不是数字：好，应填 0～5 之间的数",
+        ),
     ]
 
 
@@ -293,7 +311,9 @@ def test_a_typed_score_of_an_item_missing_a_rater_is_not_compared():
     wb = rubric_workbook(spec, {"综合": rater_scores(item1={"群众评议": None})})
     wb["综合"]["G5"] = 4  # 得分 typed although a rater's score is missing
     result = evaluation(wb, specs)
-    assert found(result) == [("rubric.score_missing", "综合", "E5", None, "第1项“群众评议”未填写")]
+    assert found(result) == [
+        ("rubric.score_missing", "综合", "E5", None, "第1项“群众评议”未填写，应填 0～5 之间的数")
+    ]
     assert written(result) == [
         ("综合", 5, 6, 5, None),
         ("综合", 6, 6, 5, None),
@@ -336,16 +356,25 @@ def test_an_incomplete_category_checks_and_writes_only_the_complete_ones():
     wb = rubric_workbook(spec, {SHEET: scores})
     ws = wb[SHEET]
     ws["E5"], ws["E9"] = 20, 19  # 领导班子 cannot be known; 党员队伍 is 20
-    ws["D24"] = "先进"  # a grade typed although the total is unknown
+    # A grade typed although the total is unknown: every total the other items allow (95～100)
+    # is 先进, so it is right and not reported.
+    ws["D24"] = "先进"
     result = evaluation(wb, specs)
     assert found(result) == [
-        ("rubric.score_missing", SHEET, "D5", None, "第1项“得分”未填写"),
+        ("rubric.score_missing", SHEET, "D5", None, "第1项“得分”未填写，应填 0～5 之间的数"),
+        (
+            "rubric.subtotal_unconfirmed",
+            SHEET,
+            "E5",
+            20,
+            "“领导班子”小计 20 无法核对：第1项得分有误；更正后应填该类各项得分之和",
+        ),
         (
             "rubric.subtotal_mismatch",
             SHEET,
             "E9",
             19,
-            "“党员队伍”小计填写为 19，各项之和为 20",
+            "“党员队伍”小计填写为 19，各项之和为 20，应填 20",
         ),
     ]
     assert written(result) == [
@@ -368,7 +397,7 @@ def test_a_subtotal_typed_as_words_is_a_wrong_subtotal():
             SHEET,
             "E5",
             "二十",
-            "“领导班子”小计填写为 二十，各项之和为 20",
+            "“领导班子”小计填写为 二十，各项之和为 20，应填 20",
         )
     ]
     assert written(result)[0] == (SHEET, 4, 4, 20, "二十")

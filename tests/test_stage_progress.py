@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 from openpyxl import load_workbook
-from test_print import A4, by_sheet, to_pdf
+from test_print import A4, by_sheet, sheet_of, to_pdf
 from test_stages import county, filled_county
 
 from addin.batch import run_batch
@@ -68,5 +68,5 @@ def test_the_stage_sheet_prints_one_landscape_page_wide(batch, tmp_path):
     stage_pages = by_sheet(pages)["阶段进度"]
     assert len(stage_pages) == 1
     assert "责任单位" in stage_pages[0] and "未按期启动" in stage_pages[0]
-    sizes = [size for text, size in pages if text.startswith("阶段进度")]
+    sizes = [size for text, size in pages if sheet_of(text) == "阶段进度"]
     assert sizes == [A4[::-1]]

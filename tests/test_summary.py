@@ -275,7 +275,7 @@ def test_blank_branch_name(tmp_path):
     rows = [*CLEAN_ROWS, (None, 70, "一般")]
     report = check(clean(tmp_path, rows=rows, counts={"先进": 1, "一般": 2, "后进": 1}))
     finding = only(report, "summary.duplicate_branch")
-    assert (finding.cell, finding.message) == ("B10", "党支部名称为空")
+    assert (finding.cell, finding.message) == ("B10", "党支部名称为空，请填写党支部名称")
 
 
 @pytest.mark.parametrize(
@@ -405,8 +405,8 @@ def test_fill_writes_counts_into_neighbouring_number_cells(tmp_path):
 def test_counts_must_add_up_to_the_rows_when_a_grade_is_unknown(tmp_path):
     edit = put(C7="优秀")  # one grade unknown: counts can only be held to the number of rows
     report = check(clean(tmp_path, counts={"先进": 2, "一般": 1, "后进": 1}, edit=edit))
-    finding = only(report, "summary.count_mismatch")
-    assert finding.cell == f"A{TOTAL_ROW}"
+    (finding,) = [f for f in report.findings if f.cell == f"A{TOTAL_ROW}"]
+    assert finding.code == "summary.count_mismatch"
     assert finding.message == "合计行先进数、一般数、后进数之和为 4，与党支部数 3 不一致"
 
 

@@ -67,7 +67,13 @@ def test_every_finding_of_a_faulty_summary(faulty):
         ("summary.serial_gap", s, "A9", None, "序号未填写，应为 3"),
         ("summary.serial_gap", s, "A10", "三", "序号“三”不是序号，应为 4"),
         ("summary.serial_gap", s, "A11", 4.5, "序号“4.5”不是序号，应为 5"),
-        ("summary.duplicate_branch", s, "B10", "甲 支部", "党支部名称“甲 支部”重复（另见第7行）"),
+        (
+            "summary.duplicate_branch",
+            s,
+            "B10",
+            "甲 支部",
+            "党支部名称“甲 支部”重复（另见第7行），请删除重复的一行或更正名称",
+        ),
         (
             "summary.duplicate_rubric",
             s,
@@ -88,7 +94,7 @@ def test_every_finding_of_a_faulty_summary(faulty):
             s,
             "C7",
             90.5,
-            "“甲支部”的评分分数填写为 90.5，与工作表“甲支部”评分表的总分 90 不一致",
+            "“甲支部”的评分分数填写为 90.5，与工作表“甲支部”评分表的总分 90 不一致，应填 90",
         ),
         (
             "summary.score_from_rubric",
@@ -104,7 +110,13 @@ def test_every_finding_of_a_faulty_summary(faulty):
             "丙支部",
             "汇总表中的“丙支部”在本工作簿中没有对应的评分表",
         ),
-        ("summary.score_out_of_range", s, "C9", 101, "“丙支部”的评分分数 101 超出 0～100 分"),
+        (
+            "summary.score_out_of_range",
+            s,
+            "C9",
+            101,
+            "“丙支部”的评分分数 101 超出 0～100 分，应填 0～100 之间的数",
+        ),
         (
             "summary.last_year_unknown",
             s,
@@ -117,15 +129,46 @@ def test_every_finding_of_a_faulty_summary(faulty):
             s,
             "C10",
             70,
-            "“甲 支部”的评分分数填写为 70，与工作表“甲支部”评分表的总分 90 不一致",
+            "“甲 支部”的评分分数填写为 70，与工作表“甲支部”评分表的总分 90 不一致，应填 90",
         ),
-        ("summary.score_not_number", s, "C11", "良好", "“丁支部”的评分分数不是数字：良好"),
+        (
+            "summary.score_not_number",
+            s,
+            "C11",
+            "良好",
+            "“丁支部”的评分分数不是数字：良好；应填 0～100 之间的数",
+        ),
         (
             "summary.grade_mismatch",
             s,
             "D13",
             "后进",
             "“庚支部”的分类定级结果填写为“后进”，按评分分数 66 应为“一般”",
+        ),
+        # While three rows have no grade, each count is held to what the known grades allow.
+        (
+            "summary.count_unconfirmed",
+            s,
+            "B17",
+            "3个",
+            "合计行“先进数”填写为 3个，无法核对：“丙支部”、“丁支部”、“戊支部”的定级无法确定；"
+            "更正后按各党支部的定级计数",
+        ),
+        (
+            "summary.count_mismatch",
+            s,
+            "C17",
+            "1",
+            "合计行“一般数”填写为 1，不可能：已定级的党支部中一般 3 个，另有 3 个无法定级；"
+            "应填 3～6 之间的整数",
+        ),
+        (
+            "summary.count_unconfirmed",
+            s,
+            "D17",
+            "0",
+            "合计行“后进数”填写为 0，无法核对：“丙支部”、“丁支部”、“戊支部”的定级无法确定；"
+            "更正后按各党支部的定级计数",
         ),
         (
             "summary.count_mismatch",

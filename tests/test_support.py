@@ -520,3 +520,12 @@ def test_a_second_named_category_equal_to_the_first_is_not_called_next(tmp_path,
         scores_with_losses(rubric, {1: 5, 2: 5, 3: 5, 4: 5, 5: 5, 6: 5, 7: 5, 8: 4}),
     )
     assert weak_lines(rubric, apart)[1].startswith("其次：党员队伍 1/20 分")
+
+
+def test_the_units_notice_names_the_partner_and_the_baofu_member(samples_batch):
+    ws = openpyxl.load_workbook(samples_batch / "整改通知" / "整改通知_第一党总支.xlsx").active
+    rows = {r[1].split("\n")[0]: r for r in ws.iter_rows(values_only=True) if r[1] and r[5]}
+    student, teacher = rows["学生第三党支部"], rows["教师第二党支部"]
+    assert student[5].split("\n")[0] == "机关第一党支部（本党总支）"
+    assert student[5].endswith("\n包扶党委委员：张委员")  # 后进: the roster's 包扶
+    assert "包扶" not in teacher[5]  # 一般: the roster's name is not carried

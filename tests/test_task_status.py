@@ -190,8 +190,8 @@ def test_warning_text(assessment, text):
     ("reason", "text"),
     [
         ("unreadable", "无法识别为日期（应写作 2023-05-20、2023/5/20、2023.5.20 或 5月20日）"),
-        ("before_year", "早于2023年，不计入"),
-        ("after_as_of", "晚于检查日期2023-06-01，不计入"),
+        ("before_year", "早于2023年，不计入；应填2023年内的实际完成日期"),
+        ("after_as_of", "晚于检查日期2023-06-01，不计入；应填已完成的日期（不晚于检查日期）"),
     ],
 )
 def test_why_a_done_date_was_not_counted_names_the_sheets_year(reason, text):

@@ -252,7 +252,10 @@ def test_overdue_and_due_soon_findings(tmp_path, tspec, specs):
     path = make_tasks(tmp_path, tspec, {1: {PROGRESS: "进行中"}})
     report = report_of(path, specs, d(6, 25))
     overdue = {f.cell: f for f in report.findings if f.code == "tasks.overdue"}
-    assert overdue["D4"].message == "第1项“厘清支部划分”5月31日的节点已逾期25天"
+    assert (
+        overdue["D4"].message
+        == "第1项“厘清支部划分”5月31日的节点已逾期25天；如已完成，请在“完成日期”填写该节点的完成日期"
+    )
     assert overdue["D4"].severity == "error"
     soon = only(report, "tasks.due_soon")
     assert (soon.cell, soon.severity) == ("D8", "warning")
@@ -277,7 +280,10 @@ def test_deleted_official_task_is_missing(tmp_path, tspec, specs):
     path = make_tasks(tmp_path, tspec, edit=lambda ws: ws.delete_rows(12))  # task 9
     report = report_of(path, specs, d(4, 1))
     finding = only(report, "tasks.item_missing")
-    assert (finding.severity, finding.message) == ("error", "缺少第9项任务：党建工作示范建设")
+    assert (finding.severity, finding.message) == (
+        "error",
+        "缺少第9项任务：党建工作示范建设（请按官方任务清单补上这一行）",
+    )
     assert sorted(statuses(report)) == [1, 2, 3, 4, 5, 6, 7, 8, 10, 11]
 
 
@@ -336,8 +342,8 @@ def test_done_without_date(tmp_path, tspec, specs):
 @pytest.mark.parametrize(
     ("typed", "problem"),
     [
-        ("2021-12-20", "早于2022年，不计入"),
-        ("2022-07-01", "晚于检查日期2022-06-15，不计入"),
+        ("2021-12-20", "早于2022年，不计入；应填2022年内的实际完成日期"),
+        ("2022-07-01", "晚于检查日期2022-06-15，不计入；应填已完成的日期（不晚于检查日期）"),
         ("五月底", "无法识别为日期"),
         ("2022-02-30", "无法识别为日期"),
     ],
@@ -646,7 +652,10 @@ def test_text_report_shows_the_tasks_in_chinese(blank, cli):
         "1. 厘清支部划分｜时间期限 5 月/12 月｜截止 2022-05-31｜已逾期 25 天｜责任人 党总支书记"
         in out
     )
-    assert "[错误] D4 第1项“厘清支部划分”5月31日的节点已逾期25天  (tasks.overdue)" in out
+    assert (
+        "[错误] D4 第1项“厘清支部划分”5月31日的节点已逾期25天；如已完成，请在“完成日期”填写该节点的完成日期  (tasks.overdue)"
+        in out
+    )
 
 
 def test_year_option_overrides_the_title(blank, cli):

@@ -42,14 +42,24 @@ def said(result, skip=("tasks.template_modified",)):
 def test_every_finding_of_a_faulty_task_list(specs):
     cells = {"D8": "待定、尽快", "D10": None, "E11": None}
     assert said(task_list(specs, cells)) == [
-        ("tasks.overdue", "D4", None, "第1项“厘清支部划分”5月31日的节点已逾期15天"),
+        (
+            "tasks.overdue",
+            "D4",
+            None,
+            "第1项“厘清支部划分”5月31日的节点已逾期15天；如已完成，请在“完成日期”填写该节点的完成日期",
+        ),
         (
             "tasks.done_without_date",
             "H5",
             None,
             "第2项“党支部等级评定”标为已完成，但未填写完成日期",
         ),
-        ("tasks.overdue", "D5", None, "第2项“党支部等级评定”4月30日的节点已逾期46天"),
+        (
+            "tasks.overdue",
+            "D5",
+            None,
+            "第2项“党支部等级评定”4月30日的节点已逾期46天；如已完成，请在“完成日期”填写该节点的完成日期",
+        ),
         (
             "tasks.progress_unknown",
             "G6",
@@ -69,12 +79,17 @@ def test_every_finding_of_a_faulty_task_list(specs):
             "第7项“基层组织书记培训”的时间期限未填写，无法推算截止日期",
         ),
         ("tasks.owner_missing", "E11", None, "第8项“党委委员联系制度”未填写责任人"),
-        ("tasks.overdue", "D11", None, "第8项“党委委员联系制度”4月30日的节点已逾期46天"),
+        (
+            "tasks.overdue",
+            "D11",
+            None,
+            "第8项“党委委员联系制度”4月30日的节点已逾期46天；如已完成，请在“完成日期”填写该节点的完成日期",
+        ),
         (
             "tasks.overdue",
             "D15",
             None,
-            "第15行“一项很长很长很长很长很长的自己加的工作…”5月31日的节点已逾期15天",
+            "第15行“一项很长很长很长很长很长的自己加的工作…”5月31日的节点已逾期15天；如已完成，请在“完成日期”填写该节点的完成日期",
         ),
     ]
 
@@ -103,7 +118,7 @@ def test_unread_parts_of_a_wording_are_named(specs, extra_no, who):
         "tasks.overdue",
         "D15",
         None,
-        f"{who}“一项很长很长很长很长很长的自己加的工作…”5月31日的节点已逾期15天",
+        f"{who}“一项很长很长很长很长很长的自己加的工作…”5月31日的节点已逾期15天；如已完成，请在“完成日期”填写该节点的完成日期",
     )
 
 

@@ -83,9 +83,17 @@ def test_an_event_deadline_is_a_note_naming_the_event_clipped_at_30(specs):
     ("title", "as_of", "said"),
     [
         # the plan was issued in April 2022: that year's months count from April …
-        ("基层组织建设年 2022 年任务清单", date(2022, 5, 15), "4月30日的节点已逾期15天"),
+        (
+            "基层组织建设年 2022 年任务清单",
+            date(2022, 5, 15),
+            "4月30日的节点已逾期15天；如已完成，请在“完成日期”填写该节点的完成日期",
+        ),
         # … a later year's from January
-        ("基层组织建设年 2023 年任务清单", date(2023, 2, 15), "1月31日的节点已逾期15天"),
+        (
+            "基层组织建设年 2023 年任务清单",
+            date(2023, 2, 15),
+            "1月31日的节点已逾期15天；如已完成，请在“完成日期”填写该节点的完成日期",
+        ),
     ],
 )
 def test_a_monthly_task_counts_from_the_plans_month_only_in_the_plans_year(

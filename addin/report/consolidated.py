@@ -27,6 +27,16 @@ def general_branch(file: FileReport) -> str:
     return str(unit).strip() if unit and str(unit).strip() else Path(file.path).stem
 
 
+UNNAMED_UNIT = "（未注明）"
+
+
+def declared_unit(file: FileReport) -> str:
+    """The 党总支 a file names itself (its summary's 填报单位), else “（未注明）”: for tables
+    that show the file beside it, where the file name again would read as a unit."""
+    unit = file.summary.unit if file.summary is not None else None
+    return str(unit).strip() if unit and str(unit).strip() else UNNAMED_UNIT
+
+
 def summary_only_rows(file: FileReport):
     """Summary rows of branches without a rubric sheet in the same file: the summary is then
     the only word on them (a 党总支 may send up the summary alone)."""

@@ -51,12 +51,28 @@ def due_json(
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
+def years_used(deadline: Deadline) -> list[int]:
+    """The years the dates were actually put in: a year written in the text wins over the one
+    it was read in (“2022年7月1日前” asked in 2026 is 2022); nothing dated: that year."""
+    used = {m.end.year for m in deadline.milestones}
+    if deadline.cadence:
+        used.update(deadline.years or (deadline.year,))
+    return sorted(used) or [deadline.year]
+
+
+def read_as(deadline: Deadline) -> str:
+    """“按 2026 年解读”, or with the text's own years “按时间期限中写明的 2022 年解读”."""
+    used = years_used(deadline)
+    shown = "、".join(str(y) for y in used)
+    if used == [deadline.year]:
+        return f"按 {shown} 年解读"
+    return f"按时间期限中写明的 {shown} 年解读"
+
+
 def due_text(
     deadline: Deadline, as_of: date, cadence_from_month: int = 1, from_year: int | None = None
 ) -> str:
-    lines = [
-        f"时间期限：{deadline.text}（按 {deadline.year} 年解读，检查日期 {as_of.isoformat()}）"
-    ]
+    lines = [f"时间期限：{deadline.text}（{read_as(deadline)}，检查日期 {as_of.isoformat()}）"]
     if deadline.milestones:
         lines.append("时间节点：")
         for m in deadline.milestones:

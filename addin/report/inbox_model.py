@@ -119,6 +119,9 @@ class BranchYear(BaseModel):
     source: Literal["typed", "last_report", "none"]
     moved_up: bool | None = Field(description="晋位升级: a better grade than last year")
     last_report_grade: str | None = Field(default=None, description="last year's report says")
+    in_last_report: bool = Field(
+        default=False, description="last year's report lists the branch (graded or not)"
+    )
 
 
 class UnitConversion(BaseModel):

@@ -233,7 +233,8 @@ def year_rows(yoy: YearOverYear) -> list[list[object]]:
         if b.last_report_grade and b.last_year and b.last_report_grade != b.last_year:
             note = f"上年报告为“{b.last_report_grade}”，以汇总表手填为准"
         elif b.source == "none":
-            note = "上年报告中没有这个党支部"
+            # Not there at all, or there without a grade (its file had errors last year).
+            note = "上年未定级" if b.in_last_report else "上年无此党支部"
         moved = {True: "是", False: "否", None: ""}[b.moved_up]
         rows.append([b.unit, b.branch, b.last_year, b.grade, moved, SOURCE_LABEL[b.source], note])
     return rows

@@ -20,7 +20,8 @@ from ..kinds.tasks.model import TaskResult, TaskStatus
 from ..stamp import Stamp
 from .inbox_model import BatchSections
 
-# skipped: not a workbook (a PDF scan, a picture, an Excel lock file): listed, not checked.
+# skipped: not a workbook (a PDF scan, a picture, an Excel lock file), or one of Jiceng's own
+# outputs (file.own_output): listed, not checked.
 FileStatus = Literal["ok", "errors", "unreadable", "skipped"]
 
 

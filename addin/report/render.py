@@ -58,6 +58,23 @@ def file_text(file: FileReport) -> str:
     return "\n".join(visible_line(line) for line in _file_text(file))
 
 
+def roster_lines(roster) -> list[str]:
+    """The roster in the terminal summary (a batch given --roster): 应交 / 已交 / 未交, the
+    missing units named. `roster`: the batch's RosterReport, or None."""
+    if roster is None:
+        return []
+    missing = roster.missing_units
+    lines = [
+        f"名单（{roster.source}）：应交 {roster.units_expected} 个党总支，"
+        f"已交 {roster.units_submitted} 个，未交 {len(missing)} 个"
+    ]
+    if missing:
+        lines.append("未交：" + "、".join(missing))
+    if roster.unknown_units:
+        lines.append("名单外：" + "、".join(e.unit for e in roster.unknown_units))
+    return lines
+
+
 def totals_line(
     files: int, errors: int, warnings: int, unreadable: int, skipped: Counter[str] | None = None
 ) -> str:

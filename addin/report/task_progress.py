@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .consolidated import general_branch
+from .consolidated import declared_unit
 from .inbox_model import (
     StageProgress,
     StageProgressRow,
@@ -69,10 +69,11 @@ def stage_progress(report: Report, excluded: set[str] = frozenset()) -> StagePro
 
 def _counted_rows(report: Report, field: str, model: type, excluded: set[str]) -> list:
     """Every item of `field` (tasks, stages) of the counted files as a `model` row: the item's
-    own fields that the row has, with the file and its 党总支."""
+    own fields that the row has, with the file and the 党总支 it names (a task list without a
+    填报单位 says “（未注明）”: its file name is in the 文件 column already)."""
     own = set(model.model_fields) - {"unit", "file"}
     return [
-        model(unit=general_branch(file), file=file.path, **item.model_dump(include=own))
+        model(unit=declared_unit(file), file=file.path, **item.model_dump(include=own))
         for file in report.files
         if getattr(file, field) and file.path not in excluded
         for item in getattr(file, field)

@@ -80,7 +80,10 @@ def compare_years(
     now = graded_branches(report)
     before = graded_branches(last)[["unit_key", "branch_key", "grade"]]
     joined = now.merge(
-        before.rename(columns={"grade": "reported"}), on=["unit_key", "branch_key"], how="left"
+        before.rename(columns={"grade": "reported"}),
+        on=["unit_key", "branch_key"],
+        how="left",
+        indicator="listed",
     )
     joined["reported"] = joined["reported"].astype(object).where(joined["reported"].notna(), None)
     joined["typed"] = joined["typed"].astype(object).where(joined["typed"].notna(), None)
@@ -104,6 +107,7 @@ def compare_years(
                 source=source_kind,
                 moved_up=moved,
                 last_report_grade=reported,
+                in_last_report=r.listed == "both",
             )
         )
         if source_kind == "typed" and reported and fold(reported) != fold(r.typed):

@@ -7,13 +7,18 @@ lazy: it runs only when a check asks about a blank cell where a value belongs.
 
 from __future__ import annotations
 
+import io
+import posixpath
 import re
 import zipfile
+from contextlib import nullcontext
 from pathlib import Path
 
 import python_calamine as calamine
 
 from ..limits import DEFAULT_LIMITS, MIB, Limits
+from .biff import inspect_xls
+from .decrypt import PASSWORD, decrypt_default
 from .guard import inspect_archive, sheet_parts
 from .model import (
     Cell,
@@ -24,7 +29,9 @@ from .model import (
     WorkbookData,
     parse_ref,
 )
-from .sniff import sniff
+from .ole import NotCompoundFile
+from .package import main_part
+from .sniff import ENCRYPTED, sniff
 
 MAX_ROWS = 20_000  # rows read per sheet; larger sheets are cut and reported
 
@@ -40,17 +47,31 @@ def read_workbook(
     path = Path(path)
     _check_file_size(path, limits)
     kind = sniff(path)  # not a workbook, a Word file, a password: one clear reason
-    if kind != "xls":  # an .xls is no zip: its file size is its only bound
-        inspect_archive(path, limits)
+    source: Path | io.BytesIO = path
+    if kind == ENCRYPTED:  # Excel's default password opens it, or a clear message
+        source = decrypt_default(path)
+        kind = sniff(source)
+        if kind == ENCRYPTED:
+            raise UnreadableWorkbook(PASSWORD)
+    if kind == "xls":  # the cells its sheets declare and hold, before calamine reserves them
+        with source.open("rb") if isinstance(source, Path) else nullcontext(source) as handle:
+            try:
+                inspect_xls(handle, limits)
+            except NotCompoundFile as exc:  # decrypted bytes that are no compound file
+                raise UnreadableWorkbook(f"文件已损坏（{exc}）") from exc
+    else:
+        inspect_archive(source, limits)
     try:
-        book = _open(path)
+        book = _open(source, kind)
     except calamine.PasswordError as exc:
-        raise UnreadableWorkbook("文件设置了打开密码，请取消密码后重新提交") from exc
-    except Exception as exc:  # calamine raises several error types for broken files
-        if kind == "xlsx" and has_macro_sheets(path):
-            return read_worksheets_only(path, max_rows), []
+        raise UnreadableWorkbook(PASSWORD) from exc
+    except BaseException as exc:  # calamine raises several error types for broken files
+        if not _reader_failed(exc):
+            raise
+        if kind == "xlsx" and calamine_cannot(source):
+            return read_worksheets_only(source, max_rows, name=str(path)), []
         raise UnreadableWorkbook(f"文件已损坏或不是有效的 Excel 工作簿（{_short(exc)}）") from exc
-    formulas = _FormulaIndex(path)
+    formulas = _FormulaIndex(source)
     sheets: list[SheetData] = []
     cut: list[str] = []
     try:
@@ -78,7 +99,9 @@ def read_workbook(
             )
     except UnreadableWorkbook:
         raise
-    except Exception as exc:
+    except BaseException as exc:
+        if not _reader_failed(exc):
+            raise
         raise UnreadableWorkbook(f"读取工作表时出错，文件可能已损坏（{_short(exc)}）") from exc
     finally:
         book.close()
@@ -96,18 +119,24 @@ def _check_file_size(path: Path, limits: Limits) -> None:
         )
 
 
-def has_macro_sheets(path: Path) -> bool:
+def calamine_cannot(path: Path | io.BytesIO) -> bool:
+    """A package calamine refuses though Excel opens it: one with an Excel 4 macro sheet, or
+    one whose main part is not named workbook.xml (calamine finds its folder, not its name)."""
     try:
         with zipfile.ZipFile(path) as archive:
-            return any(n.startswith("xl/macrosheets/") for n in archive.namelist())
+            main = main_part(archive) or ""
+            macros = any(n.startswith("xl/macrosheets/") for n in archive.namelist())
+            return macros or posixpath.basename(main.replace("\\", "/")) != "workbook.xml"
     except (zipfile.BadZipFile, OSError):
         return False
 
 
-def read_worksheets_only(path: Path, max_rows: int = MAX_ROWS) -> WorkbookData:
-    """An .xlsm with an Excel 4 macro sheet (xl/macrosheets/), which calamine refuses as a
-    whole: its ordinary worksheets read through openpyxl (cached values, merges, visibility);
-    the macro sheet holds no cells to check."""
+def read_worksheets_only(
+    path: Path | io.BytesIO, max_rows: int = MAX_ROWS, name: str | None = None
+) -> WorkbookData:
+    """A package calamine refuses (`calamine_cannot`), e.g. an .xlsm with an Excel 4 macro
+    sheet (xl/macrosheets/): its ordinary worksheets read through openpyxl (cached values,
+    merges, visibility); a macro sheet holds no cells to check."""
     from openpyxl import load_workbook
 
     try:
@@ -127,21 +156,38 @@ def read_worksheets_only(path: Path, max_rows: int = MAX_ROWS) -> WorkbookData:
         sheets.append(
             SheetData(name=ws.title, rows=rows, merges=merges, hidden=ws.sheet_state != "visible")
         )
-    return WorkbookData(path=str(path), sheets=sheets)
+    return WorkbookData(path=name or str(path), sheets=sheets)
 
 
-def _open(path: Path):
-    """calamine takes a UTF-8 path; a name that is not one (GBK bytes from a Windows zip, held
-    as lone surrogates) is handed over as an open file instead."""
+def _reader_failed(exc: BaseException) -> bool:
+    """An error of calamine's about the file: its exceptions, and a panic of its Rust code
+    (pyo3's PanicException derives from BaseException, as KeyboardInterrupt does)."""
+    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
+
+
+_SUFFIXES = {"xlsx": (".xlsx", ".xlsm"), "xls": (".xls",), "xlsb": (".xlsb",), "ods": (".ods",)}
+
+
+def _open(path: Path | io.BytesIO, kind: str):
+    """calamine takes a UTF-8 path and goes by its extension; a name that is not UTF-8 (GBK
+    bytes from a Windows zip, held as lone surrogates) or whose extension is not what the file
+    is (WPS saves an .xls under any name typed) is handed over as an open file instead, where
+    calamine goes by the content; so are decrypted bytes."""
+    if isinstance(path, io.BytesIO):
+        path.seek(0)
+        return calamine.CalamineWorkbook.from_filelike(path)
     try:
         str(path).encode("utf-8")
+        named = path.suffix.lower() in _SUFFIXES.get(kind, ())
     except UnicodeEncodeError:
+        named = False
+    if not named:
         with path.open("rb") as handle:
             return calamine.CalamineWorkbook.from_filelike(handle)
     return calamine.CalamineWorkbook.from_path(str(path))
 
 
-def _short(exc: Exception) -> str:
+def _short(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return text[:120]
 
@@ -163,7 +209,7 @@ _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 class _FormulaIndex:
     """Finds formula cells without a cached value in an .xlsx sheet's XML."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path | io.BytesIO):
         self.path = path
         self._targets: dict[str, str] | None = None
         self._scanned: dict[str, tuple[frozenset[Cell], dict[Cell, str]]] = {}

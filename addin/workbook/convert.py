@@ -1,9 +1,12 @@
-"""Legacy spreadsheets (.xls, .xlsb, .ods) → .xlsx through LibreOffice, for annotated copies.
+"""The workbook an annotated copy is written from, for a file openpyxl cannot open as it is:
+a legacy spreadsheet (.xls, .xlsb, .ods) → .xlsx through LibreOffice, a workbook encrypted with
+Excel's default password → its decrypted bytes.
 
-Only the batch front end calls this (a subprocess with a timeout, never in the checks, which
-read the original with calamine). Each run uses its own LibreOffice profile folder, so runs
-at the same time do not share (and lock) one profile; a conversion that hangs is killed with
-every process it started, and the next file gets a fresh profile.
+Only the front ends' worker processes call this, after the file was checked and only when it
+gets a copy (never in the checks, which read the original with calamine). LibreOffice runs as a
+subprocess with a timeout, with one profile folder per worker process, so conversions in
+parallel workers do not share (and lock) one profile; a conversion that hangs is killed with
+every process it started, and that worker's next conversion gets a fresh profile.
 """
 
 from __future__ import annotations
@@ -15,39 +18,49 @@ import signal
 import subprocess
 from pathlib import Path
 
-LEGACY = {".xls", ".xlsb", ".ods"}
-SECONDS_PER_FILE = 30
-BASE_SECONDS = 60
+from .decrypt import decrypt_default
+from .model import UnreadableWorkbook
+from .sniff import ENCRYPTED, sniff
+
+SECONDS = 90  # one conversion, at most (less when the file's own time is running out)
+_fresh_profiles = 0  # in this process: conversions killed so far, each leaving its profile locked
 
 
 def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def to_xlsx(paths: list[Path], folder: Path) -> dict[Path, Path | str]:
-    """Each path → its .xlsx in `folder`, or the reason (Chinese) it could not be converted."""
-    if not paths:
-        return {}
+def copy_source(path: Path, folder: Path, profiles: Path, seconds: float = SECONDS) -> Path | str:
+    """The .xlsx/.xlsm a copy of `path` is written from — the file itself, its decrypted bytes,
+    LibreOffice's .xlsx of a legacy file — or the reason (Chinese) there can be none. Work
+    files go to `folder`, which the caller removes; LibreOffice profiles to `profiles`, which
+    outlives this call (starting LibreOffice on a new profile costs seconds)."""
+    try:
+        kind, source = sniff(path), path
+        if kind == ENCRYPTED:
+            source = folder / f"decrypted{path.suffix.lower()}"
+            source.write_bytes(decrypt_default(path).getvalue())
+            kind = sniff(source)
+    except UnreadableWorkbook as exc:
+        return exc.reason
+    if kind != "xlsx":  # by what the file is, not by its name
+        return to_xlsx(source, folder, profiles, seconds)
+    if source.suffix.lower() in (".xlsx", ".xlsm"):
+        return source
+    named = folder / "workbook.xlsx"  # an .xlsx under another name: openpyxl goes by the name
+    shutil.copyfile(source, named)
+    return named
+
+
+def to_xlsx(path: Path, folder: Path, profiles: Path, seconds: float = SECONDS) -> Path | str:
+    """The file converted by LibreOffice into `folder`, or the reason (Chinese) it was not."""
+    global _fresh_profiles
     program = soffice()
     if program is None:
-        return dict.fromkeys(paths, "未安装 LibreOffice，无法把旧格式转换为 .xlsx")
-    results: dict[Path, Path | str] = {}
-    profiles = 0
-    for i, path in enumerate(paths):
-        # One folder per file: two inputs with one stem (a.xls, a.ods) must not collide.
-        outdir = folder / f"{i}"
-        outdir.mkdir(parents=True, exist_ok=True)
-        result = _convert(program, path, outdir, folder / f"lo-profile-{profiles}")
-        if result == TIMED_OUT:  # a killed LibreOffice leaves its profile locked
-            profiles += 1
-        results[path] = result
-    return results
-
-
-TIMED_OUT = f"LibreOffice 转换超过 {BASE_SECONDS + SECONDS_PER_FILE} 秒，已放弃"
-
-
-def _convert(program: str, path: Path, outdir: Path, profile: Path) -> Path | str:
+        return "未安装 LibreOffice，无法把旧格式转换为 .xlsx"
+    outdir = folder / "converted"
+    outdir.mkdir(parents=True, exist_ok=True)
+    profile = profiles / f"lo-profile-{os.getpid()}-{_fresh_profiles}"
     command = [
         program,
         f"-env:UserInstallation={profile.resolve().as_uri()}",
@@ -60,13 +73,18 @@ def _convert(program: str, path: Path, outdir: Path, profile: Path) -> Path | st
         str(path),
     ]
     try:
-        finished = run_group(command, BASE_SECONDS + SECONDS_PER_FILE)
+        finished = run_group(command, seconds)
     except OSError as exc:
         return f"无法运行 LibreOffice（{exc.strerror or exc}）"
     if not finished:
-        return TIMED_OUT
+        _fresh_profiles += 1  # a killed LibreOffice leaves its profile locked
+        return timed_out(seconds)
     target = outdir / f"{path.stem}.xlsx"
     return target if target.is_file() else "LibreOffice 未能把该文件转换为 .xlsx"
+
+
+def timed_out(seconds: float) -> str:
+    return f"LibreOffice 转换超过 {seconds:.0f} 秒，已放弃"
 
 
 def run_group(command: list[str], timeout: float, posix: bool = os.name == "posix") -> bool:
@@ -82,6 +100,7 @@ def run_group(command: list[str], timeout: float, posix: bool = os.name == "posi
         start_new_session=posix,  # its own process group, killed as one
         # Windows: a new process group (the flag exists only there; elsewhere 0 is required)
         creationflags=0 if posix else getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0),
+        preexec_fn=_uncap_memory if posix else None,
     )
     try:
         process.wait(timeout)
@@ -100,3 +119,15 @@ def run_group(command: list[str], timeout: float, posix: bool = os.name == "posi
         process.kill()
         process.wait()
         return False
+
+
+def _uncap_memory() -> None:
+    """In the child, before LibreOffice starts: the worker's address-space cap (isolation) is
+    for our reader; LibreOffice maps more than that without using it."""
+    try:
+        import resource
+
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+    except (ImportError, ValueError, OSError):
+        pass

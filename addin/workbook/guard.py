@@ -9,7 +9,6 @@ Open XML never contains and which is how entity bombs and external entities get 
 
 from __future__ import annotations
 
-import posixpath
 import re
 import struct
 import zipfile
@@ -17,9 +16,12 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from ..limits import MIB, Limits
+from .extents import BinSheetScan, OdsScan, split_at_tag
 from .model import TooLarge, UnreadableWorkbook, column_letter
+from .package import attribute, main_part, relationships
 
 _CHUNK = 1 * MIB
 _HEAD = 4096  # a DTD stands before the root element: the first bytes of a part suffice
@@ -31,6 +33,7 @@ _PREFIX = rb"(?:[\w.-]+:)?"
 _TAG = re.compile(rb"<" + _PREFIX + rb"(row|c)\b(" + _ATTRS + rb")(/?)>")
 _R_ATTR = re.compile(rb"\br=([\"'])\$?([A-Za-z]*)\$?([0-9]*)\1")
 _WORKSHEET_PART = re.compile(r"(?:.*/)?worksheets/[^/]+\.xml", re.I)
+_BINARY_SHEET_PART = re.compile(r"(?:.*/)?worksheets/[^/]+\.bin", re.I)
 # A <row> or <c> start tag without an r attribute: its place follows from the one before.
 _WITHOUT_REF = re.compile(rb"<" + _PREFIX + rb"(?:row|c)(?:\s(?:(?!\br=)[^>])*)?/?>")
 
@@ -45,7 +48,7 @@ class Extent:
     col_cell: str = ""  # the first cell found in the last column
 
 
-def inspect_archive(path: Path, limits: Limits) -> None:
+def inspect_archive(path: Path | BinaryIO, limits: Limits) -> None:
     """Raise TooLarge (or UnreadableWorkbook for a DTD) when the zip is beyond `limits`."""
     try:
         with zipfile.ZipFile(path) as archive:
@@ -55,13 +58,16 @@ def inspect_archive(path: Path, limits: Limits) -> None:
                     f"压缩包中有 {len(infos)} 个部件，超过上限 {limits.max_members} 个，未读取"
                 )
             sheets = _sheet_names(archive)
-            total = 0
+            total = cells = 0
             for info in infos:
-                # A worksheet part the workbook does not map is scanned all the same.
-                sheet = sheets.get(info.filename) or (
-                    info.filename if _WORKSHEET_PART.fullmatch(info.filename) else None
-                )
-                total += _inspect_member(archive, info, sheet, limits, total)
+                scan = _scan_for(info.filename, sheets, limits)
+                size, area = _inspect_member(archive, info, scan, limits, total)
+                total, cells = total + size, cells + area
+                if cells > limits.max_cells:
+                    raise TooLarge(
+                        f"各工作表内容区域共有 {cells:,} 个单元格（至部件 {info.filename}），"
+                        f"超过上限 {limits.max_cells:,} 个，未读取"
+                    )
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError) as exc:
         raise UnreadableWorkbook(
             "文件已损坏（压缩包结构不完整），请重新保存或重新下载后提交"
@@ -70,12 +76,28 @@ def inspect_archive(path: Path, limits: Limits) -> None:
         raise UnreadableWorkbook(f"文件使用了不支持的压缩方式（{exc}）") from exc
 
 
+def _scan_for(name: str, sheets: dict[str, str], limits: Limits):
+    """What finds the extent of the sheets in this member, if it holds any: a worksheet part
+    of an .xlsx (mapped by the workbook, or by its path) or .xlsb, or an .ods's content.xml."""
+    sheet = sheets.get(name)
+    path = name.replace("\\", "/")  # a Windows path, as some writers store it
+    if sheet is None and _WORKSHEET_PART.fullmatch(path):
+        sheet = name
+    if sheet is not None:
+        return _XmlSheetScan(f"工作表“{sheet}”（{name}）", limits)
+    if _BINARY_SHEET_PART.fullmatch(path):
+        return BinSheetScan(f"工作表（{name}）")
+    if path == "content.xml":
+        return OdsScan()
+    return None
+
+
 def _inspect_member(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str | None, limits: Limits, before: int
-) -> int:
-    """Inflate one member by streaming; return its real size."""
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, scan, limits: Limits, before: int
+) -> tuple[int, int]:
+    """Inflate one member by streaming; return its real size and the cells of the ranges of
+    the sheets in it (rows × columns up to the last holding content)."""
     name = info.filename
-    scan = _ExtentScan(limits.max_rows, limits.max_cols) if sheet is not None else None
     size = 0
     head = b""
     for chunk in _inflate(archive, info):
@@ -90,20 +112,38 @@ def _inspect_member(
         _check_size(name, size, info.compress_size, before + size, limits)
         if scan is not None:
             scan.feed(chunk)
-    if scan is not None:
-        extent = scan.extent()
-        where = f"工作表“{sheet}”（{name}）"
-        if extent.rows > limits.max_rows:
+    area = 0
+    for where, rows, cols, row_cell, col_cell in scan.extents() if scan is not None else ():
+        if rows > limits.max_rows:
             raise TooLarge(
-                f"{where}的内容延伸到第 {extent.rows} 行（{extent.row_cell}），超过上限 "
+                f"{where}的内容延伸到第 {rows} 行（{row_cell}），超过上限 "
                 f"{limits.max_rows} 行，未读取；如是误填，请删除该处内容后重新提交"
             )
-        if extent.cols > limits.max_cols:
+        if cols > limits.max_cols:
             raise TooLarge(
-                f"{where}的内容延伸到第 {extent.cols} 列（{extent.col_cell}），超过上限 "
+                f"{where}的内容延伸到第 {cols} 列（{col_cell}），超过上限 "
                 f"{limits.max_cols} 列，未读取；如是误填，请删除该处内容后重新提交"
             )
-    return size
+        area += rows * cols
+    return size, area
+
+
+class _XmlSheetScan:
+    """`_ExtentScan` with the sheet's label, in the shape of the other formats' scans."""
+
+    def __init__(self, label: str, limits: Limits):
+        self.label = label
+        # Past max_cells a sheet reaches beyond max_cells / max_cols rows or max_cells /
+        # max_rows columns: cells nearer than both cannot make it too large.
+        self.scan = _ExtentScan(
+            min(limits.max_rows, limits.max_cells // max(1, limits.max_cols)),
+            min(limits.max_cols, limits.max_cells // max(1, limits.max_rows)),
+        )
+        self.feed = self.scan.feed
+
+    def extents(self) -> list[tuple[str, int, int, str, str]]:
+        extent = self.scan.extent()
+        return [(self.label, extent.rows, extent.cols, extent.row_cell, extent.col_cell)]
 
 
 def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
@@ -192,12 +232,7 @@ class _ExtentScan:
         self._row_cell = self._col_cell = ""
 
     def feed(self, chunk: bytes) -> None:
-        data = self._rest + chunk
-        cut = data.rfind(b"<")
-        if cut < 0:
-            self._rest = b""
-            return
-        self._rest = data[cut:] if len(data) - cut < _CHUNK else b""
+        data, cut, self._rest = split_at_tag(self._rest, chunk)
         if not self._every and self._looked < _HEAD_CELLS:
             # Writers give every cell its reference or none: the first cells tell which. (A
             # file mixing both is still bounded by the size limits and the worker's caps.)
@@ -249,39 +284,21 @@ def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
 
 
 def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → its worksheet part (e.g. "xl/worksheets/sheet1.xml")."""
+    """Sheet name → its worksheet part (e.g. "xl/worksheets/sheet1.xml"), found from the
+    package's main part wherever `_rels/.rels` puts it."""
+    main = main_part(archive)
+    if main is None:
+        return {}
     try:
-        workbook = archive.read("xl/workbook.xml")[: 4 * MIB]
-        rels = archive.read("xl/_rels/workbook.xml.rels")[: 4 * MIB]
+        with archive.open(main) as member:
+            workbook = member.read(4 * MIB)
     except KeyError:
         return {}
-    rel_target = {}
-    for m in re.finditer(rb"<" + _PREFIX + rb"Relationship\b(" + _ATTRS + rb")/?>", rels):
-        rid = re.search(rb"\bId=([\"'])(.+?)\1", m.group(1))
-        target = re.search(rb"\bTarget=([\"'])(.+?)\1", m.group(1))
-        if rid and target:
-            rel_target[rid.group(2).decode(errors="replace")] = target.group(2).decode(
-                errors="replace"
-            )
+    rel_target = {rid: target for rid, _kind, target in relationships(archive, main)}
     parts = {}
     for m in re.finditer(rb"<" + _PREFIX + rb"sheet\b(" + _ATTRS + rb")/?>", workbook):
-        attrs = m.group(1)
-        name = re.search(rb"\bname=([\"'])(.*?)\1", attrs)
-        rid = re.search(rb"(?:\b[\w.-]+:|\b)id=([\"'])(.*?)\1", attrs)
-        if not name or not rid:
-            continue
-        target = rel_target.get(rid.group(2).decode(errors="replace"))
+        name, rid = attribute(m.group(1), b"name"), attribute(m.group(1), b"id")
+        target = rel_target.get(rid) if name is not None and rid else None
         if target:
-            full = target.lstrip("/") if target.startswith("/") else "xl/" + target
-            parts[_unescape(name.group(2).decode(errors="replace"))] = posixpath.normpath(full)
+            parts[name] = target
     return parts
-
-
-def _unescape(text: str) -> str:
-    return (
-        text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", '"')
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
-    )

@@ -11,6 +11,7 @@ a merged area goes to the area's top-left cell, the only one Excel shows.
 
 from __future__ import annotations
 
+from copy import copy
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -37,6 +38,7 @@ from ..writes import (
     ConditionalFill,
     WritePlan,
 )
+from . import own_output
 from .model import UnreadableWorkbook, WorkbookData, parse_ref
 from .safe_cells import append, note_text, put
 from .sheet_style import (
@@ -56,13 +58,18 @@ class CopyFormatMismatch(UnreadableWorkbook):
 
 
 def fill_file(
-    src: Path | str, dst: Path | str, plan: WritePlan, data: WorkbookData | None = None
+    src: Path | str,
+    dst: Path | str,
+    plan: WritePlan,
+    data: WorkbookData | None = None,
+    mark: str = own_output.COPY,
 ) -> None:
     """Write `plan` onto a copy of `src` at `dst`.
 
     .xlsm → .xlsm keeps the macros; .xlsm → .xlsx drops them (what Excel's “另存为 .xlsx”
     does: an .xlsx must not carry macros, Excel refuses to open one that does); .xlsx → .xlsm
     is refused, since a workbook without macros saved under .xlsm is rejected by Excel too.
+    `mark`: what the copy is (`own_output`): check and batch skip it until a person saves it.
     """
     src, dst = Path(src), Path(dst)
     src_macros, dst_macros = src.suffix.lower() == ".xlsm", dst.suffix.lower() == ".xlsm"
@@ -76,7 +83,7 @@ def fill_file(
         raise UnreadableWorkbook(f"无法用 openpyxl 打开以写入副本（{exc}）") from exc
     clear_marks(wb)
     apply_plan(wb, plan, data)
-    _save_atomically(wb, dst)
+    _save_atomically(wb, dst, mark)
 
 
 def clear_marks(wb: Workbook) -> int:
@@ -107,6 +114,7 @@ def apply_plan(wb: Workbook, plan: WritePlan, data: WorkbookData | None = None) 
     """`data` (what was read, with cached formula values) lets the copy remember those values:
     openpyxl writes formulas without their results."""
     overwritten: list[list] = []
+    family = font_family(wb)
     for w in plan.writes:
         if w.sheet not in wb.sheetnames:
             continue
@@ -114,6 +122,7 @@ def apply_plan(wb: Workbook, plan: WritePlan, data: WorkbookData | None = None) 
         if _is_formula(cell):
             continue  # the person's formula stays; check already compared its cached value
         put(cell, w.value)
+        _named_font(cell, family)
         if w.replaces is not None:
             overwritten.append(["overwrite", w.sheet, cell.coordinate, "", "", w.replaces, w.value])
     record: list[list] = []
@@ -245,15 +254,32 @@ def remove_conditional_fills(ws: Worksheet, formulas: set[str]) -> int:
     return removed
 
 
+def font_family(wb: Workbook) -> str:
+    """The workbook's own font (its default, the Normal style's): everything Jiceng writes in a
+    copy uses it. A font without a name prints in a serif fallback in WPS and LibreOffice."""
+    default = wb._fonts[0] if len(wb._fonts) else None
+    return (default.name if default is not None else None) or "Calibri"
+
+
+def _named_font(cell, family: str) -> None:
+    """A written cell whose font names no family gets the workbook's (size, colour kept)."""
+    if not cell.font or not cell.font.name:
+        font = copy(cell.font) if cell.font else Font()
+        font.name = family
+        cell.font = font
+
+
 def _findings_sheet(wb: Workbook, plan: WritePlan) -> None:
     """The summary line, then the table: message first, the level coloured like the marks, a
-    link to each cell, the code last; printable on A4 with its header on every page."""
+    link to each cell, the code last; printable on A4 with its header on every page. One font
+    family, the workbook's, for every cell."""
+    family = font_family(wb)
     ws = wb.create_sheet(FINDINGS_SHEET)
     ws.append([plan.findings_summary()])
-    ws["A1"].font = Font(bold=True, size=12)
+    ws["A1"].font = Font(name=family, bold=True, size=12)
     ws.append(FINDINGS_HEADER)
     for cell in ws[2]:
-        cell.font = Font(bold=True)
+        cell.font = Font(name=family, bold=True)
         cell.fill = PatternFill("solid", fgColor=FINDINGS_HEADER_FILL)
         cell.alignment = Alignment(horizontal="center", vertical="center")
     for row in plan.findings_rows():
@@ -261,10 +287,11 @@ def _findings_sheet(wb: Workbook, plan: WritePlan) -> None:
         r = ws.max_row
         for cell in ws[r]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.font = Font(name=family)
         colour = LEVEL_FILL.get(row[1])
         if colour:
             ws.cell(r, 2).fill = PatternFill("solid", fgColor=colour)
-        ws.cell(r, len(row)).font = Font(size=8, color="595959")  # the code: for look-ups only
+        ws.cell(r, len(row)).font = Font(name=family, size=8, color="595959")  # for look-ups
         sheet, ref = row[3], row[4]
         if sheet in wb.sheetnames and ref:
             try:
@@ -274,12 +301,13 @@ def _findings_sheet(wb: Workbook, plan: WritePlan) -> None:
             link = ws.cell(r, 5)
             quoted = sheet.replace("'", "''")  # a quote in a sheet name is doubled in a reference
             link.hyperlink = f"#'{quoted}'!{ref}"
-            link.font = Font(color="0563C1", underline="single")
+            link.font = Font(name=family, color="0563C1", underline="single")
     last_finding = ws.max_row
     for row in plan.note_rows():  # e.g. each branch's 薄弱环节, under the filtered table
         append(ws, row)
         for cell in ws[ws.max_row]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.font = Font(name=family)
     for i, width in enumerate(FINDINGS_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = ws.cell(FINDINGS_FIRST_ROW, 1)
@@ -297,6 +325,6 @@ def _record_sheet(wb: Workbook, record: list[list]) -> None:
     ws.sheet_state = "hidden"
 
 
-def _save_atomically(wb: Workbook, dst: Path) -> None:
+def _save_atomically(wb: Workbook, dst: Path, mark: str) -> None:
     dst.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(dst, lambda temp: wb.save(temp))
+    write_atomically(dst, lambda temp: own_output.save_marked(wb, temp, mark))

@@ -17,6 +17,7 @@ import math
 from collections.abc import Iterable, Sequence
 from copy import copy
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,7 @@ from ..report.consolidated import (
 from ..safe_text import visible
 from ..task_status import STATUS_LABEL
 from ..writes import LEVEL_FILL
+from . import own_output
 from .safe_cells import put
 from .sheet_style import (
     DEFAULT_HEIGHT,
@@ -61,6 +63,7 @@ HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 HEADER_FONT = Font(bold=True)
 HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
 BODY = Alignment(wrap_text=True, vertical="top")
+CENTRED_BODY = Alignment(horizontal="center", wrap_text=True, vertical="top")
 LINK_FONT = Font(color="0563C1", underline="single")
 CM_PER_WIDTH_UNIT = 0.19  # one column-width unit (7 px at 96 dpi) in centimetres
 PT_PER_CM = 72 / 2.54
@@ -141,8 +144,10 @@ class _Sheet:
         fills: dict[int, str] | None = None,
         links: dict[int, str] | None = None,
         formats: dict[int, str] | None = None,
+        centred: set[int] | None = None,
     ) -> None:
-        """`fills` / `links` / `formats`: 0-based column → colour / link target / number format."""
+        """`fills` / `links` / `formats`: 0-based column → colour / link target / number format;
+        `centred`: 0-based columns centred across the cell."""
         if self.rows >= self.max_rows - 1:  # the last row is kept for the note in `finish`
             self.omitted += 1
             return
@@ -158,8 +163,9 @@ class _Sheet:
                 cell.hyperlink = visible(link)  # a path we made, from a name we did not
             fill = fills.get(i) if fills else None
             number_format = formats.get(i) if formats else None
-            style = (filled, fill, bool(link), number_format, bool(cell.quotePrefix))
-            if style != (False, None, False, None, False):
+            centre = bool(centred) and i in centred and filled
+            style = (filled, fill, bool(link), number_format, bool(cell.quotePrefix), centre)
+            if style != (False, None, False, None, False, False):
                 cell._style = copy(self._style(style))
             cells.append(cell)
         self._append(cells, texts)
@@ -168,11 +174,11 @@ class _Sheet:
         """A cell look made once and reused: openpyxl looks every style object up in the
         workbook's lists on each assignment, the slowest part of writing a big table."""
         if key not in self._styles:
-            filled, fill, link, number_format, quoted = key
+            filled, fill, link, number_format, quoted, centre = key
             cell = WriteOnlyCell(self.ws)
             cell.quotePrefix = quoted  # formula-like text shown as typed (`safe_cells.put`)
             if filled:
-                cell.alignment = BODY
+                cell.alignment = CENTRED_BODY if centre else BODY
             if fill:
                 cell.fill = PatternFill("solid", fgColor=fill)
             if link:
@@ -309,7 +315,7 @@ class ReportBook:
         for sheet in (*self.sections, self.branches, self.findings, self.files):
             sheet.finish()
         with atomic_path(self.path) as temp:
-            self.wb.save(temp)
+            own_output.save_marked(self.wb, temp, own_output.REPORT)
         return self.path
 
     def discard(self) -> None:
@@ -328,6 +334,7 @@ class ReportBook:
         shade = {header.index(c): colours for c, colours in style.shades.items() if c in header}
         formats = {header.index(c): f for c, f in style.formats.items() if c in header}
         link_col = header.index("文件") if "文件" in header and style.link_files else None
+        centred = {header.index(c) for c in style.centred if c in header}
         for row in table.rows:
             fills = {i: self.grade_fill.get(row[i]) for i in grade_cols}
             fills.update({i: colours.get(row[i]) for i, colours in shade.items()})
@@ -337,6 +344,7 @@ class ReportBook:
                 fills={i: f for i, f in fills.items() if f},
                 links={link_col: link} if link else None,
                 formats=formats,
+                centred=centred,
             )
         return sheet
 
@@ -346,29 +354,36 @@ class ReportBook:
         totals = _grade_totals(by_unit, self.grades)
         counted = sum(n for _, n in totals)
         sheet = self.overview
-        side = ["定级", "党支部数", "占比（含无法定级）"] if counted else []
+        side = ["定级", "党支部数", "占比（含无法定级）", "图中标注"] if counted else []
         left = len(sheet.header) + 1  # 0-based column of the side table, one column apart
         if side:
-            for i, width in enumerate((12, 10, 12)):
+            for i, width in enumerate((12, 10, 12, 20)):
                 sheet.ws.column_dimensions[get_column_letter(left + 1 + i)].width = width
         sheet.header = [*sheet.header, None, *side]
-        sheet.widths = [*sheet.widths, 10, 12, 10, 12][: len(sheet.header)]
+        sheet.widths = [*sheet.widths, 10, 12, 10, 12, 20][: len(sheet.header)]
         sheet.write_header()
-        extra = [[name, n, n / counted] for name, n in totals] if counted else []
+        extra = (
+            [[name, n, n / counted, pie_label(name, n, counted)] for name, n in totals]
+            if counted
+            else []
+        )
         for i in range(max(len(overview.rows), len(extra))):
             row = list(overview.rows[i]) if i < len(overview.rows) else [None, None]
             formats = {1: "0.0%"} if "占比" in str(row[0] or "") else {}
             if i < len(extra):
                 row += [None, *extra[i]]
                 formats[left + 2] = "0.0%"
-            sheet.write(row, formats=formats)
+            sheet.write(row, formats=formats, centred={left + 3})
         if not counted:
             return None
         first, last = 2, 1 + len(totals)
         pie = PieChart()
         pie.title = "全院党支部定级"
         pie.add_data(Reference(sheet.ws, min_col=left + 2, min_row=first, max_row=last))
-        pie.set_categories(Reference(sheet.ws, min_col=left + 1, min_row=first, max_row=last))
+        # Each segment says what it is in full (“先进：2 个（33%）”), from the 图中标注 column:
+        # a chart's own value-and-percent label reads “2; 33%”.
+        pie.set_categories(Reference(sheet.ws, min_col=left + 4, min_row=first, max_row=last))
+        pie.legend = None
         series = pie.series[0]
         colours = grade_colours(self.grades, UNKNOWN_GRADE)
         for i, (name, _) in enumerate(totals):
@@ -376,7 +391,7 @@ class ReportBook:
             point.graphicalProperties.solidFill = colours[name]
             point.graphicalProperties.line.solidFill = "FFFFFF"
             series.dPt.append(point)
-        series.dLbls = _labels([n for _, n in totals], percent=True)
+        series.dLbls = _labels([n for _, n in totals], category=True)
         pie.width, pie.height = PIE_WIDTH, PIE_HEIGHT
         row = max(sheet.rows, last) + 3
         pie.height = _fitted_height(sheet, row, PIE_WIDTH)
@@ -414,7 +429,7 @@ class ReportBook:
             series.graphicalProperties.solidFill = colours[name]
             series.graphicalProperties.line.solidFill = "FFFFFF"
             if units <= MAX_LABELLED_UNITS:
-                series.dLbls = _labels([row[col - 1] for row in by_unit.rows[:units]], False)
+                series.dLbls = _labels([row[col - 1] for row in by_unit.rows[:units]])
         chart.set_categories(Reference(sheet.ws, min_col=1, min_row=2, max_row=1 + units))
         chart.width, chart.height = 16, 9
         chart.anchor = f"A{len(by_unit.rows) + 4}"
@@ -429,6 +444,8 @@ class SectionStyle:
     shades: dict[str, dict[str, str]] = field(default_factory=dict)  # column → value → colour
     formats: dict[str, str] = field(default_factory=dict)  # column → number format
     link_files: bool = False  # the 文件 column links to the annotated copy
+    # Short numbers centred: right-aligned, 逾期天数 “266” ran into 时间期限 “5 月/12 月” beside it.
+    centred: tuple[str, ...] = ()
 
 
 BEFORE_BRANCHES = ("名单核对", "重复提交")
@@ -463,6 +480,7 @@ SECTION_STYLE = {
         shades={"状态": {STATUS_LABEL[s]: colour for s, (colour, _) in STATUS_COLOURS.items()}},
         formats={"截止日期": "yyyy-mm-dd"},
         link_files=True,
+        centred=("序号", "逾期天数"),
     ),
     "阶段进度": SectionStyle(
         {"党总支": 12, "文件": 18, "阶段": 14, "序号": 6, "工作": 28, "状态": 10, "开始日期": 11}
@@ -470,6 +488,7 @@ SECTION_STYLE = {
         shades={"状态": STAGE_SHADES},
         formats={"开始日期": "yyyy-mm-dd", "截止日期": "yyyy-mm-dd"},
         link_files=True,
+        centred=("序号", "逾期天数"),
     ),
 }
 
@@ -496,11 +515,19 @@ def _grade_totals(by_unit: Table, grades: list[str]) -> list[tuple[str, int]]:
     return [(name, int(totals[header.index(name)] or 0)) for name in names if name in header]
 
 
-def _labels(values: list[object], percent: bool) -> DataLabelList:
-    """Counts (and shares) on the chart; none on an empty segment, where "0" would only
-    clutter (a number format hiding zeros is ignored by LibreOffice, so those are deleted)."""
-    labels = DataLabelList(showVal=True, showPercent=percent)
-    labels.showSerName = labels.showCatName = labels.showLegendKey = False
+def pie_label(grade: str, count: int, total: int) -> str:
+    """“先进：2 个（33%）”: a pie segment's label, the share rounded half up to whole percent
+    (1 of 8 is 13%, as Excel shows it; Python's round would give 12)."""
+    share = math.floor(Fraction(100 * count, total) + Fraction(1, 2))
+    return f"{grade}：{count} 个（{share}%）"
+
+
+def _labels(values: list[object], category: bool = False) -> DataLabelList:
+    """Counts on the chart (`category`: the category's own text instead); none on an empty
+    segment, where "0" would only clutter (a number format hiding zeros is ignored by
+    LibreOffice, so those are deleted)."""
+    labels = DataLabelList(showVal=not category, showCatName=category, showPercent=False)
+    labels.showSerName = labels.showLegendKey = False
     hidden = {f"show{part}": False for part in ("Val", "Percent", "CatName", "SerName")}
     labels.dLbl = [
         DataLabel(idx=i, showLegendKey=False, **hidden) for i, v in enumerate(values) if not v

@@ -7,6 +7,7 @@ row that stays visible and prints on every page.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Iterable, Iterator, Sequence
 
 from openpyxl.cell.cell import Cell
@@ -153,16 +154,28 @@ def grade_colours(grades: Sequence[str], unknown: str, light: bool = False) -> d
     return colours
 
 
-def wrapped_height(text: str, widths_chars: float) -> float:
-    """Row height (points) that shows wrapped text whole; a CJK character is two columns wide.
+# How wide a character is in column-width units (the width of "0"): a CJK character two, a
+# lowercase letter or light punctuation a little less than one (rubric.score_out_of_range is
+# 25 characters and fits a column 22 wide in Excel, WPS and LibreOffice alike).
+_NARROW = frozenset("abcdeghknopqsuvxyz.,:;_-/()'\" ijlftr")
+NARROW_WIDTH = 0.85
 
-    WPS and LibreOffice do not grow rows to fit wrapped text, so every writer sets them. One
-    column of the width is left for the cell's padding and for words that do not split."""
-    usable = max(1, int(widths_chars) - 1)
+
+def text_width(line: str) -> float:
+    """A line's width in column-width units."""
+    return sum(2 if ord(ch) > 0x2E80 else NARROW_WIDTH if ch in _NARROW else 1 for ch in line)
+
+
+def wrapped_height(text: str, widths_chars: float) -> float:
+    """Row height (points) that shows wrapped text whole, no taller: a row of one line keeps
+    the default height (half-empty pages otherwise).
+
+    WPS and LibreOffice do not grow rows to fit wrapped text, so every writer sets them. The
+    column width already holds the cell's padding (Excel adds it to the characters' width)."""
+    usable = max(1.0, float(widths_chars))
     lines = 0
     for line in str(text).split("\n"):
-        columns = sum(2 if ord(ch) > 0x2E80 else 1 for ch in line)
-        lines += max(1, -(-columns // usable))
+        lines += max(1, math.ceil(text_width(line) / usable - 1e-9))
     return LINE_HEIGHT * lines + 2
 
 

@@ -2,67 +2,84 @@
 
 People submit password-protected workbooks, Word documents and broken downloads; each gets one
 clear Chinese sentence instead of a library's traceback. Legacy spreadsheets (.xls from Excel
-97-2003 or WPS's “兼容格式”, .xlsb, .ods) are read by calamine like .xlsx.
+97-2003 or WPS's “兼容格式”, .xlsb, .ods) are read by calamine like .xlsx. An old Office file
+is judged by the streams its directory lists (`ole`), an Open XML package by the part its
+`_rels/.rels` names (`package`).
 """
 
 from __future__ import annotations
 
+import struct
 import zipfile
 from pathlib import Path
+from typing import BinaryIO
 
 from .model import UnreadableWorkbook
+from .ole import MAGIC, CompoundFile, NotCompoundFile
+from .package import content_type, main_part
 
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
-_XLS_STREAM = "Workbook".encode("utf-16-le")
-_WORD_STREAM = "WordDocument".encode("utf-16-le")
-_BOOK_STREAM = "Book".encode("utf-16-le") + b"\x00\x00"  # Excel 5/95
+# What `sniff` returns for an encrypted workbook: Excel's own default password may open it.
+ENCRYPTED = "encrypted"
+XLS_STREAMS = ("Workbook", "Book")  # Excel 97-2003; Excel 5/95
+_FILEPASS, _BOUNDSHEET, _EOF = 0x002F, 0x0085, 0x000A
+# Excel 2.x, 3.0 and 4.0 wrote no compound file: the sheet's BIFF records from the first byte.
+_EARLY_BOF = {0x0009: "Excel 2.x", 0x0209: "Excel 3.0", 0x0409: "Excel 4.0"}
+_SAVE_AS = "请用 Excel 或 WPS 打开后另存为 .xlsx 再提交"
 
 
-def sniff_header(path: Path) -> bytes:
-    """The cheap part, run on every file: its first bytes. An old Office file that is not a
-    spreadsheet (or has a password) stops here."""
+def sniff(source: Path | BinaryIO) -> str:
+    """Return "xlsx", "xlsb", "ods" or "xls" for a readable workbook, `ENCRYPTED` for one with
+    a password; else raise UnreadableWorkbook. `source`: a path, or the bytes of a decrypted
+    file."""
+    if not isinstance(source, Path):
+        source.seek(0)
+        return _kind(source)
     try:
-        with path.open("rb") as handle:
-            head = handle.read(8)
-            if head == _OLE_MAGIC:
-                handle.seek(0)
-                body = handle.read(2_000_000)
-                reason = _ole_reason(body)
-                if reason:
-                    raise UnreadableWorkbook(reason)
+        with source.open("rb") as handle:
+            return _kind(handle)
     except IsADirectoryError as exc:
         raise UnreadableWorkbook("这是一个文件夹，不是工作簿文件") from exc
     except FileNotFoundError as exc:
         raise UnreadableWorkbook("文件不存在") from exc
     except PermissionError as exc:
         raise UnreadableWorkbook("没有读取该文件的权限") from exc
-    return head
 
 
-def sniff(path: Path) -> str:
-    """Return "xlsx", "xlsb", "ods" or "xls" for a readable workbook; else raise
-    UnreadableWorkbook."""
-    head = sniff_header(path)
-    if head == _OLE_MAGIC:
-        return "xls"
+def _kind(handle: BinaryIO) -> str:
+    head = handle.read(8)
+    if head == MAGIC:
+        return _ole_kind(handle)
     if len(head) == 0:
         raise UnreadableWorkbook("文件是空的（0 字节）")
     if not head.startswith(b"PK"):
-        raise UnreadableWorkbook(
-            "不是 Excel 工作簿（.xlsx / .xls / .ods），请用 Excel 或 WPS 另存为 .xlsx 后重新提交"
-        )
+        raise UnreadableWorkbook(_not_a_workbook(head))
     try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
+        with zipfile.ZipFile(handle) as archive:
+            return _package_kind(archive)
     except zipfile.BadZipFile as exc:
         raise UnreadableWorkbook(
             "文件已损坏（压缩包结构不完整），请重新保存或重新下载后提交"
         ) from exc
-    if "xl/workbook.xml" in names:
-        return "xlsx"
-    if "xl/workbook.bin" in names:
-        return "xlsb"
+
+
+def _not_a_workbook(head: bytes) -> str:
+    if len(head) >= 6:
+        record, size = struct.unpack_from("<HH", head)
+        if record in _EARLY_BOF and 4 <= size <= 16:
+            return f"这是 {_EARLY_BOF[record]} 格式的旧工作簿，无法读取；{_SAVE_AS}"
+    return "不是 Excel 工作簿（.xlsx / .xls / .ods），请用 Excel 或 WPS 另存为 .xlsx 后重新提交"
+
+
+def _package_kind(archive: zipfile.ZipFile) -> str:
+    names = set(archive.namelist())
+    main = main_part(archive)
+    if main is not None:
+        kind = content_type(archive, main)
+        if "wordprocessingml" in kind:
+            raise UnreadableWorkbook("这是 Word 文档，不是 Excel 工作簿")
+        if "presentationml" in kind:
+            raise UnreadableWorkbook("这是 PowerPoint 演示文稿，不是 Excel 工作簿")
+        return "xlsb" if main.lower().endswith(".bin") or "binary" in kind else "xlsx"
     if "content.xml" in names and "mimetype" in names:
         return "ods"
     if "word/document.xml" in names:
@@ -70,12 +87,35 @@ def sniff(path: Path) -> str:
     raise UnreadableWorkbook("压缩包中没有工作簿内容，不是有效的 .xlsx 文件")
 
 
-def _ole_reason(body: bytes) -> str | None:
-    """Why an OLE file cannot be read; None for an Excel 97-2003 workbook (calamine reads it)."""
-    if _ENCRYPTION_STREAM in body:
-        return "文件设置了打开密码，无法读取；请取消密码后重新提交"
-    if _WORD_STREAM in body:
-        return "这是 Word 97-2003 文档（.doc），不是 Excel 工作簿"
-    if _XLS_STREAM in body or _BOOK_STREAM in body:
-        return None
-    return "这是旧版 Office 格式文件，不是 Excel 工作簿"
+def _ole_kind(handle: BinaryIO) -> str:
+    """ "xls" or `ENCRYPTED` for an Excel 97-2003 workbook; else why it cannot be read."""
+    try:
+        ole = CompoundFile(handle)
+    except (NotCompoundFile, struct.error) as exc:
+        raise UnreadableWorkbook(
+            "文件已损坏（旧版 Office 文件的目录不完整），请重新保存或重新下载后提交"
+        ) from exc
+    if ole.find("EncryptionInfo") is not None:  # an encrypted .xlsx inside a compound file
+        return ENCRYPTED
+    book = ole.find(*XLS_STREAMS)
+    if book is not None:
+        return ENCRYPTED if _has_filepass(ole.read(book, 8192)) else "xls"
+    if ole.find("WordDocument") is not None:
+        raise UnreadableWorkbook("这是 Word 97-2003 文档（.doc），不是 Excel 工作簿")
+    if ole.find("PowerPoint Document") is not None:
+        raise UnreadableWorkbook("这是 PowerPoint 97-2003 演示文稿（.ppt），不是 Excel 工作簿")
+    raise UnreadableWorkbook("这是旧版 Office 格式文件，不是 Excel 工作簿")
+
+
+def _has_filepass(stream: bytes) -> bool:
+    """A FilePass record among the workbook globals' first records: the workbook is encrypted
+    (RC4) or obfuscated (XOR); it stands before the first sheet's BoundSheet record."""
+    offset = 0
+    while offset + 4 <= len(stream):
+        record, size = struct.unpack_from("<HH", stream, offset)
+        if record == _FILEPASS:
+            return True
+        if record in (_BOUNDSHEET, _EOF):
+            return False
+        offset += 4 + size
+    return False

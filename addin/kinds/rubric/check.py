@@ -23,6 +23,7 @@ from ...workbook.model import Cell, SheetData, cell_ref, parse_ref
 from ...writes import CellWrite, ConditionalFill
 from .model import BranchResult, ItemScore
 from .spec import RubricItem, RubricSpec, Verdicts
+from .typed import SUBTOTAL, TOTAL, bounds, check_grade, check_sum, typed_number
 
 # An item's number as people write it, on folded text (NFKC: "（1）" → "(1)", "⑴" → "(1)",
 # "⒈" → "1."): "1." "1、" "1)" "(1)" "第1项" "第1条". Circled numbers ("①") fold to a bare
@@ -102,7 +103,7 @@ def evaluate(sheet: SheetData, spec: RubricSpec, header: Header) -> RubricResult
         # each add up without a cent lost. Only what is shown is cut (`cells.shown`).
         total = sum(categories.values(), Fraction(0))
     grade = spec.grading.grade(total) if total is not None else None
-    found += _check_typed_results(layout, item_scores, categories, total, grade)
+    found += _check_typed_results(layout, item_scores, categories, total)
     writes = _normalized_writes(sheet, score_findings)
     writes += _computed_writes(layout, item_scores, categories, total, grade)
     branch = BranchResult(
@@ -461,11 +462,13 @@ def _read_scores(
 
 def _merged_score_cells(layout: RubricSheet, column: str) -> tuple[list[Finding], set[int]]:
     """Items whose score cells are one merged area (D5:D8 holding one 5): which item got what
-    is unknowable. One error on the merged cell; every item in it counts as unknown."""
+    is unknowable. One error on the merged cell; every item in it counts as unknown. So is a
+    score cell merged with another column of the table (分值 and 得分 as C21:D21): the value
+    shown is the other column's, and the hidden score is not used."""
     sheet = layout.sheet
     c = layout.header.col(column)
-    if not any(m.left <= c <= m.right and m.bottom > m.top for m in sheet.merges):
-        return [], set()  # no merged area spans rows in this column
+    if not any(m.left <= c <= m.right for m in sheet.merges):
+        return [], set()  # no merged area touches this column
     groups: dict[Cell, list[int]] = {}
     for no, r in sorted(layout.item_rows.items(), key=lambda kv: kv[1]):
         if sheet.merge_at(r, c) is not None:
@@ -474,6 +477,7 @@ def _merged_score_cells(layout: RubricSheet, column: str) -> tuple[list[Finding]
     shared: set[int] = set()
     for anchor, nos in groups.items():
         if len(nos) < 2:
+            found += _merged_across(layout, column, nos[0], shared)
             continue
         shared.update(nos)
         found.append(
@@ -487,6 +491,35 @@ def _merged_score_cells(layout: RubricSheet, column: str) -> tuple[list[Finding]
             )
         )
     return found, shared
+
+
+def _merged_across(layout: RubricSheet, column: str, no: int, shared: set[int]) -> list[Finding]:
+    """The finding for item `no` if its score cell is merged under another column's cell."""
+    sheet, header = layout.sheet, layout.header
+    r, c = layout.item_rows[no], header.col(column)
+    merge = sheet.merge_at(r, c)
+    if (merge.top, merge.left) == (r, c):
+        return []  # the score itself is what the merged area shows
+    others = [
+        label
+        for label, col in header.columns.items()
+        if col != c and merge.left <= col <= merge.right
+    ]
+    if not others:
+        return []
+    shared.add(no)
+    area = f"{cell_ref(merge.top, merge.left)}:{cell_ref(merge.bottom, merge.right)}"
+    return [
+        F.RUBRIC_SCORE_MERGED_ACROSS(
+            sheet=sheet.name,
+            cell=cell_ref(merge.top, merge.left),
+            value=sheet.value(merge.top, merge.left),
+            no=no,
+            column=column,
+            other="、".join(others),
+            area=area,
+        )
+    ]
 
 
 def _numbers(nos: list[int]) -> str:
@@ -510,7 +543,7 @@ def _read_score_cell(
     number = read_number(raw)
     if number.state == "ok" and 0 <= number.value <= item.points:
         return number.value, []  # the common case, kept cheap: no finding, no cell address
-    where = {"sheet": sheet.name, "cell": cell_ref(r, c)}
+    where = {"sheet": sheet.name, "cell": cell_ref(r, c), "fix": score_fix(item)}
     if number.state == "missing" and sheet.cell_error(r, c):
         error = sheet.cell_error(r, c)
         return None, [F.RUBRIC_SCORE_NOT_NUMBER(**where, value=error, no=item.no, column=column)]
@@ -525,7 +558,10 @@ def _read_score_cell(
     value = number.value
     found = []
     if number.state == "normalized":
-        found.append(F.RUBRIC_SCORE_NORMALIZED(**where, value=plain(value), no=item.no, raw=raw))
+        normalized = {"sheet": sheet.name, "cell": cell_ref(r, c)}
+        found.append(
+            F.RUBRIC_SCORE_NORMALIZED(**normalized, value=plain(value), no=item.no, raw=raw)
+        )
     if value < 0 or value > item.points:
         problem = "不能为负数" if value < 0 else f"超过分值{plain(item.points)}"
         found.append(
@@ -533,6 +569,11 @@ def _read_score_cell(
         )
         return None, found
     return value, found
+
+
+def score_fix(item: RubricItem) -> str:
+    """What to type in an item's score cell: “应填 0～5 之间的数”."""
+    return f"应填 0～{plain(item.points)} 之间的数"
 
 
 # Marks people use for met / not met besides the spec's words (folded).
@@ -552,7 +593,8 @@ def _read_verdict(
         return Decimal(0), []
     where = {"sheet": sheet.name, "cell": cell_ref(r, c), "no": item.no, "column": column}
     if is_blank(raw):
-        return None, [F.RUBRIC_SCORE_MISSING(**where)]
+        fix = f"应填 {verdicts.met} 或 {verdicts.not_met}"
+        return None, [F.RUBRIC_SCORE_MISSING(**where, fix=fix)]
     allowed = f"{verdicts.met} / {verdicts.not_met}"
     return None, [F.RUBRIC_VERDICT_UNKNOWN(**where, value=clip(raw), allowed=allowed)]
 
@@ -565,9 +607,9 @@ def _check_typed_results(
     item_scores: dict[int, Fraction | None],
     categories: dict[str, Fraction | None],
     total: Fraction | None,
-    grade: str | None,
 ) -> list[Finding]:
-    """What the person typed into computed cells must agree with what we compute."""
+    """What the person typed into computed cells, held to what we compute — or, where an item
+    is unreadable, to the range the readable items allow (`typed`)."""
     sheet, spec = layout.sheet, layout.spec
     found: list[Finding] = []
     if spec.raters and spec.labels.score in layout.header.columns:
@@ -575,7 +617,7 @@ def _check_typed_results(
             r = layout.item_rows.get(item.no)
             expected = item_scores.get(item.no)
             if r is not None and expected is not None:
-                typed = _typed_number(sheet, r, layout.score_col)
+                typed = typed_number(sheet, r, layout.score_col)
                 if typed is not None and not agrees(typed, expected):
                     found.append(
                         F.RUBRIC_SCORE_MISMATCH(
@@ -586,54 +628,25 @@ def _check_typed_results(
                             expected=shown(expected),
                         )
                     )
-    for cat, expected in categories.items():
-        cell = _subtotal_cell(layout, cat)
-        if cell is None or expected is None:
-            continue
-        typed = _typed_number(sheet, *cell)
-        if typed is not None and not agrees(typed, expected):
-            found.append(
-                F.RUBRIC_SUBTOTAL_MISMATCH(
-                    sheet=sheet.name,
-                    cell=cell_ref(*cell),
-                    value=sheet.value(*cell),
-                    category=cat,
-                    expected=shown(expected),
-                )
+    for cat in spec.categories:
+        cell = _subtotal_cell(layout, cat.name)
+        # A score cell merged rightwards over the 小计 column (D5:E5) is a score, not a subtotal.
+        if cell is not None and cell[1] == layout.subtotal_col:
+            range_, expected = bounds(cat.items, item_scores), categories[cat.name]
+            checked = check_sum(
+                sheet, cell, SUBTOTAL, cat.points, range_, expected, category=cat.name
             )
-    if layout.total_cell is not None and total is not None:
-        typed = _typed_number(sheet, *layout.total_cell)
-        if typed is not None and not agrees(typed, total):
-            found.append(
-                F.RUBRIC_TOTAL_MISMATCH(
-                    sheet=sheet.name,
-                    cell=cell_ref(*layout.total_cell),
-                    value=sheet.shown(*layout.total_cell),
-                    expected=shown(total),
-                )
-            )
-    if layout.grade_cell is not None and grade is not None:
-        typed_grade = sheet.shown(*layout.grade_cell)
-        if not is_blank(typed_grade) and fold(typed_grade) != fold(grade):
-            found.append(
-                F.RUBRIC_GRADE_MISMATCH(
-                    sheet=sheet.name,
-                    cell=cell_ref(*layout.grade_cell),
-                    value=typed_grade,
-                    total=shown(total),
-                    expected=grade,
-                )
-            )
+            found += checked[0]
+    range_ = bounds(spec.items, item_scores)
+    typed_total = None
+    if layout.total_cell is not None:
+        total_found, typed_total = check_sum(
+            sheet, layout.total_cell, TOTAL, spec.total_points, range_, total
+        )
+        found += total_found
+    if layout.grade_cell is not None:
+        found += check_grade(sheet, layout.grade_cell, spec, range_, total, typed_total)
     return found
-
-
-def _typed_number(sheet: SheetData, r: int, c: int) -> Decimal | None:
-    """A number typed in a computed cell; text that is not a number counts as a wrong value."""
-    raw = sheet.shown(r, c)
-    if is_blank(raw):
-        return None
-    number = read_number(raw)
-    return number.value if number.ok else Decimal("NaN")
 
 
 def _subtotal_cell(layout: RubricSheet, category: str) -> Cell | None:

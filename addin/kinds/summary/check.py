@@ -185,7 +185,11 @@ def _check_fields(layout: SummarySheet) -> list[Finding]:
     for key, value in layout.fields.items():
         where = {"sheet": name, "cell": cell_ref(*value.cell) if value.cell else None}
         if value.cell is None:
-            found.append(F.SUMMARY_FIELD_MISSING(**where, label=value.label, problem="栏目不存在"))
+            found.append(
+                F.SUMMARY_FIELD_MISSING(
+                    **where, label=value.label, problem="栏目不存在，请按官方模板补上"
+                )
+            )
         elif _text(value.raw) is None:
             found.append(F.SUMMARY_FIELD_MISSING(**where, label=value.label, problem="未填写"))
         elif key == "phone" and normalize_phone(value.raw) is None:
@@ -211,7 +215,7 @@ def _check_serials(layout: SummarySheet) -> list[Finding]:
         elif not whole:
             problem = f"“{raw}”不是序号，应为 {expected}"
         elif int(value) in seen:
-            problem = f" {int(value)} 重复（另见第{seen[int(value)]}行）"
+            problem = f" {int(value)} 重复（另见第{seen[int(value)]}行），此处应为 {expected}"
         elif int(value) != expected:
             problem = f"不连续：此处应为 {expected}，实为 {int(value)}"
         else:
@@ -237,9 +241,9 @@ def _check_names(layout: SummarySheet) -> list[Finding]:
         where = {"sheet": layout.sheet.name, "cell": cell_ref(row.row, col)}
         key = fold(row.name)
         if not key:
-            found.append(F.SUMMARY_DUPLICATE_BRANCH(**where, problem="为空"))
+            found.append(F.SUMMARY_DUPLICATE_BRANCH(**where, problem="为空，请填写党支部名称"))
         elif key in first:
-            problem = f"“{row.name}”重复（另见第{first[key]}行）"
+            problem = f"“{row.name}”重复（另见第{first[key]}行），请删除重复的一行或更正名称"
             found.append(F.SUMMARY_DUPLICATE_BRANCH(**where, value=row.name, problem=problem))
         else:
             first[key] = row.row + 1
@@ -293,9 +297,25 @@ def _grade_row(
                 )
             )
         writes.append(_write(sheet, grade_cell, grade))
+    elif not is_blank(typed):
+        found += _unconfirmed_grade(layout, grade_cell, typed, name, score_found)
     last_year, last_found = _last_year(layout, row, name)
     line = _Graded(row=row, score=score, grade=grade, rubric=match, last_year=last_year)
     return line, found + last_found, writes
+
+
+def _unconfirmed_grade(
+    layout: SummarySheet, cell: Cell, typed: object, name: str, score_found: list[Finding]
+) -> list[Finding]:
+    """A grade typed while the row's score is unknown: it must still be a grade's name; if it
+    is one, it cannot be confirmed until the score is right."""
+    names = layout.rubric.grading.names
+    where = {"sheet": layout.sheet.name, "cell": cell_ref(*cell), "value": typed, "name": name}
+    if not any(fold(typed) == fold(n) for n in names):
+        return [F.SUMMARY_GRADE_UNKNOWN(**where, allowed=" / ".join(names))]
+    score_cell = next((f.cell for f in score_found if f.cell), None)
+    why = f"评分分数（{score_cell}）有误" if score_cell else "评分分数无法确定"
+    return [F.SUMMARY_GRADE_UNCONFIRMED(**where, why=why)]
 
 
 def _score(
@@ -308,6 +328,7 @@ def _score(
     if is_blank(raw):
         raw = sheet.cell_error(*cell) or raw  # #DIV/0! is read as empty but is not a blank
     where = {"sheet": sheet.name, "cell": cell_ref(*cell)}
+    top = layout.rubric.total_points
     number = read_number(raw)
     rubric_total = None if match is None or match.total is None else Decimal(str(match.total))
     if number.state == "missing":
@@ -322,13 +343,12 @@ def _score(
             return None, [
                 F.SUMMARY_RUBRIC_TOTAL_UNKNOWN(**where, name=name, sheet_name=match.sheet)
             ]
-        return None, [F.SUMMARY_SCORE_MISSING(**where, name=name)]
+        return None, [F.SUMMARY_SCORE_MISSING(**where, name=name, max=plain(top))]
     if number.state == "not_number":
-        return None, [F.SUMMARY_SCORE_NOT_NUMBER(**where, value=raw, name=name)]
+        return None, [F.SUMMARY_SCORE_NOT_NUMBER(**where, value=raw, name=name, max=plain(top))]
     value, found = number.value, []
     if number.state == "normalized":
         found.append(F.SUMMARY_SCORE_NORMALIZED(**where, value=plain(value), raw=raw, name=name))
-    top = layout.rubric.total_points
     if value < 0 or value > top:
         found.append(
             F.SUMMARY_SCORE_OUT_OF_RANGE(**where, value=plain(value), name=name, max=plain(top))
@@ -403,22 +423,38 @@ def _counts(layout: SummarySheet, graded: list[_Graded]) -> dict[str, int] | Non
 def _check_counts(
     layout: SummarySheet, graded: list[_Graded], counts: dict[str, int] | None
 ) -> list[Finding]:
+    """The typed 先进数 / 一般数 / 后进数: each equal to the count of its grade; while some
+    row's grade is unknown, each within what the known grades allow and all adding up to the
+    number of branches."""
     sheet, found = layout.sheet, []
     typed: dict[str, int] = {}
+    unknown = [g for g in graded if g.grade is None]
     for grade, slot in layout.slots.items():
         if slot.typed is None:
             continue
         state, number = read_count(slot.typed)
+        where = {"sheet": sheet.name, "cell": cell_ref(*slot.cell), "value": slot.typed}
+        shown = _text(slot.typed)
         if state == "ok":
             typed[grade] = number
         if counts is not None and number != counts[grade]:
-            shown = _text(slot.typed)
             problem = f"“{slot.label}”填写为 {shown}，按各党支部的评分分数应为 {counts[grade]}"
-            found.append(
-                F.SUMMARY_COUNT_MISMATCH(
-                    sheet=sheet.name, cell=cell_ref(*slot.cell), value=slot.typed, problem=problem
+            found.append(F.SUMMARY_COUNT_MISMATCH(**where, problem=problem))
+        elif counts is None and state != "ok":
+            problem = f"“{slot.label}”填写为 {shown}，不是个数；应填 0～{len(graded)} 之间的整数"
+            found.append(F.SUMMARY_COUNT_MISMATCH(**where, problem=problem))
+        elif counts is None:
+            known = sum(1 for g in graded if g.grade == grade)
+            low, high = known, known + len(unknown)
+            if not low <= number <= high:
+                problem = (
+                    f"“{slot.label}”填写为 {shown}，不可能：已定级的党支部中{grade} {known} 个，"
+                    f"另有 {len(unknown)} 个无法定级；应填 {low}～{high} 之间的整数"
                 )
-            )
+                found.append(F.SUMMARY_COUNT_MISMATCH(**where, problem=problem))
+            else:
+                rows = "、".join(f"“{g.row.name or f'第{g.row.row + 1}行'}”" for g in unknown)
+                found.append(F.SUMMARY_COUNT_UNCONFIRMED(**where, label=slot.label, rows=rows))
     every = layout.rubric.grading.names
     if counts is None and len(typed) == len(every) and sum(typed.values()) != len(graded):
         # Grades unknown for some rows: the counts can still be held to the number of rows.

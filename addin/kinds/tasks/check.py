@@ -172,6 +172,7 @@ def _evaluate_row(
                 task=who,
                 milestone=cn_date(assessment.missed, year),
                 days=assessment.days,
+                done=labels.done_dates,
             )
         )
     elif assessment.status == "due_soon":

@@ -1,0 +1,104 @@
+"""Where an Open XML package keeps its workbook: the part its `_rels/.rels` names as the
+officeDocument (ECMA-376 Part 2), usually but not always `xl/workbook.xml`, and the parts that
+part's own relationships point to.
+
+Relationship files are read with regular expressions over at most `MAX_RELS` bytes (no DTD
+can expand here: the guard refuses a part with one before any of this runs on a path).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+
+MAX_RELS = 4 << 20
+_ATTRS = rb"(?:[^>\"']|\"[^\"]*\"|'[^']*')*?"
+_PREFIX = rb"(?:[\w.-]+:)?"
+_RELATIONSHIP = re.compile(rb"<" + _PREFIX + rb"Relationship\b(" + _ATTRS + rb")/?>")
+_OVERRIDE = re.compile(rb"<" + _PREFIX + rb"Override\b(" + _ATTRS + rb")/?>")
+_OFFICE_DOCUMENT = "/officeDocument"
+DEFAULT_MAIN = "xl/workbook.xml"
+
+
+def attribute(attrs: bytes, name: bytes) -> str | None:
+    m = re.search(rb"(?:\b[\w.-]+:|\b)" + name + rb"=([\"'])(.*?)\1", attrs, re.S)
+    return unescape(m.group(2).decode(errors="replace")) if m else None
+
+
+def unescape(text: str) -> str:
+    return (
+        text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+    )
+
+
+def members(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Each member's name as the package means it → as stored. Part names compare without
+    regard to ASCII case (ECMA-376 Part 2), and some writers store Windows paths
+    ("xl\\workbook.xml"), which calamine reads as "xl/workbook.xml"."""
+    return {_key(name): name for name in archive.namelist()}
+
+
+def _key(name: str) -> str:
+    return name.replace("\\", "/").lower()
+
+
+def _read(archive: zipfile.ZipFile, name: str) -> bytes | None:
+    try:
+        with archive.open(members(archive).get(_key(name), name)) as member:
+            return member.read(MAX_RELS)
+    except KeyError:
+        return None
+
+
+def relationships(archive: zipfile.ZipFile, part: str) -> list[tuple[str, str, str]]:
+    """(Id, Type, target part) of each relationship of `part` ("" for the package itself),
+    targets resolved against the part's folder; a target that exists is named as stored."""
+    names = members(archive)
+    folder, base = posixpath.split(part.replace("\\", "/"))
+    rels = _read(archive, posixpath.join(folder, "_rels", base + ".rels"))
+    if rels is None:
+        return []
+    found = []
+    for m in _RELATIONSHIP.finditer(rels):
+        rid, kind = attribute(m.group(1), b"Id") or "", attribute(m.group(1), b"Type") or ""
+        target = attribute(m.group(1), b"Target")
+        if target is None or attribute(m.group(1), b"TargetMode") == "External":
+            continue
+        full = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+        full = posixpath.normpath(full)
+        found.append((rid, kind, names.get(_key(full), full)))
+    return found
+
+
+def main_part(archive: zipfile.ZipFile) -> str | None:
+    """The package's main document part (its name as stored), as its `_rels/.rels` says, if
+    it exists."""
+    names = members(archive)
+    for _rid, kind, target in relationships(archive, ""):
+        if kind.endswith(_OFFICE_DOCUMENT) and _key(target) in names:
+            return names[_key(target)]
+    return names.get(DEFAULT_MAIN)
+
+
+def content_type(archive: zipfile.ZipFile, part: str) -> str:
+    """The part's content type from `[Content_Types].xml` ("" if it has no override)."""
+    types = _read(archive, "[Content_Types].xml") or b""
+    part = _key(part)
+    for m in _OVERRIDE.finditer(types):
+        if _key((attribute(m.group(1), b"PartName") or "").lstrip("/")) == part:
+            return attribute(m.group(1), b"ContentType") or ""
+    return ""
+
+
+def has_macros(path) -> bool:
+    """Whether the package holds a VBA project (an .xlsm's macros)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return any(n.lower().endswith("vbaproject.bin") for n in archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return False
