@@ -230,9 +230,10 @@ def profile_lines(spec: RubricSpec, found: Profile, grade: str | None) -> list[s
         lines.append(line)
     if found.raters:
         low = found.raters[0]
+        tied = [r.name for r in found.raters[1:] if r.share == low.share]
         lines.append(
             f"各评分人中得分率最低：{low.name} {shown(low.score)}/{shown(low.maximum)} 分"
-            f"（{percent(low.share)}）"
+            f"（{percent(low.share)}）" + (f"，与{'、'.join(tied)}并列" if tied else "")
         )
     return lines
 

@@ -529,3 +529,20 @@ def test_the_units_notice_names_the_partner_and_the_baofu_member(samples_batch):
     assert student[5].split("\n")[0] == "机关第一党支部（本党总支）"
     assert student[5].endswith("\n包扶党委委员：张委员")  # 后进: the roster's 包扶
     assert "包扶" not in teacher[5]  # 一般: the roster's name is not carried
+
+
+def test_raters_tied_at_the_lowest_share_are_all_named(tmp_path):
+    """群众评议 and 上级评定 both 13/20: naming one alone tells the branch the other rated it
+    higher; one point more from 上级评定 and 群众评议 is alone again."""
+    spec = SPECS.by_id("rubric_three_raters")
+
+    def by(*values):
+        return dict(zip(("自评", "群众评议", "上级评定"), values, strict=True))
+
+    tied = one(tmp_path, spec, {1: by(2, 3, 1), 2: by(5, 4, 5), 3: by(8, 6, 7)})
+    assert (tied.total, tied.grade) == (13.4, "一般")
+    assert weak_lines(spec, tied)[-1] == (
+        "各评分人中得分率最低：群众评议 13/20 分（65%），与上级评定并列"
+    )
+    apart = one(tmp_path, spec, {1: by(2, 3, 2), 2: by(5, 4, 5), 3: by(8, 6, 7)})
+    assert weak_lines(spec, apart)[-1] == "各评分人中得分率最低：群众评议 13/20 分（65%）"
