@@ -184,6 +184,13 @@ def has_no_template(report: FileReport) -> bool:
     return any(f.code == F.FILE_NO_TEMPLATE.code for f in report.findings)
 
 
+# What every check worker imports as it reads its first file (the reader, the stamp's document
+# properties), and the writer of annotated copies (openpyxl, numpy): imported once in the parent
+# before the workers are forked (`isolation`), not once per worker; `check` never loads the writer.
+WORKER_MODULES = ("addin.workbook.calamine_reader", "addin.workbook.docprops")
+COPY_WRITER = "addin.workbook.openpyxl_writer"
+
+
 def check_files(
     jobs: Sequence[FileJob],
     specs: SpecSet,
@@ -196,7 +203,10 @@ def check_files(
     out of memory or time gives that file a finding (file.too_large / timeout / internal_error)."""
     task = CheckTask(specs, limits, options)
     work = [job for job in jobs if job.ready is None]
-    results = run_isolated(work, task, jobs=workers, limits=limits)
+    preload = list(WORKER_MODULES)
+    if any(job.copy_to is not None for job in work):
+        preload.append(COPY_WRITER)
+    results = run_isolated(work, task, jobs=workers, limits=limits, preload=preload)
     for job in jobs:
         if job.ready is not None:  # listed, not checked: no worker needed
             yield FileOutcome(job.ready)

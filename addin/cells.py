@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -120,15 +121,44 @@ SHOWN_PLACES = 2
 
 
 def shown(value: Fraction | Decimal | int | None) -> int | float | None:
-    """An exact value (a fraction from weights such as 1/3) as a person reads it; see above."""
+    """An exact value (a fraction from weights such as 1/3) as a person reads it; see above.
+
+    Integer arithmetic on the value's lowest-terms ratio (every score of every sheet passes
+    here): an int when whole, else the float nearest to the decimal shown (int / int rounds
+    correctly, as float(Decimal) does)."""
     if value is None:
         return None
-    exact = Fraction(value)
+    numerator, denominator = value.as_integer_ratio()
+    if denominator == 1:
+        return numerator
     scale = 10**EXACT_PLACES
-    if scale % exact.denominator == 0:
-        return plain(Decimal(exact.numerator * (scale // exact.denominator)).scaleb(-EXACT_PLACES))
-    cut = int(exact * 10**SHOWN_PLACES)  # int() truncates toward zero
-    return plain(Decimal(cut).scaleb(-SHOWN_PLACES))
+    if scale % denominator == 0:
+        return numerator * (scale // denominator) / scale
+    cents = abs(numerator) * 10**SHOWN_PLACES // denominator  # cut, never rounded
+    cut = cents if numerator >= 0 else -cents  # toward zero
+    whole, rest = divmod(cut, 10**SHOWN_PLACES)
+    return whole if rest == 0 else cut / 10**SHOWN_PLACES
+
+
+def shows_exactly(value: Fraction | Decimal | int) -> bool:
+    """True when `shown(value)` is the value itself (at most four decimals), not a cut one."""
+    return 10**EXACT_PLACES % value.as_integer_ratio()[1] == 0
+
+
+def exact_sum(values: Iterable[Fraction | Decimal | int]) -> Fraction:
+    """The exact sum, added as integers over a common denominator and made a Fraction once
+    (`sum(values, Fraction(0))` normalises a new Fraction at every addition; scores are
+    decimals, so the denominators are few and small)."""
+    numerator, denominator = 0, 1
+    for value in values:
+        n, d = value.as_integer_ratio()
+        if d != denominator:
+            common = math.lcm(denominator, d)
+            numerator *= common // denominator
+            n *= common // d
+            denominator = common
+        numerator += n
+    return Fraction(numerator, denominator)
 
 
 def agrees(typed: Decimal, exact: Fraction) -> bool:

@@ -1,6 +1,10 @@
 """`jiceng` command line (typer). Exit codes: 0 no errors, 1 errors found, 2 unreadable/usage.
 
 The CLI's own words (help layout, usage errors) are made Chinese in cli_text.py.
+
+Start-up is paid by every run (pre-commit, the Action, a person typing `--help`): this module
+imports only typer and what the command signatures need; each command imports its own work
+(pydantic, the kinds, the reader, openpyxl) in its body. tests/test_startup.py holds it to that.
 """
 
 from __future__ import annotations
@@ -13,28 +17,22 @@ from dataclasses import replace
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from . import __version__
-from .atomic import is_temp, write_text_atomically
-from .batch import FileJob, check_files
+from .atomic import is_temp
 from .cli_text import JicengTyper
-from .cli_text import install as install_chinese_text
 from .console import LogHandler, say, write_data
 from .console import setup as setup_console
-from .findings import SEVERITY_LABEL, catalogue
-from .inbox_files import inbox_entries
-from .isolation import default_jobs
 from .limits import DEFAULT_LIMITS, MIB, Limits
-from .report.model import Report
-from .report.render import file_text, roster_lines, to_json, to_text, totals_line
 from .safe_text import path_text, visible_line
-from .spec import SpecError, SpecSet, load_specs
-from .templates import drift, write_templates
 
-install_chinese_text()
+if TYPE_CHECKING:
+    from .report.model import Report
+    from .spec import SpecSet
+
 app = JicengTyper(
     help="基层组织建设年模板的校验、评分与任务预警。",
     no_args_is_help=True,
@@ -62,6 +60,7 @@ class ListFormat(StrEnum):
 
 def render(report: Report, format: Format) -> str:
     from .report.ci import to_github, to_junit
+    from .report.render import to_json, to_text
     from .report.sarif import to_sarif
 
     renderers = {
@@ -150,6 +149,8 @@ def _fail(message: str) -> typer.Exit:
 
 
 def _specs(paths: list[Path] | None) -> SpecSet:
+    from .spec import SpecError, load_specs
+
     try:
         return load_specs(paths or None)
     except SpecError as exc:
@@ -206,6 +207,11 @@ def check(
     timeout: TimeoutOption = DEFAULT_LIMITS.timeout,
 ) -> None:
     """只读检查工作簿，列出所有问题（不修改原文件）。"""
+    from .batch import FileJob, check_files
+    from .inbox_files import inbox_entries
+    from .isolation import default_jobs
+    from .report.model import Report
+
     specs = _specs(spec)
     options = {"as_of": _as_of(as_of), "year": _year(year)}
     limits, workers = _limits(max_memory, timeout), jobs or default_jobs()
@@ -249,6 +255,10 @@ def fill(
     退出码：0 副本已写出（工作簿中的问题列在副本和输出里）；加 --strict 时工作簿仍有错误为 1；
     2 无法读取或用法有误（不写出副本）。
     """
+    from .batch import FileJob, check_files
+    from .report.model import Report
+    from .report.render import to_text
+
     specs = _specs(spec)
     day, task_year = _as_of(as_of), _year(year)
     if not file.is_file():
@@ -336,6 +346,8 @@ def batch(
 ) -> None:
     """批量校验评分，写出批注副本和汇总报告（原文件不动）。"""
     from .batch import REPORT_BOOK, run_batch
+    from .isolation import default_jobs
+    from .report.render import file_text, roster_lines, totals_line
 
     specs = _specs(spec)
     options = {"as_of": _as_of(as_of), "year": _year(year)}
@@ -420,6 +432,8 @@ def _last_year(path: Path | None):
 
 
 def _write_text(path: Path, text: str) -> None:
+    from .atomic import write_text_atomically
+
     try:
         write_text_atomically(path, text)
     except OSError as exc:
@@ -492,7 +506,7 @@ def templates(
     spec: SpecOption = None,
 ) -> None:
     """由规格生成官方空白模板，或检查已提交的模板是否过时。"""
-    from .templates import spec_folder, templates_folder
+    from .templates import drift, spec_folder, templates_folder, write_templates
 
     specs = _specs(spec)
     folder = out or templates_folder(spec)
@@ -582,6 +596,8 @@ def codes(
     ] = ListFormat.text,
 ) -> None:
     """列出所有问题代码（代码、级别、说明）。"""
+    from .findings import SEVERITY_LABEL, catalogue
+
     kinds = catalogue()
     if format is ListFormat.json:
         import json

@@ -6,7 +6,9 @@ typer (with the click it vendors) prints English: "Usage:", "Show this message a
 app a `ChineseGroup` (typer's `cls` hook), those subclasses set the usage prefix, metavars and
 the help option's text, and the group rewrites a usage error into Chinese before typer prints it.
 The panel titles and the default/required markers are typer's public-by-convention module
-constants in `typer.rich_utils`, set once in `install()`.
+constants in `typer.rich_utils`, set by `install()` just before typer first uses them (a help
+page or an error): rich and the markdown parser it brings cost more than a whole `check` of
+one file, so a command that runs cleanly never loads them.
 
 Written against typer 0.29 (which vendors click as `typer._click`); tests/test_cli_text.py shows
 every message a person can meet, so a typer upgrade that moves them fails CI instead of
@@ -19,7 +21,6 @@ import re
 from typing import Any
 
 import typer
-from typer import rich_utils
 from typer._click import exceptions as click_errors
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
@@ -46,8 +47,18 @@ RICH_TEXT = {
 TYPE_METAVAR = {"Path": "路径", "str": "文本", "int": "整数", "float": "数字", "date": "日期"}
 
 
+_installed = False
+
+
 def install() -> None:
-    """Set typer's rich help strings to Chinese (idempotent)."""
+    """Set typer's rich help strings to Chinese (idempotent). The classes below call it where
+    typer is about to print with rich: a help page, a usage error, an abort."""
+    global _installed
+    if _installed:
+        return
+    _installed = True
+    from typer import rich_utils
+
     for name, text in RICH_TEXT.items():
         setattr(rich_utils, name, text)
     # The usage line is highlighted by its English prefix; highlight the Chinese one instead.
@@ -95,6 +106,10 @@ class _ChineseParts:
                 # typer builds the parameters itself; the subclass only changes the help row.
                 param.__class__ = ChineseArgument
 
+    def format_help(self, ctx: Any, formatter: Any) -> Any:
+        install()
+        return super().format_help(ctx, formatter)  # type: ignore[misc]
+
     def format_usage(self, ctx: Any, formatter: Any) -> None:
         pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
         formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=USAGE_PREFIX)
@@ -126,13 +141,28 @@ class ChineseGroup(_ChineseParts, TyperGroup):
         try:
             return super().make_context(*args, **kwargs)
         except click_errors.UsageError as exc:
-            raise in_chinese(exc) from None
+            raise _chinese_error(exc) from None
+        except _PRINTED_WITH_RICH:
+            install()
+            raise
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except click_errors.UsageError as exc:
-            raise in_chinese(exc) from None
+            raise _chinese_error(exc) from None
+        except _PRINTED_WITH_RICH:
+            install()
+            raise
+
+
+# What typer prints with rich once it reaches the top (an error panel, "Aborted").
+_PRINTED_WITH_RICH = (click_errors.ClickException, typer.Abort, EOFError)
+
+
+def _chinese_error(exc: click_errors.UsageError) -> click_errors.UsageError:
+    install()
+    return in_chinese(exc)
 
 
 class JicengTyper(typer.Typer):

@@ -239,6 +239,7 @@ def _restore_overwritten(data: WorkbookData) -> dict[tuple[str, int, int], objec
 
 
 def _put(sheet: SheetData, r: int, c: int, value: object) -> None:
+    sheet.top_labels = None  # the header search reads the rows as they are now
     while len(sheet.rows) <= r:
         sheet.rows.append([])
     while len(sheet.rows[r]) <= c:

@@ -8,17 +8,26 @@ Results come back in the order of the items, whatever the workers' timing.
 
 Front ends only (cli, batch): the checks themselves stay free of processes, so they also run
 inside Excel (xlwings Lite has no processes).
+
+Starting a worker must not cost a second start-up (the imports are most of a file's time).
+On Linux a worker is forked from the parent, with whatever the parent imported and the modules
+every worker needs (`preload`) imported once beforehand. A parent that runs other threads is
+not forked (a lock held by another thread would stay held in the child): a fork server,
+started once with `preload` imported, forks the workers instead. Elsewhere workers are
+spawned (Windows has nothing else; on macOS fork is unsafe) and import what they need.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import logging
 import multiprocessing
 import os
 import signal
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from collections import deque
@@ -57,12 +66,6 @@ class Outcome:
 AHEAD_PER_WORKER = 8
 
 
-def start_method() -> str:
-    """fork on Linux (fast, inherits the loaded modules); spawn elsewhere, as Windows must and
-    macOS should (tests force spawn on Linux, so that path cannot rot unseen)."""
-    return "fork" if sys.platform.startswith("linux") else "spawn"
-
-
 def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
@@ -73,14 +76,17 @@ def run_isolated(
     *,
     jobs: int,
     limits: Limits,
+    preload: Sequence[str] = (),
 ) -> Iterator[tuple[int, Any | Failure]]:
     """Yield (index, work(item) or Failure) for every item, in the order of `items`.
 
-    `work` must be picklable where processes are spawned (Windows, macOS): a module-level
-    function or an instance of a module-level class. At most `AHEAD_PER_WORKER` items per worker
-    are started past the first one not yet finished: the parent holds no more results than that.
+    `work` must be picklable where processes are spawned (Windows, macOS) or come from a fork
+    server: a module-level function or an instance of a module-level class. `preload`: modules
+    every worker imports, imported once before the workers are forked. At most
+    `AHEAD_PER_WORKER` items per worker are started past the first one not yet finished: the
+    parent holds no more results than that.
     """
-    pool = _Pool(work, max(1, min(jobs, len(items) or 1)), limits)
+    pool = _Pool(work, max(1, min(jobs, len(items) or 1)), limits, preload if items else ())
     ahead = AHEAD_PER_WORKER * pool.size
     pending = deque(enumerate(items))
     finished: dict[int, Any] = {}
@@ -97,10 +103,31 @@ def run_isolated(
         pool.close()
 
 
+def start_method() -> str:
+    """How workers start here and now (see the module's docstring). Tests force spawn and the
+    fork server on Linux, so those paths cannot rot unseen."""
+    if not sys.platform.startswith("linux"):
+        return "spawn"
+    return "fork" if threading.active_count() == 1 else "forkserver"
+
+
+def _context(preload: Sequence[str]) -> Any:
+    method = start_method()
+    context = multiprocessing.get_context(method)
+    if method == "fork":
+        for name in preload:
+            importlib.import_module(name)
+    elif method == "forkserver":
+        context.set_forkserver_preload(list(preload))  # read when the server first starts
+    return context
+
+
 class _Pool:
-    def __init__(self, work: Callable[[Any], Any], size: int, limits: Limits):
+    def __init__(
+        self, work: Callable[[Any], Any], size: int, limits: Limits, preload: Sequence[str] = ()
+    ):
         self.work, self.size, self.limits = work, size, limits
-        self.context = multiprocessing.get_context(start_method())
+        self.context = _context(preload)
         self.workers: list[_Worker] = []
         self.log = logging.getLogger("jiceng")
 

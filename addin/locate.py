@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .cells import fold, fold_label, is_blank
 from .workbook.model import Cell, SheetData
@@ -40,19 +41,49 @@ def find_header(
     scan_rows: int = HEADER_SCAN_ROWS,
 ) -> Header | None:
     """The first row holding every required label (each in its own cell)."""
-    required = list(required)
-    optional = list(optional)
-    wanted = {fold_label(label): label for label in [*required, *optional]}
-    for r in range(min(scan_rows, sheet.height)):
-        found: dict[str, int] = {}
-        for c, value in enumerate(sheet.rows[r]):
-            if isinstance(value, str):
-                label = wanted.get(fold_label(value))
-                if label is not None and label not in found:
-                    found[label] = c
-        if all(label in found for label in required):
-            return Header(row=r, columns=found)
+    required, optional = tuple(required), tuple(optional)
+    wanted, needed = _wanted(required, optional)
+    for r, labels in enumerate(_top_labels(sheet, scan_rows)):
+        if not needed <= labels.keys():
+            continue
+        # Each label at the first cell holding it; the columns in the order of the row.
+        found = sorted(
+            (c, label) for key, label in wanted.items() if (c := labels.get(key)) is not None
+        )
+        columns = {label: c for c, label in found}
+        if all(label in columns for label in required):
+            return Header(row=r, columns=columns)
     return None
+
+
+@lru_cache(maxsize=256)
+def _wanted(
+    required: tuple[str, ...], optional: tuple[str, ...]
+) -> tuple[dict[str, str], frozenset[str]]:
+    """A spec's header labels folded (folded → label) and the folded required ones: the same
+    few label sets are looked for on every sheet."""
+    wanted = {fold_label(label): label for label in [*required, *optional]}
+    return wanted, frozenset(fold_label(label) for label in required)
+
+
+def _top_labels(sheet: SheetData, scan_rows: int) -> list[dict[str, int]]:
+    """Each top row's text cells, folded as labels → the first column holding each.
+
+    Every spec of every kind looks for its header in the same top rows of every sheet: the
+    rows are folded once per sheet (kept on it) and each look-up is a few dict probes."""
+    if scan_rows != HEADER_SCAN_ROWS:
+        return [_row_labels(line) for line in sheet.rows[:scan_rows]]
+    if sheet.top_labels is None:
+        sheet.top_labels = [_row_labels(line) for line in sheet.rows[:HEADER_SCAN_ROWS]]
+    return sheet.top_labels
+
+
+def _row_labels(line: list) -> dict[str, int]:
+    labels: dict[str, int] = {}
+    for c, value in enumerate(line):
+        if isinstance(value, str):
+            labels.setdefault(fold_label(value), c)
+    return labels
 
 
 def find_field(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import time
 
 
@@ -29,6 +30,8 @@ def behave(item: str) -> str:
     if item.startswith("stamp"):  # sleep, then say when it ended (one clock for all processes)
         time.sleep(float(item[5:]))
         return f"{time.monotonic()}"
+    if item == "modules":  # was the module preloaded before this worker started?
+        return "preloaded" if "isolation_preloaded" in sys.modules else "not preloaded"
     if item == "start_method":  # set in a spawned worker by multiprocessing's preparation
         import multiprocessing
 

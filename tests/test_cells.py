@@ -13,12 +13,14 @@ from hypothesis import strategies as st
 from addin.cells import (
     agrees,
     clip,
+    exact_sum,
     exact_text,
     fold,
     fold_label,
     plain,
     read_number,
     shown,
+    shows_exactly,
     to_decimal,
 )
 
@@ -134,6 +136,11 @@ def test_read_number_keeps_what_was_read():
         (Fraction(50, 3), 16.66),  # 16.666…: cut, never rounded up to 16.67
         (Fraction(269, 3), 89.66),
         (Fraction(-25, 3), -8.33),  # cut toward zero
+        (Fraction(-1, 100000), 0),  # cut to nothing: 0, never -0.0
+        (Fraction(300001, 3000), 100),  # 100.000333…: cut to a whole number, shown as one
+        (Decimal("86.50"), 86.5),
+        (Decimal("-0"), 0),
+        (7, 7),
     ],
 )
 def test_shown_keeps_four_decimals_and_cuts_longer_ones_to_two(exact, expected):
@@ -180,3 +187,34 @@ def test_a_typed_result_agrees_with_the_exact_one_rounded_or_as_shown(typed, exa
 )
 def test_exact_text_is_a_decimal_when_there_is_one_else_a_fraction(exact, text):
     assert exact_text(exact) == text
+
+
+@pytest.mark.parametrize(
+    ("exact", "exactly"),
+    [
+        (Fraction(179951, 2000), True),  # 89.9755: four decimals, shown as it is
+        (Fraction(179951, 20000), False),  # 8.99755: five decimals, cut
+        (Fraction(50, 3), False),
+        (Decimal("84.995"), True),
+        (18, True),
+    ],
+)
+def test_shows_exactly_when_nothing_is_cut(exact, exactly):
+    assert shows_exactly(exact) is exactly
+    assert (Fraction(str(shown(exact))) == exact) is exactly
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.fractions(max_denominator=400),
+            st.decimals(allow_nan=False, allow_infinity=False, places=3, max_value=10**6),
+            st.integers(-1000, 1000),
+        ),
+        max_size=20,
+    )
+)
+def test_exact_sum_is_the_sum_of_the_values(values):
+    total = exact_sum(values)
+    assert type(total) is Fraction
+    assert total == sum((Fraction(v) for v in values), Fraction(0))

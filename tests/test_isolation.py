@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+import threading
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from isolation_work import behave
 
-from addin.isolation import AHEAD_PER_WORKER, Failure, run_isolated
+from addin.isolation import AHEAD_PER_WORKER, Failure, run_isolated, start_method
 from addin.limits import DEFAULT_LIMITS, MIB
 
 # 6 s: room for a fresh worker to start on a busy machine (the suite runs on every core) before
@@ -72,6 +75,51 @@ def test_no_items_no_workers():
     assert run([]) == []
 
 
+@pytest.fixture
+def another_thread():
+    """A parent running a second thread (a progress display, a watcher) while workers start."""
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait, daemon=True)
+    thread.start()
+    yield
+    stop.set()
+    thread.join()
+
+
+def test_workers_are_forked_only_from_a_parent_without_other_threads(another_thread):
+    assert start_method() == ("forkserver" if sys.platform.startswith("linux") else "spawn")
+
+
+def test_a_parent_with_threads_gets_workers_from_a_fork_server(another_thread, monkeypatch):
+    """Forking beside another thread could copy a lock it holds; the fork server has none, and
+    isolation is as strong: an abort, a hang and a bug are each one item's failure."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("workers are spawned here")
+    # The server (Python 3.11) does not take the parent's sys.path: the work module is found
+    # through PYTHONPATH, as an installed jiceng is found through site-packages.
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).parent))
+    results = [r for _, r in run(["a", "abort", "b", "hang", "c", "bug"], jobs=2)]
+    assert [r.split()[:2] for r in results[::2]] == [["done", "a"], ["done", "b"], ["done", "c"]]
+    assert results[1] == Failure("too_large", "读取时需要的内存超过上限")
+    assert results[3] == Failure("timeout", f"{LIMITS.timeout:g}")
+    assert results[5] == Failure("crashed", "ValueError: a defect")
+
+
+def test_what_every_worker_needs_is_imported_once_before_they_fork():
+    """A forked worker starts with the preloaded modules: it does not import them again."""
+    if start_method() != "fork":
+        pytest.skip("workers are not forked here")
+    sys.modules.pop("isolation_preloaded", None)
+    results = [
+        r
+        for _, r in run_isolated(
+            ["modules"], behave, jobs=1, limits=LIMITS, preload=["isolation_preloaded"]
+        )
+    ]
+    assert "isolation_preloaded" in sys.modules
+    assert results == ["preloaded"]
+
+
 # --- the paths Windows takes, forced here so that they cannot rot unseen ----------------------
 def test_spawned_workers_do_the_work_and_report_every_death(monkeypatch):
     """Windows has no fork: workers start as fresh interpreters that import the work."""
@@ -117,3 +165,14 @@ def test_without_a_memory_cap_time_and_deaths_still_end_in_failures(monkeypatch)
     assert results["memory"] == Failure("too_large", "处理时超过内存上限 1024 MB")
     assert results["abort"] == Failure("too_large", "读取时需要的内存超过上限")
     assert results["a"].startswith("done a")
+
+
+def test_a_worker_from_the_fork_server_checks_a_real_workbook(another_thread, make_rubric, specs):
+    from addin.batch import FileJob, check_files
+
+    if start_method() != "forkserver":
+        pytest.skip("no fork server here")
+    path = make_rubric()
+    (outcome,) = check_files([FileJob(path, path.name)], specs, limits=LIMITS)
+    assert outcome.report.status == "ok"
+    assert outcome.report.branches[0].grade == "先进"

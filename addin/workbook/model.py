@@ -65,6 +65,9 @@ class SheetData:
     _merge_index: dict[Cell, Merge] | None = field(default=None, repr=False, compare=False)
     _known_formula_values: set[Cell] = field(default_factory=set, repr=False, compare=False)
     _errors: Callable[[], dict[Cell, str]] | dict[Cell, str] = field(default_factory=dict)
+    # The top rows' labels, folded once for every kind's header search (`locate`); whoever
+    # changes `rows` after a search sets it back to None.
+    top_labels: list[dict[str, int]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def height(self) -> int:

@@ -16,7 +16,18 @@ from fractions import Fraction
 from functools import lru_cache
 
 from ... import findings as F
-from ...cells import agrees, clip, exact_text, fold, is_blank, plain, read_number, shown
+from ...cells import (
+    agrees,
+    clip,
+    exact_sum,
+    exact_text,
+    fold,
+    is_blank,
+    plain,
+    read_number,
+    shown,
+    shows_exactly,
+)
 from ...findings import Finding
 from ...locate import Header, find_field, find_header, row_blank
 from ...workbook.model import Cell, SheetData, cell_ref, parse_ref
@@ -96,12 +107,12 @@ def evaluate(sheet: SheetData, spec: RubricSpec, header: Header) -> RubricResult
     categories: dict[str, Fraction | None] = {}
     for cat in spec.categories:
         values = [item_scores.get(i.no) for i in cat.items]
-        categories[cat.name] = None if any(v is None for v in values) else sum(values, Fraction(0))
+        categories[cat.name] = None if any(v is None for v in values) else exact_sum(values)
     total = None
     if all(v is not None for v in categories.values()):
         # Exact (fractions): 84.995 is 一般, not a rounded 85 → 先进, and three raters at 1/3
         # each add up without a cent lost. Only what is shown is cut (`cells.shown`).
-        total = sum(categories.values(), Fraction(0))
+        total = exact_sum(categories.values())
     grade = spec.grading.grade(total) if total is not None else None
     found += _check_typed_results(layout, item_scores, categories, total)
     writes = _normalized_writes(sheet, score_findings)
@@ -110,9 +121,7 @@ def evaluate(sheet: SheetData, spec: RubricSpec, header: Header) -> RubricResult
         sheet=sheet.name,
         name=layout.name,
         total=shown(total),
-        exact_total=None
-        if total is None or Fraction(str(shown(total))) == total
-        else exact_text(total),
+        exact_total=None if total is None or shows_exactly(total) else exact_text(total),
         grade=grade,
         categories={k: shown(v) for k, v in categories.items()},
         spec=spec.id,
@@ -124,7 +133,7 @@ def evaluate(sheet: SheetData, spec: RubricSpec, header: Header) -> RubricResult
 def _item_score(
     spec: RubricSpec, no: int, score: Fraction | None, typed: list[Decimal | None] | None
 ) -> ItemScore:
-    cut = score is not None and Fraction(str(shown(score))) != score
+    cut = score is not None and not shows_exactly(score)
     raters = {}
     if spec.raters and typed is not None:
         raters = {r.label: plain(v) for r, v in zip(spec.raters, typed, strict=True)}

@@ -16,7 +16,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from ... import findings as F
-from ...cells import agrees, fold, is_blank, plain, read_number, shown
+from ...cells import agrees, exact_sum, fold, is_blank, plain, read_number, shown
 from ...findings import Finding
 from ...workbook.model import Cell, SheetData, cell_ref
 from .spec import RubricItem, RubricSpec
@@ -47,8 +47,8 @@ class Bounds:
 def bounds(items: list[RubricItem], scores: dict[int, Fraction | None]) -> Bounds:
     known = [scores[i.no] for i in items if scores.get(i.no) is not None]
     unread = tuple(i.no for i in items if scores.get(i.no) is None)
-    low = sum(known, Fraction(0))
-    high = low + sum((Fraction(i.points) for i in items if i.no in unread), Fraction(0))
+    low = exact_sum(known)
+    high = exact_sum([low, *(i.points for i in items if i.no in unread)])
     return Bounds(low, high, unread)
 
 
