@@ -281,19 +281,29 @@ def _opened(source: Path) -> zipfile.ZipFile:
     key = _identity(source)
     if _last is not None and _last[0] == key:
         return _last[1]
-    if _last is not None:
-        _last[1].close()
-        _last = None
+    if _last is not None and _last[0][0] == key[0]:
+        _last[1].close()  # ours; one a parent opened is left to the parent
+    _last = None
     archive = zipfile.ZipFile(source)
     _last = (key, archive)
     return archive
 
 
 def _identity(source: Path) -> tuple:
-    """The zip's path, size, times and the CRC of its tail: a zip rewritten in place within
-    the file system's clock tick still differs in the directory at its end."""
+    """The process, the zip's path, size, times and the CRC of its tail: a zip rewritten in
+    place within the file system's clock tick still differs in the directory at its end, and
+    a forked worker never reads through a zip its parent opened (they would share the file's
+    offset)."""
     with source.open("rb") as handle:
         stat = os.fstat(handle.fileno())
         handle.seek(max(0, stat.st_size - _TAIL))
         tail = zlib.crc32(handle.read(_TAIL))
-    return (str(source), stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, tail)
+    return (
+        os.getpid(),
+        str(source),
+        stat.st_ino,
+        stat.st_size,
+        stat.st_mtime_ns,
+        stat.st_ctime_ns,
+        tail,
+    )

@@ -530,3 +530,22 @@ def test_members_of_one_zip_are_read_without_parsing_its_directory_again(tmp_pat
     make_zip(first, {f"{i}.xlsx": bytes([9 - i]) for i in range(5)})  # same size, same second
     assert read_member(first, 0, DEFAULT_LIMITS) == bytes([9])
     assert len(parses) == 4
+
+
+def test_a_forked_worker_does_not_share_the_zip_its_parent_opened(tmp_path, monkeypatch):
+    """Workers may be forked: a zip the parent had open shares its file offset with every
+    child, so a process reads only through a zip it opened itself."""
+    parses = []
+    original = zipfile.ZipFile._RealGetContents
+
+    def counted(self):
+        parses.append(self.filename)
+        return original(self)
+
+    monkeypatch.setattr(zipfile.ZipFile, "_RealGetContents", counted)
+    path = make_zip(tmp_path / "a.zip", {"a.xlsx": b"a", "b.xlsx": b"b"})
+    assert read_member(path, 0, DEFAULT_LIMITS) == b"a"
+    parent = os.getpid()
+    monkeypatch.setattr(os, "getpid", lambda: parent + 1)  # as in a forked child
+    assert read_member(path, 1, DEFAULT_LIMITS) == b"b"
+    assert len(parses) == 2
