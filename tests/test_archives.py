@@ -506,18 +506,24 @@ def test_an_empty_zip_and_a_zip_whose_lister_dies(tmp_path, monkeypatch):
     assert [f.code for f in reports["死.zip"].findings] == ["file.too_large"]
 
 
-def test_members_of_one_zip_are_read_without_parsing_its_directory_again(tmp_path, monkeypatch):
-    """A worker reading the members of a big zip one after another parses its directory once
-    (a zip of 10,000 tiny members took 10,000 parses of 10,000 entries: about 20 minutes);
-    another zip, or the same zip rewritten, is parsed anew."""
-    parses = []
+@pytest.fixture
+def parses(monkeypatch) -> list[str]:
+    """The zips whose directory is parsed (zipfile reads it when a ZipFile is opened)."""
+    parsed: list[str] = []
     original = zipfile.ZipFile._RealGetContents
 
     def counted(self):
-        parses.append(self.filename)
+        parsed.append(self.filename)
         return original(self)
 
     monkeypatch.setattr(zipfile.ZipFile, "_RealGetContents", counted)
+    return parsed
+
+
+def test_members_of_one_zip_are_read_without_parsing_its_directory_again(tmp_path, parses):
+    """A worker reading the members of a big zip one after another parses its directory once
+    (a zip of 10,000 tiny members took 10,000 parses of 10,000 entries: about 20 minutes);
+    another zip, or the same zip rewritten, is parsed anew."""
     first = make_zip(tmp_path / "a.zip", {f"{i}.xlsx": bytes([i]) for i in range(5)})
     other = make_zip(tmp_path / "b.zip", {"x.xlsx": b"other"})
     assert [read_member(first, i, DEFAULT_LIMITS) for i in range(5)] == [
@@ -532,17 +538,9 @@ def test_members_of_one_zip_are_read_without_parsing_its_directory_again(tmp_pat
     assert len(parses) == 4
 
 
-def test_a_forked_worker_does_not_share_the_zip_its_parent_opened(tmp_path, monkeypatch):
+def test_a_forked_worker_does_not_share_the_zip_its_parent_opened(tmp_path, parses, monkeypatch):
     """Workers may be forked: a zip the parent had open shares its file offset with every
     child, so a process reads only through a zip it opened itself."""
-    parses = []
-    original = zipfile.ZipFile._RealGetContents
-
-    def counted(self):
-        parses.append(self.filename)
-        return original(self)
-
-    monkeypatch.setattr(zipfile.ZipFile, "_RealGetContents", counted)
     path = make_zip(tmp_path / "a.zip", {"a.xlsx": b"a", "b.xlsx": b"b"})
     assert read_member(path, 0, DEFAULT_LIMITS) == b"a"
     parent = os.getpid()
