@@ -540,3 +540,13 @@ def test_a_stamp_whose_unit_was_edited_no_longer_matches_its_record(tmp_path: Pa
         wb.save(path)
         codes = {f.code for f in check_path(path, specs).report.findings}
         assert ("stamp.record_edited" in codes) is edited, (unit, codes)
+
+
+def test_a_title_of_two_lines_gets_a_row_of_two_lines() -> None:
+    """The summary's title with a 34-character 党总支 wraps to two lines at 16 pt: its row is
+    tall enough for both (the second line ran into 填报单位); a short unit keeps 30 pt."""
+    long_unit = "马克思主义学院暨思想政治理论课教学研究部与公共基础教学部联合党总支"
+    wb = unit_workbook(Unit(long_unit, ("一支部",)), load_specs(), Options(), "r")
+    assert wb["汇总表"].row_dimensions[2].height >= 44
+    short = unit_workbook(Unit("机电学院党总支", ("一支部",)), load_specs(), Options(), "r")
+    assert short["汇总表"].row_dimensions[2].height == 30
