@@ -141,7 +141,7 @@ class CheckTask:
 
     def _copy(self, job: FileJob, evaluation: Evaluation, source: Path) -> FileOutcome:
         from .workbook import own_output
-        from .workbook.openpyxl_writer import fill_file
+        from .workbook.patcher import write_copy
 
         report = evaluation.report
         try:
@@ -152,7 +152,7 @@ class CheckTask:
                 weak_notes(evaluation),
             )
             mark = own_output.FILLED if job.copy_always else own_output.COPY
-            fill_file(source, job.copy_to, plan, evaluation.data, mark)
+            written = write_copy(source, job.copy_to, plan, evaluation.data, mark)
         except MemoryError:
             raise
         except UnreadableWorkbook as exc:
@@ -162,6 +162,8 @@ class CheckTask:
         except Exception as exc:  # e.g. openpyxl cannot round-trip this file
             log.exception("could not annotate %s", job.path)
             return FileOutcome(report, copy_error=f"{type(exc).__name__}: {exc}"[:200])
+        if written.reason:
+            report.findings.append(F.FILE_COPY_REWRITTEN(reason=written.reason))
         return FileOutcome(report, copy=job.copy_to)
 
 

@@ -235,6 +235,12 @@ BATCH_LAST_YEAR_MISMATCH = kind(
     "“{branch}”的上年定级填为“{typed}”，上年汇总报告中为“{reported}”；以填写的为准",
     "汇总表中手填的上年定级与 --last-year 给出的上年报告不一致（以手填为准）",
 )
+FILE_COPY_REWRITTEN = kind(
+    "file.copy_rewritten",
+    "info",
+    "批注副本未能按原文件修补（{reason}），改为整体重写：原文件中的图片、形状、宏等可能未保留在副本中",
+    "副本通常只改写被标注的部分、其余原样保留；少见的文件结构改由 openpyxl 整体重写（原文件不受影响）",
+)
 FILE_OWN_OUTPUT = kind(
     "file.own_output",
     "info",

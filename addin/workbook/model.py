@@ -43,6 +43,15 @@ def parse_ref(ref: str) -> Cell:
     return int(match.group(2)) - 1, col - 1
 
 
+def is_ref(ref: str) -> bool:
+    """Is `ref` one cell's address ("D7", "$D$7")?"""
+    try:
+        parse_ref(ref)
+    except ValueError:
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class Merge:
     top: int

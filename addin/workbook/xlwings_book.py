@@ -60,7 +60,7 @@ from ..writes import (
     WritePlan,
     blocks,
 )
-from .model import SheetData, WorkbookData, cell_ref, parse_ref
+from .model import SheetData, WorkbookData, cell_ref, is_ref, parse_ref
 
 MAX_COLOUR_CELLS = 10_000  # xlwings' limit for one Range.set_colors call
 # Above this many marked cells one click sends no notes (one action each): colours only, the
@@ -566,7 +566,7 @@ def _findings_sheet(book, plan: WritePlan) -> None:
         if row[1] in LEVEL_FILL:
             colours[cell_ref(len(rows), 1)] = "#" + LEVEL_FILL[row[1]]
         row = [_literal(v) for v in row]
-        if ref and _sheet(book, sheet_name) is not None and _is_ref(ref):
+        if ref and _sheet(book, sheet_name) is not None and is_ref(ref):
             row[4] = _hyperlink(sheet_name, ref)
             links += 1
         rows.append(row)
@@ -619,14 +619,6 @@ def _sheet(book, name: str):
         if sheet.name == name:
             return sheet
     return None
-
-
-def _is_ref(ref: str) -> bool:
-    try:
-        parse_ref(ref)
-    except ValueError:
-        return False
-    return True
 
 
 def _hyperlink(sheet_name: str, ref: str) -> str:
