@@ -30,7 +30,7 @@ from pathlib import Path, PurePosixPath
 from . import findings as F
 from .findings import Finding
 from .limits import MIB, Limits
-from .safe_text import visible
+from .safe_text import visible_name
 from .workbook.guard import _check_size, _inflate
 from .workbook.model import TooLarge, UnreadableWorkbook
 
@@ -112,7 +112,7 @@ def _member(archive: zipfile.ZipFile, index: int, info, prefix: str, walk: _Walk
     if name.endswith("/") or is_system_file(name):
         return  # a folder entry, or what an operating system adds
     problems = listing.problems[prefix.rstrip("/")]
-    shown = visible(name)
+    shown = visible_name(name)
     unsafe = unsafe_reason(name)
     if unsafe:
         problems.append(F.ARCHIVE_UNSAFE_MEMBER(member=shown, why=unsafe))
@@ -239,7 +239,7 @@ def _bounded(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) ->
     """The member's bytes by streaming, within the workbook limits (per member, ratio) and never
     past its declared size (so the declared sizes that `list_archive` added up bound the
     total)."""
-    name = visible(member_name(info))
+    name = visible_name(member_name(info))
     size = 0
     try:
         for chunk in _inflate(archive, info):
@@ -257,13 +257,53 @@ def _bounded(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) ->
 def read_member(source: Path, index: int, limits: Limits) -> bytes:
     """Member `index` of the zip at `source`, inflated within `limits` (in a worker)."""
     try:
-        with zipfile.ZipFile(source) as archive:
-            info = archive.infolist()[index]
-            if info.flag_bits & _ENCRYPTED_FLAG:
-                raise UnreadableWorkbook("文件设置了密码，无法读取；请取消密码后重新提交")
-            too_large = declared_too_large(info, "该文件", limits, limits.max_inflated)
-            if too_large:
-                raise TooLarge(too_large)
-            return b"".join(_bounded(archive, info, limits))
+        archive = _opened(source)
+        info = archive.infolist()[index]
+        if info.flag_bits & _ENCRYPTED_FLAG:
+            raise UnreadableWorkbook("文件设置了密码，无法读取；请取消密码后重新提交")
+        too_large = declared_too_large(info, "该文件", limits, limits.max_inflated)
+        if too_large:
+            raise TooLarge(too_large)
+        return b"".join(_bounded(archive, info, limits))
     except (zipfile.BadZipFile, OSError, IndexError) as exc:
         raise UnreadableWorkbook("无法从压缩包中读出该文件，压缩包可能已损坏") from exc
+
+
+# The zip the last `read_member` opened, by what identifies its bytes. A worker reads the
+# members of one zip one after another: its directory is parsed once, not once per member
+# (10,000 members took 10,000 parses of 10,000 entries). Workers end with their run.
+_last: tuple[tuple, zipfile.ZipFile] | None = None
+_TAIL = 64 * 1024  # the end of a zip: its directory (or the last part of it) and its end record
+
+
+def _opened(source: Path) -> zipfile.ZipFile:
+    global _last
+    key = _identity(source)
+    if _last is not None and _last[0] == key:
+        return _last[1]
+    if _last is not None and _last[0][0] == key[0]:
+        _last[1].close()  # ours; one a parent opened is left to the parent
+    _last = None
+    archive = zipfile.ZipFile(source)
+    _last = (key, archive)
+    return archive
+
+
+def _identity(source: Path) -> tuple:
+    """The process, the zip's path, size, times and the CRC of its tail: a zip rewritten in
+    place within the file system's clock tick still differs in the directory at its end, and
+    a forked worker never reads through a zip its parent opened (they would share the file's
+    offset)."""
+    with source.open("rb") as handle:
+        stat = os.fstat(handle.fileno())
+        handle.seek(max(0, stat.st_size - _TAIL))
+        tail = zlib.crc32(handle.read(_TAIL))
+    return (
+        os.getpid(),
+        str(source),
+        stat.st_ino,
+        stat.st_size,
+        stat.st_mtime_ns,
+        stat.st_ctime_ns,
+        tail,
+    )

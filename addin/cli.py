@@ -614,7 +614,7 @@ def distribute(
     工作簿中有汇总表、各党支部评分表、任务清单和填写说明。
 
     退出码：0 全部生成；1 有党总支在名单中没有党支部，未生成；2 名单或参数有误。"""
-    from .distribute import Options, units_of
+    from .distribute import Options, password_problem, units_of
     from .distribute import distribute as write_all
     from .stamp import roster_hash
 
@@ -623,6 +623,8 @@ def distribute(
     listed = units_of(table)
     units = [u for u in listed if u.branches]
     due = _date_option("--deadline", deadline)
+    if password is not None and (why := password_problem(password)):
+        raise _fail(why)
     options = Options(deadline=due, recipient=recipient, password=password, year=_year(year))
     if out.exists() and not out.is_dir():
         raise _fail(f"--out {out} 已存在且不是文件夹")

@@ -41,7 +41,8 @@ from .workbook.sheet_style import (
 INSTRUCTIONS = "填写说明"
 MAX_SHEET_NAME = 31
 _FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-_RESERVED = {"history"}  # Excel refuses a sheet named History
+# Excel refuses a sheet named History; the record of what was sent has its own name.
+_RESERVED = {"history", SENT_SHEET.lower()}
 DEFAULT_RECIPIENT = "党委组织部"
 
 
@@ -60,6 +61,22 @@ class Options:
     password: str | None = None
     year: int | None = None
     sent: date = field(default_factory=date.today)
+
+
+MAX_PASSWORD = 255  # what Excel takes in its 保护工作表 dialog
+
+
+def password_problem(password: str) -> str | None:
+    """Why `--password` cannot be used, or None. openpyxl stores Excel's 16-bit legacy hash,
+    which Excel computes from the password in the computer's code page: only printable ASCII
+    gives the same hash everywhere (a Chinese password would lock the sheets for good)."""
+    if not 1 <= len(password) <= MAX_PASSWORD:
+        return f"--password 应为 1～{MAX_PASSWORD} 个字符"
+    if not all(" " <= ch <= "~" for ch in password):
+        return (
+            "--password 只能使用英文字母、数字和英文符号（中文等字符的密码在 Excel 中无法解除保护）"
+        )
+    return None
 
 
 def sheet_name(wanted: str, taken: Sequence[str]) -> str:
@@ -230,10 +247,22 @@ def _chinese_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def file_name(unit: str) -> str:
-    """The workbook's file name: the unit's name, with what no file system takes replaced."""
+# The file name before “.xlsx”, in UTF-8 bytes: file systems take 255 (a Chinese character is
+# 3), and the temporary name of the atomic write adds about 30.
+MAX_NAME_BYTES = 200
+
+
+def file_name(unit: str, n: int = 1) -> str:
+    """The workbook's file name: the unit's name, with what no file system takes replaced,
+    cut at whole characters to 120 characters and MAX_NAME_BYTES; the n-th of names alike
+    ends in “(n)” within the same bounds."""
     name = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", unit).strip(" .") or "党总支"
-    return f"{name[:120]}.xlsx"
+    suffix = f"({n})" if n > 1 else ""
+    name = name[: 120 - len(suffix)]
+    while len((name + suffix).encode("utf-8")) > MAX_NAME_BYTES:
+        name = name[:-1]
+    name = name.rstrip(" .") or "党总支"  # cut before a space or dot: Windows drops those
+    return f"{name}{suffix}.xlsx"
 
 
 def distribute(
@@ -245,11 +274,11 @@ def distribute(
     written: list[Path] = []
     used: set[str] = set()
     for unit in units:
-        name = file_name(unit.name)
         n = 1
+        name = file_name(unit.name)
         while fold(name).lower() in used:
             n += 1
-            name = file_name(f"{unit.name}({n})")
+            name = file_name(unit.name, n)
         used.add(fold(name).lower())
         wb = unit_workbook(unit, specs, options, roster)
         path = out / name

@@ -17,6 +17,10 @@ from typing import Any
 
 # C0 controls except TAB, LF, CR; DEL; C1 controls; non-characters; lone surrogates.
 _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+# Bidirectional controls (embeddings, overrides, isolates, marks): a file name with one
+# shows reordered — “a<RLO>gpj.xlsx” reads as “axslx.jpg” — and a terminal line with one is
+# redrawn the same way; in names and lines each is shown as its code point, “<U+202E>”.
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _FORMULA_START = frozenset("=+-@＝＋－＠")
 _LEADING_SPACE = " \t\r\n\u3000\u00a0"
 
@@ -35,9 +39,15 @@ def visible(text: str) -> str:
     return _INVISIBLE.sub(_picture, text)
 
 
+def visible_name(text: str) -> str:
+    """A file or member name as it is: controls made visible, bidirectional controls named."""
+    return _BIDI.sub(lambda m: f"<U+{ord(m.group(0)):04X}>", visible(text))
+
+
 def visible_line(text: str) -> str:
-    """For one line of terminal or log output: line breaks are shown, not obeyed."""
-    return visible(text).replace("\r", "␍").replace("\n", "␊")
+    """For one line of terminal or log output: line breaks are shown, not obeyed, and no
+    bidirectional control reorders what follows."""
+    return visible_name(text).replace("\r", "␍").replace("\n", "␊")
 
 
 def looks_like_formula(text: str) -> bool:
@@ -67,4 +77,4 @@ def path_text(name: str) -> str:
                 continue
         else:
             name = raw.decode("utf-8", "replace")
-    return visible(name)
+    return visible_name(name)

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from .spec import SpecSet
 
 FORM_VERSION = 1  # raise when the layout of the distributed sheets changes
+MAX_FORM = 999_999  # a stated form version above this is not one Jiceng wrote
 PREFIX = "jiceng."
 SENT_SHEET = "jiceng_sent"
 SENT_HEADER = ("工作表", "单元格", "下发时的内容", "类型")
@@ -87,9 +88,14 @@ def _canonical(value: Any) -> str:
     return fold(value)
 
 
-def cells_hash(cells: Iterable[Cell], formulas: Iterable[tuple[str, str]] = ()) -> str:
+def cells_hash(
+    cells: Iterable[Cell], formulas: Iterable[tuple[str, str]] = (), unit: str = ""
+) -> str:
+    """The hash of the record; the stamp's unit (folded) is sealed into it, since the batch
+    counts a file for the unit its stamp names before anything else."""
     lines = [f"{s}\t{c}\t{_canonical(v)}" for s, c, v in cells]
     lines += [f"{s}\t{c}\t{FORMULA}" for s, c in formulas]
+    lines.append(f"\t\t{fold(unit)}")
     return _digest("\n".join(lines))
 
 
@@ -134,7 +140,7 @@ def write_stamp(
                 cell.data_type = "s"
     record.sheet_state = "veryHidden"
     record.protection.sheet = True
-    stamp = stamp.model_copy(update={"cells_hash": cells_hash(cells, formulas)})
+    stamp = stamp.model_copy(update={"cells_hash": cells_hash(cells, formulas, stamp.unit)})
     set_properties(wb, {PREFIX + k: v for k, v in stamp.model_dump().items()})
     return stamp
 
@@ -155,12 +161,22 @@ def stamp_of(props: dict[str, Any]) -> Stamp | None:
     if not isinstance(fields.get("unit"), str) or not fields["unit"].strip():
         return None
     known = {k: v for k, v in fields.items() if k in Stamp.model_fields}
-    try:
-        form = int(known.get("form", 0))
-    except (TypeError, ValueError):
-        form = 0
+    form = form_number(known.get("form"))
     text = {k: str(v)[:500] for k, v in known.items() if k != "form"}
     return Stamp(**{**text, "form": form})
+
+
+def form_number(value: Any) -> int:
+    """The form version a stamp states: a whole number from 1 to MAX_FORM written as a
+    number or as text (WPS may keep it as text); anything else (a decimal, yes/no, infinity,
+    4,000 digits typed under 文件 → 属性) is 0, another form."""
+    if isinstance(value, str) and value.strip().isdecimal() and len(value.strip()) <= 6:
+        value = int(value.strip())
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        return 0
+    return value if 1 <= value <= MAX_FORM else 0
 
 
 def stamp_findings(stamp: Stamp, data: WorkbookData, specs: SpecSet) -> list[Finding]:
@@ -180,7 +196,7 @@ def stamp_findings(stamp: Stamp, data: WorkbookData, specs: SpecSet) -> list[Fin
     if record is None:
         return [*found, F.STAMP_RECORD_EDITED(problem="下发记录不在文件中")]
     cells, formulas = recorded(record.rows)
-    if cells_hash(cells, formulas) != stamp.cells_hash:
+    if cells_hash(cells, formulas, stamp.unit) != stamp.cells_hash:
         return [*found, F.STAMP_RECORD_EDITED(problem="下发记录的摘要不符")]
     return found + _edited(cells, data)
 

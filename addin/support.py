@@ -212,8 +212,10 @@ def profile_lines(spec: RubricSpec, found: Profile, grade: str | None) -> list[s
     if grade is None or grade == spec.grading.names[0] or not found.weakest:
         return []
     lines = []
+    first = found.weakest[0].area
     for rank, weak in enumerate(found.weakest, start=1):
-        label = "最薄弱环节" if rank == 1 else "其次"
+        equal = (weak.area.share, weak.area.gap) == (first.share, first.gap)
+        label = "最薄弱环节" if rank == 1 else "并列最薄弱环节" if equal else "其次"
         line = f"{label}：{area_text(spec, weak.area)}"
         if weak.tied:
             line += f"，与{'、'.join(weak.tied)}并列"
@@ -228,9 +230,10 @@ def profile_lines(spec: RubricSpec, found: Profile, grade: str | None) -> list[s
         lines.append(line)
     if found.raters:
         low = found.raters[0]
+        tied = [r.name for r in found.raters[1:] if r.share == low.share]
         lines.append(
             f"各评分人中得分率最低：{low.name} {shown(low.score)}/{shown(low.maximum)} 分"
-            f"（{percent(low.share)}）"
+            f"（{percent(low.share)}）" + (f"，与{'、'.join(tied)}并列" if tied else "")
         )
     return lines
 

@@ -504,3 +504,46 @@ def test_an_empty_zip_and_a_zip_whose_lister_dies(tmp_path, monkeypatch):
     assert [f.code for f in reports["空.zip"].findings] == ["archive.empty"]
     assert reports["死.zip"].status == "unreadable"
     assert [f.code for f in reports["死.zip"].findings] == ["file.too_large"]
+
+
+@pytest.fixture
+def parses(monkeypatch) -> list[str]:
+    """The zips whose directory is parsed (zipfile reads it when a ZipFile is opened)."""
+    parsed: list[str] = []
+    original = zipfile.ZipFile._RealGetContents
+
+    def counted(self):
+        parsed.append(self.filename)
+        return original(self)
+
+    monkeypatch.setattr(zipfile.ZipFile, "_RealGetContents", counted)
+    return parsed
+
+
+def test_members_of_one_zip_are_read_without_parsing_its_directory_again(tmp_path, parses):
+    """A worker reading the members of a big zip one after another parses its directory once
+    (a zip of 10,000 tiny members took 10,000 parses of 10,000 entries: about 20 minutes);
+    another zip, or the same zip rewritten, is parsed anew."""
+    first = make_zip(tmp_path / "a.zip", {f"{i}.xlsx": bytes([i]) for i in range(5)})
+    other = make_zip(tmp_path / "b.zip", {"x.xlsx": b"other"})
+    assert [read_member(first, i, DEFAULT_LIMITS) for i in range(5)] == [
+        bytes([i]) for i in range(5)
+    ]
+    assert len(parses) == 1
+    assert read_member(other, 0, DEFAULT_LIMITS) == b"other"
+    assert read_member(first, 4, DEFAULT_LIMITS) == bytes([4])
+    assert len(parses) == 3
+    make_zip(first, {f"{i}.xlsx": bytes([9 - i]) for i in range(5)})  # same size, same second
+    assert read_member(first, 0, DEFAULT_LIMITS) == bytes([9])
+    assert len(parses) == 4
+
+
+def test_a_forked_worker_does_not_share_the_zip_its_parent_opened(tmp_path, parses, monkeypatch):
+    """Workers may be forked: a zip the parent had open shares its file offset with every
+    child, so a process reads only through a zip it opened itself."""
+    path = make_zip(tmp_path / "a.zip", {"a.xlsx": b"a", "b.xlsx": b"b"})
+    assert read_member(path, 0, DEFAULT_LIMITS) == b"a"
+    parent = os.getpid()
+    monkeypatch.setattr(os, "getpid", lambda: parent + 1)  # as in a forked child
+    assert read_member(path, 1, DEFAULT_LIMITS) == b"b"
+    assert len(parses) == 2

@@ -400,3 +400,153 @@ def test_the_specs_decimals_bound_what_can_be_typed() -> None:
     assert rule.formula1 == "AND(ISNUMBER(D5),D5>=0,D5<=20,ROUND(D5,2)=D5)"
     assert "最多 2 位小数" in rule.prompt and "最多 2 位小数" in rule.error
     assert rules["D7"].formula1 == "AND(ISNUMBER(D7),D7>=0,D7<=30,ROUND(D7,2)=D7)"
+
+
+@pytest.mark.parametrize(
+    "inner",
+    [
+        "<vt:r8>inf</vt:r8>",
+        "<vt:r8>-inf</vt:r8>",
+        "<vt:r8>nan</vt:r8>",
+        "<vt:r8>1e300</vt:r8>",
+        "<vt:r8>1.5</vt:r8>",
+        "<vt:lpwstr>" + "9" * 4000 + "</vt:lpwstr>",
+        "<vt:i8>" + "9" * 4000 + "</vt:i8>",
+        "<vt:i4>-1</vt:i4>",
+        "<vt:bool>true</vt:bool>",
+    ],
+)
+def test_a_form_version_of_the_wrong_type_or_size_reads_as_another_form(inner: str) -> None:
+    """The stamp's form number edited by hand (文件 → 属性 → 自定义) to infinity, a number of
+    4,000 digits, a decimal or yes/no: the file is still checked, as another form (0), and
+    the finding's message stays short."""
+    from addin import findings as F
+    from addin.stamp import stamp_of
+
+    part = custom_xml({"jiceng.unit": "机电学院党总支"}).replace(
+        b"</Properties>",
+        b'<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="9" name="jiceng.form">'
+        + inner.encode()
+        + b"</property></Properties>",
+    )
+    stamp = stamp_of(parse_custom_xml(part))
+    assert stamp is not None and stamp.unit == "机电学院党总支"
+    assert stamp.form == 0
+    message = F.STAMP_OTHER_FORM(sent="x", form=stamp.form, version="v", current=1).message
+    assert len(message) < 100
+
+
+@pytest.mark.parametrize("value", [1, 1.0, "1", " 1 "])
+def test_the_form_version_written_or_read_back_as_text_is_this_form(value) -> None:
+    from addin.stamp import stamp_of
+
+    assert stamp_of({"jiceng.unit": "机电", "jiceng.form": value}).form == FORM_VERSION
+
+
+def test_the_largest_form_version_read_is_bounded() -> None:
+    from addin.stamp import MAX_FORM, form_number
+
+    assert MAX_FORM == 999_999
+    assert form_number(MAX_FORM) == form_number(str(MAX_FORM)) == MAX_FORM
+    assert form_number(MAX_FORM + 1) == form_number(str(MAX_FORM + 1)) == 0
+    assert form_number(0) == form_number("0") == 0
+
+
+def test_a_long_unit_name_wraps_in_the_summary_instead_of_running_off_the_page() -> None:
+    """填报单位 of a 34-character 党总支 is wider than the merged field (C:E): it wraps, and its
+    row is as tall as its lines; a short name keeps the one-line row."""
+    from addin.workbook.sheet_style import LINE_HEIGHT
+
+    long_unit = "马克思主义学院暨思想政治理论课教学研究部与公共基础教学部联合党总支"
+    wb = unit_workbook(Unit(long_unit, ("一支部",)), load_specs(), Options(), "r")
+    field = wb["汇总表"]["C3"]
+    assert field.value == long_unit and field.alignment.wrap_text
+    assert wb["汇总表"].row_dimensions[3].height >= 2 * LINE_HEIGHT
+    short = unit_workbook(Unit("机电学院党总支", ("一支部",)), load_specs(), Options(), "r")
+    assert short["汇总表"].row_dimensions[3].height in (None, 0) or (
+        short["汇总表"].row_dimensions[3].height < 2 * LINE_HEIGHT
+    )
+
+
+def test_a_branch_named_like_the_record_sheet_leaves_the_record_its_name(tmp_path: Path) -> None:
+    """A 党支部 called “JICENG_SENT” (Excel compares names ignoring case) gets another sheet
+    name: the record keeps “jiceng_sent”, so the untouched workbook has no stamp finding."""
+    assert sheet_name("JICENG_SENT", []) == "JICENG_SENT_"
+    assert sheet_name("jiceng_sent1", []) == "jiceng_sent1"
+    wb = unit_workbook(Unit("甲党总支", ("JICENG_SENT", "一支部")), load_specs(), Options(), "r")
+    assert SENT_SHEET in wb.sheetnames and "JICENG_SENT_" in wb.sheetnames
+    path = tmp_path / "甲党总支.xlsx"
+    wb.save(path)
+    codes = {f.code for f in check_path(path, load_specs()).report.findings}
+    assert not {c for c in codes if c.startswith("stamp.")}, codes
+
+
+def test_very_long_unit_names_give_file_names_the_file_system_takes(tmp_path: Path) -> None:
+    """100 Chinese characters are 300 bytes, past the 255 bytes of a file name (ext4, APFS):
+    the name is cut at whole characters to 200 bytes; two units alike in all that is kept
+    still get “(2)” — written, not refused, and no endless search for a free name."""
+    from addin.distribute import MAX_NAME_BYTES, distribute
+
+    assert MAX_NAME_BYTES == 200
+    assert file_name("党" * 66 + "ab") == "党" * 66 + "ab.xlsx"  # 200 bytes: kept whole
+    assert file_name("党" * 66 + "abc") == "党" * 66 + "ab.xlsx"  # 201: one byte cut
+    assert file_name("党" * 67) == "党" * 66 + ".xlsx"  # 201 bytes: a whole character cut
+    units = [Unit("党" * 100, ("一支部",)), Unit("党" * 125 + "甲", ("一支部",))]
+    written = distribute(units, load_specs(), tmp_path, Options(), roster="r")
+    assert [p.name for p in written] == ["党" * 66 + ".xlsx", "党" * 65 + "(2).xlsx"]
+    assert all(p.exists() for p in written)
+    assert file_name("a" * 120) == file_name("a" * 121) == "a" * 120 + ".xlsx"
+    assert file_name("a" * 130, 2) == "a" * 117 + "(2).xlsx"
+    assert file_name("a" * 118 + " .b") == "a" * 118 + ".xlsx"
+
+
+@pytest.mark.parametrize("password", ["密码", "pässword", "tab\there", "x" * 256, ""])
+def test_a_password_excel_could_not_check_is_refused_before_anything_is_written(
+    password: str, tmp_path: Path, cli
+) -> None:
+    """The protection's password is stored as Excel's 16-bit legacy hash, which Excel computes
+    from the password in the computer's code page: a Chinese or accented password would
+    protect sheets that nobody can unprotect. Only printable ASCII, 1 to 255 characters."""
+    out = tmp_path / "下发"
+    result = cli(
+        "distribute", "--roster", _roster_csv(tmp_path), "--out", out, "--password", password
+    )
+    assert result.exit_code == 2, result.output
+    assert "--password" in result.output and not out.exists()
+
+
+@pytest.mark.parametrize("password", ["x", "Secret-2022!", " ~", "x" * 255])
+def test_printable_ascii_passwords_are_taken(password: str) -> None:
+    from addin.distribute import password_problem
+
+    assert password_problem(password) is None
+
+
+def test_a_stamp_whose_unit_was_edited_no_longer_matches_its_record(tmp_path: Path) -> None:
+    """The unit comes from the stamp first, so the stamp's unit is sealed into the record's
+    hash: jiceng.unit changed under 文件 → 属性 → 自定义 (to pass one unit's workbook off as
+    another's) is stamp.record_edited; the same unit written with other spaces is not."""
+    from addin.workbook.docprops import set_properties
+
+    specs = load_specs()
+    wb = unit_workbook(Unit("机电学院党总支", ("一支部",)), specs, Options(), "r")
+    for unit, edited in (
+        ("机电学院党总支", False),
+        (" 机电学院 党总支", False),
+        ("经管学院党总支", True),
+    ):
+        set_properties(wb, {"jiceng.unit": unit})
+        path = tmp_path / "a.xlsx"
+        wb.save(path)
+        codes = {f.code for f in check_path(path, specs).report.findings}
+        assert ("stamp.record_edited" in codes) is edited, (unit, codes)
+
+
+def test_a_title_of_two_lines_gets_a_row_of_two_lines() -> None:
+    """The summary's title with a 34-character 党总支 wraps to two lines at 16 pt: its row is
+    tall enough for both (the second line ran into 填报单位); a short unit keeps 30 pt."""
+    long_unit = "马克思主义学院暨思想政治理论课教学研究部与公共基础教学部联合党总支"
+    wb = unit_workbook(Unit(long_unit, ("一支部",)), load_specs(), Options(), "r")
+    assert wb["汇总表"].row_dimensions[2].height >= 44
+    short = unit_workbook(Unit("机电学院党总支", ("一支部",)), load_specs(), Options(), "r")
+    assert short["汇总表"].row_dimensions[2].height == 30

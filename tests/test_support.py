@@ -503,6 +503,25 @@ def test_a_branch_only_in_a_summary_is_said_once_and_not_analysed(tmp_path, rubr
     assert rows["乙支部"].sheet == "乙支部" and rows["乙支部"].weakest[0].name == "群众反映"
 
 
+def test_a_second_named_category_equal_to_the_first_is_not_called_next(tmp_path, rubric):
+    """领导班子 and 党员队伍 both 0/20: the second is as weak as the first, not “其次”; one
+    point more in 党员队伍 and it is “其次” again."""
+    tied = one(
+        tmp_path,
+        rubric,
+        scores_with_losses(rubric, {1: 5, 2: 5, 3: 5, 4: 5, 5: 5, 6: 5, 7: 5, 8: 5}),
+    )
+    lines = weak_lines(rubric, tied)
+    assert lines[0].startswith("最薄弱环节：领导班子 0/20 分")
+    assert lines[1].startswith("并列最薄弱环节：党员队伍 0/20 分")
+    apart = one(
+        tmp_path,
+        rubric,
+        scores_with_losses(rubric, {1: 5, 2: 5, 3: 5, 4: 5, 5: 5, 6: 5, 7: 5, 8: 4}),
+    )
+    assert weak_lines(rubric, apart)[1].startswith("其次：党员队伍 1/20 分")
+
+
 def test_the_units_notice_names_the_partner_and_the_baofu_member(samples_batch):
     ws = openpyxl.load_workbook(samples_batch / "整改通知" / "整改通知_第一党总支.xlsx").active
     rows = {r[1].split("\n")[0]: r for r in ws.iter_rows(values_only=True) if r[1] and r[5]}
@@ -510,3 +529,20 @@ def test_the_units_notice_names_the_partner_and_the_baofu_member(samples_batch):
     assert student[5].split("\n")[0] == "机关第一党支部（本党总支）"
     assert student[5].endswith("\n包扶党委委员：张委员")  # 后进: the roster's 包扶
     assert "包扶" not in teacher[5]  # 一般: the roster's name is not carried
+
+
+def test_raters_tied_at_the_lowest_share_are_all_named(tmp_path):
+    """群众评议 and 上级评定 both 13/20: naming one alone tells the branch the other rated it
+    higher; one point more from 上级评定 and 群众评议 is alone again."""
+    spec = SPECS.by_id("rubric_three_raters")
+
+    def by(*values):
+        return dict(zip(("自评", "群众评议", "上级评定"), values, strict=True))
+
+    tied = one(tmp_path, spec, {1: by(2, 3, 1), 2: by(5, 4, 5), 3: by(8, 6, 7)})
+    assert (tied.total, tied.grade) == (13.4, "一般")
+    assert weak_lines(spec, tied)[-1] == (
+        "各评分人中得分率最低：群众评议 13/20 分（65%），与上级评定并列"
+    )
+    apart = one(tmp_path, spec, {1: by(2, 3, 2), 2: by(5, 4, 5), 3: by(8, 6, 7)})
+    assert weak_lines(spec, apart)[-1] == "各评分人中得分率最低：群众评议 13/20 分（65%）"

@@ -5,10 +5,19 @@ counted once every row has its grade (as the check counts them: not from partial
 
 from __future__ import annotations
 
+import math
+
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ...form import FormContext, FormSheet, dated_title, sheet_ref, text_length
+from ...workbook.sheet_style import (
+    TITLE_FONT,
+    WRAP,
+    column_width,
+    fit_row_heights,
+    text_width,
+)
 from .spec import SummarySpec, rubric_for
 from .template import HEADER_ROW, SHEET_NAME, summary_sheet
 
@@ -49,6 +58,9 @@ def summary_forms(wb: Workbook, spec: SummarySpec, context: FormContext) -> list
         n_rows=len(names),
     )
     ws["A2"] = dated_title(unit_title(spec.title, context.unit), spec, context.year)
+    ws["C3"].alignment = WRAP  # a long 党总支 name wraps in its field, not off the page
+    fit_row_heights(ws, [3])
+    _fit_title(ws)
     form = FormSheet(sheet=ws.title, spec=spec.id)
     first, last = HEADER_ROW + 1, HEADER_ROW + len(names)
     total_row = last + 1
@@ -72,6 +84,15 @@ def summary_forms(wb: Workbook, spec: SummarySpec, context: FormContext) -> list
         ws[ref] = formula
     _entry_rules(ws, spec, grades, first, last, form)
     return [form]
+
+
+def _fit_title(ws) -> None:
+    """Row 2 as tall as the title's wrapped lines at its font (a long unit makes two)."""
+    scale = TITLE_FONT.size / 11  # text_width counts characters of the body's 11 pt
+    width = sum(column_width(ws, c) for c in range(1, ws.max_column + 1))
+    lines = math.ceil(text_width(str(ws["A2"].value)) * scale / width - 1e-9)
+    if lines > 1:
+        ws.row_dimensions[2].height = max(ws.row_dimensions[2].height or 0, 22 * lines)
 
 
 def _entry_rules(ws, spec: SummarySpec, grades: list[str], first: int, last: int, form) -> None:
