@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from addin.batch import NOTICE_DIR
 from addin.kinds.summary.model import SummaryReport
 from addin.report.feedback import (
+    NO_ERRORS_BUT_WEAK,
     NO_FIXES,
     NoticeBranch,
     NoticeFile,
@@ -91,7 +92,11 @@ def test_a_unit_with_problems_gets_each_with_sheet_cell_problem_and_fix(batch_ou
 def test_a_unit_without_problems_gets_its_grades_and_the_no_fixes_line(batch_out):
     out, _ = batch_out
     rows = cells(out / NOTICE_DIR / "整改通知_第一党总支.xlsx")
-    assert [NO_FIXES] in rows
+    # Nothing to correct, but two branches below the top grade: their 薄弱环节 need attention,
+    # so the notice does not say there is nothing to do.
+    assert [NO_ERRORS_BUT_WEAK] in rows
+    assert rows[1][0].endswith(NO_ERRORS_BUT_WEAK)
+    assert not any(NO_FIXES in str(value) for r in rows for value in r)
     assert [1, "机关第一党支部", 95.5, "先进"] in rows
     assert not any("应填写 / 处理办法" in r for r in rows)
 
@@ -366,6 +371,7 @@ def test_a_unit_all_at_the_top_grade_has_no_support_section(tmp_path):
 
     top = cells(out / NOTICE_DIR / "整改通知_甲党总支.xlsx")
     assert [2, "甲二支部", 98, "先进"] in top
+    assert [NO_FIXES] in top  # nothing to correct and no 薄弱环节: nothing to do
     assert not any("薄弱环节" in str(value) for r in top for value in r)
     # The partner's own unit is told whom it may help, under 其他事项.
     assert ["四、其他事项"] in top

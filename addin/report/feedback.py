@@ -9,8 +9,9 @@ parts of one unit become one `UnitNotice`, which `write_notice` lays out on one 
 the findings allow.
 
 Units without anything to fix still get their notice: their files and grades, and the one
-line “经检查，未发现需要整改的问题，无需整改。” — the unit learns its result either way, and the
-folder holds one notice per unit that sent something. With a roster, a unit that sent nothing
+line “经检查，未发现需要整改的问题，无需整改。” — or, when some branch is below the top grade, that
+there is no error to correct but the 薄弱环节 below need attention — the unit learns its result
+either way, and the folder holds one notice per unit that sent something. With a roster, a unit that sent nothing
 gets a notice of one line asking for its files (“尚未收到本单位提交的材料”).
 
 Each branch below the top grade gets its 薄弱环节 and the 帮扶 partner proposed for it (or
@@ -48,6 +49,10 @@ if TYPE_CHECKING:
 
 NOTICE_DIR = "整改通知"
 NO_FIXES = "经检查，未发现需要整改的问题，无需整改。"
+# No error to correct, but branches below the top grade: their 薄弱环节 still ask for work.
+NO_ERRORS_BUT_WEAK = (
+    "经检查，材料中未发现需要更正的错误；下列党支部的薄弱环节请重点关注（见“薄弱环节与帮扶”）。"
+)
 NOT_RECEIVED = "截至检查日期，尚未收到本单位提交的材料，请尽快提交。"
 NOTES_TITLE = "其他事项"
 SUPPORT_TITLE = "薄弱环节与帮扶"
@@ -149,6 +154,12 @@ class UnitNotice:
     @property
     def needs_fixing(self) -> bool:
         return bool(self.lines)
+
+    @property
+    def no_fixes_text(self) -> str:
+        """What a notice without problems says: nothing to do, unless some branch has its
+        薄弱环节 listed below (then: no errors, but those need attention)."""
+        return NO_ERRORS_BUT_WEAK if self.support else NO_FIXES
 
     @property
     def received(self) -> bool:

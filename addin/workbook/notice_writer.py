@@ -15,7 +15,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..atomic import write_atomically
 from ..report.feedback import (
-    NO_FIXES,
     NO_GRADE,
     NOT_RECEIVED,
     NOTES_TITLE,
@@ -90,7 +89,7 @@ def _heading(ws: Worksheet, notice: UnitNotice) -> int:
     elif notice.needs_fixing:
         summary = f"共 {len(notice.lines)} 处需要处理（其中错误 {notice.errors} 处）。"
     else:
-        summary = NO_FIXES
+        summary = notice.no_fixes_text
     _merged(ws, 2, f"{when}{summary}", BODY, WRAP)
     return 4
 
@@ -135,7 +134,7 @@ def _branches(ws: Worksheet, notice: UnitNotice, row: int, numbers: Iterator[str
 def _problems(ws: Worksheet, notice: UnitNotice, row: int, numbers: Iterator[str]) -> int:
     if not notice.needs_fixing:
         _section(ws, row, numbers, "需要整改的问题")
-        _merged(ws, row + 1, NO_FIXES, BODY, WRAP)
+        _merged(ws, row + 1, notice.no_fixes_text, BODY, WRAP)
         return row + 3
     _section(ws, row, numbers, f"需要整改的问题（共 {len(notice.lines)} 处）")
     if len(notice.files) > 1:
