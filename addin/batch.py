@@ -251,6 +251,7 @@ class BatchResult:
     notices: list[Path] = field(default_factory=list)  # one 整改通知 per unit (and its PDF)
     notices_to_fix: int = 0  # of those, the units with something to fix
     notices_not_received: int = 0  # and the roster units that sent nothing
+    notices_not_made: int = 0  # units over `Limits.max_notices`: no notice written for them
     roster: RosterReport | None = None  # the roster lines of the terminal summary
 
     @property
@@ -352,7 +353,14 @@ def run_batch(
         _write_outputs(result, specs, grades, spool, inbox, links, on_file, notices)
         result.roster = inbox.batch.roster
         missing = inbox.batch.roster.missing_units if inbox.batch.roster else []
-        notices.write(result, out / NOTICE_DIR, inbox.batch.checked_on, notice_pdf, missing)
+        notices.write(
+            result,
+            out / NOTICE_DIR,
+            inbox.batch.checked_on,
+            notice_pdf,
+            missing,
+            limits.max_notices,
+        )
     return result
 
 
@@ -402,11 +410,14 @@ class _NoticeSpool:
         checked_on: date | None,
         pdf: bool,
         missing: list[str],
+        most: int = DEFAULT_LIMITS.max_notices,
     ) -> None:
-        """One notice per unit that sent files, and one per roster unit in `missing`."""
+        """One notice per unit that sent files, and one per roster unit in `missing`: at most
+        `most`, the files of no identified unit's first (their one notice), then the units in
+        the order their files came, then those that sent nothing."""
         import json
 
-        from .report.feedback import NoticePart, notice_name, unit_notice
+        from .report.feedback import UNIDENTIFIED_UNIT, NoticePart, notice_name, unit_notice
         from .workbook.notice_writer import notices_to_pdf, write_notice
 
         if not self.units and not missing:
@@ -414,7 +425,11 @@ class _NoticeSpool:
         folder.mkdir(exist_ok=True)
         written: list[Path] = []
         stems: set[str] = set()
-        for unit in [*self.units, *missing]:
+        units = sorted(self.units, key=lambda unit: unit != UNIDENTIFIED_UNIT) + missing
+        result.notices_not_made = max(0, len(units) - most)
+        if result.notices_not_made:
+            log.warning("%d 整改通知 not made (Limits.max_notices)", result.notices_not_made)
+        for unit in units[:most]:
             parts = []
             if unit in self.units:
                 with self.units[unit].open(encoding="utf-8") as lines:

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 from .. import findings as F
 from ..cells import fold
 from ..findings import Finding
+from ..kinds import KINDS
 from ..safe_text import path_text
 from ..support import percent
 from .consolidated import UNNAMED_UNIT, general_branch
@@ -48,6 +49,9 @@ if TYPE_CHECKING:
     from .inbox_model import SupportBranch, SupportReport
 
 NOTICE_DIR = "整改通知"
+# The one notice for the files no unit can be identified for (no stamp, no 填报单位, no roster
+# unit in the file name or path): the department reads it, no 党总支 is sent it.
+UNIDENTIFIED_UNIT = "未能识别单位的文件"
 NO_FIXES = "经检查，未发现需要整改的问题，无需整改。"
 # No error to correct, but branches below the top grade: their 薄弱环节 still ask for work.
 NO_ERRORS_BUT_WEAK = (
@@ -296,19 +300,36 @@ def unit_notice(
 
 
 def unit_for(file: FileReport, roster_units: Mapping[str, str] | None = None) -> str:
-    """The unit a file's notice goes to: its summary's 填报单位, else its file name — with a
-    roster (folded name → name), the roster unit of that name, or the one its file name
-    contains (the longest: 机电工程学院党总支 before 工程学院党总支)."""
+    """The unit a file's notice goes to: its stamp's, else its summary's 填报单位 — with a
+    roster (folded name → name), the roster unit of that name — else the roster unit its file
+    name contains (the longest: 机电工程学院党总支 before 工程学院党总支), or its folder or zip
+    names (第一党总支材料.zip/提交.xlsx), as `report.roster` matches them. Without a roster a
+    file read as a template speaks for its file name. Any other file — unreadable, no template,
+    no unit anywhere — goes to the one notice `UNIDENTIFIED_UNIT` for the department, not to a
+    notice of its own (10,000 broken members of a zip are one notice, not 10,000)."""
     unit = general_branch(file)
-    if not roster_units:
+    declared = file.stamp is not None or (
+        file.summary is not None and file.summary.unit and fold(file.summary.unit)
+    )
+    if roster_units:
+        key = fold(unit)
+        if key in roster_units:
+            return roster_units[key]
+        if declared:
+            return unit
+        for name in (key, fold(file.path)):
+            contained = [k for k in roster_units if k and k in name]
+            if contained:
+                return roster_units[max(contained, key=len)]
+        return UNIDENTIFIED_UNIT
+    if declared or not read_nothing(file):
         return unit
-    key = fold(unit)
-    if key in roster_units:
-        return roster_units[key]
-    if file.summary is not None and file.summary.unit and fold(file.summary.unit):
-        return unit
-    contained = [k for k in roster_units if k and k in key]
-    return roster_units[max(contained, key=len)] if contained else unit
+    return UNIDENTIFIED_UNIT
+
+
+def read_nothing(file: FileReport) -> bool:
+    """No template was read from the file (unreadable, or none of its sheets is one)."""
+    return not any(getattr(file, kind.report_field) for kind in KINDS)
 
 
 def notice_name(unit: str) -> str:
