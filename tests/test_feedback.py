@@ -156,6 +156,27 @@ def test_a_batch_makes_at_most_max_notices_and_counts_the_rest(tmp_path, most, m
     assert result.notices_not_made == 3 - made
 
 
+def test_the_terminal_says_how_many_notices_were_not_made(tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    from typer.testing import CliRunner
+
+    import addin.cli
+    from addin.cli import app
+
+    monkeypatch.setattr(
+        addin.cli, "DEFAULT_LIMITS", replace(addin.cli.DEFAULT_LIMITS, max_notices=1)
+    )
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in ("第一党总支_提交.xlsx", "第二党总支_提交.xlsx"):
+        shutil.copy(SAMPLES / name, inbox)
+    args = ["batch", str(inbox), "--out", str(tmp_path / "out"), "--no-pdf"]
+    stdout = CliRunner().invoke(app, args, catch_exceptions=False).stdout
+    assert "整改通知：1 份，其中 0 份需要整改" in stdout
+    assert "另有 1 个单位的整改通知未生成（每批最多 1 份），其问题见汇总报告" in stdout
+
+
 def test_the_terminal_names_the_notices_and_the_roster(batch_out):
     _, stdout = batch_out
     assert "整改通知：4 份（另有 PDF），其中 2 份需要整改、1 份催交" in stdout
