@@ -143,6 +143,34 @@ def test_files_of_no_identified_unit_share_one_notice_for_the_department(tmp_pat
     assert result.notices_not_made == 0
 
 
+@pytest.mark.parametrize("files", [3, 4])
+def test_a_notice_lists_at_most_max_listed_files_and_problems(tmp_path, monkeypatch, files):
+    from addin.report import feedback
+
+    monkeypatch.setattr(feedback, "MAX_LISTED", 3)
+    parts = [
+        NoticePart(
+            unit=UNIDENTIFIED_UNIT,
+            file=NoticeFile(f"坏{i}.xlsx", "无法读取"),
+            lines=[NoticeLine(f"坏{i}.xlsx", "整个文件", "", "错误", "无法读取文件", "")],
+        )
+        for i in range(files)
+    ]
+    notice = unit_notice(UNIDENTIFIED_UNIT, parts)
+    assert [f.name for f in notice.files] == ["坏0.xlsx", "坏1.xlsx", "坏2.xlsx"]
+    assert (notice.problems, notice.errors) == (files, files)
+    rows = cells(write_notice(notice, tmp_path))
+    assert any(f"共 {files} 处需要处理（其中错误 {files} 处）" in str(r[0]) for r in rows if r)
+    more = [r for r in rows if r and str(r[0]).startswith("另有")]
+    if files == 3:
+        assert more == []
+    else:
+        assert more == [
+            ["另有 1 个文件未列出，详见汇总报告。"],
+            ["另有 1 处问题未列出，详见汇总报告。"],
+        ]
+
+
 @pytest.mark.parametrize(("most", "made"), [(2, 2), (3, 3)])
 def test_a_batch_makes_at_most_max_notices_and_counts_the_rest(tmp_path, most, made):
     from addin.batch import BatchResult, _NoticeSpool

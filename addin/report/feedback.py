@@ -59,6 +59,9 @@ NO_ERRORS_BUT_WEAK = (
 )
 NOT_RECEIVED = "截至检查日期，尚未收到本单位提交的材料，请尽快提交。"
 NOTES_TITLE = "其他事项"
+# Files and problems one notice lists (the rest are counted): the notice of the files of no
+# identified unit may gather thousands, which nobody reads and openpyxl lays out in minutes.
+MAX_LISTED = 500
 SUPPORT_TITLE = "薄弱环节与帮扶"
 NO_GRADE = "无法定级"
 # Findings a unit acts on: errors and warnings, and the note that more were not listed.
@@ -150,10 +153,19 @@ class UnitNotice:
     checked_on: date | None = None
     branch_notes: dict[str, list[str]] = field(default_factory=dict)
     support: list[NoticeSupport] = field(default_factory=list)
+    files_unlisted: int = 0  # over MAX_LISTED: counted, not listed
+    lines_unlisted: int = 0
+    errors_unlisted: int = 0
 
     @property
     def errors(self) -> int:
-        return sum(1 for line in self.lines if line.level == LEVEL["error"])
+        listed = sum(1 for line in self.lines if line.level == LEVEL["error"])
+        return listed + self.errors_unlisted
+
+    @property
+    def problems(self) -> int:
+        """Every problem of the unit's files, listed or not."""
+        return len(self.lines) + self.lines_unlisted
 
     @property
     def needs_fixing(self) -> bool:
@@ -296,6 +308,12 @@ def unit_notice(
         notes.setdefault(name, []).extend(lines)
     names = {b.name for b in notice.branches}
     notice.branch_notes = {name: lines for name, lines in notes.items() if name in names and lines}
+    notice.files_unlisted = max(0, len(notice.files) - MAX_LISTED)
+    notice.files = notice.files[:MAX_LISTED]
+    unlisted = notice.lines[MAX_LISTED:]
+    notice.lines_unlisted = len(unlisted)
+    notice.errors_unlisted = sum(1 for line in unlisted if line.level == LEVEL["error"])
+    notice.lines = notice.lines[:MAX_LISTED]
     return notice
 
 
