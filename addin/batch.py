@@ -273,6 +273,7 @@ class BatchResult:
     notices: list[Path] = field(default_factory=list)  # one 整改通知 per unit (and its PDF)
     notices_to_fix: int = 0  # of those, the units with something to fix
     notices_not_received: int = 0  # and the roster units that sent nothing
+    notices_not_made: int = 0  # units over `Limits.max_notices`: no notice written for them
     roster: RosterReport | None = None  # the roster lines of the terminal summary
     total: int = 0  # entries of the inbox, checked or not
     reused: int = 0  # files whose earlier result was reused (`result_cache`)
@@ -416,8 +417,15 @@ def run_batch(
         _write_outputs(result, specs, grades, spool, inbox, links, on_file, notices, names)
         result.roster = inbox.batch.roster
         missing = inbox.batch.roster.missing_units if inbox.batch.roster else []
-        memo = OutputMemo(out, "notices.memo", fresh=fresh)  # not *.json: not an entry
-        notices.write(result, out / NOTICE_DIR, inbox.batch.checked_on, notice_pdf, missing, memo)
+        notices.write(
+            result,
+            out / NOTICE_DIR,
+            inbox.batch.checked_on,
+            notice_pdf,
+            missing,
+            limits.max_notices,
+            OutputMemo(out, "notices.memo", fresh=fresh),  # not *.json: not a result entry
+        )
     return result
 
 
@@ -517,14 +525,17 @@ class _NoticeSpool:
         checked_on: date | None,
         pdf: bool,
         missing: list[str],
+        most: int = DEFAULT_LIMITS.max_notices,
         memo: OutputMemo | None = None,
     ) -> None:
-        """One notice per unit that sent files, and one per roster unit in `missing`. A notice
-        made from the same parts as in the last run into this folder (`memo`) is kept as it is,
-        its PDF too: a re-run after a few files changed converts only their units' notices."""
+        """One notice per unit that sent files, and one per roster unit in `missing`: at most
+        `most`, the files of no identified unit's first (their one notice), then the units in
+        the order their files came, then those that sent nothing. A notice made from the same
+        parts as in the last run into this folder (`memo`) is kept as it is, its PDF too: a
+        re-run after a few files changed converts only their units' notices."""
         import json
 
-        from .report.feedback import NoticePart, notice_name, unit_notice
+        from .report.feedback import UNIDENTIFIED_UNIT, NoticePart, notice_name, unit_notice
         from .workbook.notice_writer import notices_to_pdf, write_notice
 
         if not self.units and not missing:
@@ -535,7 +546,11 @@ class _NoticeSpool:
         kept: list[Path] = []
         made: dict[Path, str] = {}  # a notice written now → what it was made from
         stems: set[str] = set()
-        for unit in [*self.units, *missing]:
+        units = sorted(self.units, key=lambda unit: unit != UNIDENTIFIED_UNIT) + missing
+        result.notices_not_made = max(0, len(units) - most)
+        if result.notices_not_made:
+            log.warning("%d 整改通知 not made (Limits.max_notices)", result.notices_not_made)
+        for unit in units[:most]:
             parts, spooled = [], b""
             if unit in self.units:
                 spooled = self.units[unit].read_bytes()

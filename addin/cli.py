@@ -452,6 +452,11 @@ def batch(
             f"整改通知：{len(workbooks)} 份{pdf}，其中 {result.notices_to_fix} 份需要整改{asked}，"
             f"位于 {workbooks[0].parent}"
         )
+    if result.notices_not_made:
+        say(
+            f"另有 {result.notices_not_made} 个单位的整改通知未生成（每批最多 "
+            f"{DEFAULT_LIMITS.max_notices} 份），其问题见汇总报告"
+        )
     for line in roster_lines(result.roster):
         say(visible_line(line))
     if result.interrupted:

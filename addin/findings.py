@@ -44,12 +44,13 @@ class FindingKind:
     def __call__(
         self, *, sheet: str | None = None, cell: str | None = None, value: Any = None, **params: Any
     ) -> Finding:
+        """The finding at `sheet`/`cell`; a template may name them: {sheet}, {value}."""
         return Finding(
             code=self.code,
             severity=self.severity,
             sheet=sheet,
             cell=cell,
-            message=self.template.format(value=_show(value), **params),
+            message=self.template.format(value=_show(value), sheet=visible(sheet or ""), **params),
             value=_jsonable(value),
         )
 
@@ -123,7 +124,7 @@ FILE_NO_TEMPLATE = kind(
 FILE_SHEET_TOO_LARGE = kind(
     "file.sheet_too_large",
     "warning",
-    "工作表行数过多，只检查了前 {limit} 行",
+    "工作表“{sheet}”行数过多，只检查了前 {limit} 行",
     "超大工作表只读取开头部分，避免耗尽内存",
 )
 FILE_HIDDEN_SHEET = kind(

@@ -36,6 +36,10 @@ class Limits:
     timeout: float = 120.0  # seconds for one file
     # What a file's report lists one by one (the rest is counted): `finding_cap`.
     max_findings: int = 1_000
+    # What one batch writes: 整改通知 (each with its PDF). A department has tens of 党总支; a
+    # batch over this (an inbox of files named at random) makes the first ones and says how
+    # many were not made — their problems are in 汇总报告 all the same.
+    max_notices: int = 300
 
     def figures(self) -> dict[str, str]:
         """The limits as a person reads them (README, `--help`)."""
@@ -51,6 +55,7 @@ class Limits:
             "每个文件的内存": f"{self.memory // MIB} MB",
             "每个文件的时间": f"{self.timeout:g} 秒",
             "每个文件逐条列出的问题": f"{self.max_findings} 条",
+            "每批整改通知": f"{self.max_notices} 份",
         }
 
 

@@ -12,9 +12,12 @@ import pytest
 from openpyxl import load_workbook
 
 from addin.batch import NOTICE_DIR
+from addin.kinds.rubric.model import BranchResult
 from addin.kinds.summary.model import SummaryReport
 from addin.report.feedback import (
+    NO_ERRORS_BUT_WEAK,
     NO_FIXES,
+    UNIDENTIFIED_UNIT,
     NoticeBranch,
     NoticeFile,
     NoticeLine,
@@ -28,6 +31,7 @@ from addin.workbook.notice_writer import write_notice
 from addin.workbook.own_output import NOTICE, own_output
 
 SAMPLES = Path(__file__).resolve().parent.parent / "workbooks" / "samples"
+BRANCH = BranchResult(sheet="评分表", name="第一党支部", total=90, grade="好", categories={})
 
 
 @pytest.fixture(scope="module")
@@ -55,12 +59,14 @@ def cells(path: Path) -> list[list]:
 def test_one_notice_per_unit_marked_as_jiceng_output(batch_out):
     out, _ = batch_out
     notices = sorted(p.name for p in (out / NOTICE_DIR).glob("*.xlsx"))
-    assert notices == [
-        "整改通知_第一党总支.xlsx",
-        "整改通知_第三党总支.xlsx",  # on the roster, sent nothing: asked for its files
-        "整改通知_第二党总支.xlsx",
-        "整改通知_组织部_任务清单.xlsx",
-    ]
+    assert notices == sorted(
+        [
+            "整改通知_第一党总支.xlsx",
+            "整改通知_第三党总支.xlsx",  # on the roster, sent nothing: asked for its files
+            "整改通知_第二党总支.xlsx",
+            "整改通知_未能识别单位的文件.xlsx",  # 组织部_任务清单.xlsx: no roster unit in it
+        ]
+    )
     for name in notices:
         assert own_output(out / NOTICE_DIR / name) == NOTICE
 
@@ -91,7 +97,11 @@ def test_a_unit_with_problems_gets_each_with_sheet_cell_problem_and_fix(batch_ou
 def test_a_unit_without_problems_gets_its_grades_and_the_no_fixes_line(batch_out):
     out, _ = batch_out
     rows = cells(out / NOTICE_DIR / "整改通知_第一党总支.xlsx")
-    assert [NO_FIXES] in rows
+    # Nothing to correct, but two branches below the top grade: their 薄弱环节 need attention,
+    # so the notice does not say there is nothing to do.
+    assert [NO_ERRORS_BUT_WEAK] in rows
+    assert rows[1][0].endswith(NO_ERRORS_BUT_WEAK)
+    assert not any(NO_FIXES in str(value) for r in rows for value in r)
     assert [1, "机关第一党支部", 95.5, "先进"] in rows
     assert not any("应填写 / 处理办法" in r for r in rows)
 
@@ -112,6 +122,87 @@ def test_two_units_whose_names_are_made_safe_alike_get_two_notices(tmp_path):
     spool.write(result, tmp_path / "out", None, False, ["甲/乙", "甲_乙"])
     names = sorted(p.name for p in result.notices)
     assert names == ["整改通知_甲_乙.xlsx", "整改通知_甲_乙_1.xlsx"]
+
+
+def test_files_of_no_identified_unit_share_one_notice_for_the_department(tmp_path):
+    from addin.batch import run_batch
+    from addin.spec import load_specs
+
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    shutil.copy(SAMPLES / "第一党总支_提交.xlsx", inbox)
+    for i in range(5):
+        (inbox / f"损坏{i}.xlsx").write_bytes(b"not a workbook")
+    result = run_batch(sorted(inbox.iterdir()), out, load_specs(), root=inbox, notice_pdf=False)
+    names = sorted(p.name for p in result.notices)
+    assert names == sorted(["整改通知_第一党总支.xlsx", "整改通知_未能识别单位的文件.xlsx"])
+    rows = cells(out / NOTICE_DIR / "整改通知_未能识别单位的文件.xlsx")
+    assert rows[0] == ["未能识别单位的文件：基层组织建设年材料检查结果及整改通知"]
+    listed = [r for r in rows if len(r) == 4 and str(r[1]).startswith("损坏")]
+    assert [r[:3] for r in listed] == [[i + 1, f"损坏{i}.xlsx", "无法读取"] for i in range(5)]
+    assert result.notices_not_made == 0
+
+
+@pytest.mark.parametrize("files", [3, 4])
+def test_a_notice_lists_at_most_max_listed_files_and_problems(tmp_path, monkeypatch, files):
+    from addin.report import feedback
+
+    monkeypatch.setattr(feedback, "MAX_LISTED", 3)
+    parts = [
+        NoticePart(
+            unit=UNIDENTIFIED_UNIT,
+            file=NoticeFile(f"坏{i}.xlsx", "无法读取"),
+            lines=[NoticeLine(f"坏{i}.xlsx", "整个文件", "", "错误", "无法读取文件", "")],
+        )
+        for i in range(files)
+    ]
+    notice = unit_notice(UNIDENTIFIED_UNIT, parts)
+    assert [f.name for f in notice.files] == ["坏0.xlsx", "坏1.xlsx", "坏2.xlsx"]
+    assert (notice.problems, notice.errors) == (files, files)
+    rows = cells(write_notice(notice, tmp_path))
+    assert any(f"共 {files} 处需要处理（其中错误 {files} 处）" in str(r[0]) for r in rows if r)
+    more = [r for r in rows if r and str(r[0]).startswith("另有")]
+    if files == 3:
+        assert more == []
+    else:
+        assert more == [
+            ["另有 1 个文件未列出，详见汇总报告。"],
+            ["另有 1 处问题未列出，详见汇总报告。"],
+        ]
+
+
+@pytest.mark.parametrize(("most", "made"), [(2, 2), (3, 3)])
+def test_a_batch_makes_at_most_max_notices_and_counts_the_rest(tmp_path, most, made):
+    from addin.batch import BatchResult, _NoticeSpool
+
+    spool = _NoticeSpool(tmp_path / "spool", None, [])
+    result = BatchResult(tmp_path / "r.xlsx", tmp_path / "r.json")
+    spool.write(result, tmp_path / "out", None, False, ["甲", "乙", "丙"], most)
+    assert sorted(p.name for p in result.notices) == sorted(
+        f"整改通知_{unit}.xlsx" for unit in ["甲", "乙", "丙"][:made]
+    )
+    assert result.notices_not_made == 3 - made
+
+
+def test_the_terminal_says_how_many_notices_were_not_made(tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    from typer.testing import CliRunner
+
+    import addin.cli
+    from addin.cli import app
+
+    monkeypatch.setattr(
+        addin.cli, "DEFAULT_LIMITS", replace(addin.cli.DEFAULT_LIMITS, max_notices=1)
+    )
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in ("第一党总支_提交.xlsx", "第二党总支_提交.xlsx"):
+        shutil.copy(SAMPLES / name, inbox)
+    args = ["batch", str(inbox), "--out", str(tmp_path / "out"), "--no-pdf"]
+    stdout = CliRunner().invoke(app, args, catch_exceptions=False).stdout
+    assert "整改通知：1 份，其中 0 份需要整改" in stdout
+    assert "另有 1 个单位的整改通知未生成（每批最多 1 份），其问题见汇总报告" in stdout
 
 
 def test_the_terminal_names_the_notices_and_the_roster(batch_out):
@@ -198,7 +289,13 @@ def test_a_file_without_a_unit_goes_to_the_roster_unit_its_name_contains():
     roster = {"机电工程学院党总支": "机电工程学院党总支", "工程学院党总支": "工程学院党总支"}
     file = FileReport(path="收件箱/机电工程学院党总支_任务清单.xlsx", status="ok")
     assert unit_for(file, roster) == "机电工程学院党总支"
-    assert unit_for(file) == "机电工程学院党总支_任务清单"
+    # Or its folder (or zip) names it, as the roster section matches it.
+    inside = FileReport(path="机电工程学院党总支材料.zip/提交.xlsx", status="unreadable")
+    assert unit_for(inside, roster) == "机电工程学院党总支"
+    # Nowhere a roster unit: the department's one notice, not a notice named after the file.
+    stray = FileReport(path="收件箱/扫描件001.xlsx", status="ok", branches=[BRANCH])
+    assert unit_for(stray, roster) == UNIDENTIFIED_UNIT
+
     named = FileReport(
         path="x.xlsx",
         status="ok",
@@ -213,6 +310,16 @@ def test_a_file_without_a_unit_goes_to_the_roster_unit_its_name_contains():
         ),
     )
     assert unit_for(named, roster) == "别的党总支"
+
+
+def test_without_a_roster_a_file_read_as_a_template_speaks_for_its_file_name():
+    read = FileReport(path="收件箱/机关党总支.xlsx", status="ok", branches=[BRANCH])
+    assert unit_for(read) == "机关党总支"
+    for unread in (
+        FileReport(path="收件箱/机关党总支.xlsx", status="ok"),  # no template in it
+        FileReport(path="收件箱/坏文件.xlsx", status="unreadable"),
+    ):
+        assert unit_for(unread) == UNIDENTIFIED_UNIT
 
 
 def test_hostile_names_and_messages_stay_text_in_the_notice(tmp_path):
@@ -366,6 +473,7 @@ def test_a_unit_all_at_the_top_grade_has_no_support_section(tmp_path):
 
     top = cells(out / NOTICE_DIR / "整改通知_甲党总支.xlsx")
     assert [2, "甲二支部", 98, "先进"] in top
+    assert [NO_FIXES] in top  # nothing to correct and no 薄弱环节: nothing to do
     assert not any("薄弱环节" in str(value) for r in top for value in r)
     # The partner's own unit is told whom it may help, under 其他事项.
     assert ["四、其他事项"] in top

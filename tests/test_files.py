@@ -106,6 +106,7 @@ def test_huge_sheet_is_cut_with_a_warning(make_rubric, specs, monkeypatch):
     from addin.workbook import calamine_reader
 
     def edit(wb):
+        wb.active.title = "二支部评分"
         wb.active["A5000"] = "某人在很远的地方写了字"
 
     path = make_rubric(edit=edit)
@@ -115,6 +116,9 @@ def test_huge_sheet_is_cut_with_a_warning(make_rubric, specs, monkeypatch):
     report = check_path(path, specs).report
     assert [f.code for f in report.findings] == ["file.sheet_too_large"]
     assert report.branches[0].total == 100
+    cut = report.findings[0]
+    assert cut.sheet == "二支部评分"
+    assert cut.message == "工作表“二支部评分”行数过多，只检查了前 1000 行"
 
 
 def test_workbook_without_any_template(specs, tmp_path):

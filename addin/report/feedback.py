@@ -9,8 +9,9 @@ parts of one unit become one `UnitNotice`, which `write_notice` lays out on one 
 the findings allow.
 
 Units without anything to fix still get their notice: their files and grades, and the one
-line “经检查，未发现需要整改的问题，无需整改。” — the unit learns its result either way, and the
-folder holds one notice per unit that sent something. With a roster, a unit that sent nothing
+line “经检查，未发现需要整改的问题，无需整改。” — or, when some branch is below the top grade, that
+there is no error to correct but the 薄弱环节 below need attention — the unit learns its result
+either way, and the folder holds one notice per unit that sent something. With a roster, a unit that sent nothing
 gets a notice of one line asking for its files (“尚未收到本单位提交的材料”).
 
 Each branch below the top grade gets its 薄弱环节 and the 帮扶 partner proposed for it (or
@@ -37,6 +38,7 @@ from typing import TYPE_CHECKING
 from .. import findings as F
 from ..cells import fold
 from ..findings import Finding
+from ..kinds import KINDS
 from ..safe_text import path_text
 from ..support import percent
 from .consolidated import UNNAMED_UNIT, general_branch
@@ -47,9 +49,19 @@ if TYPE_CHECKING:
     from .inbox_model import SupportBranch, SupportReport
 
 NOTICE_DIR = "整改通知"
+# The one notice for the files no unit can be identified for (no stamp, no 填报单位, no roster
+# unit in the file name or path): the department reads it, no 党总支 is sent it.
+UNIDENTIFIED_UNIT = "未能识别单位的文件"
 NO_FIXES = "经检查，未发现需要整改的问题，无需整改。"
+# No error to correct, but branches below the top grade: their 薄弱环节 still ask for work.
+NO_ERRORS_BUT_WEAK = (
+    "经检查，材料中未发现需要更正的错误；下列党支部的薄弱环节请重点关注（见“薄弱环节与帮扶”）。"
+)
 NOT_RECEIVED = "截至检查日期，尚未收到本单位提交的材料，请尽快提交。"
 NOTES_TITLE = "其他事项"
+# Files and problems one notice lists (the rest are counted): the notice of the files of no
+# identified unit may gather thousands, which nobody reads and openpyxl lays out in minutes.
+MAX_LISTED = 500
 SUPPORT_TITLE = "薄弱环节与帮扶"
 NO_GRADE = "无法定级"
 # Findings a unit acts on: errors and warnings, and the note that more were not listed.
@@ -141,14 +153,29 @@ class UnitNotice:
     checked_on: date | None = None
     branch_notes: dict[str, list[str]] = field(default_factory=dict)
     support: list[NoticeSupport] = field(default_factory=list)
+    files_unlisted: int = 0  # over MAX_LISTED: counted, not listed
+    lines_unlisted: int = 0
+    errors_unlisted: int = 0
 
     @property
     def errors(self) -> int:
-        return sum(1 for line in self.lines if line.level == LEVEL["error"])
+        listed = sum(1 for line in self.lines if line.level == LEVEL["error"])
+        return listed + self.errors_unlisted
+
+    @property
+    def problems(self) -> int:
+        """Every problem of the unit's files, listed or not."""
+        return len(self.lines) + self.lines_unlisted
 
     @property
     def needs_fixing(self) -> bool:
         return bool(self.lines)
+
+    @property
+    def no_fixes_text(self) -> str:
+        """What a notice without problems says: nothing to do, unless some branch has its
+        薄弱环节 listed below (then: no errors, but those need attention)."""
+        return NO_ERRORS_BUT_WEAK if self.support else NO_FIXES
 
     @property
     def received(self) -> bool:
@@ -281,23 +308,46 @@ def unit_notice(
         notes.setdefault(name, []).extend(lines)
     names = {b.name for b in notice.branches}
     notice.branch_notes = {name: lines for name, lines in notes.items() if name in names and lines}
+    notice.files_unlisted = max(0, len(notice.files) - MAX_LISTED)
+    notice.files = notice.files[:MAX_LISTED]
+    unlisted = notice.lines[MAX_LISTED:]
+    notice.lines_unlisted = len(unlisted)
+    notice.errors_unlisted = sum(1 for line in unlisted if line.level == LEVEL["error"])
+    notice.lines = notice.lines[:MAX_LISTED]
     return notice
 
 
 def unit_for(file: FileReport, roster_units: Mapping[str, str] | None = None) -> str:
-    """The unit a file's notice goes to: its summary's 填报单位, else its file name — with a
-    roster (folded name → name), the roster unit of that name, or the one its file name
-    contains (the longest: 机电工程学院党总支 before 工程学院党总支)."""
+    """The unit a file's notice goes to: its stamp's, else its summary's 填报单位 — with a
+    roster (folded name → name), the roster unit of that name — else the roster unit its file
+    name contains (the longest: 机电工程学院党总支 before 工程学院党总支), or its folder or zip
+    names (第一党总支材料.zip/提交.xlsx), as `report.roster` matches them. Without a roster a
+    file read as a template speaks for its file name. Any other file — unreadable, no template,
+    no unit anywhere — goes to the one notice `UNIDENTIFIED_UNIT` for the department, not to a
+    notice of its own (10,000 broken members of a zip are one notice, not 10,000)."""
     unit = general_branch(file)
-    if not roster_units:
+    declared = file.stamp is not None or (
+        file.summary is not None and file.summary.unit and fold(file.summary.unit)
+    )
+    if roster_units:
+        key = fold(unit)
+        if key in roster_units:
+            return roster_units[key]
+        if declared:
+            return unit
+        for name in (key, fold(file.path)):
+            contained = [k for k in roster_units if k and k in name]
+            if contained:
+                return roster_units[max(contained, key=len)]
+        return UNIDENTIFIED_UNIT
+    if declared or not read_nothing(file):
         return unit
-    key = fold(unit)
-    if key in roster_units:
-        return roster_units[key]
-    if file.summary is not None and file.summary.unit and fold(file.summary.unit):
-        return unit
-    contained = [k for k in roster_units if k and k in key]
-    return roster_units[max(contained, key=len)] if contained else unit
+    return UNIDENTIFIED_UNIT
+
+
+def read_nothing(file: FileReport) -> bool:
+    """No template was read from the file (unreadable, or none of its sheets is one)."""
+    return not any(getattr(file, kind.report_field) for kind in KINDS)
 
 
 def notice_name(unit: str) -> str:

@@ -15,7 +15,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..atomic import write_atomically
 from ..report.feedback import (
-    NO_FIXES,
     NO_GRADE,
     NOT_RECEIVED,
     NOTES_TITLE,
@@ -88,9 +87,9 @@ def _heading(ws: Worksheet, notice: UnitNotice) -> int:
     if not notice.received:
         summary = NOT_RECEIVED
     elif notice.needs_fixing:
-        summary = f"共 {len(notice.lines)} 处需要处理（其中错误 {notice.errors} 处）。"
+        summary = f"共 {notice.problems} 处需要处理（其中错误 {notice.errors} 处）。"
     else:
-        summary = NO_FIXES
+        summary = notice.no_fixes_text
     _merged(ws, 2, f"{when}{summary}", BODY, WRAP)
     return 4
 
@@ -108,7 +107,16 @@ def _files(ws: Worksheet, notice: UnitNotice, row: int, numbers: Iterator[str]) 
         ("批注副本（已标出问题单元格）", 5, 6),
     ]
     rows = [[i, f.name, f.status, f.copy or "（无）"] for i, f in enumerate(notice.files, start=1)]
-    return _table(ws, row + 1, spans, rows) + 1
+    end = _table(ws, row + 1, spans, rows)
+    return _unlisted(ws, end, notice.files_unlisted, "个文件") + 1
+
+
+def _unlisted(ws: Worksheet, row: int, count: int, what: str) -> int:
+    """Under a table cut at MAX_LISTED rows: how many more there are, and where they are."""
+    if not count:
+        return row
+    _merged(ws, row, f"另有 {count} {what}未列出，详见汇总报告。", BODY, WRAP)
+    return row + 1
 
 
 def _branches(ws: Worksheet, notice: UnitNotice, row: int, numbers: Iterator[str]) -> int:
@@ -135,9 +143,9 @@ def _branches(ws: Worksheet, notice: UnitNotice, row: int, numbers: Iterator[str
 def _problems(ws: Worksheet, notice: UnitNotice, row: int, numbers: Iterator[str]) -> int:
     if not notice.needs_fixing:
         _section(ws, row, numbers, "需要整改的问题")
-        _merged(ws, row + 1, NO_FIXES, BODY, WRAP)
+        _merged(ws, row + 1, notice.no_fixes_text, BODY, WRAP)
         return row + 3
-    _section(ws, row, numbers, f"需要整改的问题（共 {len(notice.lines)} 处）")
+    _section(ws, row, numbers, f"需要整改的问题（共 {notice.problems} 处）")
     if len(notice.files) > 1:
         spans = [("序号", 1, 1), ("文件", 2, 2), ("工作表", 3, 3), ("单元格", 4, 4)]
         spans += [("问题", 5, 5), ("应填写 / 处理办法", 6, 6)]
@@ -161,7 +169,7 @@ def _problems(ws: Worksheet, notice: UnitNotice, row: int, numbers: Iterator[str
     for r, line in enumerate(notice.lines, start=row + 2):
         if line.level == "错误":
             ws.cell(r, problem_col).font = ERROR_FONT
-    return end + 1
+    return _unlisted(ws, end, notice.lines_unlisted, "处问题") + 1
 
 
 def _problem(level: str, text: str) -> str:
