@@ -47,11 +47,20 @@ def read_properties(source: Path | str | IO[bytes]) -> dict[str, Value]:
     types (dates, blobs) as their text. Anything unreadable gives {} — never an exception."""
     try:
         with zipfile.ZipFile(source) as archive:
-            info = archive.getinfo(PART)
-            if info.file_size > MAX_PART or info.file_size > MAX_RATIO * max(info.compress_size, 1):
-                return {}
-            with archive.open(info) as part:
-                data = part.read(MAX_PART + 1)
+            return archive_properties(archive)
+    except (OSError, zipfile.BadZipFile, RuntimeError, ValueError, EOFError):
+        return {}
+
+
+def archive_properties(archive: zipfile.ZipFile) -> dict[str, Value]:
+    """`read_properties` of a package already open (one read of its directory serves a caller
+    that also reads other parts); {} when the part is missing, too large or unreadable."""
+    try:
+        info = archive.getinfo(PART)
+        if info.file_size > MAX_PART or info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            return {}
+        with archive.open(info) as part:
+            data = part.read(MAX_PART + 1)
     except (KeyError, OSError, zipfile.BadZipFile, RuntimeError, ValueError, EOFError):
         return {}
     if len(data) > MAX_PART:

@@ -67,7 +67,7 @@ def own_output(path: Path | str) -> str | None:
             names = set(archive.namelist())
             if docprops.PART not in names:
                 return None
-            properties = docprops.read_properties(path)
+            properties = docprops.archive_properties(archive)
             modified = _modified(archive) if CORE_PART in names else ""
     except (OSError, zipfile.BadZipFile, RuntimeError, ValueError, EOFError):
         return None
