@@ -223,11 +223,10 @@ class _Patch:
         overwritten: list[list[Any]] = []
         touched: dict[str, set[int]] = {}
         for w in self.plan.writes:
-            sheet = self.sheet(w.sheet)
-            if sheet is None:
+            placed = self._place(w.sheet, w.row, w.col, touched)
+            if placed is None:
                 continue
-            touched.setdefault(w.sheet, set()).add(w.row)
-            r, c = sheet.anchor(w.row, w.col)
+            sheet, r, c = placed
             current = sheet.value(r, c)
             if sheet.has_formula(r, c) or (isinstance(current, str) and current.startswith("=")):
                 continue  # the person's formula stays; check already compared its cached value
@@ -260,15 +259,23 @@ class _Patch:
         self._add_sheets(added)
         self.package.write(self.styles_part, self.styles.patched())
 
+    def _place(self, name: str, row: int, col: int, touched: dict[str, set[int]]):
+        """The sheet being patched and the cell (the top-left of its merge) a write or a mark
+        lands on, its row noted for fitting; None when the copy has no such sheet."""
+        sheet = self.sheet(name)
+        if sheet is None:
+            return None
+        touched.setdefault(name, set()).add(row)
+        return (sheet, *sheet.anchor(row, col))
+
     def _marks(self, touched: dict[str, set[int]]) -> list[list[Any]]:
         record: list[list[Any]] = []
         marked: set[tuple[str, str]] = set()
         for mark in self.plan.marks:
-            sheet = self.sheet(mark.sheet)
-            if sheet is None:
+            placed = self._place(mark.sheet, mark.row, mark.col, touched)
+            if placed is None:
                 continue
-            touched.setdefault(mark.sheet, set()).add(mark.row)
-            r, c = sheet.anchor(mark.row, mark.col)
+            sheet, r, c = placed
             ref = cell_ref(r, c)
             notes = self.sheet_notes(mark.sheet)
             if (mark.sheet, ref) in marked:
