@@ -25,6 +25,8 @@ from .package import attribute, main_part, relationships
 
 _CHUNK = 1 * MIB
 _HEAD = 4096  # a DTD stands before the root element: the first bytes of a part suffice
+# Deflate's densest code: a 258-byte match in two bits, so at most 1032 bytes out per byte in.
+_DEFLATE_MOST, _DEFLATE_MATCH = 1032, 258
 _HEAD_CELLS = 64 * 1024  # bytes of a sheet looked at for cells without a reference
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.I)
 # Attributes may be quoted either way and hold ">" inside quotes; prefixes may hold "." and "-".
@@ -36,6 +38,9 @@ _WORKSHEET_PART = re.compile(r"(?:.*/)?worksheets/[^/]+\.xml", re.I)
 _BINARY_SHEET_PART = re.compile(r"(?:.*/)?worksheets/[^/]+\.bin", re.I)
 # A <row> or <c> start tag without an r attribute: its place follows from the one before.
 _WITHOUT_REF = re.compile(rb"<" + _PREFIX + rb"(?:row|c)(?:\s(?:(?!\br=)[^>])*)?/?>")
+# Cheaper, and finds a tag wherever `_WITHOUT_REF` would: one whose first attribute is not r=
+# (most writers put it first), or with a prefix.
+_MAYBE_WITHOUT_REF = re.compile(rb"<(?:row|c)(?:/?>|\s(?!r=))|<[\w.-]+:(?:row|c)[\s/>]")
 
 
 @dataclass(frozen=True)
@@ -48,26 +53,20 @@ class Extent:
     col_cell: str = ""  # the first cell found in the last column
 
 
-def inspect_archive(path: Path | BinaryIO, limits: Limits) -> None:
-    """Raise TooLarge (or UnreadableWorkbook for a DTD) when the zip is beyond `limits`."""
+def inspect_archive(
+    source: Path | BinaryIO | zipfile.ZipFile,
+    limits: Limits,
+    parts: dict[str, str] | None = None,
+) -> None:
+    """Raise TooLarge (or UnreadableWorkbook for a DTD) when the zip is beyond `limits`.
+    `source`: a path, an open file or the package already open; `parts`: its `sheet_parts`
+    when the caller has them."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-            if len(infos) > limits.max_members:
-                raise TooLarge(
-                    f"压缩包中有 {len(infos)} 个部件，超过上限 {limits.max_members} 个，未读取"
-                )
-            sheets = _sheet_names(archive)
-            total = cells = 0
-            for info in infos:
-                scan = _scan_for(info.filename, sheets, limits)
-                size, area = _inspect_member(archive, info, scan, limits, total)
-                total, cells = total + size, cells + area
-                if cells > limits.max_cells:
-                    raise TooLarge(
-                        f"各工作表内容区域共有 {cells:,} 个单元格（至部件 {info.filename}），"
-                        f"超过上限 {limits.max_cells:,} 个，未读取"
-                    )
+        if isinstance(source, zipfile.ZipFile):
+            _inspect(source, limits, parts)
+        else:
+            with zipfile.ZipFile(source) as archive:
+                _inspect(archive, limits, parts)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError) as exc:
         raise UnreadableWorkbook(
             "文件已损坏（压缩包结构不完整），请重新保存或重新下载后提交"
@@ -76,11 +75,50 @@ def inspect_archive(path: Path | BinaryIO, limits: Limits) -> None:
         raise UnreadableWorkbook(f"文件使用了不支持的压缩方式（{exc}）") from exc
 
 
+def _inspect(archive: zipfile.ZipFile, limits: Limits, parts: dict[str, str] | None) -> None:
+    infos = archive.infolist()
+    if len(infos) > limits.max_members:
+        raise TooLarge(f"压缩包中有 {len(infos)} 个部件，超过上限 {limits.max_members} 个，未读取")
+    sheets = {part: name for name, part in (parts or sheet_parts(archive)).items()}
+    # Deflate packs at most 1032 bytes into one: when even that cannot pass the total, a member
+    # that cannot pass the limits of one member needs only its head inflated (for a DTD).
+    bounded = sum(_most(info) for info in infos) <= limits.max_inflated
+    total = cells = 0
+    for info in infos:
+        scan = _scan_for(info.filename, sheets, limits)
+        if scan is None and bounded and _within(info, limits):
+            _check_head(info.filename, _head(archive, info))
+            continue
+        size, area = _inspect_member(archive, info, scan, limits, total)
+        total, cells = total + size, cells + area
+        if cells > limits.max_cells:
+            raise TooLarge(
+                f"各工作表内容区域共有 {cells:,} 个单元格（至部件 {info.filename}），"
+                f"超过上限 {limits.max_cells:,} 个，未读取"
+            )
+
+
+def _most(info: zipfile.ZipInfo) -> int:
+    """The most bytes this member can inflate to, whatever its directory entry claims; a
+    method other than stored or deflated has no such bound."""
+    if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        return 1 << 62
+    return _DEFLATE_MOST * info.compress_size + _DEFLATE_MATCH
+
+
+def _within(info: zipfile.ZipInfo, limits: Limits) -> bool:
+    """Whether no inflating of this member can pass the size or ratio limits of one member."""
+    most = _most(info)
+    return most <= limits.max_member and most < limits.ratio_floor
+
+
 def _scan_for(name: str, sheets: dict[str, str], limits: Limits):
     """What finds the extent of the sheets in this member, if it holds any: a worksheet part
     of an .xlsx (mapped by the workbook, or by its path) or .xlsb, or an .ods's content.xml."""
     sheet = sheets.get(name)
     path = name.replace("\\", "/")  # a Windows path, as some writers store it
+    if sheet is None and "orksheets/" not in path.lower() and path != "content.xml":
+        return None  # neither pattern below can match: the common case, kept cheap
     if sheet is None and _WORKSHEET_PART.fullmatch(path):
         sheet = name
     if sheet is not None:
@@ -103,11 +141,7 @@ def _inspect_member(
     for chunk in _inflate(archive, info):
         if len(head) < _HEAD:
             head += chunk[: _HEAD - len(head)]
-            if _DOCTYPE.search(head):
-                raise UnreadableWorkbook(
-                    f"文件部件 {name} 含有文档类型声明（DTD），正常的 Excel 文件不会有，"
-                    "可能是恶意构造的文件，未读取"
-                )
+            _check_head(name, head)
         size += len(chunk)
         _check_size(name, size, info.compress_size, before + size, limits)
         if scan is not None:
@@ -128,6 +162,24 @@ def _inspect_member(
     return size, area
 
 
+def _check_head(name: str, head: bytes) -> None:
+    if _DOCTYPE.search(head):
+        raise UnreadableWorkbook(
+            f"文件部件 {name} 含有文档类型声明（DTD），正常的 Excel 文件不会有，"
+            "可能是恶意构造的文件，未读取"
+        )
+
+
+def _head(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """The first `_HEAD` bytes of a member, inflated."""
+    head = b""
+    for chunk in _inflate(archive, info, _HEAD):
+        head += chunk
+        if len(head) >= _HEAD:
+            break
+    return head[:_HEAD]
+
+
 class _XmlSheetScan:
     """`_ExtentScan` with the sheet's label, in the shape of the other formats' scans."""
 
@@ -146,14 +198,16 @@ class _XmlSheetScan:
         return [(self.label, extent.rows, extent.cols, extent.row_cell, extent.col_cell)]
 
 
-def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+def _inflate(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, most: int = _CHUNK
+) -> Iterator[bytes]:
     """The member's bytes, inflated chunk by chunk. The common case (stored or deflated, not
     encrypted) goes straight to zlib: zipfile's reader costs more per member than the
     inflating itself, and an inbox of small files is all small members."""
     method, encrypted = info.compress_type, info.flag_bits & 0x1
     if encrypted or method not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         with archive.open(info) as stream:
-            while chunk := stream.read(_CHUNK):
+            while chunk := stream.read(most):
                 yield chunk
         return
     fp = archive.fp
@@ -165,12 +219,12 @@ def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]
     fp.seek(info.header_offset + 30 + name_length + extra_length)
     raw = fp.read(info.compress_size)
     if method == zipfile.ZIP_STORED:
-        for start in range(0, len(raw), _CHUNK):
-            yield raw[start : start + _CHUNK]
+        for start in range(0, len(raw), most):
+            yield raw[start : start + most]
         return
     inflater = zlib.decompressobj(-15)
     while raw:
-        chunk = inflater.decompress(raw, _CHUNK)
+        chunk = inflater.decompress(raw, most)
         raw = inflater.unconsumed_tail
         if chunk:
             yield chunk
@@ -222,6 +276,11 @@ class _ExtentScan:
             + _ATTRS
             + rb"/?>"
         )
+        # A reference long enough to be a candidate, wherever it stands: a cheap look that
+        # finds every chunk `_candidates` could find anything in (and a few more).
+        self._long_ref = re.compile(
+            rb"r=[\"']\$?(?:[A-Za-z]{%d,}\$?[0-9]+|[A-Za-z]+\$?[0-9]{%d,})[\"']" % (letters, digits)
+        )
         self._every = False
         self._looked = 0
         self._rest = b""
@@ -236,8 +295,12 @@ class _ExtentScan:
         if not self._every and self._looked < _HEAD_CELLS:
             # Writers give every cell its reference or none: the first cells tell which. (A
             # file mixing both is still bounded by the size limits and the worker's caps.)
-            self._every = bool(_WITHOUT_REF.search(data, 0, cut))
+            self._every = bool(
+                _MAYBE_WITHOUT_REF.search(data, 0, cut) and _WITHOUT_REF.search(data, 0, cut)
+            )
             self._looked += cut
+        if not self._every and not self._long_ref.search(data, 0, cut):
+            return  # no cell reaches far enough to pass a limit
         tags = _TAG if self._every else self._candidates
         for m in tags.finditer(data, 0, cut):
             self._tag(m.group(0))
@@ -283,10 +346,10 @@ def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
     return {part: name for name, part in sheet_parts(archive).items()}
 
 
-def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+def sheet_parts(archive: zipfile.ZipFile, main: str | None = None) -> dict[str, str]:
     """Sheet name → its worksheet part (e.g. "xl/worksheets/sheet1.xml"), found from the
-    package's main part wherever `_rels/.rels` puts it."""
-    main = main_part(archive)
+    package's main part wherever `_rels/.rels` puts it (`main`, when the caller knows it)."""
+    main = main or main_part(archive)
     if main is None:
         return {}
     try:

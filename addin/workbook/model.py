@@ -145,6 +145,9 @@ class SheetData:
 class WorkbookData:
     path: str
     sheets: list[SheetData]
+    # The package's custom document properties (`docprops`), read with its cells: the stamp
+    # of a distributed workbook is there. {} for a file that has none or is no package.
+    properties: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def sheet(self, name: str) -> SheetData | None:
         return next((s for s in self.sheets if s.name == name), None)

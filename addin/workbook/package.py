@@ -11,6 +11,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from functools import lru_cache
 
 MAX_RELS = 4 << 20
 _ATTRS = rb"(?:[^>\"']|\"[^\"]*\"|'[^']*')*?"
@@ -22,8 +23,17 @@ DEFAULT_MAIN = "xl/workbook.xml"
 
 
 def attribute(attrs: bytes, name: bytes) -> str | None:
-    m = re.search(rb"(?:\b[\w.-]+:|\b)" + name + rb"=([\"'])(.*?)\1", attrs, re.S)
-    return unescape(m.group(2).decode(errors="replace")) if m else None
+    m = _attribute_pattern(name).search(attrs)
+    if m is None:
+        return None
+    text = m.group(2).decode(errors="replace")
+    return unescape(text) if "&" in text else text
+
+
+@lru_cache(maxsize=64)
+def _attribute_pattern(name: bytes) -> re.Pattern[bytes]:
+    # Compiled once per name: every part's relationships are read this way, on every file.
+    return re.compile(rb"(?:\b[\w.-]+:|\b)" + name + rb"=([\"'])(.*?)\1", re.S)
 
 
 def unescape(text: str) -> str:
@@ -47,9 +57,10 @@ def _key(name: str) -> str:
     return name.replace("\\", "/").lower()
 
 
-def _read(archive: zipfile.ZipFile, name: str) -> bytes | None:
+def _read(archive: zipfile.ZipFile, name: str, names: dict[str, str] | None = None) -> bytes | None:
+    names = members(archive) if names is None else names
     try:
-        with archive.open(members(archive).get(_key(name), name)) as member:
+        with archive.open(names.get(_key(name), name)) as member:
             return member.read(MAX_RELS)
     except KeyError:
         return None
@@ -60,7 +71,7 @@ def relationships(archive: zipfile.ZipFile, part: str) -> list[tuple[str, str, s
     targets resolved against the part's folder; a target that exists is named as stored."""
     names = members(archive)
     folder, base = posixpath.split(part.replace("\\", "/"))
-    rels = _read(archive, posixpath.join(folder, "_rels", base + ".rels"))
+    rels = _read(archive, posixpath.join(folder, "_rels", base + ".rels"), names)
     if rels is None:
         return []
     found = []
