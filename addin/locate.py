@@ -81,9 +81,21 @@ def _top_labels(sheet: SheetData, scan_rows: int) -> list[dict[str, int]]:
 def _row_labels(line: list) -> dict[str, int]:
     labels: dict[str, int] = {}
     for c, value in enumerate(line):
-        if isinstance(value, str):
-            labels.setdefault(fold_label(value), c)
+        if isinstance(value, str) and value:
+            key = _LABELS.get(value)
+            if key is None:
+                if len(_LABELS) >= _LABELS_MAX:
+                    _LABELS.clear()
+                key = _LABELS[value] = fold_label(value)
+            if key not in labels:
+                labels[key] = c
     return labels
+
+
+# Cell text → folded label: every cell of every sheet's top rows passes here, and the same
+# texts recur on every sheet (a plain dict: cheaper per look-up than an lru_cache).
+_LABELS: dict[str, str] = {}
+_LABELS_MAX = 8192
 
 
 def find_field(

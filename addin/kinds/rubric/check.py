@@ -41,6 +41,8 @@ from .typed import SUBTOTAL, TOTAL, bounds, check_grade, check_sum, typed_number
 # digit, so `_fold_item` turns them into "1." first.
 _ITEM_NO = re.compile(r"^(?:\((\d{1,3})\)|第(\d{1,3})[项条][.、,，:：]?|(\d{1,3})[.、,，:：)）])")
 _CIRCLED = re.compile(r"^\s*([\u2460-\u2473\u3251-\u325f\u32b1-\u32bf\u24f5-\u24fe\u2776-\u277f])")
+# An item's score: exact, a decimal as typed, a fraction where rater weights (1/3) make one.
+Score = Fraction | Decimal
 # Labels of the total row besides the spec's own (“总分”): what people type instead.
 _TOTAL_ALIASES = ("合计", "总计", "总得分")
 # Labels of the rows under the total besides the spec's 定级结果 label (folded).
@@ -131,7 +133,7 @@ def evaluate(sheet: SheetData, spec: RubricSpec, header: Header) -> RubricResult
 
 
 def _item_score(
-    spec: RubricSpec, no: int, score: Fraction | None, typed: list[Decimal | None] | None
+    spec: RubricSpec, no: int, score: Score | None, typed: list[Decimal | None] | None
 ) -> ItemScore:
     cut = score is not None and not shows_exactly(score)
     raters = {}
@@ -149,6 +151,7 @@ def _item_score(
 # submissions reads the same layout eight thousand times, so it is worked out once per shape.
 _LAYOUTS: dict[tuple, tuple[RubricSheet, list[Finding], bool]] = {}
 _LAYOUTS_MAX = 256
+_EMPTY = frozenset(("", None))
 
 
 def _layout_of(
@@ -186,7 +189,7 @@ def _layout_key(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple:
                 line[points] if points < len(line) else None,
                 # Cheap emptiness: a cell of spaces only counts as filled here, which at worst
                 # gives that sheet a key of its own (a cache miss), never a wrong layout.
-                tuple(v == "" or v is None for v in line[left:stop]),
+                tuple(map(_EMPTY.__contains__, line[left:stop])),
             )
         )
     columns = tuple(sorted(header.columns.items()))
@@ -428,12 +431,12 @@ def _blank_row(sheet: SheetData, r: int, header: Header) -> bool:
 
 def _read_scores(
     layout: RubricSheet,
-) -> tuple[dict[int, Fraction | None], dict[int, list[Decimal | None]], list[Finding]]:
+) -> tuple[dict[int, Score | None], dict[int, list[Decimal | None]], list[Finding]]:
     """Each item's score (weighted over raters), None where anything is missing or invalid;
     and what was typed in each input column (one per rater) of each item found."""
     sheet, spec = layout.sheet, layout.spec
     found: list[Finding] = []
-    scores: dict[int, Fraction | None] = {}
+    scores: dict[int, Score | None] = {}
     typed: dict[int, list[Decimal | None]] = {}
     raters = spec.raters or None
     merged: dict[str, set[int]] = {}
@@ -465,7 +468,7 @@ def _read_scores(
             pairs = zip(parts, raters, strict=True)
             scores[item.no] = sum((Fraction(p) * rt.weight for p, rt in pairs), Fraction(0))
         else:
-            scores[item.no] = Fraction(parts[0])
+            scores[item.no] = parts[0]  # a decimal is exact: a fraction only comes from weights
     return scores, typed, found
 
 
@@ -476,8 +479,12 @@ def _merged_score_cells(layout: RubricSheet, column: str) -> tuple[list[Finding]
     shown is the other column's, and the hidden score is not used."""
     sheet = layout.sheet
     c = layout.header.col(column)
-    if not any(m.left <= c <= m.right for m in sheet.merges):
-        return [], set()  # no merged area touches this column
+    rows = layout.item_rows.values()
+    first, last = (min(rows), max(rows)) if rows else (0, -1)
+    if not any(
+        m.left <= c <= m.right and m.top <= last and m.bottom >= first for m in sheet.merges
+    ):
+        return [], set()  # no merged area touches this column on the items' rows
     groups: dict[Cell, list[int]] = {}
     for no, r in sorted(layout.item_rows.items(), key=lambda kv: kv[1]):
         if sheet.merge_at(r, c) is not None:
@@ -613,7 +620,7 @@ def _read_verdict(
 
 def _check_typed_results(
     layout: RubricSheet,
-    item_scores: dict[int, Fraction | None],
+    item_scores: dict[int, Score | None],
     categories: dict[str, Fraction | None],
     total: Fraction | None,
 ) -> list[Finding]:
@@ -641,12 +648,14 @@ def _check_typed_results(
         cell = _subtotal_cell(layout, cat.name)
         # A score cell merged rightwards over the 小计 column (D5:E5) is a score, not a subtotal.
         if cell is not None and cell[1] == layout.subtotal_col:
-            range_, expected = bounds(cat.items, item_scores), categories[cat.name]
+            expected = categories[cat.name]
+            # The range matters only where the exact value is unknown.
+            range_ = bounds(cat.items, item_scores) if expected is None else None
             checked = check_sum(
                 sheet, cell, SUBTOTAL, cat.points, range_, expected, category=cat.name
             )
             found += checked[0]
-    range_ = bounds(spec.items, item_scores)
+    range_ = bounds(spec.items, item_scores) if total is None else None
     typed_total = None
     if layout.total_cell is not None:
         total_found, typed_total = check_sum(
@@ -680,7 +689,7 @@ def _normalized_writes(sheet: SheetData, found: list[Finding]) -> list[CellWrite
 
 def _computed_writes(
     layout: RubricSheet,
-    item_scores: dict[int, Fraction | None],
+    item_scores: dict[int, Score | None],
     categories: dict[str, Fraction | None],
     total: Fraction | None,
     grade: str | None,
