@@ -15,6 +15,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
@@ -264,22 +265,8 @@ class _ExtentScan:
     """
 
     def __init__(self, floor_rows: int = 1, floor_cols: int = 1) -> None:
-        digits = len(str(max(1, floor_rows)))
-        letters = len(column_letter(max(1, floor_cols) - 1))
-        self._candidates = re.compile(
-            rb"<"
-            + _PREFIX
-            + rb"c\b"
-            + _ATTRS
-            + rb"\br=([\"'])\$?(?:[A-Za-z]{%d,}\$?[0-9]+|[A-Za-z]+\$?[0-9]{%d,})\1"
-            % (letters, digits)
-            + _ATTRS
-            + rb"/?>"
-        )
-        # A reference long enough to be a candidate, wherever it stands: a cheap look that
-        # finds every chunk `_candidates` could find anything in (and a few more).
-        self._long_ref = re.compile(
-            rb"r=[\"']\$?(?:[A-Za-z]{%d,}\$?[0-9]+|[A-Za-z]+\$?[0-9]{%d,})[\"']" % (letters, digits)
+        self._candidates, self._long_ref = _far_patterns(
+            len(column_letter(max(1, floor_cols) - 1)), len(str(max(1, floor_rows)))
         )
         self._every = False
         self._looked = 0
@@ -332,6 +319,18 @@ class _ExtentScan:
     def extent(self) -> Extent:
         self.feed(b"<")  # flush what is left
         return Extent(self.rows, self.cols, self._row_cell, self._col_cell)
+
+
+@lru_cache(maxsize=16)
+def _far_patterns(letters: int, digits: int) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+    """A `<c>` whose reference has at least `letters` letters or `digits` digits; and such a
+    reference wherever it stands: a cheap look that finds every chunk the first could find
+    anything in (and a few more). Compiled once per limits, not once per sheet."""
+    far = rb"\$?(?:[A-Za-z]{%d,}\$?[0-9]+|[A-Za-z]+\$?[0-9]{%d,})" % (letters, digits)
+    candidates = re.compile(
+        rb"<" + _PREFIX + rb"c\b" + _ATTRS + rb"\br=([\"'])" + far + rb"\1" + _ATTRS + rb"/?>"
+    )
+    return candidates, re.compile(rb"r=[\"']" + far + rb"[\"']")
 
 
 def _column_number(letters: bytes) -> int:

@@ -136,12 +136,24 @@ def _item_score(
     spec: RubricSpec, no: int, score: Score | None, typed: list[Decimal | None] | None
 ) -> ItemScore:
     cut = score is not None and not shows_exactly(score)
-    raters = {}
     if spec.raters and typed is not None:
         raters = {r.label: plain(v) for r, v in zip(spec.raters, typed, strict=True)}
-    return ItemScore(
-        no=no, score=shown(score), exact=exact_text(score) if cut else None, raters=raters
-    )
+        return ItemScore(
+            no=no, score=shown(score), exact=exact_text(score) if cut else None, raters=raters
+        )
+    key = (no, shown(score), exact_text(score) if cut else None)
+    found = _ITEM_SCORES.get(key)
+    if found is None:
+        if len(_ITEM_SCORES) >= _ITEM_SCORES_MAX:
+            _ITEM_SCORES.clear()
+        found = _ITEM_SCORES[key] = ItemScore(no=key[0], score=key[1], exact=key[2])
+    return found
+
+
+# Item scores without raters, shared: the same few (item, score) pairs recur on every sheet,
+# and a report's items are read, never changed.
+_ITEM_SCORES: dict[tuple, ItemScore] = {}
+_ITEM_SCORES_MAX = 4096
 
 
 # --- layout ----------------------------------------------------------------------------------
