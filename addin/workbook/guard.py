@@ -22,7 +22,7 @@ from typing import BinaryIO
 from ..limits import MIB, Limits
 from .extents import BinSheetScan, OdsScan, split_at_tag
 from .model import TooLarge, UnreadableWorkbook, column_letter
-from .package import attribute, main_part, relationships
+from .package import MAX_CACHED, attribute, main_part, relationships
 
 _CHUNK = 1 * MIB
 _HEAD = 4096  # a DTD stands before the root element: the first bytes of a part suffice
@@ -358,9 +358,22 @@ def sheet_parts(archive: zipfile.ZipFile, main: str | None = None) -> dict[str, 
         return {}
     rel_target = {rid: target for rid, _kind, target in relationships(archive, main)}
     parts = {}
-    for m in re.finditer(rb"<" + _PREFIX + rb"sheet\b(" + _ATTRS + rb")/?>", workbook):
-        name, rid = attribute(m.group(1), b"name"), attribute(m.group(1), b"id")
+    listed = _listed if len(workbook) <= MAX_CACHED else _listed.__wrapped__
+    for name, rid in listed(workbook):
         target = rel_target.get(rid) if name is not None and rid else None
         if target:
             parts[name] = target
     return parts
+
+
+_SHEET = re.compile(rb"<" + _PREFIX + rb"sheet\b(" + _ATTRS + rb")/?>")
+
+
+@lru_cache(maxsize=64)
+def _listed(workbook: bytes) -> tuple[tuple[str | None, str | None], ...]:
+    """(name, relationship id) of each `<sheet>` of a workbook part; cached, as the
+    submissions of one template carry the same part."""
+    return tuple(
+        (attribute(m.group(1), b"name"), attribute(m.group(1), b"id"))
+        for m in _SHEET.finditer(workbook)
+    )

@@ -73,6 +73,8 @@ class RubricSheet:
     grade_label_cell: Cell | None = None  # set when fill must also write the 定级结果 label
     subtotal_col: int | None = None
     named: bool = False  # the name came from a 党支部名称 field, not from the sheet name
+    # Category → the row of its first item found (where its 小计 stands), worked out once.
+    first_rows: dict[str, int] = field(default_factory=dict)
 
     @property
     def score_col(self) -> int:
@@ -265,6 +267,10 @@ def _read_layout(
             F.RUBRIC_ITEM_MISSING(sheet=sheet.name, cell=None, no=no, text=clip(item.text))
         )
     _place_results(layout, last_item_row)
+    for cat in spec.categories:
+        rows = [layout.item_rows[i.no] for i in cat.items if i.no in layout.item_rows]
+        if rows:
+            layout.first_rows[cat.name] = min(rows)
     return layout, found
 
 
@@ -682,11 +688,10 @@ def _check_typed_results(
 def _subtotal_cell(layout: RubricSheet, category: str) -> Cell | None:
     if layout.subtotal_col is None:
         return None
-    cat = next(c for c in layout.spec.categories if c.name == category)
-    rows = [layout.item_rows[i.no] for i in cat.items if i.no in layout.item_rows]
-    if not rows:
+    first = layout.first_rows.get(category)
+    if first is None:
         return None
-    return layout.sheet.anchor(min(rows), layout.subtotal_col)
+    return layout.sheet.anchor(first, layout.subtotal_col)
 
 
 def _normalized_writes(sheet: SheetData, found: list[Finding]) -> list[CellWrite]:
