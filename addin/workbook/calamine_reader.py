@@ -204,13 +204,16 @@ _SUFFIXES = {"xlsx": (".xlsx", ".xlsm"), "xls": (".xls",), "xlsb": (".xlsb",), "
 
 
 def _open(path: Path | io.BytesIO, kind: str, blob: bytes):
-    """calamine takes a UTF-8 path and goes by its extension; a name that is not UTF-8 (GBK
-    bytes from a Windows zip, held as lone surrogates) or whose extension is not what the file
-    is (WPS saves an .xls under any name typed) is handed over as the bytes read instead,
-    where calamine goes by the content; so are decrypted bytes."""
+    """An .xlsx, and decrypted bytes, are handed to calamine as the bytes already read, where
+    it goes by the content. Otherwise calamine takes a UTF-8 path and goes by its extension; a
+    name that is not UTF-8 (GBK bytes from a Windows zip, held as lone surrogates) or whose
+    extension is not what the file is (WPS saves an .xls under any name typed) is handed over
+    as the bytes as well."""
     if isinstance(path, io.BytesIO):
         path.seek(0)
         return calamine.CalamineWorkbook.from_filelike(path)
+    if kind == "xlsx":  # the bytes already read: by content, calamine tries .xls, then .xlsx
+        return calamine.CalamineWorkbook.from_filelike(io.BytesIO(blob))
     try:
         str(path).encode("utf-8")
         named = path.suffix.lower() in _SUFFIXES.get(kind, ())

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from copy import copy
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
@@ -107,7 +108,7 @@ def evaluate(sheet: SheetData, spec: RubricSpec, header: Header) -> RubricResult
     layout, found = _layout_of(sheet, spec, header)
     scores, typed, score_findings = _read_scores(layout)
     found += score_findings
-    item_scores = {no: s for no, s in scores.items()}
+    item_scores = scores
     categories: dict[str, Fraction | None] = {}
     for cat in spec.categories:
         values = [item_scores.get(i.no) for i in cat.items]
@@ -181,7 +182,8 @@ def _layout_of(
         return layout, list(found)
     layout, found, named = cached
     # Same shape, another sheet: only the sheet (and a name taken from the sheet) differ.
-    fresh = replace(layout, sheet=sheet, item_rows=dict(layout.item_rows))
+    fresh = copy(layout)  # a shallow copy, cheaper than `replace`, which re-runs __init__
+    fresh.sheet, fresh.item_rows = sheet, dict(layout.item_rows)
     if not named:
         fresh.name = sheet.name
     return fresh, [f.model_copy(update={"sheet": sheet.name}) for f in found]
@@ -463,8 +465,10 @@ def _read_scores(
         problems, shared = _merged_score_cells(layout, column)
         found += problems
         merged[column] = shared
+    verdicts = spec.verdicts if spec.pass_fail else None
+    item_rows = layout.item_rows
     for item in spec.items:
-        r = layout.item_rows.get(item.no)
+        r = item_rows.get(item.no)
         if r is None:
             scores[item.no] = None
             continue
@@ -473,9 +477,9 @@ def _read_scores(
             if item.no in merged[column]:
                 parts.append(None)  # reported once, on the merged cell
                 continue
-            verdicts = spec.verdicts if spec.pass_fail else None
             value, problems = _read_score_cell(sheet, r, c, item, column, verdicts)
-            found += problems
+            if problems:
+                found += problems
             parts.append(value)
         typed[item.no] = parts
         if any(p is None for p in parts):
