@@ -17,7 +17,10 @@ silently turning the help back into English.
 
 from __future__ import annotations
 
+import importlib
 import re
+import sys
+from types import ModuleType
 from typing import Any
 
 import typer
@@ -57,8 +60,7 @@ def install() -> None:
     if _installed:
         return
     _installed = True
-    from typer import rich_utils
-
+    rich_utils = _rich_utils()
     for name, text in RICH_TEXT.items():
         setattr(rich_utils, name, text)
     # The usage line is highlighted by its English prefix; highlight the Chinese one instead.
@@ -66,6 +68,51 @@ def install() -> None:
         pattern.replace("Usage: ", USAGE_PREFIX)
         for pattern in rich_utils.OptionHighlighter.highlights
     ]
+
+
+class _OnFirstUse:
+    """Stands in for a rich class that typer.rich_utils imports but a help page or an error
+    panel never makes: `rich.markdown.Markdown` (only for `rich_markup_mode="markdown"`, which
+    this app does not use: the markdown parser and its regexes) and `rich.traceback.Traceback`
+    (only for pretty exceptions, off: pygments). Should typer ever make one, the real module is
+    imported then and the real object returned."""
+
+    module: str
+    name: str
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        real = getattr(importlib.import_module(cls.module), cls.name)
+        return real(*args, **kwargs)
+
+
+class _Markdown(_OnFirstUse):
+    module, name = "rich.markdown", "Markdown"
+
+
+class _Traceback(_OnFirstUse):
+    module, name = "rich.traceback", "Traceback"
+
+
+def _rich_utils() -> ModuleType:
+    """typer.rich_utils, imported without the two rich modules it names but a help page does not
+    use (they are half of its import time): while it imports, `rich.markdown` and
+    `rich.traceback` are modules holding `_OnFirstUse` stand-ins, removed right after so that
+    anything importing them later gets the real ones."""
+    if "typer.rich_utils" in sys.modules:
+        return sys.modules["typer.rich_utils"]
+    stand_ins = {}
+    for stand_in in (_Markdown, _Traceback):
+        if stand_in.module not in sys.modules:
+            module = ModuleType(stand_in.module)
+            setattr(module, stand_in.name, stand_in)
+            stand_ins[stand_in.module] = sys.modules[stand_in.module] = module
+    try:
+        from typer import rich_utils
+    finally:
+        for name, module in stand_ins.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
+    return rich_utils
 
 
 def metavar_for(param: TyperOption | TyperArgument) -> str | None:

@@ -68,6 +68,25 @@ def test_help_is_chinese_and_loads_neither_checks_nor_pydantic():
     assert "Usage" not in output and "Options" not in output
     assert loaded(modules, "rich") == {"rich"}  # the help page is rich's
     assert loaded(modules, "pydantic", "addin.engine", "addin.kinds", "openpyxl") == set()
+    # typer's rich help names a markdown parser and pretty tracebacks; a help page uses neither
+    assert loaded(modules, "markdown_it", "pygments", "rich.markdown", "rich.traceback") == set()
+
+
+def test_the_rich_classes_help_leaves_out_are_the_real_ones_when_made():
+    """Should typer make a Markdown or a Traceback after all, it gets rich's own."""
+    code = (
+        "from addin.cli_text import install\n"
+        "install()\n"
+        "from typer import rich_utils\n"
+        "import rich.markdown, rich.traceback\n"
+        "made = rich_utils.Markdown('*a*')\n"
+        "print(type(made) is rich.markdown.Markdown, rich_utils.Traceback is not None)\n"
+        "print(rich.markdown.Markdown.__module__, rich.traceback.Traceback.__module__)"
+    )
+    modules, output = run_fresh(code)
+    assert "True True" in output
+    assert "rich.markdown rich.traceback" in output
+    assert loaded(modules, "markdown_it") == {"markdown_it"}
 
 
 @pytest.mark.parametrize(
