@@ -20,6 +20,7 @@ spawned (Windows has nothing else; on macOS fork is unsafe) and import what they
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import logging
 import multiprocessing
@@ -334,6 +335,7 @@ def _serve(conn: Connection, work: Callable[[Any], Any], memory: int, err: str) 
     import faulthandler
 
     faulthandler.disable()  # a native crash is reported by the parent, not dumped by us
+    gc.enable()  # off in a parent still starting (cli.main); a worker frees what it reads
     _die_with_parent()
     # Ctrl-C reaches the whole process group: the parent decides (stop, grace, kill); SIGTERM
     # ends a worker as it always did (a forked worker inherits the parent's handlers).

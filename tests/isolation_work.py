@@ -32,6 +32,10 @@ def behave(item: str) -> str:
         return f"{time.monotonic()}"
     if item == "modules":  # was the module preloaded before this worker started?
         return "preloaded" if "isolation_preloaded" in sys.modules else "not preloaded"
+    if item == "collector":  # does the worker collect cyclic garbage?
+        import gc
+
+        return "collects" if gc.isenabled() else "does not collect"
     if item == "start_method":  # set in a spawned worker by multiprocessing's preparation
         import multiprocessing
 

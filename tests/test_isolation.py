@@ -120,6 +120,20 @@ def test_what_every_worker_needs_is_imported_once_before_they_fork():
     assert results == ["preloaded"]
 
 
+def test_a_worker_collects_garbage_even_when_its_parent_does_not():
+    """The command line starts with the collector off (cli.main); a worker forked meanwhile
+    must still free what it reads, within its memory cap."""
+    import gc
+
+    gc.disable()
+    try:
+        results = [r for _, r in run(["collector"], jobs=1)]
+    finally:
+        gc.enable()
+    assert results == ["collects"]
+    assert [r for _, r in run(["collector"], jobs=1)] == ["collects"]
+
+
 # --- the paths Windows takes, forced here so that they cannot rot unseen ----------------------
 def test_spawned_workers_do_the_work_and_report_every_death(monkeypatch):
     """Windows has no fork: workers start as fresh interpreters that import the work."""
