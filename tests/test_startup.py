@@ -121,6 +121,9 @@ def test_check_loads_no_writer_and_no_rich():
     assert "共检查 1 个文件" in output
     assert loaded(modules, "pandas", "openpyxl", "numpy", "rich") == set()
     assert loaded(modules, "ssl", "http", "urllib.request") == set()  # no network for a file
+    # nor what only a batch writes: the consolidated report, the notices, the copies' notes
+    batch_only = ("addin.report.consolidated", "addin.report.feedback", "addin.support")
+    assert loaded(modules, *batch_only) == set()
 
 
 def test_a_check_worker_loads_openpyxl_neither_to_check_nor_to_patch_a_copy(tmp_path):
