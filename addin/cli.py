@@ -59,19 +59,21 @@ class ListFormat(StrEnum):
     json = "json"
 
 
-def render(report: Report, format: Format) -> str:
-    from .report.ci import to_github, to_junit
-    from .report.render import to_json, to_text
-    from .report.sarif import to_sarif
+# Each format's renderer (module, function): only the one asked for is imported.
+RENDERERS = {
+    Format.text: ("render", "to_text"),
+    Format.json: ("render", "to_json"),
+    Format.junit: ("ci", "to_junit"),
+    Format.github: ("ci", "to_github"),
+    Format.sarif: ("sarif", "to_sarif"),
+}
 
-    renderers = {
-        Format.text: to_text,
-        Format.json: to_json,
-        Format.junit: to_junit,
-        Format.github: to_github,
-        Format.sarif: to_sarif,
-    }
-    return renderers[format](report)
+
+def render(report: Report, format: Format) -> str:
+    from importlib import import_module
+
+    module, function = RENDERERS[format]
+    return getattr(import_module(f".report.{module}", __package__), function)(report)
 
 
 SpecOption = Annotated[
