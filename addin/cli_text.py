@@ -20,11 +20,13 @@ from __future__ import annotations
 import importlib
 import re
 import sys
+from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
 import typer
 from typer._click import exceptions as click_errors
+from typer._coercion import RuntimeParam, TypeDescriptor, build_runtime_param
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 USAGE_PREFIX = "用法："
@@ -129,11 +131,45 @@ def metavar_for(param: TyperOption | TyperArgument) -> str | None:
     return TYPE_METAVAR.get(name, "值")
 
 
+@dataclass(frozen=True)
+class _WhenGiven(RuntimeParam):
+    """typer's conversion of a parameter's value, built when there is a value to convert.
+
+    typer builds a pydantic TypeAdapter for each parameter it processes, even for one whose
+    value is None (an option not given, the --help flag of a run without --help), before it
+    looks at the value: pydantic's import alone is most of `jiceng --version`. typer's own
+    `coerce` returns None (or () for a list) without converting; only a value reaches this."""
+
+    descriptor: TypeDescriptor
+
+    def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+        return build_runtime_param(self.descriptor)._coerce_value(value, param=param, ctx=ctx)
+
+
+def _runtime_param(param: Any) -> Any:
+    if param._runtime_param is None:
+        descriptor = param.type_descriptor
+        param._runtime_param = _WhenGiven(
+            parameter_info=descriptor.parameter_info,
+            annotation=descriptor.annotation,
+            descriptor=descriptor,
+        )
+    return param._runtime_param
+
+
 class ChineseArgument(TyperArgument):
     """An argument whose help row shows its Chinese name only (typer adds <list[Path]>)."""
 
+    get_runtime_param = _runtime_param
+
     def display_type_rich(self, ctx: Any) -> str | None:
         return None
+
+
+class ChineseOption(TyperOption):
+    """An option as typer makes it, its conversion built only for a value (`_WhenGiven`)."""
+
+    get_runtime_param = _runtime_param
 
 
 class _ChineseParts:
@@ -149,9 +185,12 @@ class _ChineseParts:
                 continue
             if param.metavar is None and (metavar := metavar_for(param)) is not None:
                 param.metavar = metavar
+            # typer builds the parameters itself; the subclasses change an argument's help row
+            # and when a conversion is built, nothing typer keeps.
             if type(param) is TyperArgument:
-                # typer builds the parameters itself; the subclass only changes the help row.
                 param.__class__ = ChineseArgument
+            elif type(param) is TyperOption:
+                param.__class__ = ChineseOption
 
     def format_help(self, ctx: Any, formatter: Any) -> Any:
         install()
@@ -166,6 +205,8 @@ class _ChineseParts:
         if option is not None:
             option.help = HELP_TEXT
             option.metavar = ""
+            if type(option) is TyperOption:
+                option.__class__ = ChineseOption
         return option
 
 

@@ -72,6 +72,15 @@ def test_help_is_chinese_and_loads_neither_checks_nor_pydantic():
     assert loaded(modules, "markdown_it", "pygments", "rich.markdown", "rich.traceback") == set()
 
 
+def test_version_loads_neither_pydantic_nor_rich():
+    """typer would build a pydantic converter even for the --help flag a run does not give."""
+    modules, output = run_fresh(
+        "from addin.cli import main\nsys.argv = ['jiceng', '--version']\nmain()"
+    )
+    assert "jiceng 0.1.0" in output
+    assert loaded(modules, "pydantic", "rich") == set()
+
+
 def test_the_rich_classes_help_leaves_out_are_the_real_ones_when_made():
     """Should typer make a Markdown or a Traceback after all, it gets rich's own."""
     code = (
