@@ -5,9 +5,10 @@ The CLI's own words (help layout, usage errors) are made Chinese in cli_text.py.
 Start-up is paid by every run (pre-commit, the Action, a person typing `--help`): this module
 imports only typer and what the command signatures need; each command imports its own work
 (pydantic, the kinds, the reader, openpyxl) in its body. tests/test_startup.py holds it to that.
+The annotations are objects made once as the module is read (no `from __future__ import
+annotations`): typer reads every command's signature on every run, and would otherwise compile
+and evaluate each annotation's text again.
 """
-
-from __future__ import annotations
 
 import gc
 import logging
@@ -69,7 +70,7 @@ RENDERERS = {
 }
 
 
-def render(report: Report, format: Format) -> str:
+def render(report: "Report", format: Format) -> str:
     from importlib import import_module
 
     module, function = RENDERERS[format]
@@ -157,7 +158,7 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
-def _specs(paths: list[Path] | None) -> SpecSet:
+def _specs(paths: list[Path] | None) -> "SpecSet":
     """The specs; every command that reads or writes workbooks loads them once it has imported
     its work, so start-up ends here (`_started`)."""
     from .spec import SpecError, load_specs
