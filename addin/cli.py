@@ -175,9 +175,11 @@ def _started() -> None:
     """Start-up is over: what the imports made lives as long as the process, so the cyclic
     garbage collector, off while they ran (`main`: a fifth of the collections' work is looking
     at modules being imported), stops looking at it (`gc.freeze`, which also keeps those pages
-    shared with forked workers) and collects what the command makes from now on."""
-    gc.freeze()
-    gc.enable()
+    shared with forked workers) and collects what the command makes from now on. A caller that
+    never turned it off (a test invoking the app) is left as it is."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def expand(paths: list[Path], skip: Path | None = None) -> list[Path]:

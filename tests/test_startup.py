@@ -155,3 +155,32 @@ def test_a_check_worker_loads_openpyxl_neither_to_check_nor_to_patch_a_copy(tmp_
     copied, output = run_fresh(task, str(SAMPLE), str(copy))
     assert copy.is_file() and str(copy) in output
     assert loaded(copied, "openpyxl") == set()
+
+
+def test_the_collector_is_off_while_starting_and_on_once_the_files_are_checked():
+    """Start-up runs without the cyclic garbage collector; the work (a batch of thousands of
+    files in this process) runs with it."""
+    code = (
+        "import gc\n"
+        "from addin import batch\n"
+        "seen = []\n"
+        "real = batch.check_files\n"
+        "def spy(*args, **kwargs):\n"
+        "    seen.append(gc.isenabled())\n"
+        "    return real(*args, **kwargs)\n"
+        "batch.check_files = spy\n"
+        "import addin.cli\n"
+        "starting = []\n"
+        "real_specs = addin.cli._specs\n"
+        "def specs(paths):\n"
+        "    starting.append(gc.isenabled())\n"
+        "    return real_specs(paths)\n"
+        "addin.cli._specs = specs\n"
+        "sys.argv = ['jiceng', 'check', '--jobs', '1', sys.argv[1]]\n"
+        "try:\n"
+        "    addin.cli.main()\n"
+        "finally:\n"
+        "    print('starting', starting, 'checking', seen)"
+    )
+    _, output = run_fresh(code, str(SAMPLE))
+    assert "starting [False] checking [True]" in output
