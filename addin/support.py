@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from typing import Literal
 
 from .cells import shown
@@ -97,8 +98,15 @@ def exact_score(item: ItemScore) -> Fraction | None:
     if item.score is None:
         return None
     if item.exact is not None:
-        return Fraction(item.exact)
-    return Fraction(str(item.score))
+        return exact(item.exact)
+    return exact(str(item.score))
+
+
+@lru_cache(maxsize=4096)
+def exact(number: str | int | float) -> Fraction:
+    """Fraction(number), made once per value: a batch profiles thousands of branches whose
+    scores and maxima are a few dozen distinct numbers, and a Fraction is slow to make."""
+    return Fraction(number)
 
 
 def profile(spec: RubricSpec, branch: BranchResult) -> Profile:
@@ -113,14 +121,14 @@ def profile(spec: RubricSpec, branch: BranchResult) -> Profile:
             if any(s is None for s in scores):
                 unreadable.append(cat.name)
             else:
-                areas.append(Area(cat.name, sum(scores, Fraction(0)), Fraction(cat.points), order))
+                areas.append(Area(cat.name, sum(scores, Fraction(0)), exact(cat.points), order))
     else:
         for order, item in enumerate(spec.items):
             score = read.get(item.no)
             if score is None:
                 unreadable.append(item_label(item.no))
             else:
-                areas.append(Area(item_label(item.no), score, Fraction(item.points), order))
+                areas.append(Area(item_label(item.no), score, exact(item.points), order))
     areas.sort(key=Area.key)
     weakest = () if unreadable else _weakest(spec, areas, read)
     return Profile(kind, tuple(areas), tuple(unreadable), weakest, _raters(spec, branch))
@@ -153,7 +161,7 @@ def _lost_items(
 ) -> tuple[LostItem, ...]:
     """The category's items that lost points, most lost first (then by number)."""
     category = next(c for c in spec.categories if c.name == area.name)
-    items = [LostItem(i.no, i.text, read[i.no], Fraction(i.points)) for i in category.items]
+    items = [LostItem(i.no, i.text, read[i.no], exact(i.points)) for i in category.items]
     lost = sorted((i for i in items if i.lost > 0), key=lambda i: (-i.lost, i.no))
     return tuple(lost[:LOST_ITEMS])
 
@@ -166,8 +174,8 @@ def _raters(spec: RubricSpec, branch: BranchResult) -> tuple[Area, ...]:
         typed = [i.raters.get(rater.label) for i in branch.items]
         if any(v is None for v in typed):
             return ()
-        total = sum((Fraction(str(v)) for v in typed), Fraction(0))
-        areas.append(Area(rater.label, total, Fraction(spec.total_points), order))
+        total = sum((exact(str(v)) for v in typed), Fraction(0))
+        areas.append(Area(rater.label, total, exact(spec.total_points), order))
     return tuple(sorted(areas, key=Area.key))
 
 
