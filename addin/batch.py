@@ -41,6 +41,7 @@ from .writes import plan_for
 
 if TYPE_CHECKING:  # pandas stays out of the workers: the inbox modules load in run_batch
     from .report.inbox import LastYear, Roster
+    from .report.feedback import UnitNotice
     from .report.inbox_model import RosterReport, SupportReport
 
 log = logging.getLogger("jiceng")
@@ -425,6 +426,8 @@ def run_batch(
             missing,
             limits.max_notices,
             OutputMemo(out, "notices.memo", fresh=fresh),  # not *.json: not a result entry
+            workers=workers,
+            limits=limits,
         )
     return result
 
@@ -527,24 +530,27 @@ class _NoticeSpool:
         missing: list[str],
         most: int = DEFAULT_LIMITS.max_notices,
         memo: OutputMemo | None = None,
+        *,
+        workers: int = 1,
+        limits: Limits = DEFAULT_LIMITS,
     ) -> None:
         """One notice per unit that sent files, and one per roster unit in `missing`: at most
         `most`, the files of no identified unit's first (their one notice), then the units in
         the order their files came, then those that sent nothing. A notice made from the same
         parts as in the last run into this folder (`memo`) is kept as it is, its PDF too: a
-        re-run after a few files changed converts only their units' notices."""
+        re-run after a few files changed converts only their units' notices. The notices to
+        make are written by `workers` worker processes (`notice_pool`)."""
         import json
 
+        from .notice_pool import write_notices
         from .report.feedback import UNIDENTIFIED_UNIT, NoticePart, notice_name, unit_notice
-        from .workbook.notice_writer import notices_to_pdf, write_notice
 
         if not self.units and not missing:
             return
         folder.mkdir(exist_ok=True)
         memo = memo or OutputMemo(folder)  # none given: every notice is written
-        written: list[Path] = []
         kept: list[Path] = []
-        made: dict[Path, str] = {}  # a notice written now → what it was made from
+        to_make: list[tuple[UnitNotice, str, str]] = []  # the notice, its file stem, its memo key
         stems: set[str] = set()
         units = sorted(self.units, key=lambda unit: unit != UNIDENTIFIED_UNIT) + missing
         result.notices_not_made = max(0, len(units) - most)
@@ -565,19 +571,24 @@ class _NoticeSpool:
                 result.notices_to_fix += notice.needs_fixing
                 result.notices_not_received += not notice.received
                 continue
-            try:
-                written.append(write_notice(notice, folder, stem))
-                made[written[-1]] = key
-            except MemoryError:
-                raise
-            except Exception:  # one unit's notice never stops the others (detail in the log)
-                log.exception("could not write the 整改通知 of %s", unit)
-                continue
+            to_make.append((notice, stem, key))
+        made = write_notices(
+            [(notice, stem) for notice, stem, _ in to_make],
+            folder,
+            pdf,
+            workers=workers,
+            limits=limits,
+        )
+        written: list[Path] = []
+        pdfs: list[Path] = []
+        for (notice, stem, key), (book, sheet) in zip(to_make, made, strict=True):
+            if book is None:
+                continue  # why is in the log
+            written.append(book)
+            pdfs += [sheet] if sheet is not None else []
+            memo.keep(stem, key, [book, *([sheet] if sheet is not None else [])])
             result.notices_to_fix += notice.needs_fixing
             result.notices_not_received += not notice.received
-        pdfs = notices_to_pdf(written, folder) if pdf else []
-        for path, key in made.items():
-            memo.keep(path.stem, key, [path, *(p for p in pdfs if p == path.with_suffix(".pdf"))])
         memo.save()
         ordered = sorted(kept, key=lambda f: f.suffix)  # .pdf after .xlsx, as written
         result.notices = [
