@@ -34,14 +34,14 @@ from .report.render import JsonStream
 from .result_cache import OutputMemo, ResultCache, run_key
 from .safe_text import path_text
 from .spec import SpecSet
-from .support import weak_notes
+from .support import branch_profiles, profile, rubric_spec, weak_notes
 from .workbook.convert import SECONDS, copy_source
 from .workbook.model import TooLarge, UnreadableWorkbook
 from .writes import plan_for
 
 if TYPE_CHECKING:  # pandas stays out of the workers: the inbox modules load in run_batch
-    from .report.inbox import LastYear, Roster
     from .report.feedback import UnitNotice
+    from .report.inbox import LastYear, Roster
     from .report.inbox_model import RosterReport, SupportReport
 
 log = logging.getLogger("jiceng")
@@ -96,6 +96,9 @@ class FileOutcome:
     no_copy: str | None = None  # why a file worth a copy has none (e.g. no LibreOffice)
     # The worker died (time, memory, a crash): the next run tries again, it is not kept.
     transient: bool = False
+    # `support.branch_profiles` of the report's branches, worked out in the worker (a batch's
+    # 薄弱环节与帮扶 needs them): the parent does not work them out again.
+    profiles: list | None = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,7 @@ class CheckTask:
     specs: SpecSet
     limits: Limits = DEFAULT_LIMITS
     options: dict[str, Any] = field(default_factory=dict)
+    profiles: bool = False  # send each branch's 薄弱环节 profile with the report (batch)
 
     def __call__(self, job: FileJob) -> FileOutcome:
         if job.member is None:
@@ -133,29 +137,41 @@ class CheckTask:
         )
         report = evaluation.report
         report.filed_on = filed_on(evaluation)
+        profiles = branch_profiles(self.specs, report.branches) if self.profiles else None
         if job.copy_to is None or report.status == "unreadable":
-            return FileOutcome(report)
+            return FileOutcome(report, profiles=profiles)
         if not job.copy_always and has_no_template(report):
-            return FileOutcome(report)
+            return FileOutcome(report, profiles=profiles)
         # What is left of the file's time, less a margin for writing the copy.
         seconds = max(1.0, min(SECONDS, self.limits.timeout - (time.monotonic() - started) - 10))
         with tempfile.TemporaryDirectory(prefix="jiceng-copy-", dir=job.work) as folder:
             writable = copy_source(source, Path(folder), job.work or Path(folder), seconds)
             if isinstance(writable, str):
-                return FileOutcome(report, no_copy=writable)
-            return self._copy(job, evaluation, writable)
+                return FileOutcome(report, no_copy=writable, profiles=profiles)
+            outcome = self._copy(job, evaluation, writable, profiles)
+            outcome.profiles = profiles
+            return outcome
 
-    def _copy(self, job: FileJob, evaluation: Evaluation, source: Path) -> FileOutcome:
+    def _copy(
+        self, job: FileJob, evaluation: Evaluation, source: Path, profiles: list | None = None
+    ) -> FileOutcome:
         from .workbook import own_output
         from .workbook.patcher import write_copy
 
         report = evaluation.report
+        # The profiles worked out already, of the report's branches (the evaluation's objects).
+        known = {id(b): p for b, p in zip(report.branches, profiles or (), strict=False) if p}
+
+        def found(spec, branch):
+            same = spec is rubric_spec(self.specs, branch.spec)
+            return (known.get(id(branch)) if same else None) or profile(spec, branch)
+
         try:
             plan = plan_for(
                 evaluation.writes,
                 report.findings,
                 evaluation.conditional,
-                weak_notes(evaluation),
+                weak_notes(evaluation, found),
             )
             mark = own_output.FILLED if job.copy_always else own_output.COPY
             written = write_copy(source, job.copy_to, plan, evaluation.data, mark)
@@ -226,12 +242,13 @@ def check_jobs(
     workers: int = 1,
     limits: Limits = DEFAULT_LIMITS,
     stop: Stop | None = None,
+    profiles: bool = False,
     **options,
 ) -> Iterator[tuple[int, FileOutcome]]:
     """(index in `jobs`, outcome) for jobs to be checked, in their order; once `stop` is
     requested, what the running workers finish in their grace period and no more
     (`isolation.run_isolated`)."""
-    task = CheckTask(specs, limits, options)
+    task = CheckTask(specs, limits, options, profiles)
     preload = list(WORKER_MODULES)
     if any(job.copy_to is not None for job in jobs):
         preload.append(COPY_WRITER)
@@ -362,7 +379,13 @@ def run_batch(
         checked: list[bool] = []
         progress.start(len(jobs), [o.report for o in done.values()])
         checks = check_jobs(
-            [jobs[i] for i in todo], specs, workers=workers, limits=limits, stop=stop, **options
+            [jobs[i] for i in todo],
+            specs,
+            workers=workers,
+            limits=limits,
+            stop=stop,
+            profiles=True,  # 薄弱环节与帮扶 (`support`) from the workers
+            **options,
         )
         try:
             with spool.open("w", encoding="utf-8") as handle:
@@ -383,7 +406,7 @@ def run_batch(
                         result.annotated[job.display] = outcome.copy
                         links[job.display] = os.path.relpath(outcome.copy, out)
                     handle.write(report.model_dump_json() + "\n")
-                    support.add(report)
+                    support.add(report, outcome.profiles)
                     light.append(_light(report))
         finally:
             checks.close()  # a second Ctrl-C: the workers are killed before anything else
