@@ -26,15 +26,12 @@ from .inbox_files import Entry, inbox_entries
 from .isolation import Failure, Stop, run_isolated
 from .limits import DEFAULT_LIMITS, Limits
 from .progress import Progress
-from .report.consolidated import Consolidator, overview_lines, section_tables
-from .report.feedback import NOTICE_DIR
 from .report.inbox_model import Interrupted
 from .report.model import FileReport, Report
 from .report.render import JsonStream
 from .result_cache import OutputMemo, ResultCache, run_key
 from .safe_text import path_text
 from .spec import SpecSet
-from .support import branch_profiles, profile, rubric_spec, weak_notes
 from .workbook.convert import SECONDS, copy_source
 from .workbook.model import TooLarge, UnreadableWorkbook
 from .writes import plan_for
@@ -137,7 +134,11 @@ class CheckTask:
         )
         report = evaluation.report
         report.filed_on = filed_on(evaluation)
-        profiles = branch_profiles(self.specs, report.branches) if self.profiles else None
+        profiles = None
+        if self.profiles:  # a batch: its 帮扶 pairing needs them (a check loads no `support`)
+            from .support import branch_profiles
+
+            profiles = branch_profiles(self.specs, report.branches)
         if job.copy_to is None or report.status == "unreadable":
             return FileOutcome(report, profiles=profiles)
         if not job.copy_always and has_no_template(report):
@@ -155,6 +156,7 @@ class CheckTask:
     def _copy(
         self, job: FileJob, evaluation: Evaluation, source: Path, profiles: list | None = None
     ) -> FileOutcome:
+        from .support import profile, rubric_spec, weak_notes
         from .workbook import own_output
         from .workbook.patcher import write_copy
 
@@ -347,6 +349,7 @@ def run_batch(
     (`result_cache`; `fresh` checks every file again). Once `stop` is requested (Ctrl-C), no
     more files are started; the report covers the files done and lists the others as not
     checked (`batch.interrupted`)."""
+    from .report.feedback import NOTICE_DIR
     from .report.inbox import inbox_sections
     from .report.support import SupportInputs
 
@@ -685,6 +688,7 @@ def _unique(stem: str, taken: set[str]) -> str:
 def _write_outputs(result, specs, grades, spool, inbox, links, on_file, notices, names) -> None:
     """report.json and 汇总报告.xlsx from the spool, one file at a time, each written atomically.
     `names`: every file in order, with whether it was checked (the 文件 sheet lists both)."""
+    from .report.consolidated import Consolidator, overview_lines, section_tables
     from .workbook.report_writer import ReportBook
 
     # The 党支部 table's columns: every rubric category, known before the first file.
