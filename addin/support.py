@@ -18,6 +18,7 @@ A weighted-rater scheme also says which rater gave the lowest share (`Profile.ra
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
@@ -346,21 +347,45 @@ __all__ = [
     "Profile",
     "WeakArea",
     "area_text",
+    "branch_profiles",
     "exact_score",
     "pair",
     "profile",
     "profile_lines",
+    "rubric_spec",
     "weak_lines",
     "weak_notes",
 ]
 
 
-def weak_notes(evaluation) -> list[tuple[str, str]]:
+def weak_notes(evaluation, found: Callable[[RubricSpec, BranchResult], Profile] = profile):
     """(sheet, “学生第三党支部：最薄弱环节：群众反映 5/20 分…”) for every rubric sheet of an
     `engine.Evaluation` graded below the top grade or not fully read: the 校验结果 sheet's
-    薄弱环节 lines (validate, 评分, fill and the batch's copies alike)."""
+    薄弱环节 lines (validate, 评分, fill and the batch's copies alike). `found`: each branch's
+    profile (one worked out already, e.g. `branch_profiles`)."""
     return [
         (r.sheet_name, f"{r.branch.name}：{line}")
         for r in evaluation.of_kind("rubric")
-        for line in weak_lines(r.layout.spec, r.branch)
+        for line in profile_lines(r.layout.spec, found(r.layout.spec, r.branch), r.branch.grade)
     ]
+
+
+def branch_profiles(specs, branches: Sequence[BranchResult]) -> list[Profile | None]:
+    """Each branch's profile, None for a branch without a rubric spec in `specs` or without
+    items (a batch works them out in its workers: `report.support.SupportInputs.add`)."""
+    found: list[Profile | None] = []
+    for branch in branches:
+        spec = rubric_spec(specs, branch.spec)
+        found.append(profile(spec, branch) if spec is not None and branch.items else None)
+    return found
+
+
+def rubric_spec(specs, spec_id: str) -> RubricSpec | None:
+    """The rubric spec `spec_id` of a `spec.SpecSet`, None when it has none of that id."""
+    from .spec import SpecError
+
+    try:
+        spec = specs.by_id(spec_id)
+    except SpecError:
+        return None
+    return spec if getattr(spec, "kind", None) == "rubric" else None
