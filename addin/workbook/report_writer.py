@@ -14,10 +14,10 @@ when the counts are complete.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
-from copy import copy
+from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -129,6 +129,7 @@ class _Sheet:
         self.omitted = 0  # rows not written: the sheet was full
         self.heights: list[float] = []
         self._styles: dict[tuple, StyleArray] = {}
+        self._stream: Generator[None, list, None] | None = None
 
     def write_header(self) -> None:
         """The header row; a None label (a spacer column) stays a blank, unstyled cell."""
@@ -168,7 +169,7 @@ class _Sheet:
             centre = bool(centred) and i in centred and filled
             style = (filled, fill, bool(link), number_format, bool(cell.quotePrefix), centre)
             if style != (False, None, False, None, False, False):
-                cell._style = copy(self._style(style))
+                cell._style = self._style(style)  # shared: nothing changes a cell's look later
             cells.append(cell)
         self._append(cells, texts)
 
@@ -193,14 +194,21 @@ class _Sheet:
     def _append(self, cells: list, texts: list[str]) -> None:
         self.rows += 1
         needed = max(
-            (wrapped_height(t, w) for t, w in zip(texts, self.widths, strict=False) if t),
+            (_wrapped_height(t, w) for t, w in zip(texts, self.widths, strict=False) if t),
             default=0.0,
         )
         height = needed if needed > LINE_HEIGHT + 2 else None
         if height:
             self.ws.row_dimensions[self.rows].height = height
         self.heights.append(height or DEFAULT_HEIGHT)
-        self.ws.append(cells)
+        for column, cell in enumerate(cells, start=1):
+            cell.row, cell.column = self.rows, column
+            if cell.hyperlink is not None:
+                cell.hyperlink.ref = cell.coordinate
+        if self._stream is None:
+            self._stream = self.ws._rows = _row_stream(self.ws)
+            next(self._stream)
+        self._stream.send(cells)
 
     def width(self) -> float:
         return sum(self.widths)
@@ -498,6 +506,30 @@ SECTION_STYLE = {
         centred=("序号", "逾期天数"),
     ),
 }
+
+
+def _row_stream(ws) -> Generator[None, list, None]:
+    """Rows of ready cells (row, column, link set) into a write-only sheet's XML.
+
+    `ws.append` would first try each cell as a value, fail with a ValueError and only then
+    take it as a cell: a raised and caught exception for every cell of the report. This is
+    openpyxl's own `WriteOnlyWorksheet._write_rows` without that step; `ws.close()` ends it."""
+    ws._get_writer()
+    writer = ws._writer
+    xf = writer.xf.send(True)
+    with xf.element("sheetData"):
+        row = 1
+        try:
+            while True:
+                writer.write_row(xf, (yield), row)
+                row += 1
+        except GeneratorExit:
+            pass
+    writer.xf.send(None)
+
+
+# The same texts (file names, 党总支, finding messages) come back row after row.
+_wrapped_height = lru_cache(maxsize=4096)(wrapped_height)
 
 
 def _fitted_height(sheet: _Sheet, row: int, width_cm: float) -> float:
