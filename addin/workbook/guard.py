@@ -170,6 +170,17 @@ def _inspect_member(
     return size, area
 
 
+@lru_cache(maxsize=64)
+def _merged(ranges: bytes) -> tuple[int, int]:
+    """(ranges, cells) of the `<mergeCell>`s in this piece of a sheet; cached, as the
+    submissions of one template carry the same."""
+    count = area = 0
+    for m in _MERGE_CELL.finditer(ranges):
+        if (cells := ref_area(m.group(2))) is not None:
+            count, area = count + 1, area + cells
+    return count, area
+
+
 def _check_head(name: str, head: bytes) -> None:
     if _DOCTYPE.search(head):
         raise UnreadableWorkbook(
@@ -218,11 +229,16 @@ class _XmlSheetScan:
                 self._rest = chunk[cut:] if len(chunk) - cut < _CHUNK else b""
             return
         data, cut, self._rest = split_at_tag(self._rest, chunk)
-        for m in _MERGE_CELL.finditer(data, 0, cut):
-            ref = m.group(2).decode("ascii", "replace")
-            area = ref_area(ref)
-            if area is not None:
-                self.merges.add(self.label, ref, area)
+        start = max(0, data.rfind(b"<", 0, data.find(b"mergeCell")))  # skip the cells
+        ranges = data[start:cut]
+        count, area = (_merged if len(ranges) <= MAX_CACHED else _merged.__wrapped__)(ranges)
+        if self.merges.fits(count, area):
+            self.merges.count += count
+            self.merges.area += area
+            return
+        for m in _MERGE_CELL.finditer(ranges):  # one by one, to name the range past the limit
+            if (cells := ref_area(m.group(2))) is not None:
+                self.merges.add(self.label, m.group(2), cells)
 
     def extents(self) -> list[tuple[str, int, int, str, str]]:
         self._count_merges(b"<")  # flush what is left

@@ -10,29 +10,35 @@ format, from what calamine found, before our model indexes them (`model.MergeInd
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..limits import Limits
 from .model import Merge, TooLarge, cell_ref
 
-_CORNER = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
+_RANGE = re.compile(
+    rb"\s*\$?([A-Za-z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Za-z]{1,3})\$?([0-9]{1,7}))?\s*"
+)
 
 
-def ref_area(ref: str) -> int | None:
-    """Cells of a range reference ("H30:ZZ20000" → 13,890,078; "A1" → 1); None when it is
+@lru_cache(maxsize=4096)  # submissions of one template repeat the same ranges
+def ref_area(ref: bytes | str) -> int | None:
+    """Cells of a range reference ("H30:ZZ20000" → 13,879,845; "A1" → 1); None when it is
     no reference (the reader then finds no range there either)."""
-    corners = []
-    for part in ref.split(":"):
-        match = _CORNER.fullmatch(part.strip())
-        if match is None or len(corners) == 2:
-            return None
-        col = 0
-        for ch in match.group(1).upper():
-            col = col * 26 + ord(ch) - 64
-        corners.append((int(match.group(2)), col))
-    if not corners:
+    match = _RANGE.fullmatch(ref.encode("ascii", "replace") if isinstance(ref, str) else ref)
+    if match is None:
         return None
-    (r1, c1), (r2, c2) = corners[0], corners[-1]
-    return (abs(r2 - r1) + 1) * (abs(c2 - c1) + 1)
+    left, top, right, bottom = match.groups()
+    if right is None:
+        return 1
+    rows = abs(int(bottom) - int(top)) + 1
+    return rows * (abs(_column(right) - _column(left)) + 1)
+
+
+def _column(letters: bytes) -> int:
+    number = 0
+    for ch in letters.upper():
+        number = number * 26 + ch - 64
+    return number
 
 
 class MergeTally:
@@ -43,16 +49,28 @@ class MergeTally:
         self.count = 0
         self.area = 0
 
-    def add(self, where: str, ref: str, area: int) -> None:
-        """One merged range `ref` of `area` cells on `where` (工作表“…”)."""
+    def fits(self, count: int, area: int) -> bool:
+        """Whether `count` more ranges of `area` cells in all stay within the limits."""
+        return (
+            self.count + count <= self.limits.max_merges
+            and self.area + area <= self.limits.max_merged_cells
+        )
+
+    def add(self, where: str, ref: bytes, area: int) -> None:
+        """One merged range `ref` (as the sheet XML has it) of `area` cells on `where`."""
         self.count += 1
         self.area += area
         if self.count > self.limits.max_merges or self.area > self.limits.max_merged_cells:
-            self._refuse(where, ref)
+            self._refuse(where, ref.decode("ascii", "replace"))
 
     def add_merges(self, where: str, merges: list[Merge]) -> None:
         """The merged ranges a reader found on one sheet."""
-        for m in merges:
+        area = sum((m.bottom - m.top + 1) * (m.right - m.left + 1) for m in merges)
+        if self.fits(len(merges), area):
+            self.count += len(merges)
+            self.area += area
+            return
+        for m in merges:  # one by one, to name the range past the limit
             self.count += 1
             self.area += (m.bottom - m.top + 1) * (m.right - m.left + 1)
             if self.count > self.limits.max_merges or self.area > self.limits.max_merged_cells:

@@ -64,7 +64,7 @@ class Merge:
         return self.top <= r <= self.bottom and self.left <= c <= self.right
 
 
-_SMALL = 64  # cells of a merged range the index lists one by one
+_SMALL = 32  # cells of a merged range the index lists one by one
 _BLOCK = 6  # larger ranges are listed per block of 2**6 × 2**6 cells they touch
 
 
