@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import libreoffice_profile
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment
 from pypdf import PdfReader
@@ -47,7 +48,7 @@ def to_pdf(paths: list[Path], outdir: Path) -> dict[str, list[tuple[str, tuple[i
     subprocess.run(
         [
             soffice,
-            f"-env:UserInstallation=file://{outdir / 'lo-profile'}",  # never another run's
+            libreoffice_profile(outdir),  # never another run's
             "--headless",
             "--convert-to",
             "pdf",
