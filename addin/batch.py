@@ -26,15 +26,12 @@ from .inbox_files import Entry, inbox_entries
 from .isolation import Failure, Stop, run_isolated
 from .limits import DEFAULT_LIMITS, Limits
 from .progress import Progress
-from .report.consolidated import Consolidator, overview_lines, section_tables
-from .report.feedback import NOTICE_DIR
 from .report.inbox_model import Interrupted
 from .report.model import FileReport, Report
 from .report.render import JsonStream
 from .result_cache import OutputMemo, ResultCache, run_key
 from .safe_text import path_text
 from .spec import SpecSet
-from .support import weak_notes
 from .workbook.convert import SECONDS, copy_source
 from .workbook.model import TooLarge, UnreadableWorkbook
 from .writes import plan_for
@@ -145,6 +142,7 @@ class CheckTask:
             return self._copy(job, evaluation, writable)
 
     def _copy(self, job: FileJob, evaluation: Evaluation, source: Path) -> FileOutcome:
+        from .support import weak_notes
         from .workbook import own_output
         from .workbook.patcher import write_copy
 
@@ -329,6 +327,7 @@ def run_batch(
     (`result_cache`; `fresh` checks every file again). Once `stop` is requested (Ctrl-C), no
     more files are started; the report covers the files done and lists the others as not
     checked (`batch.interrupted`)."""
+    from .report.feedback import NOTICE_DIR
     from .report.inbox import inbox_sections
     from .report.support import SupportInputs
 
@@ -651,6 +650,7 @@ def _unique(stem: str, taken: set[str]) -> str:
 def _write_outputs(result, specs, grades, spool, inbox, links, on_file, notices, names) -> None:
     """report.json and 汇总报告.xlsx from the spool, one file at a time, each written atomically.
     `names`: every file in order, with whether it was checked (the 文件 sheet lists both)."""
+    from .report.consolidated import Consolidator, overview_lines, section_tables
     from .workbook.report_writer import ReportBook
 
     # The 党支部 table's columns: every rubric category, known before the first file.

@@ -5,10 +5,12 @@ The CLI's own words (help layout, usage errors) are made Chinese in cli_text.py.
 Start-up is paid by every run (pre-commit, the Action, a person typing `--help`): this module
 imports only typer and what the command signatures need; each command imports its own work
 (pydantic, the kinds, the reader, openpyxl) in its body. tests/test_startup.py holds it to that.
+The annotations are objects made once as the module is read (no `from __future__ import
+annotations`): typer reads every command's signature on every run, and would otherwise compile
+and evaluate each annotation's text again.
 """
 
-from __future__ import annotations
-
+import gc
 import logging
 import re
 import sys
@@ -58,19 +60,21 @@ class ListFormat(StrEnum):
     json = "json"
 
 
-def render(report: Report, format: Format) -> str:
-    from .report.ci import to_github, to_junit
-    from .report.render import to_json, to_text
-    from .report.sarif import to_sarif
+# Each format's renderer (module, function): only the one asked for is imported.
+RENDERERS = {
+    Format.text: ("render", "to_text"),
+    Format.json: ("render", "to_json"),
+    Format.junit: ("ci", "to_junit"),
+    Format.github: ("ci", "to_github"),
+    Format.sarif: ("sarif", "to_sarif"),
+}
 
-    renderers = {
-        Format.text: to_text,
-        Format.json: to_json,
-        Format.junit: to_junit,
-        Format.github: to_github,
-        Format.sarif: to_sarif,
-    }
-    return renderers[format](report)
+
+def render(report: "Report", format: Format) -> str:
+    from importlib import import_module
+
+    module, function = RENDERERS[format]
+    return getattr(import_module(f".report.{module}", __package__), function)(report)
 
 
 SpecOption = Annotated[
@@ -154,13 +158,28 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
-def _specs(paths: list[Path] | None) -> SpecSet:
+def _specs(paths: list[Path] | None) -> "SpecSet":
+    """The specs; every command that reads or writes workbooks loads them once it has imported
+    its work, so start-up ends here (`_started`)."""
     from .spec import SpecError, load_specs
 
     try:
         return load_specs(paths or None)
     except SpecError as exc:
         raise _fail(str(exc)) from exc
+    finally:
+        _started()
+
+
+def _started() -> None:
+    """Start-up is over: what the imports made lives as long as the process, so the cyclic
+    garbage collector, off while they ran (`main`: a fifth of the collections' work is looking
+    at modules being imported), stops looking at it (`gc.freeze`, which also keeps those pages
+    shared with forked workers) and collects what the command makes from now on. A caller that
+    never turned it off (a test invoking the app) is left as it is."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def expand(paths: list[Path], skip: Path | None = None) -> list[Path]:
@@ -250,7 +269,7 @@ def check(
                 progress.done(outcome.report, following)
         finally:
             progress.finish()
-        report = Report(files=reports)
+        report = Report.model_construct(files=reports)
     text = render(report, format)
     if output:
         _write_text(output, text + "\n")
@@ -308,7 +327,7 @@ def fill(
     (outcome,) = check_files(
         [job], specs, limits=_limits(max_memory, timeout), as_of=day, year=task_year
     )
-    report = Report(files=[outcome.report])
+    report = Report.model_construct(files=[outcome.report])
     if outcome.report.status == "unreadable":
         say(to_text(report), err=True)
         raise typer.Exit(2)
@@ -688,6 +707,7 @@ def _version(
 
 
 def main() -> None:
+    gc.disable()  # until the command has its modules (`_started`)
     setup_console()
     console = LogHandler(logging.WARNING)
     logger = logging.getLogger("jiceng")
@@ -697,6 +717,8 @@ def main() -> None:
         app()
     except KeyboardInterrupt:  # pragma: no cover
         sys.exit(130)
+    finally:
+        gc.enable()
 
 
 @app.command()

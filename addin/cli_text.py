@@ -17,11 +17,16 @@ silently turning the help back into English.
 
 from __future__ import annotations
 
+import importlib
 import re
+import sys
+from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 import typer
 from typer._click import exceptions as click_errors
+from typer._coercion import RuntimeParam, TypeDescriptor, build_runtime_param
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 USAGE_PREFIX = "用法："
@@ -57,8 +62,7 @@ def install() -> None:
     if _installed:
         return
     _installed = True
-    from typer import rich_utils
-
+    rich_utils = _rich_utils()
     for name, text in RICH_TEXT.items():
         setattr(rich_utils, name, text)
     # The usage line is highlighted by its English prefix; highlight the Chinese one instead.
@@ -66,6 +70,51 @@ def install() -> None:
         pattern.replace("Usage: ", USAGE_PREFIX)
         for pattern in rich_utils.OptionHighlighter.highlights
     ]
+
+
+class _OnFirstUse:
+    """Stands in for a rich class that typer.rich_utils imports but a help page or an error
+    panel never makes: `rich.markdown.Markdown` (only for `rich_markup_mode="markdown"`, which
+    this app does not use: the markdown parser and its regexes) and `rich.traceback.Traceback`
+    (only for pretty exceptions, off: pygments). Should typer ever make one, the real module is
+    imported then and the real object returned."""
+
+    module: str
+    name: str
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        real = getattr(importlib.import_module(cls.module), cls.name)
+        return real(*args, **kwargs)
+
+
+class _Markdown(_OnFirstUse):
+    module, name = "rich.markdown", "Markdown"
+
+
+class _Traceback(_OnFirstUse):
+    module, name = "rich.traceback", "Traceback"
+
+
+def _rich_utils() -> ModuleType:
+    """typer.rich_utils, imported without the two rich modules it names but a help page does not
+    use (they are half of its import time): while it imports, `rich.markdown` and
+    `rich.traceback` are modules holding `_OnFirstUse` stand-ins, removed right after so that
+    anything importing them later gets the real ones."""
+    if "typer.rich_utils" in sys.modules:
+        return sys.modules["typer.rich_utils"]
+    stand_ins = {}
+    for stand_in in (_Markdown, _Traceback):
+        if stand_in.module not in sys.modules:
+            module = ModuleType(stand_in.module)
+            setattr(module, stand_in.name, stand_in)
+            stand_ins[stand_in.module] = sys.modules[stand_in.module] = module
+    try:
+        from typer import rich_utils
+    finally:
+        for name, module in stand_ins.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
+    return rich_utils
 
 
 def metavar_for(param: TyperOption | TyperArgument) -> str | None:
@@ -82,11 +131,45 @@ def metavar_for(param: TyperOption | TyperArgument) -> str | None:
     return TYPE_METAVAR.get(name, "值")
 
 
+@dataclass(frozen=True)
+class _WhenGiven(RuntimeParam):
+    """typer's conversion of a parameter's value, built when there is a value to convert.
+
+    typer builds a pydantic TypeAdapter for each parameter it processes, even for one whose
+    value is None (an option not given, the --help flag of a run without --help), before it
+    looks at the value: pydantic's import alone is most of `jiceng --version`. typer's own
+    `coerce` returns None (or () for a list) without converting; only a value reaches this."""
+
+    descriptor: TypeDescriptor
+
+    def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+        return build_runtime_param(self.descriptor)._coerce_value(value, param=param, ctx=ctx)
+
+
+def _runtime_param(param: Any) -> Any:
+    if param._runtime_param is None:
+        descriptor = param.type_descriptor
+        param._runtime_param = _WhenGiven(
+            parameter_info=descriptor.parameter_info,
+            annotation=descriptor.annotation,
+            descriptor=descriptor,
+        )
+    return param._runtime_param
+
+
 class ChineseArgument(TyperArgument):
     """An argument whose help row shows its Chinese name only (typer adds <list[Path]>)."""
 
+    get_runtime_param = _runtime_param
+
     def display_type_rich(self, ctx: Any) -> str | None:
         return None
+
+
+class ChineseOption(TyperOption):
+    """An option as typer makes it, its conversion built only for a value (`_WhenGiven`)."""
+
+    get_runtime_param = _runtime_param
 
 
 class _ChineseParts:
@@ -102,9 +185,12 @@ class _ChineseParts:
                 continue
             if param.metavar is None and (metavar := metavar_for(param)) is not None:
                 param.metavar = metavar
+            # typer builds the parameters itself; the subclasses change an argument's help row
+            # and when a conversion is built, nothing typer keeps.
             if type(param) is TyperArgument:
-                # typer builds the parameters itself; the subclass only changes the help row.
                 param.__class__ = ChineseArgument
+            elif type(param) is TyperOption:
+                param.__class__ = ChineseOption
 
     def format_help(self, ctx: Any, formatter: Any) -> Any:
         install()
@@ -119,6 +205,8 @@ class _ChineseParts:
         if option is not None:
             option.help = HELP_TEXT
             option.metavar = ""
+            if type(option) is TyperOption:
+                option.__class__ = ChineseOption
         return option
 
 

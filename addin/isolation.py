@@ -20,6 +20,7 @@ spawned (Windows has nothing else; on macOS fork is unsafe) and import what they
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import logging
 import multiprocessing
@@ -136,8 +137,15 @@ def start_method() -> str:
     return "fork" if threading.active_count() == 1 else "forkserver"
 
 
-def _context(preload: Sequence[str]) -> Any:
+def _context(preload: Sequence[str], work: Callable[[Any], Any] | None = None) -> Any:
+    """The multiprocessing context for the workers, with `preload` and the module that defines
+    `work` imported once where the workers start from: this process before it forks, or the
+    fork server (a worker from the server unpickles `work`: without its module preloaded, every
+    worker would import it, and for a check that is the whole engine)."""
     method = start_method()
+    home = getattr(work, "__module__", None)
+    if home and home != "__main__" and home not in preload:
+        preload = [*preload, home]
     context = multiprocessing.get_context(method)
     if method == "fork":
         for name in preload:
@@ -152,7 +160,7 @@ class _Pool:
         self, work: Callable[[Any], Any], size: int, limits: Limits, preload: Sequence[str] = ()
     ):
         self.work, self.size, self.limits = work, size, limits
-        self.context = _context(preload)
+        self.context = _context(preload, work)
         self.workers: list[_Worker] = []
         self.log = logging.getLogger("jiceng")
 
@@ -334,6 +342,7 @@ def _serve(conn: Connection, work: Callable[[Any], Any], memory: int, err: str) 
     import faulthandler
 
     faulthandler.disable()  # a native crash is reported by the parent, not dumped by us
+    gc.enable()  # off in a parent still starting (cli.main); a worker frees what it reads
     _die_with_parent()
     # Ctrl-C reaches the whole process group: the parent decides (stop, grace, kill); SIGTERM
     # ends a worker as it always did (a forked worker inherits the parent's handlers).

@@ -6,6 +6,8 @@ import os
 import sys
 import time
 
+IMPORTED_BY = os.getpid()  # the process that imported this module: a worker, or where it came from
+
 
 def behave(item: str) -> str:
     """Do what the item says: return, abort natively, hang, run out of memory, or raise."""
@@ -32,6 +34,12 @@ def behave(item: str) -> str:
         return f"{time.monotonic()}"
     if item == "modules":  # was the module preloaded before this worker started?
         return "preloaded" if "isolation_preloaded" in sys.modules else "not preloaded"
+    if item == "inherited":  # was this module imported before the worker started?
+        return "inherited" if os.getpid() != IMPORTED_BY else "imported by the worker"
+    if item == "collector":  # does the worker collect cyclic garbage?
+        import gc
+
+        return "collects" if gc.isenabled() else "does not collect"
     if item == "start_method":  # set in a spawned worker by multiprocessing's preparation
         import multiprocessing
 

@@ -40,6 +40,15 @@ def test_check_exit_codes(make_rubric, cli, spec, tmp_path):
     assert result.stderr == f"错误：找不到文件或文件夹：{tmp_path / 'nope.xlsx'}\n"
 
 
+@pytest.mark.parametrize("format", ["text", "json", "junit", "github", "sarif"])
+def test_every_format_names_the_finding(format, make_rubric, cli):
+    """Each format's renderer is loaded when asked for: every one of them gets there."""
+    bad = make_rubric(edit=lambda wb: wb.active.__setitem__("D5", 9), name="bad.xlsx")
+    result = cli("check", bad, "-f", format)
+    assert result.exit_code == 1
+    assert "rubric.score_out_of_range" in result.stdout
+
+
 def test_json_report_contract(make_rubric, cli, spec):
     path = make_rubric(
         {"第一党支部": scores_with_losses(spec, {17: 3.5})},

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from addin.batch import NOTICE_DIR
 from addin.kinds.rubric.model import BranchResult
 from addin.kinds.summary.model import SummaryReport
 from addin.report.feedback import (
     NO_ERRORS_BUT_WEAK,
     NO_FIXES,
+    NOTICE_DIR,
     UNIDENTIFIED_UNIT,
     NoticeBranch,
     NoticeFile,

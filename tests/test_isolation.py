@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 import threading
 from dataclasses import replace
@@ -120,6 +122,20 @@ def test_what_every_worker_needs_is_imported_once_before_they_fork():
     assert results == ["preloaded"]
 
 
+def test_a_worker_collects_garbage_even_when_its_parent_does_not():
+    """The command line starts with the collector off (cli.main); a worker forked meanwhile
+    must still free what it reads, within its memory cap."""
+    import gc
+
+    gc.disable()
+    try:
+        results = [r for _, r in run(["collector"], jobs=1)]
+    finally:
+        gc.enable()
+    assert results == ["collects"]
+    assert [r for _, r in run(["collector"], jobs=1)] == ["collects"]
+
+
 # --- the paths Windows takes, forced here so that they cannot rot unseen ----------------------
 def test_spawned_workers_do_the_work_and_report_every_death(monkeypatch):
     """Windows has no fork: workers start as fresh interpreters that import the work."""
@@ -165,6 +181,35 @@ def test_without_a_memory_cap_time_and_deaths_still_end_in_failures(monkeypatch)
     assert results["memory"] == Failure("too_large", "处理时超过内存上限 1024 MB")
     assert results["abort"] == Failure("too_large", "读取时需要的内存超过上限")
     assert results["a"].startswith("done a")
+
+
+def test_a_worker_from_the_fork_server_does_not_import_its_work_again():
+    """The server is started with the work's module imported: a worker unpickles the work from
+    what it inherited (for a check, the engine) instead of importing it once per worker."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("workers are spawned here")
+    code = (
+        "import threading, sys\n"
+        "from isolation_work import behave\n"
+        "from addin.isolation import run_isolated, start_method\n"
+        "from addin.limits import DEFAULT_LIMITS\n"
+        "stop = threading.Event()\n"
+        "threading.Thread(target=stop.wait, daemon=True).start()\n"
+        "items = ['inherited', 'inherited']\n"
+        "print(start_method(), [r for _, r in run_isolated(items, behave, jobs=2,"
+        " limits=DEFAULT_LIMITS)])\n"
+        "stop.set()\n"
+    )
+    here = str(Path(__file__).parent)
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": here},
+        cwd=here,
+        timeout=120,
+    )
+    assert done.stdout.strip() == "forkserver ['inherited', 'inherited']", done.stderr
 
 
 def test_a_worker_from_the_fork_server_checks_a_real_workbook(another_thread, make_rubric, specs):

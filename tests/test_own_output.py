@@ -12,7 +12,8 @@ import pytest
 from conftest import scores_with_losses, soffice_convert
 from openpyxl import load_workbook
 
-from addin.batch import ANNOTATED_DIR, NOTICE_DIR, REPORT_BOOK
+from addin.batch import ANNOTATED_DIR, REPORT_BOOK
+from addin.report.feedback import NOTICE_DIR
 from addin.workbook import docprops
 from addin.workbook.own_output import (
     COPY,

@@ -68,6 +68,34 @@ def test_help_is_chinese_and_loads_neither_checks_nor_pydantic():
     assert "Usage" not in output and "Options" not in output
     assert loaded(modules, "rich") == {"rich"}  # the help page is rich's
     assert loaded(modules, "pydantic", "addin.engine", "addin.kinds", "openpyxl") == set()
+    # typer's rich help names a markdown parser and pretty tracebacks; a help page uses neither
+    assert loaded(modules, "markdown_it", "pygments", "rich.markdown", "rich.traceback") == set()
+
+
+def test_version_loads_neither_pydantic_nor_rich():
+    """typer would build a pydantic converter even for the --help flag a run does not give."""
+    modules, output = run_fresh(
+        "from addin.cli import main\nsys.argv = ['jiceng', '--version']\nmain()"
+    )
+    assert "jiceng 0.1.0" in output
+    assert loaded(modules, "pydantic", "rich") == set()
+
+
+def test_the_rich_classes_help_leaves_out_are_the_real_ones_when_made():
+    """Should typer make a Markdown or a Traceback after all, it gets rich's own."""
+    code = (
+        "from addin.cli_text import install\n"
+        "install()\n"
+        "from typer import rich_utils\n"
+        "import rich.markdown, rich.traceback\n"
+        "made = rich_utils.Markdown('*a*')\n"
+        "print(type(made) is rich.markdown.Markdown, rich_utils.Traceback is not None)\n"
+        "print(rich.markdown.Markdown.__module__, rich.traceback.Traceback.__module__)"
+    )
+    modules, output = run_fresh(code)
+    assert "True True" in output
+    assert "rich.markdown rich.traceback" in output
+    assert loaded(modules, "markdown_it") == {"markdown_it"}
 
 
 @pytest.mark.parametrize(
@@ -102,6 +130,9 @@ def test_check_loads_no_writer_and_no_rich():
     assert "共检查 1 个文件" in output
     assert loaded(modules, "pandas", "openpyxl", "numpy", "rich") == set()
     assert loaded(modules, "ssl", "http", "urllib.request") == set()  # no network for a file
+    # nor what only a batch writes: the consolidated report, the notices, the copies' notes
+    batch_only = ("addin.report.consolidated", "addin.report.feedback", "addin.support")
+    assert loaded(modules, *batch_only) == set()
 
 
 def test_a_check_worker_loads_openpyxl_neither_to_check_nor_to_patch_a_copy(tmp_path):
@@ -124,3 +155,32 @@ def test_a_check_worker_loads_openpyxl_neither_to_check_nor_to_patch_a_copy(tmp_
     copied, output = run_fresh(task, str(SAMPLE), str(copy))
     assert copy.is_file() and str(copy) in output
     assert loaded(copied, "openpyxl") == set()
+
+
+def test_the_collector_is_off_while_starting_and_on_once_the_files_are_checked():
+    """Start-up runs without the cyclic garbage collector; the work (a batch of thousands of
+    files in this process) runs with it."""
+    code = (
+        "import gc\n"
+        "from addin import batch\n"
+        "seen = []\n"
+        "real = batch.check_files\n"
+        "def spy(*args, **kwargs):\n"
+        "    seen.append(gc.isenabled())\n"
+        "    return real(*args, **kwargs)\n"
+        "batch.check_files = spy\n"
+        "import addin.cli\n"
+        "starting = []\n"
+        "real_specs = addin.cli._specs\n"
+        "def specs(paths):\n"
+        "    starting.append(gc.isenabled())\n"
+        "    return real_specs(paths)\n"
+        "addin.cli._specs = specs\n"
+        "sys.argv = ['jiceng', 'check', '--jobs', '1', sys.argv[1]]\n"
+        "try:\n"
+        "    addin.cli.main()\n"
+        "finally:\n"
+        "    print('starting', starting, 'checking', seen)"
+    )
+    _, output = run_fresh(code, str(SAMPLE))
+    assert "starting [False] checking [True]" in output

@@ -9,12 +9,20 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _InboxModel(BaseModel):
+    """A batch's section of the report. Its validator is built when a batch first makes or reads
+    one (`defer_build`), not when a `check` imports the report model: a check has none."""
+
+    model_config = ConfigDict(defer_build=True)
+
 
 DuplicateRule = Literal["filed_on", "modified"]
 
 
-class Duplicate(BaseModel):
+class Duplicate(_InboxModel):
     """One 党总支 in several files of the same kind: one counts, the others are listed only."""
 
     unit: str
@@ -27,13 +35,13 @@ class Duplicate(BaseModel):
     dates: dict[str, str] = Field(description="file → the 填报日期 or modification time compared")
 
 
-class RosterEntry(BaseModel):
+class RosterEntry(_InboxModel):
     unit: str
     branch: str | None = None
     files: list[str] = Field(default_factory=list, description="submitted files naming it")
 
 
-class Suggestion(BaseModel):
+class Suggestion(_InboxModel):
     """A near miss between a roster name and a submitted one: shown, never merged."""
 
     level: Literal["unit", "branch"]
@@ -43,7 +51,7 @@ class Suggestion(BaseModel):
     similarity: float
 
 
-class RosterReport(BaseModel):
+class RosterReport(_InboxModel):
     source: str = Field(description="the roster file")
     units_expected: int
     units_submitted: int = Field(description="roster units with at least one submitted file")
@@ -59,7 +67,7 @@ class RosterReport(BaseModel):
     suggestions: list[Suggestion]
 
 
-class TaskProgressRow(BaseModel):
+class TaskProgressRow(_InboxModel):
     unit: str
     file: str
     row: int
@@ -72,14 +80,14 @@ class TaskProgressRow(BaseModel):
     owner: str | None
 
 
-class TaskProgressFile(BaseModel):
+class TaskProgressFile(_InboxModel):
     unit: str
     file: str
     as_of: date | None = Field(description="the date its tasks were judged on (基准日期)")
     counts: dict[str, int] = Field(description="tasks per status")
 
 
-class TaskProgress(BaseModel):
+class TaskProgress(_InboxModel):
     rows: list[TaskProgressRow]
     files: list[TaskProgressFile]
     counts: dict[str, int] = Field(description="tasks per status, every counted file")
@@ -87,7 +95,7 @@ class TaskProgress(BaseModel):
     due_soon: int
 
 
-class StageProgressRow(BaseModel):
+class StageProgressRow(_InboxModel):
     unit: str
     file: str
     row: int
@@ -102,14 +110,14 @@ class StageProgressRow(BaseModel):
     owner: str | None
 
 
-class StageProgress(BaseModel):
+class StageProgress(_InboxModel):
     rows: list[StageProgressRow]
     counts: dict[str, int] = Field(description="work items per status, every counted file")
     overdue: int = Field(description="work items overdue or not started on time")
     due_soon: int
 
 
-class BranchYear(BaseModel):
+class BranchYear(_InboxModel):
     unit: str
     branch: str
     grade: str | None = Field(description="this year's grade")
@@ -124,7 +132,7 @@ class BranchYear(BaseModel):
     )
 
 
-class UnitConversion(BaseModel):
+class UnitConversion(_InboxModel):
     unit: str
     lowest_last_year: int = Field(description="branches with the lowest grade last year")
     converted: int = Field(description="of them, no longer lowest this year")
@@ -132,7 +140,7 @@ class UnitConversion(BaseModel):
     meets_target: bool | None
 
 
-class YearOverYear(BaseModel):
+class YearOverYear(_InboxModel):
     source: str = Field(description="last year's report.json")
     target: float | None = Field(description="the spec's 后进转化率 target (0.5 in 2022)")
     branches: list[BranchYear]
@@ -142,7 +150,7 @@ class YearOverYear(BaseModel):
     without_last_year: int = Field(description="branches with no grade from last year")
 
 
-class Interrupted(BaseModel):
+class Interrupted(_InboxModel):
     """A batch stopped before every file was checked (Ctrl-C, SIGTERM): the report covers the
     files checked; the others are listed here (and as 未检查（已中断） in 汇总报告's 文件 sheet)."""
 
@@ -151,7 +159,7 @@ class Interrupted(BaseModel):
     not_checked: list[str] = Field(description="the files not checked, in the inbox's order")
 
 
-class SupportItem(BaseModel):
+class SupportItem(_InboxModel):
     """An item inside a weak category that lost points."""
 
     no: int
@@ -161,7 +169,7 @@ class SupportItem(BaseModel):
     lost: int | float
 
 
-class SupportArea(BaseModel):
+class SupportArea(_InboxModel):
     """A category (or item, or rater) of one branch: score against its maximum."""
 
     name: str
@@ -177,7 +185,7 @@ class SupportArea(BaseModel):
     )
 
 
-class SupportPartner(BaseModel):
+class SupportPartner(_InboxModel):
     """The top-grade branch proposed for 帮扶."""
 
     unit: str
@@ -188,7 +196,7 @@ class SupportPartner(BaseModel):
     same_unit: bool = Field(description="from the same 党总支")
 
 
-class SupportBranch(BaseModel):
+class SupportBranch(_InboxModel):
     """A branch graded below the top grade (or not graded): its 薄弱环节 and a 帮扶 partner."""
 
     unit: str
@@ -219,7 +227,7 @@ class SupportBranch(BaseModel):
     )
 
 
-class SupportReport(BaseModel):
+class SupportReport(_InboxModel):
     per_partner: int = Field(description="branches one top-grade branch is proposed to help")
     branches: list[SupportBranch] = Field(description="worst grade first, then lowest total")
     note: str | None = Field(
@@ -227,7 +235,7 @@ class SupportReport(BaseModel):
     )
 
 
-class BatchSections(BaseModel):
+class BatchSections(_InboxModel):
     """The inbox as a whole (only in a batch's report.json; null in `check --format json`)."""
 
     checked_on: date = Field(description="检查日期: the day the batch ran")

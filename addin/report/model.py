@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from .. import __version__
 from ..findings import Finding
@@ -72,6 +72,10 @@ FileReport = create_model(
 
 
 class Report(BaseModel):
+    # Built on first use: a check makes its Report with `model_construct` (its file reports are
+    # validated already) and only JSON output needs the serializer, with the batch sections.
+    model_config = ConfigDict(defer_build=True)
+
     tool: str = "jiceng"
     version: str = __version__
     files: list[FileReport] = Field(default_factory=list)
