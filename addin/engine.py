@@ -22,7 +22,7 @@ from .locate import Header
 from .report.model import FileReport
 from .sheet_dates import as_of_year, sheet_year
 from .spec import SpecSet
-from .stamp import read_stamp, stamp_findings
+from .stamp import stamp_findings, stamp_of
 from .workbook.model import (
     SheetData,
     TooLarge,
@@ -75,7 +75,7 @@ def check_path(
         finding = F.FILE_UNREADABLE(reason=exc.reason)
         return Evaluation(FileReport(path=shown, status="unreadable", findings=[finding]))
     cut_notes = [F.FILE_SHEET_TOO_LARGE(sheet=name, limit=MAX_ROWS) for name in reversed(cut)]
-    stamp = read_stamp(path)  # a workbook `jiceng distribute` sent out says where it went
+    stamp = stamp_of(data.properties)  # a workbook `jiceng distribute` sent out says where it went
     evaluation = evaluate_workbook(
         data,
         specs,

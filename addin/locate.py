@@ -79,11 +79,43 @@ def _top_labels(sheet: SheetData, scan_rows: int) -> list[dict[str, int]]:
 
 
 def _row_labels(line: list) -> dict[str, int]:
+    """The row's labels (shared between equal rows: the template's rows recur on every sheet of
+    every submission, the item rows with a few different scores; nobody changes them)."""
+    if len(line) > _ROW_CACHED_CELLS:
+        return _fold_row(line)
+    try:
+        key = tuple(line)
+        found = _ROWS.get(key)
+    except TypeError:  # a value that cannot be a key: fold the row as it is
+        return _fold_row(line)
+    if found is None:
+        if len(_ROWS) >= _ROWS_MAX:
+            _ROWS.clear()
+        found = _ROWS[key] = _fold_row(line)
+    return found
+
+
+def _fold_row(line: list) -> dict[str, int]:
     labels: dict[str, int] = {}
     for c, value in enumerate(line):
-        if isinstance(value, str):
-            labels.setdefault(fold_label(value), c)
+        if isinstance(value, str) and value:
+            key = _LABELS.get(value)
+            if key is None:
+                if len(_LABELS) >= _LABELS_MAX:
+                    _LABELS.clear()
+                key = _LABELS[value] = fold_label(value)
+            if key not in labels:
+                labels[key] = c
     return labels
+
+
+# Cell text → folded label: every cell of every sheet's top rows passes here, and the same
+# texts recur on every sheet (a plain dict: cheaper per look-up than an lru_cache).
+_LABELS: dict[str, str] = {}
+_LABELS_MAX = 8192
+_ROWS: dict[tuple, dict[str, int]] = {}
+_ROWS_MAX = 4096
+_ROW_CACHED_CELLS = 64
 
 
 def find_field(

@@ -11,7 +11,6 @@ import io
 import posixpath
 import re
 import zipfile
-from contextlib import nullcontext
 from pathlib import Path
 
 import python_calamine as calamine
@@ -19,6 +18,7 @@ import python_calamine as calamine
 from ..limits import DEFAULT_LIMITS, MIB, Limits
 from .biff import inspect_xls
 from .decrypt import PASSWORD, decrypt_default
+from .docprops import archive_properties
 from .guard import inspect_archive, sheet_parts
 from .model import (
     Cell,
@@ -31,7 +31,7 @@ from .model import (
 )
 from .ole import NotCompoundFile
 from .package import main_part
-from .sniff import ENCRYPTED, sniff
+from .sniff import ENCRYPTED, read_file, sniff, sniff_bytes
 
 MAX_ROWS = 20_000  # rows read per sheet; larger sheets are cut and reported
 
@@ -41,37 +41,46 @@ def read_workbook(
 ) -> tuple[WorkbookData, list[str]]:
     """Read every worksheet. Returns the data and a list of sheets that were cut at max_rows.
 
-    A zip-based file is inspected first (`guard.inspect_archive`): beyond `limits` it raises
-    TooLarge and no parser sees it.
+    The file is read into memory once and its zip directory parsed once: the kind, the guard,
+    the custom properties and the formula scan share it. A zip-based file is inspected first
+    (`guard.inspect_archive`): beyond `limits` it raises TooLarge and no parser sees it.
     """
     path = Path(path)
     _check_file_size(path, limits)
-    kind = sniff(path)  # not a workbook, a Word file, a password: one clear reason
+    blob = read_file(path, limits.max_file_bytes)
+    if len(blob) > limits.max_file_bytes:  # grew since it was measured
+        _too_large(len(blob), limits)
+    # Not a workbook, a Word file, a password: one clear reason.
+    kind, archive, main = sniff_bytes(blob)
+    properties = archive_properties(archive) if archive is not None else {}
     source: Path | io.BytesIO = path
     if kind == ENCRYPTED:  # Excel's default password opens it, or a clear message
         source = decrypt_default(path)
         kind = sniff(source)
         if kind == ENCRYPTED:
             raise UnreadableWorkbook(PASSWORD)
+        archive, main = (_package(source), None) if kind != "xls" else (None, None)
     if kind == "xls":  # the cells its sheets declare and hold, before calamine reserves them
-        with source.open("rb") if isinstance(source, Path) else nullcontext(source) as handle:
-            try:
-                inspect_xls(handle, limits)
-            except NotCompoundFile as exc:  # decrypted bytes that are no compound file
-                raise UnreadableWorkbook(f"文件已损坏（{exc}）") from exc
-    else:
-        inspect_archive(source, limits)
+        try:
+            inspect_xls(io.BytesIO(blob) if source is path else source, limits)
+        except NotCompoundFile as exc:  # decrypted bytes that are no compound file
+            raise UnreadableWorkbook(f"文件已损坏（{exc}）") from exc
+    parts = sheet_parts(archive, main) if archive is not None else {}
+    if archive is not None:
+        inspect_archive(archive, limits, parts)
     try:
-        book = _open(source, kind)
+        book = _open(path if source is path else source, kind, blob)
     except calamine.PasswordError as exc:
         raise UnreadableWorkbook(PASSWORD) from exc
     except BaseException as exc:  # calamine raises several error types for broken files
         if not _reader_failed(exc):
             raise
-        if kind == "xlsx" and calamine_cannot(source):
-            return read_worksheets_only(source, max_rows, name=str(path)), []
+        if kind == "xlsx" and archive is not None and calamine_cannot(archive):
+            data = read_worksheets_only(_bytes(source, blob), max_rows, name=str(path))
+            data.properties = properties
+            return data, []
         raise UnreadableWorkbook(f"文件已损坏或不是有效的 Excel 工作簿（{_short(exc)}）") from exc
-    formulas = _FormulaIndex(source)
+    formulas = _FormulaIndex(archive, parts)
     sheets: list[SheetData] = []
     cut: list[str] = []
     try:
@@ -105,7 +114,7 @@ def read_workbook(
         raise UnreadableWorkbook(f"读取工作表时出错，文件可能已损坏（{_short(exc)}）") from exc
     finally:
         book.close()
-    return WorkbookData(path=str(path), sheets=sheets), cut
+    return WorkbookData(path=str(path), sheets=sheets, properties=properties), cut
 
 
 def _check_file_size(path: Path, limits: Limits) -> None:
@@ -114,21 +123,47 @@ def _check_file_size(path: Path, limits: Limits) -> None:
     except OSError:
         return  # sniff names what is wrong with it
     if size > limits.max_file_bytes:
-        raise TooLarge(
-            f"文件大小 {size / MIB:.1f} MB，超过上限 {limits.max_file_bytes // MIB} MB，未读取"
-        )
+        _too_large(size, limits)
 
 
-def calamine_cannot(path: Path | io.BytesIO) -> bool:
+def _too_large(size: int, limits: Limits) -> None:
+    raise TooLarge(
+        f"文件大小 {size / MIB:.1f} MB，超过上限 {limits.max_file_bytes // MIB} MB，未读取"
+    )
+
+
+def _package(source: io.BytesIO) -> zipfile.ZipFile:
+    source.seek(0)
+    return zipfile.ZipFile(source)
+
+
+def _bytes(source: Path | io.BytesIO, blob: bytes) -> io.BytesIO:
+    """The file as an open in-memory file: the decrypted one, else what was read."""
+    if isinstance(source, io.BytesIO):
+        source.seek(0)
+        return source
+    return io.BytesIO(blob)
+
+
+def calamine_cannot(source: Path | io.BytesIO | zipfile.ZipFile) -> bool:
     """A package calamine refuses though Excel opens it: one with an Excel 4 macro sheet, or
     one whose main part is not named workbook.xml (calamine finds its folder, not its name)."""
+    if isinstance(source, zipfile.ZipFile):
+        return _calamine_cannot(source)
     try:
-        with zipfile.ZipFile(path) as archive:
-            main = main_part(archive) or ""
-            macros = any(n.startswith("xl/macrosheets/") for n in archive.namelist())
-            return macros or posixpath.basename(main.replace("\\", "/")) != "workbook.xml"
+        with zipfile.ZipFile(source) as archive:
+            return _calamine_cannot(archive)
     except (zipfile.BadZipFile, OSError):
         return False
+
+
+def _calamine_cannot(archive: zipfile.ZipFile) -> bool:
+    try:
+        main = main_part(archive) or ""
+    except (zipfile.BadZipFile, OSError):
+        return False
+    macros = any(n.startswith("xl/macrosheets/") for n in archive.namelist())
+    return macros or posixpath.basename(main.replace("\\", "/")) != "workbook.xml"
 
 
 def read_worksheets_only(
@@ -168,22 +203,24 @@ def _reader_failed(exc: BaseException) -> bool:
 _SUFFIXES = {"xlsx": (".xlsx", ".xlsm"), "xls": (".xls",), "xlsb": (".xlsb",), "ods": (".ods",)}
 
 
-def _open(path: Path | io.BytesIO, kind: str):
-    """calamine takes a UTF-8 path and goes by its extension; a name that is not UTF-8 (GBK
-    bytes from a Windows zip, held as lone surrogates) or whose extension is not what the file
-    is (WPS saves an .xls under any name typed) is handed over as an open file instead, where
-    calamine goes by the content; so are decrypted bytes."""
+def _open(path: Path | io.BytesIO, kind: str, blob: bytes):
+    """An .xlsx, and decrypted bytes, are handed to calamine as the bytes already read, where
+    it goes by the content. Otherwise calamine takes a UTF-8 path and goes by its extension; a
+    name that is not UTF-8 (GBK bytes from a Windows zip, held as lone surrogates) or whose
+    extension is not what the file is (WPS saves an .xls under any name typed) is handed over
+    as the bytes as well."""
     if isinstance(path, io.BytesIO):
         path.seek(0)
         return calamine.CalamineWorkbook.from_filelike(path)
+    if kind == "xlsx":  # the bytes already read: by content, calamine tries .xls, then .xlsx
+        return calamine.CalamineWorkbook.from_filelike(io.BytesIO(blob))
     try:
         str(path).encode("utf-8")
         named = path.suffix.lower() in _SUFFIXES.get(kind, ())
     except UnicodeEncodeError:
         named = False
     if not named:
-        with path.open("rb") as handle:
-            return calamine.CalamineWorkbook.from_filelike(handle)
+        return calamine.CalamineWorkbook.from_filelike(io.BytesIO(blob))
     return calamine.CalamineWorkbook.from_path(str(path))
 
 
@@ -209,15 +246,10 @@ _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 class _FormulaIndex:
     """Finds formula cells without a cached value in an .xlsx sheet's XML."""
 
-    def __init__(self, path: Path | io.BytesIO):
-        self.path = path
-        self._targets: dict[str, str] | None = None
+    def __init__(self, archive: zipfile.ZipFile | None, parts: dict[str, str]):
+        self.archive = archive  # over the bytes in memory: open as long as anyone asks
+        self.parts = parts
         self._scanned: dict[str, tuple[frozenset[Cell], dict[Cell, str]]] = {}
-
-    def _sheet_targets(self, archive: zipfile.ZipFile) -> dict[str, str]:
-        if self._targets is None:
-            self._targets = sheet_parts(archive)
-        return self._targets
 
     def blanks(self, sheet_name: str) -> frozenset[Cell]:
         return self._scan(sheet_name)[0]
@@ -231,10 +263,9 @@ class _FormulaIndex:
         if sheet_name in self._scanned:
             return self._scanned[sheet_name]
         result: tuple[frozenset[Cell], dict[Cell, str]] = (frozenset(), {})
+        target = self.parts.get(sheet_name)
         try:
-            with zipfile.ZipFile(self.path) as archive:
-                target = self._sheet_targets(archive).get(sheet_name)
-                xml = archive.read(target) if target is not None else b""
+            xml = self.archive.read(target) if target is not None and self.archive else b""
         except (KeyError, zipfile.BadZipFile, OSError):
             xml = b""  # not an .xlsx (e.g. .ods): no formula information to offer
         if _HAS_F.search(xml) or _ERROR_TYPE.search(xml):

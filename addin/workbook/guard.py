@@ -15,16 +15,19 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
 from ..limits import MIB, Limits
 from .extents import BinSheetScan, OdsScan, split_at_tag
 from .model import TooLarge, UnreadableWorkbook, column_letter
-from .package import attribute, main_part, relationships
+from .package import MAX_CACHED, attribute, main_part, relationships
 
 _CHUNK = 1 * MIB
 _HEAD = 4096  # a DTD stands before the root element: the first bytes of a part suffice
+# Deflate's densest code: a 258-byte match in two bits, so at most 1032 bytes out per byte in.
+_DEFLATE_MOST, _DEFLATE_MATCH = 1032, 258
 _HEAD_CELLS = 64 * 1024  # bytes of a sheet looked at for cells without a reference
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.I)
 # Attributes may be quoted either way and hold ">" inside quotes; prefixes may hold "." and "-".
@@ -36,6 +39,11 @@ _WORKSHEET_PART = re.compile(r"(?:.*/)?worksheets/[^/]+\.xml", re.I)
 _BINARY_SHEET_PART = re.compile(r"(?:.*/)?worksheets/[^/]+\.bin", re.I)
 # A <row> or <c> start tag without an r attribute: its place follows from the one before.
 _WITHOUT_REF = re.compile(rb"<" + _PREFIX + rb"(?:row|c)(?:\s(?:(?!\br=)[^>])*)?/?>")
+# Cheaper, and between them find a tag wherever `_WITHOUT_REF` would: one whose first
+# attribute is not r= (most writers put it first), or one with a prefix (the literal ":" leads
+# the search: two patterns are faster than one with both).
+_MAYBE_WITHOUT_REF = re.compile(rb"<(?:row|c)(?:/?>|\s(?!r=))")
+_MAYBE_PREFIXED = re.compile(rb":(?:row|c)[\s/>]")
 
 
 @dataclass(frozen=True)
@@ -48,26 +56,20 @@ class Extent:
     col_cell: str = ""  # the first cell found in the last column
 
 
-def inspect_archive(path: Path | BinaryIO, limits: Limits) -> None:
-    """Raise TooLarge (or UnreadableWorkbook for a DTD) when the zip is beyond `limits`."""
+def inspect_archive(
+    source: Path | BinaryIO | zipfile.ZipFile,
+    limits: Limits,
+    parts: dict[str, str] | None = None,
+) -> None:
+    """Raise TooLarge (or UnreadableWorkbook for a DTD) when the zip is beyond `limits`.
+    `source`: a path, an open file or the package already open; `parts`: its `sheet_parts`
+    when the caller has them."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-            if len(infos) > limits.max_members:
-                raise TooLarge(
-                    f"压缩包中有 {len(infos)} 个部件，超过上限 {limits.max_members} 个，未读取"
-                )
-            sheets = _sheet_names(archive)
-            total = cells = 0
-            for info in infos:
-                scan = _scan_for(info.filename, sheets, limits)
-                size, area = _inspect_member(archive, info, scan, limits, total)
-                total, cells = total + size, cells + area
-                if cells > limits.max_cells:
-                    raise TooLarge(
-                        f"各工作表内容区域共有 {cells:,} 个单元格（至部件 {info.filename}），"
-                        f"超过上限 {limits.max_cells:,} 个，未读取"
-                    )
+        if isinstance(source, zipfile.ZipFile):
+            _inspect(source, limits, parts)
+        else:
+            with zipfile.ZipFile(source) as archive:
+                _inspect(archive, limits, parts)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError) as exc:
         raise UnreadableWorkbook(
             "文件已损坏（压缩包结构不完整），请重新保存或重新下载后提交"
@@ -76,11 +78,50 @@ def inspect_archive(path: Path | BinaryIO, limits: Limits) -> None:
         raise UnreadableWorkbook(f"文件使用了不支持的压缩方式（{exc}）") from exc
 
 
+def _inspect(archive: zipfile.ZipFile, limits: Limits, parts: dict[str, str] | None) -> None:
+    infos = archive.infolist()
+    if len(infos) > limits.max_members:
+        raise TooLarge(f"压缩包中有 {len(infos)} 个部件，超过上限 {limits.max_members} 个，未读取")
+    sheets = {part: name for name, part in (parts or sheet_parts(archive)).items()}
+    # Deflate packs at most 1032 bytes into one: when even that cannot pass the total, a member
+    # that cannot pass the limits of one member needs only its head inflated (for a DTD).
+    bounded = sum(_most(info) for info in infos) <= limits.max_inflated
+    total = cells = 0
+    for info in infos:
+        scan = _scan_for(info.filename, sheets, limits)
+        if scan is None and bounded and _within(info, limits):
+            _check_head(info.filename, _head(archive, info))
+            continue
+        size, area = _inspect_member(archive, info, scan, limits, total)
+        total, cells = total + size, cells + area
+        if cells > limits.max_cells:
+            raise TooLarge(
+                f"各工作表内容区域共有 {cells:,} 个单元格（至部件 {info.filename}），"
+                f"超过上限 {limits.max_cells:,} 个，未读取"
+            )
+
+
+def _most(info: zipfile.ZipInfo) -> int:
+    """The most bytes this member can inflate to, whatever its directory entry claims; a
+    method other than stored or deflated has no such bound."""
+    if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        return 1 << 62
+    return _DEFLATE_MOST * info.compress_size + _DEFLATE_MATCH
+
+
+def _within(info: zipfile.ZipInfo, limits: Limits) -> bool:
+    """Whether no inflating of this member can pass the size or ratio limits of one member."""
+    most = _most(info)
+    return most <= limits.max_member and most < limits.ratio_floor
+
+
 def _scan_for(name: str, sheets: dict[str, str], limits: Limits):
     """What finds the extent of the sheets in this member, if it holds any: a worksheet part
     of an .xlsx (mapped by the workbook, or by its path) or .xlsb, or an .ods's content.xml."""
     sheet = sheets.get(name)
     path = name.replace("\\", "/")  # a Windows path, as some writers store it
+    if sheet is None and "orksheets/" not in path.lower() and path != "content.xml":
+        return None  # neither pattern below can match: the common case, kept cheap
     if sheet is None and _WORKSHEET_PART.fullmatch(path):
         sheet = name
     if sheet is not None:
@@ -103,11 +144,7 @@ def _inspect_member(
     for chunk in _inflate(archive, info):
         if len(head) < _HEAD:
             head += chunk[: _HEAD - len(head)]
-            if _DOCTYPE.search(head):
-                raise UnreadableWorkbook(
-                    f"文件部件 {name} 含有文档类型声明（DTD），正常的 Excel 文件不会有，"
-                    "可能是恶意构造的文件，未读取"
-                )
+            _check_head(name, head)
         size += len(chunk)
         _check_size(name, size, info.compress_size, before + size, limits)
         if scan is not None:
@@ -128,6 +165,24 @@ def _inspect_member(
     return size, area
 
 
+def _check_head(name: str, head: bytes) -> None:
+    if _DOCTYPE.search(head):
+        raise UnreadableWorkbook(
+            f"文件部件 {name} 含有文档类型声明（DTD），正常的 Excel 文件不会有，"
+            "可能是恶意构造的文件，未读取"
+        )
+
+
+def _head(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """The first `_HEAD` bytes of a member, inflated."""
+    head = b""
+    for chunk in _inflate(archive, info, _HEAD):
+        head += chunk
+        if len(head) >= _HEAD:
+            break
+    return head[:_HEAD]
+
+
 class _XmlSheetScan:
     """`_ExtentScan` with the sheet's label, in the shape of the other formats' scans."""
 
@@ -146,14 +201,16 @@ class _XmlSheetScan:
         return [(self.label, extent.rows, extent.cols, extent.row_cell, extent.col_cell)]
 
 
-def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+def _inflate(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, most: int = _CHUNK
+) -> Iterator[bytes]:
     """The member's bytes, inflated chunk by chunk. The common case (stored or deflated, not
     encrypted) goes straight to zlib: zipfile's reader costs more per member than the
     inflating itself, and an inbox of small files is all small members."""
     method, encrypted = info.compress_type, info.flag_bits & 0x1
     if encrypted or method not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         with archive.open(info) as stream:
-            while chunk := stream.read(_CHUNK):
+            while chunk := stream.read(most):
                 yield chunk
         return
     fp = archive.fp
@@ -165,12 +222,12 @@ def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]
     fp.seek(info.header_offset + 30 + name_length + extra_length)
     raw = fp.read(info.compress_size)
     if method == zipfile.ZIP_STORED:
-        for start in range(0, len(raw), _CHUNK):
-            yield raw[start : start + _CHUNK]
+        for start in range(0, len(raw), most):
+            yield raw[start : start + most]
         return
     inflater = zlib.decompressobj(-15)
     while raw:
-        chunk = inflater.decompress(raw, _CHUNK)
+        chunk = inflater.decompress(raw, most)
         raw = inflater.unconsumed_tail
         if chunk:
             yield chunk
@@ -210,17 +267,8 @@ class _ExtentScan:
     """
 
     def __init__(self, floor_rows: int = 1, floor_cols: int = 1) -> None:
-        digits = len(str(max(1, floor_rows)))
-        letters = len(column_letter(max(1, floor_cols) - 1))
-        self._candidates = re.compile(
-            rb"<"
-            + _PREFIX
-            + rb"c\b"
-            + _ATTRS
-            + rb"\br=([\"'])\$?(?:[A-Za-z]{%d,}\$?[0-9]+|[A-Za-z]+\$?[0-9]{%d,})\1"
-            % (letters, digits)
-            + _ATTRS
-            + rb"/?>"
+        self._candidates, self._long_ref = _far_patterns(
+            len(column_letter(max(1, floor_cols) - 1)), len(str(max(1, floor_rows)))
         )
         self._every = False
         self._looked = 0
@@ -236,8 +284,13 @@ class _ExtentScan:
         if not self._every and self._looked < _HEAD_CELLS:
             # Writers give every cell its reference or none: the first cells tell which. (A
             # file mixing both is still bounded by the size limits and the worker's caps.)
-            self._every = bool(_WITHOUT_REF.search(data, 0, cut))
+            self._every = bool(
+                (_MAYBE_WITHOUT_REF.search(data, 0, cut) or _MAYBE_PREFIXED.search(data, 0, cut))
+                and _WITHOUT_REF.search(data, 0, cut)
+            )
             self._looked += cut
+        if not self._every and not self._long_ref.search(data, 0, cut):
+            return  # no cell reaches far enough to pass a limit
         tags = _TAG if self._every else self._candidates
         for m in tags.finditer(data, 0, cut):
             self._tag(m.group(0))
@@ -271,6 +324,18 @@ class _ExtentScan:
         return Extent(self.rows, self.cols, self._row_cell, self._col_cell)
 
 
+@lru_cache(maxsize=16)
+def _far_patterns(letters: int, digits: int) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+    """A `<c>` whose reference has at least `letters` letters or `digits` digits; and such a
+    reference wherever it stands: a cheap look that finds every chunk the first could find
+    anything in (and a few more). Compiled once per limits, not once per sheet."""
+    far = rb"\$?(?:[A-Za-z]{%d,}\$?[0-9]+|[A-Za-z]+\$?[0-9]{%d,})" % (letters, digits)
+    candidates = re.compile(
+        rb"<" + _PREFIX + rb"c\b" + _ATTRS + rb"\br=([\"'])" + far + rb"\1" + _ATTRS + rb"/?>"
+    )
+    return candidates, re.compile(rb"r=[\"']" + far + rb"[\"']")
+
+
 def _column_number(letters: bytes) -> int:
     number = 0
     for ch in letters.upper():
@@ -283,10 +348,10 @@ def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
     return {part: name for name, part in sheet_parts(archive).items()}
 
 
-def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+def sheet_parts(archive: zipfile.ZipFile, main: str | None = None) -> dict[str, str]:
     """Sheet name → its worksheet part (e.g. "xl/worksheets/sheet1.xml"), found from the
-    package's main part wherever `_rels/.rels` puts it."""
-    main = main_part(archive)
+    package's main part wherever `_rels/.rels` puts it (`main`, when the caller knows it)."""
+    main = main or main_part(archive)
     if main is None:
         return {}
     try:
@@ -296,9 +361,22 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
         return {}
     rel_target = {rid: target for rid, _kind, target in relationships(archive, main)}
     parts = {}
-    for m in re.finditer(rb"<" + _PREFIX + rb"sheet\b(" + _ATTRS + rb")/?>", workbook):
-        name, rid = attribute(m.group(1), b"name"), attribute(m.group(1), b"id")
+    listed = _listed if len(workbook) <= MAX_CACHED else _listed.__wrapped__
+    for name, rid in listed(workbook):
         target = rel_target.get(rid) if name is not None and rid else None
         if target:
             parts[name] = target
     return parts
+
+
+_SHEET = re.compile(rb"<" + _PREFIX + rb"sheet\b(" + _ATTRS + rb")/?>")
+
+
+@lru_cache(maxsize=64)
+def _listed(workbook: bytes) -> tuple[tuple[str | None, str | None], ...]:
+    """(name, relationship id) of each `<sheet>` of a workbook part; cached, as the
+    submissions of one template carry the same part."""
+    return tuple(
+        (attribute(m.group(1), b"name"), attribute(m.group(1), b"id"))
+        for m in _SHEET.finditer(workbook)
+    )

@@ -98,12 +98,17 @@ class SheetData:
     def merge_index(self) -> dict[Cell, Merge]:
         """Every cell inside a merged range → that range (built once, on first use)."""
         if self._merge_index is None:
-            self._merge_index = {
-                (r, c): m
-                for m in self.merges
-                for r in range(m.top, m.bottom + 1)
-                for c in range(m.left, m.right + 1)
-            }
+            index: dict[Cell, Merge] = {}
+            for m in self.merges:  # plain loops: faster than a nested comprehension
+                if m.left == m.right:  # one column (a category's cells): the common case
+                    column = m.left
+                    for r in range(m.top, m.bottom + 1):
+                        index[r, column] = m
+                    continue
+                for r in range(m.top, m.bottom + 1):
+                    for c in range(m.left, m.right + 1):
+                        index[r, c] = m
+            self._merge_index = index
         return self._merge_index
 
     def merge_at(self, row: int, col: int) -> Merge | None:
@@ -145,6 +150,9 @@ class SheetData:
 class WorkbookData:
     path: str
     sheets: list[SheetData]
+    # The package's custom document properties (`docprops`), read with its cells: the stamp
+    # of a distributed workbook is there. {} for a file that has none or is no package.
+    properties: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def sheet(self, name: str) -> SheetData | None:
         return next((s for s in self.sheets if s.name == name), None)

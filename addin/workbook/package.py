@@ -11,8 +11,10 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from functools import lru_cache
 
 MAX_RELS = 4 << 20
+MAX_CACHED = 64 << 10  # parts up to this size are parsed once per content (`_parsed`)
 _ATTRS = rb"(?:[^>\"']|\"[^\"]*\"|'[^']*')*?"
 _PREFIX = rb"(?:[\w.-]+:)?"
 _RELATIONSHIP = re.compile(rb"<" + _PREFIX + rb"Relationship\b(" + _ATTRS + rb")/?>")
@@ -22,8 +24,17 @@ DEFAULT_MAIN = "xl/workbook.xml"
 
 
 def attribute(attrs: bytes, name: bytes) -> str | None:
-    m = re.search(rb"(?:\b[\w.-]+:|\b)" + name + rb"=([\"'])(.*?)\1", attrs, re.S)
-    return unescape(m.group(2).decode(errors="replace")) if m else None
+    m = _attribute_pattern(name).search(attrs)
+    if m is None:
+        return None
+    text = m.group(2).decode(errors="replace")
+    return unescape(text) if "&" in text else text
+
+
+@lru_cache(maxsize=64)
+def _attribute_pattern(name: bytes) -> re.Pattern[bytes]:
+    # Compiled once per name: every part's relationships are read this way, on every file.
+    return re.compile(rb"(?:\b[\w.-]+:|\b)" + name + rb"=([\"'])(.*?)\1", re.S)
 
 
 def unescape(text: str) -> str:
@@ -47,9 +58,10 @@ def _key(name: str) -> str:
     return name.replace("\\", "/").lower()
 
 
-def _read(archive: zipfile.ZipFile, name: str) -> bytes | None:
+def _read(archive: zipfile.ZipFile, name: str, names: dict[str, str] | None = None) -> bytes | None:
+    names = members(archive) if names is None else names
     try:
-        with archive.open(members(archive).get(_key(name), name)) as member:
+        with archive.open(names.get(_key(name), name)) as member:
             return member.read(MAX_RELS)
     except KeyError:
         return None
@@ -60,9 +72,17 @@ def relationships(archive: zipfile.ZipFile, part: str) -> list[tuple[str, str, s
     targets resolved against the part's folder; a target that exists is named as stored."""
     names = members(archive)
     folder, base = posixpath.split(part.replace("\\", "/"))
-    rels = _read(archive, posixpath.join(folder, "_rels", base + ".rels"))
+    rels = _read(archive, posixpath.join(folder, "_rels", base + ".rels"), names)
     if rels is None:
         return []
+    parse = _parsed if len(rels) <= MAX_CACHED else _parsed.__wrapped__
+    return [(rid, kind, names.get(key, full)) for rid, kind, full, key in parse(rels, folder)]
+
+
+@lru_cache(maxsize=256)
+def _parsed(rels: bytes, folder: str) -> tuple[tuple[str, str, str, str], ...]:
+    """(Id, Type, target part, its key) of each internal relationship in a .rels part. Cached:
+    the submissions of one template carry the same relationship parts byte for byte."""
     found = []
     for m in _RELATIONSHIP.finditer(rels):
         rid, kind = attribute(m.group(1), b"Id") or "", attribute(m.group(1), b"Type") or ""
@@ -71,8 +91,8 @@ def relationships(archive: zipfile.ZipFile, part: str) -> list[tuple[str, str, s
             continue
         full = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
         full = posixpath.normpath(full)
-        found.append((rid, kind, names.get(_key(full), full)))
-    return found
+        found.append((rid, kind, full, _key(full)))
+    return tuple(found)
 
 
 def main_part(archive: zipfile.ZipFile) -> str | None:
@@ -88,11 +108,19 @@ def main_part(archive: zipfile.ZipFile) -> str | None:
 def content_type(archive: zipfile.ZipFile, part: str) -> str:
     """The part's content type from `[Content_Types].xml` ("" if it has no override)."""
     types = _read(archive, "[Content_Types].xml") or b""
-    part = _key(part)
+    parse = _overrides if len(types) <= MAX_CACHED else _overrides.__wrapped__
+    return parse(types).get(_key(part), "")
+
+
+@lru_cache(maxsize=64)
+def _overrides(types: bytes) -> dict[str, str]:
+    """Part key → content type of each Override, the first for a part (cached as `_parsed`)."""
+    found: dict[str, str] = {}
     for m in _OVERRIDE.finditer(types):
-        if _key((attribute(m.group(1), b"PartName") or "").lstrip("/")) == part:
-            return attribute(m.group(1), b"ContentType") or ""
-    return ""
+        key = _key((attribute(m.group(1), b"PartName") or "").lstrip("/"))
+        if key not in found:
+            found[key] = attribute(m.group(1), b"ContentType") or ""
+    return found
 
 
 def has_macros(path) -> bool:

@@ -9,10 +9,11 @@ is judged by the streams its directory lists (`ole`), an Open XML package by the
 
 from __future__ import annotations
 
+import io
 import struct
 import zipfile
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from .model import UnreadableWorkbook
 from .ole import MAGIC, CompoundFile, NotCompoundFile
@@ -25,6 +26,7 @@ _FILEPASS, _BOUNDSHEET, _EOF = 0x002F, 0x0085, 0x000A
 # Excel 2.x, 3.0 and 4.0 wrote no compound file: the sheet's BIFF records from the first byte.
 _EARLY_BOF = {0x0009: "Excel 2.x", 0x0209: "Excel 3.0", 0x0409: "Excel 4.0"}
 _SAVE_AS = "请用 Excel 或 WPS 打开后另存为 .xlsx 再提交"
+_UNOPENABLE = (IsADirectoryError, FileNotFoundError, PermissionError)
 
 
 def sniff(source: Path | BinaryIO) -> str:
@@ -33,33 +35,71 @@ def sniff(source: Path | BinaryIO) -> str:
     file."""
     if not isinstance(source, Path):
         source.seek(0)
-        return _kind(source)
+        return _closed(_kind(source))
     try:
         with source.open("rb") as handle:
-            return _kind(handle)
-    except IsADirectoryError as exc:
-        raise UnreadableWorkbook("这是一个文件夹，不是工作簿文件") from exc
-    except FileNotFoundError as exc:
-        raise UnreadableWorkbook("文件不存在") from exc
-    except PermissionError as exc:
-        raise UnreadableWorkbook("没有读取该文件的权限") from exc
+            return _closed(_kind(handle))
+    except _UNOPENABLE as exc:
+        raise UnreadableWorkbook(_cannot_open(exc)) from exc
 
 
-def _kind(handle: BinaryIO) -> str:
+class Sniffed(NamedTuple):
+    kind: str
+    archive: zipfile.ZipFile | None = None  # the package, open; None for an old Office file
+    main: str | None = None  # the package's main part (`package.main_part`)
+
+
+def _closed(found: Sniffed) -> str:
+    if found.archive is not None:
+        found.archive.close()
+    return found.kind
+
+
+def sniff_bytes(data: bytes) -> Sniffed:
+    """`sniff` of a file read into memory, with its zip left open: the guard, the properties
+    and the formula scan then share one read of its directory."""
+    return _kind(io.BytesIO(data))
+
+
+def read_file(path: Path, limit: int) -> bytes:
+    """The bytes of a submitted file, at most `limit` + 1 of them (the caller compares); what
+    keeps it from being read as one clear reason."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(limit + 1)
+    except _UNOPENABLE as exc:
+        raise UnreadableWorkbook(_cannot_open(exc)) from exc
+
+
+def _cannot_open(exc: OSError) -> str:
+    if isinstance(exc, IsADirectoryError):
+        return "这是一个文件夹，不是工作簿文件"
+    if isinstance(exc, FileNotFoundError):
+        return "文件不存在"
+    return "没有读取该文件的权限"
+
+
+def _kind(handle: BinaryIO) -> Sniffed:
     head = handle.read(8)
     if head == MAGIC:
-        return _ole_kind(handle)
+        return Sniffed(_ole_kind(handle))
     if len(head) == 0:
         raise UnreadableWorkbook("文件是空的（0 字节）")
     if not head.startswith(b"PK"):
         raise UnreadableWorkbook(_not_a_workbook(head))
+    archive = None
     try:
-        with zipfile.ZipFile(handle) as archive:
-            return _package_kind(archive)
-    except zipfile.BadZipFile as exc:
-        raise UnreadableWorkbook(
-            "文件已损坏（压缩包结构不完整），请重新保存或重新下载后提交"
-        ) from exc
+        archive = zipfile.ZipFile(handle)
+        kind, main = _package_kind(archive)
+        return Sniffed(kind, archive, main)
+    except BaseException as exc:
+        if archive is not None:
+            archive.close()
+        if isinstance(exc, zipfile.BadZipFile):
+            raise UnreadableWorkbook(
+                "文件已损坏（压缩包结构不完整），请重新保存或重新下载后提交"
+            ) from exc
+        raise
 
 
 def _not_a_workbook(head: bytes) -> str:
@@ -70,7 +110,8 @@ def _not_a_workbook(head: bytes) -> str:
     return "不是 Excel 工作簿（.xlsx / .xls / .ods），请用 Excel 或 WPS 另存为 .xlsx 后重新提交"
 
 
-def _package_kind(archive: zipfile.ZipFile) -> str:
+def _package_kind(archive: zipfile.ZipFile) -> tuple[str, str | None]:
+    """The kind of workbook and its main part."""
     names = set(archive.namelist())
     main = main_part(archive)
     if main is not None:
@@ -79,9 +120,9 @@ def _package_kind(archive: zipfile.ZipFile) -> str:
             raise UnreadableWorkbook("这是 Word 文档，不是 Excel 工作簿")
         if "presentationml" in kind:
             raise UnreadableWorkbook("这是 PowerPoint 演示文稿，不是 Excel 工作簿")
-        return "xlsb" if main.lower().endswith(".bin") or "binary" in kind else "xlsx"
+        return ("xlsb" if main.lower().endswith(".bin") or "binary" in kind else "xlsx"), main
     if "content.xml" in names and "mimetype" in names:
-        return "ods"
+        return "ods", None
     if "word/document.xml" in names:
         raise UnreadableWorkbook("这是 Word 文档，不是 Excel 工作簿")
     raise UnreadableWorkbook("压缩包中没有工作簿内容，不是有效的 .xlsx 文件")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from copy import copy
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
@@ -41,6 +42,8 @@ from .typed import SUBTOTAL, TOTAL, bounds, check_grade, check_sum, typed_number
 # digit, so `_fold_item` turns them into "1." first.
 _ITEM_NO = re.compile(r"^(?:\((\d{1,3})\)|第(\d{1,3})[项条][.、,，:：]?|(\d{1,3})[.、,，:：)）])")
 _CIRCLED = re.compile(r"^\s*([\u2460-\u2473\u3251-\u325f\u32b1-\u32bf\u24f5-\u24fe\u2776-\u277f])")
+# An item's score: exact, a decimal as typed, a fraction where rater weights (1/3) make one.
+Score = Fraction | Decimal
 # Labels of the total row besides the spec's own (“总分”): what people type instead.
 _TOTAL_ALIASES = ("合计", "总计", "总得分")
 # Labels of the rows under the total besides the spec's 定级结果 label (folded).
@@ -71,6 +74,8 @@ class RubricSheet:
     grade_label_cell: Cell | None = None  # set when fill must also write the 定级结果 label
     subtotal_col: int | None = None
     named: bool = False  # the name came from a 党支部名称 field, not from the sheet name
+    # Category → the row of its first item found (where its 小计 stands), worked out once.
+    first_rows: dict[str, int] = field(default_factory=dict)
 
     @property
     def score_col(self) -> int:
@@ -103,7 +108,7 @@ def evaluate(sheet: SheetData, spec: RubricSpec, header: Header) -> RubricResult
     layout, found = _layout_of(sheet, spec, header)
     scores, typed, score_findings = _read_scores(layout)
     found += score_findings
-    item_scores = {no: s for no, s in scores.items()}
+    item_scores = scores
     categories: dict[str, Fraction | None] = {}
     for cat in spec.categories:
         values = [item_scores.get(i.no) for i in cat.items]
@@ -131,15 +136,27 @@ def evaluate(sheet: SheetData, spec: RubricSpec, header: Header) -> RubricResult
 
 
 def _item_score(
-    spec: RubricSpec, no: int, score: Fraction | None, typed: list[Decimal | None] | None
+    spec: RubricSpec, no: int, score: Score | None, typed: list[Decimal | None] | None
 ) -> ItemScore:
     cut = score is not None and not shows_exactly(score)
-    raters = {}
     if spec.raters and typed is not None:
         raters = {r.label: plain(v) for r, v in zip(spec.raters, typed, strict=True)}
-    return ItemScore(
-        no=no, score=shown(score), exact=exact_text(score) if cut else None, raters=raters
-    )
+        return ItemScore(
+            no=no, score=shown(score), exact=exact_text(score) if cut else None, raters=raters
+        )
+    key = (no, shown(score), exact_text(score) if cut else None)
+    found = _ITEM_SCORES.get(key)
+    if found is None:
+        if len(_ITEM_SCORES) >= _ITEM_SCORES_MAX:
+            _ITEM_SCORES.clear()
+        found = _ITEM_SCORES[key] = ItemScore(no=key[0], score=key[1], exact=key[2])
+    return found
+
+
+# Item scores without raters, shared: the same few (item, score) pairs recur on every sheet,
+# and a report's items are read, never changed.
+_ITEM_SCORES: dict[tuple, ItemScore] = {}
+_ITEM_SCORES_MAX = 4096
 
 
 # --- layout ----------------------------------------------------------------------------------
@@ -149,6 +166,7 @@ def _item_score(
 # submissions reads the same layout eight thousand times, so it is worked out once per shape.
 _LAYOUTS: dict[tuple, tuple[RubricSheet, list[Finding], bool]] = {}
 _LAYOUTS_MAX = 256
+_EMPTY = frozenset(("", None))
 
 
 def _layout_of(
@@ -164,7 +182,8 @@ def _layout_of(
         return layout, list(found)
     layout, found, named = cached
     # Same shape, another sheet: only the sheet (and a name taken from the sheet) differ.
-    fresh = replace(layout, sheet=sheet, item_rows=dict(layout.item_rows))
+    fresh = copy(layout)  # a shallow copy, cheaper than `replace`, which re-runs __init__
+    fresh.sheet, fresh.item_rows = sheet, dict(layout.item_rows)
     if not named:
         fresh.name = sheet.name
     return fresh, [f.model_copy(update={"sheet": sheet.name}) for f in found]
@@ -186,7 +205,7 @@ def _layout_key(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple:
                 line[points] if points < len(line) else None,
                 # Cheap emptiness: a cell of spaces only counts as filled here, which at worst
                 # gives that sheet a key of its own (a cache miss), never a wrong layout.
-                tuple(v == "" or v is None for v in line[left:stop]),
+                tuple(map(_EMPTY.__contains__, line[left:stop])),
             )
         )
     columns = tuple(sorted(header.columns.items()))
@@ -250,6 +269,10 @@ def _read_layout(
             F.RUBRIC_ITEM_MISSING(sheet=sheet.name, cell=None, no=no, text=clip(item.text))
         )
     _place_results(layout, last_item_row)
+    for cat in spec.categories:
+        rows = [layout.item_rows[i.no] for i in cat.items if i.no in layout.item_rows]
+        if rows:
+            layout.first_rows[cat.name] = min(rows)
     return layout, found
 
 
@@ -428,12 +451,12 @@ def _blank_row(sheet: SheetData, r: int, header: Header) -> bool:
 
 def _read_scores(
     layout: RubricSheet,
-) -> tuple[dict[int, Fraction | None], dict[int, list[Decimal | None]], list[Finding]]:
+) -> tuple[dict[int, Score | None], dict[int, list[Decimal | None]], list[Finding]]:
     """Each item's score (weighted over raters), None where anything is missing or invalid;
     and what was typed in each input column (one per rater) of each item found."""
     sheet, spec = layout.sheet, layout.spec
     found: list[Finding] = []
-    scores: dict[int, Fraction | None] = {}
+    scores: dict[int, Score | None] = {}
     typed: dict[int, list[Decimal | None]] = {}
     raters = spec.raters or None
     merged: dict[str, set[int]] = {}
@@ -442,8 +465,10 @@ def _read_scores(
         problems, shared = _merged_score_cells(layout, column)
         found += problems
         merged[column] = shared
+    verdicts = spec.verdicts if spec.pass_fail else None
+    item_rows = layout.item_rows
     for item in spec.items:
-        r = layout.item_rows.get(item.no)
+        r = item_rows.get(item.no)
         if r is None:
             scores[item.no] = None
             continue
@@ -452,9 +477,9 @@ def _read_scores(
             if item.no in merged[column]:
                 parts.append(None)  # reported once, on the merged cell
                 continue
-            verdicts = spec.verdicts if spec.pass_fail else None
             value, problems = _read_score_cell(sheet, r, c, item, column, verdicts)
-            found += problems
+            if problems:
+                found += problems
             parts.append(value)
         typed[item.no] = parts
         if any(p is None for p in parts):
@@ -465,7 +490,7 @@ def _read_scores(
             pairs = zip(parts, raters, strict=True)
             scores[item.no] = sum((Fraction(p) * rt.weight for p, rt in pairs), Fraction(0))
         else:
-            scores[item.no] = Fraction(parts[0])
+            scores[item.no] = parts[0]  # a decimal is exact: a fraction only comes from weights
     return scores, typed, found
 
 
@@ -476,8 +501,12 @@ def _merged_score_cells(layout: RubricSheet, column: str) -> tuple[list[Finding]
     shown is the other column's, and the hidden score is not used."""
     sheet = layout.sheet
     c = layout.header.col(column)
-    if not any(m.left <= c <= m.right for m in sheet.merges):
-        return [], set()  # no merged area touches this column
+    rows = layout.item_rows.values()
+    first, last = (min(rows), max(rows)) if rows else (0, -1)
+    if not any(
+        m.left <= c <= m.right and m.top <= last and m.bottom >= first for m in sheet.merges
+    ):
+        return [], set()  # no merged area touches this column on the items' rows
     groups: dict[Cell, list[int]] = {}
     for no, r in sorted(layout.item_rows.items(), key=lambda kv: kv[1]):
         if sheet.merge_at(r, c) is not None:
@@ -613,7 +642,7 @@ def _read_verdict(
 
 def _check_typed_results(
     layout: RubricSheet,
-    item_scores: dict[int, Fraction | None],
+    item_scores: dict[int, Score | None],
     categories: dict[str, Fraction | None],
     total: Fraction | None,
 ) -> list[Finding]:
@@ -641,12 +670,14 @@ def _check_typed_results(
         cell = _subtotal_cell(layout, cat.name)
         # A score cell merged rightwards over the 小计 column (D5:E5) is a score, not a subtotal.
         if cell is not None and cell[1] == layout.subtotal_col:
-            range_, expected = bounds(cat.items, item_scores), categories[cat.name]
+            expected = categories[cat.name]
+            # The range matters only where the exact value is unknown.
+            range_ = bounds(cat.items, item_scores) if expected is None else None
             checked = check_sum(
                 sheet, cell, SUBTOTAL, cat.points, range_, expected, category=cat.name
             )
             found += checked[0]
-    range_ = bounds(spec.items, item_scores)
+    range_ = bounds(spec.items, item_scores) if total is None else None
     typed_total = None
     if layout.total_cell is not None:
         total_found, typed_total = check_sum(
@@ -661,11 +692,10 @@ def _check_typed_results(
 def _subtotal_cell(layout: RubricSheet, category: str) -> Cell | None:
     if layout.subtotal_col is None:
         return None
-    cat = next(c for c in layout.spec.categories if c.name == category)
-    rows = [layout.item_rows[i.no] for i in cat.items if i.no in layout.item_rows]
-    if not rows:
+    first = layout.first_rows.get(category)
+    if first is None:
         return None
-    return layout.sheet.anchor(min(rows), layout.subtotal_col)
+    return layout.sheet.anchor(first, layout.subtotal_col)
 
 
 def _normalized_writes(sheet: SheetData, found: list[Finding]) -> list[CellWrite]:
@@ -680,7 +710,7 @@ def _normalized_writes(sheet: SheetData, found: list[Finding]) -> list[CellWrite
 
 def _computed_writes(
     layout: RubricSheet,
-    item_scores: dict[int, Fraction | None],
+    item_scores: dict[int, Score | None],
     categories: dict[str, Fraction | None],
     total: Fraction | None,
     grade: str | None,

@@ -44,7 +44,7 @@ class Bounds:
         return "第" + "、".join(str(n) for n in self.unread) + "项"
 
 
-def bounds(items: list[RubricItem], scores: dict[int, Fraction | None]) -> Bounds:
+def bounds(items: list[RubricItem], scores: dict[int, Fraction | Decimal | None]) -> Bounds:
     known = [scores[i.no] for i in items if scores.get(i.no) is not None]
     unread = tuple(i.no for i in items if scores.get(i.no) is None)
     low = exact_sum(known)
@@ -81,13 +81,14 @@ def check_sum(
     cell: Cell,
     kinds: SumKinds,
     full: Decimal,
-    range_: Bounds,
+    range_: Bounds | None,
     expected: Fraction | None,
     **params: str,
 ) -> tuple[list[Finding], Decimal | None]:
     """A typed 小计 or 总分 against its exact value when known, else against its range.
     Returns the findings and the typed number when it can stand (agrees, or lies in the range
-    and cannot be confirmed), for the typed grade to be held to."""
+    and cannot be confirmed), for the typed grade to be held to. `range_` is needed only when
+    `expected` is None."""
     typed = typed_number(sheet, *cell)
     if typed is None:
         return [], None
@@ -118,7 +119,7 @@ def check_grade(
     sheet: SheetData,
     cell: Cell,
     spec: RubricSpec,
-    range_: Bounds,
+    range_: Bounds | None,
     total: Fraction | None,
     typed_total: Decimal | None,
 ) -> list[Finding]:
