@@ -18,7 +18,7 @@ from addin.spec import load_specs
 from addin.workbook.guard import _XmlSheetScan, inspect_archive
 from addin.workbook.merge_limits import MergeTally, ref_area
 from addin.workbook.model import _SMALL as SMALL
-from addin.workbook.model import Merge, SheetData, TooLarge
+from addin.workbook.model import Merge, SheetData, TooLarge, UnreadableWorkbook
 
 
 def with_merge(tmp_path: Path, ref: str, name: str = "merged.xlsx") -> Path:
@@ -149,3 +149,47 @@ def test_merge_lookups_answer_as_one_entry_per_cell(merges, cells):
         assert sheet.anchor(row, col) == ((want.top, want.left) if want else (row, col))
         shown = sheet.value(want.top, want.left) if want else sheet.value(row, col)
         assert sheet.shown(row, col) == shown
+
+
+def annotated_copy(src: Path, dst: Path):
+    from addin.support import weak_notes
+    from addin.workbook.patcher import write_copy
+    from addin.writes import plan_for
+
+    evaluation = check_path(src, load_specs())
+    report = evaluation.report
+    plan = plan_for(
+        evaluation.writes, report.findings, evaluation.conditional, weak_notes(evaluation)
+    )
+    return write_copy(src, dst, plan, evaluation.data)
+
+
+def test_the_patched_copy_keeps_a_large_merge(tmp_path):
+    """The patcher costs nothing per merged cell: a three-column merge of 3 million cells."""
+    src = with_merge(tmp_path, "K1:M1048576")
+    written = annotated_copy(src, tmp_path / "copy.xlsx")
+    assert written.patched
+    _count, area = merged_area(tmp_path / "copy.xlsx")
+    assert area == merged_area(src)[1]
+
+
+@pytest.mark.parametrize(("room", "refused"), [(0, False), (-1, True)])
+def test_the_openpyxl_copy_at_and_past_its_merge_bound(tmp_path, monkeypatch, room, refused):
+    """openpyxl makes an object per merged cell: past its bound the copy is not written."""
+    from addin.workbook import patcher
+
+    src = base_rubric(tmp_path / "plain.xlsx")
+    _count, area = merged_area(src)
+    monkeypatch.setattr(patcher, "OPENPYXL_MERGED", area + room)
+
+    def unsupported(*_args, **_kwargs):  # a package the patcher cannot edit
+        raise patcher.PatchUnsupported("部件格式异常")
+
+    monkeypatch.setattr(patcher, "patch_copy", unsupported)
+    dst = tmp_path / "copy.xlsx"
+    if refused:
+        with pytest.raises(UnreadableWorkbook, match=f"合并单元格共 {area:,} 个.*未写出副本"):
+            annotated_copy(src, dst)
+        assert not dst.exists()
+    else:
+        assert not annotated_copy(src, dst).patched
