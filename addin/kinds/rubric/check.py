@@ -130,9 +130,29 @@ def evaluate(sheet: SheetData, spec: RubricSpec, header: Header) -> RubricResult
         grade=grade,
         categories={k: shown(v) for k, v in categories.items()},
         spec=spec.id,
-        items=[_item_score(spec, i.no, item_scores.get(i.no), typed.get(i.no)) for i in spec.items],
+        items=_item_scores(spec, item_scores, typed),
     )
     return RubricResult(layout=layout, findings=found, branch=branch, writes=writes)
+
+
+def _item_scores(
+    spec: RubricSpec, item_scores: dict[int, Score | None], typed: dict[int, list]
+) -> list[ItemScore]:
+    """Every item's score in the spec's order. Without raters an item's entry depends only on
+    its number and exact score (what is shown is worked out from the value), so the shared
+    entry is looked up by those two first."""
+    if spec.raters:
+        return [_item_score(spec, i.no, item_scores.get(i.no), typed.get(i.no)) for i in spec.items]
+    items = []
+    for i in spec.items:
+        score = item_scores.get(i.no)
+        found = _BY_SCORE.get((i.no, score))
+        if found is None:
+            if len(_BY_SCORE) >= _ITEM_SCORES_MAX:
+                _BY_SCORE.clear()
+            found = _BY_SCORE[i.no, score] = _item_score(spec, i.no, score, None)
+        items.append(found)
+    return items
 
 
 def _item_score(
@@ -157,6 +177,8 @@ def _item_score(
 # and a report's items are read, never changed.
 _ITEM_SCORES: dict[tuple, ItemScore] = {}
 _ITEM_SCORES_MAX = 4096
+# (item no, exact score) → its shared entry: equal scores show alike, whatever their type.
+_BY_SCORE: dict[tuple, ItemScore] = {}
 
 
 # --- layout ----------------------------------------------------------------------------------
