@@ -76,6 +76,9 @@ class RubricSheet:
     named: bool = False  # the name came from a 党支部名称 field, not from the sheet name
     # Category → the row of its first item found (where its 小计 stands), worked out once.
     first_rows: dict[str, int] = field(default_factory=dict)
+    # 小计 column → each category's 小计 cell there: it depends only on the layout (merges
+    # included), so the sheets sharing a cached layout share it.
+    subtotal_cells: dict[int, dict[str, Cell]] = field(default_factory=dict)
 
     @property
     def score_col(self) -> int:
@@ -488,23 +491,29 @@ def _read_scores(
         found += problems
         merged[column] = shared
     verdicts = spec.verdicts if spec.pass_fail else None
-    item_rows = layout.item_rows
+    item_rows, rows = layout.item_rows, sheet.rows
     for item in spec.items:
         r = item_rows.get(item.no)
         if r is None:
             scores[item.no] = None
             continue
+        line = rows[r]  # an item's row is one of the sheet's
         parts: list[Decimal | None] = []
         for column, c in inputs:
             if item.no in merged[column]:
                 parts.append(None)  # reported once, on the merged cell
                 continue
+            if verdicts is None:  # the common case, inline: a number within the item's points
+                number = read_number(line[c] if c < len(line) else None)
+                if number.state == "ok" and 0 <= number.value <= item.points:
+                    parts.append(number.value)
+                    continue
             value, problems = _read_score_cell(sheet, r, c, item, column, verdicts)
             if problems:
                 found += problems
             parts.append(value)
         typed[item.no] = parts
-        if any(p is None for p in parts):
+        if None in parts:
             scores[item.no] = None
         elif raters:
             # Exact, never rounded per item: 18/18/18/17.98 at 1/4 each is 17.995, and five such
@@ -712,12 +721,15 @@ def _check_typed_results(
 
 
 def _subtotal_cell(layout: RubricSheet, category: str) -> Cell | None:
-    if layout.subtotal_col is None:
+    col = layout.subtotal_col
+    if col is None:
         return None
-    first = layout.first_rows.get(category)
-    if first is None:
-        return None
-    return layout.sheet.anchor(first, layout.subtotal_col)
+    cells = layout.subtotal_cells.get(col)
+    if cells is None:
+        anchor = layout.sheet.anchor
+        cells = {cat: anchor(first, col) for cat, first in layout.first_rows.items()}
+        layout.subtotal_cells[col] = cells
+    return cells.get(category)
 
 
 def _normalized_writes(sheet: SheetData, found: list[Finding]) -> list[CellWrite]:
