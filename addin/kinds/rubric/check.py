@@ -79,6 +79,8 @@ class RubricSheet:
     # 小计 column → each category's 小计 cell there: it depends only on the layout (merges
     # included), so the sheets sharing a cached layout share it.
     subtotal_cells: dict[int, dict[str, Cell]] = field(default_factory=dict)
+    # Input column → whether a merged area touches it on the items' rows (likewise shared).
+    merged_inputs: dict[str, bool] = field(default_factory=dict)
 
     @property
     def score_col(self) -> int:
@@ -532,11 +534,14 @@ def _merged_score_cells(layout: RubricSheet, column: str) -> tuple[list[Finding]
     shown is the other column's, and the hidden score is not used."""
     sheet = layout.sheet
     c = layout.header.col(column)
-    rows = layout.item_rows.values()
-    first, last = (min(rows), max(rows)) if rows else (0, -1)
-    if not any(
-        m.left <= c <= m.right and m.top <= last and m.bottom >= first for m in sheet.merges
-    ):
+    touched = layout.merged_inputs.get(column)
+    if touched is None:
+        rows = layout.item_rows.values()
+        first, last = (min(rows), max(rows)) if rows else (0, -1)
+        touched = layout.merged_inputs[column] = any(
+            m.left <= c <= m.right and m.top <= last and m.bottom >= first for m in sheet.merges
+        )
+    if not touched:
         return [], set()  # no merged area touches this column on the items' rows
     groups: dict[Cell, list[int]] = {}
     for no, r in sorted(layout.item_rows.items(), key=lambda kv: kv[1]):
