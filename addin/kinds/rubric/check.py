@@ -506,8 +506,18 @@ def _read_scores(
                 parts.append(None)  # reported once, on the merged cell
                 continue
             if verdicts is None:  # the common case, inline: a number within the item's points
-                number = read_number(line[c] if c < len(line) else None)
+                raw = line[c] if c < len(line) else None
+                key = (raw.__class__, raw, item.points)
+                value = _SCORES_OK.get(key) if key[0] in _SCORE_TYPES else None
+                if value is not None:
+                    parts.append(value)
+                    continue
+                number = read_number(raw)
                 if number.state == "ok" and 0 <= number.value <= item.points:
+                    if key[0] in _SCORE_TYPES:
+                        if len(_SCORES_OK) >= _SCORES_OK_MAX:
+                            _SCORES_OK.clear()
+                        _SCORES_OK[key] = number.value
                     parts.append(number.value)
                     continue
             value, problems = _read_score_cell(sheet, r, c, item, column, verdicts)
@@ -525,6 +535,13 @@ def _read_scores(
         else:
             scores[item.no] = parts[0]  # a decimal is exact: a fraction only comes from weights
     return scores, typed, found
+
+
+# (type, cell value, item points) → the score, for a plain cell read as a number within the
+# points: the same few (5, 4.5, 4) fill every sheet; the type keeps True apart from 1.
+_SCORES_OK: dict[tuple, Decimal] = {}
+_SCORES_OK_MAX = 4096
+_SCORE_TYPES = frozenset((str, float, int))
 
 
 def _merged_score_cells(layout: RubricSheet, column: str) -> tuple[list[Finding], set[int]]:
