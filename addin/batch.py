@@ -37,6 +37,7 @@ from .workbook.model import TooLarge, UnreadableWorkbook
 from .writes import plan_for
 
 if TYPE_CHECKING:  # pandas stays out of the workers: the inbox modules load in run_batch
+    from .report.feedback import UnitNotice
     from .report.inbox import LastYear, Roster
     from .report.inbox_model import RosterReport, SupportReport
 
@@ -92,6 +93,9 @@ class FileOutcome:
     no_copy: str | None = None  # why a file worth a copy has none (e.g. no LibreOffice)
     # The worker died (time, memory, a crash): the next run tries again, it is not kept.
     transient: bool = False
+    # `support.branch_profiles` of the report's branches, worked out in the worker (a batch's
+    # 薄弱环节与帮扶 needs them): the parent does not work them out again.
+    profiles: list | None = None
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,7 @@ class CheckTask:
     specs: SpecSet
     limits: Limits = DEFAULT_LIMITS
     options: dict[str, Any] = field(default_factory=dict)
+    profiles: bool = False  # send each branch's 薄弱环节 profile with the report (batch)
 
     def __call__(self, job: FileJob) -> FileOutcome:
         if job.member is None:
@@ -129,30 +134,46 @@ class CheckTask:
         )
         report = evaluation.report
         report.filed_on = filed_on(evaluation)
+        profiles = None
+        if self.profiles:  # a batch: its 帮扶 pairing needs them (a check loads no `support`)
+            from .support import branch_profiles
+
+            profiles = branch_profiles(self.specs, report.branches)
         if job.copy_to is None or report.status == "unreadable":
-            return FileOutcome(report)
+            return FileOutcome(report, profiles=profiles)
         if not job.copy_always and has_no_template(report):
-            return FileOutcome(report)
+            return FileOutcome(report, profiles=profiles)
         # What is left of the file's time, less a margin for writing the copy.
         seconds = max(1.0, min(SECONDS, self.limits.timeout - (time.monotonic() - started) - 10))
         with tempfile.TemporaryDirectory(prefix="jiceng-copy-", dir=job.work) as folder:
             writable = copy_source(source, Path(folder), job.work or Path(folder), seconds)
             if isinstance(writable, str):
-                return FileOutcome(report, no_copy=writable)
-            return self._copy(job, evaluation, writable)
+                return FileOutcome(report, no_copy=writable, profiles=profiles)
+            outcome = self._copy(job, evaluation, writable, profiles)
+            outcome.profiles = profiles
+            return outcome
 
-    def _copy(self, job: FileJob, evaluation: Evaluation, source: Path) -> FileOutcome:
-        from .support import weak_notes
+    def _copy(
+        self, job: FileJob, evaluation: Evaluation, source: Path, profiles: list | None = None
+    ) -> FileOutcome:
+        from .support import profile, rubric_spec, weak_notes
         from .workbook import own_output
         from .workbook.patcher import write_copy
 
         report = evaluation.report
+        # The profiles worked out already, of the report's branches (the evaluation's objects).
+        known = {id(b): p for b, p in zip(report.branches, profiles or (), strict=False) if p}
+
+        def found(spec, branch):
+            same = spec is rubric_spec(self.specs, branch.spec)
+            return (known.get(id(branch)) if same else None) or profile(spec, branch)
+
         try:
             plan = plan_for(
                 evaluation.writes,
                 report.findings,
                 evaluation.conditional,
-                weak_notes(evaluation),
+                weak_notes(evaluation, found),
             )
             mark = own_output.FILLED if job.copy_always else own_output.COPY
             written = write_copy(source, job.copy_to, plan, evaluation.data, mark)
@@ -223,12 +244,13 @@ def check_jobs(
     workers: int = 1,
     limits: Limits = DEFAULT_LIMITS,
     stop: Stop | None = None,
+    profiles: bool = False,
     **options,
 ) -> Iterator[tuple[int, FileOutcome]]:
     """(index in `jobs`, outcome) for jobs to be checked, in their order; once `stop` is
     requested, what the running workers finish in their grace period and no more
     (`isolation.run_isolated`)."""
-    task = CheckTask(specs, limits, options)
+    task = CheckTask(specs, limits, options, profiles)
     preload = list(WORKER_MODULES)
     if any(job.copy_to is not None for job in jobs):
         preload.append(COPY_WRITER)
@@ -360,7 +382,13 @@ def run_batch(
         checked: list[bool] = []
         progress.start(len(jobs), [o.report for o in done.values()])
         checks = check_jobs(
-            [jobs[i] for i in todo], specs, workers=workers, limits=limits, stop=stop, **options
+            [jobs[i] for i in todo],
+            specs,
+            workers=workers,
+            limits=limits,
+            stop=stop,
+            profiles=True,  # 薄弱环节与帮扶 (`support`) from the workers
+            **options,
         )
         try:
             with spool.open("w", encoding="utf-8") as handle:
@@ -381,7 +409,7 @@ def run_batch(
                         result.annotated[job.display] = outcome.copy
                         links[job.display] = os.path.relpath(outcome.copy, out)
                     handle.write(report.model_dump_json() + "\n")
-                    support.add(report)
+                    support.add(report, outcome.profiles)
                     light.append(_light(report))
         finally:
             checks.close()  # a second Ctrl-C: the workers are killed before anything else
@@ -424,6 +452,8 @@ def run_batch(
             missing,
             limits.max_notices,
             OutputMemo(out, "notices.memo", fresh=fresh),  # not *.json: not a result entry
+            workers=workers,
+            limits=limits,
         )
     return result
 
@@ -526,24 +556,27 @@ class _NoticeSpool:
         missing: list[str],
         most: int = DEFAULT_LIMITS.max_notices,
         memo: OutputMemo | None = None,
+        *,
+        workers: int = 1,
+        limits: Limits = DEFAULT_LIMITS,
     ) -> None:
         """One notice per unit that sent files, and one per roster unit in `missing`: at most
         `most`, the files of no identified unit's first (their one notice), then the units in
         the order their files came, then those that sent nothing. A notice made from the same
         parts as in the last run into this folder (`memo`) is kept as it is, its PDF too: a
-        re-run after a few files changed converts only their units' notices."""
+        re-run after a few files changed converts only their units' notices. The notices to
+        make are written by `workers` worker processes (`notice_pool`)."""
         import json
 
+        from .notice_pool import write_notices
         from .report.feedback import UNIDENTIFIED_UNIT, NoticePart, notice_name, unit_notice
-        from .workbook.notice_writer import notices_to_pdf, write_notice
 
         if not self.units and not missing:
             return
         folder.mkdir(exist_ok=True)
         memo = memo or OutputMemo(folder)  # none given: every notice is written
-        written: list[Path] = []
         kept: list[Path] = []
-        made: dict[Path, str] = {}  # a notice written now → what it was made from
+        to_make: list[tuple[UnitNotice, str, str]] = []  # the notice, its file stem, its memo key
         stems: set[str] = set()
         units = sorted(self.units, key=lambda unit: unit != UNIDENTIFIED_UNIT) + missing
         result.notices_not_made = max(0, len(units) - most)
@@ -564,19 +597,24 @@ class _NoticeSpool:
                 result.notices_to_fix += notice.needs_fixing
                 result.notices_not_received += not notice.received
                 continue
-            try:
-                written.append(write_notice(notice, folder, stem))
-                made[written[-1]] = key
-            except MemoryError:
-                raise
-            except Exception:  # one unit's notice never stops the others (detail in the log)
-                log.exception("could not write the 整改通知 of %s", unit)
-                continue
+            to_make.append((notice, stem, key))
+        made = write_notices(
+            [(notice, stem) for notice, stem, _ in to_make],
+            folder,
+            pdf,
+            workers=workers,
+            limits=limits,
+        )
+        written: list[Path] = []
+        pdfs: list[Path] = []
+        for (notice, stem, key), (book, sheet) in zip(to_make, made, strict=True):
+            if book is None:
+                continue  # why is in the log
+            written.append(book)
+            pdfs += [sheet] if sheet is not None else []
+            memo.keep(stem, key, [book, *([sheet] if sheet is not None else [])])
             result.notices_to_fix += notice.needs_fixing
             result.notices_not_received += not notice.received
-        pdfs = notices_to_pdf(written, folder) if pdf else []
-        for path, key in made.items():
-            memo.keep(path.stem, key, [path, *(p for p in pdfs if p == path.with_suffix(".pdf"))])
         memo.save()
         ordered = sorted(kept, key=lambda f: f.suffix)  # .pdf after .xlsx, as written
         result.notices = [

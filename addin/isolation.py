@@ -115,6 +115,13 @@ def run_isolated(
             pool.assign(pending, below=next_out + ahead)
             for index, result in pool.collect(stop):
                 finished[index] = result
+            # The workers just done start on their next items before the caller handles these
+            # results: its work on them overlaps the workers' instead of leaving them idle.
+            ready = next_out
+            while ready in finished:
+                ready += 1
+            if not (stop and stop.requested):
+                pool.assign(pending, below=ready + ahead)
             while next_out in finished:
                 yield next_out, finished.pop(next_out)
                 next_out += 1

@@ -18,8 +18,10 @@ A weighted-rater scheme also says which rater gave the lowest share (`Profile.ra
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from typing import Literal
 
 from .cells import shown
@@ -97,8 +99,15 @@ def exact_score(item: ItemScore) -> Fraction | None:
     if item.score is None:
         return None
     if item.exact is not None:
-        return Fraction(item.exact)
-    return Fraction(str(item.score))
+        return exact(item.exact)
+    return exact(str(item.score))
+
+
+@lru_cache(maxsize=4096)
+def exact(number: str | int | float) -> Fraction:
+    """Fraction(number), made once per value: a batch profiles thousands of branches whose
+    scores and maxima are a few dozen distinct numbers, and a Fraction is slow to make."""
+    return Fraction(number)
 
 
 def profile(spec: RubricSpec, branch: BranchResult) -> Profile:
@@ -113,14 +122,14 @@ def profile(spec: RubricSpec, branch: BranchResult) -> Profile:
             if any(s is None for s in scores):
                 unreadable.append(cat.name)
             else:
-                areas.append(Area(cat.name, sum(scores, Fraction(0)), Fraction(cat.points), order))
+                areas.append(Area(cat.name, sum(scores, Fraction(0)), exact(cat.points), order))
     else:
         for order, item in enumerate(spec.items):
             score = read.get(item.no)
             if score is None:
                 unreadable.append(item_label(item.no))
             else:
-                areas.append(Area(item_label(item.no), score, Fraction(item.points), order))
+                areas.append(Area(item_label(item.no), score, exact(item.points), order))
     areas.sort(key=Area.key)
     weakest = () if unreadable else _weakest(spec, areas, read)
     return Profile(kind, tuple(areas), tuple(unreadable), weakest, _raters(spec, branch))
@@ -153,7 +162,7 @@ def _lost_items(
 ) -> tuple[LostItem, ...]:
     """The category's items that lost points, most lost first (then by number)."""
     category = next(c for c in spec.categories if c.name == area.name)
-    items = [LostItem(i.no, i.text, read[i.no], Fraction(i.points)) for i in category.items]
+    items = [LostItem(i.no, i.text, read[i.no], exact(i.points)) for i in category.items]
     lost = sorted((i for i in items if i.lost > 0), key=lambda i: (-i.lost, i.no))
     return tuple(lost[:LOST_ITEMS])
 
@@ -166,8 +175,8 @@ def _raters(spec: RubricSpec, branch: BranchResult) -> tuple[Area, ...]:
         typed = [i.raters.get(rater.label) for i in branch.items]
         if any(v is None for v in typed):
             return ()
-        total = sum((Fraction(str(v)) for v in typed), Fraction(0))
-        areas.append(Area(rater.label, total, Fraction(spec.total_points), order))
+        total = sum((exact(str(v)) for v in typed), Fraction(0))
+        areas.append(Area(rater.label, total, exact(spec.total_points), order))
     return tuple(sorted(areas, key=Area.key))
 
 
@@ -338,21 +347,45 @@ __all__ = [
     "Profile",
     "WeakArea",
     "area_text",
+    "branch_profiles",
     "exact_score",
     "pair",
     "profile",
     "profile_lines",
+    "rubric_spec",
     "weak_lines",
     "weak_notes",
 ]
 
 
-def weak_notes(evaluation) -> list[tuple[str, str]]:
+def weak_notes(evaluation, found: Callable[[RubricSpec, BranchResult], Profile] = profile):
     """(sheet, “学生第三党支部：最薄弱环节：群众反映 5/20 分…”) for every rubric sheet of an
     `engine.Evaluation` graded below the top grade or not fully read: the 校验结果 sheet's
-    薄弱环节 lines (validate, 评分, fill and the batch's copies alike)."""
+    薄弱环节 lines (validate, 评分, fill and the batch's copies alike). `found`: each branch's
+    profile (one worked out already, e.g. `branch_profiles`)."""
     return [
         (r.sheet_name, f"{r.branch.name}：{line}")
         for r in evaluation.of_kind("rubric")
-        for line in weak_lines(r.layout.spec, r.branch)
+        for line in profile_lines(r.layout.spec, found(r.layout.spec, r.branch), r.branch.grade)
     ]
+
+
+def branch_profiles(specs, branches: Sequence[BranchResult]) -> list[Profile | None]:
+    """Each branch's profile, None for a branch without a rubric spec in `specs` or without
+    items (a batch works them out in its workers: `report.support.SupportInputs.add`)."""
+    found: list[Profile | None] = []
+    for branch in branches:
+        spec = rubric_spec(specs, branch.spec)
+        found.append(profile(spec, branch) if spec is not None and branch.items else None)
+    return found
+
+
+def rubric_spec(specs, spec_id: str) -> RubricSpec | None:
+    """The rubric spec `spec_id` of a `spec.SpecSet`, None when it has none of that id."""
+    from .spec import SpecError
+
+    try:
+        spec = specs.by_id(spec_id)
+    except SpecError:
+        return None
+    return spec if getattr(spec, "kind", None) == "rubric" else None

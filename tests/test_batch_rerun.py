@@ -217,3 +217,26 @@ def test_a_rerun_remakes_only_the_notices_of_units_whose_files_changed(
     assert again == {"整改通知_1.xlsx", "整改通知_1.pdf", "整改通知_0.xlsx", "整改通知_0.pdf"}
     run(cli, inbox, out, "--pdf", "--fresh")
     assert all(p.stat().st_mtime_ns != made[p.name] for p in notices)
+
+
+def test_a_notice_is_made_again_when_its_pdf_or_workbook_is_gone_or_edited_and_only_then(
+    cli, inbox, tmp_path
+):
+    from addin.workbook.convert import soffice
+
+    if soffice() is None:
+        pytest.skip("LibreOffice 未安装：没有 PDF")
+    out = tmp_path / "输出"
+    run(cli, inbox, out, "--pdf")
+    folder = out / "整改通知"
+    made = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    assert {"整改通知_0.pdf", "整改通知_1.xlsx"} <= set(made)
+    (folder / "整改通知_0.pdf").unlink()  # someone mailed it and tidied up
+    edited = load_workbook(folder / "整改通知_1.xlsx")
+    edited.active["A1"] = "手工改过"
+    edited.save(folder / "整改通知_1.xlsx")
+    made["整改通知_1.xlsx"] = (folder / "整改通知_1.xlsx").stat().st_mtime_ns
+    run(cli, inbox, out, "--pdf")
+    again = {p.name for p in folder.iterdir() if p.stat().st_mtime_ns != made.get(p.name)}
+    assert again == {"整改通知_0.xlsx", "整改通知_0.pdf", "整改通知_1.xlsx", "整改通知_1.pdf"}
+    assert load_workbook(folder / "整改通知_1.xlsx").active["A1"].value != "手工改过"

@@ -534,3 +534,30 @@ def test_the_baofu_member_is_named_under_the_partner_and_survives_the_spool(tmp_
     (written,) = support_table(write_notice(unit_notice("甲党总支", [again]), tmp_path)).values()
     assert written[3] == "收件箱中没有先进党支部，无法推荐帮扶对象\n包扶党委委员：张委员"
     assert support_by_file(None) == {}
+
+
+def test_every_notice_gets_its_pdf_when_there_are_more_than_one_libreoffice_run_converts(
+    tmp_path, monkeypatch
+):
+    from addin.workbook import convert, notice_writer
+
+    def libreoffice_7_4(command, _timeout):  # converts its first 247 files, exits 0 all the same
+        outdir = Path(command[command.index("--outdir") + 1])
+        for name in command[command.index("--outdir") + 2 :][:247]:
+            (outdir / Path(name).with_suffix(".pdf").name).write_bytes(b"%PDF-1.7")
+        return True
+
+    monkeypatch.setattr(convert, "soffice", lambda: "soffice")
+    monkeypatch.setattr(convert, "run_group", libreoffice_7_4)
+    notices = [tmp_path / f"整改通知_{n}.xlsx" for n in range(300)]
+    for path in notices:
+        path.write_bytes(b"")
+    stale = tmp_path / "整改通知_299.pdf"
+    stale.write_bytes(b"an earlier run's")
+    assert notice_writer.notices_to_pdf(notices, tmp_path) == [
+        p.with_suffix(".pdf") for p in notices
+    ]
+    assert stale.read_bytes() == b"%PDF-1.7"
+
+    monkeypatch.setattr(convert, "run_group", lambda command, _timeout: True)  # converts nothing
+    assert notice_writer.notices_to_pdf(notices[:2], tmp_path) == []  # no earlier PDF passes

@@ -8,11 +8,12 @@ name) is carried onto the lowest grade's rows.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from ..cells import fold, shown
-from ..spec import SpecError, SpecSet
+from ..spec import SpecSet
 from ..support import (
     PER_PARTNER,
     Area,
@@ -21,10 +22,11 @@ from ..support import (
     Pairing,
     Profile,
     WeakArea,
+    branch_profiles,
     needs_help,
     pair,
-    profile,
     profile_lines,
+    rubric_spec,
 )
 from .consolidated import general_branch, summary_only_rows
 from .inbox_model import (
@@ -54,18 +56,21 @@ class SupportInputs:
         self.candidates: list[Candidate] = []
         self.places: dict[int, Place] = {}
 
-    def add(self, file: FileReport) -> None:
+    def add(self, file: FileReport, profiles: Sequence[Profile | None] | None = None) -> None:
+        """`profiles`: `support.branch_profiles` of the file's branches, if worked out already
+        (a batch's workers do); else they are worked out here."""
         unit = general_branch(file)
-        for branch in file.branches:
+        if profiles is None:
+            profiles = branch_profiles(self.specs, file.branches)
+        for branch, found in zip(file.branches, profiles, strict=True):
             spec = _spec(self.specs, branch.spec)
-            if spec is None or not branch.items:
+            if spec is None or found is None:
                 continue
             key = len(self.places)
             self.places[key] = (file.path, branch.sheet, branch.total)
             total = None
             if branch.total is not None:
                 total = Fraction(branch.exact_total or str(branch.total))
-            found = profile(spec, branch)
             if branch.grade == spec.grading.names[0]:
                 found = Profile(found.basis, found.areas)
             self.candidates.append(
@@ -126,11 +131,7 @@ def _rank(grades: list[str], grade: str | None, total: Fraction | None) -> tuple
 
 
 def _spec(specs: SpecSet, spec_id: str):
-    try:
-        spec = specs.by_id(spec_id)
-    except SpecError:
-        return None
-    return spec if getattr(spec, "kind", None) == "rubric" else None
+    return rubric_spec(specs, spec_id)
 
 
 def _summary_only(

@@ -264,9 +264,14 @@ def _print(ws: Worksheet) -> None:
     ws.print_options.horizontalCentered = True
 
 
+# Notices one LibreOffice run converts: LibreOffice (7.4) quietly stops after its first 247 files
+# and exits 0 (the rest get no PDF), so a batch of 300 units is converted in two runs.
+PDF_RUN = 200
+
+
 def notices_to_pdf(paths: list[Path], folder: Path, timeout: float = 120) -> list[Path]:
-    """PDFs of the notices beside them, in one LibreOffice run; [] without LibreOffice (the
-    workbooks are the notices, the PDFs a convenience for mailing)."""
+    """PDFs of the notices beside them, in one LibreOffice run per `PDF_RUN` notices; [] without
+    LibreOffice (the workbooks are the notices, the PDFs a convenience for mailing)."""
     import tempfile
 
     from .convert import run_group, soffice
@@ -274,19 +279,23 @@ def notices_to_pdf(paths: list[Path], folder: Path, timeout: float = 120) -> lis
     program = soffice()
     if program is None or not paths:
         return []
+    for path in paths:  # an earlier run's PDF is not this notice's, whatever happens next
+        path.with_suffix(".pdf").unlink(missing_ok=True)
     with tempfile.TemporaryDirectory(prefix="jiceng-lo-") as profile:
-        command = [
-            program,
-            f"-env:UserInstallation={Path(profile).as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(folder),
-            *map(str, paths),
-        ]
-        try:
-            run_group(command, timeout + 5 * len(paths))
-        except OSError:
-            return []
+        for start in range(0, len(paths), PDF_RUN):
+            group = paths[start : start + PDF_RUN]
+            command = [
+                program,
+                f"-env:UserInstallation={Path(profile).as_uri()}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(folder),
+                *map(str, group),
+            ]
+            try:
+                run_group(command, timeout + 5 * len(group))
+            except OSError:
+                return []
     return [p.with_suffix(".pdf") for p in paths if p.with_suffix(".pdf").exists()]

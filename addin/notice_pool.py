@@ -1,0 +1,103 @@
+"""The batch's 整改通知 written by the worker pool, not by the batch's own process.
+
+A batch of 300 units writes 300 notice workbooks (openpyxl, ≈ 35 ms each) and converts them to
+PDF (LibreOffice, ≈ 0.15 s each and ≈ 1.5 s to start): done in the parent, that is serial work
+no `--jobs` shortens. Here the notices go to the workers (`isolation.run_isolated`) in chunks:
+a chunk's workbooks, then its PDFs in one LibreOffice run, so LibreOffice starts once per chunk
+and each worker converts its own chunks while the other does the same.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .isolation import Failure, run_isolated
+from .limits import Limits
+from .report.feedback import UnitNotice
+
+log = logging.getLogger("jiceng")
+
+# Notices per chunk at most: LibreOffice's start (≈ 1.5 s CPU, against ≈ 0.15 s a notice) is
+# paid once per chunk; the chunk's time cap grows with it, as LibreOffice's own does.
+MOST_PER_CHUNK = 150
+NOTICE_WRITER = "addin.workbook.notice_writer"
+
+
+@dataclass(frozen=True)
+class NoticeTask:
+    """What a worker does with a chunk of (notice, file stem): each notice's workbook in
+    `folder`, then (with `pdf`) their PDFs in one LibreOffice run. Returns, per notice, its
+    workbook and its PDF, or None for what was not made (the reason is in the log)."""
+
+    folder: Path
+    pdf: bool
+
+    def __call__(self, chunk: list[tuple[UnitNotice, str]]) -> list[tuple[Path | None, ...]]:
+        from .workbook.notice_writer import notices_to_pdf, write_notice
+
+        written: list[Path | None] = []
+        for notice, stem in chunk:
+            try:
+                written.append(write_notice(notice, self.folder, stem))
+            except MemoryError:
+                raise
+            except Exception:  # one unit's notice never stops the others
+                log.exception("could not write the 整改通知 of %s", notice.unit)
+                written.append(None)
+        made = [p for p in written if p is not None]
+        pdfs = set(notices_to_pdf(made, self.folder)) if self.pdf and made else set()
+        return [
+            (p, p.with_suffix(".pdf") if p and p.with_suffix(".pdf") in pdfs else None)
+            for p in written
+        ]
+
+
+def chunks(count: int, workers: int) -> list[range]:
+    """`count` notices in chunks of at most MOST_PER_CHUNK, as many as a multiple of
+    `workers` (each worker gets as much), at least one per worker when there are enough."""
+    if count == 0:
+        return []
+    number = max(workers, -(-count // MOST_PER_CHUNK))
+    number = min(count, -(-number // workers) * workers)
+    size, extra = divmod(count, number)
+    bounds, start = [], 0
+    for i in range(number):
+        end = start + size + (i < extra)
+        bounds.append(range(start, end))
+        start = end
+    return bounds
+
+
+def write_notices(
+    notices: list[tuple[UnitNotice, str]],
+    folder: Path,
+    pdf: bool,
+    *,
+    workers: int,
+    limits: Limits,
+) -> list[tuple[Path | None, Path | None]]:
+    """Per notice, in order: its workbook in `folder` and its PDF (None: not made). A chunk
+    whose worker dies or runs out of time is not made (logged); the next run makes it again."""
+    parts = chunks(len(notices), workers)
+    if not parts:
+        return []
+    # LibreOffice is given 120 s and 5 s per file (`notices_to_pdf`): the chunk a little more.
+    seconds = limits.timeout + 5 * max((len(r) for r in parts), default=0) + (120 if pdf else 0)
+    results = run_isolated(
+        [[notices[i] for i in r] for r in parts],
+        NoticeTask(folder, pdf),
+        jobs=workers,
+        limits=replace(limits, timeout=seconds),
+        preload=[NOTICE_WRITER],
+    )
+    made: list[tuple[Path | None, Path | None]] = []
+    for index, outcome in results:
+        if isinstance(outcome, Failure):  # a chunk of our own notices: not expected
+            first, last = parts[index][0], parts[index][-1]
+            log.warning("整改通知 %d–%d not made: %s %s", first, last, outcome.kind, outcome.detail)
+            made += [(None, None)] * len(parts[index])
+            continue
+        made += [(book, sheet) for book, sheet in outcome]
+    return made
