@@ -31,6 +31,11 @@ class Limits:
     # cell while it builds the ranges of an .xls with formulas (POI's SharedFormulaTest.xls,
     # 4.26 million cells: 415 MB), so this keeps the read of any format under 512 MB.
     max_cells: int = 4_000_000
+    # Merged ranges, all sheets together: cells they span (a whole column A:A is 1,048,576)
+    # and how many there are. A template has tens of ranges spanning a few hundred cells;
+    # these keep what Jiceng holds to answer "which range is this cell in" under 100 MB.
+    max_merged_cells: int = 10_000_000
+    max_merges: int = 20_000
     # While working (each file in its own worker process):
     memory: int = 2048 * MIB  # address space of one worker
     timeout: float = 120.0  # seconds for one file
@@ -52,6 +57,8 @@ class Limits:
             "每张工作表内容行数": f"{self.max_rows}",
             "每张工作表内容列数": f"{self.max_cols}",
             "所有工作表内容区域的单元格数": f"{self.max_cells:,}",
+            "所有工作表合并单元格的总面积": f"{self.max_merged_cells:,} 个单元格",
+            "所有工作表合并区域的个数": f"{self.max_merges:,}",
             "每个文件的内存": f"{self.memory // MIB} MB",
             "每个文件的时间": f"{self.timeout:g} 秒",
             "每个文件逐条列出的问题": f"{self.max_findings} 条",

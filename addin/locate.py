@@ -44,7 +44,7 @@ def find_header(
     required, optional = tuple(required), tuple(optional)
     wanted, needed = _wanted(required, optional)
     for r, labels in enumerate(_top_labels(sheet, scan_rows)):
-        if not needed <= labels.keys():
+        if not labels.keys() >= needed:  # (the view's own comparison: no reflected call)
             continue
         # Each label at the first cell holding it; the columns in the order of the row.
         found = sorted(

@@ -33,9 +33,37 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 
+# The files that take longest, longest first (CPU seconds of one run, or seconds of waiting
+# for a timeout): collected first, so that with `-n auto` (--dist loadfile, xdist's reordering
+# by test count off in pyproject.toml) they start first and the run does not end with one core
+# busy on one of them while the other has nothing left to do.
+LONGEST_FIRST = [
+    "test_hostile.py",
+    "test_console.py",
+    "test_excel.py",
+    "test_isolation.py",
+    "test_ci_recipes.py",
+    "test_legacy.py",
+    "test_batch_rerun.py",
+    "test_lite_pyodide.py",
+    "test_batch_interrupt.py",
+    "test_excel_notes.py",
+    "test_batch_trust.py",
+    "test_readers.py",
+    "test_distribute.py",
+    "test_print.py",
+    "test_summary.py",
+    "test_tasks.py",
+]
+
+
 def pytest_collection_modifyitems(config, items):
-    """`tests/mutate.py MODULE` names the test files selected for that module: keep only those,
+    """The longest files first (LONGEST_FIRST); the rest in their order.
+
+    `tests/mutate.py MODULE` names the test files selected for that module: keep only those,
     so mutmut ties each function to those tests alone."""
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: files stay whole
     selected = os.environ.get("JICENG_MUTATION_TESTS")
     if not selected:
         return
@@ -128,28 +156,57 @@ def only(report: FileReport, code: str):
     return found[0]
 
 
+# LibreOffice's file for each input it converted in this process: (content, name, target) →
+# its output, kept for the session. Many tests convert the same module-scoped workbook again
+# (an .xls of `original` in each test that needs one): each start of LibreOffice costs seconds.
+_CONVERTED: dict[tuple[str, str, str], Path] = {}
+_LIBREOFFICE: list[Path] = []  # this process's folder for those files and its one profile
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _libreoffice_folder(tmp_path_factory):
+    _LIBREOFFICE[:] = [tmp_path_factory.getbasetemp() / "libreoffice"]
+    yield
+    _CONVERTED.clear()
+
+
+def libreoffice_profile(fallback: Path) -> str:
+    """LibreOffice's option for this test process's profile, one for all its starts (a new
+    profile costs a fraction of a second more); `fallback`'s outside a test session."""
+    folder = _LIBREOFFICE[0] if _LIBREOFFICE else fallback
+    return f"-env:UserInstallation={(folder / 'lo-profile').resolve().as_uri()}"
+
+
 def soffice_convert(path: Path, outdir: Path, target: str = "xlsx") -> Path:
-    """Open the file in LibreOffice Calc and save it again as `target` (a second program)."""
+    """Open the file in LibreOffice Calc and save it again as `target` (a second program).
+    The same bytes under the same name are converted once per test process; each call gets
+    its own copy of the result in `outdir`."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         pytest.skip("LibreOffice (soffice) 未安装：apt-get install -y libreoffice-calc")
     outdir.mkdir(parents=True, exist_ok=True)
-    profile = outdir / "lo-profile"
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--convert-to",
-            target,
-            "--outdir",
-            str(outdir),
-            str(path),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
     out = outdir / (path.stem + "." + target.split(":")[0])
-    assert out.exists(), f"LibreOffice did not write {out}"
+    key = (digest(path), path.name, target)
+    kept = _CONVERTED.get(key)
+    if kept is None:
+        converted = (_LIBREOFFICE[0] if _LIBREOFFICE else outdir) / f"converted-{len(_CONVERTED)}"
+        subprocess.run(
+            [
+                soffice,
+                libreoffice_profile(outdir),
+                "--headless",
+                "--convert-to",
+                target,
+                "--outdir",
+                str(converted),
+                str(path),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
+        kept = converted / out.name
+        assert kept.exists(), f"LibreOffice did not write {out}"
+        _CONVERTED[key] = kept
+    shutil.copyfile(kept, out)
     return out

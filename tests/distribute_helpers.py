@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import libreoffice_profile
 from openpyxl.cell.cell import MergedCell
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -96,7 +97,7 @@ def recalculate(paths: Sequence[Path], outdir: Path) -> list[Path]:
     subprocess.run(
         [
             soffice,
-            f"-env:UserInstallation=file://{outdir / 'lo-profile'}",
+            libreoffice_profile(outdir),
             "--headless",
             "--convert-to",
             "xlsx",

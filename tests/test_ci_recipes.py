@@ -3,10 +3,13 @@ against a temporary repository, and the composite GitHub Action's steps."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -33,20 +36,80 @@ QUIET = {"capture_output": True, "text": True, "timeout": 600}
 def wheelhouse() -> Path:
     """This package's dependencies and its build backend (hatchling) as wheels, for pre-commit
     to install from with no index. Fetched once with pip, from the indexes pip is configured
-    with, into a cache outside the repository; later runs resolve offline from the cache."""
+    with, into a cache outside the repository; later runs resolve offline from the cache, and
+    not at all while pyproject.toml is the one the wheelhouse was completed for."""
+    complete = WHEELS / f".complete-{sha256((ROOT / 'pyproject.toml').read_bytes())}"
+    if complete.is_file():
+        return WHEELS
     download = [sys.executable, "-m", "pip", "download", "-q", "-d", str(WHEELS)]
     download += ["--only-binary=:all:", "hatchling>=1.21", str(ROOT)]
     offline = subprocess.run([*download, "--no-index", "--find-links", str(WHEELS)], **QUIET)
     if offline.returncode != 0:
         subprocess.run(download, check=True, **QUIET)
+    for old in WHEELS.glob(".complete-*"):
+        old.unlink()
+    complete.touch()
     return WHEELS
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+PRE_COMMIT = Path.home() / ".cache" / "jiceng-pre-commit" / WHEELS.name
+# What `pip install .` builds jiceng from: the hook's environment depends on these alone.
+KEEP = 3  # environments kept, the most recently used (each ~300 MB)
+PACKAGE = ["pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "addin", "schemas"]
+
+
+def hook_repository() -> tuple[Path, Path]:
+    """A git repository holding this checkout's package as it is on disk (committed or not), and
+    the PRE_COMMIT_HOME that goes with it. Both are kept under ~/.cache while those files stay
+    the same: the commit is made with fixed dates, so the same files give the same revision,
+    and pre-commit reuses the environment it installed for that revision instead of
+    installing jiceng, pandas and numpy again. Any change to the package makes both anew."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", *PACKAGE],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    ).stdout.decode("utf-8")
+    files = sorted({name for name in listed.split("\0") if name and (ROOT / name).is_file()})
+    key = hashlib.sha256(sys.version.encode())
+    for name in files:
+        key.update(f"{name}\0{sha256((ROOT / name).read_bytes())}\0".encode())
+    cache = PRE_COMMIT / key.hexdigest()[:16]
+    if not cache.is_dir():
+        PRE_COMMIT.mkdir(parents=True, exist_ok=True)
+        making = Path(tempfile.mkdtemp(prefix=".making-", dir=PRE_COMMIT))
+        repo = making / "jiceng"
+        for name in files:
+            (repo / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, repo / name)
+        fixed = "2022-07-01T00:00:00+00:00"
+        env = {**os.environ, "GIT_AUTHOR_DATE": fixed, "GIT_COMMITTER_DATE": fixed}
+        who = ["-c", "user.name=jiceng-tests", "-c", "user.email=tests@jiceng.invalid"]
+        for args in (["init", "-q", "."], ["add", "."], [*who, "commit", "-q", "-m", "jiceng"]):
+            subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+        (making / "pre-commit-home").mkdir()
+        try:
+            making.rename(cache)  # whole or not at all, even with another test run beside
+        except OSError:
+            shutil.rmtree(making)  # that other run made it first
+    os.utime(cache)  # used now
+    for old in sorted(PRE_COMMIT.iterdir(), key=lambda p: p.stat().st_mtime)[:-KEEP]:
+        if time.time() - old.stat().st_mtime > 3600:  # an environment of an older package
+            shutil.rmtree(old, ignore_errors=True)
+    return cache / "jiceng", cache / "pre-commit-home"
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
 def test_pre_commit_hook_blocks_a_workbook_with_errors(make_rubric, tmp_path):
-    """pre-commit installs this repository into its own environment — from a wheelhouse, with
-    pip's build isolation as usual, nothing borrowed from this Python — and runs the hook on
-    the staged workbooks."""
+    """A templates repository's .pre-commit-config.yaml names this repository's hook, as the
+    README shows: pre-commit installs jiceng into its own environment — from a wheelhouse,
+    with pip's build isolation as usual, nothing borrowed from this Python — and runs the hook
+    on the staged workbooks. (The environment is kept between runs while the package's files
+    stay the same: see hook_repository.)"""
     repo = tmp_path / "templates-repo"
     repo.mkdir()
     git("init", "-q", ".", cwd=repo)
@@ -55,6 +118,12 @@ def test_pre_commit_hook_blocks_a_workbook_with_errors(make_rubric, tmp_path):
     shutil.copy(SAMPLES / "第一党总支_提交.xlsx", repo / "第一党总支_提交.xlsx")
     (repo / "~$第一党总支_提交.xlsx").write_bytes(b"an Excel lock file, not a workbook")
     (repo / "说明.txt").write_text("not a workbook", encoding="utf-8")
+    source, home = hook_repository()
+    rev = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=source, check=True, capture_output=True, text=True
+    ).stdout.strip()
+    config = {"repos": [{"repo": str(source), "rev": rev, "hooks": [{"id": "jiceng-check"}]}]}
+    (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
     git("add", ".", cwd=repo)
     env = {
         k: v
@@ -63,7 +132,7 @@ def test_pre_commit_hook_blocks_a_workbook_with_errors(make_rubric, tmp_path):
         if k not in ("PYTHONPATH", "VIRTUALENV_SYSTEM_SITE_PACKAGES", "PIP_NO_BUILD_ISOLATION")
     }
     env |= {
-        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+        "PRE_COMMIT_HOME": str(home),
         "PIP_NO_INDEX": "1",  # offline: every wheel, hatchling included, is in the wheelhouse
         "PIP_FIND_LINKS": str(wheelhouse()),
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",
@@ -71,7 +140,7 @@ def test_pre_commit_hook_blocks_a_workbook_with_errors(make_rubric, tmp_path):
     }
     files = ["第三党总支_提交.xlsx", "第一党总支_提交.xlsx", "~$第一党总支_提交.xlsx", "说明.txt"]
     result = subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "jiceng-check"]
+        [sys.executable, "-m", "pre_commit", "run", "jiceng-check"]
         + ["--verbose", "--files", *files],
         cwd=repo,
         env=env,

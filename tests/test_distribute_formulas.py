@@ -73,8 +73,8 @@ def _weighted(spec: RubricSpec, item_score: Decimal) -> tuple[Decimal, ...]:
     return (*first, final)
 
 
-@pytest.mark.parametrize("scheme", list(SCHEMES))
-def test_grades_agree_on_both_sides_of_every_boundary(scheme: str, tmp_path: Path) -> None:
+def _boundaries(scheme: str, folder: Path) -> Path:
+    """The scheme's distributed workbook, one sheet per case, filled with openpyxl."""
     specs = load_specs(SCHEMES[scheme])
     (rubric,) = specs.of_kind("rubric")
     cases = _cases(rubric)
@@ -82,11 +82,44 @@ def test_grades_agree_on_both_sides_of_every_boundary(scheme: str, tmp_path: Pat
     wb = unit_workbook(unit, specs, Options(sent=date(2022, 4, 2)), roster="r")
     for name, (scores, _grade) in cases.items():
         fill_rubric(wb[name], rubric, scores)
-    filled = tmp_path / f"{scheme}.xlsx"
+    filled = folder / f"{scheme}.xlsx"
     wb.save(filled)
-    (recalculated,) = recalculate([filled], tmp_path / "lo")
+    return filled
 
-    evaluation = check_path(recalculated, specs)
+
+def _partial(folder: Path) -> Path:
+    """Three branches: one score blank, one above its item's points, all filled."""
+    specs = load_specs(SCHEMES["three_grades"])
+    (rubric,) = specs.of_kind("rubric")
+    full = item_scores(rubric, Decimal(90))
+    blank, over = list(full), list(full)
+    blank[3] = None
+    over[0] = Decimal(6)  # the validation refuses it when typed; pasted, it gets through
+    unit = Unit("测试党总支", ("空一项", "超分值", "全填"))
+    wb = unit_workbook(unit, specs, Options(), roster="r")
+    for name, scores in zip(unit.branches, (blank, over, full), strict=True):
+        fill_rubric(wb[name], rubric, scores)
+    filled = folder / "partial.xlsx"
+    wb.save(filled)
+    return filled
+
+
+@pytest.fixture(scope="module")
+def recalculated(tmp_path_factory) -> dict[str, Path]:
+    """Every workbook of this file recalculated by LibreOffice, all in one start of it."""
+    folder = tmp_path_factory.mktemp("filled")
+    filled = [_boundaries(scheme, folder) for scheme in SCHEMES] + [_partial(folder)]
+    return {p.stem: p for p in recalculate(filled, folder / "lo")}
+
+
+@pytest.mark.parametrize("scheme", list(SCHEMES))
+def test_grades_agree_on_both_sides_of_every_boundary(
+    scheme: str, recalculated: dict[str, Path]
+) -> None:
+    specs = load_specs(SCHEMES[scheme])
+    (rubric,) = specs.of_kind("rubric")
+    cases = _cases(rubric)
+    evaluation = check_path(recalculated[scheme], specs)
     sheets = {r.branch.name: r for r in evaluation.of_kind("rubric")}
     data = evaluation.data
     assert set(sheets) == set(cases)
@@ -117,22 +150,12 @@ def rubric_count_label(specs, grade: str) -> str:
     return summary.count_label(grade)
 
 
-def test_a_score_left_blank_or_out_of_range_leaves_total_and_grade_empty(tmp_path: Path) -> None:
+def test_a_score_left_blank_or_out_of_range_leaves_total_and_grade_empty(
+    recalculated: dict[str, Path],
+) -> None:
     specs = load_specs(SCHEMES["three_grades"])
-    (rubric,) = specs.of_kind("rubric")
-    full = item_scores(rubric, Decimal(90))
-    blank, over = list(full), list(full)
-    blank[3] = None
-    over[0] = Decimal(6)  # the validation refuses it when typed; pasted, it gets through
-    unit = Unit("测试党总支", ("空一项", "超分值", "全填"))
-    wb = unit_workbook(unit, specs, Options(), roster="r")
-    for name, scores in zip(unit.branches, (blank, over, full), strict=True):
-        fill_rubric(wb[name], rubric, scores)
-    filled = tmp_path / "partial.xlsx"
-    wb.save(filled)
-    (recalculated,) = recalculate([filled], tmp_path / "lo")
-    book = openpyxl.load_workbook(recalculated, data_only=True)
-    evaluation = check_path(recalculated, specs)
+    book = openpyxl.load_workbook(recalculated["partial"], data_only=True)
+    evaluation = check_path(recalculated["partial"], specs)
     for result in evaluation.of_kind("rubric"):
         ws = book[result.sheet_name]
         total = ws.cell(result.layout.total_cell[0] + 1, result.layout.total_cell[1] + 1).value

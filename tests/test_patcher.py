@@ -11,6 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from conftest import libreoffice_profile
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.drawing.image import Image
@@ -387,7 +388,7 @@ def test_every_sample_copy_opens_in_calamine_and_libreoffice(specs, tmp_path):
     subprocess.run(
         [
             soffice,
-            f"-env:UserInstallation=file://{tmp_path / 'lo'}",
+            libreoffice_profile(tmp_path),
             "--headless",
             "--convert-to",
             "pdf",

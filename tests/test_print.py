@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import libreoffice_profile
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment
 from pypdf import PdfReader
@@ -47,7 +48,7 @@ def to_pdf(paths: list[Path], outdir: Path) -> dict[str, list[tuple[str, tuple[i
     subprocess.run(
         [
             soffice,
-            f"-env:UserInstallation=file://{outdir / 'lo-profile'}",  # never another run's
+            libreoffice_profile(outdir),  # never another run's
             "--headless",
             "--convert-to",
             "pdf",
@@ -129,7 +130,8 @@ def test_footer_reads_the_sheet_and_page_numbers():
 
 @pytest.fixture(scope="session")
 def printed(tmp_path_factory):
-    """The samples' batch (report and annotated copies) and the blank templates, as PDF."""
+    """The samples' batch (report and annotated copies), the blank templates and two reports
+    of other tests, as PDF (one start of LibreOffice for all)."""
     tmp = tmp_path_factory.mktemp("print")
     specs = load_specs()
     files = sorted(SAMPLES.glob("*.xlsx"))
@@ -139,6 +141,9 @@ def printed(tmp_path_factory):
         "tasks_copy": tmp / "out" / "批注副本" / "组织部_任务清单.xlsx",
         "summary_copy": tmp / "out" / "批注副本" / "第二党总支_提交.xlsx",
         **{p.stem: p for p in (ROOT / "workbooks").glob("*.xlsx")},
+        # reports written for a test of their own, printed in the same start of LibreOffice
+        "report30": _big_report(tmp, 30),
+        "overview28": _overview_report(tmp, 28),
     }
     named = []
     for name, src in sources.items():
@@ -293,7 +298,7 @@ def _big_report(tmp_path: Path, units: int) -> Path:
     return path
 
 
-def test_a_chart_that_would_straddle_a_page_break_starts_a_new_page(tmp_path):
+def test_a_chart_that_would_straddle_a_page_break_starts_a_new_page(tmp_path, printed):
     """30 党总支: the table ends low on the first page, so the chart goes whole to the next;
     8: room below the table, no break."""
     long, short = _big_report(tmp_path, 30), _big_report(tmp_path, 8)
@@ -302,7 +307,7 @@ def test_a_chart_that_would_straddle_a_page_break_starts_a_new_page(tmp_path):
         for n, p in ((30, long), (8, short))
     }
     assert breaks == {30: [34], 8: []}  # after the 合计 row and a blank row: before the chart
-    pages = by_sheet(to_pdf([long], tmp_path / "pdf")[long.stem])["各党总支定级统计"]
+    pages = by_sheet(printed["pages"]["report30"])["各党总支定级统计"]  # `long`, printed
     assert len(pages) == 2
     assert "第30党总支" in pages[0] and "合计" in pages[0]
     assert "各党总支党支部定级分布" in pages[1] and "党支部数" in pages[1]
@@ -431,9 +436,8 @@ def test_the_pie_shrinks_to_stay_on_the_first_page(tmp_path, lines, height, brea
     assert _pie_size_and_breaks(_overview_report(tmp_path, lines)) == (height, breaks)
 
 
-def test_a_long_overview_prints_with_its_pie_on_one_page(tmp_path):
-    path = _overview_report(tmp_path, 28)
-    (page,) = by_sheet(to_pdf([path], tmp_path / "pdf")[path.stem])["概览"]
+def test_a_long_overview_prints_with_its_pie_on_one_page(printed):
+    (page,) = by_sheet(printed["pages"]["overview28"])["概览"]  # _overview_report(…, 28)
     assert "第28项" in page and "全院党支部定级" in page
 
 

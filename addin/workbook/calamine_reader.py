@@ -20,6 +20,7 @@ from .biff import inspect_xls
 from .decrypt import PASSWORD, decrypt_default
 from .docprops import archive_properties
 from .guard import inspect_archive, sheet_parts
+from .merge_limits import MergeTally
 from .model import (
     Cell,
     Merge,
@@ -83,6 +84,7 @@ def read_workbook(
     formulas = _FormulaIndex(archive, parts)
     sheets: list[SheetData] = []
     cut: list[str] = []
+    merged = MergeTally(limits)  # an .xlsx's were counted by the guard; other formats' here
     try:
         for meta in book.sheets_metadata:
             if meta.typ != calamine.SheetTypeEnum.WorkSheet:
@@ -96,6 +98,7 @@ def read_workbook(
                 Merge(top=a[0], left=a[1], bottom=b[0], right=b[1])
                 for a, b in (sheet.merged_cell_ranges or [])
             ]
+            merged.add_merges(f"工作表“{meta.name}”", merges)
             sheets.append(
                 SheetData(
                     name=meta.name,

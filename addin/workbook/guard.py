@@ -21,6 +21,7 @@ from typing import BinaryIO
 
 from ..limits import MIB, Limits
 from .extents import BinSheetScan, OdsScan, split_at_tag
+from .merge_limits import MergeTally, ref_area
 from .model import TooLarge, UnreadableWorkbook, column_letter
 from .package import MAX_CACHED, attribute, main_part, relationships
 
@@ -44,6 +45,9 @@ _WITHOUT_REF = re.compile(rb"<" + _PREFIX + rb"(?:row|c)(?:\s(?:(?!\br=)[^>])*)?
 # the search: two patterns are faster than one with both).
 _MAYBE_WITHOUT_REF = re.compile(rb"<(?:row|c)(?:/?>|\s(?!r=))")
 _MAYBE_PREFIXED = re.compile(rb":(?:row|c)[\s/>]")
+_MERGE_CELL = re.compile(
+    rb"<" + _PREFIX + rb"mergeCell\b" + _ATTRS + rb"\bref=([\"'])([^\"']*)\1" + _ATTRS + rb"/?>"
+)
 
 
 @dataclass(frozen=True)
@@ -87,8 +91,9 @@ def _inspect(archive: zipfile.ZipFile, limits: Limits, parts: dict[str, str] | N
     # that cannot pass the limits of one member needs only its head inflated (for a DTD).
     bounded = sum(_most(info) for info in infos) <= limits.max_inflated
     total = cells = 0
+    merges = MergeTally(limits)
     for info in infos:
-        scan = _scan_for(info.filename, sheets, limits)
+        scan = _scan_for(info.filename, sheets, limits, merges)
         if scan is None and bounded and _within(info, limits):
             _check_head(info.filename, _head(archive, info))
             continue
@@ -115,7 +120,7 @@ def _within(info: zipfile.ZipInfo, limits: Limits) -> bool:
     return most <= limits.max_member and most < limits.ratio_floor
 
 
-def _scan_for(name: str, sheets: dict[str, str], limits: Limits):
+def _scan_for(name: str, sheets: dict[str, str], limits: Limits, merges: MergeTally):
     """What finds the extent of the sheets in this member, if it holds any: a worksheet part
     of an .xlsx (mapped by the workbook, or by its path) or .xlsb, or an .ods's content.xml."""
     sheet = sheets.get(name)
@@ -125,7 +130,7 @@ def _scan_for(name: str, sheets: dict[str, str], limits: Limits):
     if sheet is None and _WORKSHEET_PART.fullmatch(path):
         sheet = name
     if sheet is not None:
-        return _XmlSheetScan(f"工作表“{sheet}”（{name}）", limits)
+        return _XmlSheetScan(f"工作表“{sheet}”（{name}）", limits, merges)
     if _BINARY_SHEET_PART.fullmatch(path):
         return BinSheetScan(f"工作表（{name}）")
     if path == "content.xml":
@@ -165,6 +170,17 @@ def _inspect_member(
     return size, area
 
 
+@lru_cache(maxsize=64)
+def _merged(ranges: bytes) -> tuple[int, int]:
+    """(ranges, cells) of the `<mergeCell>`s in this piece of a sheet; cached, as the
+    submissions of one template carry the same."""
+    count = area = 0
+    for m in _MERGE_CELL.finditer(ranges):
+        if (cells := ref_area(m.group(2))) is not None:
+            count, area = count + 1, area + cells
+    return count, area
+
+
 def _check_head(name: str, head: bytes) -> None:
     if _DOCTYPE.search(head):
         raise UnreadableWorkbook(
@@ -184,19 +200,48 @@ def _head(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
 
 
 class _XmlSheetScan:
-    """`_ExtentScan` with the sheet's label, in the shape of the other formats' scans."""
+    """`_ExtentScan` with the sheet's label, in the shape of the other formats' scans; and
+    its merged ranges, counted in `merges` as they stream past."""
 
-    def __init__(self, label: str, limits: Limits):
+    def __init__(self, label: str, limits: Limits, merges: MergeTally):
         self.label = label
+        self.merges = merges
+        self._rest = b""
         # Past max_cells a sheet reaches beyond max_cells / max_cols rows or max_cells /
         # max_rows columns: cells nearer than both cannot make it too large.
         self.scan = _ExtentScan(
             min(limits.max_rows, limits.max_cells // max(1, limits.max_cols)),
             min(limits.max_cols, limits.max_cells // max(1, limits.max_rows)),
         )
-        self.feed = self.scan.feed
+
+    def feed(self, chunk: bytes) -> None:
+        self.scan.feed(chunk)
+        self._count_merges(chunk)
+
+    def _count_merges(self, chunk: bytes) -> None:
+        # `<mergeCells>` follows the cells: most chunks hold no "mergeCell" at all, and then
+        # only the tag left open at their end is kept (as `split_at_tag` would, uncopied).
+        if b"mergeCell" not in chunk and b"mergeCell" not in self._rest + chunk[:16]:
+            cut = chunk.rfind(b"<")
+            if cut < 0:
+                self._rest = self._rest + chunk if len(self._rest) < _CHUNK else b""
+            else:
+                self._rest = chunk[cut:] if len(chunk) - cut < _CHUNK else b""
+            return
+        data, cut, self._rest = split_at_tag(self._rest, chunk)
+        start = max(0, data.rfind(b"<", 0, data.find(b"mergeCell")))  # skip the cells
+        ranges = data[start:cut]
+        count, area = (_merged if len(ranges) <= MAX_CACHED else _merged.__wrapped__)(ranges)
+        if self.merges.fits(count, area):
+            self.merges.count += count
+            self.merges.area += area
+            return
+        for m in _MERGE_CELL.finditer(ranges):  # one by one, to name the range past the limit
+            if (cells := ref_area(m.group(2))) is not None:
+                self.merges.add(self.label, m.group(2), cells)
 
     def extents(self) -> list[tuple[str, int, int, str, str]]:
+        self._count_merges(b"<")  # flush what is left
         extent = self.scan.extent()
         return [(self.label, extent.rows, extent.cols, extent.row_cell, extent.col_cell)]
 

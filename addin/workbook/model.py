@@ -64,6 +64,69 @@ class Merge:
         return self.top <= r <= self.bottom and self.left <= c <= self.right
 
 
+_SMALL = 32  # cells of a merged range the index lists one by one
+_BLOCK = 6  # larger ranges are listed per block of 2**6 × 2**6 cells they touch
+
+
+class MergeIndex:
+    """Cell → the merged range holding it, in memory bounded by the number of ranges.
+
+    A range of at most `_SMALL` cells (a title across a row, a category down a few rows: the
+    ranges real templates have) has each cell in a dict, one look-up; a larger one (a whole
+    column, or a hostile `H30:ZZ20000`) is listed under each 64 × 64 block it touches, and a
+    look-up checks the few listed under the cell's block. Where ranges overlap (no writer
+    makes that, a hostile file may) the one given last wins, as when every cell was listed.
+    """
+
+    __slots__ = ("_cells", "_blocks", "_merges", "_order", "get")
+
+    def __init__(self, merges: list[Merge]) -> None:
+        cells: dict[Cell, Merge] = {}
+        blocks: dict[Cell, list[tuple[int, Merge]]] = {}
+        for position, m in enumerate(merges):  # plain loops: faster than comprehensions
+            if (m.bottom - m.top + 1) * (m.right - m.left + 1) > _SMALL:
+                for br in range(m.top >> _BLOCK, (m.bottom >> _BLOCK) + 1):
+                    for bc in range(m.left >> _BLOCK, (m.right >> _BLOCK) + 1):
+                        blocks.setdefault((br, bc), []).append((position, m))
+                continue
+            if m.left == m.right:  # one column (a category's cells): the common case
+                column = m.left
+                for r in range(m.top, m.bottom + 1):
+                    cells[r, column] = m
+                continue
+            for r in range(m.top, m.bottom + 1):
+                for c in range(m.left, m.right + 1):
+                    cells[r, c] = m
+        self._cells = cells
+        self._blocks = blocks
+        # Only where a small and a large range overlap is the order asked for.
+        self._merges = tuple(merges) if blocks else ()
+        self._order: dict[int, int] | None = None
+        self.get = cells.get if not blocks else self._get
+
+    def __bool__(self) -> bool:
+        return bool(self._cells) or bool(self._blocks)
+
+    def _get(self, cell: Cell) -> Merge | None:
+        found = self._cells.get(cell)
+        listed = self._blocks.get((cell[0] >> _BLOCK, cell[1] >> _BLOCK))
+        if not listed:
+            return found
+        r, c = cell
+        for position, m in reversed(listed):
+            if m.top <= r <= m.bottom and m.left <= c <= m.right:
+                if found is None or position > self._position(found):
+                    return m
+                break
+        return found
+
+    def _position(self, merge: Merge) -> int:
+        """Where a small range stands among the ranges given (the last, for equal ones)."""
+        if self._order is None:
+            self._order = {id(m): position for position, m in enumerate(self._merges)}
+        return self._order[id(merge)]
+
+
 @dataclass
 class SheetData:
     name: str
@@ -71,7 +134,7 @@ class SheetData:
     merges: list[Merge] = field(default_factory=list)
     hidden: bool = False
     _formula_blanks: Callable[[], frozenset[Cell]] | frozenset[Cell] = frozenset()
-    _merge_index: dict[Cell, Merge] | None = field(default=None, repr=False, compare=False)
+    _merge_index: MergeIndex | None = field(default=None, repr=False, compare=False)
     _known_formula_values: set[Cell] = field(default_factory=set, repr=False, compare=False)
     _errors: Callable[[], dict[Cell, str]] | dict[Cell, str] = field(default_factory=dict)
     # The top rows' labels, folded once for every kind's header search (`locate`); whoever
@@ -95,20 +158,10 @@ class SheetData:
             return None
 
     @property
-    def merge_index(self) -> dict[Cell, Merge]:
-        """Every cell inside a merged range → that range (built once, on first use)."""
+    def merge_index(self) -> MergeIndex:
+        """Which merged range holds a cell (built once, on first use)."""
         if self._merge_index is None:
-            index: dict[Cell, Merge] = {}
-            for m in self.merges:  # plain loops: faster than a nested comprehension
-                if m.left == m.right:  # one column (a category's cells): the common case
-                    column = m.left
-                    for r in range(m.top, m.bottom + 1):
-                        index[r, column] = m
-                    continue
-                for r in range(m.top, m.bottom + 1):
-                    for c in range(m.left, m.right + 1):
-                        index[r, c] = m
-            self._merge_index = index
+            self._merge_index = MergeIndex(self.merges)
         return self._merge_index
 
     def merge_at(self, row: int, col: int) -> Merge | None:
@@ -122,7 +175,7 @@ class SheetData:
     def shown(self, row: int, col: int) -> Any:
         """The value a person sees at (row, col): merged cells show their anchor's value."""
         index = self._merge_index if self._merge_index is not None else self.merge_index
-        merge = index.get((row, col)) if index else None
+        merge = index.get((row, col))
         if merge is not None:
             row, col = merge.top, merge.left
         return self.value(row, col)

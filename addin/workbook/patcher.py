@@ -115,10 +115,28 @@ def write_copy(
             reason = f"修补时出错：{type(exc).__name__}"
     else:
         reason = None  # .xlsm → .xlsx: the macros are dropped, as fill_file does
+    if data is not None and (merged := merged_cells(data)) > OPENPYXL_MERGED:
+        raise UnreadableWorkbook(
+            f"合并单元格共 {merged:,} 个，超过另存副本的上限 {OPENPYXL_MERGED:,} 个，未写出副本"
+            f"（{reason or '需要另存为 .xlsx'}）"
+        )
     from .openpyxl_writer import fill_file  # openpyxl is imported only for this fallback
 
     fill_file(src, dst, plan, data, mark)
     return CopyResult(False, reason)
+
+
+# openpyxl makes an object for every cell of a merged range (about 290 bytes and 10–30 µs
+# each): H30:ZZ14000, within `Limits.max_merged_cells`, took 278 s CPU and 2.8 GB to load. The
+# patcher costs nothing per merged cell; the openpyxl fallback stops here (about 600 MB).
+OPENPYXL_MERGED = 2_000_000
+
+
+def merged_cells(data: WorkbookData) -> int:
+    """Cells spanned by the merged ranges of all sheets."""
+    return sum(
+        (m.bottom - m.top + 1) * (m.right - m.left + 1) for s in data.sheets for m in s.merges
+    )
 
 
 def patch_copy(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import shutil
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -113,6 +114,8 @@ def whitespace_bomb(folder: Path, inflated: int = 1024 * MIB) -> Path:
                     continue
                 head, tail = data.split(b"<sheetData>", 1)
                 with z.open(SHEET, "w", force_zip64=True) as out:
+                    if hasattr(out, "_compressor"):  # zipfile's writer: deflate piece by piece
+                        out._compressor = _PieceByPiece()
                     out.write(head + b"<sheetData>")
                     chunk = b" " * MIB
                     for _ in range(inflated // MIB):
@@ -121,6 +124,24 @@ def whitespace_bomb(folder: Path, inflated: int = 1024 * MIB) -> Path:
     finally:
         base.unlink()
     return path
+
+
+class _PieceByPiece:
+    """A deflate compressor for zipfile that ends each written piece with a full flush (byte
+    aligned, no reference back into an earlier piece), so the thousand identical megabytes of
+    the bomb compress to the same bytes each time: computed once, not a gigabyte deflated."""
+
+    def __init__(self) -> None:
+        self._done: dict[bytes, bytes] = {}
+
+    def compress(self, data: bytes) -> bytes:
+        if data not in self._done:
+            deflate = zlib.compressobj(6, zlib.DEFLATED, -15)
+            self._done[data] = deflate.compress(data) + deflate.flush(zlib.Z_FULL_FLUSH)
+        return self._done[data]
+
+    def flush(self) -> bytes:
+        return zlib.compressobj(6, zlib.DEFLATED, -15).flush()  # the final, empty block
 
 
 # --- XML attacks ------------------------------------------------------------------------------

@@ -76,6 +76,11 @@ class RubricSheet:
     named: bool = False  # the name came from a 党支部名称 field, not from the sheet name
     # Category → the row of its first item found (where its 小计 stands), worked out once.
     first_rows: dict[str, int] = field(default_factory=dict)
+    # 小计 column → each category's 小计 cell there: it depends only on the layout (merges
+    # included), so the sheets sharing a cached layout share it.
+    subtotal_cells: dict[int, dict[str, Cell]] = field(default_factory=dict)
+    # Input column → whether a merged area touches it on the items' rows (likewise shared).
+    merged_inputs: dict[str, bool] = field(default_factory=dict)
 
     @property
     def score_col(self) -> int:
@@ -130,9 +135,29 @@ def evaluate(sheet: SheetData, spec: RubricSpec, header: Header) -> RubricResult
         grade=grade,
         categories={k: shown(v) for k, v in categories.items()},
         spec=spec.id,
-        items=[_item_score(spec, i.no, item_scores.get(i.no), typed.get(i.no)) for i in spec.items],
+        items=_item_scores(spec, item_scores, typed),
     )
     return RubricResult(layout=layout, findings=found, branch=branch, writes=writes)
+
+
+def _item_scores(
+    spec: RubricSpec, item_scores: dict[int, Score | None], typed: dict[int, list]
+) -> list[ItemScore]:
+    """Every item's score in the spec's order. Without raters an item's entry depends only on
+    its number and exact score (what is shown is worked out from the value), so the shared
+    entry is looked up by those two first."""
+    if spec.raters:
+        return [_item_score(spec, i.no, item_scores.get(i.no), typed.get(i.no)) for i in spec.items]
+    items = []
+    for i in spec.items:
+        score = item_scores.get(i.no)
+        found = _BY_SCORE.get((i.no, score))
+        if found is None:
+            if len(_BY_SCORE) >= _ITEM_SCORES_MAX:
+                _BY_SCORE.clear()
+            found = _BY_SCORE[i.no, score] = _item_score(spec, i.no, score, None)
+        items.append(found)
+    return items
 
 
 def _item_score(
@@ -157,6 +182,8 @@ def _item_score(
 # and a report's items are read, never changed.
 _ITEM_SCORES: dict[tuple, ItemScore] = {}
 _ITEM_SCORES_MAX = 4096
+# (item no, exact score) → its shared entry: equal scores show alike, whatever their type.
+_BY_SCORE: dict[tuple, ItemScore] = {}
 
 
 # --- layout ----------------------------------------------------------------------------------
@@ -466,23 +493,39 @@ def _read_scores(
         found += problems
         merged[column] = shared
     verdicts = spec.verdicts if spec.pass_fail else None
-    item_rows = layout.item_rows
+    item_rows, rows = layout.item_rows, sheet.rows
     for item in spec.items:
         r = item_rows.get(item.no)
         if r is None:
             scores[item.no] = None
             continue
+        line = rows[r]  # an item's row is one of the sheet's
         parts: list[Decimal | None] = []
         for column, c in inputs:
             if item.no in merged[column]:
                 parts.append(None)  # reported once, on the merged cell
                 continue
+            if verdicts is None:  # the common case, inline: a number within the item's points
+                raw = line[c] if c < len(line) else None
+                key = (raw.__class__, raw, item.points)
+                value = _SCORES_OK.get(key) if key[0] in _SCORE_TYPES else None
+                if value is not None:
+                    parts.append(value)
+                    continue
+                number = read_number(raw)
+                if number.state == "ok" and 0 <= number.value <= item.points:
+                    if key[0] in _SCORE_TYPES:
+                        if len(_SCORES_OK) >= _SCORES_OK_MAX:
+                            _SCORES_OK.clear()
+                        _SCORES_OK[key] = number.value
+                    parts.append(number.value)
+                    continue
             value, problems = _read_score_cell(sheet, r, c, item, column, verdicts)
             if problems:
                 found += problems
             parts.append(value)
         typed[item.no] = parts
-        if any(p is None for p in parts):
+        if None in parts:
             scores[item.no] = None
         elif raters:
             # Exact, never rounded per item: 18/18/18/17.98 at 1/4 each is 17.995, and five such
@@ -494,6 +537,13 @@ def _read_scores(
     return scores, typed, found
 
 
+# (type, cell value, item points) → the score, for a plain cell read as a number within the
+# points: the same few (5, 4.5, 4) fill every sheet; the type keeps True apart from 1.
+_SCORES_OK: dict[tuple, Decimal] = {}
+_SCORES_OK_MAX = 4096
+_SCORE_TYPES = frozenset((str, float, int))
+
+
 def _merged_score_cells(layout: RubricSheet, column: str) -> tuple[list[Finding], set[int]]:
     """Items whose score cells are one merged area (D5:D8 holding one 5): which item got what
     is unknowable. One error on the merged cell; every item in it counts as unknown. So is a
@@ -501,11 +551,14 @@ def _merged_score_cells(layout: RubricSheet, column: str) -> tuple[list[Finding]
     shown is the other column's, and the hidden score is not used."""
     sheet = layout.sheet
     c = layout.header.col(column)
-    rows = layout.item_rows.values()
-    first, last = (min(rows), max(rows)) if rows else (0, -1)
-    if not any(
-        m.left <= c <= m.right and m.top <= last and m.bottom >= first for m in sheet.merges
-    ):
+    touched = layout.merged_inputs.get(column)
+    if touched is None:
+        rows = layout.item_rows.values()
+        first, last = (min(rows), max(rows)) if rows else (0, -1)
+        touched = layout.merged_inputs[column] = any(
+            m.left <= c <= m.right and m.top <= last and m.bottom >= first for m in sheet.merges
+        )
+    if not touched:
         return [], set()  # no merged area touches this column on the items' rows
     groups: dict[Cell, list[int]] = {}
     for no, r in sorted(layout.item_rows.items(), key=lambda kv: kv[1]):
@@ -690,12 +743,15 @@ def _check_typed_results(
 
 
 def _subtotal_cell(layout: RubricSheet, category: str) -> Cell | None:
-    if layout.subtotal_col is None:
+    col = layout.subtotal_col
+    if col is None:
         return None
-    first = layout.first_rows.get(category)
-    if first is None:
-        return None
-    return layout.sheet.anchor(first, layout.subtotal_col)
+    cells = layout.subtotal_cells.get(col)
+    if cells is None:
+        anchor = layout.sheet.anchor
+        cells = {cat: anchor(first, col) for cat, first in layout.first_rows.items()}
+        layout.subtotal_cells[col] = cells
+    return cells.get(category)
 
 
 def _normalized_writes(sheet: SheetData, found: list[Finding]) -> list[CellWrite]:
