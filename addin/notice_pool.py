@@ -22,6 +22,9 @@ log = logging.getLogger("jiceng")
 # Notices per chunk at most: LibreOffice's start (≈ 1.5 s CPU, against ≈ 0.15 s a notice) is
 # paid once per chunk; the chunk's time cap grows with it, as LibreOffice's own does.
 MOST_PER_CHUNK = 150
+# A second chunk starts LibreOffice a second time (≈ 1.5 s CPU, ≈ 10 notices' conversion): a
+# worker gets a chunk of its own only when each chunk has at least this many notices.
+LEAST_PER_CHUNK = 10
 NOTICE_WRITER = "addin.workbook.notice_writer"
 
 
@@ -56,11 +59,13 @@ class NoticeTask:
 
 def chunks(count: int, workers: int) -> list[range]:
     """`count` notices in chunks of at most MOST_PER_CHUNK, as many as a multiple of
-    `workers` (each worker gets as much), at least one per worker when there are enough."""
+    `workers` (each worker gets as much) once there are enough for a LibreOffice start each:
+    fewer than 2 × LEAST_PER_CHUNK notices go in one chunk."""
     if count == 0:
         return []
-    number = max(workers, -(-count // MOST_PER_CHUNK))
-    number = min(count, -(-number // workers) * workers)
+    number = max(1, -(-count // MOST_PER_CHUNK), min(workers, count // LEAST_PER_CHUNK))
+    if number > 1:
+        number = min(count, -(-number // workers) * workers)
     size, extra = divmod(count, number)
     bounds, start = [], 0
     for i in range(number):

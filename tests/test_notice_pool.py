@@ -22,7 +22,10 @@ def contents(notices: list[Path]) -> dict[str, list]:
     }
 
 
-def test_two_workers_write_the_notices_one_worker_writes(tmp_path):
+def test_two_workers_write_the_notices_one_worker_writes(tmp_path, monkeypatch):
+    from addin import notice_pool
+
+    monkeypatch.setattr(notice_pool, "LEAST_PER_CHUNK", 1)  # the few sample units shared out
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     for path in SAMPLES.glob("*.xlsx"):
@@ -56,3 +59,15 @@ def test_a_notice_whose_worker_dies_costs_its_chunk_not_the_batch(tmp_path, monk
     assert sorted(p.name for p in result.notices) == ["整改通知_丙.xlsx", "整改通知_甲.xlsx"]
     assert result.notices_not_received == 2  # counted for the notices made only
     assert not (tmp_path / "out" / "整改通知_乙.xlsx").exists()
+
+
+def test_a_second_libreoffice_start_only_for_enough_notices():
+    from addin.notice_pool import LEAST_PER_CHUNK, MOST_PER_CHUNK, chunks
+
+    few = 2 * LEAST_PER_CHUNK - 1
+    assert chunks(few, 2) == [range(few)]  # one LibreOffice start
+    assert [len(c) for c in chunks(few + 1, 2)] == [LEAST_PER_CHUNK, LEAST_PER_CHUNK]
+    assert chunks(few + 1, 1) == [range(few + 1)]
+    assert [len(c) for c in chunks(2 * MOST_PER_CHUNK, 2)] == [MOST_PER_CHUNK] * 2
+    assert [len(c) for c in chunks(2 * MOST_PER_CHUNK + 1, 2)] == [76, 75, 75, 75]
+    assert chunks(0, 2) == []
