@@ -88,8 +88,11 @@ def write_notices(
     parts = chunks(len(notices), workers)
     if not parts:
         return []
-    # LibreOffice is given 120 s and 5 s per file (`notices_to_pdf`): the chunk a little more.
-    seconds = limits.timeout + 5 * max((len(r) for r in parts), default=0) + (120 if pdf else 0)
+    from .workbook.notice_writer import PDF_SECONDS, PDF_SECONDS_PER_NOTICE
+
+    # LibreOffice's own time (`notices_to_pdf`) on top of a file's: the chunk a little more.
+    most = max(len(r) for r in parts)
+    seconds = limits.timeout + PDF_SECONDS_PER_NOTICE * most + (PDF_SECONDS if pdf else 0)
     results = run_isolated(
         [[notices[i] for i in r] for r in parts],
         NoticeTask(folder, pdf),

@@ -267,9 +267,12 @@ def _print(ws: Worksheet) -> None:
 # Notices one LibreOffice run converts: LibreOffice (7.4) quietly stops after its first 247 files
 # and exits 0 (the rest get no PDF), so a batch of 300 units is converted in two runs.
 PDF_RUN = 200
+# What a LibreOffice run is given: this long, and this long more per notice it converts.
+PDF_SECONDS = 120
+PDF_SECONDS_PER_NOTICE = 5
 
 
-def notices_to_pdf(paths: list[Path], folder: Path, timeout: float = 120) -> list[Path]:
+def notices_to_pdf(paths: list[Path], folder: Path, timeout: float = PDF_SECONDS) -> list[Path]:
     """PDFs of the notices beside them, in one LibreOffice run per `PDF_RUN` notices; [] without
     LibreOffice (the workbooks are the notices, the PDFs a convenience for mailing)."""
     import tempfile
@@ -295,7 +298,7 @@ def notices_to_pdf(paths: list[Path], folder: Path, timeout: float = 120) -> lis
                 *map(str, group),
             ]
             try:
-                run_group(command, timeout + 5 * len(group))
+                run_group(command, timeout + PDF_SECONDS_PER_NOTICE * len(group))
             except OSError:
                 return []
     return [p.with_suffix(".pdf") for p in paths if p.with_suffix(".pdf").exists()]
