@@ -84,7 +84,9 @@ def read_workbook(
     formulas = _FormulaIndex(archive, parts)
     sheets: list[SheetData] = []
     cut: list[str] = []
-    merged = MergeTally(limits)  # an .xlsx's were counted by the guard; other formats' here
+    # As calamine found them, every format: the guard counted an .xlsx's before parsing, not an
+    # .xls's or an .ods's.
+    merged = MergeTally(limits)
     try:
         for meta in book.sheets_metadata:
             if meta.typ != calamine.SheetTypeEnum.WorkSheet:
