@@ -42,8 +42,27 @@ def find_header(
 ) -> Header | None:
     """The first row holding every required label (each in its own cell)."""
     required, optional = tuple(required), tuple(optional)
+    top = _top_labels(sheet, scan_rows)
+    # The rows' labels are shared objects (`_row_labels`): equal top rows, the same objects.
+    # A template's sheets differ below the labels only (scores), so every kind's search on
+    # every sheet made from it is one look-up. The entry holds the rows it was keyed on, so
+    # none of those ids can be reused while it stands.
+    key = (required, optional, *map(id, top))
+    cached = _HEADERS.get(key)
+    if cached is not None:
+        return cached[0]
+    header = _search(top, required, optional)
+    if len(_HEADERS) >= _HEADERS_MAX:
+        _HEADERS.clear()
+    _HEADERS[key] = (header, top if scan_rows == HEADER_SCAN_ROWS else list(top))
+    return header
+
+
+def _search(
+    top: list[dict[str, int]], required: tuple[str, ...], optional: tuple[str, ...]
+) -> Header | None:
     wanted, needed = _wanted(required, optional)
-    for r, labels in enumerate(_top_labels(sheet, scan_rows)):
+    for r, labels in enumerate(top):
         if not labels.keys() >= needed:  # (the view's own comparison: no reflected call)
             continue
         # Each label at the first cell holding it; the columns in the order of the row.
@@ -91,7 +110,10 @@ def _row_labels(line: list) -> dict[str, int]:
     if found is None:
         if len(_ROWS) >= _ROWS_MAX:
             _ROWS.clear()
-        found = _ROWS[key] = _fold_row(line)
+            _SHARED.clear()
+        folded = _fold_row(line)
+        # Rows that differ only in numbers (an item's score) fold alike: one shared object.
+        found = _ROWS[key] = _SHARED.setdefault(tuple(folded.items()), folded)
     return found
 
 
@@ -116,6 +138,11 @@ _LABELS_MAX = 8192
 _ROWS: dict[tuple, dict[str, int]] = {}
 _ROWS_MAX = 4096
 _ROW_CACHED_CELLS = 64
+# Folded labels (as items) → the one object standing for them, shared by `_ROWS`' entries.
+_SHARED: dict[tuple, dict[str, int]] = {}
+# (required, optional, ids of the top rows' labels) → (the header found, those rows).
+_HEADERS: dict[tuple, tuple[Header | None, list[dict[str, int]]]] = {}
+_HEADERS_MAX = 1024
 
 
 def find_field(
