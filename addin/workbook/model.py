@@ -164,6 +164,12 @@ class SheetData:
             self._merge_index = MergeIndex(self.merges)
         return self._merge_index
 
+    def share_merge_index(self, other: SheetData) -> None:
+        """Look merged cells up in `other`'s index: for a caller that knows both sheets have
+        the very same merged ranges (the sheets of one template), one index serves both."""
+        if self._merge_index is None:
+            self._merge_index = other.merge_index
+
     def merge_at(self, row: int, col: int) -> Merge | None:
         return self.merge_index.get((row, col))
 

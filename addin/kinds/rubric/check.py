@@ -10,7 +10,6 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from copy import copy
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
@@ -111,23 +110,26 @@ class RubricResult:
 
 def evaluate(sheet: SheetData, spec: RubricSpec, header: Header) -> RubricResult:
     layout, found = _layout_of(sheet, spec, header)
-    scores, typed, score_findings = _read_scores(layout)
+    facts = _facts(spec)
+    scores, typed, score_findings = _read_scores(layout, facts)
     found += score_findings
     item_scores = scores
     categories: dict[str, Fraction | None] = {}
-    for cat in spec.categories:
-        values = [item_scores.get(i.no) for i in cat.items]
-        categories[cat.name] = None if any(v is None for v in values) else exact_sum(values)
+    for name, nos in facts.categories:
+        values = tuple(map(item_scores.get, nos))
+        categories[name] = None if None in values else _category_sum(values)
     total = None
-    if all(v is not None for v in categories.values()):
+    if None not in categories.values():
         # Exact (fractions): 84.995 is 一般, not a rounded 85 → 先进, and three raters at 1/3
         # each add up without a cent lost. Only what is shown is cut (`cells.shown`).
         total = exact_sum(categories.values())
-    grade = spec.grading.grade(total) if total is not None else None
-    found += _check_typed_results(layout, item_scores, categories, total)
-    writes = _normalized_writes(sheet, score_findings)
+    grade = facts.grade(total) if total is not None else None
+    found += _check_typed_results(layout, facts, item_scores, categories, total)
+    writes = _normalized_writes(sheet, score_findings) if score_findings else []
     writes += _computed_writes(layout, item_scores, categories, total, grade)
-    branch = BranchResult(
+    # Built from values of the fields' own types (`shown`: int/float/None; the items are
+    # ItemScores): validating them again would change nothing.
+    branch = BranchResult.model_construct(
         sheet=sheet.name,
         name=layout.name,
         total=shown(total),
@@ -135,21 +137,81 @@ def evaluate(sheet: SheetData, spec: RubricSpec, header: Header) -> RubricResult
         grade=grade,
         categories={k: shown(v) for k, v in categories.items()},
         spec=spec.id,
-        items=_item_scores(spec, item_scores, typed),
+        items=_item_scores(facts, item_scores, typed),
     )
     return RubricResult(layout=layout, findings=found, branch=branch, writes=writes)
 
 
+@dataclass(frozen=True)
+class _Facts:
+    """What evaluating a sheet needs of its spec, worked out once per spec (the spec's own
+    properties build new lists on every call)."""
+
+    spec: RubricSpec
+    items: tuple[RubricItem, ...]
+    categories: tuple[tuple[str, tuple[int, ...]], ...]  # name → its items' numbers
+    bands: tuple[tuple[Fraction, Fraction | None, str], ...]  # the grades' min, max, name
+    lowest: str  # the lowest grade's name
+
+    def grade(self, total: Fraction) -> str:
+        """`Grading.grade` of an exact total, against the bands' bounds made fractions once."""
+        for low, high, name in self.bands:
+            if low <= total and (high is None or total < high):
+                return name
+        return self.lowest
+
+
+def _facts(spec: RubricSpec) -> _Facts:
+    found = _FACTS.get(id(spec))
+    if found is not None and found.spec is spec:
+        return found
+    bands = spec.grading.bands
+    found = _Facts(
+        spec=spec,
+        items=tuple(spec.items),
+        categories=tuple((c.name, tuple(i.no for i in c.items)) for c in spec.categories),
+        bands=tuple(
+            (Fraction(b.min), None if b.max is None else Fraction(b.max), b.name) for b in bands
+        ),
+        lowest=min(bands, key=lambda b: b.min).name,
+    )
+    if len(_FACTS) >= _LAYOUTS_MAX:
+        _FACTS.clear()
+    _FACTS[id(spec)] = found
+    return found
+
+
+_FACTS: dict[int, _Facts] = {}
+
+
+def _category_sum(values: tuple[Score, ...]) -> Fraction:
+    """`exact_sum` of a category's scores, once per distinct scores: a category's few items
+    take the same few values on sheet after sheet (equal scores, the same exact sum)."""
+    found = _SUMS.get(values)
+    if found is None:
+        if len(_SUMS) >= _SUMS_MAX:
+            _SUMS.clear()
+        found = _SUMS[values] = exact_sum(values)
+    return found
+
+
+_SUMS: dict[tuple, Fraction] = {}
+_SUMS_MAX = 4096
+
+
 def _item_scores(
-    spec: RubricSpec, item_scores: dict[int, Score | None], typed: dict[int, list]
+    facts: _Facts, item_scores: dict[int, Score | None], typed: dict[int, list]
 ) -> list[ItemScore]:
     """Every item's score in the spec's order. Without raters an item's entry depends only on
     its number and exact score (what is shown is worked out from the value), so the shared
     entry is looked up by those two first."""
+    spec = facts.spec
     if spec.raters:
-        return [_item_score(spec, i.no, item_scores.get(i.no), typed.get(i.no)) for i in spec.items]
+        return [
+            _item_score(spec, i.no, item_scores.get(i.no), typed.get(i.no)) for i in facts.items
+        ]
     items = []
-    for i in spec.items:
+    for i in facts.items:
         score = item_scores.get(i.no)
         found = _BY_SCORE.get((i.no, score))
         if found is None:
@@ -209,11 +271,15 @@ def _layout_of(
         return layout, list(found)
     layout, found, named = cached
     # Same shape, another sheet: only the sheet (and a name taken from the sheet) differ.
-    fresh = copy(layout)  # a shallow copy, cheaper than `replace`, which re-runs __init__
+    # A shallow copy (cheaper than `copy` or `replace`, which re-runs __init__).
+    fresh = object.__new__(RubricSheet)
+    fresh.__dict__.update(layout.__dict__)
     fresh.sheet, fresh.item_rows = sheet, dict(layout.item_rows)
     if not named:
         fresh.name = sheet.name
-    return fresh, [f.model_copy(update={"sheet": sheet.name}) for f in found]
+    # The key holds the merged ranges: the cached sheet's index is this sheet's.
+    sheet.share_merge_index(layout.sheet)
+    return fresh, [f.model_copy(update={"sheet": sheet.name}) for f in found] if found else []
 
 
 def _layout_key(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple:
@@ -477,7 +543,7 @@ def _blank_row(sheet: SheetData, r: int, header: Header) -> bool:
 
 
 def _read_scores(
-    layout: RubricSheet,
+    layout: RubricSheet, facts: _Facts
 ) -> tuple[dict[int, Score | None], dict[int, list[Decimal | None]], list[Finding]]:
     """Each item's score (weighted over raters), None where anything is missing or invalid;
     and what was typed in each input column (one per rater) of each item found."""
@@ -494,7 +560,7 @@ def _read_scores(
         merged[column] = shared
     verdicts = spec.verdicts if spec.pass_fail else None
     item_rows, rows = layout.item_rows, sheet.rows
-    for item in spec.items:
+    for item in facts.items:
         r = item_rows.get(item.no)
         if r is None:
             scores[item.no] = None
@@ -695,6 +761,7 @@ def _read_verdict(
 
 def _check_typed_results(
     layout: RubricSheet,
+    facts: _Facts,
     item_scores: dict[int, Score | None],
     categories: dict[str, Fraction | None],
     total: Fraction | None,
@@ -719,10 +786,12 @@ def _check_typed_results(
                             expected=shown(expected),
                         )
                     )
+    shown_at = sheet.shown
     for cat in spec.categories:
         cell = _subtotal_cell(layout, cat.name)
         # A score cell merged rightwards over the 小计 column (D5:E5) is a score, not a subtotal.
-        if cell is not None and cell[1] == layout.subtotal_col:
+        # Nothing typed there: nothing to hold to anything (`check_sum` says so too).
+        if cell is not None and cell[1] == layout.subtotal_col and not is_blank(shown_at(*cell)):
             expected = categories[cat.name]
             # The range matters only where the exact value is unknown.
             range_ = bounds(cat.items, item_scores) if expected is None else None
@@ -730,7 +799,10 @@ def _check_typed_results(
                 sheet, cell, SUBTOTAL, cat.points, range_, expected, category=cat.name
             )
             found += checked[0]
-    range_ = bounds(spec.items, item_scores) if total is None else None
+    # The range of the total, where it is unknown and a typed total or grade is held to it.
+    typed = [c for c in (layout.total_cell, layout.grade_cell) if c is not None]
+    needed = total is None and not all(is_blank(shown_at(*c)) for c in typed)
+    range_ = bounds(facts.items, item_scores) if needed else None
     typed_total = None
     if layout.total_cell is not None:
         total_found, typed_total = check_sum(
