@@ -109,10 +109,11 @@ def evaluate_workbook(
     results: dict[str, list[KindResult]] = {kind.name: [] for kind in KINDS}
     deferred: list[tuple[Kind, SheetData, object, Header]] = []
     context = Context(specs=specs, as_of=as_of, year=year, earlier=results)
+    candidates = _candidates(specs)
     for sheet in data.sheets:
         if sheet.name in OWN_SHEETS:
             continue
-        match, choice = _best(sheet, specs)
+        match, choice = _best(sheet, specs, candidates)
         if sheet.hidden:
             # Nobody sees a hidden sheet: usually an old copy. Say it is there, don't grade it.
             if match is not None:
@@ -169,8 +170,14 @@ def _sheet_index(data: WorkbookData, name: str) -> int:
     return next(i for i, sheet in enumerate(data.sheets) if sheet.name == name)
 
 
+def _candidates(specs: SpecSet) -> list[tuple[Kind, object]]:
+    """Every (kind, spec) a sheet may be read with: kinds in the registry's order, each kind's
+    specs in load order."""
+    return [(kind, spec) for kind in KINDS for spec in specs.of_kind(kind.name)]
+
+
 def _best(
-    sheet: SheetData, specs: SpecSet
+    sheet: SheetData, specs: SpecSet, candidates: list[tuple[Kind, object]] | None = None
 ) -> tuple[tuple[Kind, object, Header] | None, list[Finding]]:
     """The spec to read this sheet with, its kind and header, and a finding when the choice
     was not clear. The header matched most fully wins; among equals, a spec naming the sheet's
@@ -179,8 +186,7 @@ def _best(
     and is reported, since that pick says nothing about the sheet."""
     found = [
         (kind, spec, header)
-        for kind in KINDS
-        for spec in specs.of_kind(kind.name)
+        for kind, spec in (candidates if candidates is not None else _candidates(specs))
         if (header := kind.detect(sheet, spec)) is not None
     ]
     if len(found) < 2:

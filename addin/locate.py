@@ -47,7 +47,7 @@ def find_header(
     # A template's sheets differ below the labels only (scores), so every kind's search on
     # every sheet made from it is one look-up. The entry holds the rows it was keyed on, so
     # none of those ids can be reused while it stands.
-    key = (required, optional, *map(id, top))
+    key = (required, optional, _identities(top))
     cached = _HEADERS.get(key)
     if cached is not None:
         return cached[0]
@@ -56,6 +56,17 @@ def find_header(
         _HEADERS.clear()
     _HEADERS[key] = (header, top if scan_rows == HEADER_SCAN_ROWS else list(top))
     return header
+
+
+def _identities(top: list[dict[str, int]]) -> tuple[int, ...]:
+    """The ids of a sheet's top rows' labels; each kind searches the same sheet in turn, so
+    the last sheet's are kept (`top` is that sheet's own list, held by the memo)."""
+    if _LAST[0] is not top:
+        _LAST[:] = [top, tuple(map(id, top))]
+    return _LAST[1]
+
+
+_LAST: list = [None, ()]
 
 
 def _search(

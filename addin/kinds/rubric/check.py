@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
+from operator import attrgetter
 
 from ... import findings as F
 from ...cells import (
@@ -117,9 +118,10 @@ def evaluate(sheet: SheetData, spec: RubricSpec, header: Header) -> RubricResult
     categories: dict[str, Fraction | None] = {}
     for name, nos in facts.categories:
         values = tuple(map(item_scores.get, nos))
-        categories[name] = None if None in values else _category_sum(values)
+        # (`is`, not `in`: a Fraction's == against None goes through the numbers ABCs)
+        categories[name] = None if any(v is None for v in values) else _category_sum(values)
     total = None
-    if None not in categories.values():
+    if all(v is not None for v in categories.values()):
         # Exact (fractions): 84.995 is 一般, not a rounded 85 → 先进, and three raters at 1/3
         # each add up without a cent lost. Only what is shown is cut (`cells.shown`).
         total = exact_sum(categories.values())
@@ -302,7 +304,12 @@ def _layout_key(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple:
             )
         )
     columns = tuple(sorted(header.columns.items()))
-    return (id(spec), header.row, columns, tuple(sheet.merges), tuple(rows))
+    # The ranges as plain tuples: hashing and comparing those is C, a dataclass's is Python.
+    merges = tuple(map(_MERGE_FIELDS, sheet.merges))
+    return (id(spec), header.row, columns, merges, tuple(rows))
+
+
+_MERGE_FIELDS = attrgetter("top", "left", "bottom", "right")
 
 
 def _read_layout(
