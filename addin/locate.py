@@ -156,6 +156,16 @@ _HEADERS: dict[tuple, tuple[Header | None, list[dict[str, int]]]] = {}
 _HEADERS_MAX = 1024
 
 
+def _forget() -> None:
+    """Every memo of this module emptied (the tests' mutant guard calls `cache_clear`)."""
+    for memo in (_LABELS, _ROWS, _SHARED, _HEADERS):
+        memo.clear()
+    _LAST[:] = [None, ()]
+
+
+find_header.cache_clear = _forget  # type: ignore[attr-defined]
+
+
 def find_field(
     sheet: SheetData, label: str, rows: range | None = None, max_gap: int = 6
 ) -> tuple[Cell, object] | None:

@@ -184,21 +184,14 @@ def _facts(spec: RubricSpec) -> _Facts:
 
 
 _FACTS: dict[int, _Facts] = {}
+_facts.cache_clear = _FACTS.clear  # type: ignore[attr-defined]  # (the tests' mutant guard)
 
 
+@lru_cache(maxsize=4096)
 def _category_sum(values: tuple[Score, ...]) -> Fraction:
     """`exact_sum` of a category's scores, once per distinct scores: a category's few items
     take the same few values on sheet after sheet (equal scores, the same exact sum)."""
-    found = _SUMS.get(values)
-    if found is None:
-        if len(_SUMS) >= _SUMS_MAX:
-            _SUMS.clear()
-        found = _SUMS[values] = exact_sum(values)
-    return found
-
-
-_SUMS: dict[tuple, Fraction] = {}
-_SUMS_MAX = 4096
+    return exact_sum(values)
 
 
 def _item_scores(
@@ -554,6 +547,57 @@ def _read_scores(
 ) -> tuple[dict[int, Score | None], dict[int, list[Decimal | None]], list[Finding]]:
     """Each item's score (weighted over raters), None where anything is missing or invalid;
     and what was typed in each input column (one per rater) of each item found."""
+    spec = layout.spec
+    if not spec.raters and not spec.pass_fail:
+        column = spec.labels.score
+        problems, shared = _merged_score_cells(layout, column)
+        if not problems and not shared:
+            return _read_plain_scores(layout, facts, layout.header.col(column))
+    return _read_each_score(layout, facts)
+
+
+def _read_plain_scores(
+    layout: RubricSheet, facts: _Facts, c: int
+) -> tuple[dict[int, Score | None], dict[int, list[Decimal | None]], list[Finding]]:
+    """`_read_each_score` of the common sheet: one 得分 column (no raters, no 达标 verdicts),
+    no merged score cell. The same scores, typed values and findings, in one loop."""
+    sheet = layout.sheet
+    found: list[Finding] = []
+    scores: dict[int, Score | None] = {}
+    typed: dict[int, list[Decimal | None]] = {}
+    item_rows, rows, known = layout.item_rows, sheet.rows, _SCORES_OK
+    column = layout.spec.labels.score
+    for item in facts.items:
+        no = item.no
+        r = item_rows.get(no)
+        if r is None:
+            scores[no] = None
+            continue
+        line = rows[r]
+        raw = line[c] if c < len(line) else None
+        kind = raw.__class__
+        value = known.get((kind, raw, item.points)) if kind in _SCORE_TYPES else None
+        if value is None:
+            number = read_number(raw)
+            if number.state == "ok" and 0 <= number.value <= item.points:
+                value = number.value
+                if kind in _SCORE_TYPES:
+                    if len(known) >= _SCORES_OK_MAX:
+                        known.clear()
+                    known[kind, raw, item.points] = value
+            else:
+                value, problems = _read_score_cell(sheet, r, c, item, column)
+                if problems:
+                    found += problems
+        typed[no] = [value]
+        scores[no] = value
+    return scores, typed, found
+
+
+def _read_each_score(
+    layout: RubricSheet, facts: _Facts
+) -> tuple[dict[int, Score | None], dict[int, list[Decimal | None]], list[Finding]]:
+    """`_read_scores` of any sheet: raters, verdicts, merged score cells."""
     sheet, spec = layout.sheet, layout.spec
     found: list[Finding] = []
     scores: dict[int, Score | None] = {}
