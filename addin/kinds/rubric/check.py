@@ -278,30 +278,42 @@ def _layout_of(
 
 
 def _layout_key(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple:
-    """Everything `_read_layout` reads: texts in full, other table cells only as blank or not."""
+    """Everything `_read_layout` reads: texts in full, other table cells only as blank or not.
+
+    One flat tuple (nested ones are hashed and compared level by level, and built one by
+    one): the header, the merged ranges up to a marker, then each row as its length and its
+    cells — in full down to the header, below it the cells left of the content column
+    inclusive, the 分值 and whether each table cell is empty. A row's length fixes how many
+    of its cells follow, so no two different sheets flatten alike."""
     labels = spec.labels
     left, stop = header.left, header.right + 2
     content = header.col(labels.content) + 1
     points = header.col(labels.points)
     if points is None:
         points = content - 1  # a pass/fail sheet has no 分值 column: key on the content again
-    rows = [tuple(line) for line in sheet.rows[: header.row + 1]]
-    for line in sheet.rows[header.row + 1 :]:
-        rows.append(
-            (
-                tuple(line[left:content]),
-                line[points] if points < len(line) else None,
-                # Cheap emptiness: a cell of spaces only counts as filled here, which at worst
-                # gives that sheet a key of its own (a cache miss), never a wrong layout.
-                tuple(map(_EMPTY.__contains__, line[left:stop])),
-            )
-        )
-    columns = tuple(sorted(header.columns.items()))
     # The ranges as plain tuples: hashing and comparing those is C, a dataclass's is Python.
-    merges = tuple(map(_MERGE_FIELDS, sheet.merges))
-    return (id(spec), header.row, columns, merges, tuple(rows))
+    parts = [id(spec), header.row, *sorted(header.columns.items())]
+    parts.append(_END)
+    parts += map(_MERGE_FIELDS, sheet.merges)
+    parts.append(_END)
+    add, extend = parts.append, parts.extend
+    rows, below = sheet.rows, header.row + 1
+    for line in rows[:below]:
+        add(len(line))
+        extend(line)
+    # Cheap emptiness: a cell of spaces only counts as filled here, which at worst gives that
+    # sheet a key of its own (a cache miss), never a wrong layout.
+    empty = _EMPTY.__contains__
+    for line in rows[below:]:
+        n = len(line)
+        add(n)
+        extend(line[left:content])
+        add(line[points] if points < n else None)
+        extend(map(empty, line[left:stop]))
+    return tuple(parts)
 
 
+_END = object()  # closes the variable-length parts of a layout key
 _MERGE_FIELDS = attrgetter("top", "left", "bottom", "right")
 
 
