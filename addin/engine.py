@@ -130,9 +130,10 @@ def evaluate_workbook(
     # Kinds that read others' results (a summary reads the rubric sheets) come after them.
     for kind, sheet, spec, header in deferred:
         results[kind.name].append(kind.evaluate(sheet, spec, header, context))
+    index = _sheet_indexes(data)
     evaluated = sorted(
         ((kind, r) for kind in KINDS for r in results[kind.name]),
-        key=lambda pair: (bool(pair[0].after), _sheet_index(data, pair[1].sheet_name)),
+        key=lambda pair: (bool(pair[0].after), index[pair[1].sheet_name]),
     )
     writes: list[CellWrite] = []
     conditional: list[ConditionalFill] = []
@@ -166,8 +167,12 @@ def evaluate_workbook(
     )
 
 
-def _sheet_index(data: WorkbookData, name: str) -> int:
-    return next(i for i, sheet in enumerate(data.sheets) if sheet.name == name)
+def _sheet_indexes(data: WorkbookData) -> dict[str, int]:
+    """Each sheet name's position (the first sheet of that name's)."""
+    index: dict[str, int] = {}
+    for i, sheet in enumerate(data.sheets):
+        index.setdefault(sheet.name, i)
+    return index
 
 
 def _candidates(specs: SpecSet) -> list[tuple[Kind, object]]:

@@ -117,9 +117,7 @@ def evaluate(sheet: SheetData, spec: RubricSpec, header: Header) -> RubricResult
     item_scores = scores
     categories: dict[str, Fraction | None] = {}
     for name, nos in facts.categories:
-        values = tuple(map(item_scores.get, nos))
-        # (`is`, not `in`: a Fraction's == against None goes through the numbers ABCs)
-        categories[name] = None if any(v is None for v in values) else _category_sum(values)
+        categories[name] = _category_sum(tuple(map(item_scores.get, nos)))
     total = None
     if all(v is not None for v in categories.values()):
         # Exact (fractions): 84.995 is 一般, not a rounded 85 → 先进, and three raters at 1/3
@@ -188,10 +186,12 @@ _facts.cache_clear = _FACTS.clear  # type: ignore[attr-defined]  # (the tests' m
 
 
 @lru_cache(maxsize=4096)
-def _category_sum(values: tuple[Score, ...]) -> Fraction:
-    """`exact_sum` of a category's scores, once per distinct scores: a category's few items
-    take the same few values on sheet after sheet (equal scores, the same exact sum)."""
-    return exact_sum(values)
+def _category_sum(values: tuple[Score | None, ...]) -> Fraction | None:
+    """`exact_sum` of a category's scores, None when one is unknown; once per distinct
+    scores: a category's few items take the same few values on sheet after sheet (equal
+    scores, the same exact sum)."""
+    # (`is`, not `in`: a Fraction's == against None goes through the numbers ABCs)
+    return None if any(v is None for v in values) else exact_sum(values)
 
 
 def _item_scores(
@@ -283,7 +283,7 @@ def _layout_key(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple:
     One flat tuple (nested ones are hashed and compared level by level, and built one by
     one): the header, the merged ranges up to a marker, then each row as its length and its
     cells — in full down to the header, below it the cells left of the content column
-    inclusive, the 分值 and whether each table cell is empty. A row's length fixes how many
+    inclusive, the 分值 and whether each table cell right of those is empty. A row's length fixes how many
     of its cells follow, so no two different sheets flatten alike."""
     labels = spec.labels
     left, stop = header.left, header.right + 2
@@ -302,14 +302,15 @@ def _layout_key(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple:
         add(len(line))
         extend(line)
     # Cheap emptiness: a cell of spaces only counts as filled here, which at worst gives that
-    # sheet a key of its own (a cache miss), never a wrong layout.
+    # sheet a key of its own (a cache miss), never a wrong layout. (Left of the content column
+    # inclusive the cells are in the key already.)
     empty = _EMPTY.__contains__
     for line in rows[below:]:
         n = len(line)
         add(n)
         extend(line[left:content])
         add(line[points] if points < n else None)
-        extend(map(empty, line[left:stop]))
+        extend(map(empty, line[content:stop]))
     return tuple(parts)
 
 
