@@ -47,7 +47,10 @@ def find_header(
     # A template's sheets differ below the labels only (scores), so every kind's search on
     # every sheet made from it is one look-up. The entry holds the rows it was keyed on, so
     # none of those ids can be reused while it stands.
-    key = (required, optional, _identities(top))
+    identities = _identities(top)
+    if identities is None:
+        return _search(top, required, optional)
+    key = (required, optional, identities)
     cached = _HEADERS.get(key)
     if cached is not None:
         return cached[0]
@@ -58,11 +61,14 @@ def find_header(
     return header
 
 
-def _identities(top: list[dict[str, int]]) -> tuple[int, ...]:
+def _identities(top: list[dict[str, int]]) -> tuple[int, ...] | None:
     """The ids of a sheet's top rows' labels; each kind searches the same sheet in turn, so
-    the last sheet's are kept (`top` is that sheet's own list, held by the memo)."""
+    the last sheet's are kept (`top` is that sheet's own list, held by the memo). None for
+    rows too wide to be shared (`_row_labels`): a search on those is not kept, so what the
+    memo holds stays small whatever the sheets."""
     if _LAST[0] is not top:
-        _LAST[:] = [top, tuple(map(id, top))]
+        wide = max(map(len, top), default=0) > _ROW_CACHED_CELLS
+        _LAST[:] = [top, None if wide else tuple(map(id, top))]
     return _LAST[1]
 
 
