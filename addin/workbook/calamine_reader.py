@@ -24,6 +24,7 @@ from .merge_limits import MergeTally
 from .model import (
     Cell,
     Merge,
+    MergeIndex,
     SheetData,
     TooLarge,
     UnreadableWorkbook,
@@ -96,18 +97,20 @@ def read_workbook(
             rows = sheet.to_python(skip_empty_area=False, nrows=max_rows)
             if height > max_rows:
                 cut.append(meta.name)
-            merges = [
-                Merge(top=a[0], left=a[1], bottom=b[0], right=b[1])
-                for a, b in (sheet.merged_cell_ranges or [])
-            ]
-            merged.add_merges(f"工作表“{meta.name}”", merges)
+            merges, area, index = _merges_of(sheet.merged_cell_ranges)
+            if merged.fits(len(merges), area):
+                merged.count += len(merges)
+                merged.area += area
+            else:  # one by one, to name the range past the limit
+                merged.add_merges(f"工作表“{meta.name}”", merges)
             sheets.append(
                 SheetData(
                     name=meta.name,
                     rows=rows,
-                    merges=merges,
+                    merges=list(merges),
                     hidden=meta.visible != calamine.SheetVisibleEnum.Visible,
                     _formula_blanks=_lazy(formulas.blanks, meta.name),
+                    _merge_index=index,
                     _errors=_lazy(formulas.errors, meta.name),
                 )
             )
@@ -120,6 +123,32 @@ def read_workbook(
     finally:
         book.close()
     return WorkbookData(path=str(path), sheets=sheets, properties=properties), cut
+
+
+def _merges_of(ranges: list | None) -> tuple[tuple[Merge, ...], int, MergeIndex | None]:
+    """The merged ranges calamine found on a sheet, the cells they span and their index.
+    The sheets of one template's submissions carry the same ranges: those of a sheet with few
+    are kept (the ranges and their index are never changed once read)."""
+    if not ranges:
+        return (), 0, None
+    key = tuple(ranges) if len(ranges) <= _MERGES_CACHED else None
+    found = _MERGES.get(key) if key is not None else None
+    if found is None:
+        merges = tuple(Merge(a[0], a[1], b[0], b[1]) for a, b in ranges)
+        area = sum((m.bottom - m.top + 1) * (m.right - m.left + 1) for m in merges)
+        # Built once per set of ranges only when they are small (a hostile sheet's are not).
+        index = MergeIndex(list(merges)) if key is not None and area <= _MERGES_CACHED else None
+        found = merges, area, index
+        if key is not None:
+            if len(_MERGES) >= _MERGES_MAX:
+                _MERGES.clear()
+            _MERGES[key] = found
+    return found
+
+
+_MERGES: dict[tuple, tuple[tuple[Merge, ...], int, MergeIndex | None]] = {}
+_MERGES_MAX = 256
+_MERGES_CACHED = 1024  # ranges of one sheet, and the cells they span, to keep
 
 
 def _check_file_size(path: Path, limits: Limits) -> None:
