@@ -94,10 +94,21 @@ def _inspect(archive: zipfile.ZipFile, limits: Limits, parts: dict[str, str] | N
     merges = MergeTally(limits)
     for info in infos:
         scan = _scan_for(info.filename, sheets, limits, merges)
-        if scan is None and bounded and _within(info, limits):
-            _check_head(info.filename, _head(archive, info))
-            continue
-        size, area = _inspect_member(archive, info, scan, limits, total)
+        if scan is None:
+            # A part other than a sheet: its bytes as packed, when they were seen before
+            # (the template's theme, styles, relationships recur in every submission).
+            key = _known_key(archive, info)
+            if bounded and _within(info, limits):
+                if key is None or key not in _CLEAN_HEADS:
+                    _check_head(info.filename, _head(archive, info))
+                    _remember(_CLEAN_HEADS, key, True)
+                continue
+            if key is not None and (sizes := _KNOWN.get(key)) is not None:
+                total = _replay(info, sizes, limits, total)
+                continue
+            size, area = _inspect_member(archive, info, scan, limits, total, key)
+        else:
+            size, area = _inspect_member(archive, info, scan, limits, total)
         total, cells = total + size, cells + area
         if cells > limits.max_cells:
             raise TooLarge(
@@ -139,21 +150,31 @@ def _scan_for(name: str, sheets: dict[str, str], limits: Limits, merges: MergeTa
 
 
 def _inspect_member(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, scan, limits: Limits, before: int
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    scan,
+    limits: Limits,
+    before: int,
+    key: tuple[int, bytes] | None = None,
 ) -> tuple[int, int]:
     """Inflate one member by streaming; return its real size and the cells of the ranges of
-    the sheets in it (rows × columns up to the last holding content)."""
+    the sheets in it (rows × columns up to the last holding content). `key`: the member's
+    packed bytes, to remember the sizes of its chunks by once it passed (`_KNOWN`)."""
     name = info.filename
     size = 0
     head = b""
+    sizes = []
     for chunk in _inflate(archive, info):
         if len(head) < _HEAD:
             head += chunk[: _HEAD - len(head)]
             _check_head(name, head)
         size += len(chunk)
+        sizes.append(size)
         _check_size(name, size, info.compress_size, before + size, limits)
         if scan is not None:
             scan.feed(chunk)
+    if scan is None:
+        _remember(_KNOWN, key, tuple(sizes))
     area = 0
     for where, rows, cols, row_cell, col_cell in scan.extents() if scan is not None else ():
         if rows > limits.max_rows:
@@ -168,6 +189,43 @@ def _inspect_member(
             )
         area += rows * cols
     return size, area
+
+
+# Parts other than sheets that passed, by their bytes as packed (method, bytes): the same
+# packed bytes inflate to the same part, so it need not be inflated again. `_CLEAN_HEADS`: a
+# small part's head held no DTD; `_KNOWN`: a part had no DTD and inflated in chunks ending at
+# these sizes (checked again against the limits of each call, as if inflated: `_replay`).
+_CLEAN_HEADS: dict[tuple[int, bytes], bool] = {}
+_KNOWN: dict[tuple[int, bytes], tuple[int, ...]] = {}
+_KNOWN_MAX = 256
+
+
+def _known_key(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, bytes] | None:
+    """The member's method and packed bytes, when small enough to remember it by; None for
+    an encrypted member or an unusual method (read through zipfile, never remembered)."""
+    if (
+        info.flag_bits & 0x1
+        or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+        or info.compress_size > MAX_CACHED
+    ):
+        return None
+    return info.compress_type, _packed(archive, info)
+
+
+def _remember(cache: dict, key: tuple[int, bytes] | None, value) -> None:
+    if key is None:
+        return
+    if len(cache) >= _KNOWN_MAX:
+        cache.clear()
+    cache[key] = value
+
+
+def _replay(info: zipfile.ZipInfo, sizes: tuple[int, ...], limits: Limits, before: int) -> int:
+    """The size checks of a known member, at each chunk as when it was inflated; the total
+    after it."""
+    for size in sizes:
+        _check_size(info.filename, size, info.compress_size, before + size, limits)
+    return before + (sizes[-1] if sizes else 0)
 
 
 @lru_cache(maxsize=64)
@@ -258,14 +316,7 @@ def _inflate(
             while chunk := stream.read(most):
                 yield chunk
         return
-    fp = archive.fp
-    fp.seek(info.header_offset)
-    local = fp.read(30)
-    if len(local) < 30 or local[:4] != b"PK\x03\x04":
-        raise zipfile.BadZipFile(f"bad local header for {info.filename}")
-    name_length, extra_length = struct.unpack("<HH", local[26:30])
-    fp.seek(info.header_offset + 30 + name_length + extra_length)
-    raw = fp.read(info.compress_size)
+    raw = _packed(archive, info)
     if method == zipfile.ZIP_STORED:
         for start in range(0, len(raw), most):
             yield raw[start : start + most]
@@ -280,6 +331,18 @@ def _inflate(
             break
     if rest := inflater.flush():
         yield rest
+
+
+def _packed(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """The member's bytes as stored in the zip (after its local header)."""
+    fp = archive.fp
+    fp.seek(info.header_offset)
+    local = fp.read(30)
+    if len(local) < 30 or local[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"bad local header for {info.filename}")
+    name_length, extra_length = struct.unpack("<HH", local[26:30])
+    fp.seek(info.header_offset + 30 + name_length + extra_length)
+    return fp.read(info.compress_size)
 
 
 def _check_size(name: str, size: int, packed: int, total: int, limits: Limits) -> None:
