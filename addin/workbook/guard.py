@@ -23,7 +23,7 @@ from ..limits import MIB, Limits
 from .extents import BinSheetScan, OdsScan, split_at_tag
 from .merge_limits import MergeTally, ref_area
 from .model import TooLarge, UnreadableWorkbook, column_letter
-from .package import MAX_CACHED, attribute, main_part, relationships
+from .package import MAX_CACHED, attribute, main_part, read_member, relationships
 
 _CHUNK = 1 * MIB
 _HEAD = 4096  # a DTD stands before the root element: the first bytes of a part suffice
@@ -463,8 +463,7 @@ def sheet_parts(archive: zipfile.ZipFile, main: str | None = None) -> dict[str, 
     if main is None:
         return {}
     try:
-        with archive.open(main) as member:
-            workbook = member.read(4 * MIB)
+        workbook = read_member(archive, main, 4 * MIB)
     except KeyError:
         return {}
     rel_target = {rid: target for rid, _kind, target in relationships(archive, main)}
