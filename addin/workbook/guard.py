@@ -13,7 +13,7 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -64,16 +64,18 @@ def inspect_archive(
     source: Path | BinaryIO | zipfile.ZipFile,
     limits: Limits,
     parts: dict[str, str] | None = None,
+    keep: dict[str, bytes] | None = None,
 ) -> None:
     """Raise TooLarge (or UnreadableWorkbook for a DTD) when the zip is beyond `limits`.
     `source`: a path, an open file or the package already open; `parts`: its `sheet_parts`
-    when the caller has them."""
+    when the caller has them; `keep`: gets the worksheet parts inflated whole (member name →
+    bytes), for the reader not to inflate them again (`repack`)."""
     try:
         if isinstance(source, zipfile.ZipFile):
-            _inspect(source, limits, parts)
+            _inspect(source, limits, parts, keep)
         else:
             with zipfile.ZipFile(source) as archive:
-                _inspect(archive, limits, parts)
+                _inspect(archive, limits, parts, keep)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError) as exc:
         raise UnreadableWorkbook(
             "文件已损坏（压缩包结构不完整），请重新保存或重新下载后提交"
@@ -82,7 +84,12 @@ def inspect_archive(
         raise UnreadableWorkbook(f"文件使用了不支持的压缩方式（{exc}）") from exc
 
 
-def _inspect(archive: zipfile.ZipFile, limits: Limits, parts: dict[str, str] | None) -> None:
+def _inspect(
+    archive: zipfile.ZipFile,
+    limits: Limits,
+    parts: dict[str, str] | None,
+    keep: dict[str, bytes] | None = None,
+) -> None:
     infos = archive.infolist()
     if len(infos) > limits.max_members:
         raise TooLarge(f"压缩包中有 {len(infos)} 个部件，超过上限 {limits.max_members} 个，未读取")
@@ -108,7 +115,8 @@ def _inspect(archive: zipfile.ZipFile, limits: Limits, parts: dict[str, str] | N
                 continue
             size, area = _inspect_member(archive, info, scan, limits, total, key)
         else:
-            size, area = _inspect_member(archive, info, scan, limits, total)
+            kept = keep if isinstance(scan, _XmlSheetScan) else None
+            size, area = _inspect_member(archive, info, scan, limits, total, kept=kept)
         total, cells = total + size, cells + area
         if cells > limits.max_cells:
             raise TooLarge(
@@ -156,15 +164,18 @@ def _inspect_member(
     limits: Limits,
     before: int,
     key: tuple[int, bytes] | None = None,
+    kept: dict[str, bytes] | None = None,
 ) -> tuple[int, int]:
     """Inflate one member by streaming; return its real size and the cells of the ranges of
     the sheets in it (rows × columns up to the last holding content). `key`: the member's
-    packed bytes, to remember the sizes of its chunks by once it passed (`_KNOWN`)."""
+    packed bytes, to remember the sizes of its chunks by once it passed (`_KNOWN`); `kept`:
+    gets the member's bytes when they were inflated in one chunk."""
     name = info.filename
     size = 0
     head = b""
     sizes = []
-    for chunk in _inflate(archive, info):
+    chunks = _chunks(archive, info)
+    for chunk in chunks:
         if len(head) < _HEAD:
             head += chunk[: _HEAD - len(head)]
             _check_head(name, head)
@@ -176,6 +187,8 @@ def _inspect_member(
     if scan is None:
         _remember(_KNOWN, key, tuple(sizes))
     area = 0
+    if kept is not None and isinstance(chunks, list) and len(chunks) == 1:
+        kept[name] = chunks[0]  # (kept when the extents below pass: a refusal raises)
     for where, rows, cols, row_cell, col_cell in scan.extents() if scan is not None else ():
         if rows > limits.max_rows:
             raise TooLarge(
@@ -240,7 +253,7 @@ def _merged(ranges: bytes) -> tuple[int, int]:
 
 
 def _check_head(name: str, head: bytes) -> None:
-    if _DOCTYPE.search(head):
+    if b"<!" in head and _DOCTYPE.search(head):  # (the plain look first: it is cheaper)
         raise UnreadableWorkbook(
             f"文件部件 {name} 含有文档类型声明（DTD），正常的 Excel 文件不会有，"
             "可能是恶意构造的文件，未读取"
@@ -265,12 +278,7 @@ class _XmlSheetScan:
         self.label = label
         self.merges = merges
         self._rest = b""
-        # Past max_cells a sheet reaches beyond max_cells / max_cols rows or max_cells /
-        # max_rows columns: cells nearer than both cannot make it too large.
-        self.scan = _ExtentScan(
-            min(limits.max_rows, limits.max_cells // max(1, limits.max_cols)),
-            min(limits.max_cols, limits.max_cells // max(1, limits.max_rows)),
-        )
+        self.scan = _ExtentScan(*_floors(limits))
 
     def feed(self, chunk: bytes) -> None:
         self.scan.feed(chunk)
@@ -302,6 +310,28 @@ class _XmlSheetScan:
         self._count_merges(b"<")  # flush what is left
         extent = self.scan.extent()
         return [(self.label, extent.rows, extent.cols, extent.row_cell, extent.col_cell)]
+
+
+@lru_cache(maxsize=16)
+def _floors(limits: Limits) -> tuple[int, int]:
+    """Past max_cells a sheet reaches beyond max_cells / max_cols rows or max_cells /
+    max_rows columns: cells nearer than both cannot make it too large."""
+    return (
+        min(limits.max_rows, limits.max_cells // max(1, limits.max_cols)),
+        min(limits.max_cols, limits.max_cells // max(1, limits.max_rows)),
+    )
+
+
+def _chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterable[bytes]:
+    """`_inflate`'s chunks: as a list when a deflated member inflates in one call (a part of
+    a template: most members), with no generator to drive; else `_inflate` itself."""
+    if info.flag_bits & 0x1 or info.compress_type != zipfile.ZIP_DEFLATED:
+        return _inflate(archive, info)
+    inflater = zlib.decompressobj(-15)
+    chunk = inflater.decompress(_packed(archive, info), _CHUNK)
+    if inflater.unconsumed_tail:
+        return _inflate(archive, info)  # more than one chunk: streamed from the start
+    return [c for c in (chunk, inflater.flush()) if c]
 
 
 def _inflate(
@@ -375,9 +405,7 @@ class _ExtentScan:
     """
 
     def __init__(self, floor_rows: int = 1, floor_cols: int = 1) -> None:
-        self._candidates, self._long_ref = _far_patterns(
-            len(column_letter(max(1, floor_cols) - 1)), len(str(max(1, floor_rows)))
-        )
+        self._candidates, self._long_ref = _floor_patterns(floor_rows, floor_cols)
         self._every = False
         self._looked = 0
         self._rest = b""
@@ -430,6 +458,14 @@ class _ExtentScan:
     def extent(self) -> Extent:
         self.feed(b"<")  # flush what is left
         return Extent(self.rows, self.cols, self._row_cell, self._col_cell)
+
+
+@lru_cache(maxsize=16)
+def _floor_patterns(
+    floor_rows: int, floor_cols: int
+) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+    """`_far_patterns` for references reaching `floor_rows` or `floor_cols`."""
+    return _far_patterns(len(column_letter(max(1, floor_cols) - 1)), len(str(max(1, floor_rows))))
 
 
 @lru_cache(maxsize=16)
