@@ -43,10 +43,7 @@ def find_header(
     """The first row holding every required label (each in its own cell)."""
     required, optional = tuple(required), tuple(optional)
     wanted, needed = _wanted(required, optional)
-    top = _top_labels(sheet, scan_rows)
-    if not needed <= top.anywhere:  # a label no top row holds: no row holds them all
-        return None
-    for r, labels in enumerate(top):
+    for r, labels in enumerate(_top_labels(sheet, scan_rows)):
         if not labels.keys() >= needed:  # (the view's own comparison: no reflected call)
             continue
         # Each label at the first cell holding it; the columns in the order of the row.
@@ -69,29 +66,16 @@ def _wanted(
     return wanted, frozenset(fold_label(label) for label in required)
 
 
-class TopLabels(list):
-    """The top rows' labels (`_row_labels` of each) and, in `anywhere`, every label they hold."""
-
-    __slots__ = ("anywhere",)
-
-    def __init__(self, rows: Iterable[dict[str, int]]) -> None:
-        super().__init__(rows)
-        self.anywhere: set[str] = set().union(*self)
-
-
-def _top_labels(sheet: SheetData, scan_rows: int) -> TopLabels:
+def _top_labels(sheet: SheetData, scan_rows: int) -> list[dict[str, int]]:
     """Each top row's text cells, folded as labels → the first column holding each.
 
     Every spec of every kind looks for its header in the same top rows of every sheet: the
     rows are folded once per sheet (kept on it) and each look-up is a few dict probes."""
     if scan_rows != HEADER_SCAN_ROWS:
-        return TopLabels(_row_labels(line) for line in sheet.rows[:scan_rows])
-    top = sheet.top_labels
-    if not isinstance(top, TopLabels):  # not searched yet, or rows changed since (None)
-        top = sheet.top_labels = TopLabels(
-            _row_labels(line) for line in sheet.rows[:HEADER_SCAN_ROWS]
-        )
-    return top
+        return [_row_labels(line) for line in sheet.rows[:scan_rows]]
+    if sheet.top_labels is None:
+        sheet.top_labels = [_row_labels(line) for line in sheet.rows[:HEADER_SCAN_ROWS]]
+    return sheet.top_labels
 
 
 def _row_labels(line: list) -> dict[str, int]:
