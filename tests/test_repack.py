@@ -13,8 +13,10 @@ import pytest
 import python_calamine
 from corpus import base_rubric
 
+from addin.kinds.rubric.template import rubric_workbook
 from addin.limits import DEFAULT_LIMITS
-from addin.workbook import calamine_reader
+from addin.spec import load_specs
+from addin.workbook import calamine_reader, guard
 from addin.workbook.calamine_reader import read_workbook
 from addin.workbook.guard import inspect_archive, sheet_parts
 from addin.workbook.repack import stored_sheets
@@ -121,3 +123,24 @@ def test_a_plain_package_calamine_refuses_is_read_as_submitted(tmp_path, monkeyp
     monkeypatch.setattr(calamine_reader, "stored_sheets", lambda archive, inflated: b"PK broken")
     data, _cut = read_workbook(path)
     assert [s.name for s in data.sheets] == [n for n, _r, _m in calamine_read(path.read_bytes())]
+
+
+def two_branches(path: Path) -> Path:
+    spec = load_specs().by_id("rubric_2022")
+    scores = {i.no: float(i.points) for i in spec.items}
+    rubric_workbook(spec, {"第一党支部": scores, "第二党支部": scores}).save(path)
+    return path
+
+
+@pytest.mark.parametrize("more", [0, 1])
+def test_what_the_guard_keeps_for_the_reader_is_bounded(tmp_path, monkeypatch, more):
+    """Sheets are kept until they reach the bound; the rest calamine inflates itself."""
+    path = two_branches(tmp_path / "two.xlsx")
+    with zipfile.ZipFile(path) as z:
+        first, second = (z.getinfo(p) for p in sorted(sheet_parts(z).values()))
+    monkeypatch.setattr(guard, "_KEEP_MOST", first.file_size + more)
+    archive, kept = inflated_of(path)
+    assert set(kept) == ({first.filename, second.filename} if more else {first.filename})
+    repacked = stored_sheets(archive, kept)
+    assert repacked is not None
+    assert calamine_read(repacked) == calamine_read(path.read_bytes())

@@ -29,6 +29,9 @@ _CHUNK = 1 * MIB
 _HEAD = 4096  # a DTD stands before the root element: the first bytes of a part suffice
 # Deflate's densest code: a 258-byte match in two bits, so at most 1032 bytes out per byte in.
 _DEFLATE_MOST, _DEFLATE_MATCH = 1032, 258
+# Inflated worksheet parts kept for the reader (`keep`), all together: past it, calamine
+# inflates the rest itself rather than the worker holding them twice.
+_KEEP_MOST = 64 * MIB
 _HEAD_CELLS = 64 * 1024  # bytes of a sheet looked at for cells without a reference
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.I)
 # Attributes may be quoted either way and hold ">" inside quotes; prefixes may hold "." and "-".
@@ -97,7 +100,7 @@ def _inspect(
     # Deflate packs at most 1032 bytes into one: when even that cannot pass the total, a member
     # that cannot pass the limits of one member needs only its head inflated (for a DTD).
     bounded = sum(_most(info) for info in infos) <= limits.max_inflated
-    total = cells = 0
+    total = cells = kept = 0
     merges = MergeTally(limits)
     for info in infos:
         scan = _scan_for(info.filename, sheets, limits, merges)
@@ -115,8 +118,11 @@ def _inspect(
                 continue
             size, area = _inspect_member(archive, info, scan, limits, total, key)
         else:
-            kept = keep if isinstance(scan, _XmlSheetScan) else None
-            size, area = _inspect_member(archive, info, scan, limits, total, kept=kept)
+            keeping = keep is not None and isinstance(scan, _XmlSheetScan) and kept < _KEEP_MOST
+            size, area = _inspect_member(
+                archive, info, scan, limits, total, kept=keep if keeping else None
+            )
+            kept += size if keeping and info.filename in keep else 0
         total, cells = total + size, cells + area
         if cells > limits.max_cells:
             raise TooLarge(
