@@ -81,13 +81,21 @@ def test_grade_from_facts_is_the_specs_grade(spec, total):
     assert check._facts(spec).grade(total) == spec.grading.grade(total)
 
 
-def test_grade_from_facts_on_both_sides_of_each_boundary(spec):
+@pytest.mark.parametrize("order", ["as loaded", "lowest first"])
+def test_grade_from_facts_on_both_sides_of_each_boundary(spec, order):
+    if order == "lowest first":
+        bands = sorted(spec.grading.bands, key=lambda b: b.min)
+        grading = spec.grading.model_copy(update={"bands": bands})
+        spec = spec.model_copy(update={"grading": grading})
     facts = check._facts(spec)
     for band in spec.grading.bands:
-        low = Fraction(band.min)
-        for value in (low - Fraction(1, 1000), low, low + Fraction(1, 1000)):
-            assert facts.grade(value) == spec.grading.grade(value)
+        for edge in (band.min, band.max):
+            if edge is None:
+                continue
+            for value in (Fraction(edge) - Fraction(1, 1000), Fraction(edge), Fraction(edge) + 1):
+                assert facts.grade(value) == spec.grading.grade(value)
     assert facts.grade(Fraction(85)) == "先进" and facts.grade(Fraction(8499, 100)) == "一般"
+    assert facts.grade(Fraction(65)) == "一般" and facts.grade(Fraction(6499, 100)) == "后进"
 
 
 @settings(
