@@ -38,11 +38,21 @@ class Ran:
     seconds: float
 
 
-def run_cli(runs: list[dict], *, encoding: str | None = None, timeout: float = 300) -> list[Ran]:
+PRELOAD = ("addin.cli", "addin.batch")  # what check, fill and batch import first
+
+
+def run_cli(
+    runs: list[dict],
+    *,
+    encoding: str | None = None,
+    timeout: float = 300,
+    preload: tuple[str, ...] = PRELOAD,
+) -> list[Ran]:
     """Run each `{"args": [...], "stdout": STREAM, "stderr": STREAM, "cwd": DIR}` (stdout and
     stderr "pipe" unless given; STREAM: "pipe", "closed" (a pipe whose reader has gone) or a
     path, opened for writing) in a process of its own; `encoding`: the console's
-    (PYTHONIOENCODING). `timeout`: seconds for each command line."""
+    (PYTHONIOENCODING). `timeout`: seconds for each command line. `preload`: modules imported
+    once before the forks (any a command imports itself, so only its start-up is shared)."""
     env = dict(os.environ)
     if encoding:
         env["PYTHONIOENCODING"] = encoding
@@ -52,6 +62,7 @@ def run_cli(runs: list[dict], *, encoding: str | None = None, timeout: float = 3
             if isinstance(run.get(stream), os.PathLike):
                 run[stream] = str(run[stream])
     request["timeout"] = timeout
+    request["preload"] = list(preload)
     done = subprocess.run(
         [sys.executable, __file__],
         input=json.dumps(request).encode("utf-8"),
@@ -190,11 +201,11 @@ def _serve() -> None:
         results = [_spawned(run, timeout) for run in runs]
     else:
         import gc
+        import importlib
 
         sys.path[0] = str(Path(__file__).resolve().parent.parent)  # as `-m` from the checkout
-        import addin.batch  # noqa: F401  what check, fill and batch import first
-        import addin.cli  # noqa: F401
-
+        for name in request["preload"]:
+            importlib.import_module(name)
         gc.freeze()  # the imports stay shared with the children, as `cli.main` does for workers
         results = [_one(run, timeout) for run in runs]
     sys.stdout.buffer.write(json.dumps(results).encode("utf-8"))
