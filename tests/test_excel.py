@@ -31,6 +31,7 @@ from openpyxl.styles import PatternFill  # noqa: E402
 from tasks_helpers import cell as task_cell  # noqa: E402
 from tasks_helpers import make_tasks  # noqa: E402
 from xlwings_harness import (  # noqa: E402
+    as_on_server,
     book_from_xlsx,
     call_function,
     count_actions,
@@ -52,15 +53,8 @@ def excel():
     """addin.excel with its scripts and functions registered as on xlwings Lite / Server."""
     import addin.excel as module
 
-    if not hasattr(module.jiceng_validate, "__xlscript__"):
-        # xlwings was imported (by another test module) before XLWINGS_ON_SERVER was set:
-        # register the entry points with xlwings' server decorators, as Lite / Server do.
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(xw, "on_server", True, raising=False)
-            patch.setattr(xw, "script", server.script)
-            patch.setattr(xw, "func", server.func)
-            patch.setattr(xw, "arg", server.arg)
-            module = importlib.reload(module)
+    # xlwings may have been imported (by another test module) before XLWINGS_ON_SERVER was set.
+    module = as_on_server(module)
     assert hasattr(module.jiceng_validate, "__xlscript__")
     return module
 
