@@ -285,13 +285,18 @@ def test_ci_formats_stay_valid_on_hostile_text(corpus):
     from xml.etree import ElementTree as ET
 
     folder = corpus["control_chars"]
-    run = jiceng("check", folder, corpus["formula_text"], "--format", "junit")
-    assert run.rc == 1
-    ET.fromstring(run.out.encode("utf-8"))  # well-formed despite BEL and ESC in the file
-    assert "␇" in run.out
-    text = jiceng("check", folder).out
+    runs = run_cli(
+        [
+            {"args": ["check", folder, corpus["formula_text"], "--format", "junit"]},
+            {"args": ["check", folder]},
+            {"args": ["check", folder, "--format", "github"]},
+        ]
+    )
+    assert runs[0].rc == 1
+    junit, text, github = (run.out.decode() for run in runs)
+    ET.fromstring(junit.encode("utf-8"))  # well-formed despite BEL and ESC in the file
+    assert "␇" in junit
     assert "\x1b" not in text and "\x07" not in text and "第一␇党支部␛[31m" in text
-    github = jiceng("check", folder, "--format", "github").out
     assert all(line.startswith("::") for line in github.splitlines())
 
 
