@@ -1,21 +1,15 @@
 // Runs xlwings Lite's main.py in real Pyodide under Node (tests/test_lite_pyodide.py).
-// node run.mjs PYODIDE_DIR WHEELS_DIR WORK_DIR SNAPSHOT_FILE
-//   SNAPSHOT_FILE          Pyodide's memory just after its start-up (snapshot.mjs): Pyodide
-//                          starts from it instead of starting Python again
+// node run.mjs PYODIDE_DIR WHEELS_DIR WORK_DIR
 //   WORK_DIR/wheels.json   the wheel files (in WHEELS_DIR) to install, micropip's own first
 //   WORK_DIR/main.py       the bundle `jiceng lite` wrote; WORK_DIR/driver.py presses the buttons
 //   WORK_DIR/request.json  what to press and call → WORK_DIR/result.json
 //   WORK_DIR/modules.json  the addin modules main.py carries: each must import in Pyodide
-import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 
-const [pyodideDir, wheels, work, snapshot] = process.argv.slice(2);
+const [pyodideDir, wheels, work] = process.argv.slice(2);
 const { loadPyodide } = await import(pathToFileURL(`${pyodideDir}/pyodide.mjs`).href);
 const started = performance.now();
-const pyodide = await loadPyodide({
-  indexURL: `${pyodideDir}/`,
-  _loadSnapshot: readFileSync(snapshot),
-});
+const pyodide = await loadPyodide({ indexURL: `${pyodideDir}/` });
 const loaded = performance.now();
 for (const [dir, at] of [[wheels, "/wheels"], [work, "/work"]]) {
   pyodide.FS.mkdirTree(at);
