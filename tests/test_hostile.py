@@ -1,7 +1,10 @@
 """A batch you can trust with any inbox: the generated hostile corpus (tests/corpus/) end to end.
 
-Each command runs as a real process (a native abort must not take the test run with it), under a
-small wrapper that reports the peak RSS of every process it started (RUSAGE_CHILDREN).
+Each command runs as a real process (a native abort must not take the test run with it), and its
+peak RSS is that of every process it started: the batch and the CI formats each as a `python -m
+addin` of its own under a small wrapper (RUSAGE_CHILDREN), `check` and `fill` on each file each
+in a process forked from one start-up (`forked_cli`: the same command line, exit code and
+streams, for a tenth of the CPU).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from pathlib import Path
 import pytest
 from conftest import digest
 from corpus import make_corpus
+from forked_cli import run_cli
 from openpyxl import load_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -215,13 +219,24 @@ def formula_cells(path: Path) -> set[tuple[str, str]]:
     return found
 
 
+@pytest.fixture(scope="module")
+def checked(corpus) -> dict[str, tuple[str, Run]]:
+    """`jiceng check FILE --format json` on each file of the corpus, each in its own process:
+    case → (the file's digest before, the run)."""
+    before = {case: digest(path) for case, path in corpus.items()}
+    runs = run_cli([{"args": ["check", path, "--format", "json"]} for path in corpus.values()])
+    return {
+        case: (before[case], Run(r.rc, r.out.decode(), r.err.decode(), r.rss_kb, r.seconds))
+        for case, r in zip(corpus, runs, strict=True)
+    }
+
+
 @pytest.mark.parametrize("case", sorted(EXPECTED))
-def test_check_on_each_file(corpus, case):
+def test_check_on_each_file(corpus, checked, case):
     if case not in corpus:
         pytest.skip("LibreOffice is needed to make a real .xls")
     path = corpus[case]
-    before = digest(path)
-    run = jiceng("check", path, "--format", "json")
+    before, run = checked[case]
     rc, code = EXPECTED[case]
     assert run.rc == rc, run.err
     assert "Traceback" not in run.err
@@ -232,11 +247,27 @@ def test_check_on_each_file(corpus, case):
     assert run.rss_kb < GIB_KB
 
 
-@pytest.mark.parametrize("case", ["far_corner", "whitespace_bomb", "control_chars", "formula_text"])
-def test_fill_on_hostile_files(corpus, case, tmp_path):
+FILLED = ["far_corner", "whitespace_bomb", "control_chars", "formula_text"]
+
+
+@pytest.fixture(scope="module")
+def filled(corpus, tmp_path_factory) -> dict[str, tuple[Path, Run]]:
+    """`jiceng fill FILE --out COPY --strict` on each of FILLED, each in its own process:
+    case → (the copy's path, the run)."""
+    targets = {case: tmp_path_factory.mktemp(f"fill-{case}") / "copy.xlsx" for case in FILLED}
+    runs = run_cli(
+        [{"args": ["fill", corpus[case], "--out", targets[case], "--strict"]} for case in FILLED]
+    )
+    return {
+        case: (targets[case], Run(r.rc, r.out.decode(), r.err.decode(), r.rss_kb, r.seconds))
+        for case, r in zip(FILLED, runs, strict=True)
+    }
+
+
+@pytest.mark.parametrize("case", FILLED)
+def test_fill_on_hostile_files(corpus, filled, case):
     path = corpus[case]
-    target = tmp_path / "copy.xlsx"
-    run = jiceng("fill", path, "--out", target, "--strict")
+    target, run = filled[case]
     rc, code = EXPECTED[case]
     assert run.rc == rc, run.err
     assert "Traceback" not in run.err
@@ -254,13 +285,18 @@ def test_ci_formats_stay_valid_on_hostile_text(corpus):
     from xml.etree import ElementTree as ET
 
     folder = corpus["control_chars"]
-    run = jiceng("check", folder, corpus["formula_text"], "--format", "junit")
-    assert run.rc == 1
-    ET.fromstring(run.out.encode("utf-8"))  # well-formed despite BEL and ESC in the file
-    assert "␇" in run.out
-    text = jiceng("check", folder).out
+    runs = run_cli(
+        [
+            {"args": ["check", folder, corpus["formula_text"], "--format", "junit"]},
+            {"args": ["check", folder]},
+            {"args": ["check", folder, "--format", "github"]},
+        ]
+    )
+    assert runs[0].rc == 1
+    junit, text, github = (run.out.decode() for run in runs)
+    ET.fromstring(junit.encode("utf-8"))  # well-formed despite BEL and ESC in the file
+    assert "␇" in junit
     assert "\x1b" not in text and "\x07" not in text and "第一␇党支部␛[31m" in text
-    github = jiceng("check", folder, "--format", "github").out
     assert all(line.startswith("::") for line in github.splitlines())
 
 

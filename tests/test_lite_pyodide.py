@@ -6,10 +6,14 @@ suite's run of the checks on a newer Python than the 3.11 of the rest.
 
 Downloads (cached outside the repository, reused offline): the npm package, micropip's pure
 wheel, xlwings' pure wheel, pydantic-core's WebAssembly wheel and pydantic's pure ones from PyPI.
+Pyodide starts from scratch on every run (its private memory-snapshot options would save ≈ 2 s
+CPU only where a snapshot is already cached, and cost a start more on a fresh machine).
 """
 
 from __future__ import annotations
 
+import asyncio
+import importlib.util
 import json
 import os
 import shutil
@@ -19,7 +23,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 import pytest
-from xlwings_harness import function_call_payload, payload_from_xlsx
+from xlwings_harness import as_on_server, function_call_payload, payload_from_xlsx
 
 from addin.lite_bundle import modules, write_bundle
 
@@ -54,7 +58,8 @@ FUNCTIONS = [
 ]
 
 
-def run(command: list[str], **kwargs) -> subprocess.CompletedProcess:
+def run(command: list, **kwargs) -> subprocess.CompletedProcess:
+    command = [str(part) for part in command]
     done = subprocess.run(command, capture_output=True, text=True, timeout=900, **kwargs)
     assert done.returncode == 0, f"{command[:3]}: {done.stdout[-2000:]}{done.stderr[-4000:]}"
     return done
@@ -62,6 +67,7 @@ def run(command: list[str], **kwargs) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def pyodide() -> Path:
+    """The npm package's folder (installed once into the cache)."""
     missing = [tool for tool in ("node", "npm") if shutil.which(tool) is None]
     if missing:
         pytest.skip(
@@ -117,26 +123,24 @@ def request() -> dict:
     }
 
 
-def in_pyodide(pyodide: Path, work: Path) -> dict:
-    names = wheels(pyodide)
+def in_pyodide(package: Path, work: Path) -> dict:
+    names = wheels(package)
     (work / "wheels.json").write_text(json.dumps(names), encoding="utf-8")
     shutil.copy(HERE / "driver.py", work / "driver.py")
-    run(["node", str(HERE / "run.mjs"), str(pyodide), str(CACHE / "wheels"), str(work)])
+    run(["node", HERE / "run.mjs", package, CACHE / "wheels", work])
     return json.loads((work / "result.json").read_text(encoding="utf-8"))
 
 
 def in_cpython(work: Path) -> dict:
-    """The same requests through the installed package's addin.excel in this Python."""
-    code = (
-        "import asyncio, json, sys\n"
-        f"sys.path.insert(0, {str(HERE)!r})\n"
-        "import addin.excel as main\n"
-        "from driver import drive\n"
-        f"request = json.load(open({str(work / 'request.json')!r}, encoding='utf-8'))\n"
-        "print(json.dumps(asyncio.run(drive(main, request)), ensure_ascii=False))\n"
-    )
-    env = {**os.environ, "XLWINGS_LICENSE_KEY": "noncommercial", "XLWINGS_ON_SERVER": "true"}
-    return json.loads(run([sys.executable, "-c", code], env=env, encoding="utf-8").stdout)
+    """The same requests through the installed package's addin.excel in this Python, its
+    buttons and functions registered as on xlwings Lite."""
+    import addin.excel
+
+    spec = importlib.util.spec_from_file_location("pyodide_driver", HERE / "driver.py")
+    driver = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(driver)
+    request = json.loads((work / "request.json").read_text(encoding="utf-8"))
+    return asyncio.run(driver.drive(as_on_server(addin.excel), request))
 
 
 @pytest.fixture(scope="module")

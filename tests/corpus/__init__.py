@@ -8,6 +8,7 @@ control characters, formula-like text. `make_corpus` writes them all.
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import zipfile
@@ -24,11 +25,19 @@ MIB = 1 << 20
 
 
 def base_rubric(path: Path, branch: str = BRANCH) -> Path:
-    """A clean, fully scored 2022 rubric for one branch (total 100, 先进)."""
-    spec = load_specs().by_id("rubric_2022")
-    wb = rubric_workbook(spec, {branch: {i.no: float(i.points) for i in spec.items}})
-    wb.save(path)
+    """A clean, fully scored 2022 rubric for one branch (total 100, 先进). Written once per
+    branch and process, then copied: most makers start from it."""
+    if branch not in _BASES:
+        spec = load_specs().by_id("rubric_2022")
+        wb = rubric_workbook(spec, {branch: {i.no: float(i.points) for i in spec.items}})
+        written = io.BytesIO()
+        wb.save(written)
+        _BASES[branch] = written.getvalue()
+    path.write_bytes(_BASES[branch])
     return path
+
+
+_BASES: dict[str, bytes] = {}
 
 
 def rewrite(src: Path, dst: Path, edits: dict[str, Callable[[bytes], bytes]]) -> Path:

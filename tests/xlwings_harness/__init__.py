@@ -53,6 +53,33 @@ def ensure_remote_engine():
 
 xw = ensure_remote_engine()
 
+
+def as_on_server(module: Any) -> Any:
+    """`module` with its ``@xw.script`` / ``@xw.func`` entry points registered as xlwings Lite
+    and Server register them. xlwings picks those decorators once, at its first import, and
+    they register only "on a server" (``XLWINGS_ON_SERVER=true`` at that moment): when xlwings
+    was imported before, the module is reloaded under xlwings' server decorators."""
+    import importlib
+
+    from xlwings import server
+
+    scripts = [v for v in vars(module).values() if callable(v) and hasattr(v, "__xlscript__")]
+    if scripts:
+        return module
+    names = ("on_server", "script", "func", "arg")
+    saved = {name: getattr(xw, name, None) for name in names}
+    try:
+        xw.on_server = True
+        xw.script, xw.func, xw.arg = server.script, server.func, server.arg
+        return importlib.reload(module)
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                vars(xw).pop(name, None)
+            else:
+                setattr(xw, name, value)
+
+
 from .payload import (  # noqa: E402
     book_from_xlsx,
     function_call_payload,

@@ -24,6 +24,7 @@ Conversions follow the client:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 from collections.abc import Iterable
@@ -258,7 +259,36 @@ def payload_from_xlsx(
     include_set, exclude_set = _as_set(include), _as_set(exclude)
     if include_set is not None and exclude_set is not None:
         raise ValueError("Either use 'include' or 'exclude', but not both!")
+    # The same bytes under the same name give the same payload: tests press several buttons
+    # on one file, and reading it (openpyxl's styles of merged cells) costs most of a click.
+    key = (
+        hashlib.sha256(path.read_bytes()).hexdigest(),
+        path.name,
+        active_sheet,
+        selection,
+        tuple(sorted(include_set)) if include_set is not None else None,
+        tuple(sorted(exclude_set)) if exclude_set is not None else None,
+        notes_supported,
+    )
+    if key not in _PAYLOADS:
+        _PAYLOADS[key] = _payload(
+            path, active_sheet, selection, include_set, exclude_set, notes_supported
+        )
+    return json.loads(_PAYLOADS[key])  # a fresh copy for each book
 
+
+_PAYLOADS: dict[tuple, str] = {}
+
+
+def _payload(
+    path: Path,
+    active_sheet: int | str | None,
+    selection: str | None,
+    include_set: set[str] | None,
+    exclude_set: set[str] | None,
+    notes_supported: bool,
+) -> str:
+    """payload_from_xlsx's payload, as its JSON text."""
     # data_only=True: formulas are replaced by their cached results, errors included.
     wb = openpyxl.load_workbook(path, data_only=True)
     cal = python_calamine.CalamineWorkbook.from_path(str(path))
@@ -315,7 +345,7 @@ def payload_from_xlsx(
         "sheets": sheets,
     }
     # What travels over the wire is JSON: fail here, not in the engine, if it isn't.
-    return json.loads(json.dumps(payload, ensure_ascii=False, allow_nan=False))
+    return json.dumps(payload, ensure_ascii=False, allow_nan=False)
 
 
 def _excel_serial(value: dt.date) -> float:
