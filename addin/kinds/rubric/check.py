@@ -14,7 +14,6 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
-from operator import attrgetter
 
 from ... import findings as F
 from ...cells import (
@@ -291,10 +290,9 @@ def _layout_key(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple:
     points = header.col(labels.points)
     if points is None:
         points = content - 1  # a pass/fail sheet has no 分值 column: key on the content again
-    # The ranges as plain tuples: hashing and comparing those is C, a dataclass's is Python.
     parts = [id(spec), header.row, *sorted(header.columns.items())]
     parts.append(_END)
-    parts += map(_MERGE_FIELDS, sheet.merges)
+    parts += sheet.merges  # (named tuples: hashed and compared in C)
     parts.append(_END)
     add, extend = parts.append, parts.extend
     rows, below = sheet.rows, header.row + 1
@@ -315,7 +313,6 @@ def _layout_key(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple:
 
 
 _END = object()  # closes the variable-length parts of a layout key
-_MERGE_FIELDS = attrgetter("top", "left", "bottom", "right")
 
 
 def _read_layout(
