@@ -49,7 +49,9 @@ def test_batch_writes_an_xlsx_copy_of_an_xls(original, specs, tmp_path):
     inbox = tmp_path / "收件箱"
     inbox.mkdir()
     soffice_convert(original, inbox, target="xls")
-    result = run_batch(sorted(inbox.glob("*.xls")), tmp_path / "out", specs, root=inbox)
+    result = run_batch(
+        sorted(inbox.glob("*.xls")), tmp_path / "out", specs, root=inbox, notice_pdf=False
+    )
     copy = tmp_path / "out" / ANNOTATED_DIR / "甲.xls.xlsx"
     assert result.annotated == {"甲.xls": copy}
     wb = load_workbook(copy)
@@ -267,7 +269,9 @@ def test_same_stem_inputs_of_every_format_get_their_own_copies(
         ("甲.ods", ods),
     ]:
         (inbox / name).write_bytes(source.read_bytes())
-    result = run_batch(sorted(inbox.iterdir()), tmp_path / "out", specs, root=inbox, workers=2)
+    result = run_batch(
+        sorted(inbox.iterdir()), tmp_path / "out", specs, root=inbox, workers=2, notice_pdf=False
+    )
     copies = result.annotated
     assert len(copies) == 5
     assert {name: p.name for name, p in copies.items()} == {
@@ -312,7 +316,7 @@ def test_an_xls_named_xlsx_gets_its_copy_by_what_it_is(template_xls, specs, tmp_
     inbox = tmp_path / "收件箱"
     inbox.mkdir()
     (inbox / "甲.xlsx").write_bytes(template_xls.read_bytes())
-    result = run_batch([inbox / "甲.xlsx"], tmp_path / "out", specs, root=inbox)
+    result = run_batch([inbox / "甲.xlsx"], tmp_path / "out", specs, root=inbox, notice_pdf=False)
     copy = result.annotated["甲.xlsx"]
     assert copy.read_bytes()[:2] == b"PK"
     assert load_workbook(copy)["汇总表"]["D7"].value == "先进"
@@ -326,5 +330,5 @@ def test_an_xls_under_excels_default_password_gets_its_copy(template_xls, specs,
     inbox = tmp_path / "收件箱"
     inbox.mkdir()
     xor_obfuscated(template_xls, inbox / "甲.xls", DEFAULT_PASSWORD)
-    result = run_batch([inbox / "甲.xls"], tmp_path / "out", specs, root=inbox)
+    result = run_batch([inbox / "甲.xls"], tmp_path / "out", specs, root=inbox, notice_pdf=False)
     assert load_workbook(result.annotated["甲.xls"])["汇总表"]["D7"].value == "先进"
