@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -161,6 +162,9 @@ def only(report: FileReport, code: str):
 # (an .xls of `original` in each test that needs one): each start of LibreOffice costs seconds.
 _CONVERTED: dict[tuple[str, str, str], Path] = {}
 _LIBREOFFICE: list[Path] = []  # this process's folder for those files and its one profile
+# The run's shared legacy workbooks (tests/legacy_books.py) by their sources' content: a test's
+# conversion of one of those sources is the shared one, made once for all the workers.
+_SHARED: dict[str, tuple[LegacyBooks, str]] = {}
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -168,6 +172,7 @@ def _libreoffice_folder(tmp_path_factory):
     _LIBREOFFICE[:] = [tmp_path_factory.getbasetemp() / "libreoffice"]
     yield
     _CONVERTED.clear()
+    _SHARED.clear()
 
 
 def libreoffice_profile(fallback: Path) -> str:
@@ -177,36 +182,117 @@ def libreoffice_profile(fallback: Path) -> str:
     return f"-env:UserInstallation={(folder / 'lo-profile').resolve().as_uri()}"
 
 
-def soffice_convert(path: Path, outdir: Path, target: str = "xlsx") -> Path:
-    """Open the file in LibreOffice Calc and save it again as `target` (a second program).
-    The same bytes under the same name are converted once per test process; each call gets
-    its own copy of the result in `outdir`."""
+def soffice_convert_all(paths: list[Path], outdir: Path, target: str = "xlsx") -> list[Path]:
+    """Each file opened in LibreOffice Calc and saved again as `target` into `outdir`, all in
+    one start of LibreOffice (the start costs more than a small file's conversion). The files'
+    names must differ in their stems."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         pytest.skip("LibreOffice (soffice) 未安装：apt-get install -y libreoffice-calc")
+    assert len({p.stem for p in paths}) == len(paths), paths
+    outdir.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [
+            soffice,
+            libreoffice_profile(outdir),
+            "--headless",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(outdir),
+            *map(str, paths),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    written = [outdir / (p.stem + "." + target.split(":")[0]) for p in paths]
+    for out in written:
+        assert out.exists(), f"LibreOffice did not write {out}"
+    return written
+
+
+def soffice_convert(path: Path, outdir: Path, target: str = "xlsx") -> Path:
+    """Open the file in LibreOffice Calc and save it again as `target` (a second program).
+    The same bytes under the same name are converted once per test process (once per run for
+    the sources of `legacy_books`); each call gets its own copy of the result in `outdir`."""
     outdir.mkdir(parents=True, exist_ok=True)
     out = outdir / (path.stem + "." + target.split(":")[0])
-    key = (digest(path), path.name, target)
+    content = digest(path)
+    key = (content, path.name, target)
     kept = _CONVERTED.get(key)
     if kept is None:
-        converted = (_LIBREOFFICE[0] if _LIBREOFFICE else outdir) / f"converted-{len(_CONVERTED)}"
-        subprocess.run(
-            [
-                soffice,
-                libreoffice_profile(outdir),
-                "--headless",
-                "--convert-to",
-                target,
-                "--outdir",
-                str(converted),
-                str(path),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=180,
-        )
-        kept = converted / out.name
-        assert kept.exists(), f"LibreOffice did not write {out}"
+        shared = _SHARED.get(content)
+        if shared is not None and shared[1] == path.name:
+            kept = shared[0].converted(path.name, target)
+        else:
+            converted = (
+                _LIBREOFFICE[0] if _LIBREOFFICE else outdir
+            ) / f"converted-{len(_CONVERTED)}"
+            (kept,) = soffice_convert_all([path], converted, target)
         _CONVERTED[key] = kept
     shutil.copyfile(kept, out)
     return out
+
+
+@contextlib.contextmanager
+def _run_lock(path: Path):
+    """Held by one test process of the run at a time (fcntl: POSIX; elsewhere each process
+    has its own folder, see `legacy_books`)."""
+    import fcntl
+
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+class LegacyBooks:
+    """tests/legacy_books.py's workbooks in `folder`, shared by the run's test processes: the
+    sources made by the first process that needs them, each format's conversions by the first
+    that needs one of them — all the sources of a format in one start of LibreOffice."""
+
+    def __init__(self, folder: Path, lock: Path | None):
+        self.folder, self.lock = folder, lock
+
+    def _once(self, name: str, make: Callable[[Path], None]) -> Path:
+        done = self.folder / name / ".done"
+        with _run_lock(self.lock) if self.lock else contextlib.nullcontext():
+            if not done.exists():
+                shutil.rmtree(done.parent, ignore_errors=True)
+                done.parent.mkdir(parents=True)
+                make(done.parent)
+                done.touch()
+        return done.parent
+
+    def source(self, name: str) -> Path:
+        """The generated .xlsx `name` (read it or copy it; never change it)."""
+        from legacy_books import SOURCES
+
+        def make(folder: Path) -> None:
+            for make_one in SOURCES.values():
+                make_one(folder)
+
+        path = self._once("xlsx", make) / name
+        _SHARED[digest(path)] = (self, name)
+        return path
+
+    def converted(self, name: str, target: str) -> Path:
+        """LibreOffice's `target` of the source `name` (soffice_convert hands out copies)."""
+        from legacy_books import CONVERSIONS
+
+        sources = [self.source(n) for n in CONVERSIONS[target]]
+        folder = self._once(target, lambda folder: soffice_convert_all(sources, folder, target))
+        return folder / f"{Path(name).stem}.{target}"
+
+
+@pytest.fixture(scope="session")
+def legacy_books(tmp_path_factory) -> LegacyBooks:
+    """The legacy workbooks of tests/legacy_books.py: made once for the run, whichever xdist
+    worker needs them first (the workers' temporary folders share their parent)."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER") and os.name == "posix":
+        return LegacyBooks(base.parent / "legacy-books", base.parent / "legacy-books.lock")
+    return LegacyBooks(base / "legacy-books", None)

@@ -16,20 +16,18 @@ from pathlib import Path
 import pytest
 from conftest import soffice_convert
 from openpyxl import load_workbook
-from summary_helpers import submission
 
 from addin.batch import ANNOTATED_DIR, run_batch
 from addin.engine import check_path
 from addin.limits import DEFAULT_LIMITS
 from addin.workbook import convert
 
-ROWS = [("一支部", 90, "一般"), ("二支部", 70, None)]  # a grade that disagrees with the score
-
 
 @pytest.fixture(scope="module")
-def original(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("legacy")
-    return submission(folder, ROWS, rubrics={"一支部": 90, "二支部": 70}, name="甲.xlsx")
+def original(legacy_books) -> Path:
+    """甲.xlsx, a submission whose 汇总表 D7 grade disagrees with its score (tests/legacy_books.py:
+    its .xls and .ods are made once for the run)."""
+    return legacy_books.source("甲.xlsx")
 
 
 def marks(path: Path, specs) -> list[tuple]:
@@ -190,15 +188,11 @@ name=$(basename "$8"); cp "{xlsx}" "$7/${{name%.*}}.xlsx"
 
 
 @pytest.fixture(scope="module")
-def plain_xls(tmp_path_factory) -> Path:
+def plain_xls(legacy_books, tmp_path_factory) -> Path:
     """An .xls without any template (no copy is wanted for it)."""
-    from openpyxl import Workbook
-
-    folder = tmp_path_factory.mktemp("plain")
-    wb = Workbook()
-    wb.active.append(["会议记录", "2022-05-01"])
-    wb.save(folder / "记录.xlsx")
-    return soffice_convert(folder / "记录.xlsx", folder, target="xls")
+    return soffice_convert(
+        legacy_books.source("记录.xlsx"), tmp_path_factory.mktemp("plain"), "xls"
+    )
 
 
 @pytest.fixture(scope="module")
