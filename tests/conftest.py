@@ -110,6 +110,21 @@ def scores_with_losses(
     return scores
 
 
+def rubric_file(
+    path: Path,
+    spec: RubricSpec,
+    branches: dict[str, dict] | None = None,
+    edit: Callable | None = None,
+) -> Path:
+    """A real rubric submission at `path` (full marks for 第一党支部 unless `branches` say other
+    scores); `edit(wb)` changes it like a person would."""
+    wb = rubric_workbook(spec, branches or {"第一党支部": scores_with_losses(spec)})
+    if edit:
+        edit(wb)
+    wb.save(path)
+    return path
+
+
 @pytest.fixture
 def make_rubric(tmp_path, spec) -> Callable[..., Path]:
     """Write a real rubric submission; `edit(wb)` changes it like a person would."""
@@ -120,13 +135,7 @@ def make_rubric(tmp_path, spec) -> Callable[..., Path]:
         name: str = "submission.xlsx",
         rubric: RubricSpec | None = None,
     ) -> Path:
-        use = rubric or spec
-        wb = rubric_workbook(use, branches or {"第一党支部": scores_with_losses(use)})
-        if edit:
-            edit(wb)
-        path = tmp_path / name
-        wb.save(path)
-        return path
+        return rubric_file(tmp_path / name, rubric or spec, branches, edit)
 
     return make
 
@@ -162,9 +171,9 @@ def only(report: FileReport, code: str):
 # (an .xls of `original` in each test that needs one): each start of LibreOffice costs seconds.
 _CONVERTED: dict[tuple[str, str, str], Path] = {}
 _LIBREOFFICE: list[Path] = []  # this process's folder for those files and its one profile
-# The run's shared legacy workbooks (tests/legacy_books.py) by their sources' content: a test's
+# The run's shared workbooks (`lo_books`) by their sources' content: a test's
 # conversion of one of those sources is the shared one, made once for all the workers.
-_SHARED: dict[str, tuple[LegacyBooks, str]] = {}
+_SHARED: dict[str, tuple[LibreOfficeBooks, str]] = {}
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -215,7 +224,7 @@ def soffice_convert_all(paths: list[Path], outdir: Path, target: str = "xlsx") -
 def soffice_convert(path: Path, outdir: Path, target: str = "xlsx") -> Path:
     """Open the file in LibreOffice Calc and save it again as `target` (a second program).
     The same bytes under the same name are converted once per test process (once per run for
-    the sources of `legacy_books`); each call gets its own copy of the result in `outdir`."""
+    the sources of `lo_books`); each call gets its own copy of the result in `outdir`."""
     outdir.mkdir(parents=True, exist_ok=True)
     out = outdir / (path.stem + "." + target.split(":")[0])
     content = digest(path)
@@ -238,7 +247,7 @@ def soffice_convert(path: Path, outdir: Path, target: str = "xlsx") -> Path:
 @contextlib.contextmanager
 def _run_lock(path: Path):
     """Held by one test process of the run at a time (fcntl: POSIX; elsewhere each process
-    has its own folder, see `legacy_books`)."""
+    has its own folder, see `lo_books`)."""
     import fcntl
 
     with open(path, "a") as handle:
@@ -249,10 +258,28 @@ def _run_lock(path: Path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-class LegacyBooks:
-    """tests/legacy_books.py's workbooks in `folder`, shared by the run's test processes: the
-    sources made by the first process that needs them, each format's conversions by the first
-    that needs one of them — all the sources of a format in one start of LibreOffice."""
+# Workbooks a test has LibreOffice save again as .xlsx (`round_trip`), registered as the test
+# modules are imported: every xdist worker collects them all, so one start saves them all.
+ROUND_TRIPS: dict[str, Callable[[Path], None]] = {}
+
+
+def round_trip(name: str) -> Callable[[Callable[[Path], None]], Callable[[Path], None]]:
+    """Registers `make(folder)`, which writes the workbook `name` into `folder`: LibreOffice's
+    .xlsx of it is made with every other registered one (`lo_books`), and
+    `soffice_convert(lo_books.source(name), ...)` hands out a copy."""
+
+    def register(make: Callable[[Path], None]) -> Callable[[Path], None]:
+        assert name not in ROUND_TRIPS, name
+        ROUND_TRIPS[name] = make
+        return make
+
+    return register
+
+
+class LibreOfficeBooks:
+    """The workbooks of tests/legacy_books.py and of `round_trip` in `folder`, shared by the
+    run's test processes: the sources made by the first process that needs one, each format's
+    conversions by the first that needs one of them — all of a format in one LibreOffice start."""
 
     def __init__(self, folder: Path, lock: Path | None):
         self.folder, self.lock = folder, lock
@@ -268,14 +295,12 @@ class LegacyBooks:
         return done.parent
 
     def source(self, name: str) -> Path:
-        """The generated .xlsx `name` (read it or copy it; never change it)."""
+        """The generated workbook `name` (read it or copy it; never change it)."""
         from legacy_books import SOURCES
 
-        def make(folder: Path) -> None:
-            for make_one in SOURCES.values():
-                make_one(folder)
-
-        path = self._once("xlsx", make) / name
+        make = SOURCES.get(name) or ROUND_TRIPS.get(name)
+        assert make, f"{name}: in neither legacy_books.SOURCES nor a round_trip"
+        path = self._once(f"source-{name}", make) / name
         _SHARED[digest(path)] = (self, name)
         return path
 
@@ -283,16 +308,18 @@ class LegacyBooks:
         """LibreOffice's `target` of the source `name` (soffice_convert hands out copies)."""
         from legacy_books import CONVERSIONS
 
-        sources = [self.source(n) for n in CONVERSIONS[target]]
+        names = sorted(ROUND_TRIPS) if target == "xlsx" else CONVERSIONS[target]
+        sources = [self.source(n) for n in names]
         folder = self._once(target, lambda folder: soffice_convert_all(sources, folder, target))
         return folder / f"{Path(name).stem}.{target}"
 
 
 @pytest.fixture(scope="session")
-def legacy_books(tmp_path_factory) -> LegacyBooks:
-    """The legacy workbooks of tests/legacy_books.py: made once for the run, whichever xdist
-    worker needs them first (the workers' temporary folders share their parent)."""
+def lo_books(tmp_path_factory) -> LibreOfficeBooks:
+    """The workbooks of tests/legacy_books.py and of `round_trip`, with what LibreOffice makes
+    of them: made once for the run, whichever xdist worker needs them first (the workers'
+    temporary folders share their parent)."""
     base = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER") and os.name == "posix":
-        return LegacyBooks(base.parent / "legacy-books", base.parent / "legacy-books.lock")
-    return LegacyBooks(base / "legacy-books", None)
+        return LibreOfficeBooks(base.parent / "lo-books", base.parent / "lo-books.lock")
+    return LibreOfficeBooks(base / "lo-books", None)

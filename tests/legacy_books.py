@@ -1,4 +1,4 @@
-"""The legacy workbooks the tests read, made once for the whole run (conftest's `legacy_books`):
+"""The legacy workbooks the tests read, made once for the whole run (conftest's `lo_books`):
 a few generated .xlsx and LibreOffice's .xls / .ods of them, all the files of a format in one
 start of LibreOffice. A start costs about 1.5 s of CPU whatever it converts, and test_legacy
 and test_readers convert the same submission: the xdist workers share what the first of them

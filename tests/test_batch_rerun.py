@@ -197,7 +197,7 @@ def test_a_cache_entry_never_removes_a_file_outside_the_copies(cli, inbox, tmp_p
 
 
 def test_a_legacy_file_is_reused_with_its_converted_copy_and_never_without_one(
-    cli, tmp_path, monkeypatch, legacy_books
+    cli, tmp_path, monkeypatch, lo_books
 ):
     from conftest import soffice_convert
 
@@ -207,7 +207,7 @@ def test_a_legacy_file_is_reused_with_its_converted_copy_and_never_without_one(
     folder.mkdir()
     # A submission whose D7 says 一般 for 90 points: the copy writes in 先进. Its .xls is
     # the run's (tests/legacy_books.py), made with the other legacy workbooks.
-    xls = soffice_convert(legacy_books.source("甲.xlsx"), tmp_path / "lo", target="xls")
+    xls = soffice_convert(lo_books.source("甲.xlsx"), tmp_path / "lo", target="xls")
     (folder / xls.name).write_bytes(xls.read_bytes())
     out = tmp_path / "输出"
     assert reused(cli, folder, out) == 0

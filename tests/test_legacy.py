@@ -24,10 +24,10 @@ from addin.workbook import convert
 
 
 @pytest.fixture(scope="module")
-def original(legacy_books) -> Path:
+def original(lo_books) -> Path:
     """甲.xlsx, a submission whose 汇总表 D7 grade disagrees with its score (tests/legacy_books.py:
     its .xls and .ods are made once for the run)."""
-    return legacy_books.source("甲.xlsx")
+    return lo_books.source("甲.xlsx")
 
 
 def marks(path: Path, specs) -> list[tuple]:
@@ -188,11 +188,9 @@ name=$(basename "$8"); cp "{xlsx}" "$7/${{name%.*}}.xlsx"
 
 
 @pytest.fixture(scope="module")
-def plain_xls(legacy_books, tmp_path_factory) -> Path:
+def plain_xls(lo_books, tmp_path_factory) -> Path:
     """An .xls without any template (no copy is wanted for it)."""
-    return soffice_convert(
-        legacy_books.source("记录.xlsx"), tmp_path_factory.mktemp("plain"), "xls"
-    )
+    return soffice_convert(lo_books.source("记录.xlsx"), tmp_path_factory.mktemp("plain"), "xls")
 
 
 @pytest.fixture(scope="module")

@@ -35,10 +35,10 @@ from addin.workbook.sniff import sniff
 
 
 @pytest.fixture(scope="module")
-def original(legacy_books) -> Path:
+def original(lo_books) -> Path:
     """甲.xlsx, a submission whose 汇总表 D7 grade disagrees with its score (tests/legacy_books.py:
     its .xls and .ods are made once for the run)."""
-    return legacy_books.source("甲.xlsx")
+    return lo_books.source("甲.xlsx")
 
 
 @pytest.fixture(scope="module")
@@ -90,9 +90,9 @@ def test_a_stream_name_that_is_no_workbook_is_still_not_excel(xls, specs, tmp_pa
     assert "不是 Excel 工作簿" in unreadable(renamed, specs)
 
 
-def test_an_xls_whose_directory_lies_past_2_mb(legacy_books, specs, tmp_path):
+def test_an_xls_whose_directory_lies_past_2_mb(lo_books, specs, tmp_path):
     # 3,000 rows of text (tests/legacy_books.py), converted with the run's other .xls
-    big = soffice_convert(legacy_books.source("大.xlsx"), tmp_path, target="xls")
+    big = soffice_convert(lo_books.source("大.xlsx"), tmp_path, target="xls")
     ole = CompoundFile(big.open("rb"))
     directory = 512 + ole.sector * int.from_bytes(big.read_bytes()[0x30:0x34], "little")
     assert directory > 2_000_000  # LibreOffice writes the directory last
