@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -13,25 +14,30 @@ from conftest import scores_with_losses
 from openpyxl import load_workbook
 
 from addin.batch import ANNOTATED_DIR, REPORT_BOOK, REPORT_JSON
+from addin.kinds.rubric.template import rubric_workbook
 from addin.result_cache import CACHE_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture
-def inbox(tmp_path, make_rubric, spec):
-    folder = tmp_path / "收件箱"
+@pytest.fixture(scope="module")
+def submitted(tmp_path_factory, spec) -> Path:
+    """The inbox's files, written once for the module (each test changes its own copy)."""
+    folder = tmp_path_factory.mktemp("rerun") / "收件箱"
     (folder / "二级学院").mkdir(parents=True)
     for i, where in enumerate(["", "", "二级学院/", "二级学院/"]):
-        path = make_rubric(
-            {f"第{i}党支部": scores_with_losses(spec, {17: i, 18: 2 * i})}, name=f"{i}.xlsx"
-        )
-        path.rename(folder / f"{where}{i}.xlsx")
+        book = rubric_workbook(spec, {f"第{i}党支部": scores_with_losses(spec, {17: i, 18: 2 * i})})
+        book.save(folder / f"{where}{i}.xlsx")
     (folder / "损坏.xlsx").write_bytes(b"PK\x03\x04 broken")
     (folder / "任务清单.xlsx").write_bytes(
         (ROOT / "workbooks" / "samples" / "组织部_任务清单.xlsx").read_bytes()
     )
     return folder
+
+
+@pytest.fixture
+def inbox(submitted, tmp_path) -> Path:
+    return Path(shutil.copytree(submitted, tmp_path / "收件箱"))
 
 
 PDF_SOFFICE = """#!/bin/sh
@@ -48,9 +54,9 @@ done
 
 @pytest.fixture
 def notice_pdfs(tmp_path, monkeypatch):
-    """The 整改通知 PDFs these tests count made by a stand-in on PATH (the batch's workers find
-    it as they would LibreOffice): what is tested is which notices a rerun makes again, not
-    LibreOffice's export, which test_feedback runs for real — 5 LibreOffice starts fewer."""
+    """The 整改通知 PDFs a test counts made by a stand-in on PATH (the batch's workers find it
+    as they would LibreOffice): what is tested is which notices a rerun makes again, not
+    LibreOffice's export, which test_feedback runs for real — 4 LibreOffice starts fewer."""
     if os.name != "posix":
         return  # no shell script: LibreOffice itself, when there is one
     folder = tmp_path / "bin"
@@ -223,31 +229,15 @@ def test_a_legacy_file_is_reused_with_its_converted_copy_and_never_without_one(
         assert "file.no_copy" in [f["code"] for f in files[0]["findings"]]
 
 
-def test_a_rerun_remakes_only_the_notices_of_units_whose_files_changed(
+def made_at(folder: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+
+
+def test_a_notice_is_made_again_when_its_unit_changed_or_its_pdf_or_workbook_is_gone_or_edited(
     cli, inbox, tmp_path, make_rubric, spec, notice_pdfs
 ):
-    out = tmp_path / "输出"
-    run(cli, inbox, out, "--pdf")
-    notices = sorted((out / "整改通知").iterdir())
-    assert {p.suffix for p in notices} == {".xlsx", ".pdf"}
-    made = {p.name: p.stat().st_mtime_ns for p in notices}
-    run(cli, inbox, out, "--pdf")
-    assert {p.name: p.stat().st_mtime_ns for p in notices} == made  # none made again
-
-    losses = {17: 10, 18: 10}
-    changed = make_rubric({"第1党支部": scores_with_losses(spec, losses)}, name="changed.xlsx")
-    changed.replace(inbox / "1.xlsx")
-    run(cli, inbox, out, "--pdf")
-    again = {p.name for p in notices if p.stat().st_mtime_ns != made[p.name]}
-    # unit 1's, and unit 0's: its 100-point branch is now proposed to help unit 1's (帮扶)
-    assert again == {"整改通知_1.xlsx", "整改通知_1.pdf", "整改通知_0.xlsx", "整改通知_0.pdf"}
-    run(cli, inbox, out, "--pdf", "--fresh")
-    assert all(p.stat().st_mtime_ns != made[p.name] for p in notices)
-
-
-def test_a_notice_is_made_again_when_its_pdf_or_workbook_is_gone_or_edited_and_only_then(
-    cli, inbox, tmp_path, notice_pdfs
-):
+    """Only then: every other notice and PDF is left as it was. (One test, as each LibreOffice
+    run of the notices costs seconds.)"""
     from addin.workbook.convert import soffice
 
     if soffice() is None:
@@ -255,14 +245,31 @@ def test_a_notice_is_made_again_when_its_pdf_or_workbook_is_gone_or_edited_and_o
     out = tmp_path / "输出"
     run(cli, inbox, out, "--pdf")
     folder = out / "整改通知"
-    made = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
-    assert {"整改通知_0.pdf", "整改通知_1.xlsx"} <= set(made)
-    (folder / "整改通知_0.pdf").unlink()  # someone mailed it and tidied up
-    edited = load_workbook(folder / "整改通知_1.xlsx")
-    edited.active["A1"] = "手工改过"
-    edited.save(folder / "整改通知_1.xlsx")
-    made["整改通知_1.xlsx"] = (folder / "整改通知_1.xlsx").stat().st_mtime_ns
+    made = made_at(folder)
+    assert {Path(name).suffix for name in made} == {".xlsx", ".pdf"}
     run(cli, inbox, out, "--pdf")
-    again = {p.name for p in folder.iterdir() if p.stat().st_mtime_ns != made.get(p.name)}
-    assert again == {"整改通知_0.xlsx", "整改通知_0.pdf", "整改通知_1.xlsx", "整改通知_1.pdf"}
-    assert load_workbook(folder / "整改通知_1.xlsx").active["A1"].value != "手工改过"
+    assert made_at(folder) == made  # none made again
+
+    losses = {17: 10, 18: 10}
+    changed = make_rubric({"第1党支部": scores_with_losses(spec, losses)}, name="changed.xlsx")
+    changed.replace(inbox / "1.xlsx")
+    run(cli, inbox, out, "--pdf")
+    again = {name for name, when in made_at(folder).items() if when != made[name]}
+    # unit 1's, and unit 0's: its 100-point branch is now proposed to help unit 1's (帮扶)
+    assert again == {"整改通知_1.xlsx", "整改通知_1.pdf", "整改通知_0.xlsx", "整改通知_0.pdf"}
+
+    made = made_at(folder)
+    (folder / "整改通知_2.pdf").unlink()  # someone mailed it and tidied up
+    edited = load_workbook(folder / "整改通知_3.xlsx")
+    edited.active["A1"] = "手工改过"
+    edited.save(folder / "整改通知_3.xlsx")
+    made["整改通知_3.xlsx"] = (folder / "整改通知_3.xlsx").stat().st_mtime_ns
+    run(cli, inbox, out, "--pdf")
+    again = {name for name, when in made_at(folder).items() if when != made.get(name)}
+    assert again == {"整改通知_2.xlsx", "整改通知_2.pdf", "整改通知_3.xlsx", "整改通知_3.pdf"}
+    assert load_workbook(folder / "整改通知_3.xlsx").active["A1"].value != "手工改过"
+
+    made = made_at(folder)
+    run(cli, inbox, out, "--pdf", "--fresh")
+    assert made_at(folder).keys() == made.keys()
+    assert all(when != made[name] for name, when in made_at(folder).items())

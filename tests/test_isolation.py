@@ -18,23 +18,40 @@ from addin.limits import DEFAULT_LIMITS, MIB
 # 6 s: room for a fresh worker to start on a busy machine (the suite runs on every core) before
 # the clock of its first item runs out; "hang" sleeps ten times as long.
 LIMITS = replace(DEFAULT_LIMITS, memory=1024 * MIB, timeout=6)
+# The time cap of the runs that wait for a "hang" to time out: that wait is most of their time.
+# A fresh worker starts in well under 0.5 s on a loaded machine (spawned: a new interpreter);
+# should one still miss this cap, the run is made again with LIMITS' 6 s.
+QUICK_CAP = 2
 
 
 def run(items, jobs=2, limits=LIMITS):
     return list(run_isolated(items, behave, jobs=jobs, limits=limits))
 
 
+def run_with_a_hang(items, jobs=2):
+    """The results of a run whose "hang" the time cap stops, and that cap as its Failure says
+    it. First with QUICK_CAP; once more with LIMITS' cap when an item that does not hang timed
+    out too (the machine was too busy to start its worker in time)."""
+    for cap in (QUICK_CAP, LIMITS.timeout):
+        results = run(items, jobs, replace(LIMITS, timeout=cap))
+        timed_out = Failure("timeout", f"{cap:g}")
+        late = {item for item, (_, r) in zip(items, results, strict=True) if r == timed_out}
+        if late <= {"hang"}:
+            break
+    return results, f"{cap:g}"
+
+
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_every_kind_of_death_is_one_failure_and_the_rest_goes_on(jobs):
     items = ["a", "abort", "b", "segfault", "c", "hang", "d", "memory", "e", "huge", "f", "bug"]
-    results = run(items, jobs=jobs)
+    results, cap = run_with_a_hang(items, jobs=jobs)
     assert [i for i, _ in results] == list(range(len(items)))  # the order of the items
     by_item = dict(zip(items, (r for _, r in results), strict=True))
     for ok in "abcdef":
         assert by_item[ok].startswith(f"done {ok}")
     assert by_item["abort"] == Failure("too_large", "读取时需要的内存超过上限")
     assert by_item["segfault"].kind == "crashed" and "SIGSEGV" in by_item["segfault"].detail
-    assert by_item["hang"] == Failure("timeout", "6")
+    assert by_item["hang"] == Failure("timeout", cap)
     assert by_item["memory"] == Failure("too_large", "处理时超过内存上限 1024 MB")
     assert by_item["huge"] == Failure("too_large", "处理时超过内存上限 1024 MB")
     assert by_item["bug"] == Failure("crashed", "ValueError: a defect")
@@ -100,10 +117,11 @@ def test_a_parent_with_threads_gets_workers_from_a_fork_server(another_thread, m
     # The server (Python 3.11) does not take the parent's sys.path: the work module is found
     # through PYTHONPATH, as an installed jiceng is found through site-packages.
     monkeypatch.setenv("PYTHONPATH", str(Path(__file__).parent))
-    results = [r for _, r in run(["a", "abort", "b", "hang", "c", "bug"], jobs=2)]
+    results, cap = run_with_a_hang(["a", "abort", "b", "hang", "c", "bug"], jobs=2)
+    results = [r for _, r in results]
     assert [r.split()[:2] for r in results[::2]] == [["done", "a"], ["done", "b"], ["done", "c"]]
     assert results[1] == Failure("too_large", "读取时需要的内存超过上限")
-    assert results[3] == Failure("timeout", f"{LIMITS.timeout:g}")
+    assert results[3] == Failure("timeout", cap)
     assert results[5] == Failure("crashed", "ValueError: a defect")
 
 
@@ -143,11 +161,12 @@ def test_spawned_workers_do_the_work_and_report_every_death(monkeypatch):
 
     monkeypatch.setattr(isolation, "start_method", lambda: "spawn")
     items = ["start_method", "a", "abort", "b", "hang", "bug"]
-    results = dict(zip(items, (r for _, r in run(items)), strict=True))
+    results, cap = run_with_a_hang(items)
+    results = dict(zip(items, (r for _, r in results), strict=True))
     assert results["start_method"] == "spawn"
     assert results["a"].startswith("done a") and results["b"].startswith("done b")
     assert results["abort"] == Failure("too_large", "读取时需要的内存超过上限")
-    assert results["hang"] == Failure("timeout", "6")
+    assert results["hang"] == Failure("timeout", cap)
     assert results["bug"] == Failure("crashed", "ValueError: a defect")
 
 
@@ -175,9 +194,10 @@ def test_without_a_memory_cap_time_and_deaths_still_end_in_failures(monkeypatch)
     cap and the death reports still hold (only a runaway allocation is no longer stopped)."""
     monkeypatch.setitem(__import__("sys").modules, "resource", None)  # import → ImportError
     items = ["address_space", "hang", "memory", "abort", "a"]
-    results = dict(zip(items, (r for _, r in run(items)), strict=True))
+    results, cap = run_with_a_hang(items)
+    results = dict(zip(items, (r for _, r in results), strict=True))
     assert results["address_space"] == "unlimited"
-    assert results["hang"] == Failure("timeout", "6")
+    assert results["hang"] == Failure("timeout", cap)
     assert results["memory"] == Failure("too_large", "处理时超过内存上限 1024 MB")
     assert results["abort"] == Failure("too_large", "读取时需要的内存超过上限")
     assert results["a"].startswith("done a")

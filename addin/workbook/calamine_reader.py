@@ -24,6 +24,7 @@ from .merge_limits import MergeTally
 from .model import (
     Cell,
     Merge,
+    MergeIndex,
     SheetData,
     TooLarge,
     UnreadableWorkbook,
@@ -32,6 +33,7 @@ from .model import (
 )
 from .ole import NotCompoundFile
 from .package import main_part
+from .repack import stored_sheets
 from .sniff import ENCRYPTED, read_file, sniff, sniff_bytes
 
 MAX_ROWS = 20_000  # rows read per sheet; larger sheets are cut and reported
@@ -67,8 +69,27 @@ def read_workbook(
         except NotCompoundFile as exc:  # decrypted bytes that are no compound file
             raise UnreadableWorkbook(f"文件已损坏（{exc}）") from exc
     parts = sheet_parts(archive, main) if archive is not None else {}
+    inflated: dict[str, bytes] = {}
     if archive is not None:
-        inspect_archive(archive, limits, parts)
+        inspect_archive(archive, limits, parts, inflated)
+    formulas = _FormulaIndex(archive, parts)
+    # The sheets the guard inflated, handed to calamine as they are (not inflated again).
+    plain = kind == "xlsx" and source is path and archive is not None and inflated
+    repacked = stored_sheets(archive, inflated) if plain else None
+    if repacked is not None:
+        try:
+            book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(repacked))
+            try:
+                sheets, cut = _read_sheets(book, formulas, max_rows, limits)
+            finally:
+                book.close()
+            return WorkbookData(path=str(path), sheets=sheets, properties=properties), cut
+        except TooLarge:
+            raise
+        except BaseException as exc:
+            if not _reader_failed(exc):
+                raise
+            # Read as submitted below: its own error, if any, is the one to name.
     try:
         book = _open(path if source is path else source, kind, blob)
     except calamine.PasswordError as exc:
@@ -81,36 +102,8 @@ def read_workbook(
             data.properties = properties
             return data, []
         raise UnreadableWorkbook(f"文件已损坏或不是有效的 Excel 工作簿（{_short(exc)}）") from exc
-    formulas = _FormulaIndex(archive, parts)
-    sheets: list[SheetData] = []
-    cut: list[str] = []
-    # As calamine found them, every format: the guard counted an .xlsx's before parsing, not an
-    # .xls's or an .ods's.
-    merged = MergeTally(limits)
     try:
-        for meta in book.sheets_metadata:
-            if meta.typ != calamine.SheetTypeEnum.WorkSheet:
-                continue  # chart sheets and macro sheets hold no cells to check
-            sheet = book.get_sheet_by_name(meta.name)
-            height = sheet.total_height
-            rows = sheet.to_python(skip_empty_area=False, nrows=max_rows)
-            if height > max_rows:
-                cut.append(meta.name)
-            merges = [
-                Merge(top=a[0], left=a[1], bottom=b[0], right=b[1])
-                for a, b in (sheet.merged_cell_ranges or [])
-            ]
-            merged.add_merges(f"工作表“{meta.name}”", merges)
-            sheets.append(
-                SheetData(
-                    name=meta.name,
-                    rows=rows,
-                    merges=merges,
-                    hidden=meta.visible != calamine.SheetVisibleEnum.Visible,
-                    _formula_blanks=_lazy(formulas.blanks, meta.name),
-                    _errors=_lazy(formulas.errors, meta.name),
-                )
-            )
+        sheets, cut = _read_sheets(book, formulas, max_rows, limits)
     except UnreadableWorkbook:
         raise
     except BaseException as exc:
@@ -120,6 +113,70 @@ def read_workbook(
     finally:
         book.close()
     return WorkbookData(path=str(path), sheets=sheets, properties=properties), cut
+
+
+def _read_sheets(
+    book, formulas: _FormulaIndex, max_rows: int, limits: Limits
+) -> tuple[list[SheetData], list[str]]:
+    """Every worksheet of an open calamine workbook, and those cut at `max_rows`; calamine's
+    errors raised as they are."""
+    sheets: list[SheetData] = []
+    cut: list[str] = []
+    # As calamine found them, every format: the guard counted an .xlsx's before parsing, not an
+    # .xls's or an .ods's.
+    merged = MergeTally(limits)
+    for meta in book.sheets_metadata:
+        if meta.typ != calamine.SheetTypeEnum.WorkSheet:
+            continue  # chart sheets and macro sheets hold no cells to check
+        sheet = book.get_sheet_by_name(meta.name)
+        height = sheet.total_height
+        rows = sheet.to_python(skip_empty_area=False, nrows=max_rows)
+        if height > max_rows:
+            cut.append(meta.name)
+        merges, area, index = _merges_of(sheet.merged_cell_ranges)
+        if merged.fits(len(merges), area):
+            merged.count += len(merges)
+            merged.area += area
+        else:  # one by one, to name the range past the limit
+            merged.add_merges(f"工作表“{meta.name}”", merges)
+        sheets.append(
+            SheetData(
+                name=meta.name,
+                rows=rows,
+                merges=list(merges),
+                hidden=meta.visible != calamine.SheetVisibleEnum.Visible,
+                _formula_blanks=_lazy(formulas.blanks, meta.name),
+                _merge_index=index,
+                _errors=_lazy(formulas.errors, meta.name),
+            )
+        )
+    return sheets, cut
+
+
+def _merges_of(ranges: list | None) -> tuple[tuple[Merge, ...], int, MergeIndex | None]:
+    """The merged ranges calamine found on a sheet, the cells they span and their index.
+    The sheets of one template's submissions carry the same ranges: those of a sheet with few
+    are kept (the ranges and their index are never changed once read)."""
+    if not ranges:
+        return (), 0, None
+    key = tuple(ranges) if len(ranges) <= _MERGES_CACHED else None
+    found = _MERGES.get(key) if key is not None else None
+    if found is None:
+        merges = tuple(Merge(a[0], a[1], b[0], b[1]) for a, b in ranges)
+        area = sum((m.bottom - m.top + 1) * (m.right - m.left + 1) for m in merges)
+        # Built once per set of ranges only when they are small (a hostile sheet's are not).
+        index = MergeIndex(list(merges)) if key is not None and area <= _MERGES_CACHED else None
+        found = merges, area, index
+        if key is not None:
+            if len(_MERGES) >= _MERGES_MAX:
+                _MERGES.clear()
+            _MERGES[key] = found
+    return found
+
+
+_MERGES: dict[tuple, tuple[tuple[Merge, ...], int, MergeIndex | None]] = {}
+_MERGES_MAX = 256
+_MERGES_CACHED = 1024  # ranges of one sheet, and the cells they span, to keep
 
 
 def _check_file_size(path: Path, limits: Limits) -> None:

@@ -13,7 +13,7 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -23,12 +23,15 @@ from ..limits import MIB, Limits
 from .extents import BinSheetScan, OdsScan, split_at_tag
 from .merge_limits import MergeTally, ref_area
 from .model import TooLarge, UnreadableWorkbook, column_letter
-from .package import MAX_CACHED, attribute, main_part, relationships
+from .package import MAX_CACHED, attribute, main_part, read_member, relationships
 
 _CHUNK = 1 * MIB
 _HEAD = 4096  # a DTD stands before the root element: the first bytes of a part suffice
 # Deflate's densest code: a 258-byte match in two bits, so at most 1032 bytes out per byte in.
 _DEFLATE_MOST, _DEFLATE_MATCH = 1032, 258
+# Inflated worksheet parts kept for the reader (`keep`), all together: past it, calamine
+# inflates the rest itself rather than the worker holding them twice.
+_KEEP_MOST = 64 * MIB
 _HEAD_CELLS = 64 * 1024  # bytes of a sheet looked at for cells without a reference
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.I)
 # Attributes may be quoted either way and hold ">" inside quotes; prefixes may hold "." and "-".
@@ -64,16 +67,18 @@ def inspect_archive(
     source: Path | BinaryIO | zipfile.ZipFile,
     limits: Limits,
     parts: dict[str, str] | None = None,
+    keep: dict[str, bytes] | None = None,
 ) -> None:
     """Raise TooLarge (or UnreadableWorkbook for a DTD) when the zip is beyond `limits`.
     `source`: a path, an open file or the package already open; `parts`: its `sheet_parts`
-    when the caller has them."""
+    when the caller has them; `keep`: gets the worksheet parts inflated whole (member name →
+    bytes), for the reader not to inflate them again (`repack`)."""
     try:
         if isinstance(source, zipfile.ZipFile):
-            _inspect(source, limits, parts)
+            _inspect(source, limits, parts, keep)
         else:
             with zipfile.ZipFile(source) as archive:
-                _inspect(archive, limits, parts)
+                _inspect(archive, limits, parts, keep)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError) as exc:
         raise UnreadableWorkbook(
             "文件已损坏（压缩包结构不完整），请重新保存或重新下载后提交"
@@ -82,7 +87,12 @@ def inspect_archive(
         raise UnreadableWorkbook(f"文件使用了不支持的压缩方式（{exc}）") from exc
 
 
-def _inspect(archive: zipfile.ZipFile, limits: Limits, parts: dict[str, str] | None) -> None:
+def _inspect(
+    archive: zipfile.ZipFile,
+    limits: Limits,
+    parts: dict[str, str] | None,
+    keep: dict[str, bytes] | None = None,
+) -> None:
     infos = archive.infolist()
     if len(infos) > limits.max_members:
         raise TooLarge(f"压缩包中有 {len(infos)} 个部件，超过上限 {limits.max_members} 个，未读取")
@@ -90,14 +100,29 @@ def _inspect(archive: zipfile.ZipFile, limits: Limits, parts: dict[str, str] | N
     # Deflate packs at most 1032 bytes into one: when even that cannot pass the total, a member
     # that cannot pass the limits of one member needs only its head inflated (for a DTD).
     bounded = sum(_most(info) for info in infos) <= limits.max_inflated
-    total = cells = 0
+    total = cells = kept = 0
     merges = MergeTally(limits)
     for info in infos:
         scan = _scan_for(info.filename, sheets, limits, merges)
-        if scan is None and bounded and _within(info, limits):
-            _check_head(info.filename, _head(archive, info))
-            continue
-        size, area = _inspect_member(archive, info, scan, limits, total)
+        if scan is None:
+            # A part other than a sheet: its bytes as packed, when they were seen before
+            # (the template's theme, styles, relationships recur in every submission).
+            key = _known_key(archive, info)
+            if bounded and _within(info, limits):
+                if key is None or key not in _CLEAN_HEADS:
+                    _check_head(info.filename, _head(archive, info))
+                    _remember(_CLEAN_HEADS, key, True)
+                continue
+            if key is not None and (sizes := _KNOWN.get(key)) is not None:
+                total = _replay(info, sizes, limits, total)
+                continue
+            size, area = _inspect_member(archive, info, scan, limits, total, key)
+        else:
+            keeping = keep is not None and isinstance(scan, _XmlSheetScan) and kept < _KEEP_MOST
+            size, area = _inspect_member(
+                archive, info, scan, limits, total, kept=keep if keeping else None
+            )
+            kept += size if keeping and info.filename in keep else 0
         total, cells = total + size, cells + area
         if cells > limits.max_cells:
             raise TooLarge(
@@ -139,22 +164,37 @@ def _scan_for(name: str, sheets: dict[str, str], limits: Limits, merges: MergeTa
 
 
 def _inspect_member(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, scan, limits: Limits, before: int
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    scan,
+    limits: Limits,
+    before: int,
+    key: tuple[int, bytes] | None = None,
+    kept: dict[str, bytes] | None = None,
 ) -> tuple[int, int]:
     """Inflate one member by streaming; return its real size and the cells of the ranges of
-    the sheets in it (rows × columns up to the last holding content)."""
+    the sheets in it (rows × columns up to the last holding content). `key`: the member's
+    packed bytes, to remember the sizes of its chunks by once it passed (`_KNOWN`); `kept`:
+    gets the member's bytes when they were inflated in one chunk."""
     name = info.filename
     size = 0
     head = b""
-    for chunk in _inflate(archive, info):
+    sizes = []
+    chunks = _chunks(archive, info)
+    for chunk in chunks:
         if len(head) < _HEAD:
             head += chunk[: _HEAD - len(head)]
             _check_head(name, head)
         size += len(chunk)
+        sizes.append(size)
         _check_size(name, size, info.compress_size, before + size, limits)
         if scan is not None:
             scan.feed(chunk)
+    if scan is None:
+        _remember(_KNOWN, key, tuple(sizes))
     area = 0
+    if kept is not None and isinstance(chunks, list) and len(chunks) == 1:
+        kept[name] = chunks[0]  # (kept when the extents below pass: a refusal raises)
     for where, rows, cols, row_cell, col_cell in scan.extents() if scan is not None else ():
         if rows > limits.max_rows:
             raise TooLarge(
@@ -170,6 +210,43 @@ def _inspect_member(
     return size, area
 
 
+# Parts other than sheets that passed, by their bytes as packed (method, bytes): the same
+# packed bytes inflate to the same part, so it need not be inflated again. `_CLEAN_HEADS`: a
+# small part's head held no DTD; `_KNOWN`: a part had no DTD and inflated in chunks ending at
+# these sizes (checked again against the limits of each call, as if inflated: `_replay`).
+_CLEAN_HEADS: dict[tuple[int, bytes], bool] = {}
+_KNOWN: dict[tuple[int, bytes], tuple[int, ...]] = {}
+_KNOWN_MAX = 256
+
+
+def _known_key(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, bytes] | None:
+    """The member's method and packed bytes, when small enough to remember it by; None for
+    an encrypted member or an unusual method (read through zipfile, never remembered)."""
+    if (
+        info.flag_bits & 0x1
+        or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+        or info.compress_size > MAX_CACHED
+    ):
+        return None
+    return info.compress_type, _packed(archive, info)
+
+
+def _remember(cache: dict, key: tuple[int, bytes] | None, value) -> None:
+    if key is None:
+        return
+    if len(cache) >= _KNOWN_MAX:
+        cache.clear()
+    cache[key] = value
+
+
+def _replay(info: zipfile.ZipInfo, sizes: tuple[int, ...], limits: Limits, before: int) -> int:
+    """The size checks of a known member, at each chunk as when it was inflated; the total
+    after it."""
+    for size in sizes:
+        _check_size(info.filename, size, info.compress_size, before + size, limits)
+    return before + (sizes[-1] if sizes else 0)
+
+
 @lru_cache(maxsize=64)
 def _merged(ranges: bytes) -> tuple[int, int]:
     """(ranges, cells) of the `<mergeCell>`s in this piece of a sheet; cached, as the
@@ -182,7 +259,7 @@ def _merged(ranges: bytes) -> tuple[int, int]:
 
 
 def _check_head(name: str, head: bytes) -> None:
-    if _DOCTYPE.search(head):
+    if b"<!" in head and _DOCTYPE.search(head):  # (the plain look first: it is cheaper)
         raise UnreadableWorkbook(
             f"文件部件 {name} 含有文档类型声明（DTD），正常的 Excel 文件不会有，"
             "可能是恶意构造的文件，未读取"
@@ -207,12 +284,7 @@ class _XmlSheetScan:
         self.label = label
         self.merges = merges
         self._rest = b""
-        # Past max_cells a sheet reaches beyond max_cells / max_cols rows or max_cells /
-        # max_rows columns: cells nearer than both cannot make it too large.
-        self.scan = _ExtentScan(
-            min(limits.max_rows, limits.max_cells // max(1, limits.max_cols)),
-            min(limits.max_cols, limits.max_cells // max(1, limits.max_rows)),
-        )
+        self.scan = _ExtentScan(*_floors(limits))
 
     def feed(self, chunk: bytes) -> None:
         self.scan.feed(chunk)
@@ -246,6 +318,28 @@ class _XmlSheetScan:
         return [(self.label, extent.rows, extent.cols, extent.row_cell, extent.col_cell)]
 
 
+@lru_cache(maxsize=16)
+def _floors(limits: Limits) -> tuple[int, int]:
+    """Past max_cells a sheet reaches beyond max_cells / max_cols rows or max_cells /
+    max_rows columns: cells nearer than both cannot make it too large."""
+    return (
+        min(limits.max_rows, limits.max_cells // max(1, limits.max_cols)),
+        min(limits.max_cols, limits.max_cells // max(1, limits.max_rows)),
+    )
+
+
+def _chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterable[bytes]:
+    """`_inflate`'s chunks: as a list when a deflated member inflates in one call (a part of
+    a template: most members), with no generator to drive; else `_inflate` itself."""
+    if info.flag_bits & 0x1 or info.compress_type != zipfile.ZIP_DEFLATED:
+        return _inflate(archive, info)
+    inflater = zlib.decompressobj(-15)
+    chunk = inflater.decompress(_packed(archive, info), _CHUNK)
+    if inflater.unconsumed_tail:
+        return _inflate(archive, info)  # more than one chunk: streamed from the start
+    return [c for c in (chunk, inflater.flush()) if c]
+
+
 def _inflate(
     archive: zipfile.ZipFile, info: zipfile.ZipInfo, most: int = _CHUNK
 ) -> Iterator[bytes]:
@@ -258,14 +352,7 @@ def _inflate(
             while chunk := stream.read(most):
                 yield chunk
         return
-    fp = archive.fp
-    fp.seek(info.header_offset)
-    local = fp.read(30)
-    if len(local) < 30 or local[:4] != b"PK\x03\x04":
-        raise zipfile.BadZipFile(f"bad local header for {info.filename}")
-    name_length, extra_length = struct.unpack("<HH", local[26:30])
-    fp.seek(info.header_offset + 30 + name_length + extra_length)
-    raw = fp.read(info.compress_size)
+    raw = _packed(archive, info)
     if method == zipfile.ZIP_STORED:
         for start in range(0, len(raw), most):
             yield raw[start : start + most]
@@ -280,6 +367,18 @@ def _inflate(
             break
     if rest := inflater.flush():
         yield rest
+
+
+def _packed(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """The member's bytes as stored in the zip (after its local header)."""
+    fp = archive.fp
+    fp.seek(info.header_offset)
+    local = fp.read(30)
+    if len(local) < 30 or local[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"bad local header for {info.filename}")
+    name_length, extra_length = struct.unpack("<HH", local[26:30])
+    fp.seek(info.header_offset + 30 + name_length + extra_length)
+    return fp.read(info.compress_size)
 
 
 def _check_size(name: str, size: int, packed: int, total: int, limits: Limits) -> None:
@@ -312,9 +411,7 @@ class _ExtentScan:
     """
 
     def __init__(self, floor_rows: int = 1, floor_cols: int = 1) -> None:
-        self._candidates, self._long_ref = _far_patterns(
-            len(column_letter(max(1, floor_cols) - 1)), len(str(max(1, floor_rows)))
-        )
+        self._candidates, self._long_ref = _floor_patterns(floor_rows, floor_cols)
         self._every = False
         self._looked = 0
         self._rest = b""
@@ -370,6 +467,14 @@ class _ExtentScan:
 
 
 @lru_cache(maxsize=16)
+def _floor_patterns(
+    floor_rows: int, floor_cols: int
+) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+    """`_far_patterns` for references reaching `floor_rows` or `floor_cols`."""
+    return _far_patterns(len(column_letter(max(1, floor_cols) - 1)), len(str(max(1, floor_rows))))
+
+
+@lru_cache(maxsize=16)
 def _far_patterns(letters: int, digits: int) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
     """A `<c>` whose reference has at least `letters` letters or `digits` digits; and such a
     reference wherever it stands: a cheap look that finds every chunk the first could find
@@ -400,8 +505,7 @@ def sheet_parts(archive: zipfile.ZipFile, main: str | None = None) -> dict[str, 
     if main is None:
         return {}
     try:
-        with archive.open(main) as member:
-            workbook = member.read(4 * MIB)
+        workbook = read_member(archive, main, 4 * MIB)
     except KeyError:
         return {}
     rel_target = {rid: target for rid, _kind, target in relationships(archive, main)}

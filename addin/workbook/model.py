@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 Cell = tuple[int, int]  # 0-based (row, column)
 
@@ -52,8 +52,10 @@ def is_ref(ref: str) -> bool:
     return True
 
 
-@dataclass(frozen=True)
-class Merge:
+class Merge(NamedTuple):
+    """A merged range, 0-based and inclusive. A named tuple: compared and hashed in C (a
+    sheet's ranges are keys of the rubric's layout cache), built cheaply for every sheet."""
+
     top: int
     left: int
     bottom: int

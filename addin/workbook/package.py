@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import struct
 import zipfile
 from functools import lru_cache
 
@@ -50,8 +51,68 @@ def unescape(text: str) -> str:
 def members(archive: zipfile.ZipFile) -> dict[str, str]:
     """Each member's name as the package means it → as stored. Part names compare without
     regard to ASCII case (ECMA-376 Part 2), and some writers store Windows paths
-    ("xl\\workbook.xml"), which calamine reads as "xl/workbook.xml"."""
-    return {_key(name): name for name in archive.namelist()}
+    ("xl\\workbook.xml"), which calamine reads as "xl/workbook.xml". (Shared between packages
+    with the same names, as a template's submissions are: not to be changed by the caller.)"""
+    names = tuple(archive.namelist())
+    if len(names) > _MEMBERS_CACHED:
+        return _members.__wrapped__(names)
+    return _members(names)
+
+
+_MEMBERS_CACHED = 256
+
+
+@lru_cache(maxsize=64)
+def _members(names: tuple[str, ...]) -> dict[str, str]:
+    return {_key(name): name for name in names}
+
+
+def read_member(archive: zipfile.ZipFile, name: str, most: int) -> bytes:
+    """`archive.open(name).read(most)`, with its errors. A small member is remembered by all
+    that decides what that read gives (its directory entry, local header and packed bytes):
+    the parts of a template recur byte for byte in every submission, and zipfile's reader
+    costs more per member than the reading."""
+    info = archive.getinfo(name)
+    key = _read_key(archive, info, most)
+    found = _READ.get(key) if key is not None else None
+    if found is None:
+        with archive.open(info) as member:
+            found = member.read(most)
+        if key is not None:
+            if len(_READ) >= _READ_MAX:
+                _READ.clear()
+            _READ[key] = found
+    return found
+
+
+_READ: dict[tuple, bytes] = {}
+_READ_MAX = 256
+
+
+def _read_key(archive: zipfile.ZipFile, info: zipfile.ZipInfo, most: int) -> tuple | None:
+    if info.compress_size > MAX_CACHED or info.file_size > MAX_CACHED:
+        return None
+    fp = archive.fp
+    if fp is None:
+        return None
+    fp.seek(info.header_offset)
+    local = fp.read(30)
+    if len(local) < 30:
+        return None
+    name_length, extra_length = struct.unpack("<HH", local[26:30])
+    stored = fp.read(name_length + extra_length + info.compress_size)
+    if len(stored) < name_length + extra_length + info.compress_size:
+        return None
+    return (
+        info.filename,
+        info.flag_bits,
+        info.compress_type,
+        info.CRC,
+        info.file_size,
+        info.compress_size,
+        most,
+        local + stored,
+    )
 
 
 def _key(name: str) -> str:
@@ -61,8 +122,7 @@ def _key(name: str) -> str:
 def _read(archive: zipfile.ZipFile, name: str, names: dict[str, str] | None = None) -> bytes | None:
     names = members(archive) if names is None else names
     try:
-        with archive.open(names.get(_key(name), name)) as member:
-            return member.read(MAX_RELS)
+        return read_member(archive, names.get(_key(name), name), MAX_RELS)
     except KeyError:
         return None
 
