@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -124,6 +125,21 @@ def scores_with_losses(
     return scores
 
 
+def rubric_file(
+    path: Path,
+    spec: RubricSpec,
+    branches: dict[str, dict] | None = None,
+    edit: Callable | None = None,
+) -> Path:
+    """A real rubric submission at `path` (full marks for 第一党支部 unless `branches` say other
+    scores); `edit(wb)` changes it like a person would."""
+    wb = rubric_workbook(spec, branches or {"第一党支部": scores_with_losses(spec)})
+    if edit:
+        edit(wb)
+    wb.save(path)
+    return path
+
+
 @pytest.fixture
 def make_rubric(tmp_path, spec) -> Callable[..., Path]:
     """Write a real rubric submission; `edit(wb)` changes it like a person would."""
@@ -134,13 +150,7 @@ def make_rubric(tmp_path, spec) -> Callable[..., Path]:
         name: str = "submission.xlsx",
         rubric: RubricSpec | None = None,
     ) -> Path:
-        use = rubric or spec
-        wb = rubric_workbook(use, branches or {"第一党支部": scores_with_losses(use)})
-        if edit:
-            edit(wb)
-        path = tmp_path / name
-        wb.save(path)
-        return path
+        return rubric_file(tmp_path / name, rubric or spec, branches, edit)
 
     return make
 
@@ -176,6 +186,9 @@ def only(report: FileReport, code: str):
 # (an .xls of `original` in each test that needs one): each start of LibreOffice costs seconds.
 _CONVERTED: dict[tuple[str, str, str], Path] = {}
 _LIBREOFFICE: list[Path] = []  # this process's folder for those files and its one profile
+# The run's shared workbooks (`lo_books`) by their sources' content: a test's
+# conversion of one of those sources is the shared one, made once for all the workers.
+_SHARED: dict[str, tuple[LibreOfficeBooks, str]] = {}
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -183,6 +196,7 @@ def _libreoffice_folder(tmp_path_factory):
     _LIBREOFFICE[:] = [tmp_path_factory.getbasetemp() / "libreoffice"]
     yield
     _CONVERTED.clear()
+    _SHARED.clear()
 
 
 def libreoffice_profile(fallback: Path) -> str:
@@ -192,36 +206,135 @@ def libreoffice_profile(fallback: Path) -> str:
     return f"-env:UserInstallation={(folder / 'lo-profile').resolve().as_uri()}"
 
 
-def soffice_convert(path: Path, outdir: Path, target: str = "xlsx") -> Path:
-    """Open the file in LibreOffice Calc and save it again as `target` (a second program).
-    The same bytes under the same name are converted once per test process; each call gets
-    its own copy of the result in `outdir`."""
+def soffice_convert_all(paths: list[Path], outdir: Path, target: str = "xlsx") -> list[Path]:
+    """Each file opened in LibreOffice Calc and saved again as `target` into `outdir`, all in
+    one start of LibreOffice (the start costs more than a small file's conversion). The files'
+    names must differ in their stems."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         pytest.skip("LibreOffice (soffice) 未安装：apt-get install -y libreoffice-calc")
+    assert len({p.stem for p in paths}) == len(paths), paths
+    outdir.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [
+            soffice,
+            libreoffice_profile(outdir),
+            "--headless",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(outdir),
+            *map(str, paths),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    written = [outdir / (p.stem + "." + target.split(":")[0]) for p in paths]
+    for out in written:
+        assert out.exists(), f"LibreOffice did not write {out}"
+    return written
+
+
+def soffice_convert(path: Path, outdir: Path, target: str = "xlsx") -> Path:
+    """Open the file in LibreOffice Calc and save it again as `target` (a second program).
+    The same bytes under the same name are converted once per test process (once per run for
+    the sources of `lo_books`); each call gets its own copy of the result in `outdir`."""
     outdir.mkdir(parents=True, exist_ok=True)
     out = outdir / (path.stem + "." + target.split(":")[0])
-    key = (digest(path), path.name, target)
+    content = digest(path)
+    key = (content, path.name, target)
     kept = _CONVERTED.get(key)
     if kept is None:
-        converted = (_LIBREOFFICE[0] if _LIBREOFFICE else outdir) / f"converted-{len(_CONVERTED)}"
-        subprocess.run(
-            [
-                soffice,
-                libreoffice_profile(outdir),
-                "--headless",
-                "--convert-to",
-                target,
-                "--outdir",
-                str(converted),
-                str(path),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=180,
-        )
-        kept = converted / out.name
-        assert kept.exists(), f"LibreOffice did not write {out}"
+        shared = _SHARED.get(content)
+        if shared is not None and shared[1] == path.name:
+            kept = shared[0].converted(path.name, target)
+        else:
+            converted = (
+                _LIBREOFFICE[0] if _LIBREOFFICE else outdir
+            ) / f"converted-{len(_CONVERTED)}"
+            (kept,) = soffice_convert_all([path], converted, target)
         _CONVERTED[key] = kept
     shutil.copyfile(kept, out)
     return out
+
+
+@contextlib.contextmanager
+def _run_lock(path: Path):
+    """Held by one test process of the run at a time (fcntl: POSIX; elsewhere each process
+    has its own folder, see `lo_books`)."""
+    import fcntl
+
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# Workbooks a test has LibreOffice save again as .xlsx (`round_trip`), registered as the test
+# modules are imported: every xdist worker collects them all, so one start saves them all.
+ROUND_TRIPS: dict[str, Callable[[Path], None]] = {}
+
+
+def round_trip(name: str) -> Callable[[Callable[[Path], None]], Callable[[Path], None]]:
+    """Registers `make(folder)`, which writes the workbook `name` into `folder`: LibreOffice's
+    .xlsx of it is made with every other registered one (`lo_books`), and
+    `soffice_convert(lo_books.source(name), ...)` hands out a copy."""
+
+    def register(make: Callable[[Path], None]) -> Callable[[Path], None]:
+        assert name not in ROUND_TRIPS, name
+        ROUND_TRIPS[name] = make
+        return make
+
+    return register
+
+
+class LibreOfficeBooks:
+    """The workbooks of tests/legacy_books.py and of `round_trip` in `folder`, shared by the
+    run's test processes: the sources made by the first process that needs one, each format's
+    conversions by the first that needs one of them — all of a format in one LibreOffice start."""
+
+    def __init__(self, folder: Path, lock: Path | None):
+        self.folder, self.lock = folder, lock
+
+    def _once(self, name: str, make: Callable[[Path], None]) -> Path:
+        done = self.folder / name / ".done"
+        with _run_lock(self.lock) if self.lock else contextlib.nullcontext():
+            if not done.exists():
+                shutil.rmtree(done.parent, ignore_errors=True)
+                done.parent.mkdir(parents=True)
+                make(done.parent)
+                done.touch()
+        return done.parent
+
+    def source(self, name: str) -> Path:
+        """The generated workbook `name` (read it or copy it; never change it)."""
+        from legacy_books import SOURCES
+
+        make = SOURCES.get(name) or ROUND_TRIPS.get(name)
+        assert make, f"{name}: in neither legacy_books.SOURCES nor a round_trip"
+        path = self._once(f"source-{name}", make) / name
+        _SHARED[digest(path)] = (self, name)
+        return path
+
+    def converted(self, name: str, target: str) -> Path:
+        """LibreOffice's `target` of the source `name` (soffice_convert hands out copies)."""
+        from legacy_books import CONVERSIONS
+
+        names = sorted(ROUND_TRIPS) if target == "xlsx" else CONVERSIONS[target]
+        sources = [self.source(n) for n in names]
+        folder = self._once(target, lambda folder: soffice_convert_all(sources, folder, target))
+        return folder / f"{Path(name).stem}.{target}"
+
+
+@pytest.fixture(scope="session")
+def lo_books(tmp_path_factory) -> LibreOfficeBooks:
+    """The workbooks of tests/legacy_books.py and of `round_trip`, with what LibreOffice makes
+    of them: made once for the run, whichever xdist worker needs them first (the workers'
+    temporary folders share their parent)."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER") and os.name == "posix":
+        return LibreOfficeBooks(base.parent / "lo-books", base.parent / "lo-books.lock")
+    return LibreOfficeBooks(base / "lo-books", None)

@@ -457,7 +457,9 @@ def test_zips_are_listed_and_read_by_spawned_workers(tmp_path, monkeypatch):
     inbox.mkdir()
     book = unit_book(tmp_path, "第一党总支", {"第一党支部": 88}, "提交.xlsx").read_bytes()
     make_zip(inbox / "材料.zip", {"提交.xlsx": book, "加密.xlsx": book}, encrypted={"加密.xlsx"})
-    result = run_batch(sorted(inbox.iterdir()), tmp_path / "out", load_specs(), root=inbox)
+    result = run_batch(
+        sorted(inbox.iterdir()), tmp_path / "out", load_specs(), root=inbox, notice_pdf=False
+    )
     assert set(result.annotated) == {"材料.zip/提交.xlsx"}
     files = files_of(tmp_path / "out")
     assert files["材料.zip/提交.xlsx"]["branches"][0]["grade"] == "先进"

@@ -4,6 +4,7 @@ one a fresh run writes."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -37,6 +38,33 @@ def submitted(tmp_path_factory, spec) -> Path:
 @pytest.fixture
 def inbox(submitted, tmp_path) -> Path:
     return Path(shutil.copytree(submitted, tmp_path / "收件箱"))
+
+
+PDF_SOFFICE = """#!/bin/sh
+# Stands in for LibreOffice's PDF export: a PDF of each .xlsx it is given, into --outdir.
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --outdir) out="$2"; shift ;;
+    *.xlsx) name=$(basename "$1"); printf '%%PDF-1.7' > "$out/${name%.xlsx}.pdf" ;;
+  esac
+  shift
+done
+"""
+
+
+@pytest.fixture
+def notice_pdfs(tmp_path, monkeypatch):
+    """The 整改通知 PDFs a test counts made by a stand-in on PATH (the batch's workers find it
+    as they would LibreOffice): what is tested is which notices a rerun makes again, not
+    LibreOffice's export, which test_feedback runs for real — 4 LibreOffice starts fewer."""
+    if os.name != "posix":
+        return  # no shell script: LibreOffice itself, when there is one
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    fake = folder / "soffice"
+    fake.write_text(PDF_SOFFICE)
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ.get('PATH', '')}")
 
 
 def run(cli, inbox, out, *extra):
@@ -175,19 +203,17 @@ def test_a_cache_entry_never_removes_a_file_outside_the_copies(cli, inbox, tmp_p
 
 
 def test_a_legacy_file_is_reused_with_its_converted_copy_and_never_without_one(
-    cli, tmp_path, monkeypatch
+    cli, tmp_path, monkeypatch, lo_books
 ):
     from conftest import soffice_convert
-    from summary_helpers import submission
 
     from addin.workbook import convert
 
     folder = tmp_path / "收件箱"
     folder.mkdir()
-    original = submission(
-        tmp_path, [("一支部", 90, "一般")], rubrics={"一支部": 90}, name="甲.xlsx"
-    )
-    xls = soffice_convert(original, tmp_path / "lo", target="xls")  # its profile stays there
+    # A submission whose D7 says 一般 for 90 points: the copy writes in 先进. Its .xls is
+    # the run's (tests/legacy_books.py), made with the other legacy workbooks.
+    xls = soffice_convert(lo_books.source("甲.xlsx"), tmp_path / "lo", target="xls")
     (folder / xls.name).write_bytes(xls.read_bytes())
     out = tmp_path / "输出"
     assert reused(cli, folder, out) == 0
@@ -208,7 +234,7 @@ def made_at(folder: Path) -> dict[str, int]:
 
 
 def test_a_notice_is_made_again_when_its_unit_changed_or_its_pdf_or_workbook_is_gone_or_edited(
-    cli, inbox, tmp_path, make_rubric, spec
+    cli, inbox, tmp_path, make_rubric, spec, notice_pdfs
 ):
     """Only then: every other notice and PDF is left as it was. (One test, as each LibreOffice
     run of the notices costs seconds.)"""

@@ -16,20 +16,18 @@ from pathlib import Path
 import pytest
 from conftest import soffice_convert
 from openpyxl import load_workbook
-from summary_helpers import submission
 
 from addin.batch import ANNOTATED_DIR, run_batch
 from addin.engine import check_path
 from addin.limits import DEFAULT_LIMITS
 from addin.workbook import convert
 
-ROWS = [("一支部", 90, "一般"), ("二支部", 70, None)]  # a grade that disagrees with the score
-
 
 @pytest.fixture(scope="module")
-def original(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("legacy")
-    return submission(folder, ROWS, rubrics={"一支部": 90, "二支部": 70}, name="甲.xlsx")
+def original(lo_books) -> Path:
+    """甲.xlsx, a submission whose 汇总表 D7 grade disagrees with its score (tests/legacy_books.py:
+    its .xls and .ods are made once for the run)."""
+    return lo_books.source("甲.xlsx")
 
 
 def marks(path: Path, specs) -> list[tuple]:
@@ -49,7 +47,9 @@ def test_batch_writes_an_xlsx_copy_of_an_xls(original, specs, tmp_path):
     inbox = tmp_path / "收件箱"
     inbox.mkdir()
     soffice_convert(original, inbox, target="xls")
-    result = run_batch(sorted(inbox.glob("*.xls")), tmp_path / "out", specs, root=inbox)
+    result = run_batch(
+        sorted(inbox.glob("*.xls")), tmp_path / "out", specs, root=inbox, notice_pdf=False
+    )
     copy = tmp_path / "out" / ANNOTATED_DIR / "甲.xls.xlsx"
     assert result.annotated == {"甲.xls": copy}
     wb = load_workbook(copy)
@@ -188,15 +188,9 @@ name=$(basename "$8"); cp "{xlsx}" "$7/${{name%.*}}.xlsx"
 
 
 @pytest.fixture(scope="module")
-def plain_xls(tmp_path_factory) -> Path:
+def plain_xls(lo_books, tmp_path_factory) -> Path:
     """An .xls without any template (no copy is wanted for it)."""
-    from openpyxl import Workbook
-
-    folder = tmp_path_factory.mktemp("plain")
-    wb = Workbook()
-    wb.active.append(["会议记录", "2022-05-01"])
-    wb.save(folder / "记录.xlsx")
-    return soffice_convert(folder / "记录.xlsx", folder, target="xls")
+    return soffice_convert(lo_books.source("记录.xlsx"), tmp_path_factory.mktemp("plain"), "xls")
 
 
 @pytest.fixture(scope="module")
@@ -267,7 +261,9 @@ def test_same_stem_inputs_of_every_format_get_their_own_copies(
         ("甲.ods", ods),
     ]:
         (inbox / name).write_bytes(source.read_bytes())
-    result = run_batch(sorted(inbox.iterdir()), tmp_path / "out", specs, root=inbox, workers=2)
+    result = run_batch(
+        sorted(inbox.iterdir()), tmp_path / "out", specs, root=inbox, workers=2, notice_pdf=False
+    )
     copies = result.annotated
     assert len(copies) == 5
     assert {name: p.name for name, p in copies.items()} == {
@@ -312,7 +308,7 @@ def test_an_xls_named_xlsx_gets_its_copy_by_what_it_is(template_xls, specs, tmp_
     inbox = tmp_path / "收件箱"
     inbox.mkdir()
     (inbox / "甲.xlsx").write_bytes(template_xls.read_bytes())
-    result = run_batch([inbox / "甲.xlsx"], tmp_path / "out", specs, root=inbox)
+    result = run_batch([inbox / "甲.xlsx"], tmp_path / "out", specs, root=inbox, notice_pdf=False)
     copy = result.annotated["甲.xlsx"]
     assert copy.read_bytes()[:2] == b"PK"
     assert load_workbook(copy)["汇总表"]["D7"].value == "先进"
@@ -326,5 +322,5 @@ def test_an_xls_under_excels_default_password_gets_its_copy(template_xls, specs,
     inbox = tmp_path / "收件箱"
     inbox.mkdir()
     xor_obfuscated(template_xls, inbox / "甲.xls", DEFAULT_PASSWORD)
-    result = run_batch([inbox / "甲.xls"], tmp_path / "out", specs, root=inbox)
+    result = run_batch([inbox / "甲.xls"], tmp_path / "out", specs, root=inbox, notice_pdf=False)
     assert load_workbook(result.annotated["甲.xls"])["汇总表"]["D7"].value == "先进"

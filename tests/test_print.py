@@ -135,7 +135,7 @@ def printed(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("print")
     specs = load_specs()
     files = sorted(SAMPLES.glob("*.xlsx"))
-    run_batch(files, tmp / "out", specs, root=SAMPLES, as_of=date(2022, 7, 26))
+    run_batch(files, tmp / "out", specs, root=SAMPLES, as_of=date(2022, 7, 26), notice_pdf=False)
     sources = {
         "report": tmp / "out" / "汇总报告.xlsx",
         "tasks_copy": tmp / "out" / "批注副本" / "组织部_任务清单.xlsx",

@@ -27,21 +27,18 @@ from odd_files import (
     xlsb_with_missing_relationship,
     xor_obfuscated,
 )
-from openpyxl import Workbook
-from summary_helpers import submission
 
 from addin.engine import check_path
 from addin.workbook.decrypt import DEFAULT_PASSWORD
 from addin.workbook.ole import MAGIC, CompoundFile
 from addin.workbook.sniff import sniff
 
-ROWS = [("一支部", 90, "一般"), ("二支部", 70, None)]  # a grade that disagrees with the score
-
 
 @pytest.fixture(scope="module")
-def original(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("readers")
-    return submission(folder, ROWS, rubrics={"一支部": 90, "二支部": 70}, name="甲.xlsx")
+def original(lo_books) -> Path:
+    """甲.xlsx, a submission whose 汇总表 D7 grade disagrees with its score (tests/legacy_books.py:
+    its .xls and .ods are made once for the run)."""
+    return lo_books.source("甲.xlsx")
 
 
 @pytest.fixture(scope="module")
@@ -93,12 +90,9 @@ def test_a_stream_name_that_is_no_workbook_is_still_not_excel(xls, specs, tmp_pa
     assert "不是 Excel 工作簿" in unreadable(renamed, specs)
 
 
-def test_an_xls_whose_directory_lies_past_2_mb(specs, tmp_path):
-    wb = Workbook()
-    for row in range(3_000):
-        wb.active.append([f"第{row}行第{col}列的文字" for col in range(12)])
-    wb.save(tmp_path / "大.xlsx")
-    big = soffice_convert(tmp_path / "大.xlsx", tmp_path, target="xls")
+def test_an_xls_whose_directory_lies_past_2_mb(lo_books, specs, tmp_path):
+    # 3,000 rows of text (tests/legacy_books.py), converted with the run's other .xls
+    big = soffice_convert(lo_books.source("大.xlsx"), tmp_path, target="xls")
     ole = CompoundFile(big.open("rb"))
     directory = 512 + ole.sector * int.from_bytes(big.read_bytes()[0x30:0x34], "little")
     assert directory > 2_000_000  # LibreOffice writes the directory last
@@ -195,7 +189,7 @@ def test_a_default_password_workbook_gets_its_copy(original, specs, tmp_path):
     inbox = tmp_path / "收件箱"
     inbox.mkdir()
     locked = encrypt(original, inbox / "甲.xlsx", DEFAULT_PASSWORD)
-    result = run_batch([locked], tmp_path / "out", specs, root=inbox)
+    result = run_batch([locked], tmp_path / "out", specs, root=inbox, notice_pdf=False)
     assert load_workbook(result.annotated["甲.xlsx"])["汇总表"]["D7"].value == "先进"
     assert locked.read_bytes()[:4] == b"\xd0\xcf\x11\xe0"  # the original stays as it was
 

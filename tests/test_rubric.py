@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from conftest import SPECS_DIR, codes, only, scores_with_losses, soffice_convert
+from conftest import (
+    SPECS_DIR,
+    codes,
+    only,
+    round_trip,
+    rubric_file,
+    scores_with_losses,
+    soffice_convert,
+)
 from openpyxl import Workbook
 
 from addin.engine import check_path
@@ -111,10 +121,16 @@ def test_formula_without_cached_value_is_reported_not_guessed(make_rubric, specs
     assert report.branches[0].total is None
 
 
-def test_formula_with_cached_value_counts(make_rubric, specs, tmp_path):
+@round_trip("D5公式.xlsx")  # saved again by LibreOffice with the run's other round trips
+def formula_for_item_1(folder: Path) -> None:
+    """Full marks but item 1's: the formula =2+2 in D5 (of 5 points)."""
+    spec = load_specs().by_id("rubric_2022")
+    rubric_file(folder / "D5公式.xlsx", spec, edit=lambda wb: wb.active.__setitem__("D5", "=2+2"))
+
+
+def test_formula_with_cached_value_counts(lo_books, specs, tmp_path):
     """LibreOffice recalculates and stores the formula's value; the score then counts."""
-    path = make_rubric(edit=lambda wb: wb.active.__setitem__("D5", "=2+2"))
-    saved = soffice_convert(path, tmp_path / "lo")
+    saved = soffice_convert(lo_books.source("D5公式.xlsx"), tmp_path / "lo")
     report = check_path(saved, specs).report
     assert report.findings == []
     assert report.branches[0].total == 99
@@ -268,13 +284,22 @@ def test_branch_name_from_field_else_sheet_name(tmp_path, specs, spec, cells, ex
     assert check_path(path, specs).report.branches[0].name == expected
 
 
-def test_libreoffice_saved_copy_gives_the_same_report(make_rubric, specs, spec, tmp_path):
+@round_trip("评分表_改过.xlsx")  # saved again by LibreOffice with the run's other round trips
+def rubric_with_mistakes(folder: Path) -> None:
+    """Item 1 one point short; D7, D9 (“4分”, with its unit) and the total D23 typed over."""
+
     def edit(wb):
         wb.active["D7"] = 6
         wb.active["D9"] = "4分"
         wb.active["D23"] = 77
 
-    path = make_rubric({"第一党支部": scores_with_losses(spec, {1: 1})}, edit=edit)
+    spec = load_specs().by_id("rubric_2022")
+    path = folder / "评分表_改过.xlsx"
+    rubric_file(path, spec, {"第一党支部": scores_with_losses(spec, {1: 1})}, edit)
+
+
+def test_libreoffice_saved_copy_gives_the_same_report(lo_books, specs, tmp_path):
+    path = lo_books.source("评分表_改过.xlsx")
     original = check_path(path, specs).report
     saved = soffice_convert(path, tmp_path / "lo")
     again = check_path(saved, specs).report

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import round_trip
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook
@@ -633,9 +634,11 @@ def test_header_fields_below_the_table(tmp_path):
     assert report.summary.phone == "13812345678"
 
 
-def test_libreoffice_saved_copy_gives_the_same_report(tmp_path):
-    path = submission(
-        tmp_path,
+@round_trip("汇总表_有错.xlsx")  # saved again by LibreOffice with the run's other round trips
+def summary_with_mistakes(folder: Path) -> None:
+    """A 汇总表 that disagrees with its rubric sheets, a short phone number, a wrong count."""
+    submission(
+        folder,
         rows=[
             ("机关第一党支部", 95, "先进", "后进"),
             ("教师第二党支部", 83.5, "先进"),
@@ -649,7 +652,12 @@ def test_libreoffice_saved_copy_gives_the_same_report(tmp_path):
         },
         fields={**FIELDS, "phone": "029-8888"},
         counts={"先进": 1},
+        name="汇总表_有错.xlsx",
     )
+
+
+def test_libreoffice_saved_copy_gives_the_same_report(lo_books, tmp_path):
+    path = lo_books.source("汇总表_有错.xlsx")
     original = check(path)
     assert len(original.findings) >= 5
     again = check(soffice_resave(path, tmp_path / "lo"))

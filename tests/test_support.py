@@ -375,6 +375,7 @@ def samples_batch(tmp_path_factory):
         root=inbox,
         as_of=date(2022, 7, 26),
         roster=Roster(roster.name, read_roster(roster)),
+        notice_pdf=False,  # the notices' workbooks are read, not their PDFs
     )
     return out
 
