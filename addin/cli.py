@@ -226,7 +226,8 @@ def check(
         typer.Option(
             "--format",
             "-f",
-            help="输出格式",
+            metavar="格式",
+            help="输出格式：text json junit github sarif",
         ),
     ] = Format.text,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="报告写入文件")] = None,

@@ -92,7 +92,8 @@ def test_help_shows_chinese_metavars_and_markers(cli):
     assert "*文件或文件夹工作簿文件或文件夹[必填]" in page
     assert "--output-o路径报告写入文件" in page
     assert "[默认：text]" in page
-    assert "<text|json|junit|github|sarif>" in page
+    # The choices in the description, whole: as a metavar they were cut "github|sa / rif".
+    assert "--format-f格式输出格式：textjsonjunitgithubsarif[默认：text]" in page
     top = flat(cli("--help").stdout)
     assert "[选项]命令[参数]..." in top and "╭─" not in top
 
