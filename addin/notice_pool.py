@@ -1,7 +1,7 @@
 """The batch's 整改通知 written by the worker pool, not by the batch's own process.
 
 A batch of 300 units writes 300 notice workbooks (openpyxl, ≈ 35 ms each) and converts them to
-PDF (LibreOffice, ≈ 0.15 s each and ≈ 1.5 s to start): done in the parent, that is serial work
+PDF (LibreOffice, ≈ 0.1 s CPU each and ≈ 1.5 s to start): done in the parent, that is serial work
 no `--jobs` shortens. Here the notices go to the workers (`isolation.run_isolated`) in chunks:
 a chunk's workbooks, then its PDFs in one LibreOffice run, so LibreOffice starts once per chunk
 and each worker converts its own chunks while the other does the same.
@@ -19,10 +19,10 @@ from .report.feedback import UnitNotice
 
 log = logging.getLogger("jiceng")
 
-# Notices per chunk at most: LibreOffice's start (≈ 1.5 s CPU, against ≈ 0.15 s a notice) is
+# Notices per chunk at most: LibreOffice's start (≈ 1.5 s CPU, against ≈ 0.1 s a notice) is
 # paid once per chunk; the chunk's time cap grows with it, as LibreOffice's own does.
 MOST_PER_CHUNK = 150
-# A second chunk starts LibreOffice a second time (≈ 1.5 s CPU, ≈ 10 notices' conversion): a
+# A second chunk starts LibreOffice a second time (≈ 1.5 s CPU, ≈ 15 notices' conversion): a
 # worker gets a chunk of its own only when each chunk has at least this many notices.
 LEAST_PER_CHUNK = 10
 NOTICE_WRITER = "addin.workbook.notice_writer"

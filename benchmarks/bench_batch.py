@@ -4,6 +4,15 @@
     python benchmarks/bench_batch.py --count 300 --scale 10000 --changed 3
     python benchmarks/bench_batch.py --count 300 --no-jobs --scale 0 --repeat 2   # re-run only
     python benchmarks/bench_batch.py --count 1000 --scale 0 --changed 0 [--no-pdf]
+    python benchmarks/bench_batch.py --count 1000 --scale 0 --changed 0 --units 0  # worst case
+
+The submissions come from `--units` 党总支 (default 20): a college has tens of 党总支, each
+sending several files, named by the roster (名单) unit in their file name, as the batch finds
+them (`第03党总支_00017.xlsx`; the roster is given to the batch). The batch writes one 整改通知
+per 党总支, so the notices and their PDFs (LibreOffice) cost what a department's batch pays.
+`--units 0` gives every file its own 党总支 and no roster — one notice per file, up to
+`Limits.max_notices` (300): the worst case for the notices' PDFs, not what a department sees.
+Each timing line says how many notices and PDFs the run wrote.
 
 Prints, each measured in a fresh process:
 - batch --jobs 1 and --jobs 2 over the same inbox, and their ratio (goal: --jobs 2 ≥ 1.8×
@@ -36,7 +45,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from bench_check import bare_calamine, generate
+from bench_check import bare_calamine, generate, unit_name, write_roster
 
 _RUN = """
 import json, resource, sys, time
@@ -45,6 +54,11 @@ from addin.batch import run_batch
 from addin.spec import load_specs
 folder, out, jobs, annotate = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "1"
 pdf = sys.argv[5] == "1"
+roster = None
+if sys.argv[6]:
+    from addin.report.inbox import Roster
+    from addin.report.roster import read_roster
+    roster = Roster(sys.argv[6], read_roster(Path(sys.argv[6])))
 files = sorted(folder.glob("*.xlsx"))
 specs = load_specs()
 def cpu(who):
@@ -52,23 +66,35 @@ def cpu(who):
     return usage.ru_utime + usage.ru_stime
 parent, workers = cpu(resource.RUSAGE_SELF), cpu(resource.RUSAGE_CHILDREN)
 start = time.perf_counter()
-result = run_batch(files, out, specs, root=folder, annotate=annotate, workers=jobs, notice_pdf=pdf)
+result = run_batch(
+    files, out, specs, root=folder, annotate=annotate, workers=jobs, notice_pdf=pdf, roster=roster
+)
 seconds = time.perf_counter() - start
-print(json.dumps({"seconds": seconds, "files": result.files, "notices": len(result.notices),
+print(json.dumps({"seconds": seconds, "files": result.files,
+                  "notices": sum(p.suffix == ".xlsx" for p in result.notices),
+                  "pdfs": sum(p.suffix == ".pdf" for p in result.notices),
                   "parent_cpu": cpu(resource.RUSAGE_SELF) - parent,
                   "workers_cpu": cpu(resource.RUSAGE_CHILDREN) - workers,
                   "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
 
-def run(folder: Path, jobs: int, annotate: bool, out: Path | None = None, pdf: bool = True) -> dict:
-    """One batch in a fresh process; into `out` (kept) or a temporary folder. Its wall time,
+def run(
+    folder: Path,
+    jobs: int,
+    annotate: bool,
+    out: Path | None = None,
+    pdf: bool = True,
+    roster: Path | None = None,
+) -> dict:
+    """One batch in a fresh process (given `roster`, the 名单); into `out` (kept) or a
+    temporary folder. Its wall time,
     and the CPU time of its own process (`parent_cpu`, the serial part: dispatching, the
     report) and of its workers and their LibreOffice runs (`workers_cpu`), after start-up."""
     with tempfile.TemporaryDirectory() as temporary:
         target = str(out or temporary)
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        flags = ["1" if annotate else "0", "1" if pdf else "0"]
+        flags = ["1" if annotate else "0", "1" if pdf else "0", str(roster or "")]
         done = subprocess.run(
             [sys.executable, "-c", _RUN, str(folder), target, str(jobs), *flags],
             capture_output=True,
@@ -104,10 +130,12 @@ def workbooks(out: Path) -> dict[str, dict[str, bytes]]:
     return found
 
 
-def changed_inbox(paths: list[Path], count: int, changed: int, folder: Path) -> Path:
-    """The inbox of `inbox(paths, count, …)` with `changed` files, spread over it, replaced
-    by a copy of the next submission."""
-    inbox(paths, count, folder)
+def changed_inbox(
+    paths: list[Path], count: int, changed: int, folder: Path, units: int = 0
+) -> Path:
+    """The inbox of `inbox(paths, count, …, units)` with `changed` files, spread over it,
+    replaced by a copy of the next submission."""
+    inbox(paths, count, folder, units)
     files = sorted(folder.glob("*.xlsx"))
     step = max(1, len(files) // max(changed, 1))
     for i in range(0, len(files), step)[:changed]:
@@ -117,7 +145,13 @@ def changed_inbox(paths: list[Path], count: int, changed: int, folder: Path) -> 
 
 
 def rerun(
-    before: Path, after: Path, changed: int, annotate: bool, tmp: Path, repeat: int = 1
+    before: Path,
+    after: Path,
+    changed: int,
+    annotate: bool,
+    tmp: Path,
+    repeat: int = 1,
+    roster: Path | None = None,
 ) -> int:
     """`repeat` times: a full --jobs 1 run of the inbox `before`, then a re-run of `after` (the
     same inbox with `changed` files replaced) into the same folder; then a fresh run of `after`.
@@ -126,12 +160,12 @@ def rerun(
     fulls, agains = [], []
     for n in range(repeat):
         out = tmp / f"rerun-{n}"
-        fulls.append(run(before, 1, annotate, out))
-        agains.append(run(after, 1, annotate, out))
+        fulls.append(run(before, 1, annotate, out, roster=roster))
+        agains.append(run(after, 1, annotate, out, roster=roster))
         if n < repeat - 1:
             shutil.rmtree(out)
     fresh = tmp / "fresh"
-    run(after, 1, annotate, fresh)
+    run(after, 1, annotate, fresh, roster=roster)
     reused = json.loads((out / "report.json").read_text(encoding="utf-8"))["batch"]["reused"]
     same = comparable(out) == comparable(fresh)
     same_books = workbooks(out) == workbooks(fresh)
@@ -171,7 +205,14 @@ def machine_parallelism() -> float:
     return one / (time.perf_counter() - start)
 
 
-def compare_jobs(paths: list[Path], small: Path, count: int, annotate: bool, pdf: bool) -> int:
+def compare_jobs(
+    paths: list[Path],
+    small: Path,
+    count: int,
+    annotate: bool,
+    pdf: bool,
+    roster: Path | None = None,
+) -> int:
     """--jobs 1 against --jobs 2, the machine's own two-process speedup around them, and
     where the CPU time goes: per file, the batch's own process and its workers."""
     start = time.perf_counter()
@@ -179,18 +220,19 @@ def compare_jobs(paths: list[Path], small: Path, count: int, annotate: bool, pdf
         bare_calamine(path)
     bare = time.perf_counter() - start
     before = machine_parallelism()
-    one = run(small, 1, annotate, pdf=pdf)
-    two = run(small, 2, annotate, pdf=pdf)
+    one = run(small, 1, annotate, pdf=pdf, roster=roster)
+    two = run(small, 2, annotate, pdf=pdf, roster=roster)
     after = machine_parallelism()
     what = ("含批注副本" if annotate else "不写副本") + ("、整改通知 PDF" if pdf else "、无 PDF")
     print(f"python-calamine 读取 {count} 个文件        {bare:8.2f} s")
     for label, r in (("--jobs 1", one), ("--jobs 2", two)):
         print(
-            f"batch {label}（{what}，{r['notices']} 份整改通知文件）  {r['seconds']:8.2f} s"
+            f"batch {label}（{what}，{r['notices']} 份整改通知、{r['pdfs']} 个 PDF）"
+            f"  {r['seconds']:8.2f} s"
             f"  = {r['seconds'] / bare:5.2f}× calamine   主进程峰值 {r['rss_mb']:6.0f} MB"
         )
         print(
-            f"    CPU：主进程 {r['parent_cpu']:7.2f} s（{r['parent_cpu'] / count * 1000:5.1f} ms/文件），"
+            f"    CPU（含子进程）{r['cpu']:7.2f} s；主进程 {r['parent_cpu']:7.2f} s（{r['parent_cpu'] / count * 1000:5.1f} ms/文件），"
             f"工作进程 {r['workers_cpu']:7.2f} s（{r['workers_cpu'] / count * 1000:5.1f} ms/文件）"
         )
     speedup = one["seconds"] / two["seconds"]
@@ -209,11 +251,13 @@ def compare_jobs(paths: list[Path], small: Path, count: int, annotate: bool, pdf
     return 0 if speedup >= 1.8 else 1
 
 
-def inbox(paths: list[Path], count: int, folder: Path) -> Path:
-    """`count` submissions as links to the generated ones (no need to write them again)."""
+def inbox(paths: list[Path], count: int, folder: Path, units: int = 0) -> Path:
+    """`count` submissions as links to the generated ones (no need to write them again), each
+    named by its 党总支 when `units` (`bench_check.unit_name`)."""
     folder.mkdir(parents=True, exist_ok=True)
     for n in range(count):
-        link = folder / f"{n:05d}.xlsx"
+        unit = unit_name(n, units)
+        link = folder / (f"{unit}_{n:05d}.xlsx" if unit else f"{n:05d}.xlsx")
         if not link.exists():
             os.link(paths[n % len(paths)], link)
     return folder
@@ -230,23 +274,32 @@ def main() -> int:
     parser.add_argument("--no-pdf", action="store_true", help="整改通知 without their PDFs")
     parser.add_argument("--no-jobs", action="store_true", help="skip --jobs 1 vs --jobs 2")
     parser.add_argument("--repeat", type=int, default=1, help="full run and re-run, each")
+    parser.add_argument(
+        "--units",
+        type=int,
+        default=20,
+        help="党总支 the files come from (a college has tens); 0: every file its own (worst case)",
+    )
     args = parser.parse_args()
     annotate, pdf = not args.no_annotate, not args.no_pdf
     print(f"生成/复用 {args.count} 份提交……")
     paths = generate(args.count)
+    units = max(0, args.units)
+    print(f"{units} 个党总支" if units else "每个文件各为一个党总支（最坏情况）")
     with tempfile.TemporaryDirectory() as tmp:
-        small = inbox(paths, args.count, Path(tmp) / "small")
+        roster = write_roster(Path(tmp) / "名单.csv", units) if units else None
+        small = inbox(paths, args.count, Path(tmp) / "small", units)
         status = 0
         if not args.no_jobs:
-            status = compare_jobs(paths, small, args.count, annotate, pdf)
+            status = compare_jobs(paths, small, args.count, annotate, pdf, roster)
         if args.changed:
-            before = inbox(paths, args.count, Path(tmp) / "before")
-            after = changed_inbox(paths, args.count, args.changed, Path(tmp) / "after")
-            status |= rerun(before, after, args.changed, annotate, Path(tmp), args.repeat)
+            before = inbox(paths, args.count, Path(tmp) / "before", units)
+            after = changed_inbox(paths, args.count, args.changed, Path(tmp) / "after", units)
+            status |= rerun(before, after, args.changed, annotate, Path(tmp), args.repeat, roster)
         if args.scale:
-            large = inbox(paths, args.scale, Path(tmp) / "large")
-            big = run(large, 2, False)
-            small_rss = run(small, 2, False)["rss_mb"]
+            large = inbox(paths, args.scale, Path(tmp) / "large", units)
+            big = run(large, 2, False, roster=roster)
+            small_rss = run(small, 2, False, roster=roster)["rss_mb"]
             print(
                 f"主进程峰值内存：{args.count} 个文件 {small_rss:.0f} MB，{args.scale} 个文件 "
                 f"{big['rss_mb']:.0f} MB（{big['seconds']:.0f} s，不写副本）"

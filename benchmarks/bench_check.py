@@ -58,6 +58,21 @@ def generate(count: int) -> list[Path]:
     return paths
 
 
+def unit_name(n: int, units: int) -> str | None:
+    """The 党总支 submission `n` comes from when `units` 党总支 share the submissions (round
+    robin: each sends about as many files); None for `units` 0 (every file its own 党总支)."""
+    return f"第{n % units + 1:02d}党总支" if units else None
+
+
+def write_roster(path: Path, units: int) -> Path:
+    """A roster (名单) of the `units` 党总支 of `unit_name`, as a department keeps it (.csv,
+    the 党总支 listed without their 党支部): the batch names each file's 党总支 by the roster
+    unit its file name contains."""
+    rows = ["党总支,党支部", *(f"{unit_name(k, units)}," for k in range(units))]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
 def timed(label: str, fn, paths: list[Path]) -> float:
     start = time.perf_counter()
     for path in paths:

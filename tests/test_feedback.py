@@ -235,6 +235,9 @@ def test_a_long_notice_runs_over_pages_instead_of_shrinking(tmp_path):
     notice = unit_notice("甲党总支", [line])
     ws = load_workbook(write_notice(notice, tmp_path))["整改通知"]
     assert ws.page_setup.fitToHeight == 0  # as many pages as it takes, one page wide
+    # Every row prints, to the closing line, and nothing beside the six columns.
+    assert ws.cell(ws.max_row, 1).value.startswith("请按上表逐项更正原文件")
+    assert ws.print_area == f"'整改通知'!$A$1:$F${ws.max_row}"
 
 
 def test_further_lines_per_branch_print_in_a_section_of_their_own(tmp_path):
