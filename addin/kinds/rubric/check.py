@@ -299,10 +299,10 @@ def _layout_key(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple:
     for line in rows[:below]:
         add(len(line))
         extend(line)
-    # Cheap emptiness: a cell of spaces only counts as filled here, which at worst gives that
-    # sheet a key of its own (a cache miss), never a wrong layout. (Left of the content column
-    # inclusive the cells are in the key already.)
-    empty = _EMPTY.__contains__
+    # Emptiness as the layout reads it (`is_blank`): a cell of (full-width) spaces is blank
+    # there, so it must be blank here too, or it shares the key of a cell holding text.
+    # (Left of the content column inclusive the cells are in the key already.)
+    empty = _blank_in_key
     for line in rows[below:]:
         n = len(line)
         add(n)
@@ -313,6 +313,11 @@ def _layout_key(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple:
 
 
 _END = object()  # closes the variable-length parts of a layout key
+
+
+def _blank_in_key(value: object) -> bool:
+    """`is_blank`, with the common empty cell looked up first."""
+    return value in _EMPTY or (value.__class__ is str and is_blank(value))
 
 
 def _read_layout(
