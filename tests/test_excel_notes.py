@@ -7,14 +7,19 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import shutil
+from pathlib import Path
 
 import openpyxl
 import pytest
 import test_excel
-from conftest import scores_with_losses
+from conftest import rubric_file, scores_with_losses
 from tasks_helpers import make_tasks
-from test_excel import FIRST, SECOND, alerts, fill_copy, visible
+from test_excel import FIRST, SECOND, alerts, visible
+from typer.testing import CliRunner
 from xlwings_harness import count_actions, run_script
+
+from addin.cli import app
 
 excel = test_excel.excel  # the fixture: addin.excel registered as on xlwings Lite / Server
 
@@ -25,10 +30,12 @@ BUTTONS = ("jiceng_validate", "jiceng_score", "jiceng_refresh_tasks", "jiceng_cl
 NO_NOTES = "此版本 Excel 不能显示单元格批注"
 
 
-@pytest.fixture
-def sources(make_rubric, spec, specs, tmp_path):
+@pytest.fixture(scope="module")
+def books(spec, specs, tmp_path_factory):
     """The three kinds of book: a clean rubric, a rubric with problems, a task list with one
-    unreadable 完成情况 (a marked cell) and its 基准日期 cell."""
+    unreadable 完成情况 (a marked cell) and its 基准日期 cell — made once for the module with
+    what a person sees in each and in its `jiceng fill` copy (each test works on a copy)."""
+    folder = tmp_path_factory.mktemp("notes-books")
 
     def wrong_total(wb):
         wb[SECOND]["D23"] = 99  # the real total is 95
@@ -45,15 +52,39 @@ def sources(make_rubric, spec, specs, tmp_path):
         2: {"完成情况": "已完成", "完成日期": "2022-04-28"},
         3: {"完成情况": "差不多"},
     }
-    return {
-        "clean": make_rubric({FIRST: scores_with_losses(spec, {5: 0.5})}, name="clean.xlsx"),
-        "marked": make_rubric(
+    made = {
+        "clean": rubric_file(
+            folder / "clean.xlsx", spec, {FIRST: scores_with_losses(spec, {5: 0.5})}
+        ),
+        "marked": rubric_file(
+            folder / "marked.xlsx",
+            spec,
             {FIRST: marked, SECOND: scores_with_losses(spec, {1: 2, 18: 3})},
             edit=wrong_total,
-            name="marked.xlsx",
         ),
-        "tasks": make_tasks(tmp_path, specs.by_id("tasks_2022"), filled, edit=as_of),
+        "tasks": make_tasks(folder, specs.by_id("tasks_2022"), filled, edit=as_of),
     }
+    runner = CliRunner()
+    looks = {}
+    for kind, path in made.items():
+        out = folder / f"{kind}-fill.xlsx"
+        result = runner.invoke(app, ["fill", str(path), "--out", str(out), "--as-of", AS_OF])
+        assert out.exists(), result.stdout
+        looks[kind] = {"original": visible(path), "fill": visible(out)}
+    return made, looks
+
+
+@pytest.fixture
+def sources(books, tmp_path):
+    """Each test's own copy of the three books (a test never works on the shared ones)."""
+    made, _ = books
+    return {kind: Path(shutil.copy(path, tmp_path / path.name)) for kind, path in made.items()}
+
+
+@pytest.fixture
+def looks(books):
+    """What a person sees in each book as made and in its `jiceng fill` copy."""
+    return books[1]
 
 
 def part(look: dict, what: int) -> dict:
@@ -82,11 +113,10 @@ def expected_changes(button: str, kind: str) -> bool:
 @pytest.mark.parametrize("kind", ["clean", "marked", "tasks"])
 @pytest.mark.parametrize("button", BUTTONS)
 def test_every_button_with_and_without_notes(
-    excel, sources, tmp_path, cli, caplog, button, kind, notes
+    excel, sources, looks, tmp_path, caplog, button, kind, notes
 ):
     src = sources[kind]
-    fill = visible(fill_copy(cli, src, tmp_path / "fill.xlsx", "--as-of", AS_OF))
-    original = visible(src)
+    fill, original = looks[kind]["fill"], looks[kind]["original"]
     out = tmp_path / "excel.xlsx"
     if button == "jiceng_clear":
         # Clear what 校验 marked in the same Excel: the book is as it was before.
