@@ -27,7 +27,8 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ from typing import Any
 import openpyxl
 import python_calamine
 from openpyxl.utils.cell import get_column_letter, range_boundaries
+from openpyxl.worksheet.merge import MergedCellRange
 
 from . import ensure_remote_engine
 
@@ -280,6 +282,19 @@ def payload_from_xlsx(
 _PAYLOADS: dict[tuple, str] = {}
 
 
+@contextmanager
+def _merged_cells_unstyled() -> Iterator[None]:
+    """openpyxl without copying each merged area's borders (and protection) onto its covered
+    cells while it reads: the client sends neither, and that copying is most of the reading
+    (a rubric has hundreds of merged areas). The covered cells are still there, empty."""
+    format_ = MergedCellRange.format
+    MergedCellRange.format = lambda self: None
+    try:
+        yield
+    finally:
+        MergedCellRange.format = format_
+
+
 def _payload(
     path: Path,
     active_sheet: int | str | None,
@@ -290,7 +305,8 @@ def _payload(
 ) -> str:
     """payload_from_xlsx's payload, as its JSON text."""
     # data_only=True: formulas are replaced by their cached results, errors included.
-    wb = openpyxl.load_workbook(path, data_only=True)
+    with _merged_cells_unstyled():
+        wb = openpyxl.load_workbook(path, data_only=True)
     cal = python_calamine.CalamineWorkbook.from_path(str(path))
     worksheets = wb.worksheets
     sheet_names = [ws.title for ws in worksheets]
