@@ -83,6 +83,7 @@ def as_on_server(module: Any) -> Any:
 from .payload import (  # noqa: E402
     book_from_xlsx,
     function_call_payload,
+    merged_cells_unstyled,
     payload_from_xlsx,
     to_client_value,
 )
@@ -165,6 +166,7 @@ __all__ = [
     "ensure_remote_engine",
     "excel_input",
     "function_call_payload",
+    "merged_cells_unstyled",
     "payload_from_xlsx",
     "replay_actions",
     "run_script",

@@ -283,10 +283,11 @@ _PAYLOADS: dict[tuple, str] = {}
 
 
 @contextmanager
-def _merged_cells_unstyled() -> Iterator[None]:
+def merged_cells_unstyled() -> Iterator[None]:
     """openpyxl without copying each merged area's borders (and protection) onto its covered
     cells while it reads: the client sends neither, and that copying is most of the reading
-    (a rubric has hundreds of merged areas). The covered cells are still there, empty."""
+    (a rubric has hundreds of merged areas). The covered cells are still there, empty. Only for
+    books that are read, never saved (a saved one would lose those borders)."""
     format_ = MergedCellRange.format
     MergedCellRange.format = lambda self: None
     try:
@@ -305,7 +306,7 @@ def _payload(
 ) -> str:
     """payload_from_xlsx's payload, as its JSON text."""
     # data_only=True: formulas are replaced by their cached results, errors included.
-    with _merged_cells_unstyled():
+    with merged_cells_unstyled():
         wb = openpyxl.load_workbook(path, data_only=True)
     cal = python_calamine.CalamineWorkbook.from_path(str(path))
     worksheets = wb.worksheets
