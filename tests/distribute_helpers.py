@@ -4,14 +4,11 @@ recalculate it in LibreOffice (as Excel does when it saves, cached values includ
 from __future__ import annotations
 
 import random
-import shutil
-import subprocess
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
-from conftest import libreoffice_profile
+from conftest import soffice_convert_all
 from openpyxl.cell.cell import MergedCell
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -90,26 +87,4 @@ def verdicts(spec: RubricSpec, met: int) -> list[str]:
 def recalculate(paths: Sequence[Path], outdir: Path) -> list[Path]:
     """Open every file in LibreOffice Calc and save it as .xlsx again (one start for all):
     formulas recalculated, their values cached in the file."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) 未安装")
-    outdir.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [
-            soffice,
-            libreoffice_profile(outdir),
-            "--headless",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(outdir),
-            *map(str, paths),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    written = [outdir / p.name for p in paths]
-    for path in written:
-        assert path.exists(), f"LibreOffice did not write {path}"
-    return written
+    return soffice_convert_all(list(paths), outdir)
