@@ -20,6 +20,8 @@ from addin.kinds.rubric.spec import RubricSpec
 from addin.kinds.rubric.template import rubric_workbook
 from addin.report.model import FileReport
 from addin.spec import SpecSet, load_specs
+from addin.workbook.guard import inspect_archive
+from addin.workbook.model import TooLarge
 
 SPECS_DIR = Path(__file__).parent / "specs"
 
@@ -172,6 +174,16 @@ def cli():
         return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
 
     return run
+
+
+def inspect_at_limit(path: Path, limits, refused: bool, message: str) -> None:
+    """The guard on one side of a limit's boundary: `path` passes `limits`, or (`refused`)
+    is refused with a `TooLarge` whose message matches `message` (a regular expression)."""
+    if refused:
+        with pytest.raises(TooLarge, match=message):
+            inspect_archive(path, limits)
+    else:
+        inspect_archive(path, limits)
 
 
 def digest(path: Path) -> str:

@@ -10,12 +10,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from conftest import inspect_at_limit
 from corpus import _with_doctype, base_rubric
 
 from addin.limits import DEFAULT_LIMITS
 from addin.workbook import guard
 from addin.workbook.guard import inspect_archive
-from addin.workbook.model import TooLarge, UnreadableWorkbook
+from addin.workbook.model import UnreadableWorkbook
 
 EXTRA = "xl/extra.xml"
 EXTRA_SIZE = 200_000
@@ -53,11 +54,7 @@ def test_a_remembered_part_at_and_past_the_member_limit(tmp_path, refused):
     path = with_extra(tmp_path)
     remembered(path)
     limits = replace(DEFAULT_LIMITS, max_member=EXTRA_SIZE - refused)
-    if refused:
-        with pytest.raises(TooLarge, match=f"文件部件 {EXTRA} 解压后超过 {EXTRA_SIZE - 1} 字节"):
-            inspect_archive(path, limits)
-    else:
-        inspect_archive(path, limits)
+    inspect_at_limit(path, limits, refused, f"文件部件 {EXTRA} 解压后超过 {EXTRA_SIZE - 1} 字节")
 
 
 @pytest.mark.parametrize("refused", [False, True])
@@ -68,11 +65,7 @@ def test_a_remembered_part_at_and_past_the_ratio_limit(tmp_path, refused):
         packed = z.getinfo(EXTRA).compress_size
     ratio = EXTRA_SIZE // packed  # the part's own ratio, rounded down: it passes one above
     limits = replace(DEFAULT_LIMITS, ratio_floor=1, max_ratio=ratio + (not refused))
-    if refused:
-        with pytest.raises(TooLarge, match=f"文件部件 {EXTRA} 的压缩比超过 {ratio}:1"):
-            inspect_archive(path, limits)
-    else:
-        inspect_archive(path, limits)
+    inspect_at_limit(path, limits, refused, f"文件部件 {EXTRA} 的压缩比超过 {ratio}:1")
 
 
 @pytest.mark.parametrize("refused", [False, True])
@@ -82,11 +75,7 @@ def test_a_remembered_part_counts_in_the_total(tmp_path, refused):
     with zipfile.ZipFile(path) as z:
         total = sum(i.file_size for i in z.infolist())
     limits = replace(DEFAULT_LIMITS, max_inflated=total - refused)
-    if refused:
-        with pytest.raises(TooLarge, match="文件解压后超过"):
-            inspect_archive(path, limits)
-    else:
-        inspect_archive(path, limits)
+    inspect_at_limit(path, limits, refused, "文件解压后超过")
 
 
 @pytest.mark.parametrize("size", [5_000, EXTRA_SIZE])  # only its head read; inflated whole

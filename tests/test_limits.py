@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from conftest import inspect_at_limit
 from corpus import SHEET, _append_row, _with_doctype, base_rubric, rewrite
 from hypothesis import given
 from hypothesis import strategies as st
@@ -28,11 +29,7 @@ def with_cell(tmp_path: Path, ref: str, name: str = "x.xlsx", value: bytes = b"<
 def test_content_rows_at_and_past_the_limit(tmp_path, ref, refused):
     path = with_cell(tmp_path, ref)
     limits = replace(DEFAULT_LIMITS, max_rows=100)
-    if refused:
-        with pytest.raises(TooLarge, match="第 101 行（A101），超过上限 100 行"):
-            inspect_archive(path, limits)
-    else:
-        inspect_archive(path, limits)
+    inspect_at_limit(path, limits, refused, "第 101 行（A101），超过上限 100 行")
 
 
 @pytest.mark.parametrize(("ref", "refused"), [("CV1", False), ("CW1", True)])
@@ -40,11 +37,7 @@ def test_content_columns_at_and_past_the_limit(tmp_path, ref, refused):
     # CV is column 100, CW column 101.
     path = with_cell(tmp_path, ref)
     limits = replace(DEFAULT_LIMITS, max_cols=100)
-    if refused:
-        with pytest.raises(TooLarge, match="第 101 列（CW1），超过上限 100 列"):
-            inspect_archive(path, limits)
-    else:
-        inspect_archive(path, limits)
+    inspect_at_limit(path, limits, refused, "第 101 列（CW1），超过上限 100 列")
 
 
 def test_styled_empty_cells_and_dimension_do_not_count(tmp_path):
@@ -186,8 +179,4 @@ def test_content_cells_at_and_past_the_limit(tmp_path, room, refused):
     calamine would allocate however empty they are."""
     path = with_cell(tmp_path, "CV2000")
     limits = replace(DEFAULT_LIMITS, max_cells=200_000 + room)
-    if refused:
-        with pytest.raises(TooLarge, match="共有 200,000 个单元格.*超过上限 199,999 个"):
-            inspect_archive(path, limits)
-    else:
-        inspect_archive(path, limits)
+    inspect_at_limit(path, limits, refused, "共有 200,000 个单元格.*超过上限 199,999 个")

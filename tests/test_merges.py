@@ -8,6 +8,7 @@ from math import isqrt
 from pathlib import Path
 
 import pytest
+from conftest import inspect_at_limit
 from corpus import SHEET, base_rubric, rewrite
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -57,11 +58,7 @@ def test_merged_area_at_and_past_the_limit(tmp_path, room, refused):
     path = with_merge(tmp_path, "H30:Z2000")
     _count, area = merged_area(path)
     limits = replace(DEFAULT_LIMITS, max_merged_cells=area + room)
-    if refused:
-        with pytest.raises(TooLarge, match=f"总面积达 {area:,} 个单元格.*超过上限 {area - 1:,} 个"):
-            inspect_archive(path, limits)
-    else:
-        inspect_archive(path, limits)
+    inspect_at_limit(path, limits, refused, f"总面积达 {area:,} 个单元格.*超过上限 {area - 1:,} 个")
 
 
 @pytest.mark.parametrize(("room", "refused"), [(0, False), (-1, True)])
@@ -69,11 +66,7 @@ def test_merge_count_at_and_past_the_limit(tmp_path, room, refused):
     path = with_merge(tmp_path, "H30:H31")
     count, _area = merged_area(path)
     limits = replace(DEFAULT_LIMITS, max_merges=count + room)
-    if refused:
-        with pytest.raises(TooLarge, match=f"超过 {count - 1:,} 个合并区域.*H30:H31"):
-            inspect_archive(path, limits)
-    else:
-        inspect_archive(path, limits)
+    inspect_at_limit(path, limits, refused, f"超过 {count - 1:,} 个合并区域.*H30:H31")
 
 
 def test_a_whole_column_merge_is_far_below_the_limit_and_checked_as_before(tmp_path):
