@@ -10,7 +10,6 @@ Open XML never contains and which is how entity bombs and external entities get 
 from __future__ import annotations
 
 import re
-import struct
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
@@ -23,7 +22,14 @@ from ..limits import MIB, Limits
 from .extents import BinSheetScan, OdsScan, split_at_tag
 from .merge_limits import MergeTally, ref_area
 from .model import TooLarge, UnreadableWorkbook, column_letter
-from .package import MAX_CACHED, attribute, main_part, read_member, relationships
+from .package import (
+    MAX_CACHED,
+    attribute,
+    local_entry,
+    main_part,
+    read_member,
+    relationships,
+)
 
 _CHUNK = 1 * MIB
 _HEAD = 4096  # a DTD stands before the root element: the first bytes of a part suffice
@@ -371,14 +377,10 @@ def _inflate(
 
 def _packed(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     """The member's bytes as stored in the zip (after its local header)."""
-    fp = archive.fp
-    fp.seek(info.header_offset)
-    local = fp.read(30)
-    if len(local) < 30 or local[:4] != b"PK\x03\x04":
+    entry = local_entry(archive, info)
+    if entry is None:
         raise zipfile.BadZipFile(f"bad local header for {info.filename}")
-    name_length, extra_length = struct.unpack("<HH", local[26:30])
-    fp.seek(info.header_offset + 30 + name_length + extra_length)
-    return fp.read(info.compress_size)
+    return entry[2]
 
 
 def _check_size(name: str, size: int, packed: int, total: int, limits: Limits) -> None:

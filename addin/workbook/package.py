@@ -92,16 +92,12 @@ _READ_MAX = 256
 def _read_key(archive: zipfile.ZipFile, info: zipfile.ZipInfo, most: int) -> tuple | None:
     if info.compress_size > MAX_CACHED or info.file_size > MAX_CACHED:
         return None
-    fp = archive.fp
-    if fp is None:
+    entry = local_entry(archive, info)
+    if entry is None:
         return None
-    fp.seek(info.header_offset)
-    local = fp.read(30)
-    if len(local) < 30:
-        return None
+    local, name_extra, packed = entry
     name_length, extra_length = struct.unpack("<HH", local[26:30])
-    stored = fp.read(name_length + extra_length + info.compress_size)
-    if len(stored) < name_length + extra_length + info.compress_size:
+    if len(name_extra) < name_length + extra_length or len(packed) < info.compress_size:
         return None
     return (
         info.filename,
@@ -111,8 +107,26 @@ def _read_key(archive: zipfile.ZipFile, info: zipfile.ZipInfo, most: int) -> tup
         info.file_size,
         info.compress_size,
         most,
-        local + stored,
+        local + name_extra + packed,
     )
+
+
+def local_entry(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, data: bool = True
+) -> tuple[bytes, bytes, bytes] | None:
+    """A member as the zip holds it: its local header (30 bytes), the name and extra field
+    after it, and (`data`) its packed bytes — as many as the file has of them, up to
+    `compress_size`. None when no local header starts at the member's offset."""
+    fp = archive.fp
+    if fp is None:
+        return None
+    fp.seek(info.header_offset)
+    local = fp.read(30)
+    if len(local) < 30 or local[:4] != zipfile.stringFileHeader:
+        return None
+    name_length, extra_length = struct.unpack("<HH", local[26:30])
+    name_extra = fp.read(name_length + extra_length)
+    return local, name_extra, fp.read(info.compress_size) if data else b""
 
 
 def _key(name: str) -> str:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import struct
 import zipfile
 
+from .package import local_entry
+
 _LOCAL = struct.Struct(zipfile.structFileHeader)
 _CENTRAL = struct.Struct(zipfile.structCentralDir)
 _END = struct.Struct(zipfile.structEndArchive)
@@ -26,9 +28,6 @@ def stored_sheets(archive: zipfile.ZipFile, inflated: dict[str, bytes]) -> bytes
     infos = archive.infolist()
     if len(infos) >= 0xFFFF or len({i.filename for i in infos}) != len(infos):
         return None
-    fp = archive.fp
-    if fp is None:
-        return None
     out: list[bytes] = []
     central: list[bytes] = []
     offset = 0
@@ -39,21 +38,20 @@ def stored_sheets(archive: zipfile.ZipFile, inflated: dict[str, bytes]) -> bytes
             or max(info.file_size, info.compress_size, info.header_offset) >= 0xFFFFFFFF
         ):
             return None
-        fp.seek(info.header_offset)
-        local = fp.read(_LOCAL.size)
-        if len(local) < _LOCAL.size or local[:4] != zipfile.stringFileHeader:
+        data = inflated.get(info.filename)
+        entry = local_entry(archive, info, data=data is None)
+        if entry is None:
             return None
+        local, name_extra, packed = entry
         fields = _LOCAL.unpack(local)
         name_length, extra_length = fields[10], fields[11]
-        name_extra = fp.read(name_length + extra_length)
         name = name_extra[:name_length]
         if len(name_extra) < name_length + extra_length or name != _encoded(info):
             return None
-        data = inflated.get(info.filename)
         if data is not None:
             method, packed = zipfile.ZIP_STORED, data
         else:
-            method, packed = info.compress_type, fp.read(info.compress_size)
+            method = info.compress_type
             if len(packed) < info.compress_size:
                 return None
         flags = info.flag_bits & ~_DESCRIPTOR
