@@ -11,8 +11,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-# The sleep ends by itself should a failing test leave it behind.
+# It hangs halfway through its first file: what it wrote of it so far is in --outdir. The
+# sleep ends by itself should a failing test leave it behind.
 HANGING_SOFFICE = """#!/bin/sh
+outdir=.
+first=
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --outdir|--convert-to) [ "$1" = --outdir ] && outdir="$2"; shift ;;
+        -*) ;;
+        *) [ -z "$first" ] && first="$1" ;;
+    esac
+    shift
+done
+name=$(basename "$first")
+[ -n "$first" ] && printf '%%PDF-1.7 half' > "$outdir/${{name%.*}}.pdf"
 sh -c 'echo $$ > "{pids}/child"; exec sleep 120' &
 echo $$ > "{pids}/script"
 wait
