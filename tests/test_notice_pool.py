@@ -83,8 +83,16 @@ def test_a_second_libreoffice_start_only_for_enough_notices():
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; a shell script")
-def test_a_notice_chunk_killed_at_its_time_cap_leaves_no_libreoffice_running(tmp_path, monkeypatch):
+def test_a_notice_chunk_killed_at_its_time_cap_leaves_no_libreoffice_running_nor_its_profile(
+    tmp_path, monkeypatch
+):
+    import tempfile
+
     from addin.workbook import convert, notice_writer
+
+    temp = tmp_path / "tmp"  # where the worker's temporary folders go (a forked one: ours)
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
 
     # The worker's cap is 2 s; LibreOffice's own (120 s, notices_to_pdf's) is never reached.
     monkeypatch.setattr(notice_writer, "PDF_SECONDS", 0)
@@ -101,6 +109,7 @@ def test_a_notice_chunk_killed_at_its_time_cap_leaves_no_libreoffice_running(tmp
         assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["整改通知_甲.xlsx"]
         for pid in libreoffice_pids(tmp_path / "lo"):
             assert gone(pid), f"LibreOffice ({pid}) still running"
+    assert list(temp.iterdir()) == []  # LibreOffice's profile (jiceng-lo-*) went with it
 
 
 def batch_with_notices(tmp_path: Path, fake: Path) -> subprocess.Popen:
