@@ -97,9 +97,13 @@ def write_notices(
         return [(None, None)] * len(notices)
     from .workbook.notice_writer import PDF_SECONDS, PDF_SECONDS_PER_NOTICE
 
+    left: set[Path] = set()  # an earlier run's file Windows would not remove (open in Excel)
     for _notice, stem in notices:
         for suffix in (".xlsx", ".pdf"):
-            (folder / f"{stem}{suffix}").unlink(missing_ok=True)
+            try:
+                (folder / f"{stem}{suffix}").unlink(missing_ok=True)
+            except OSError:  # its notice is written over it, or not made (logged) if that fails
+                left.add(folder / f"{stem}{suffix}")
     # LibreOffice's own time (`notices_to_pdf`) on top of a file's: the chunk a little more.
     most = max(len(r) for r in parts)
     seconds = limits.timeout + PDF_SECONDS_PER_NOTICE * most + (PDF_SECONDS if pdf else 0)
@@ -125,5 +129,5 @@ def write_notices(
             continue
         for i in part:  # its worker ended first, or it was not started (a stopped run)
             book = folder / f"{notices[i][1]}.xlsx"
-            made.append((book if book.is_file() else None, None))
+            made.append((book if book.is_file() and book not in left else None, None))
     return made

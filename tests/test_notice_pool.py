@@ -212,3 +212,27 @@ def test_notices_of_a_stopped_run_are_not_started_and_are_listed(tmp_path):
     done = BatchResult(tmp_path / "r.xlsx", tmp_path / "r.json")
     spool.write(done, folder, None, False, ["甲", "乙"])
     assert not done.interrupted and done.notices_stopped == [] and len(done.notices) == 2
+
+
+def test_an_earlier_notice_open_in_excel_does_not_stop_the_run(tmp_path, monkeypatch):
+    """Windows refuses to remove a file open in Excel (or a PDF open in a reader): the earlier
+    run's notice the user is looking at costs that notice at most, never the batch (its report
+    is closed after the notices)."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    open_ones = {folder / "整改通知_甲.xlsx", folder / "整改通知_甲.pdf"}
+    for path in open_ones:
+        path.write_bytes(b"an earlier run's, open in Excel")
+    real_unlink = Path.unlink
+
+    def windows_unlink(self, missing_ok=False):
+        if self in open_ones:
+            raise PermissionError(13, "另一个程序正在使用此文件，进程无法访问。", str(self))
+        real_unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", windows_unlink)
+    spool = _NoticeSpool(tmp_path / "spool", None, [])
+    result = BatchResult(tmp_path / "r.xlsx", tmp_path / "r.json")
+    spool.write(result, folder, None, False, ["甲", "乙"], workers=1)
+    assert folder / "整改通知_乙.xlsx" in result.notices
+    assert not result.interrupted
