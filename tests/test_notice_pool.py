@@ -236,3 +236,55 @@ def test_an_earlier_notice_open_in_excel_does_not_stop_the_run(tmp_path, monkeyp
     spool.write(result, folder, None, False, ["甲", "乙"], workers=1)
     assert folder / "整改通知_乙.xlsx" in result.notices
     assert not result.interrupted
+
+
+class _PipeStop:
+    """A stop a worker can request (a byte in a pipe it inherited), as Ctrl-C would mid-way."""
+
+    def __init__(self) -> None:
+        self.read, self.write = os.pipe()
+
+    @property
+    def requested(self) -> bool:
+        import select
+
+        return bool(select.select([self.read], [], [], 0)[0])
+
+    def fileno(self) -> int:
+        return self.read
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forked workers share the pipe")
+def test_a_stop_during_the_notices_keeps_the_earlier_files_of_those_it_did_not_get_to(
+    tmp_path, monkeypatch
+):
+    """Ctrl-C while the first chunk is written: the next chunk is not started, and the earlier
+    run's notice (and PDF) of its unit stay as they were — a stop never deletes what it does
+    not write again. The notice written now has no stale PDF beside it."""
+    from addin import notice_pool
+    from addin.workbook import notice_writer
+
+    stop = _PipeStop()
+    real = notice_writer.write_notice
+
+    def ctrl_c_after_jia(notice, folder, stem=None):
+        path = real(notice, folder, stem)
+        if notice.unit == "甲":
+            os.write(stop.write, b"!")
+        return path
+
+    monkeypatch.setattr(notice_writer, "write_notice", ctrl_c_after_jia)  # the forked worker too
+    monkeypatch.setattr(notice_pool, "MOST_PER_CHUNK", 1)  # 甲, then 乙 on the one worker
+    folder = tmp_path / "out"
+    folder.mkdir()
+    for name in ("整改通知_甲", "整改通知_乙"):
+        (folder / f"{name}.xlsx").write_bytes(b"an earlier run's notice")
+        (folder / f"{name}.pdf").write_bytes(b"%PDF an earlier run's")
+    spool = _NoticeSpool(tmp_path / "spool", None, [])
+    result = BatchResult(tmp_path / "r.xlsx", tmp_path / "r.json")
+    spool.write(result, folder, None, False, ["甲", "乙"], workers=1, stop=stop)
+    assert result.notices == [folder / "整改通知_甲.xlsx"] and result.notices_stopped == ["乙"]
+    assert load_workbook(folder / "整改通知_甲.xlsx").active["A1"].value.startswith("甲")
+    assert not (folder / "整改通知_甲.pdf").exists()
+    assert (folder / "整改通知_乙.xlsx").read_bytes() == b"an earlier run's notice"
+    assert (folder / "整改通知_乙.pdf").read_bytes() == b"%PDF an earlier run's"
