@@ -50,8 +50,8 @@ class NoticeTask:
                 written.append(write_notice(notice, self.folder, stem))
             except MemoryError:
                 raise
-            except Exception:  # one unit's notice never stops the others
-                log.exception("could not write the 整改通知 of %s", notice.unit)
+            except Exception as exc:  # one unit's notice never stops the others
+                log.exception("%s的整改通知未写出：%s", notice.unit, exc)
                 written.append(None)
         made = [p for p in written if p is not None]
         pdfs = set(notices_to_pdf(made, self.folder)) if self.pdf and made else set()

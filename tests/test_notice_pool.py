@@ -288,3 +288,40 @@ def test_a_stop_during_the_notices_keeps_the_earlier_files_of_those_it_did_not_g
     assert not (folder / "整改通知_甲.pdf").exists()
     assert (folder / "整改通知_乙.xlsx").read_bytes() == b"an earlier run's notice"
     assert (folder / "整改通知_乙.pdf").read_bytes() == b"%PDF an earlier run's"
+
+
+def test_a_notice_that_cannot_be_written_is_said_in_chinese_without_a_traceback(
+    tmp_path, monkeypatch, capsys
+):
+    """A notice open in Excel cannot be replaced on Windows: the console says which unit's
+    notice was not written, in Chinese; the traceback goes to the log file only."""
+    import logging
+
+    from addin.console import LogHandler
+    from addin.workbook import notice_writer
+
+    real = notice_writer.write_notice
+
+    def open_in_excel(notice, folder, stem=None):
+        if notice.unit == "甲":
+            raise PermissionError(13, "另一个程序正在使用此文件，进程无法访问。", f"{stem}.xlsx")
+        return real(notice, folder, stem)
+
+    monkeypatch.setattr(notice_writer, "write_notice", open_in_excel)  # the forked workers too
+    logger = logging.getLogger("jiceng")
+    console, log_file = LogHandler(logging.WARNING), logging.FileHandler(tmp_path / "jiceng.log")
+    for handler in (console, log_file):
+        logger.addHandler(handler)
+    try:
+        spool = _NoticeSpool(tmp_path / "spool", None, [])
+        result = BatchResult(tmp_path / "r.xlsx", tmp_path / "r.json")
+        spool.write(result, tmp_path / "out", None, False, ["甲", "乙"], workers=1)
+    finally:
+        for handler in (console, log_file):
+            logger.removeHandler(handler)
+            handler.close()
+    assert result.notices == [tmp_path / "out" / "整改通知_乙.xlsx"]
+    err = capsys.readouterr().err
+    assert "甲的整改通知未写出" in err and "另一个程序正在使用此文件" in err
+    assert "Traceback" not in err
+    assert "Traceback" in (tmp_path / "jiceng.log").read_text(encoding="utf-8")
