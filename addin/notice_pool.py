@@ -115,8 +115,15 @@ def write_notices(
     done: dict[int, list[tuple[Path | None, Path | None]]] = {}
     for index, outcome in results:
         if isinstance(outcome, Failure):  # a chunk of our own notices: not expected
-            first, last = parts[index][0], parts[index][-1]
-            log.warning("整改通知 %d–%d not made: %s %s", first, last, outcome.kind, outcome.detail)
+            first, last = notices[parts[index][0]][0].unit, notices[parts[index][-1]][0].unit
+            units = first if first == last else f"{first} 至 {last}"
+            why = f"超过 {outcome.detail} 秒" if outcome.kind == "timeout" else outcome.detail
+            log.warning(
+                "%s的整改通知未做完（%s）：已写出的保留%s；重新运行会补上",
+                units,
+                why,
+                "，没有 PDF" if pdf else "",
+            )
         else:
             done[index] = outcome
     made: list[tuple[Path | None, Path | None]] = []

@@ -84,7 +84,7 @@ def test_a_second_libreoffice_start_only_for_enough_notices():
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; a shell script")
 def test_a_notice_chunk_killed_at_its_time_cap_leaves_no_libreoffice_running_nor_its_profile(
-    tmp_path, monkeypatch
+    tmp_path, monkeypatch, caplog
 ):
     import tempfile
 
@@ -107,6 +107,8 @@ def test_a_notice_chunk_killed_at_its_time_cap_leaves_no_libreoffice_running_nor
         # LibreOffice's half of one (the next run makes it).
         assert result.notices == [tmp_path / "out" / "整改通知_甲.xlsx"]
         assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["整改通知_甲.xlsx"]
+        # Said so, in Chinese: not "not made" of a notice that is there.
+        assert "甲的整改通知未做完（超过 2 秒）：已写出的保留，没有 PDF" in caplog.text
         for pid in libreoffice_pids(tmp_path / "lo"):
             assert gone(pid), f"LibreOffice ({pid}) still running"
     assert list(temp.iterdir()) == []  # LibreOffice's profile (jiceng-lo-*) went with it
