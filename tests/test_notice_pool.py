@@ -236,8 +236,9 @@ def test_an_earlier_notice_open_in_excel_does_not_stop_the_run(tmp_path, monkeyp
     spool = _NoticeSpool(tmp_path / "spool", None, [])
     result = BatchResult(tmp_path / "r.xlsx", tmp_path / "r.json")
     spool.write(result, folder, None, False, ["甲", "乙"], workers=1)
-    assert folder / "整改通知_乙.xlsx" in result.notices
-    assert not result.interrupted
+    assert result.notices == [folder / "整改通知_乙.xlsx"] and not result.interrupted
+    # The open one stays as it was (its PDF could not go, so neither is replaced), not listed.
+    assert (folder / "整改通知_甲.xlsx").read_bytes() == b"an earlier run's, open in Excel"
 
 
 class _PipeStop:
