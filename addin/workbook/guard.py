@@ -305,7 +305,7 @@ class _XmlSheetScan:
         self.label = label
         self.merges = merges
         self._rest = b""
-        self.scan = _ExtentScan(*_floors(limits))
+        self.scan = _ExtentScan(*_floors_of(limits))
 
     def feed(self, chunk: bytes) -> None:
         self.scan.feed(chunk)
@@ -343,6 +343,21 @@ class _XmlSheetScan:
         self._count_merges(b"<")  # flush what is left
         extent = self.scan.extent()
         return [(self.label, extent.rows, extent.cols, extent.row_cell, extent.col_cell)]
+
+
+# The limits last asked about and their floors: one check asks for each of its sheets, and
+# hashing the limits (for `_floors`'s cache) costs more than the floors themselves.
+_LAST_FLOORS: tuple[Limits | None, tuple[int, int]] = (None, (1, 1))
+
+
+def _floors_of(limits: Limits) -> tuple[int, int]:
+    """`_floors(limits)`, the same limits object as last time answered without hashing it."""
+    global _LAST_FLOORS
+    last, floors = _LAST_FLOORS
+    if limits is not last:
+        floors = _floors(limits)
+        _LAST_FLOORS = (limits, floors)
+    return floors
 
 
 @lru_cache(maxsize=16)
