@@ -301,3 +301,23 @@ def test_the_mutant_guard_empties_every_memo_of_the_rubric_check(template_sheet,
     forget_memos()
     assert {name: len(value) for name, value in memos.items() if value} == {}
     assert [f for f in cached if f.cache_info().currsize] == []
+
+
+@pytest.mark.parametrize(("before", "typed"), [(0.0, False), (1.0, True), (1, True), (0, 0.0)])
+def test_a_score_read_before_is_not_a_different_value_equal_to_it(
+    template_sheet, spec, before, typed
+):
+    """TRUE is not the score 1 (nor FALSE 0) though Python finds them equal: after a sheet
+    scored 1, a sheet with TRUE in that cell gets its finding; 0 and 0.0 are one score."""
+
+    def sheet(value) -> SheetData:
+        rows = copy.deepcopy(template_sheet.rows)
+        rows[4][3] = value
+        return SheetData(name="x", rows=rows, merges=list(template_sheet.merges))
+
+    header = check.detect(template_sheet, spec)
+    check.evaluate(sheet(before), spec, header)  # remembered for item 1
+    planned = check.evaluate(sheet(typed), spec, header)
+    assert _outcome(planned) == _outcome(check.evaluate_general(sheet(typed), spec, header))
+    flagged = [f.code for f in planned.findings]
+    assert flagged == (["rubric.score_not_number"] if isinstance(typed, bool) else [])

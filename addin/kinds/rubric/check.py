@@ -281,10 +281,15 @@ class _Plan:
     facts: _Facts
     col: int  # the 得分 column
     reads: tuple[tuple[int, int, RubricItem, dict], ...]  # index in the spec, row, item, memo
+    # When every item has a row: the items' rows and their memos in the spec's order, all
+    # read at once (`_known_scores`).
+    lines: Callable[[list], tuple] | None
+    memos: tuple[dict, ...]
     absent: tuple[ItemScore, ...]  # every item's entry while its score is unknown
     nos: tuple[int, ...]  # the items' numbers, in the spec's order
     categories: tuple[tuple[str, Callable[[list], tuple]], ...]  # name, picks its scores
-    typed: tuple[Cell, ...]  # where typed 小计 / 总分 / 定级 show: all blank, nothing to hold
+    typed: tuple[tuple[int, ...], tuple[int, ...]]  # rows, columns where typed 小计 / 总分 /
+    # 定级 show: all blank, nothing to hold to anything
     subtotals: tuple[tuple[str, Cell, Cell], ...]  # category, its 小计 cell, the cell shown
     total: tuple[Cell, Cell] | None  # the total's cell and the cell shown there
     total_label: tuple[Cell, Cell, str]  # where fill writes the 总分 label when it is blank
@@ -334,14 +339,17 @@ def _plan_of(layout: RubricSheet, facts: _Facts) -> _Plan | None:
         typed.append(grade[1])
         if layout.grade_label_cell is not None:
             grade_label = (layout.grade_label_cell, anchor(*layout.grade_label_cell))
+    every = len(reads) == len(facts.items) > 1
     return _Plan(
         facts=facts,
         col=header.col(column),
         reads=reads,
+        lines=itemgetter(*(r for _i, r, _item, _memo in reads)) if every else None,
+        memos=tuple(memo for _i, _r, _item, memo in reads),
         absent=tuple(_by_score(spec, item.no, None) for item in facts.items),
         nos=tuple(item.no for item in facts.items),
         categories=tuple(categories),
-        typed=tuple(typed),
+        typed=(tuple(r for r, _c in typed), tuple(c for _r, c in typed)),
         subtotals=tuple(subtotals),
         total=total,
         total_label=(
@@ -360,18 +368,23 @@ def _evaluate_planned(layout: RubricSheet, found: list[Finding], plan: _Plan) ->
     sheet, facts = layout.sheet, plan.facts
     spec = facts.spec
     rows, c = sheet.rows, plan.col
-    values: list[Score | None] = [None] * len(plan.nos)
-    entries = list(plan.absent)
     score_findings: list[Finding] = []
-    for i, r, item, memo in plan.reads:
-        line = rows[r]
-        raw = line[c] if c < len(line) else None
-        known = memo.get(raw) if raw.__class__ in _SCORE_TYPES else None
-        if known is None:
-            known, problems = _read_planned(sheet, spec, r, c, item, memo, raw)
-            if problems:
-                score_findings += problems
-        values[i], entries[i] = known
+    every = _known_scores(rows, plan) if plan.lines is not None else None
+    if every is not None:
+        values, entries = zip(*every, strict=True)
+        entries = list(entries)
+    else:
+        values = [None] * len(plan.nos)
+        entries = list(plan.absent)
+        for i, r, item, memo in plan.reads:
+            line = rows[r]
+            raw = line[c] if c < len(line) else None
+            known = memo.get(raw) if raw.__class__ in _SCORE_TYPES else None
+            if known is None:
+                known, problems = _read_planned(sheet, spec, r, c, item, memo, raw)
+                if problems:
+                    score_findings += problems
+            values[i], entries[i] = known
     categories: dict[str, Fraction | None] = {}
     shown_categories: dict[str, int | float | None] = {}
     complete = True
@@ -386,7 +399,8 @@ def _evaluate_planned(layout: RubricSheet, found: list[Finding], plan: _Plan) ->
     if score_findings:
         found += score_findings
     at = sheet.value
-    if not all(_blank_in_key(at(*cell)) for cell in plan.typed):
+    typed = set(map(at, *plan.typed))
+    if not typed <= _EMPTY and not all(map(_blank_in_key, typed)):
         scores = dict(zip(plan.nos, values, strict=True))
         found += _check_typed_results(layout, facts, scores, categories, total)
     writes = _normalized_writes(sheet, score_findings) if score_findings else []
@@ -418,6 +432,21 @@ def _evaluate_planned(layout: RubricSheet, found: list[Finding], plan: _Plan) ->
         }
     )
     return RubricResult(layout=layout, findings=found, branch=branch, writes=writes)
+
+
+def _known_scores(rows: list[list], plan: _Plan) -> list[tuple] | None:
+    """Every item's (score, entry) when each score cell holds a value read before, else None
+    (then the cells are read one by one). In C but for this call: the rows picked, their
+    score cells, the cells' types, the memos looked up."""
+    lines = plan.lines(rows)
+    c = plan.col
+    if min(map(len, lines)) <= c:
+        return None
+    raws = list(map(itemgetter(c), lines))
+    if not _SCORE_TYPES.issuperset(map(type, raws)):
+        return None  # (True would find 1's score)
+    known = list(map(dict.get, plan.memos, raws))
+    return None if None in known else known
 
 
 def _read_planned(
