@@ -149,3 +149,29 @@ def test_chart_sheets_and_hidden_sheets_do_not_crash(make_rubric, specs):
 
     report = check_path(make_rubric(edit=edit), specs).report
     assert report.findings == [] and len(report.branches) == 1
+
+
+class _Stat:
+    def __init__(self, size: int) -> None:
+        self.st_size = size
+
+
+@pytest.mark.parametrize(
+    ("told", "limit", "read"),
+    [
+        (100, 100, 100),  # as large as the limit: read whole
+        (100, 99, 100),  # one byte more: limit + 1 read, for the caller to refuse
+        (10, 1000, 100),  # grew after it was measured: read on to its end
+        (10, 50, 51),  # grew past the limit: no further than limit + 1
+        (49, 50, 51),  # measured one byte short of the limit, grew past it
+        (50, 50, 51),  # measured at the limit: limit + 1 asked for at once
+        (200, 1000, 100),  # shrank: what there is
+    ],
+)
+def test_a_file_is_read_up_to_one_byte_past_the_limit(tmp_path, monkeypatch, told, limit, read):
+    from addin.workbook import sniff
+
+    path = tmp_path / "a.xlsx"
+    path.write_bytes(bytes(range(100)))
+    monkeypatch.setattr(sniff.os, "fstat", lambda fd: _Stat(told))  # what it measured
+    assert sniff.read_file(path, limit) == bytes(range(100))[:read]

@@ -10,6 +10,7 @@ is judged by the streams its directory lists (`ole`), an Open XML package by the
 from __future__ import annotations
 
 import io
+import os
 import struct
 import zipfile
 from pathlib import Path
@@ -63,10 +64,15 @@ def sniff_bytes(data: bytes) -> Sniffed:
 
 def read_file(path: Path, limit: int) -> bytes:
     """The bytes of a submitted file, at most `limit` + 1 of them (the caller compares); what
-    keeps it from being read as one clear reason."""
+    keeps it from being read as one clear reason. As many as the file has are asked for, and
+    one more: a read of `limit` + 1 would reserve that much memory for every file."""
     try:
-        with path.open("rb") as handle:
-            return handle.read(limit + 1)
+        with open(path, "rb") as handle:
+            want = min(os.fstat(handle.fileno()).st_size, limit) + 1
+            data = handle.read(want)
+            if len(data) == want <= limit:  # it grew since: on up to the limit
+                data += handle.read(limit + 1 - want)
+            return data
     except _UNOPENABLE as exc:
         raise UnreadableWorkbook(_cannot_open(exc)) from exc
 
