@@ -21,6 +21,7 @@ from addin.spec import load_specs
 from addin.workbook import calamine_reader, guard
 from addin.workbook.calamine_reader import read_workbook
 from addin.workbook.guard import inspect_archive, sheet_parts
+from addin.workbook.package import PackageBytes, local_entry
 from addin.workbook.repack import stored_sheets
 
 
@@ -278,19 +279,55 @@ def _packages(draw):
         struct.pack_into(form, blob, at + field, value)
     if draw(st.booleans()):  # bytes before the zip (a self-extractor's stub)
         blob[:0] = draw(st.binary(min_size=1, max_size=40))
+    if draw(st.booleans()):  # a directory said to start further on: offsets before the file
+        end = len(blob) - 22
+        struct.pack_into("<I", blob, end + 16, blob[end + 16] + draw(st.integers(1, 40)))
     kept = {name: draw(st.binary(max_size=400)) for name in names if draw(st.booleans())}
     return bytes(blob), kept
 
 
+def _outcome(read, *args):
+    try:
+        return read(*args)
+    except ValueError as exc:  # a member's offset before the file's start: seek's own error
+        return type(exc)
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(_packages())
-def test_the_rewriting_is_the_one_it_replaced(package):
+@given(_packages(), st.booleans())
+def test_the_rewriting_is_the_one_it_replaced(package, in_memory):
+    """Over the bytes a check read (`PackageBytes`) or any file zipfile opened."""
     blob, kept = package
     try:
-        archive = zipfile.ZipFile(io.BytesIO(blob))
+        archive = zipfile.ZipFile((PackageBytes if in_memory else io.BytesIO)(blob))
+        reference = _outcome(_reference, zipfile.ZipFile(io.BytesIO(blob)), kept)
     except (zipfile.BadZipFile, ValueError, OSError):
         return
-    assert stored_sheets(archive, kept) == _reference(archive, kept)
+    assert _outcome(stored_sheets, archive, kept) == reference
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_packages(), st.booleans())
+def test_a_member_is_sliced_from_the_bytes_as_zipfile_reads_it(package, data):
+    """`local_entry` over the bytes in memory gives what reading the file gives, for members
+    with odd local headers and offsets before the file's start (seek's ValueError) too."""
+    blob, _kept = package
+    try:
+        sliced = zipfile.ZipFile(PackageBytes(blob))
+        read = zipfile.ZipFile(io.BytesIO(blob))
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return
+    for mine, theirs in zip(sliced.infolist(), read.infolist(), strict=True):
+        assert _outcome(local_entry, sliced, mine, data) == _outcome(
+            local_entry, read, theirs, data
+        )
+
+
+def test_the_bytes_in_memory_are_never_written():
+    package = PackageBytes(b"PK")
+    with pytest.raises(io.UnsupportedOperation):
+        package.write(b"x")
+    assert package.data == b"PK" and package.getvalue() == b"PK" and not package.writable()
 
 
 def _directory_entry(blob: bytes, name: bytes) -> int:
@@ -338,3 +375,16 @@ def test_a_local_header_unlike_the_directory_is_written_as_the_directory_says(st
     with zipfile.ZipFile(io.BytesIO(repacked)) as again:
         assert again.testzip() is None
         assert again.read("a.xml") == b"<a/>" * 40 and again.read("b.xml") == b"<b/>"
+
+
+@pytest.mark.parametrize("room", [30, 29])
+def test_a_local_header_said_to_start_in_the_last_bytes_is_read_as_submitted(room):
+    """A member's offset that leaves 30 bytes for its local header, or 29: no header is there
+    (nor room for one), and the package is not rewritten."""
+    blob = _package([("a.xml", b"<a/>", 0), ("b.xml", b"<b/>", 0)], streamed=False)
+    at = _directory_entry(blob, b"b.xml")
+    blob = blob[: at + 42] + struct.pack("<I", len(blob) - room) + blob[at + 46 :]
+    archive = zipfile.ZipFile(PackageBytes(blob))
+    assert stored_sheets(archive, {"a.xml": b"<a/>"}) is None
+    assert _reference(zipfile.ZipFile(io.BytesIO(blob)), {"a.xml": b"<a/>"}) is None
+    assert local_entry(archive, archive.getinfo("b.xml")) is None

@@ -11,6 +11,7 @@ import io
 import posixpath
 import re
 import zipfile
+from functools import partial
 from pathlib import Path
 
 import python_calamine as calamine
@@ -125,29 +126,30 @@ def _read_sheets(
     # As calamine found them, every format: the guard counted an .xlsx's before parsing, not an
     # .xls's or an .ods's.
     merged = MergeTally(limits)
+    worksheet, visible = calamine.SheetTypeEnum.WorkSheet, calamine.SheetVisibleEnum.Visible
     for meta in book.sheets_metadata:
-        if meta.typ != calamine.SheetTypeEnum.WorkSheet:
+        if meta.typ != worksheet:
             continue  # chart sheets and macro sheets hold no cells to check
-        sheet = book.get_sheet_by_name(meta.name)
-        height = sheet.total_height
+        name = meta.name  # (a new str at each asking)
+        sheet = book.get_sheet_by_name(name)
         rows = sheet.to_python(skip_empty_area=False, nrows=max_rows)
-        if height > max_rows:
-            cut.append(meta.name)
+        if sheet.total_height > max_rows:
+            cut.append(name)
         merges, area, index = _merges_of(sheet.merged_cell_ranges)
         if merged.fits(len(merges), area):
             merged.count += len(merges)
             merged.area += area
         else:  # one by one, to name the range past the limit
-            merged.add_merges(f"工作表“{meta.name}”", merges)
+            merged.add_merges(f"工作表“{name}”", merges)
         sheets.append(
             SheetData(
-                name=meta.name,
+                name=name,
                 rows=rows,
                 merges=list(merges),
-                hidden=meta.visible != calamine.SheetVisibleEnum.Visible,
-                _formula_blanks=_lazy(formulas.blanks, meta.name),
+                hidden=meta.visible != visible,
+                _formula_blanks=partial(formulas.blanks, name),
                 _merge_index=index,
-                _errors=_lazy(formulas.errors, meta.name),
+                _errors=partial(formulas.errors, name),
             )
         )
     return sheets, cut
@@ -289,10 +291,6 @@ def _open(path: Path | io.BytesIO, kind: str, blob: bytes):
 def _short(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return text[:120]
-
-
-def _lazy(read, name: str):
-    return lambda: read(name)
 
 
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)

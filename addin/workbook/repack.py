@@ -10,9 +10,10 @@ Only how the bytes are packed changes: the names, CRCs and contents calamine rea
 
 from __future__ import annotations
 
-import io
 import struct
 import zipfile
+
+from .package import PackageBytes
 
 _LOCAL = struct.Struct(zipfile.structFileHeader)
 _CENTRAL = struct.Struct(zipfile.structCentralDir)
@@ -45,8 +46,11 @@ def stored_sheets(archive: zipfile.ZipFile, inflated: dict[str, bytes]) -> bytes
             flags & 0x1
             or method not in _PLAIN
             or max(info.file_size, info.compress_size, at) >= _ZIP64
-            or not 0 <= at <= size - _LOCAL.size
         ):
+            return None
+        if at < 0:  # before the file's start (a directory said to begin past its place)
+            raise ValueError(f"negative seek value {at}")  # as reading the file there does
+        if at > size - _LOCAL.size:
             return None
         local = _LOCAL.unpack_from(blob, at)
         if local[0] != zipfile.stringFileHeader:
@@ -134,13 +138,13 @@ def _header(local: tuple, flags: int, method: int, crc: int, packed: int, size: 
 
 
 def _whole(archive: zipfile.ZipFile) -> bytes | None:
-    """The bytes the archive was opened over: those of an in-memory file as they are (not
-    copied), else read; None when it is closed."""
+    """The bytes the archive was opened over: a package read into memory's as they are,
+    else read; None when it is closed."""
     fp = archive.fp
     if fp is None:
         return None
-    if isinstance(fp, io.BytesIO):
-        return fp.getvalue()
+    if isinstance(fp, PackageBytes):
+        return fp.data
     fp.seek(0)
     return fp.read()
 

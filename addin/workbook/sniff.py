@@ -9,7 +9,6 @@ is judged by the streams its directory lists (`ole`), an Open XML package by the
 
 from __future__ import annotations
 
-import io
 import os
 import struct
 import zipfile
@@ -18,7 +17,7 @@ from typing import BinaryIO, NamedTuple
 
 from .model import UnreadableWorkbook
 from .ole import MAGIC, CompoundFile, NotCompoundFile
-from .package import content_type, main_part
+from .package import PackageBytes, content_type, main_part
 
 # What `sniff` returns for an encrypted workbook: Excel's own default password may open it.
 ENCRYPTED = "encrypted"
@@ -59,7 +58,7 @@ def _closed(found: Sniffed) -> str:
 def sniff_bytes(data: bytes) -> Sniffed:
     """`sniff` of a file read into memory, with its zip left open: the guard, the properties
     and the formula scan then share one read of its directory."""
-    return _kind(io.BytesIO(data))
+    return _kind(PackageBytes(data))
 
 
 def read_file(path: Path, limit: int) -> bytes:
