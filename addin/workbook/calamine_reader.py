@@ -49,9 +49,8 @@ def read_workbook(
     the custom properties and the formula scan share it. A zip-based file is inspected first
     (`guard.inspect_archive`): beyond `limits` it raises TooLarge and no parser sees it.
     """
-    path = Path(path)
-    _check_file_size(path, limits)
-    blob = read_file(path, limits.max_file_bytes)
+    path = path if isinstance(path, Path) else Path(path)
+    blob = read_file(path, limits.max_file_bytes, lambda size: _too_large(size, limits))
     if len(blob) > limits.max_file_bytes:  # grew since it was measured
         _too_large(len(blob), limits)
     # Not a workbook, a Word file, a password: one clear reason.
@@ -179,15 +178,6 @@ def _merges_of(ranges: list | None) -> tuple[tuple[Merge, ...], int, MergeIndex 
 _MERGES: dict[tuple, tuple[tuple[Merge, ...], int, MergeIndex | None]] = {}
 _MERGES_MAX = 256
 _MERGES_CACHED = 1024  # ranges of one sheet, and the cells they span, to keep
-
-
-def _check_file_size(path: Path, limits: Limits) -> None:
-    try:
-        size = path.stat().st_size
-    except OSError:
-        return  # sniff names what is wrong with it
-    if size > limits.max_file_bytes:
-        _too_large(size, limits)
 
 
 def _too_large(size: int, limits: Limits) -> None:
