@@ -10,6 +10,8 @@ from conftest import digest
 from odd_files import compound_file
 
 from addin.engine import check_path
+from addin.workbook import sniff
+from addin.workbook.model import UnreadableWorkbook
 
 
 def unreadable_reason(path, specs) -> str:
@@ -169,8 +171,6 @@ class _Stat:
     ],
 )
 def test_a_file_is_read_up_to_one_byte_past_the_limit(tmp_path, monkeypatch, told, limit, read):
-    from addin.workbook import sniff
-
     path = tmp_path / "a.xlsx"
     path.write_bytes(bytes(range(100)))
     monkeypatch.setattr(sniff.os, "fstat", lambda fd: _Stat(told))  # what it measured
@@ -187,8 +187,6 @@ def _refuse(size: int) -> None:
 
 @pytest.mark.parametrize(("limit", "refused"), [(100, False), (99, True)])
 def test_a_file_larger_than_the_limit_is_refused_before_it_is_read(tmp_path, limit, refused):
-    from addin.workbook import sniff
-
     path = tmp_path / "a.xlsx"
     path.write_bytes(bytes(100))
     if refused:
@@ -204,9 +202,6 @@ def test_a_file_that_cannot_be_opened_is_refused_by_its_size_first(
 ):
     """As large as it is, a file without read permission is named too large (tests run as
     root, who may read anything: the refusal is made up)."""
-    from addin.workbook import sniff
-    from addin.workbook.model import UnreadableWorkbook
-
     path = tmp_path / "a.xlsx"
     path.write_bytes(bytes(100))
 
@@ -221,7 +216,6 @@ def test_a_file_that_cannot_be_opened_is_refused_by_its_size_first(
 
 def test_a_file_read_a_few_bytes_at_a_time_is_read_whole(tmp_path, monkeypatch):
     """An unbuffered read may return fewer bytes than asked for before the end."""
-    from addin.workbook import sniff
 
     class Trickle(io.FileIO):
         def read(self, size=-1):
