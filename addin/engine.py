@@ -86,7 +86,8 @@ def check_path(
         last=stamp_findings(stamp, data, specs) if stamp else (),
         max_findings=limits.max_findings,
     )
-    evaluation.report.stamp = stamp
+    if stamp is not None:  # (the report's own default otherwise)
+        evaluation.report.stamp = stamp
     return evaluation
 
 
