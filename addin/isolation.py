@@ -38,6 +38,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from . import helper_process
 from .limits import MIB, Limits
 
 FailureKind = Literal["too_large", "timeout", "crashed"]
@@ -242,9 +243,11 @@ class _Worker:
         os.close(fd)
         self.err = Path(name)
         self.conn, child = context.Pipe()
+        # The group of the program the worker runs (LibreOffice), if any: ended with the worker.
+        self.helper = helper_process.slot(context)
         self.process = context.Process(
             target=_serve,
-            args=(child, work, limits.memory, str(self.err)),
+            args=(child, work, limits.memory, str(self.err), self.helper),
             daemon=True,
             name="jiceng-worker",
         )
@@ -311,6 +314,8 @@ class _Worker:
         if self.process.is_alive():
             self.process.kill()
         self.process.join(5)
+        helper_process.end(self.helper.value)  # what it ran, which no SIGKILL of it reaches
+        self.helper.value = 0
         self.conn.close()
         self.err.unlink(missing_ok=True)  # its text was read before, where it mattered
 
@@ -345,12 +350,15 @@ class _Collect(logging.Handler):
         self.lines.append((record.levelno, text))
 
 
-def _serve(conn: Connection, work: Callable[[Any], Any], memory: int, err: str) -> None:
+def _serve(
+    conn: Connection, work: Callable[[Any], Any], memory: int, err: str, helper: Any
+) -> None:
     import faulthandler
 
     faulthandler.disable()  # a native crash is reported by the parent, not dumped by us
     gc.enable()  # off in a parent still starting (cli.main); a worker frees what it reads
     _die_with_parent()
+    helper_process.share(helper)
     # Ctrl-C reaches the whole process group: the parent decides (stop, grace, kill); SIGTERM
     # ends a worker as it always did (a forked worker inherits the parent's handlers).
     signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -23,7 +23,9 @@ log = logging.getLogger("jiceng")
 # paid once per chunk; the chunk's time cap grows with it, as LibreOffice's own does.
 MOST_PER_CHUNK = 150
 # A second chunk starts LibreOffice a second time (≈ 1.5 s CPU, ≈ 15 notices' conversion): a
-# worker gets a chunk of its own only when each chunk has at least this many notices.
+# worker gets a chunk of its own only when each chunk has at least this many notices. Not 15:
+# for 24 notices (bench_batch's run, --jobs 2, 2026-12-07, 4 interleaved pairs, medians) one
+# chunk saved 1.6 s CPU with LibreOffice (9.7 → 8.2 s) but took 1.6 s longer (16.2 → 17.9 s).
 LEAST_PER_CHUNK = 10
 NOTICE_WRITER = "addin.workbook.notice_writer"
 

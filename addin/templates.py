@@ -1,7 +1,9 @@
 """The official blank templates, generated from the specs: `workbooks/<spec id>.xlsx`.
 
-`drift` compares committed files with what the specs generate now, by content (sheet names,
-cell values, merged ranges) rather than bytes, since a saved .xlsx carries timestamps.
+`drift` compares committed files with what the specs generate now by what a person filling
+them in meets — sheets, cells (values, formulas, formats, locked or not), merged ranges, data
+validations with their input messages, protection, widths, print settings — rather than bytes,
+since a saved .xlsx carries timestamps.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from pathlib import Path
 from .kinds import kind_of
 from .spec import SpecSet, default_schema_dir
 from .workbook.calamine_reader import read_workbook
-from .workbook.model import UnreadableWorkbook, WorkbookData, cell_ref
+from .workbook.model import UnreadableWorkbook
 
 FIXED_TIME = dt.datetime(2022, 4, 2)  # the plan's date: stable document properties
 
@@ -73,12 +75,11 @@ def drift(specs: SpecSet, folder: Path) -> list[str]:
                 problems.append(f"{committed}: 缺少由规格生成的模板文件")
                 continue
             try:
-                a, _ = read_workbook(committed)
+                read_workbook(committed)  # the guard's limits, before openpyxl opens it
             except UnreadableWorkbook as exc:
                 problems.append(f"{committed}: {exc.reason}")
                 continue
-            b, _ = read_workbook(fresh)
-            difference = _difference(a, b)
+            difference = _difference(committed, fresh)
             if difference:
                 problems.append(
                     f"{committed}: 与规格不一致（{difference}），请运行 jiceng templates 重新生成"
@@ -86,16 +87,73 @@ def drift(specs: SpecSet, folder: Path) -> list[str]:
     return problems
 
 
-def _difference(a: WorkbookData, b: WorkbookData) -> str:
-    if [s.name for s in a.sheets] != [s.name for s in b.sheets]:
+def _difference(committed: Path, fresh: Path) -> str:
+    """Where (Chinese) the committed template first differs from the fresh one; "" nowhere."""
+    from openpyxl import load_workbook
+
+    a, b = load_workbook(committed), load_workbook(fresh)
+    if a.sheetnames != b.sheetnames:
         return "工作表不同"
-    for sa, sb in zip(a.sheets, b.sheets, strict=True):
-        height = max(sa.height, sb.height)
-        width = max(sa.width, sb.width)
-        for r in range(height):
-            for c in range(width):
-                if (sa.value(r, c) or "") != (sb.value(r, c) or ""):
-                    return f"工作表“{sa.name}”{cell_ref(r, c)}"
-        if sorted(map(repr, sa.merges)) != sorted(map(repr, sb.merges)):
-            return f"工作表“{sa.name}”的合并单元格"
+    if _names(a) != _names(b):
+        return "定义的名称"
+    if repr(a.security) != repr(b.security):
+        return "工作簿保护"
+    for sa, sb in zip(a.worksheets, b.worksheets, strict=True):
+        where = f"工作表“{sa.title}”"
+        if _merges(sa) != _merges(sb):  # before the cells: a merge's cells take its borders
+            return f"{where}的合并单元格"
+        for row in range(1, max(sa.max_row, sb.max_row) + 1):
+            for column in range(1, max(sa.max_column, sb.max_column) + 1):
+                ca, cb = sa.cell(row, column), sb.cell(row, column)
+                if ca.value != cb.value:
+                    return f"{where}{ca.coordinate}"
+                if _look(ca) != _look(cb):
+                    return f"{where}{ca.coordinate}的格式或锁定"
+        for part, read in _SHEET_PARTS.items():
+            if read(sa) != read(sb):
+                return f"{where}的{part}"
     return ""
+
+
+def _names(wb) -> dict[str, str]:
+    return {name: d.attr_text for name, d in wb.defined_names.items()}
+
+
+def _look(cell) -> tuple:
+    """A cell's format, locking and note, as comparable text (openpyxl's style reprs)."""
+    styles = (cell.font, cell.fill, cell.border, cell.alignment, cell.protection)
+    note = cell.comment.text if cell.comment else None
+    return (cell.number_format, *map(repr, styles), note)
+
+
+def _merges(ws) -> list[str]:
+    return sorted(map(str, ws.merged_cells.ranges))
+
+
+def _validations(ws) -> list[tuple]:
+    """Each rule (its cells, type, bounds, error and input messages), in a stable order."""
+    rules = ws.data_validations.dataValidation
+    return sorted((sorted(dict(v).items()), v.formula1, v.formula2) for v in rules)
+
+
+_SHEET_PARTS = {
+    "数据验证（含输入信息）": _validations,
+    "工作表保护": lambda ws: (dict(ws.protection), ws.protection.password),
+    "条件格式": lambda ws: [
+        (str(cf.sqref), [repr(rule) for rule in cf.rules]) for cf in ws.conditional_formatting
+    ],
+    "列宽与行高": lambda ws: (
+        {key: dict(d) for key, d in ws.column_dimensions.items()},
+        {key: dict(d) for key, d in ws.row_dimensions.items()},
+    ),
+    "冻结窗格": lambda ws: ws.freeze_panes,
+    "打印设置": lambda ws: (
+        ws.print_area,
+        ws.print_title_rows,
+        dict(ws.page_setup),
+        dict(ws.print_options),
+        dict(ws.page_margins),
+        repr(ws.sheet_properties.pageSetUpPr),
+    ),
+    "可见性": lambda ws: ws.sheet_state,
+}

@@ -273,3 +273,27 @@ def test_a_notice_is_made_again_when_its_unit_changed_or_its_pdf_or_workbook_is_
     run(cli, inbox, out, "--pdf", "--fresh")
     assert made_at(folder).keys() == made.keys()
     assert all(when != made[name] for name, when in made_at(folder).items())
+
+
+def test_a_notice_remembered_without_its_pdf_gets_one_once_libreoffice_is_there(
+    cli, inbox, tmp_path, monkeypatch, notice_pdfs
+):
+    """LibreOffice missing on the last run: its notices were made without PDFs. Installed since,
+    the next run makes their PDFs (the notices themselves are the same: their memo says so)."""
+    from addin.workbook import convert
+
+    if convert.soffice() is None:
+        pytest.skip("LibreOffice 未安装：没有 PDF")
+    out = tmp_path / "输出"
+    folder = out / "整改通知"
+    with monkeypatch.context() as blind:
+        blind.setattr(convert, "soffice", lambda: None)
+        run(cli, inbox, out, "--pdf")
+    books = sorted(p.stem for p in folder.glob("*.xlsx"))
+    assert books and not list(folder.glob("*.pdf"))
+
+    run(cli, inbox, out, "--pdf")
+    assert sorted(p.stem for p in folder.glob("*.pdf")) == books
+    made = made_at(folder)
+    run(cli, inbox, out, "--pdf")
+    assert made_at(folder) == made  # and with their PDFs, they are kept as they are

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import digest, round_trip, rubric_file, scores_with_losses
 from openpyxl import load_workbook
+from openpyxl.styles import Protection
 
 from addin.engine import check_path
 from addin.spec import load_specs
@@ -276,14 +277,45 @@ def test_committed_templates_match_the_specs(cli):
     assert result.stdout.startswith("模板与规格一致（模板文件夹 ")
 
 
-def test_template_drift_is_detected(cli, tmp_path):
+def _without_input_messages(ws):
+    for rule in ws.data_validations.dataValidation:
+        rule.prompt = rule.promptTitle = None
+        rule.showInputMessage = False
+
+
+def _unlocked(ws):
+    ws["B7"].protection = Protection(locked=False)
+
+
+def _unmerged(ws):
+    ws.unmerge_cells(str(sorted(ws.merged_cells.ranges, key=str)[0]))
+
+
+def _protected(ws):
+    ws.protection.sheet = True
+
+
+@pytest.mark.parametrize(
+    ("edit", "said"),
+    [
+        (lambda ws: ws.__setitem__("B7", "3. 改过的内容"), "工作表“评分表”B7）"),
+        (_without_input_messages, "工作表“评分表”的数据验证（含输入信息）"),
+        (_unlocked, "工作表“评分表”B7的格式或锁定"),
+        (_unmerged, "工作表“评分表”的合并单元格"),
+        (_protected, "工作表“评分表”的工作表保护"),
+    ],
+    ids=["value", "input message", "locking", "merge", "protection"],
+)
+def test_template_drift_is_detected(cli, tmp_path, edit, said):
+    """What a person filling the template in meets: a committed template that differs there
+    from what the specs generate now is named (an unchanged one passes)."""
     cli("templates", "--out", tmp_path)
     assert cli("templates", "--check", "--out", tmp_path).exit_code == 0
     wb = load_workbook(tmp_path / "rubric_2022.xlsx")
-    wb.active["B7"] = "3. 改过的内容"
+    edit(wb.active)
     wb.save(tmp_path / "rubric_2022.xlsx")
     result = cli("templates", "--check", "--out", tmp_path)
-    assert result.exit_code == 1 and "B7" in result.stdout
+    assert result.exit_code == 1 and said in result.stdout, result.stdout
 
 
 def test_codes_lists_the_catalogue(cli):

@@ -170,6 +170,23 @@ def test_spawned_workers_do_the_work_and_report_every_death(monkeypatch):
     assert results["bug"] == Failure("crashed", "ValueError: a defect")
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; a shell script")
+def test_a_spawned_worker_killed_at_its_time_cap_takes_its_libreoffice_with_it(
+    monkeypatch, tmp_path
+):
+    """The program is noted where the parent reads it (a forked worker: notice_pool's tests)."""
+    from hung_libreoffice import gone, hanging_soffice, libreoffice_pids
+
+    import addin.isolation as isolation
+
+    monkeypatch.setattr(isolation, "start_method", lambda: "spawn")
+    with hanging_soffice(tmp_path) as fake:
+        timed_out = Failure("timeout", f"{LIMITS.timeout:g}")
+        assert run([f"libreoffice:{fake}"], jobs=1) == [(0, timed_out)]
+        for pid in libreoffice_pids(tmp_path, seconds=0):
+            assert gone(pid), f"LibreOffice ({pid}) still running"
+
+
 def test_a_spawned_worker_checks_a_real_workbook(monkeypatch, make_rubric, specs):
     import addin.isolation as isolation
     from addin.batch import FileJob, check_files

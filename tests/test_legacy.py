@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
+import sys
 import time
 import zipfile
 from dataclasses import replace
@@ -178,6 +180,27 @@ def test_a_hanging_conversion_is_killed_with_every_process_it_started(tmp_path, 
     first, second = (pids / "profiles").read_text().split()
     assert first.startswith(f"-env:UserInstallation={profiles.as_uri()}/lo-profile-")
     assert first != second
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; a shell script")
+def test_ctrl_c_during_a_conversion_in_our_own_process_ends_libreoffice_too(tmp_path):
+    """LibreOffice runs in a process group of its own, which the terminal's Ctrl-C misses."""
+    from hung_libreoffice import gone, hanging_soffice, libreoffice_pids
+
+    def ctrl_c(_signum, _frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, ctrl_c)
+    try:
+        with hanging_soffice(tmp_path) as fake:
+            signal.setitimer(signal.ITIMER_REAL, 2.0)
+            with pytest.raises(KeyboardInterrupt):
+                convert.run_group([str(fake)], 60)
+            for pid in libreoffice_pids(tmp_path, seconds=0):
+                assert gone(pid), f"LibreOffice ({pid}) still running"
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 RECORDING_SOFFICE = """#!/bin/sh

@@ -5,11 +5,19 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
+from hung_libreoffice import gone, hanging_soffice, libreoffice_pids
 from openpyxl import load_workbook
 
 from addin.batch import BatchResult, _NoticeSpool, run_batch
+from addin.limits import DEFAULT_LIMITS
 from addin.spec import load_specs
 
 SAMPLES = Path(__file__).resolve().parent.parent / "workbooks" / "samples"
@@ -71,3 +79,51 @@ def test_a_second_libreoffice_start_only_for_enough_notices():
     assert [len(c) for c in chunks(2 * MOST_PER_CHUNK, 2)] == [MOST_PER_CHUNK] * 2
     assert [len(c) for c in chunks(2 * MOST_PER_CHUNK + 1, 2)] == [76, 75, 75, 75]
     assert chunks(0, 2) == []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; a shell script")
+def test_a_notice_chunk_killed_at_its_time_cap_leaves_no_libreoffice_running(tmp_path, monkeypatch):
+    from addin.workbook import convert, notice_writer
+
+    # The worker's cap is 2 s; LibreOffice's own (120 s, notices_to_pdf's) is never reached.
+    monkeypatch.setattr(notice_writer, "PDF_SECONDS", 0)
+    monkeypatch.setattr(notice_writer, "PDF_SECONDS_PER_NOTICE", 0)
+    spool = _NoticeSpool(tmp_path / "spool", None, [])
+    result = BatchResult(tmp_path / "r.xlsx", tmp_path / "r.json")
+    limits = replace(DEFAULT_LIMITS, timeout=2)
+    with hanging_soffice(tmp_path / "lo") as fake:
+        monkeypatch.setattr(convert, "soffice", lambda: str(fake))  # the forked workers too
+        spool.write(result, tmp_path / "out", None, True, ["甲"], workers=1, limits=limits)
+        assert result.notices == []  # the chunk ran out of time: not made (the next run makes it)
+        for pid in libreoffice_pids(tmp_path / "lo"):
+            assert gone(pid), f"LibreOffice ({pid}) still running"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; a shell script")
+def test_ctrl_c_twice_while_notices_are_converted_leaves_no_libreoffice_running(tmp_path):
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    shutil.copy(SAMPLES / "第一党总支_提交.xlsx", inbox)
+    command = [sys.executable, "-m", "addin", "batch", str(inbox), "--out", str(tmp_path / "out")]
+    with hanging_soffice(tmp_path / "lo") as fake:
+        path = f"{fake.parent}{os.pathsep}{os.environ.get('PATH', '')}"
+        process = subprocess.Popen(
+            [*command, "--pdf", "--jobs", "1"],
+            env={**os.environ, "PYTHONPATH": str(SAMPLES.parent.parent), "PATH": path},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,  # its own process group, as a terminal's foreground job
+        )
+        try:
+            pids = libreoffice_pids(tmp_path / "lo", seconds=120)
+            os.killpg(process.pid, signal.SIGINT)  # the terminal's Ctrl-C: not LibreOffice's
+            time.sleep(0.2)
+            os.killpg(process.pid, signal.SIGINT)  # the second: stop now
+            _, err = process.communicate(timeout=60)
+            assert process.returncode == 130, err.decode("utf-8", "replace")
+            for pid in pids:
+                assert gone(pid), f"LibreOffice ({pid}) still running"
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()

@@ -11,13 +11,12 @@ every process it started, and that worker's next conversion gets a fresh profile
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import signal
 import subprocess
 from pathlib import Path
 
+from .. import helper_process
 from .decrypt import decrypt_default
 from .model import UnreadableWorkbook
 from .sniff import ENCRYPTED, sniff
@@ -90,8 +89,9 @@ def timed_out(seconds: float) -> str:
 def run_group(command: list[str], timeout: float, posix: bool = os.name == "posix") -> bool:
     """Run `command` with its output discarded; past `timeout` seconds kill it and every
     process it started (`soffice` is a script that starts soffice.bin: killing the script
-    alone leaves LibreOffice running). False when it had to be killed. `posix=False` is the
-    Windows way (taskkill the tree); tests force it on Linux."""
+    alone leaves LibreOffice running), and so does the parent of a worker killed meanwhile
+    (`helper_process`). False when it had to be killed. `posix=False` is the Windows way
+    (taskkill the tree); tests force it on Linux."""
     process = subprocess.Popen(
         command,
         stdin=subprocess.DEVNULL,
@@ -102,23 +102,20 @@ def run_group(command: list[str], timeout: float, posix: bool = os.name == "posi
         creationflags=0 if posix else getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0),
         preexec_fn=_uncap_memory if posix else None,
     )
+    helper_process.running(process.pid)  # a worker killed meanwhile: its parent ends it
     try:
         process.wait(timeout)
         return True
     except subprocess.TimeoutExpired:
-        if posix:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(process.pid, signal.SIGKILL)
-        else:  # Windows: the whole tree
-            subprocess.run(
-                ["taskkill", "/F", "/T", "/PID", str(process.pid)],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                check=False,
-            )
+        helper_process.end(process.pid, posix)
         process.kill()
         process.wait()
         return False
+    except BaseException:  # Ctrl-C in a process of our own: its own group does not get it
+        helper_process.end(process.pid, posix)
+        raise
+    finally:
+        helper_process.running(0)
 
 
 def _uncap_memory() -> None:
