@@ -190,20 +190,20 @@ class _Candidates:
 
 
 def _candidates(specs: SpecSet) -> _Candidates:
-    """The candidates of a spec set; the last ones are kept, for the very spec objects they
-    were made of (a batch checks every file with one set; loaded specs never change). The
-    candidates hold those objects, so their ids stand for them while kept."""
+    """The candidates of a spec set; the last ones are kept, for the registry and the very
+    spec objects they were made of (a batch checks every file with one set; loaded specs
+    never change). The candidates hold those objects, so their ids stand for them while kept."""
     ids = tuple(map(id, specs.specs))
-    if _LAST_CANDIDATES[0] == ids:
-        return _LAST_CANDIDATES[1]
+    if _LAST_CANDIDATES[0] is KINDS and _LAST_CANDIDATES[1] == ids:
+        return _LAST_CANDIDATES[2]
     candidates = _candidates_of(specs)
-    _LAST_CANDIDATES[:] = [ids, candidates]
+    _LAST_CANDIDATES[:] = [KINDS, ids, candidates]
     return candidates
 
 
-_LAST_CANDIDATES: list = [None, None]
+_LAST_CANDIDATES: list = [None, None, None]
 # Forgotten like the other memos when the tests' mutant guard calls `cache_clear`.
-_candidates.cache_clear = lambda: _LAST_CANDIDATES.__setitem__(slice(None), [None, None])  # type: ignore[attr-defined]
+_candidates.cache_clear = lambda: _LAST_CANDIDATES.__setitem__(slice(None), [None] * 3)  # type: ignore[attr-defined]
 
 
 def _candidates_of(specs: SpecSet) -> _Candidates:

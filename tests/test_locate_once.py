@@ -209,3 +209,10 @@ def test_a_sheet_is_read_with_the_spec_objects_of_the_set_it_is_checked_with():
     sheet = SheetData(name="表", rows=[["项目", "具体内容", "分值", "得分"]])
     for specs in (first, second, first):
         assert engine._best(sheet, specs)[0][1] is specs.by_id("rubric_2022")
+
+
+def test_a_kind_taken_out_of_the_registry_is_no_longer_looked_for(many_specs, monkeypatch):
+    sheet = SheetData(name="表", rows=[["工作内容", "时间安排", "阶段"]])
+    assert engine._best(sheet, many_specs)[0][0].name == "stages"
+    monkeypatch.setattr(engine, "KINDS", tuple(k for k in engine.KINDS if k.name != "stages"))
+    assert engine._best(sheet, many_specs)[0] is None
