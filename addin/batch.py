@@ -298,10 +298,12 @@ class BatchResult:
     total: int = 0  # entries of the inbox, checked or not
     reused: int = 0  # files whose earlier result was reused (`result_cache`)
     unfinished: list[str] = field(default_factory=list)  # the run was stopped before them
+    notices_stopped: list[str] = field(default_factory=list)  # units: stopped before their notice
+    notice_pdfs_stopped: int = 0  # notices written whose PDF the stop left unmade
 
     @property
     def interrupted(self) -> bool:
-        return bool(self.unfinished)
+        return bool(self.unfinished or self.notices_stopped or self.notice_pdfs_stopped)
 
     @property
     def exit_code(self) -> int:
@@ -347,8 +349,10 @@ def run_batch(
 
     An earlier run's results in `out` are reused for the files that did not change
     (`result_cache`; `fresh` checks every file again). Once `stop` is requested (Ctrl-C), no
-    more files are started; the report covers the files done and lists the others as not
-    checked (`batch.interrupted`)."""
+    more files are started, nor notices (a stopped run's notice would lack the files not
+    checked); the report covers the files done and lists the others as not checked, and the
+    notices not written (`batch.interrupted`). The notices are written before the report is
+    closed, so that it can say so of a stop that comes while they are written."""
     from .report.feedback import NOTICE_DIR
     from .report.inbox import inbox_sections
     from .report.support import SupportInputs
@@ -436,24 +440,35 @@ def run_batch(
             Path(work) / "notices", roster, inbox.batch.excluded, notice_notes, inbox.batch.support
         )
         inbox.batch.reused = result.reused
-        if result.unfinished:
-            inbox.batch.interrupted = Interrupted(
-                files=len(jobs), checked=len(light), not_checked=result.unfinished
-            )
-        names = [(job.display, done) for job, done in zip(jobs, checked, strict=True)]
-        _write_outputs(result, specs, grades, spool, inbox, links, on_file, notices, names)
         result.roster = inbox.batch.roster
         missing = inbox.batch.roster.missing_units if inbox.batch.roster else []
-        notices.write(
-            result,
-            out / NOTICE_DIR,
-            inbox.batch.checked_on,
-            notice_pdf,
-            missing,
-            limits.max_notices,
-            OutputMemo(out, "notices.memo", fresh=fresh),  # not *.json: not a result entry
-            workers=workers,
-            limits=limits,
+
+        def write_unit_notices() -> None:
+            """Every file's share is spooled by now; the report is not closed yet."""
+            notices.write(
+                result,
+                out / NOTICE_DIR,
+                inbox.batch.checked_on,
+                notice_pdf,
+                missing,
+                limits.max_notices,
+                OutputMemo(out, "notices.memo", fresh=fresh),  # not *.json: not a result entry
+                workers=workers,
+                limits=limits,
+                stop=stop,
+            )
+            if result.interrupted:
+                inbox.batch.interrupted = Interrupted(
+                    files=len(jobs),
+                    checked=len(light),
+                    not_checked=result.unfinished,
+                    notices_not_written=result.notices_stopped,
+                    notice_pdfs_not_made=result.notice_pdfs_stopped,
+                )
+
+        names = [(job.display, done) for job, done in zip(jobs, checked, strict=True)]
+        _write_outputs(
+            result, specs, grades, spool, inbox, links, on_file, notices, names, write_unit_notices
         )
     return result
 
@@ -559,13 +574,16 @@ class _NoticeSpool:
         *,
         workers: int = 1,
         limits: Limits = DEFAULT_LIMITS,
+        stop: Stop | None = None,
     ) -> None:
         """One notice per unit that sent files, and one per roster unit in `missing`: at most
         `most`, the files of no identified unit's first (their one notice), then the units in
         the order their files came, then those that sent nothing. A notice made from the same
         parts as in the last run into this folder (`memo`) is kept as it is, its PDF too: a
         re-run after a few files changed converts only their units' notices. The notices to
-        make are written by `workers` worker processes (`notice_pool`)."""
+        make are written by `workers` worker processes (`notice_pool`). Once `stop` is
+        requested no more are started: the units without their notice go to
+        `result.notices_stopped`, the notices written without their PDF are counted."""
         import json
 
         from .notice_pool import write_notices
@@ -604,12 +622,21 @@ class _NoticeSpool:
             pdf,
             workers=workers,
             limits=limits,
+            stop=stop,
         )
+        stopped = stop is not None and stop.requested
+        if stopped and pdf:  # without LibreOffice no PDF was missed for the stop
+            from .workbook.convert import soffice
+
+            pdf = soffice() is not None
         written: list[Path] = []
         pdfs: list[Path] = []
         for (notice, stem, key), (book, sheet) in zip(to_make, made, strict=True):
             if book is None:
+                if stopped:
+                    result.notices_stopped.append(notice.unit)
                 continue  # why is in the log
+            result.notice_pdfs_stopped += stopped and pdf and sheet is None
             written.append(book)
             pdfs += [sheet] if sheet is not None else []
             memo.keep(stem, key, [book, *([sheet] if sheet is not None else [])])
@@ -685,9 +712,12 @@ def _unique(stem: str, taken: set[str]) -> str:
     return name
 
 
-def _write_outputs(result, specs, grades, spool, inbox, links, on_file, notices, names) -> None:
+def _write_outputs(
+    result, specs, grades, spool, inbox, links, on_file, notices, names, before_close
+) -> None:
     """report.json and 汇总报告.xlsx from the spool, one file at a time, each written atomically.
-    `names`: every file in order, with whether it was checked (the 文件 sheet lists both)."""
+    `names`: every file in order, with whether it was checked (the 文件 sheet lists both).
+    `before_close()`: once every file is in (the notices), before the batch sections go in."""
     from .report.consolidated import Consolidator, overview_lines, section_tables
     from .workbook.report_writer import ReportBook
 
@@ -723,6 +753,7 @@ def _write_outputs(result, specs, grades, spool, inbox, links, on_file, notices,
                 _count(result, report)
                 if on_file:
                     on_file(report)
+            before_close()
             stream.close(Report(batch=inbox.batch))
         book.close(consolidated.overview(overview_lines(inbox)), consolidated.by_unit())
     finally:

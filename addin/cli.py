@@ -480,10 +480,24 @@ def batch(
     for line in roster_lines(result.roster):
         say(visible_line(line))
     if result.interrupted:
-        done = result.total - len(result.unfinished)
-        say(f"已中断：已检查 {done}/{result.total} 个文件，已写出部分报告", err=True)
+        _say_stopped(result)
         raise typer.Exit(130)
     raise typer.Exit(result.exit_code if strict else 0)
+
+
+def _say_stopped(result) -> None:
+    """What a stopped batch (Ctrl-C) left undone, on stderr."""
+    if result.notices_stopped:
+        units = "、".join(visible_line(unit) for unit in result.notices_stopped[:5])
+        more = f"等 {len(result.notices_stopped)} 个单位" if len(result.notices_stopped) > 5 else ""
+        say(f"已中断：{units}{more}的整改通知未写出，重新运行会补写", err=True)
+    if result.notice_pdfs_stopped:
+        say(f"已中断：{result.notice_pdfs_stopped} 份整改通知未生成 PDF，重新运行会补上", err=True)
+    if result.unfinished:
+        done = result.total - len(result.unfinished)
+        say(f"已中断：已检查 {done}/{result.total} 个文件，已写出部分报告", err=True)
+    else:
+        say(f"已中断：已检查全部 {result.total} 个文件，报告已写出，整改通知未写完", err=True)
 
 
 def _roster(path: Path | None):

@@ -4,7 +4,9 @@ A submitted workbook can make a native reader abort the process, exhaust memory 
 item of a run is therefore handled in a pool of worker processes. A worker that dies (native
 abort, a signal, MemoryError), passes the memory cap (RLIMIT_AS, where the system has it) or
 the time cap gives a `Failure` for its item; the pool starts a new worker and the run goes on.
-Results come back in the order of the items, whatever the workers' timing.
+Results come back in the order of the items, whatever the workers' timing. A worker's temporary
+files (LibreOffice's profile among them) go to a folder the parent made for it and removes when
+the worker ends, however it ends: a worker killed at its time cap cleans up nothing itself.
 
 Front ends only (cli, batch): the checks themselves stay free of processes, so they also run
 inside Excel (xlwings Lite has no processes).
@@ -25,6 +27,7 @@ import importlib
 import logging
 import multiprocessing
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -239,15 +242,17 @@ class _Pool:
 
 class _Worker:
     def __init__(self, context, work: Callable[[Any], Any], limits: Limits):
-        fd, name = tempfile.mkstemp(prefix="jiceng-worker-", suffix=".err")
-        os.close(fd)
-        self.err = Path(name)
+        # The worker's temporary folder (its LibreOffice profiles among what it holds): ours,
+        # removed whenever the worker ends, killed too (a SIGKILL leaves it no time to clean).
+        self.scratch = Path(tempfile.mkdtemp(prefix="jiceng-worker-"))
+        self.err = self.scratch / "stderr"
+        self.err.touch()
         self.conn, child = context.Pipe()
         # The group of the program the worker runs (LibreOffice), if any: ended with the worker.
         self.helper = helper_process.slot(context)
         self.process = context.Process(
             target=_serve,
-            args=(child, work, limits.memory, str(self.err), self.helper),
+            args=(child, work, limits.memory, str(self.scratch), self.helper),
             daemon=True,
             name="jiceng-worker",
         )
@@ -317,7 +322,7 @@ class _Worker:
         helper_process.end(self.helper.value)  # what it ran, which no SIGKILL of it reaches
         self.helper.value = 0
         self.conn.close()
-        self.err.unlink(missing_ok=True)  # its text was read before, where it mattered
+        _remove(self.scratch)  # its stderr text was read before, where it mattered
 
     def stop(self) -> None:
         if self.process.is_alive():
@@ -325,7 +330,16 @@ class _Worker:
                 self.conn.send(None)
             self.process.join(2)
         self._kill()
-        self.err.unlink(missing_ok=True)
+
+
+def _remove(folder: Path) -> None:
+    """Remove `folder`, which a program killed a moment ago may still have written to."""
+    for _ in range(20):
+        shutil.rmtree(folder, ignore_errors=True)
+        if not folder.exists():
+            return
+        time.sleep(0.05)
+    logging.getLogger("jiceng").info("could not remove %s", folder)
 
 
 def _signal_name(number: int) -> str:
@@ -351,7 +365,7 @@ class _Collect(logging.Handler):
 
 
 def _serve(
-    conn: Connection, work: Callable[[Any], Any], memory: int, err: str, helper: Any
+    conn: Connection, work: Callable[[Any], Any], memory: int, scratch: str, helper: Any
 ) -> None:
     import faulthandler
 
@@ -359,12 +373,13 @@ def _serve(
     gc.enable()  # off in a parent still starting (cli.main); a worker frees what it reads
     _die_with_parent()
     helper_process.share(helper)
+    tempfile.tempdir = scratch  # what the work puts in temporary files: removed with the worker
     # Ctrl-C reaches the whole process group: the parent decides (stop, grace, kill); SIGTERM
     # ends a worker as it always did (a forked worker inherits the parent's handlers).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _cap_memory(memory)
-    _capture_stderr(err)
+    _capture_stderr(os.path.join(scratch, "stderr"))
     _fresh_stdio()
     collect = _Collect()
     logger = logging.getLogger("jiceng")

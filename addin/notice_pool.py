@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .isolation import Failure, run_isolated
+from .isolation import Failure, Stop, run_isolated
 from .limits import Limits
 from .report.feedback import UnitNotice
 
@@ -84,14 +84,22 @@ def write_notices(
     *,
     workers: int,
     limits: Limits,
+    stop: Stop | None = None,
 ) -> list[tuple[Path | None, Path | None]]:
-    """Per notice, in order: its workbook in `folder` and its PDF (None: not made). A chunk
-    whose worker dies or runs out of time is not made (logged); the next run makes it again."""
+    """Per notice, in order: its workbook in `folder` and its PDF (None: not made). An earlier
+    run's files of these notices go first: what is there afterwards was written now. A chunk
+    whose worker dies, runs out of time or is stopped (`stop`: Ctrl-C; the chunks running get
+    `isolation`'s grace) keeps the workbooks it wrote, whole (`atomic`), without PDFs; the
+    rest of it is not made (logged), nor is any chunk once `stop` is requested: the next run
+    makes them."""
     parts = chunks(len(notices), workers)
-    if not parts:
-        return []
+    if not parts or (stop is not None and stop.requested):
+        return [(None, None)] * len(notices)
     from .workbook.notice_writer import PDF_SECONDS, PDF_SECONDS_PER_NOTICE
 
+    for _notice, stem in notices:
+        for suffix in (".xlsx", ".pdf"):
+            (folder / f"{stem}{suffix}").unlink(missing_ok=True)
     # LibreOffice's own time (`notices_to_pdf`) on top of a file's: the chunk a little more.
     most = max(len(r) for r in parts)
     seconds = limits.timeout + PDF_SECONDS_PER_NOTICE * most + (PDF_SECONDS if pdf else 0)
@@ -101,13 +109,21 @@ def write_notices(
         jobs=workers,
         limits=replace(limits, timeout=seconds),
         preload=[NOTICE_WRITER],
+        stop=stop,
     )
-    made: list[tuple[Path | None, Path | None]] = []
+    done: dict[int, list[tuple[Path | None, Path | None]]] = {}
     for index, outcome in results:
         if isinstance(outcome, Failure):  # a chunk of our own notices: not expected
             first, last = parts[index][0], parts[index][-1]
             log.warning("整改通知 %d–%d not made: %s %s", first, last, outcome.kind, outcome.detail)
-            made += [(None, None)] * len(parts[index])
+        else:
+            done[index] = outcome
+    made: list[tuple[Path | None, Path | None]] = []
+    for index, part in enumerate(parts):
+        if index in done:
+            made += done[index]
             continue
-        made += [(book, sheet) for book, sheet in outcome]
+        for i in part:  # its worker ended first, or it was not started (a stopped run)
+            book = folder / f"{notices[i][1]}.xlsx"
+            made.append((book if book.is_file() else None, None))
     return made

@@ -106,14 +106,20 @@ def _fresh_caches_under_mutation():
     lru_caches (folded labels, read numbers) and the rubric's layout cache would answer with
     the unmutated results."""
     if os.environ.get("MUTANT_UNDER_TEST"):
-        for name, module in list(sys.modules.items()):
-            if name.startswith("addin"):
-                for value in list(vars(module).values()):
-                    if callable(getattr(value, "cache_clear", None)):
-                        value.cache_clear()
-                layouts = vars(module).get("_LAYOUTS")
-                if isinstance(layouts, dict):
-                    layouts.clear()
+        forget_memos()
+
+
+def forget_memos() -> None:
+    """Every memo of the checks emptied: each `cache_clear` of an `addin` module's functions
+    (an lru_cache's own, or a module's function emptying its dict memos) and any `_LAYOUTS`."""
+    for name, module in list(sys.modules.items()):
+        if name.startswith("addin"):
+            for value in list(vars(module).values()):
+                if callable(getattr(value, "cache_clear", None)):
+                    value.cache_clear()
+            layouts = vars(module).get("_LAYOUTS")
+            if isinstance(layouts, dict):
+                layouts.clear()
 
 
 @pytest.fixture(scope="session")

@@ -11,8 +11,23 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-# The sleep ends by itself should a failing test leave it behind.
+# It notes its first argument (the profile) in `pids`/profiles, then hangs halfway through
+# its first file: what it wrote of it so far is in --outdir. The sleep ends by itself should a
+# failing test leave it behind.
 HANGING_SOFFICE = """#!/bin/sh
+echo "$1" >> "{pids}/profiles"
+outdir=.
+first=
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --outdir|--convert-to) [ "$1" = --outdir ] && outdir="$2"; shift ;;
+        -*) ;;
+        *) [ -z "$first" ] && first="$1" ;;
+    esac
+    shift
+done
+name=$(basename "$first")
+[ -n "$first" ] && printf '%%PDF-1.7 half' > "$outdir/${{name%.*}}.pdf"
 sh -c 'echo $$ > "{pids}/child"; exec sleep 120' &
 echo $$ > "{pids}/script"
 wait
@@ -21,8 +36,9 @@ wait
 
 @contextmanager
 def hanging_soffice(folder: Path) -> Iterator[Path]:
-    """The stand-in, as `folder`/bin/soffice; `folder`/pids gets its pids. What a failed test
-    leaves running of it is ended on the way out."""
+    """The stand-in, as `folder`/bin/soffice; `folder`/pids gets its pids (the last run's) and
+    its profiles (every run's). What a failed test leaves running of it is ended on the way
+    out."""
     (folder / "bin").mkdir(parents=True)
     (folder / "pids").mkdir()
     fake = folder / "bin" / "soffice"

@@ -10,6 +10,8 @@ from conftest import digest
 from odd_files import compound_file
 
 from addin.engine import check_path
+from addin.workbook import sniff
+from addin.workbook.model import UnreadableWorkbook
 
 
 def unreadable_reason(path, specs) -> str:
@@ -149,3 +151,78 @@ def test_chart_sheets_and_hidden_sheets_do_not_crash(make_rubric, specs):
 
     report = check_path(make_rubric(edit=edit), specs).report
     assert report.findings == [] and len(report.branches) == 1
+
+
+class _Stat:
+    def __init__(self, size: int) -> None:
+        self.st_size = size
+
+
+@pytest.mark.parametrize(
+    ("told", "limit", "read"),
+    [
+        (100, 100, 100),  # as large as the limit: read whole
+        (100, 99, 100),  # one byte more: limit + 1 read, for the caller to refuse
+        (10, 1000, 100),  # grew after it was measured: read on to its end
+        (10, 50, 51),  # grew past the limit: no further than limit + 1
+        (49, 50, 51),  # measured one byte short of the limit, grew past it
+        (50, 50, 51),  # measured at the limit: limit + 1 asked for at once
+        (200, 1000, 100),  # shrank: what there is
+    ],
+)
+def test_a_file_is_read_up_to_one_byte_past_the_limit(tmp_path, monkeypatch, told, limit, read):
+    path = tmp_path / "a.xlsx"
+    path.write_bytes(bytes(range(100)))
+    monkeypatch.setattr(sniff.os, "fstat", lambda fd: _Stat(told))  # what it measured
+    assert sniff.read_file(path, limit) == bytes(range(100))[:read]
+
+
+class _Refused(Exception):
+    pass
+
+
+def _refuse(size: int) -> None:
+    raise _Refused(size)
+
+
+@pytest.mark.parametrize(("limit", "refused"), [(100, False), (99, True)])
+def test_a_file_larger_than_the_limit_is_refused_before_it_is_read(tmp_path, limit, refused):
+    path = tmp_path / "a.xlsx"
+    path.write_bytes(bytes(100))
+    if refused:
+        with pytest.raises(_Refused, match="100"):
+            sniff.read_file(path, limit, _refuse)
+    else:
+        assert sniff.read_file(path, limit, _refuse) == bytes(100)
+
+
+@pytest.mark.parametrize(("limit", "refused"), [(100, False), (99, True)])
+def test_a_file_that_cannot_be_opened_is_refused_by_its_size_first(
+    tmp_path, monkeypatch, limit, refused
+):
+    """As large as it is, a file without read permission is named too large (tests run as
+    root, who may read anything: the refusal is made up)."""
+    path = tmp_path / "a.xlsx"
+    path.write_bytes(bytes(100))
+
+    def denied(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(sniff, "open", denied, raising=False)
+    with pytest.raises(_Refused if refused else UnreadableWorkbook) as caught:
+        sniff.read_file(path, limit, _refuse)
+    assert refused or caught.value.reason == "没有读取该文件的权限"
+
+
+def test_a_file_read_a_few_bytes_at_a_time_is_read_whole(tmp_path, monkeypatch):
+    """An unbuffered read may return fewer bytes than asked for before the end."""
+
+    class Trickle(io.FileIO):
+        def read(self, size=-1):
+            return super().read(min(size, 3))
+
+    path = tmp_path / "a.xlsx"
+    path.write_bytes(bytes(range(100)))
+    monkeypatch.setattr(sniff, "open", lambda p, *a, **k: Trickle(p), raising=False)
+    assert sniff.read_file(path, 1000) == bytes(range(100))
+    assert sniff.read_file(path, 50) == bytes(range(51))

@@ -10,13 +10,13 @@ import os
 import re
 import signal
 import sys
-import time
 import zipfile
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from conftest import soffice_convert
+from hung_libreoffice import gone, hanging_soffice, libreoffice_pids
 from openpyxl import load_workbook
 
 from addin.batch import ANNOTATED_DIR, run_batch
@@ -129,55 +129,21 @@ def test_file_size_bound(original, specs, tmp_path, room, readable):
         assert "超过上限" in report.findings[0].message
 
 
-HANGING_SOFFICE = """#!/bin/sh
-# Like LibreOffice's launcher: a script that starts the real program and waits for it.
-sh -c 'echo $$ > "{pids}/child"; exec sleep 60' &
-echo $$ > "{pids}/script"
-echo "$1" >> "{pids}/profiles"
-wait
-"""
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    # a killed child not yet reaped by its (dead) parent is a zombie: gone for our purposes
-    with open(f"/proc/{pid}/stat") as stat:
-        return stat.read().split(") ")[1][0] != "Z"
-
-
-def gone(pid: int, seconds: float = 5) -> bool:
-    """Dead within `seconds`: SIGKILL is sent at once, but on a busy machine the process may
-    not be scheduled to die for a moment."""
-    deadline = time.monotonic() + seconds
-    while alive(pid):
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.02)
-    return True
-
-
-@pytest.mark.skipif(os.name != "posix", reason="a shell script stands in for LibreOffice")
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; a shell script")
 def test_a_hanging_conversion_is_killed_with_every_process_it_started(tmp_path, monkeypatch):
-    pids = tmp_path / "pids"
-    pids.mkdir()
-    fake = tmp_path / "soffice"
-    fake.write_text(HANGING_SOFFICE.format(pids=pids))
-    fake.chmod(0o755)
-    monkeypatch.setattr(convert, "soffice", lambda: str(fake))
     profiles = tmp_path / "out"
-    results = [
-        convert.to_xlsx(tmp_path / name, tmp_path / name, profiles, seconds=1)
-        for name in ("甲.xls", "乙.xls")
-    ]
-    assert results == [convert.timed_out(1)] * 2
-    script, child = (int((pids / name).read_text()) for name in ("script", "child"))
-    assert gone(script)
-    assert gone(child)  # what the launcher started is gone too
+    with hanging_soffice(tmp_path / "lo") as fake:
+        monkeypatch.setattr(convert, "soffice", lambda: str(fake))
+        results = [
+            convert.to_xlsx(tmp_path / name, tmp_path / name, profiles, seconds=1)
+            for name in ("甲.xls", "乙.xls")
+        ]
+        assert results == [convert.timed_out(1)] * 2
+        script, child = libreoffice_pids(tmp_path / "lo", seconds=0)  # the second's
+        assert gone(script)
+        assert gone(child)  # what the launcher started is gone too
     # the second file was converted with a fresh profile: the first one may be left locked
-    first, second = (pids / "profiles").read_text().split()
+    first, second = (tmp_path / "lo" / "pids" / "profiles").read_text().split()
     assert first.startswith(f"-env:UserInstallation={profiles.as_uri()}/lo-profile-")
     assert first != second
 
@@ -185,7 +151,6 @@ def test_a_hanging_conversion_is_killed_with_every_process_it_started(tmp_path, 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; a shell script")
 def test_ctrl_c_during_a_conversion_in_our_own_process_ends_libreoffice_too(tmp_path):
     """LibreOffice runs in a process group of its own, which the terminal's Ctrl-C misses."""
-    from hung_libreoffice import gone, hanging_soffice, libreoffice_pids
 
     def ctrl_c(_signum, _frame):
         raise KeyboardInterrupt

@@ -3,6 +3,7 @@ whatever the number of workers, and a notice whose worker dies costs that chunk 
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -82,8 +83,16 @@ def test_a_second_libreoffice_start_only_for_enough_notices():
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; a shell script")
-def test_a_notice_chunk_killed_at_its_time_cap_leaves_no_libreoffice_running(tmp_path, monkeypatch):
+def test_a_notice_chunk_killed_at_its_time_cap_leaves_no_libreoffice_running_nor_its_profile(
+    tmp_path, monkeypatch
+):
+    import tempfile
+
     from addin.workbook import convert, notice_writer
+
+    temp = tmp_path / "tmp"  # where the worker's temporary folders go (a forked one: ours)
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
 
     # The worker's cap is 2 s; LibreOffice's own (120 s, notices_to_pdf's) is never reached.
     monkeypatch.setattr(notice_writer, "PDF_SECONDS", 0)
@@ -94,26 +103,36 @@ def test_a_notice_chunk_killed_at_its_time_cap_leaves_no_libreoffice_running(tmp
     with hanging_soffice(tmp_path / "lo") as fake:
         monkeypatch.setattr(convert, "soffice", lambda: str(fake))  # the forked workers too
         spool.write(result, tmp_path / "out", None, True, ["甲"], workers=1, limits=limits)
-        assert result.notices == []  # the chunk ran out of time: not made (the next run makes it)
+        # The chunk ran out of time: its workbook, written before, is kept; no PDF, not even
+        # LibreOffice's half of one (the next run makes it).
+        assert result.notices == [tmp_path / "out" / "整改通知_甲.xlsx"]
+        assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["整改通知_甲.xlsx"]
         for pid in libreoffice_pids(tmp_path / "lo"):
             assert gone(pid), f"LibreOffice ({pid}) still running"
+    assert list(temp.iterdir()) == []  # LibreOffice's profile (jiceng-lo-*) went with it
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; a shell script")
-def test_ctrl_c_twice_while_notices_are_converted_leaves_no_libreoffice_running(tmp_path):
+def batch_with_notices(tmp_path: Path, fake: Path) -> subprocess.Popen:
+    """`jiceng batch` of one sample (one unit's notice, with its PDF) by a real process, as a
+    terminal's foreground job, with `fake` for LibreOffice."""
     inbox = tmp_path / "收件箱"
     inbox.mkdir()
     shutil.copy(SAMPLES / "第一党总支_提交.xlsx", inbox)
     command = [sys.executable, "-m", "addin", "batch", str(inbox), "--out", str(tmp_path / "out")]
+    path = f"{fake.parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    return subprocess.Popen(
+        [*command, "--pdf", "--jobs", "1"],
+        env={**os.environ, "PYTHONPATH": str(SAMPLES.parent.parent), "PATH": path},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; a shell script")
+def test_ctrl_c_twice_while_notices_are_converted_leaves_no_libreoffice_running(tmp_path):
     with hanging_soffice(tmp_path / "lo") as fake:
-        path = f"{fake.parent}{os.pathsep}{os.environ.get('PATH', '')}"
-        process = subprocess.Popen(
-            [*command, "--pdf", "--jobs", "1"],
-            env={**os.environ, "PYTHONPATH": str(SAMPLES.parent.parent), "PATH": path},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            start_new_session=True,  # its own process group, as a terminal's foreground job
-        )
+        process = batch_with_notices(tmp_path, fake)
         try:
             pids = libreoffice_pids(tmp_path / "lo", seconds=120)
             os.killpg(process.pid, signal.SIGINT)  # the terminal's Ctrl-C: not LibreOffice's
@@ -127,3 +146,69 @@ def test_ctrl_c_twice_while_notices_are_converted_leaves_no_libreoffice_running(
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; a shell script")
+def test_one_ctrl_c_while_notices_are_converted_stops_the_run_and_keeps_what_is_written(
+    tmp_path,
+):
+    """The notice's workbook was written before LibreOffice hung: kept and listed; its PDF is
+    said not made; the report says the run was stopped; nothing half-written is left."""
+    from addin.atomic import TEMP_MARK
+
+    out = tmp_path / "out"
+    with hanging_soffice(tmp_path / "lo") as fake:
+        process = batch_with_notices(tmp_path, fake)
+        try:
+            pids = libreoffice_pids(tmp_path / "lo", seconds=120)
+            os.killpg(process.pid, signal.SIGINT)  # once (the chunk's own cap is minutes away)
+            stdout, stderr = process.communicate(timeout=60)
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        err = stderr.decode("utf-8", "replace")
+        assert process.returncode == 130, err
+        for pid in pids:
+            assert gone(pid), f"LibreOffice ({pid}) still running"
+    notice = out / "整改通知" / "整改通知_第一党总支.xlsx"
+    assert sorted(p.name for p in notice.parent.iterdir()) == [notice.name]  # no PDF, no temp
+    assert load_workbook(notice).active["A1"].value.startswith("第一党总支")
+    assert f"整改通知：1 份，其中 0 份需要整改，位于 {notice.parent}" in stdout.decode("utf-8")
+    assert "已中断：1 份整改通知未生成 PDF，重新运行会补上" in err
+    assert "已中断：已检查全部 1 个文件，报告已写出，整改通知未写完" in err
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    stopped = report["batch"]["interrupted"]
+    assert stopped["not_checked"] == [] and stopped["checked"] == stopped["files"] == 1
+    assert stopped["notices_not_written"] == [] and stopped["notice_pdfs_not_made"] == 1
+    book = load_workbook(out / "汇总报告.xlsx")
+    overview = dict(r[:2] for r in book["概览"].iter_rows(min_row=2, values_only=True))
+    assert overview["已中断：未生成 PDF 的整改通知"] == 1
+    assert not [p for p in out.rglob("*") if TEMP_MARK in p.name]
+
+
+class _Stopped:
+    """A stop requested before the notices (Ctrl-C while the files were checked)."""
+
+    requested = True
+
+    def fileno(self) -> int:
+        raise AssertionError("nothing to wait for: no notice is started")
+
+
+def test_notices_of_a_stopped_run_are_not_started_and_are_listed(tmp_path):
+    """A run stopped while its files were checked makes no notices (each would lack the files
+    not checked): the units are listed, the earlier run's notices stay."""
+    spool = _NoticeSpool(tmp_path / "spool", None, [])
+    result = BatchResult(tmp_path / "r.xlsx", tmp_path / "r.json")
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "整改通知_甲.xlsx").write_bytes(b"an earlier run's")
+    spool.write(result, folder, None, False, ["甲", "乙"], stop=_Stopped())
+    assert result.notices == [] and result.notices_stopped == ["甲", "乙"]
+    assert result.interrupted
+    assert sorted(p.name for p in folder.iterdir()) == ["整改通知_甲.xlsx"]
+    # Not stopped: not interrupted, whatever the notices.
+    done = BatchResult(tmp_path / "r.xlsx", tmp_path / "r.json")
+    spool.write(done, folder, None, False, ["甲", "乙"])
+    assert not done.interrupted and done.notices_stopped == [] and len(done.notices) == 2

@@ -151,12 +151,20 @@ class YearOverYear(_InboxModel):
 
 
 class Interrupted(_InboxModel):
-    """A batch stopped before every file was checked (Ctrl-C, SIGTERM): the report covers the
-    files checked; the others are listed here (and as 未检查（已中断） in 汇总报告's 文件 sheet)."""
+    """A batch stopped (Ctrl-C, SIGTERM) before every file was checked or every 整改通知 was
+    written: the report covers the files checked; the others are listed here (and as
+    未检查（已中断） in 汇总报告's 文件 sheet), and so are the notices not written."""
 
     files: int = Field(description="files in the inbox")
     checked: int = Field(description="files checked (or reused) before the run stopped")
     not_checked: list[str] = Field(description="the files not checked, in the inbox's order")
+    notices_not_written: list[str] = Field(
+        default_factory=list,
+        description="units whose 整改通知 the stop left unwritten (the next run writes them)",
+    )
+    notice_pdfs_not_made: int = Field(
+        default=0, description="整改通知 written whose PDF the stop left unmade"
+    )
 
 
 class SupportItem(_InboxModel):

@@ -27,6 +27,10 @@ def overview_lines(report: Report) -> list[list[object]]:
         stopped = batch.interrupted
         # the files not checked are listed in the 文件 sheet as 未检查（已中断）
         lines.append(["已中断：已检查的文件 / 全部文件", f"{stopped.checked}/{stopped.files}"])
+        if stopped.notices_not_written:
+            lines.append(["已中断：未写出整改通知的单位", "、".join(stopped.notices_not_written)])
+        if stopped.notice_pdfs_not_made:
+            lines.append(["已中断：未生成 PDF 的整改通知", stopped.notice_pdfs_not_made])
     if batch.roster is not None:
         roster = batch.roster
         lines += [

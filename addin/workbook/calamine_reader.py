@@ -11,6 +11,7 @@ import io
 import posixpath
 import re
 import zipfile
+from functools import partial
 from pathlib import Path
 
 import python_calamine as calamine
@@ -48,9 +49,8 @@ def read_workbook(
     the custom properties and the formula scan share it. A zip-based file is inspected first
     (`guard.inspect_archive`): beyond `limits` it raises TooLarge and no parser sees it.
     """
-    path = Path(path)
-    _check_file_size(path, limits)
-    blob = read_file(path, limits.max_file_bytes)
+    path = path if isinstance(path, Path) else Path(path)
+    blob = read_file(path, limits.max_file_bytes, lambda size: _too_large(size, limits))
     if len(blob) > limits.max_file_bytes:  # grew since it was measured
         _too_large(len(blob), limits)
     # Not a workbook, a Word file, a password: one clear reason.
@@ -125,29 +125,30 @@ def _read_sheets(
     # As calamine found them, every format: the guard counted an .xlsx's before parsing, not an
     # .xls's or an .ods's.
     merged = MergeTally(limits)
+    worksheet, visible = calamine.SheetTypeEnum.WorkSheet, calamine.SheetVisibleEnum.Visible
     for meta in book.sheets_metadata:
-        if meta.typ != calamine.SheetTypeEnum.WorkSheet:
+        if meta.typ != worksheet:
             continue  # chart sheets and macro sheets hold no cells to check
-        sheet = book.get_sheet_by_name(meta.name)
-        height = sheet.total_height
+        name = meta.name  # (a new str at each asking)
+        sheet = book.get_sheet_by_name(name)
         rows = sheet.to_python(skip_empty_area=False, nrows=max_rows)
-        if height > max_rows:
-            cut.append(meta.name)
+        if sheet.total_height > max_rows:
+            cut.append(name)
         merges, area, index = _merges_of(sheet.merged_cell_ranges)
         if merged.fits(len(merges), area):
             merged.count += len(merges)
             merged.area += area
         else:  # one by one, to name the range past the limit
-            merged.add_merges(f"工作表“{meta.name}”", merges)
+            merged.add_merges(f"工作表“{name}”", merges)
         sheets.append(
             SheetData(
-                name=meta.name,
+                name=name,
                 rows=rows,
                 merges=list(merges),
-                hidden=meta.visible != calamine.SheetVisibleEnum.Visible,
-                _formula_blanks=_lazy(formulas.blanks, meta.name),
+                hidden=meta.visible != visible,
+                _formula_blanks=partial(formulas.blanks, name),
                 _merge_index=index,
-                _errors=_lazy(formulas.errors, meta.name),
+                _errors=partial(formulas.errors, name),
             )
         )
     return sheets, cut
@@ -177,15 +178,6 @@ def _merges_of(ranges: list | None) -> tuple[tuple[Merge, ...], int, MergeIndex 
 _MERGES: dict[tuple, tuple[tuple[Merge, ...], int, MergeIndex | None]] = {}
 _MERGES_MAX = 256
 _MERGES_CACHED = 1024  # ranges of one sheet, and the cells they span, to keep
-
-
-def _check_file_size(path: Path, limits: Limits) -> None:
-    try:
-        size = path.stat().st_size
-    except OSError:
-        return  # sniff names what is wrong with it
-    if size > limits.max_file_bytes:
-        _too_large(size, limits)
 
 
 def _too_large(size: int, limits: Limits) -> None:
@@ -289,10 +281,6 @@ def _open(path: Path | io.BytesIO, kind: str, blob: bytes):
 def _short(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return text[:120]
-
-
-def _lazy(read, name: str):
-    return lambda: read(name)
 
 
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)

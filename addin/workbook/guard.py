@@ -49,11 +49,12 @@ _WORKSHEET_PART = re.compile(r"(?:.*/)?worksheets/[^/]+\.xml", re.I)
 _BINARY_SHEET_PART = re.compile(r"(?:.*/)?worksheets/[^/]+\.bin", re.I)
 # A <row> or <c> start tag without an r attribute: its place follows from the one before.
 _WITHOUT_REF = re.compile(rb"<" + _PREFIX + rb"(?:row|c)(?:\s(?:(?!\br=)[^>])*)?/?>")
-# Cheaper, and between them find a tag wherever `_WITHOUT_REF` would: one whose first
-# attribute is not r= (most writers put it first), or one with a prefix (the literal ":" leads
-# the search: two patterns are faster than one with both).
-_MAYBE_WITHOUT_REF = re.compile(rb"<(?:row|c)(?:/?>|\s(?!r=))")
+# Cheaper, and between them find a tag wherever `_WITHOUT_REF` would: an unprefixed one whose
+# first attribute is not " r=" (most writers put it first), or one with a prefix (looked for
+# only at the colons of the chunk: `_maybe_prefixed`).
+_MAYBE_WITHOUT_REF = re.compile(rb"<(?:c|row)(?! r=)[\s/>]")
 _MAYBE_PREFIXED = re.compile(rb":(?:row|c)[\s/>]")
+_COLONS_LOOKED = 2  # colons looked at one by one before the search takes the rest
 _MERGE_CELL = re.compile(
     rb"<" + _PREFIX + rb"mergeCell\b" + _ATTRS + rb"\bref=([\"'])([^\"']*)\1" + _ATTRS + rb"/?>"
 )
@@ -264,8 +265,22 @@ def _merged(ranges: bytes) -> tuple[int, int]:
     return count, area
 
 
+def _maybe_prefixed(data: bytes, cut: int) -> bool:
+    """`_MAYBE_PREFIXED.search(data, 0, cut)`, cheaper where colons are few (a match starts at
+    one): the first `_COLONS_LOOKED` are found by `find` and looked at where they stand."""
+    at = data.find(b":", 0, cut)
+    for _ in range(_COLONS_LOOKED):
+        if at < 0:
+            return False
+        if _MAYBE_PREFIXED.match(data, at, cut):
+            return True
+        at = data.find(b":", at + 1, cut)
+    return at >= 0 and _MAYBE_PREFIXED.search(data, at, cut) is not None
+
+
 def _check_head(name: str, head: bytes) -> None:
-    if b"<!" in head and _DOCTYPE.search(head):  # (the plain look first: it is cheaper)
+    # (The plain looks first, cheapest first: "!" alone is found by memchr.)
+    if b"!" in head and b"<!" in head and _DOCTYPE.search(head):
         raise UnreadableWorkbook(
             f"文件部件 {name} 含有文档类型声明（DTD），正常的 Excel 文件不会有，"
             "可能是恶意构造的文件，未读取"
@@ -290,7 +305,7 @@ class _XmlSheetScan:
         self.label = label
         self.merges = merges
         self._rest = b""
-        self.scan = _ExtentScan(*_floors(limits))
+        self.scan = _ExtentScan(*_floors_of(limits))
 
     def feed(self, chunk: bytes) -> None:
         self.scan.feed(chunk)
@@ -299,15 +314,21 @@ class _XmlSheetScan:
     def _count_merges(self, chunk: bytes) -> None:
         # `<mergeCells>` follows the cells: most chunks hold no "mergeCell" at all, and then
         # only the tag left open at their end is kept (as `split_at_tag` would, uncopied).
-        if b"mergeCell" not in chunk and b"mergeCell" not in self._rest + chunk[:16]:
+        at = chunk.find(b"mergeCell")
+        if at < 0 and b"mergeCell" not in self._rest + chunk[:16]:
             cut = chunk.rfind(b"<")
             if cut < 0:
                 self._rest = self._rest + chunk if len(self._rest) < _CHUNK else b""
             else:
                 self._rest = chunk[cut:] if len(chunk) - cut < _CHUNK else b""
             return
+        kept = len(self._rest)
         data, cut, self._rest = split_at_tag(self._rest, chunk)
-        start = max(0, data.rfind(b"<", 0, data.find(b"mergeCell")))  # skip the cells
+        # The first "mergeCell" of `data`: one starting in what was kept, else the chunk's.
+        first = data.find(b"mergeCell", 0, kept + 8) if kept else -1
+        if first < 0:
+            first = kept + at if at >= 0 else data.find(b"mergeCell")
+        start = max(0, data.rfind(b"<", 0, first))  # skip the cells
         ranges = data[start:cut]
         count, area = (_merged if len(ranges) <= MAX_CACHED else _merged.__wrapped__)(ranges)
         if self.merges.fits(count, area):
@@ -322,6 +343,21 @@ class _XmlSheetScan:
         self._count_merges(b"<")  # flush what is left
         extent = self.scan.extent()
         return [(self.label, extent.rows, extent.cols, extent.row_cell, extent.col_cell)]
+
+
+# The limits last asked about and their floors: one check asks for each of its sheets, and
+# hashing the limits (for `_floors`'s cache) costs more than the floors themselves.
+_LAST_FLOORS: tuple[Limits | None, tuple[int, int]] = (None, (1, 1))
+
+
+def _floors_of(limits: Limits) -> tuple[int, int]:
+    """`_floors(limits)`, the same limits object as last time answered without hashing it."""
+    global _LAST_FLOORS
+    last, floors = _LAST_FLOORS
+    if limits is not last:
+        floors = _floors(limits)
+        _LAST_FLOORS = (limits, floors)
+    return floors
 
 
 @lru_cache(maxsize=16)
@@ -413,7 +449,7 @@ class _ExtentScan:
     """
 
     def __init__(self, floor_rows: int = 1, floor_cols: int = 1) -> None:
-        self._candidates, self._long_ref = _floor_patterns(floor_rows, floor_cols)
+        self._candidates, self._long_ref, self._far_dq = _floor_patterns(floor_rows, floor_cols)
         self._every = False
         self._looked = 0
         self._rest = b""
@@ -429,15 +465,23 @@ class _ExtentScan:
             # Writers give every cell its reference or none: the first cells tell which. (A
             # file mixing both is still bounded by the size limits and the worker's caps.)
             self._every = bool(
-                (_MAYBE_WITHOUT_REF.search(data, 0, cut) or _MAYBE_PREFIXED.search(data, 0, cut))
+                (_MAYBE_WITHOUT_REF.search(data, 0, cut) or _maybe_prefixed(data, cut))
                 and _WITHOUT_REF.search(data, 0, cut)
             )
             self._looked += cut
-        if not self._every and not self._long_ref.search(data, 0, cut):
+        if not self._every and not self._maybe_far(data, cut):
             return  # no cell reaches far enough to pass a limit
         tags = _TAG if self._every else self._candidates
         for m in tags.finditer(data, 0, cut):
             self._tag(m.group(0))
+
+    def _maybe_far(self, data: bytes, cut: int) -> bool:
+        """Whether `data[:cut]` may hold a reference far enough to pass a limit: `_far_dq`
+        (double quotes only, a longer literal start: cheaper) when the chunk has no "'" at
+        all, else `_long_ref`. Either finds every chunk `_candidates` could match in."""
+        if data.find(b"'", 0, cut) >= 0:
+            return self._long_ref.search(data, 0, cut) is not None
+        return self._far_dq.search(data, 0, cut) is not None
 
     def _tag(self, tag: bytes) -> None:
         head = _TAG.match(tag)
@@ -471,21 +515,35 @@ class _ExtentScan:
 @lru_cache(maxsize=16)
 def _floor_patterns(
     floor_rows: int, floor_cols: int
-) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+) -> tuple[re.Pattern[bytes], re.Pattern[bytes], re.Pattern[bytes]]:
     """`_far_patterns` for references reaching `floor_rows` or `floor_cols`."""
     return _far_patterns(len(column_letter(max(1, floor_cols) - 1)), len(str(max(1, floor_rows))))
 
 
 @lru_cache(maxsize=16)
-def _far_patterns(letters: int, digits: int) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
-    """A `<c>` whose reference has at least `letters` letters or `digits` digits; and such a
+def _far_patterns(
+    letters: int, digits: int
+) -> tuple[re.Pattern[bytes], re.Pattern[bytes], re.Pattern[bytes]]:
+    """A `<c>` whose reference has at least `letters` letters or `digits` digits; such a
     reference wherever it stands: a cheap look that finds every chunk the first could find
-    anything in (and a few more). Compiled once per limits, not once per sheet."""
+    anything in (and a few more); and the same for references in double quotes, cheaper
+    still (its literal start is longer, and it stops at the first digit that makes the
+    reference far: a letter or "$", then `letters` - 1 or more of those and a digit, or fewer
+    and `digits` digits). Compiled once per limits, not once per sheet."""
     far = rb"\$?(?:[A-Za-z]{%d,}\$?[0-9]+|[A-Za-z]+\$?[0-9]{%d,})" % (letters, digits)
     candidates = re.compile(
         rb"<" + _PREFIX + rb"c\b" + _ATTRS + rb"\br=([\"'])" + far + rb"\1" + _ATTRS + rb"/?>"
     )
-    return candidates, re.compile(rb"r=[\"']" + far + rb"[\"']")
+    if letters <= 1:
+        far_dq = rb'r="[$A-Za-z]+[0-9]'
+    else:
+        rest = letters - 1
+        far_dq = rb'r="[$A-Za-z](?:[$A-Za-z]{%d,}[0-9]|[$A-Za-z]{0,%d}[0-9]{%d})' % (
+            rest,
+            rest - 1,
+            digits,
+        )
+    return candidates, re.compile(rb"r=[\"']" + far + rb"[\"']"), re.compile(far_dq)
 
 
 def _column_number(letters: bytes) -> int:

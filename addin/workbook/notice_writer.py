@@ -5,7 +5,9 @@ there, as a PDF beside it. Marked as Jiceng's own output (`own_output`).
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator, Sequence
+from functools import partial
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -278,7 +280,10 @@ PDF_SECONDS_PER_NOTICE = 5
 
 def notices_to_pdf(paths: list[Path], folder: Path, timeout: float = PDF_SECONDS) -> list[Path]:
     """PDFs of the notices beside them, in one LibreOffice run per `PDF_RUN` notices; [] without
-    LibreOffice (the workbooks are the notices, the PDFs a convenience for mailing)."""
+    LibreOffice (the workbooks are the notices, the PDFs a convenience for mailing). LibreOffice
+    writes them into a folder of its own; those of a run that ended by itself are then moved
+    beside the notices, each atomically: a run killed (its time, its worker's) leaves no PDF
+    half-written, and a PDF there is this notice's."""
     import tempfile
 
     from .convert import run_group, soffice
@@ -288,21 +293,28 @@ def notices_to_pdf(paths: list[Path], folder: Path, timeout: float = PDF_SECONDS
         return []
     for path in paths:  # an earlier run's PDF is not this notice's, whatever happens next
         path.with_suffix(".pdf").unlink(missing_ok=True)
-    with tempfile.TemporaryDirectory(prefix="jiceng-lo-") as profile:
+    with tempfile.TemporaryDirectory(prefix="jiceng-lo-") as work:
+        profile, outdir = Path(work) / "profile", Path(work) / "pdf"
+        outdir.mkdir()
         for start in range(0, len(paths), PDF_RUN):
             group = paths[start : start + PDF_RUN]
             command = [
                 program,
-                f"-env:UserInstallation={Path(profile).as_uri()}",
+                f"-env:UserInstallation={profile.as_uri()}",
                 "--headless",
                 "--convert-to",
                 "pdf",
                 "--outdir",
-                str(folder),
+                str(outdir),
                 *map(str, group),
             ]
             try:
-                run_group(command, timeout + PDF_SECONDS_PER_NOTICE * len(group))
+                if not run_group(command, timeout + PDF_SECONDS_PER_NOTICE * len(group)):
+                    continue  # killed: its last PDF may be half-written
             except OSError:
                 return []
+            for path in group:
+                made = outdir / f"{path.stem}.pdf"
+                if made.is_file():
+                    write_atomically(path.with_suffix(".pdf"), partial(shutil.copyfile, made))
     return [p.with_suffix(".pdf") for p in paths if p.with_suffix(".pdf").exists()]

@@ -8,6 +8,7 @@ can expand here: the guard refuses a part with one before any of this runs on a 
 
 from __future__ import annotations
 
+import io
 import posixpath
 import re
 import struct
@@ -111,6 +112,27 @@ def _read_key(archive: zipfile.ZipFile, info: zipfile.ZipInfo, most: int) -> tup
     )
 
 
+class PackageBytes(io.BytesIO):
+    """A package read into memory, as a file to open it with `zipfile`; `data` holds its
+    bytes as they are (writing is refused: they never change)."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.data = data
+
+    def writable(self) -> bool:
+        return False
+
+    def write(self, b) -> int:
+        raise io.UnsupportedOperation("read-only package")
+
+    def writelines(self, lines) -> None:
+        raise io.UnsupportedOperation("read-only package")
+
+    def truncate(self, size=None) -> int:
+        raise io.UnsupportedOperation("read-only package")
+
+
 def local_entry(
     archive: zipfile.ZipFile, info: zipfile.ZipInfo, data: bool = True
 ) -> tuple[bytes, bytes, bytes] | None:
@@ -120,7 +142,19 @@ def local_entry(
     fp = archive.fp
     if fp is None:
         return None
-    fp.seek(info.header_offset)
+    at = info.header_offset
+    if isinstance(fp, PackageBytes) and at >= 0:  # sliced from the bytes, not read
+        blob = fp.data
+        local = blob[at : at + 30]
+        if len(local) < 30 or local[:4] != zipfile.stringFileHeader:
+            return None
+        start = at + 30
+        end = (
+            start + int.from_bytes(local[26:28], "little") + int.from_bytes(local[28:30], "little")
+        )
+        packed = blob[end : end + info.compress_size] if data else b""
+        return local, blob[start:end], packed
+    fp.seek(at)
     local = fp.read(30)
     if len(local) < 30 or local[:4] != zipfile.stringFileHeader:
         return None

@@ -9,15 +9,16 @@ is judged by the streams its directory lists (`ole`), an Open XML package by the
 
 from __future__ import annotations
 
-import io
+import os
 import struct
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from .model import UnreadableWorkbook
 from .ole import MAGIC, CompoundFile, NotCompoundFile
-from .package import content_type, main_part
+from .package import PackageBytes, content_type, main_part
 
 # What `sniff` returns for an encrypted workbook: Excel's own default password may open it.
 ENCRYPTED = "encrypted"
@@ -58,17 +59,51 @@ def _closed(found: Sniffed) -> str:
 def sniff_bytes(data: bytes) -> Sniffed:
     """`sniff` of a file read into memory, with its zip left open: the guard, the properties
     and the formula scan then share one read of its directory."""
-    return _kind(io.BytesIO(data))
+    return _kind(PackageBytes(data))
 
 
-def read_file(path: Path, limit: int) -> bytes:
+def read_file(
+    path: Path | str, limit: int, too_large: Callable[[int], None] | None = None
+) -> bytes:
     """The bytes of a submitted file, at most `limit` + 1 of them (the caller compares); what
-    keeps it from being read as one clear reason."""
+    keeps it from being read as one clear reason. `too_large(size)` (it raises) is called
+    before any reading when the file is larger than `limit`, also when it cannot be opened.
+    As many bytes as the file has are asked for, and one more: a read of `limit` + 1 would
+    reserve that much memory for every file."""
+    with _opened(path, limit, too_large) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if too_large is not None and size > limit:
+            too_large(size)
+        want = min(size, limit) + 1
+        data = _read_up_to(handle, want)
+        if len(data) == want <= limit:  # it grew since: on up to the limit
+            data = _read_up_to(handle, limit + 1, data)
+        return data
+
+
+def _opened(path: Path | str, limit: int, too_large: Callable[[int], None] | None) -> BinaryIO:
     try:
-        with path.open("rb") as handle:
-            return handle.read(limit + 1)
+        return open(path, "rb", buffering=0)
     except _UNOPENABLE as exc:
+        if too_large is not None:  # its size first, as when it can be opened
+            try:
+                size = os.stat(path).st_size
+            except OSError:
+                size = 0
+            if size > limit:
+                too_large(size)
         raise UnreadableWorkbook(_cannot_open(exc)) from exc
+
+
+def _read_up_to(handle: BinaryIO, want: int, data: bytes = b"") -> bytes:
+    """`data` and what follows it in the file, up to `want` bytes in all (fewer at its end);
+    an unbuffered read may return fewer than asked for before the end."""
+    while len(data) < want:
+        more = handle.read(want - len(data))
+        if not more:
+            break
+        data += more
+    return data
 
 
 def _cannot_open(exc: OSError) -> str:

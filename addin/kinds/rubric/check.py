@@ -10,10 +10,13 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
+from itertools import chain
+from operator import itemgetter
 
 from ... import findings as F
 from ...cells import (
@@ -113,7 +116,24 @@ class RubricResult:
 
 
 def evaluate(sheet: SheetData, spec: RubricSpec, header: Header) -> RubricResult:
-    layout, found = _layout_of(sheet, spec, header)
+    layout, found, entry = _cached_layout(sheet, spec, header)
+    plan = entry[3]
+    if plan is _UNPLANNED:
+        plan = entry[3] = _plan_of(layout, _facts(spec))
+    if plan is not None:
+        return _evaluate_planned(layout, found, plan)
+    return _evaluate_layout(layout, found)
+
+
+def evaluate_general(sheet: SheetData, spec: RubricSpec, header: Header) -> RubricResult:
+    """`evaluate` without the layout cache or a plan: the layout read afresh, every step the
+    general one (what the planned path is held to in the tests)."""
+    layout, found = _read_layout(sheet, spec, header)
+    return _evaluate_layout(layout, found)
+
+
+def _evaluate_layout(layout: RubricSheet, found: list[Finding]) -> RubricResult:
+    sheet, spec = layout.sheet, layout.spec
     facts = _facts(spec)
     scores, typed, score_findings = _read_scores(layout, facts)
     found += score_findings
@@ -155,6 +175,9 @@ class _Facts:
     categories: tuple[tuple[str, tuple[int, ...]], ...]  # name → its items' numbers
     bands: tuple[tuple[Fraction, Fraction | None, str], ...]  # the grades' min, max, name
     lowest: str  # the lowest grade's name
+    # Item no → {score cell value → (score, ItemScore)}: a plain score within the points, read
+    # once (`_evaluate_planned`).
+    read: dict[int, dict] = field(default_factory=dict)
 
     def grade(self, total: Fraction) -> str:
         """`Grading.grade` of an exact total, against the bands' bounds made fractions once."""
@@ -185,7 +208,6 @@ def _facts(spec: RubricSpec) -> _Facts:
 
 
 _FACTS: dict[int, _Facts] = {}
-_facts.cache_clear = _FACTS.clear  # type: ignore[attr-defined]  # (the tests' mutant guard)
 
 
 @lru_cache(maxsize=4096)
@@ -208,16 +230,17 @@ def _item_scores(
         return [
             _item_score(spec, i.no, item_scores.get(i.no), typed.get(i.no)) for i in facts.items
         ]
-    items = []
-    for i in facts.items:
-        score = item_scores.get(i.no)
-        found = _BY_SCORE.get((i.no, score))
-        if found is None:
-            if len(_BY_SCORE) >= _ITEM_SCORES_MAX:
-                _BY_SCORE.clear()
-            found = _BY_SCORE[i.no, score] = _item_score(spec, i.no, score, None)
-        items.append(found)
-    return items
+    return [_by_score(spec, i.no, item_scores.get(i.no)) for i in facts.items]
+
+
+def _by_score(spec: RubricSpec, no: int, score: Score | None) -> ItemScore:
+    """The shared entry of an item without raters, by its number and exact score."""
+    found = _BY_SCORE.get((no, score))
+    if found is None:
+        if len(_BY_SCORE) >= _ITEM_SCORES_MAX:
+            _BY_SCORE.clear()
+        found = _BY_SCORE[no, score] = _item_score(spec, no, score, None)
+    return found
 
 
 def _item_score(
@@ -246,12 +269,252 @@ _ITEM_SCORES_MAX = 4096
 _BY_SCORE: dict[tuple, ItemScore] = {}
 
 
+# --- the plan of a layout ---------------------------------------------------------------------
+
+# The sheets of one template share a layout, and with it every cell evaluating them reads or
+# writes. The plan works those out once per layout, for the common sheet: points, one 得分
+# column (no raters, no 达标 verdicts), no merged score cell, a 小计 column. What is read from
+# each sheet is then its scores and the few cells that results are typed into; anything
+# unusual there (a typed result, a score that is no plain number) takes the general step.
+_UNPLANNED = object()  # a cached layout whose plan is not worked out yet
+_READ_MAX = 256  # distinct plain score cells remembered per item
+
+
+@dataclass(frozen=True)
+class _Plan:
+    facts: _Facts
+    col: int  # the 得分 column
+    reads: tuple[tuple[int, int, RubricItem, dict], ...]  # index in the spec, row, item, memo
+    # When every item has a row: the items' rows and their memos in the spec's order, all
+    # read at once (`_known_scores`).
+    lines: Callable[[list], tuple] | None
+    memos: tuple[dict, ...]
+    absent: tuple[ItemScore, ...]  # every item's entry while its score is unknown
+    nos: tuple[int, ...]  # the items' numbers, in the spec's order
+    categories: tuple[tuple[str, Callable[[list], tuple]], ...]  # name, picks its scores
+    typed: tuple[tuple[int, ...], tuple[int, ...]]  # rows, columns where typed 小计 / 总分 /
+    # 定级 show: all blank, nothing to hold to anything
+    subtotals: tuple[tuple[str, Cell, Cell], ...]  # category, its 小计 cell, the cell shown
+    total: tuple[Cell, Cell] | None  # the total's cell and the cell shown there
+    total_label: tuple[Cell, Cell, str]  # where fill writes the 总分 label when it is blank
+    grade: tuple[Cell, Cell] | None
+    grade_label: tuple[Cell, Cell] | None
+
+
+def _plan_of(layout: RubricSheet, facts: _Facts) -> _Plan | None:
+    """The plan of a layout, None for a sheet the plan does not cover (the general steps)."""
+    spec, header, sheet = layout.spec, layout.header, layout.sheet
+    if spec.raters or spec.pass_fail or layout.subtotal_col is None:
+        return None
+    column = spec.labels.score
+    problems, shared = _merged_score_cells(layout, column)
+    if problems or shared:
+        return None
+    anchor = sheet.anchor
+    index = {item.no: i for i, item in enumerate(facts.items)}
+    reads = tuple(
+        (i, layout.item_rows[item.no], item, facts.read.setdefault(item.no, {}))
+        for i, item in enumerate(facts.items)
+        if item.no in layout.item_rows
+    )
+    categories = []
+    for name, nos in facts.categories:
+        at = tuple(index[no] for no in nos)
+        if len(at) > 1:
+            pick = itemgetter(*at)
+        else:
+            pick = (lambda values, i=at[0]: (values[i],)) if at else (lambda values: ())
+        categories.append((name, pick))
+    subtotals = []
+    typed = []
+    for cat in spec.categories:
+        cell = _subtotal_cell(layout, cat.name)
+        if cell is not None:
+            subtotals.append((cat.name, cell, anchor(*cell)))
+            if cell[1] == layout.subtotal_col:
+                typed.append(anchor(*cell))
+    total = grade = grade_label = None
+    label_cell = (layout.total_row, header.left)
+    if layout.total_cell is not None:
+        total = (layout.total_cell, anchor(*layout.total_cell))
+        typed.append(total[1])
+    if layout.grade_cell is not None:
+        grade = (layout.grade_cell, anchor(*layout.grade_cell))
+        typed.append(grade[1])
+        if layout.grade_label_cell is not None:
+            grade_label = (layout.grade_label_cell, anchor(*layout.grade_label_cell))
+    every = len(reads) == len(facts.items) > 1
+    return _Plan(
+        facts=facts,
+        col=header.col(column),
+        reads=reads,
+        lines=itemgetter(*(r for _i, r, _item, _memo in reads)) if every else None,
+        memos=tuple(memo for _i, _r, _item, memo in reads),
+        absent=tuple(_by_score(spec, item.no, None) for item in facts.items),
+        nos=tuple(item.no for item in facts.items),
+        categories=tuple(categories),
+        typed=(tuple(r for r, _c in typed), tuple(c for _r, c in typed)),
+        subtotals=tuple(subtotals),
+        total=total,
+        total_label=(
+            label_cell,
+            anchor(*label_cell) if layout.total_row is not None else label_cell,
+            total_label(spec),
+        ),
+        grade=grade,
+        grade_label=grade_label,
+    )
+
+
+def _evaluate_planned(layout: RubricSheet, found: list[Finding], plan: _Plan) -> RubricResult:
+    """`_evaluate_layout` of a sheet its layout's plan covers: the same findings, writes and
+    branch result (the tests hold the two to each other)."""
+    sheet, facts = layout.sheet, plan.facts
+    spec = facts.spec
+    rows, c = sheet.rows, plan.col
+    score_findings: list[Finding] = []
+    every = _known_scores(rows, plan) if plan.lines is not None else None
+    if every is not None:
+        values, entries = zip(*every, strict=True)
+        entries = list(entries)
+    else:
+        values = [None] * len(plan.nos)
+        entries = list(plan.absent)
+        for i, r, item, memo in plan.reads:
+            line = rows[r]
+            raw = line[c] if c < len(line) else None
+            known = memo.get(raw) if raw.__class__ in _SCORE_TYPES else None
+            if known is None:
+                known, problems = _read_planned(sheet, spec, r, c, item, memo, raw)
+                if problems:
+                    score_findings += problems
+            values[i], entries[i] = known
+    categories: dict[str, Fraction | None] = {}
+    shown_categories: dict[str, int | float | None] = {}
+    complete = True
+    for name, pick in plan.categories:
+        exact, shown_ = _category(pick(values))
+        categories[name] = exact
+        shown_categories[name] = shown_
+        if exact is None:
+            complete = False
+    total = exact_sum(categories.values()) if complete else None
+    grade = facts.grade(total) if total is not None else None
+    if score_findings:
+        found += score_findings
+    at = sheet.value
+    typed = set(map(at, *plan.typed))
+    if not typed <= _EMPTY and not all(map(_blank_in_key, typed)):
+        scores = dict(zip(plan.nos, values, strict=True))
+        found += _check_typed_results(layout, facts, scores, categories, total)
+    writes = _normalized_writes(sheet, score_findings) if score_findings else []
+    name = sheet.name
+    add = writes.append
+    for cat, cell, shown_at in plan.subtotals:
+        if categories[cat] is not None:
+            add(_put(name, cell, at(*shown_at), shown_categories[cat]))
+    if plan.total is not None and total is not None:
+        label_cell, label_at, label = plan.total_label
+        if _blank_in_key(at(*label_at)):
+            add(_put(name, label_cell, None, label))
+        add(_put(name, plan.total[0], at(*plan.total[1]), shown(total)))
+    if plan.grade is not None and grade is not None:
+        if plan.grade_label is not None:
+            cell, shown_at = plan.grade_label
+            add(_put(name, cell, at(*shown_at), spec.labels.grade))
+        add(_put(name, plan.grade[0], at(*plan.grade[1]), grade))
+    branch = _branch_result(
+        {
+            "sheet": name,
+            "name": layout.name,
+            "total": shown(total),
+            "exact_total": None if total is None or shows_exactly(total) else exact_text(total),
+            "grade": grade,
+            "categories": shown_categories,
+            "spec": spec.id,
+            "items": entries,
+        }
+    )
+    return RubricResult(layout=layout, findings=found, branch=branch, writes=writes)
+
+
+def _known_scores(rows: list[list], plan: _Plan) -> list[tuple] | None:
+    """Every item's (score, entry) when each score cell holds a value read before, else None
+    (then the cells are read one by one). In C but for this call: the rows picked, their
+    score cells, the cells' types, the memos looked up."""
+    lines = plan.lines(rows)
+    c = plan.col
+    if min(map(len, lines)) <= c:
+        return None
+    raws = list(map(itemgetter(c), lines))
+    if not _SCORE_TYPES.issuperset(map(type, raws)):
+        return None  # (True would find 1's score)
+    known = list(map(dict.get, plan.memos, raws))
+    return None if None in known else known
+
+
+def _read_planned(
+    sheet: SheetData, spec: RubricSpec, r: int, c: int, item: RubricItem, memo: dict, raw: object
+) -> tuple[tuple[Score | None, ItemScore], list[Finding]]:
+    """`_read_plain_scores` of one cell not read before: the score and its entry, and the
+    findings; a plain score within the points is remembered."""
+    number = read_number(raw)
+    if number.state == "ok" and 0 <= number.value <= item.points:
+        known = (number.value, _by_score(spec, item.no, number.value))
+        if raw.__class__ in _SCORE_TYPES:
+            if len(memo) >= _READ_MAX:
+                memo.clear()
+            memo[raw] = known
+        return known, []
+    value, problems = _read_score_cell(sheet, r, c, item, spec.labels.score)
+    return (value, _by_score(spec, item.no, value)), problems
+
+
+def _put(sheet: str, cell: Cell, old: object, value: object) -> CellWrite:
+    """`_computed_writes`' put, the shown value `old` read from the plan's cell."""
+    changed = not _blank_in_key(old) and not _same(old, value)
+    write = _new(CellWrite)
+    _set(
+        write,
+        "__dict__",
+        {
+            "sheet": sheet,
+            "row": cell[0],
+            "col": cell[1],
+            "value": value,
+            "replaces": old if changed else None,
+        },
+    )
+    return write
+
+
+def _branch_result(fields: dict) -> BranchResult:
+    """`BranchResult.model_construct` of every field, in the fields' order, without its
+    per-call walk over aliases and defaults (the model has none to apply)."""
+    branch = _new(BranchResult)
+    _set(branch, "__dict__", fields)
+    _set(branch, "__pydantic_fields_set__", set(fields))
+    _set(branch, "__pydantic_extra__", None)
+    _set(branch, "__pydantic_private__", None)
+    return branch
+
+
+_new, _set = object.__new__, object.__setattr__
+
+
+@lru_cache(maxsize=4096)
+def _category(values: tuple[Score | None, ...]) -> tuple[Fraction | None, int | float | None]:
+    """`_category_sum` of a category's scores and how it is shown, once per distinct scores."""
+    exact = _category_sum(values)
+    return exact, shown(exact)
+
+
 # --- layout ----------------------------------------------------------------------------------
 
 # The layout of a rubric sheet depends only on its texts, its merges and which input cells are
 # blank — the same for every branch sheet made from one template. A batch of a thousand
 # submissions reads the same layout eight thousand times, so it is worked out once per shape.
-_LAYOUTS: dict[tuple, tuple[RubricSheet, list[Finding], bool]] = {}
+_LAYOUTS: dict[tuple, list] = {}
 _LAYOUTS_MAX = 256
 _EMPTY = frozenset(("", None))
 
@@ -259,15 +522,25 @@ _EMPTY = frozenset(("", None))
 def _layout_of(
     sheet: SheetData, spec: RubricSpec, header: Header
 ) -> tuple[RubricSheet, list[Finding]]:
+    layout, found, _entry = _cached_layout(sheet, spec, header)
+    return layout, found
+
+
+def _cached_layout(
+    sheet: SheetData, spec: RubricSpec, header: Header
+) -> tuple[RubricSheet, list[Finding], list]:
+    """The sheet's layout and its findings, and the cache entry of its shape: [layout,
+    findings, named, plan] (the plan is worked out on the shape's first evaluation)."""
     key = _layout_key(sheet, spec, header)
     cached = _LAYOUTS.get(key)
     if cached is None:
         layout, found = _read_layout(sheet, spec, header)
         if len(_LAYOUTS) >= _LAYOUTS_MAX:
             _LAYOUTS.clear()
-        _LAYOUTS[key] = (replace(layout, item_rows=dict(layout.item_rows)), found, layout.named)
-        return layout, list(found)
-    layout, found, named = cached
+        entry = [replace(layout, item_rows=dict(layout.item_rows)), found, layout.named, _UNPLANNED]
+        _LAYOUTS[key] = entry
+        return layout, list(found), entry
+    layout, found, named, _plan = cached
     # Same shape, another sheet: only the sheet (and a name taken from the sheet) differ.
     # A shallow copy (cheaper than `copy` or `replace`, which re-runs __init__).
     fresh = object.__new__(RubricSheet)
@@ -277,17 +550,21 @@ def _layout_of(
         fresh.name = sheet.name
     # The key holds the merged ranges: the cached sheet's index is this sheet's.
     sheet.share_merge_index(layout.sheet)
-    return fresh, [f.model_copy(update={"sheet": sheet.name}) for f in found] if found else []
+    copies = [f.model_copy(update={"sheet": sheet.name}) for f in found] if found else []
+    return fresh, copies, cached
 
 
 def _layout_key(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple:
     """Everything `_read_layout` reads: texts in full, other table cells only as blank or not.
 
-    One flat tuple (nested ones are hashed and compared level by level, and built one by
-    one): the header, the merged ranges up to a marker, then each row as its length and its
-    cells — in full down to the header, below it the cells left of the content column
-    inclusive, the 分值 and whether each table cell right of those is empty. A row's length fixes how many
-    of its cells follow, so no two different sheets flatten alike."""
+    One flat tuple: the header, the merged ranges up to a marker, the rows down to the header
+    in full (each as its length and its cells), then the rows below it. Below the header the
+    key holds the cells left of the content column inclusive and the 分值 in full, and of each
+    table cell right of those only whether it is empty. When those rows are all of one length
+    (calamine reads a rectangle) they go in column by column — a tuple per column and the
+    emptiness of all the others as one bytes — else row by row (`_rows_key`); a marker tells
+    the two forms apart, and the lengths fix how many cells follow, so no two different
+    sheets flatten alike."""
     labels = spec.labels
     left, stop = header.left, header.right + 2
     content = header.col(labels.content) + 1
@@ -303,20 +580,43 @@ def _layout_key(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple:
     for line in rows[:below]:
         add(len(line))
         extend(line)
+    lines = rows[below:]
+    widths = set(map(len, lines))
+    if len(widths) > 1:
+        add(_RAGGED)
+        _rows_key(parts, lines, left, content, points, stop)
+        return tuple(parts)
+    n = widths.pop() if widths else 0
+    columns = list(zip(*lines, strict=True))  # (a tuple per column, in C; one length)
+    parts += (_COLUMNS, len(lines), n)
+    extend(columns[left:content])
+    add(columns[points] if points < n else None)
+    rest = columns[content:stop]
     # Emptiness as the layout reads it (`is_blank`): a cell of (full-width) spaces is blank
-    # there, so it must be blank here too, or it shares the key of a cell holding text.
-    # (Left of the content column inclusive the cells are in the key already.)
+    # there, so it must be blank here too, or it shares the key of a cell holding text. Each
+    # distinct value is judged once; the cells are then looked up in C.
+    blank = {v for v in set().union(*rest) if _blank_in_key(v)}
+    add(bytes(map(blank.__contains__, chain.from_iterable(rest))))
+    return tuple(parts)
+
+
+def _rows_key(parts: list, lines: list, left: int, content: int, points: int, stop: int) -> None:
+    """The rows below the header into `parts` one by one (rows of different lengths): each
+    row's length, its cells left of the content column inclusive, its 分值, and whether each
+    table cell right of those is empty."""
+    add, extend = parts.append, parts.extend
     empty = _blank_in_key
-    for line in rows[below:]:
+    for line in lines:
         n = len(line)
         add(n)
         extend(line[left:content])
         add(line[points] if points < n else None)
         extend(map(empty, line[content:stop]))
-    return tuple(parts)
 
 
 _END = object()  # closes the variable-length parts of a layout key
+_COLUMNS = object()  # the rows below the header follow column by column
+_RAGGED = object()  # ... row by row
 
 
 def _blank_in_key(value: object) -> bool:
@@ -959,3 +1259,13 @@ def total_label(spec: RubricSpec) -> str:
     if spec.pass_fail:
         return f"{spec.labels.total}（共{plain(spec.total_points)}项）"
     return f"{spec.labels.total}（{plain(spec.total_points)}分）"
+
+
+def _forget() -> None:
+    """Every memo of this module emptied (the tests' mutant guard calls each module function's
+    `cache_clear`; the lru_caches have their own)."""
+    for memo in (_FACTS, _LAYOUTS, _SCORES_OK, _BY_SCORE, _ITEM_SCORES):
+        memo.clear()
+
+
+evaluate.cache_clear = _forget  # type: ignore[attr-defined]

@@ -1,0 +1,323 @@
+"""The rubric's per-layout plan gives what the general path gives: the same findings, computed
+cells, record of overwritten values and branch result, on sheets of one template varied the
+ways people vary them (typed results, text in score cells, merged score cells, a column or row
+inserted, blanks and full-width spaces, edited texts, rows of different lengths). And the
+layout cache hands a sheet another's layout only when the two truly have the same layout."""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import forget_memos
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from addin.kinds.rubric import check
+from addin.kinds.rubric.model import BranchResult, ItemScore
+from addin.kinds.rubric.template import rubric_workbook
+from addin.spec import load_specs
+from addin.workbook.calamine_reader import read_workbook
+from addin.workbook.model import Merge, SheetData
+from addin.writes import CellWrite
+
+RATERS = Path(__file__).parent / "specs" / "rubric_three_raters.toml"
+
+
+@pytest.fixture(scope="module")
+def template_sheet(tmp_path_factory, spec) -> SheetData:
+    path = tmp_path_factory.mktemp("plan") / "rubric.xlsx"
+    rubric_workbook(spec, {"第一党支部": {i.no: float(i.points) for i in spec.items}}).save(path)
+    data, _cut = read_workbook(path)
+    return data.sheets[0]
+
+
+SUFFIXES = ["x", "\u3000", ""]  # after an item's text
+SPACES = st.sampled_from(["\u3000", "  ", "\u3000\u3000", " \t"])
+VALID = st.sampled_from([5.0, 4.5, 4.0, 0.0, 5, 4, 3.25])  # within every item's points
+# What people type into a score cell.
+SCORES = st.one_of(
+    st.sampled_from([5.0, 4.5, 4.0, 10.0, 9.5, 0.0, 5, 4]),
+    st.sampled_from(["", None, "4分", "４", " 4.5 ", "良", "-1", "10.5", "#N/A"]),
+    SPACES,
+    st.floats(-2, 12, allow_nan=False),
+    st.booleans(),
+    st.just(date(2024, 1, 1)),
+)
+# What people type into a computed cell (小计, 总分, 定级结果) or next to one.
+TYPED = st.one_of(
+    st.sampled_from(["", None, "", None, 17, 18.5, 20, 87.5, "90分", "先进", "一般", "良", "x"]),
+    SPACES,
+)
+EDITS = st.sampled_from(
+    [
+        "spaces",
+        "text right",
+        "merge scores",
+        "merge across",
+        "blank row",
+        "column left",
+        "no 小计 header",
+        "item text",
+        "points",
+        "name",
+        "no total label",
+        "no grade label",
+        "ragged",
+        "wide",
+    ]
+)
+
+
+def _shift_rows(rows: list, merges: list[Merge], at: int) -> list[Merge]:
+    rows.insert(at, [""] * len(rows[min(at, len(rows) - 1)]))
+    return [
+        Merge(m.top + (m.top >= at), m.left, m.bottom + (m.bottom >= at), m.right) for m in merges
+    ]
+
+
+def _free(merges: list[Merge], new: Merge) -> bool:
+    return not any(
+        m.left <= new.right and new.left <= m.right and m.top <= new.bottom and new.top <= m.bottom
+        for m in merges
+    )
+
+
+def _at(rows: list, r: int, c: int) -> object:
+    return rows[r][c] if c < len(rows[r]) else None
+
+
+def _set(rows: list, r: int, c: int, value: object) -> None:
+    """rows[r][c] = value, the row made long enough (another way rows differ in length)."""
+    row = rows[r]
+    row.extend([""] * (c + 1 - len(row)))
+    row[c] = value
+
+
+@st.composite
+def sheets(draw, template: SheetData) -> SheetData:
+    rows = copy.deepcopy(template.rows)
+    merges = list(template.merges)
+    # Most sheets are filled in right (every score readable: totals and grades are written);
+    # the others have some of everything.
+    clean = draw(st.booleans())
+    for r in range(4, 22):  # the items' 得分 (D5:D22)
+        rows[r][3] = draw(VALID if clean else SCORES)
+    for r in (4, 8, 12, 16, 20, 22, 23):  # 小计 anchors, 总分, 定级结果
+        rows[r][4 if r < 22 else 3] = draw(st.sampled_from(["", None]) if clean else TYPED)
+    for edit in draw(st.lists(EDITS, max_size=3)):
+        r = draw(st.integers(4, len(rows) - 1))
+        if edit == "spaces":
+            row = rows[r]
+            row[draw(st.integers(0, len(row) - 1))] = draw(SPACES)
+        elif edit == "text right" and len(rows[r]) > 2:
+            rows[r][draw(st.integers(2, len(rows[r]) - 1))] = draw(TYPED)
+        elif edit in ("merge scores", "merge across"):
+            new = Merge(r, 3, r + 1, 3) if edit == "merge scores" else Merge(r, 2, r, 3)
+            if new.bottom < len(rows) and _free(merges, new):
+                merges.append(new)
+        elif edit == "blank row":
+            merges = _shift_rows(rows, merges, r)
+        elif edit == "column left":
+            rows = [["", *row] for row in rows]
+            merges = [Merge(m.top, m.left + 1, m.bottom, m.right + 1) for m in merges]
+        elif edit == "no 小计 header":
+            rows[3][-1] = ""
+        elif edit == "item text":
+            _set(rows, r, 1, f"{_at(rows, r, 1)}{draw(st.sampled_from(SUFFIXES))}")
+        elif edit == "points":
+            _set(rows, r, 2, draw(st.sampled_from([4.0, "5分", "", 5.0])))
+        elif edit == "name":
+            rows[2][1] = draw(st.sampled_from(["第二党支部", "\u3000", "", None]))
+        elif edit == "no total label":
+            _set(rows, 22, 0, draw(st.sampled_from(["", "\u3000", "合计"])))
+        elif edit == "no grade label":
+            _set(rows, 23, 0, draw(st.sampled_from(["", "\u3000"])))
+        elif edit == "ragged":
+            rows[r] = rows[r][: draw(st.integers(1, len(rows[r])))]
+        elif edit == "wide":
+            rows = [[*row, draw(TYPED) if i == r else ""] for i, row in enumerate(rows)]
+    return SheetData(name=draw(st.sampled_from(["第一党支部", "Sheet2"])), rows=rows, merges=merges)
+
+
+def _outcome(result: check.RubricResult) -> tuple:
+    layout = result.layout
+    return (
+        [f.model_dump() for f in result.findings],
+        [(w.sheet, w.row, w.col, repr(w.value), repr(w.replaces)) for w in result.writes],
+        result.branch.model_dump(),
+        result.branch.model_fields_set,
+        result.conditional,
+        (layout.name, layout.item_rows, layout.total_row, layout.total_cell, layout.grade_cell),
+        (layout.grade_label_cell, layout.subtotal_col, layout.first_rows),
+    )
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_the_planned_evaluation_is_the_general_one(template_sheet, spec, data):
+    # Several sheets in turn: later ones take the layout (and plan) cached by earlier ones.
+    for sheet in data.draw(st.lists(sheets(template_sheet), min_size=1, max_size=4)):
+        header = check.detect(sheet, spec)
+        if header is None:
+            continue
+        planned = check.evaluate(copy.deepcopy(sheet), spec, header)
+        general = check.evaluate_general(copy.deepcopy(sheet), spec, header)
+        assert _outcome(planned) == _outcome(general)
+
+
+def test_a_template_sheet_is_evaluated_by_its_plan(template_sheet, spec):
+    """(Else the comparison above would hold the general path to itself.)"""
+    check._LAYOUTS.clear()
+    header = check.detect(template_sheet, spec)
+    check.evaluate(template_sheet, spec, header)
+    (entry,) = check._LAYOUTS.values()
+    assert isinstance(entry[3], check._Plan)
+    # a 小计 header cleared: fill creates the column, which the plan leaves to the general path
+    rows = copy.deepcopy(template_sheet.rows)
+    rows[3][4] = ""
+    bare = SheetData(name="x", rows=rows, merges=list(template_sheet.merges))
+    check._LAYOUTS.clear()
+    check.evaluate(bare, spec, check.detect(bare, spec))
+    (entry,) = check._LAYOUTS.values()
+    assert entry[3] is None
+
+
+def test_a_sheet_with_raters_has_no_plan(tmp_path):
+    specs = load_specs([RATERS])
+    spec = specs.by_id("rubric_three_raters")
+    scores = {no: {"自评": 5, "群众评议": 5, "上级评定": 5} for no in (1, 2, 3)}
+    path = tmp_path / "raters.xlsx"
+    rubric_workbook(spec, {"综合": scores}).save(path)
+    sheet = read_workbook(path)[0].sheets[0]
+    check._LAYOUTS.clear()
+    result = check.evaluate(sheet, spec, check.detect(sheet, spec))
+    (entry,) = check._LAYOUTS.values()
+    assert entry[3] is None
+    assert result.branch.total == 15
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_sheets_sharing_a_layout_key_have_the_same_layout(template_sheet, spec, data):
+    one, other = data.draw(sheets(template_sheet)), data.draw(sheets(template_sheet))
+    header = check.detect(one, spec)
+    if header is None or check.detect(other, spec) != header:
+        return
+    if check._layout_key(one, spec, header) != check._layout_key(other, spec, header):
+        return
+    layout_one, found_one = check._read_layout(one, spec, header)
+    layout_other, found_other = check._read_layout(other, spec, header)
+    other_named = layout_other.name if layout_other.named else one.name
+    assert (layout_one.name if layout_one.named else one.name) == other_named
+    for field in ("item_rows", "total_row", "total_cell", "grade_cell", "grade_label_cell"):
+        assert getattr(layout_one, field) == getattr(layout_other, field)
+    assert layout_one.subtotal_col == layout_other.subtotal_col
+    dumps = [[f.model_dump(exclude={"sheet"}) for f in found] for found in (found_one, found_other)]
+    assert dumps[0] == dumps[1]
+
+
+@pytest.mark.parametrize("ragged", [False, True])
+def test_sheets_differing_in_scores_share_a_key_and_in_blankness_do_not(
+    template_sheet, spec, ragged
+):
+    """Both sides of the key: another sheet's scores and typed values (the cache is hit), but
+    a cell of full-width spaces against one holding text, or an empty one against a typed one
+    (the cache is not hit), in the rectangular and the row-by-row form."""
+    header = check.detect(template_sheet, spec)
+
+    def variant(score, e24) -> SheetData:
+        rows = copy.deepcopy(template_sheet.rows)
+        rows[4][3] = score
+        rows[23][4] = e24
+        if ragged:
+            rows[10] = rows[10][:3]
+        return SheetData(name="x", rows=rows, merges=list(template_sheet.merges))
+
+    def key(score, e24) -> tuple:
+        return check._layout_key(variant(score, e24), spec, header)
+
+    assert key(5.0, "") == key(3.5, "") == key("良", None) == key(1.0, "\u3000")
+    assert key(5.0, "\u3000") != key(5.0, "后进") != key(5.0, "")
+    assert key(None, "") != key(5.0, "")  # an empty score cell against a typed one
+
+
+def test_the_branch_result_is_the_one_model_construct_builds():
+    items = [ItemScore(no=1, score=5)]
+    fields = {
+        "sheet": "a",
+        "name": "b",
+        "total": 87.5,
+        "exact_total": None,
+        "grade": "先进",
+        "categories": {"甲": 17},
+        "spec": "s",
+        "items": items,
+    }
+    fast = check._branch_result(dict(fields))
+    built = BranchResult.model_construct(**fields)
+    assert fast == built and fast.model_dump() == built.model_dump()
+    assert fast.model_fields_set == built.model_fields_set
+    assert repr(fast) == repr(built)
+    assert fast != BranchResult.model_construct(**{**fields, "grade": "一般"})
+
+
+def test_a_planned_write_is_the_cell_write_the_general_path_builds():
+    cell = (4, 4)
+    assert check._put("s", cell, "", 17) == CellWrite("s", 4, 4, 17, replaces=None)
+    assert check._put("s", cell, "\u3000", 17) == CellWrite("s", 4, 4, 17, replaces=None)
+    assert check._put("s", cell, 17.0, 17) == CellWrite("s", 4, 4, 17, replaces=None)
+    assert check._put("s", cell, 16, 17) == CellWrite("s", 4, 4, 17, replaces=16)
+    assert check._put("s", cell, "一般", "先进") == CellWrite("s", 4, 4, "先进", replaces="一般")
+    written = check._put("s", cell, 16, 17)
+    assert repr(written) == repr(CellWrite("s", 4, 4, 17, replaces=16))
+    assert hash(written) == hash(CellWrite("s", 4, 4, 17, replaces=16))
+
+
+def test_the_mutant_guard_empties_every_memo_of_the_rubric_check(template_sheet, spec):
+    """mutmut forks each mutant from a process that ran the tests: a memo left filled would
+    answer with the unmutated results (the read scores, shared item entries, layouts)."""
+    rows = copy.deepcopy(template_sheet.rows)
+    rows[4][3] = 4.5
+    sheet = SheetData(name="x", rows=rows, merges=list(template_sheet.merges))
+    header = check.detect(sheet, spec)
+    check.evaluate(sheet, spec, header)
+    check.evaluate_general(copy.deepcopy(sheet), spec, header)
+    memos = {
+        name: value
+        for name, value in vars(check).items()
+        if isinstance(value, dict | set | list) and not name.startswith("__")
+    }
+    assert set(memos) >= {"_LAYOUTS", "_FACTS", "_SCORES_OK", "_BY_SCORE", "_ITEM_SCORES"}
+    assert all(memos.values())  # each filled by the evaluations above
+    cached = [v for v in vars(check).values() if hasattr(v, "cache_info")]
+    assert any(f.cache_info().currsize for f in cached)
+    forget_memos()
+    assert {name: len(value) for name, value in memos.items() if value} == {}
+    assert [f for f in cached if f.cache_info().currsize] == []
+
+
+@pytest.mark.parametrize(("before", "typed"), [(0.0, False), (1.0, True), (1, True), (0, 0.0)])
+def test_a_score_read_before_is_not_a_different_value_equal_to_it(
+    template_sheet, spec, before, typed
+):
+    """TRUE is not the score 1 (nor FALSE 0) though Python finds them equal: after a sheet
+    scored 1, a sheet with TRUE in that cell gets its finding; 0 and 0.0 are one score."""
+
+    def sheet(value) -> SheetData:
+        rows = copy.deepcopy(template_sheet.rows)
+        rows[4][3] = value
+        return SheetData(name="x", rows=rows, merges=list(template_sheet.merges))
+
+    header = check.detect(template_sheet, spec)
+    check.evaluate(sheet(before), spec, header)  # remembered for item 1
+    planned = check.evaluate(sheet(typed), spec, header)
+    assert _outcome(planned) == _outcome(check.evaluate_general(sheet(typed), spec, header))
+    flagged = [f.code for f in planned.findings]
+    assert flagged == (["rubric.score_not_number"] if isinstance(typed, bool) else [])
