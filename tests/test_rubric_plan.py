@@ -280,6 +280,24 @@ def test_a_planned_write_is_the_cell_write_the_general_path_builds():
     assert hash(written) == hash(CellWrite("s", 4, 4, 17, replaces=16))
 
 
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [((16, 17), (16.0, 17)), ((None, 17), (None, 17.0)), ((1, 2), (True, 2))],
+)
+def test_a_shared_write_is_not_one_of_equal_values_of_another_type(first, then):
+    """The planned writes are shared between sheets: a sheet whose typed 小计 is 16.0 (or
+    TRUE) gets a write replacing 16.0 (TRUE), not the one made for 16 before."""
+    check._put("s", (4, 4), *first)
+    old, value = then
+    written = check._put("s", (4, 4), old, value)
+    expected = check._new_put("s", (4, 4), old, value)
+    assert (repr(written.value), repr(written.replaces)) == (
+        repr(expected.value),
+        repr(expected.replaces),
+    )
+    assert check._put("s", (4, 4), *then) is written  # (and shared it is)
+
+
 def test_the_mutant_guard_empties_every_memo_of_the_rubric_check(template_sheet, spec):
     """mutmut forks each mutant from a process that ran the tests: a memo left filled would
     answer with the unmutated results (the read scores, shared item entries, layouts)."""
@@ -294,7 +312,14 @@ def test_the_mutant_guard_empties_every_memo_of_the_rubric_check(template_sheet,
         for name, value in vars(check).items()
         if isinstance(value, dict | set | list) and not name.startswith("__")
     }
-    assert set(memos) >= {"_LAYOUTS", "_FACTS", "_SCORES_OK", "_BY_SCORE", "_ITEM_SCORES"}
+    assert set(memos) >= {
+        "_LAYOUTS",
+        "_FACTS",
+        "_SCORES_OK",
+        "_BY_SCORE",
+        "_ITEM_SCORES",
+        "_WRITES",
+    }
     assert all(memos.values())  # each filled by the evaluations above
     cached = [v for v in vars(check).values() if hasattr(v, "cache_info")]
     assert any(f.cache_info().currsize for f in cached)

@@ -16,6 +16,7 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 from itertools import chain
+from math import lcm
 from operator import itemgetter
 
 from ... import findings as F
@@ -178,6 +179,9 @@ class _Facts:
     # Item no → {score cell value → (score, ItemScore)}: a plain score within the points, read
     # once (`_evaluate_planned`).
     read: dict[int, dict] = field(default_factory=dict)
+    # A total's integer ratio (as `exact_sum` adds it, not in lowest terms) → the total, its
+    # grade, how it is shown and its exact text: a template's sheets share a few totals.
+    totals: dict[tuple[int, int], tuple] = field(default_factory=dict)
 
     def grade(self, total: Fraction) -> str:
         """`Grading.grade` of an exact total, against the bands' bounds made fractions once."""
@@ -391,15 +395,27 @@ def _evaluate_planned(layout: RubricSheet, found: list[Finding], plan: _Plan) ->
             values[i], entries[i] = known
     categories: dict[str, Fraction | None] = {}
     shown_categories: dict[str, int | float | None] = {}
-    complete = True
+    numerator, denominator = 0, 1  # the total, added as `exact_sum` adds it
     for name, pick in plan.categories:
-        exact, shown_ = _category(pick(values))
+        exact, shown_, ratio = _category(pick(values))
         categories[name] = exact
         shown_categories[name] = shown_
-        if exact is None:
-            complete = False
-    total = exact_sum(categories.values()) if complete else None
-    grade = facts.grade(total) if total is not None else None
+        if ratio is None:
+            denominator = 0
+        elif denominator:
+            n, d = ratio
+            if d != denominator:
+                common = lcm(denominator, d)
+                numerator *= common // denominator
+                n *= common // d
+                denominator = common
+            numerator += n
+    total = grade = shown_total = exact_total = None
+    if denominator:
+        known = facts.totals.get((numerator, denominator))
+        if known is None:
+            known = _total_of(facts, numerator, denominator)
+        total, grade, shown_total, exact_total = known
     if score_findings:
         found += score_findings
     at = sheet.value
@@ -417,7 +433,7 @@ def _evaluate_planned(layout: RubricSheet, found: list[Finding], plan: _Plan) ->
         label_cell, label_at, label = plan.total_label
         if _blank_in_key(at(*label_at)):
             add(_put(name, label_cell, None, label))
-        add(_put(name, plan.total[0], at(*plan.total[1]), shown(total)))
+        add(_put(name, plan.total[0], at(*plan.total[1]), shown_total))
     if plan.grade is not None and grade is not None:
         if plan.grade_label is not None:
             cell, shown_at = plan.grade_label
@@ -427,8 +443,8 @@ def _evaluate_planned(layout: RubricSheet, found: list[Finding], plan: _Plan) ->
         {
             "sheet": name,
             "name": layout.name,
-            "total": shown(total),
-            "exact_total": None if total is None or shows_exactly(total) else exact_text(total),
+            "total": shown_total,
+            "exact_total": exact_total,
             "grade": grade,
             "categories": shown_categories,
             "spec": spec.id,
@@ -471,7 +487,27 @@ def _read_planned(
 
 
 def _put(sheet: str, cell: Cell, old: object, value: object) -> CellWrite:
-    """`_computed_writes`' put, the shown value `old` read from the plan's cell."""
+    """`_computed_writes`' put, the shown value `old` read from the plan's cell. The writes
+    are frozen and the same few recur on every sheet of a template (a 小计 of a few values
+    over an empty cell): one shared object for each, told apart by the values' types too
+    (1, 1.0 and True are equal keys, yet shown differently)."""
+    key = (sheet, cell, old, old.__class__, value, value.__class__)
+    try:
+        write = _WRITES.get(key)
+    except TypeError:  # a value that cannot be a key
+        return _new_put(sheet, cell, old, value)
+    if write is None:
+        if len(_WRITES) >= _WRITES_MAX:
+            _WRITES.clear()
+        write = _WRITES[key] = _new_put(sheet, cell, old, value)
+    return write
+
+
+_WRITES: dict[tuple, CellWrite] = {}
+_WRITES_MAX = 4096
+
+
+def _new_put(sheet: str, cell: Cell, old: object, value: object) -> CellWrite:
     changed = not _blank_in_key(old) and not _same(old, value)
     write = _new(CellWrite)
     _set(
@@ -503,10 +539,29 @@ _new, _set = object.__new__, object.__setattr__
 
 
 @lru_cache(maxsize=4096)
-def _category(values: tuple[Score | None, ...]) -> tuple[Fraction | None, int | float | None]:
-    """`_category_sum` of a category's scores and how it is shown, once per distinct scores."""
+def _category(
+    values: tuple[Score | None, ...],
+) -> tuple[Fraction | None, int | float | None, tuple[int, int] | None]:
+    """`_category_sum` of a category's scores, how it is shown and its integer ratio, once
+    per distinct scores."""
     exact = _category_sum(values)
-    return exact, shown(exact)
+    return exact, shown(exact), None if exact is None else exact.as_integer_ratio()
+
+
+def _total_of(facts: _Facts, numerator: int, denominator: int) -> tuple:
+    """The total `exact_sum` makes of that ratio, its grade, how it is shown and its exact
+    text (None when shown exactly), remembered in `facts.totals`."""
+    total = Fraction(numerator, denominator)
+    known = (
+        total,
+        facts.grade(total),
+        shown(total),
+        None if shows_exactly(total) else exact_text(total),
+    )
+    if len(facts.totals) >= _ITEM_SCORES_MAX:
+        facts.totals.clear()
+    facts.totals[numerator, denominator] = known
+    return known
 
 
 # --- layout ----------------------------------------------------------------------------------
@@ -1264,7 +1319,7 @@ def total_label(spec: RubricSpec) -> str:
 def _forget() -> None:
     """Every memo of this module emptied (the tests' mutant guard calls each module function's
     `cache_clear`; the lru_caches have their own)."""
-    for memo in (_FACTS, _LAYOUTS, _SCORES_OK, _BY_SCORE, _ITEM_SCORES):
+    for memo in (_FACTS, _LAYOUTS, _SCORES_OK, _BY_SCORE, _ITEM_SCORES, _WRITES):
         memo.clear()
 
 
