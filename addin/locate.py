@@ -131,7 +131,19 @@ def _top_labels(sheet: SheetData, scan_rows: int) -> list[dict[str, int]]:
     if scan_rows != HEADER_SCAN_ROWS:
         return [_row_labels(line) for line in sheet.rows[:scan_rows]]
     if sheet.top_labels is None:
-        sheet.top_labels = [_row_labels(line) for line in sheet.rows[:HEADER_SCAN_ROWS]]
+        lines = sheet.rows[:HEADER_SCAN_ROWS]
+        try:
+            # Rows seen before looked up in C, then the others one by one: a row too wide to
+            # be kept or holding a value that cannot be a key is never in `_ROWS`.
+            top = list(map(_ROWS.get, map(tuple, lines)))
+        except TypeError:
+            top = [None] * len(lines)
+        if None in top:
+            top = [
+                _row_labels(line) if found is None else found
+                for line, found in zip(lines, top, strict=True)
+            ]
+        sheet.top_labels = top
     return sheet.top_labels
 
 

@@ -650,7 +650,9 @@ def _layout_key(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple:
     # Emptiness as the layout reads it (`is_blank`): a cell of (full-width) spaces is blank
     # there, so it must be blank here too, or it shares the key of a cell holding text. Each
     # distinct value is judged once; the cells are then looked up in C.
-    blank = {v for v in set().union(*rest) if _blank_in_key(v)}
+    values = set().union(*rest)
+    blank = values & _EMPTY  # (then the texts: a number is never blank)
+    blank.update([v for v in values if v.__class__ is str and is_blank(v)])
     add(bytes(map(blank.__contains__, chain.from_iterable(rest))))
     return tuple(parts)
 
