@@ -33,3 +33,18 @@ def test_a_spaces_only_cell_does_not_give_a_typed_cell_its_layout(tmp_path, spec
     after = _codes(check_path(typed, specs))
     assert after == alone
     assert any(cell == "E24" for _code, cell in alone)  # the typed grade is held to the total
+
+
+def test_a_header_is_framed_by_its_own_columns_not_those_of_an_object_gone_before(spec):
+    """The key's columns are kept per header object (by id, the entry holding it): a header
+    made after another was let go may get its id, never its columns."""
+    from addin.locate import Header
+
+    labels = spec.labels
+    first = Header(row=3, columns={labels.content: 1, labels.points: 2, labels.score: 3})
+    later = Header(row=5, columns={labels.content: 2, labels.points: 3, labels.score: 4})
+    check._FRAMES[(id(spec), id(later))] = (spec, first, check._frame(spec, first))
+    left, stop, content, points, head = check._frame(spec, later)
+    assert (left, stop, content, points) == (2, 6, 3, 3)
+    assert head[:2] == (id(spec), 5)
+    assert check._frame(spec, first)[:4] == (1, 5, 2, 2)

@@ -620,14 +620,8 @@ def _layout_key(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple:
     emptiness of all the others as one bytes — else row by row (`_rows_key`); a marker tells
     the two forms apart, and the lengths fix how many cells follow, so no two different
     sheets flatten alike."""
-    labels = spec.labels
-    left, stop = header.left, header.right + 2
-    content = header.col(labels.content) + 1
-    points = header.col(labels.points)
-    if points is None:
-        points = content - 1  # a pass/fail sheet has no 分值 column: key on the content again
-    parts = [id(spec), header.row, *sorted(header.columns.items())]
-    parts.append(_END)
+    left, stop, content, points, head = _frame(spec, header)
+    parts = [*head]
     parts += sheet.merges  # (named tuples: hashed and compared in C)
     parts.append(_END)
     add, extend = parts.append, parts.extend
@@ -646,7 +640,12 @@ def _layout_key(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple:
     parts += (_COLUMNS, len(lines), n)
     extend(columns[left:content])
     add(columns[points] if points < n else None)
-    rest = columns[content:stop]
+    # (The 分值 is in the key in full: its emptiness too.)
+    rest = (
+        columns[content:points] + columns[points + 1 : stop]
+        if points >= content
+        else columns[content:stop]
+    )
     # Emptiness as the layout reads it (`is_blank`): a cell of (full-width) spaces is blank
     # there, so it must be blank here too, or it shares the key of a cell holding text. Each
     # distinct value is judged once; the cells are then looked up in C.
@@ -655,6 +654,31 @@ def _layout_key(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple:
     blank.update([v for v in values if v.__class__ is str and is_blank(v)])
     add(bytes(map(blank.__contains__, chain.from_iterable(rest))))
     return tuple(parts)
+
+
+def _frame(spec: RubricSpec, header: Header) -> tuple:
+    """The columns a layout key of this spec and header reads (left, stop, after the content,
+    分值) and its first parts: once per header (the header search shares equal headers:
+    `locate.find_headers`). The entry holds the spec and header, so their ids stand."""
+    key = (id(spec), id(header))
+    found = _FRAMES.get(key)
+    if found is not None and found[0] is spec and found[1] is header:
+        return found[2]
+    labels = spec.labels
+    left, stop = header.left, header.right + 2
+    content = header.col(labels.content) + 1
+    points = header.col(labels.points)
+    if points is None:
+        points = content - 1  # a pass/fail sheet has no 分值 column: key on the content again
+    head = (id(spec), header.row, *sorted(header.columns.items()), _END)
+    frame = (left, stop, content, points, head)
+    if len(_FRAMES) >= _LAYOUTS_MAX:
+        _FRAMES.clear()
+    _FRAMES[key] = (spec, header, frame)
+    return frame
+
+
+_FRAMES: dict[tuple[int, int], tuple] = {}
 
 
 def _rows_key(parts: list, lines: list, left: int, content: int, points: int, stop: int) -> None:
@@ -1321,7 +1345,7 @@ def total_label(spec: RubricSpec) -> str:
 def _forget() -> None:
     """Every memo of this module emptied (the tests' mutant guard calls each module function's
     `cache_clear`; the lru_caches have their own)."""
-    for memo in (_FACTS, _LAYOUTS, _SCORES_OK, _BY_SCORE, _ITEM_SCORES, _WRITES):
+    for memo in (_FACTS, _LAYOUTS, _SCORES_OK, _BY_SCORE, _ITEM_SCORES, _WRITES, _FRAMES):
         memo.clear()
 
 
