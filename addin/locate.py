@@ -143,6 +143,8 @@ def _top_labels(sheet: SheetData, scan_rows: int) -> list[dict[str, int]]:
                 _row_labels(line) if found is None else found
                 for line, found in zip(lines, top, strict=True)
             ]
+        else:  # every row shared (none too wide): their ids stand for them (`_identities`)
+            _LAST[:] = [top, tuple(map(id, top))]
         sheet.top_labels = top
     return sheet.top_labels
 

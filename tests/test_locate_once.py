@@ -216,3 +216,15 @@ def test_a_kind_taken_out_of_the_registry_is_no_longer_looked_for(many_specs, mo
     assert engine._best(sheet, many_specs)[0][0].name == "stages"
     monkeypatch.setattr(engine, "KINDS", tuple(k for k in engine.KINDS if k.name != "stages"))
     assert engine._best(sheet, many_specs)[0] is None
+
+
+@pytest.mark.parametrize("odd", [["a list"], {"a": 1}, "", None])
+def test_a_top_row_holding_a_value_that_cannot_be_a_key_does_not_hide_the_header(odd):
+    """The top rows are looked up by value; a cell that cannot be one (what a test or a future
+    reader might hold) is folded as it is, and the header below it is still found."""
+    searches = ((("项目", "得分"), ()),)
+    rows = [["标题", odd], ["项目", "得分"], ["1", 5.0]]
+    first = SheetData(name="s", rows=copy.deepcopy(rows))
+    assert find_headers(first, searches) == (Header(row=1, columns={"项目": 0, "得分": 1}),)
+    again = SheetData(name="t", rows=[["标题", odd], ["x"], ["项目", "得分"]])
+    assert find_headers(again, searches) == (Header(row=2, columns={"项目": 0, "得分": 1}),)
