@@ -458,15 +458,14 @@ def _known_scores(rows: list[list], plan: _Plan) -> list[tuple] | None:
     """Every item's (score, entry) when each score cell holds a value read before, else None
     (then the cells are read one by one). In C but for this call: the rows picked, their
     score cells, the cells' types, the memos looked up."""
-    lines = plan.lines(rows)
-    c = plan.col
-    if min(map(len, lines)) <= c:
+    try:
+        raws = list(map(itemgetter(plan.col), plan.lines(rows)))
+    except IndexError:  # a row that ends before the 得分 column
         return None
-    raws = list(map(itemgetter(c), lines))
     if not _SCORE_TYPES.issuperset(map(type, raws)):
         return None  # (True would find 1's score)
     known = list(map(dict.get, plan.memos, raws))
-    return None if None in known else known
+    return known if all(known) else None  # (each found is a pair: true)
 
 
 def _read_planned(
