@@ -48,3 +48,34 @@ def test_a_header_is_framed_by_its_own_columns_not_those_of_an_object_gone_befor
     assert (left, stop, content, points) == (2, 6, 3, 3)
     assert head[:2] == (id(spec), 5)
     assert check._frame(spec, first)[:4] == (1, 5, 2, 2)
+
+
+def _with(spec, path, cell, value) -> None:
+    rubric_workbook(spec, {"第一党支部": {i.no: float(i.points) for i in spec.items}}).save(path)
+    book = openpyxl.load_workbook(path)
+    book.worksheets[0][cell] = value
+    book.save(path)
+
+
+def _messages(evaluation) -> list[tuple[str, str | None, str]]:
+    return sorted((f.code, f.cell, f.message) for f in evaluation.report.findings)
+
+
+def test_a_true_cell_does_not_share_the_layout_of_a_sheet_with_the_number_1(tmp_path, specs, spec):
+    """TRUE and 1 are equal to Python (so are 1 and 1.0) but not to the layout: TRUE typed
+    over item 1's 具体内容 is no item row, its 分值 TRUE is no number — read after a sheet
+    holding 1 there, in the same batch, the sheet still gets its own findings."""
+    for cell, code in (("B5", "rubric.unknown_row"), ("C5", "rubric.template_modified")):
+        number, flag = tmp_path / f"number{cell}.xlsx", tmp_path / f"true{cell}.xlsx"
+        _with(spec, number, cell, 1)
+        _with(spec, flag, cell, True)
+        check._LAYOUTS.clear()
+        alone = _messages(check_path(flag, specs))
+        check._LAYOUTS.clear()
+        check_path(number, specs)  # read first, in the same batch
+        after = _messages(check_path(flag, specs))
+        assert after == alone
+        assert any(c == code and at == cell and "TRUE" in m for c, at, m in alone)
+        check._LAYOUTS.clear()
+        check_path(flag, specs)  # and the other way round
+        assert _messages(check_path(number, specs)) != alone

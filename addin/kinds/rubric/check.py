@@ -628,6 +628,7 @@ def _layout_key(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple:
     for line in rows[:below]:
         add(len(line))
         extend(line)
+        add(tuple(map(type, line)))  # (TRUE, 1 and 1.0 are equal, yet read differently)
     lines = rows[below:]
     widths = set(map(len, lines))
     if len(widths) > 1:
@@ -639,6 +640,10 @@ def _layout_key(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple:
     parts += (_COLUMNS, len(lines), n)
     extend(columns[left:content])
     add(columns[points] if points < n else None)
+    # The types of the cells kept in full: TRUE, 1 and 1.0 are equal keys, yet one is no
+    # number and each is shown as itself (in a finding, as an item's text).
+    full = columns[left:content] + columns[points : points + 1]
+    add(tuple(map(type, chain.from_iterable(full))))
     # (The 分值 is in the key in full: its emptiness too.)
     rest = (
         columns[content:points] + columns[points + 1 : stop]
@@ -691,6 +696,7 @@ def _rows_key(parts: list, lines: list, left: int, content: int, points: int, st
         add(n)
         extend(line[left:content])
         add(line[points] if points < n else None)
+        add((*map(type, line[left:content]), *map(type, line[points : points + 1])))
         extend(map(empty, line[content:stop]))
 
 
