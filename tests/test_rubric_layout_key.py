@@ -79,3 +79,38 @@ def test_a_true_cell_does_not_share_the_layout_of_a_sheet_with_the_number_1(tmp_
         check._LAYOUTS.clear()
         check_path(flag, specs)  # and the other way round
         assert _messages(check_path(number, specs)) != alone
+
+
+def test_a_note_merged_in_from_left_of_the_table_is_read_on_every_sheet(tmp_path, spec):
+    """A table starting in column B, a row under the items merged from column A across it:
+    the table shows what A holds. A note there is no item (a finding); the same merge left
+    empty is a blank row — read first in the batch, it does not hide the note's finding."""
+    from addin.workbook.calamine_reader import read_workbook
+    from addin.workbook.model import Merge, SheetData
+
+    path = tmp_path / "template.xlsx"
+    rubric_workbook(spec, {"第一党支部": {i.no: float(i.points) for i in spec.items}}).save(path)
+    template = read_workbook(path)[0].sheets[0]
+    under = max(r for r, line in enumerate(template.rows) if "18." in str(line[1])) + 1
+
+    def sheet(note: str) -> SheetData:
+        rows = [["", *line] for line in template.rows]
+        rows.insert(under, [note, "", "", "", "", ""])
+        merges = [
+            Merge(m.top + (m.top >= under), m.left + 1, m.bottom + (m.bottom >= under), m.right + 1)
+            for m in template.merges
+        ]
+        return SheetData(name="x", rows=rows, merges=[*merges, Merge(under, 0, under, 5)])
+
+    def findings(note: str) -> list[tuple[str, str | None]]:
+        evaluated = sheet(note)
+        result = check.evaluate(evaluated, spec, check.detect(evaluated, spec))
+        return sorted((f.code, f.cell) for f in result.findings)
+
+    check._LAYOUTS.clear()
+    alone = findings("说明：本行为填表说明")
+    assert alone == [("rubric.unknown_row", f"C{under + 1}")]
+    check._LAYOUTS.clear()
+    assert findings("") == []  # read first, in the same batch
+    assert findings("说明：本行为填表说明") == alone
+    assert findings("") == []

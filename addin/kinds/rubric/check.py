@@ -611,7 +611,8 @@ def _cached_layout(
 def _layout_key(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple:
     """Everything `_read_layout` reads: texts in full, other table cells only as blank or not.
 
-    One flat tuple: the header, the merged ranges up to a marker, the rows down to the header
+    One flat tuple: the header, the merged ranges up to a marker (then the value of each range
+    merged into the table from left of it, below the header), the rows down to the header
     in full (each as its length and its cells), then the rows below it. Below the header the
     key holds the cells left of the content column inclusive and the 分值 in full, and of each
     table cell right of those only whether it is empty. When those rows are all of one length
@@ -621,10 +622,18 @@ def _layout_key(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple:
     sheets flatten alike."""
     left, stop, content, points, head = _frame(spec, header)
     parts = [*head]
-    parts += sheet.merges  # (named tuples: hashed and compared in C)
+    merges = sheet.merges
+    parts += merges  # (named tuples: hashed and compared in C)
     parts.append(_END)
     add, extend = parts.append, parts.extend
     rows, below = sheet.rows, header.row + 1
+    # A range merged into the table from left of it shows its anchor's value there (a note
+    # across the table from column A): that value in full, as the cells it covers.
+    for m in merges:
+        if m.left < left <= m.right and m.top >= below:
+            value = sheet.value(m.top, m.left)
+            add(value)
+            add(value.__class__)
     for line in rows[:below]:
         add(len(line))
         extend(line)
