@@ -346,3 +346,21 @@ def test_a_score_read_before_is_not_a_different_value_equal_to_it(
     assert _outcome(planned) == _outcome(check.evaluate_general(sheet(typed), spec, header))
     flagged = [f.code for f in planned.findings]
     assert flagged == (["rubric.score_not_number"] if isinstance(typed, bool) else [])
+
+
+@pytest.mark.parametrize(("before", "typed"), [(0.0, -0.0), (-0.0, 0.0)])
+def test_a_total_typed_as_minus_zero_is_recorded_as_typed(template_sheet, spec, before, typed):
+    """0.0 and -0.0 are equal keys, yet the total's write records what was typed over: after
+    a sheet whose 总分 cell held one, a sheet holding the other records its own."""
+
+    def sheet(value) -> SheetData:
+        rows = copy.deepcopy(template_sheet.rows)
+        rows[22][3] = value
+        return SheetData(name="x", rows=rows, merges=list(template_sheet.merges))
+
+    header = check.detect(template_sheet, spec)
+    check.evaluate(sheet(before), spec, header)
+    planned = check.evaluate(sheet(typed), spec, header)
+    assert _outcome(planned) == _outcome(check.evaluate_general(sheet(typed), spec, header))
+    (total,) = [w for w in planned.writes if (w.row, w.col) == (22, 3)]
+    assert repr(total.replaces) == repr(typed)

@@ -490,6 +490,8 @@ def _put(sheet: str, cell: Cell, old: object, value: object) -> CellWrite:
     are frozen and the same few recur on every sheet of a template (a 小计 of a few values
     over an empty cell): one shared object for each, told apart by the values' types too
     (1, 1.0 and True are equal keys, yet shown differently)."""
+    if old.__class__ is float and old == 0:  # (0.0 and -0.0 are equal keys too)
+        return _new_put(sheet, cell, old, value)
     key = (sheet, cell, old, old.__class__, value, value.__class__)
     try:
         write = _WRITES.get(key)
