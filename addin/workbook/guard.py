@@ -110,9 +110,7 @@ def _inspect(
     # Deflate packs at most 1032 bytes into one: when even that cannot pass the total, a member
     # that cannot pass the limits of one member needs only its head inflated (for a DTD).
     bounded = sum(mosts) <= limits.max_inflated
-    # No inflating of a member whose `_most` is at most this can pass the size or ratio limits
-    # of one member (most <= max_member and most < ratio_floor, in whole bytes).
-    within = min(limits.max_member, limits.ratio_floor - 1)
+    within = _member_most(limits)
     blob = archive.fp.data if isinstance(archive.fp, PackageBytes) else None
     total = cells = kept = 0
     merges = MergeTally(limits)
@@ -151,6 +149,12 @@ def _most(info: zipfile.ZipInfo) -> int:
     if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         return 1 << 62
     return _DEFLATE_MOST * info.compress_size + _DEFLATE_MATCH
+
+
+def _member_most(limits: Limits) -> int:
+    """No inflating of a member whose `_most` is at most this can pass the size or ratio
+    limits of one member (most <= max_member and most < ratio_floor, in whole bytes)."""
+    return min(limits.max_member, limits.ratio_floor - 1)
 
 
 def _scan_for(name: str, sheets: dict[str, str], limits: Limits, merges: MergeTally):
