@@ -14,8 +14,9 @@ from types import SimpleNamespace
 
 import pytest
 from corpus import _with_doctype, base_rubric
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_guard_scan import _sheet, floors, pieces, rows
 
 from addin.limits import DEFAULT_LIMITS
 from addin.workbook import guard
@@ -149,3 +150,46 @@ def test_the_limits_of_one_member_as_one_figure(most, member, floor):
     limits = replace(DEFAULT_LIMITS, max_member=member, ratio_floor=floor)
     old = most <= limits.max_member and most < limits.ratio_floor
     assert (most <= guard._member_most(limits)) is old
+
+
+class _FlushedScan(guard._ExtentScan):
+    """The scan with the flush it had before: whatever was kept, looked at again."""
+
+    def extent(self):
+        self.feed(b"<")
+        return guard.Extent(self.rows, self.cols, self._row_cell, self._col_cell)
+
+
+_ENDS = st.sampled_from(
+    [b"", b"</worksheet>", b"</x:worksheet>", b'</x r="XFD1048576">', b'<c r="XFD1048576">']
+    + [b'<c r="A2000000">', b"</c", b"</c><c", b"<", b'</a><c r="ZZ9">', b"<x:c>", b"<row>"]
+)
+
+
+@settings(max_examples=300)
+@given(
+    xml=st.builds(_sheet, rows) | pieces,
+    end=st.lists(_ENDS, max_size=3),
+    chunk=st.sampled_from([7, 64, 1 << 20]),
+    at=floors,
+)
+def test_a_scan_ends_with_the_extent_its_full_flush_finds(xml, end, chunk, at):
+    """A sheet ending in a closing tag is not looked at again; one ending in anything else
+    (a cell, a tag cut short) is, to the same extent as before."""
+    xml += b"".join(end)
+    found = []
+    for scan in (guard._ExtentScan(*at), _FlushedScan(*at)):
+        for i in range(0, len(xml), chunk):
+            scan.feed(xml[i : i + chunk])
+        found.append(scan.extent())
+    assert found[0] == found[1]
+
+
+@pytest.mark.parametrize(
+    ("rest", "closing"),
+    [(b"", True), (b"</worksheet>", True), (b'</c r="A9">', True), (b"</c><c", False)]
+    + [(b'<c r="A9">', False), (b"<", False), (b"<x:c>", False), (b"</", True)],
+    ids=repr,
+)
+def test_what_a_scan_kept_is_one_closing_tag_or_not(rest, closing):
+    assert guard._closing_only(rest) is closing

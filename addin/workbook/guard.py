@@ -549,8 +549,16 @@ class _ExtentScan:
             self._col_cell = f"{column_letter(self._col - 1)}{self._row}"
 
     def extent(self) -> Extent:
-        self.feed(b"<")  # flush what is left
+        if not _closing_only(self._rest):
+            self.feed(b"<")  # flush what is left
         return Extent(self.rows, self.cols, self._row_cell, self._col_cell)
+
+
+def _closing_only(rest: bytes) -> bool:
+    """Whether what a scan kept is one closing tag (as "</worksheet>" ends a sheet) or nothing:
+    then its flush would find no tag, as every tag looked for starts with "<" and a name (a
+    prefix holds no "/")."""
+    return not rest or (rest.startswith(b"</") and rest.find(b"<", 1) < 0)
 
 
 @lru_cache(maxsize=16)
