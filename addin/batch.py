@@ -599,7 +599,7 @@ class _NoticeSpool:
         units = sorted(self.units, key=lambda unit: unit != UNIDENTIFIED_UNIT) + missing
         result.notices_not_made = max(0, len(units) - most)
         if result.notices_not_made:
-            log.warning("%d 整改通知 not made (Limits.max_notices)", result.notices_not_made)
+            log.warning("另有 %d 份整改通知未写出（超过整改通知数上限）", result.notices_not_made)
         for unit in units[:most]:
             parts, spooled = [], b""
             if unit in self.units:

@@ -150,7 +150,9 @@ class LogHandler(logging.Handler):
             text = record.getMessage()
         except Exception:  # a bad format string in a message: show it as it was written
             text = str(record.msg)
-        say(f"提示：{text}（详情见日志）" if record.exc_info else text, err=True)
+        # A worker's record (`isolation`) comes with its traceback in the text: the log's too.
+        text, relayed, _traceback = text.partition("\nTraceback (most recent call last):")
+        say(f"提示：{text}（详情见日志）" if record.exc_info or relayed else text, err=True)
 
 
 class _Guarded:

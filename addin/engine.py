@@ -18,7 +18,7 @@ from .findings import Finding
 from .kind import Context, Kind, KindResult
 from .kinds import KINDS
 from .limits import DEFAULT_LIMITS, Limits
-from .locate import Header
+from .locate import Header, find_headers
 from .report.model import FileReport
 from .sheet_dates import as_of_year, sheet_year
 from .spec import SpecSet
@@ -86,7 +86,8 @@ def check_path(
         last=stamp_findings(stamp, data, specs) if stamp else (),
         max_findings=limits.max_findings,
     )
-    evaluation.report.stamp = stamp
+    if stamp is not None:  # (the report's own default otherwise)
+        evaluation.report.stamp = stamp
     return evaluation
 
 
@@ -143,11 +144,13 @@ def evaluate_workbook(
         conditional += result.conditional
     for kind in KINDS:
         found += kind.finish(results)
-    reported = {(f.sheet, f.cell) for f in found if f.cell}
-    found += [f for f in last if not f.cell or (f.sheet, f.cell) not in reported]
+    if last:
+        reported = {(f.sheet, f.cell) for f in found if f.cell}
+        found += [f for f in last if not f.cell or (f.sheet, f.cell) not in reported]
     if not any(results.values()):
         found.append(F.FILE_NO_TEMPLATE())
-    writes = [_remember(w, restored) for w in writes]
+    if restored:
+        writes = [_remember(w, restored) for w in writes]
     sections = {kind.report_field: kind.section(results[kind.name]) for kind in KINDS}
     capped = cap_findings(found, max_findings)
     report = FileReport(
@@ -175,25 +178,67 @@ def _sheet_indexes(data: WorkbookData) -> dict[str, int]:
     return index
 
 
-def _candidates(specs: SpecSet) -> list[tuple[Kind, object]]:
+@dataclass(frozen=True)
+class _Candidates:
     """Every (kind, spec) a sheet may be read with: kinds in the registry's order, each kind's
-    specs in load order."""
-    return [(kind, spec) for kind in KINDS for spec in specs.of_kind(kind.name)]
+    specs in load order. The header labels of those whose kind locates its header by labels
+    alone (`Kind.header_labels`) are searched for on a sheet at once (`find_headers`)."""
+
+    pairs: tuple[tuple[Kind, object], ...]
+    searches: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]
+    slots: tuple[int | None, ...]  # each pair's place in `searches`; None: its kind's `detect`
+
+
+def _candidates(specs: SpecSet) -> _Candidates:
+    """The candidates of a spec set; the last ones are kept, for the registry and the very
+    spec objects they were made of (a batch checks every file with one set; loaded specs
+    never change). The candidates hold those objects, so their ids stand for them while kept."""
+    ids = tuple(map(id, specs.specs))
+    if _LAST_CANDIDATES[0] is KINDS and _LAST_CANDIDATES[1] == ids:
+        return _LAST_CANDIDATES[2]
+    candidates = _candidates_of(specs)
+    _LAST_CANDIDATES[:] = [KINDS, ids, candidates]
+    return candidates
+
+
+_LAST_CANDIDATES: list = [None, None, None]
+# Forgotten like the other memos when the tests' mutant guard calls `cache_clear`.
+_candidates.cache_clear = lambda: _LAST_CANDIDATES.__setitem__(slice(None), [None] * 3)  # type: ignore[attr-defined]
+
+
+def _candidates_of(specs: SpecSet) -> _Candidates:
+    pairs = tuple((kind, spec) for kind in KINDS for spec in specs.of_kind(kind.name))
+    searches = []
+    slots: list[int | None] = []
+    for kind, spec in pairs:
+        if kind.header_labels is None:
+            slots.append(None)
+        else:
+            slots.append(len(searches))
+            searches.append(kind.header_labels(spec))
+    return _Candidates(pairs, tuple(searches), tuple(slots))
+
+
+def _matches(sheet: SheetData, candidates: _Candidates) -> list[tuple[Kind, object, Header]]:
+    """Each candidate whose header is on this sheet, with that header, in the candidates' order."""
+    headers = find_headers(sheet, candidates.searches) if candidates.searches else ()
+    found = []
+    for (kind, spec), slot in zip(candidates.pairs, candidates.slots, strict=True):
+        header = kind.detect(sheet, spec) if slot is None else headers[slot]
+        if header is not None:
+            found.append((kind, spec, header))
+    return found
 
 
 def _best(
-    sheet: SheetData, specs: SpecSet, candidates: list[tuple[Kind, object]] | None = None
+    sheet: SheetData, specs: SpecSet, candidates: _Candidates | None = None
 ) -> tuple[tuple[Kind, object, Header] | None, list[Finding]]:
     """The spec to read this sheet with, its kind and header, and a finding when the choice
     was not clear. The header matched most fully wins; among equals, a spec naming the sheet's
     year (title, else 基准日期) beats one naming none, which beats one naming another year;
     what is still tied goes to the kind first in the registry, then to the spec loaded first —
     and is reported, since that pick says nothing about the sheet."""
-    found = [
-        (kind, spec, header)
-        for kind, spec in (candidates if candidates is not None else _candidates(specs))
-        if (header := kind.detect(sheet, spec)) is not None
-    ]
+    found = _matches(sheet, candidates if candidates is not None else _candidates(specs))
     if len(found) < 2:
         return (found[0] if found else None), []
     year = sheet_year(sheet, found[0][2]) or as_of_year(sheet)

@@ -296,13 +296,7 @@ class _Worker:
         code = self.process.exitcode
         tail = self._stderr_text()
         self._kill()
-        if any(sign in tail for sign in _OUT_OF_MEMORY):
-            return Failure("too_large", "读取时需要的内存超过上限")
-        if code is not None and code < 0:
-            name = _signal_name(-code)
-            hint = "（可能是系统内存不足）" if -code == signal.SIGKILL else ""
-            return Failure("crashed", f"处理进程被信号 {name} 终止{hint}")
-        return Failure("crashed", f"处理进程意外退出（退出码 {code}）")
+        return death_failure(code, tail)
 
     def _stderr_text(self) -> str:
         """The start and the end of what the worker wrote to fd 2 for this item (a native
@@ -340,6 +334,20 @@ def _remove(folder: Path) -> None:
             return
         time.sleep(0.05)
     logging.getLogger("jiceng").info("could not remove %s", folder)
+
+
+def death_failure(code: int | None, tail: str) -> Failure:
+    """What a worker's unexpected end means for its item: its exit code (negative: the
+    signal that ended it) and the end of what it wrote to stderr. Windows has no SIGKILL: a
+    worker ended from outside there reports -SIGTERM."""
+    if any(sign in tail for sign in _OUT_OF_MEMORY):
+        return Failure("too_large", "读取时需要的内存超过上限")
+    if code is not None and code < 0:
+        name = _signal_name(-code)
+        killed = -code == getattr(signal, "SIGKILL", None)
+        hint = "（可能是系统内存不足）" if killed else ""
+        return Failure("crashed", f"处理进程被信号 {name} 终止{hint}")
+    return Failure("crashed", f"处理进程意外退出（退出码 {code}）")
 
 
 def _signal_name(number: int) -> str:

@@ -85,3 +85,7 @@ class Kind:
     # The outgoing form (`jiceng distribute`): writes this spec's sheets for one unit into a
     # workbook and says which cells are inputs and which hold formulas (`addin/form.py`).
     form: Callable[[Workbook, Any, FormContext], list[FormSheet]] | None = None
+    # The (required, optional) labels `detect` looks for with `find_header`, when that is all
+    # it does: the engine then locates every such kind's header on a sheet at once
+    # (`find_headers`) instead of calling `detect` for each.
+    header_labels: Callable[[Any], tuple[tuple[str, ...], tuple[str, ...]]] | None = None

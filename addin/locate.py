@@ -61,6 +61,27 @@ def find_header(
     return header
 
 
+def find_headers(
+    sheet: SheetData, searches: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]
+) -> tuple[Header | None, ...]:
+    """`find_header` for each (required, optional) of `searches`, in their order: the header of
+    every kind's every spec on one sheet, located at once — the top rows folded once and, on a
+    sheet made from a known template, the whole set one look-up."""
+    top = _top_labels(sheet, HEADER_SCAN_ROWS)
+    identities = _identities(top)
+    if identities is None:
+        return tuple(_search(top, required, optional) for required, optional in searches)
+    key = (searches, identities)
+    cached = _HEADERS.get(key)
+    if cached is not None:
+        return cached[0]
+    headers = tuple(_search(top, required, optional) for required, optional in searches)
+    if len(_HEADERS) >= _HEADERS_MAX:
+        _HEADERS.clear()
+    _HEADERS[key] = (headers, top)
+    return headers
+
+
 def _identities(top: list[dict[str, int]]) -> tuple[int, ...] | None:
     """The ids of a sheet's top rows' labels; each kind searches the same sheet in turn, so
     the last sheet's are kept (`top` is that sheet's own list, held by the memo). None for
@@ -157,8 +178,9 @@ _ROWS_MAX = 4096
 _ROW_CACHED_CELLS = 64
 # Folded labels (as items) → the one object standing for them, shared by `_ROWS`' entries.
 _SHARED: dict[tuple, dict[str, int]] = {}
-# (required, optional, ids of the top rows' labels) → (the header found, those rows).
-_HEADERS: dict[tuple, tuple[Header | None, list[dict[str, int]]]] = {}
+# (required, optional, ids of the top rows' labels) → (the header found, those rows); for
+# `find_headers`, (searches, ids) → (the headers found, those rows).
+_HEADERS: dict[tuple, tuple[object, list[dict[str, int]]]] = {}
 _HEADERS_MAX = 1024
 
 

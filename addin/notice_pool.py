@@ -45,11 +45,13 @@ class NoticeTask:
         written: list[Path | None] = []
         for notice, stem in chunk:
             try:
+                # An earlier run's PDF is not beside this notice's workbook, whatever comes next.
+                (self.folder / f"{stem}.pdf").unlink(missing_ok=True)
                 written.append(write_notice(notice, self.folder, stem))
             except MemoryError:
                 raise
-            except Exception:  # one unit's notice never stops the others
-                log.exception("could not write the 整改通知 of %s", notice.unit)
+            except Exception as exc:  # one unit's notice never stops the others
+                log.exception("%s的整改通知未写出：%s", notice.unit, exc)
                 written.append(None)
         made = [p for p in written if p is not None]
         pdfs = set(notices_to_pdf(made, self.folder)) if self.pdf and made else set()
@@ -86,20 +88,19 @@ def write_notices(
     limits: Limits,
     stop: Stop | None = None,
 ) -> list[tuple[Path | None, Path | None]]:
-    """Per notice, in order: its workbook in `folder` and its PDF (None: not made). An earlier
-    run's files of these notices go first: what is there afterwards was written now. A chunk
-    whose worker dies, runs out of time or is stopped (`stop`: Ctrl-C; the chunks running get
-    `isolation`'s grace) keeps the workbooks it wrote, whole (`atomic`), without PDFs; the
-    rest of it is not made (logged), nor is any chunk once `stop` is requested: the next run
-    makes them."""
+    """Per notice, in order: its workbook in `folder` and its PDF (None: not made). A notice's
+    earlier files are replaced when it is written (its earlier PDF goes then: `NoticeTask`). A
+    chunk whose worker dies, runs out of time or is stopped (`stop`: Ctrl-C; the chunks
+    running get `isolation`'s grace) keeps the workbooks it wrote, whole (`atomic`), without
+    PDFs; the rest of it is not made (logged), nor is any chunk once `stop` is requested: the
+    next run makes them, and until then the earlier run's files of those notices stay."""
     parts = chunks(len(notices), workers)
     if not parts or (stop is not None and stop.requested):
         return [(None, None)] * len(notices)
     from .workbook.notice_writer import PDF_SECONDS, PDF_SECONDS_PER_NOTICE
 
-    for _notice, stem in notices:
-        for suffix in (".xlsx", ".pdf"):
-            (folder / f"{stem}{suffix}").unlink(missing_ok=True)
+    # An earlier run's workbooks as they are: one that differs afterwards was written now.
+    earlier = {stem: _identity(folder / f"{stem}.xlsx") for _notice, stem in notices}
     # LibreOffice's own time (`notices_to_pdf`) on top of a file's: the chunk a little more.
     most = max(len(r) for r in parts)
     seconds = limits.timeout + PDF_SECONDS_PER_NOTICE * most + (PDF_SECONDS if pdf else 0)
@@ -114,8 +115,15 @@ def write_notices(
     done: dict[int, list[tuple[Path | None, Path | None]]] = {}
     for index, outcome in results:
         if isinstance(outcome, Failure):  # a chunk of our own notices: not expected
-            first, last = parts[index][0], parts[index][-1]
-            log.warning("整改通知 %d–%d not made: %s %s", first, last, outcome.kind, outcome.detail)
+            first, last = notices[parts[index][0]][0].unit, notices[parts[index][-1]][0].unit
+            units = first if first == last else f"{first} 至 {last}"
+            why = f"超过 {outcome.detail} 秒" if outcome.kind == "timeout" else outcome.detail
+            log.warning(
+                "%s的整改通知未做完（%s）：已写出的保留%s；重新运行会补上",
+                units,
+                why,
+                "，没有 PDF" if pdf else "",
+            )
         else:
             done[index] = outcome
     made: list[tuple[Path | None, Path | None]] = []
@@ -125,5 +133,16 @@ def write_notices(
             continue
         for i in part:  # its worker ended first, or it was not started (a stopped run)
             book = folder / f"{notices[i][1]}.xlsx"
-            made.append((book if book.is_file() else None, None))
+            now = _identity(book)
+            made.append((book if now is not None and now != earlier[notices[i][1]] else None, None))
     return made
+
+
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    """Which file `path` is (None: none): a notice written replaces it (`atomic`), so its
+    file id changes, and its time too where a file system has no ids (FAT: 0)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size

@@ -26,6 +26,11 @@ NAME_WIDTH = 40  # characters of the current file's name on the bar
 BAR_WIDTH = 20
 STOPPING = "正在停止：不再开始新的文件，进行中的文件做完后写出部分报告（再按一次 Ctrl-C 立即退出）"
 STOPPING_SHORT = "正在停止……（再按 Ctrl-C 立即退出）"
+# Ctrl-C once the files are checked, while the 整改通知 are written (the report is closed after
+# them): no bar any more, and a second Ctrl-C now costs the report.
+STOPPING_NOTICES = (
+    "正在停止：不再开始新的整改通知，进行中的做完后写出报告（再按一次 Ctrl-C 立即退出，不写出报告）"
+)
 
 
 class Progress:
@@ -36,6 +41,7 @@ class Progress:
         self.total = self.done_files = self.checked = 0
         self.errors = self.unreadable = 0
         self.began = clock()
+        self.finished = False  # the checking is over (`finish`)
 
     def start(self, total: int, reused: Sequence[FileReport] = ()) -> None:
         """`total` files; `reused`: the reports of files done already (an earlier run's)."""
@@ -50,6 +56,7 @@ class Progress:
 
     def finish(self) -> None:
         """The run's checking is over (done, interrupted or failed)."""
+        self.finished = True
 
     def stopping(self) -> None:
         """Ctrl-C: the run finishes the files under way, then writes what it has."""
@@ -101,7 +108,7 @@ class LineProgress(Progress):
             self.write(self.line())
 
     def stopping(self) -> None:
-        self.write(STOPPING)
+        self.write(STOPPING_NOTICES if self.finished else STOPPING)
 
     def line(self) -> str:
         percent = self.done_files * 100 // max(self.total, 1)
@@ -175,9 +182,14 @@ class BarProgress(Progress):
         )
 
     def finish(self) -> None:
+        super().finish()
         self._safely(lambda: self.bar.stop())
 
     def stopping(self) -> None:
+        if self.finished:  # the bar is gone: a line of its own
+            line = self._fit(STOPPING_NOTICES)
+            self._safely(lambda: self.target.print(line, markup=False, highlight=False))
+            return
         self._safely(lambda: self.bar.update(self.task, current=self._fit(STOPPING_SHORT)))
 
     def _safely(self, step: Callable[[], object]) -> None:

@@ -172,12 +172,16 @@ def test_a_notice_lists_at_most_max_listed_files_and_problems(tmp_path, monkeypa
 
 
 @pytest.mark.parametrize(("most", "made"), [(2, 2), (3, 3)])
-def test_a_batch_makes_at_most_max_notices_and_counts_the_rest(tmp_path, most, made):
+def test_a_batch_makes_at_most_max_notices_and_counts_the_rest(tmp_path, most, made, caplog):
     from addin.batch import BatchResult, _NoticeSpool
 
     spool = _NoticeSpool(tmp_path / "spool", None, [])
     result = BatchResult(tmp_path / "r.xlsx", tmp_path / "r.json")
-    spool.write(result, tmp_path / "out", None, False, ["甲", "乙", "丙"], most)
+    with caplog.at_level("WARNING", logger="jiceng"):
+        spool.write(result, tmp_path / "out", None, False, ["甲", "乙", "丙"], most)
+    said = [r.getMessage() for r in caplog.records if "整改通知" in r.getMessage()]
+    # The log (jiceng.log, the console) says it in Chinese, as the staff read it.
+    assert said == ([f"另有 {3 - made} 份整改通知未写出（超过整改通知数上限）"] if made < 3 else [])
     assert sorted(p.name for p in result.notices) == sorted(
         f"整改通知_{unit}.xlsx" for unit in ["甲", "乙", "丙"][:made]
     )

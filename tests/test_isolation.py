@@ -258,3 +258,24 @@ def test_a_worker_from_the_fork_server_checks_a_real_workbook(another_thread, ma
     (outcome,) = check_files([FileJob(path, path.name)], specs, limits=LIMITS)
     assert outcome.report.status == "ok"
     assert outcome.report.branches[0].grade == "先进"
+
+
+def test_a_worker_ended_from_outside_on_windows_is_a_crash_not_a_traceback(monkeypatch):
+    """Windows has no SIGKILL; a worker ended there by another program reports -SIGTERM."""
+    import signal
+
+    from addin.isolation import death_failure
+
+    monkeypatch.delattr(signal, "SIGKILL", raising=False)
+    assert death_failure(-signal.SIGTERM, "") == Failure("crashed", "处理进程被信号 SIGTERM 终止")
+
+
+def test_a_worker_killed_by_sigkill_hints_at_memory_and_others_do_not():
+    import signal
+
+    from addin.isolation import death_failure
+
+    hint = "（可能是系统内存不足）"
+    assert death_failure(-signal.SIGKILL, "").detail.endswith(hint)
+    assert not death_failure(-signal.SIGTERM, "").detail.endswith(hint)
+    assert death_failure(3, "") == Failure("crashed", "处理进程意外退出（退出码 3）")

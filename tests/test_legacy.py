@@ -312,3 +312,22 @@ def test_an_xls_under_excels_default_password_gets_its_copy(template_xls, specs,
     xor_obfuscated(template_xls, inbox / "甲.xls", DEFAULT_PASSWORD)
     result = run_batch([inbox / "甲.xls"], tmp_path / "out", specs, root=inbox, notice_pdf=False)
     assert load_workbook(result.annotated["甲.xls"])["汇总表"]["D7"].value == "先进"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a shell script stands in for LibreOffice")
+def test_libreoffice_keeps_its_temporary_files_in_ours(tmp_path, monkeypatch):
+    """LibreOffice makes a folder of its own (lu*.tmp) where TMPDIR (Windows: TMP, TEMP) says,
+    and a LibreOffice killed leaves it: it goes where Python's temporary files go — in a
+    worker, the folder its parent removes when the worker ends (`isolation`)."""
+    import tempfile
+
+    ours = tmp_path / "worker-temp"
+    ours.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(ours))  # as `isolation._serve` sets it
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "system-temp"))
+    noted = tmp_path / "noted"
+    script = tmp_path / "soffice"
+    script.write_text(f'#!/bin/sh\necho "$TMPDIR $TMP $TEMP" > "{noted}"\n')
+    script.chmod(0o755)
+    assert convert.run_group([str(script)], 20) is True
+    assert noted.read_text().split() == [str(ours)] * 3

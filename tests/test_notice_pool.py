@@ -84,7 +84,7 @@ def test_a_second_libreoffice_start_only_for_enough_notices():
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; a shell script")
 def test_a_notice_chunk_killed_at_its_time_cap_leaves_no_libreoffice_running_nor_its_profile(
-    tmp_path, monkeypatch
+    tmp_path, monkeypatch, caplog
 ):
     import tempfile
 
@@ -107,6 +107,8 @@ def test_a_notice_chunk_killed_at_its_time_cap_leaves_no_libreoffice_running_nor
         # LibreOffice's half of one (the next run makes it).
         assert result.notices == [tmp_path / "out" / "整改通知_甲.xlsx"]
         assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["整改通知_甲.xlsx"]
+        # Said so, in Chinese: not "not made" of a notice that is there.
+        assert "甲的整改通知未做完（超过 2 秒）：已写出的保留，没有 PDF" in caplog.text
         for pid in libreoffice_pids(tmp_path / "lo"):
             assert gone(pid), f"LibreOffice ({pid}) still running"
     assert list(temp.iterdir()) == []  # LibreOffice's profile (jiceng-lo-*) went with it
@@ -212,3 +214,117 @@ def test_notices_of_a_stopped_run_are_not_started_and_are_listed(tmp_path):
     done = BatchResult(tmp_path / "r.xlsx", tmp_path / "r.json")
     spool.write(done, folder, None, False, ["甲", "乙"])
     assert not done.interrupted and done.notices_stopped == [] and len(done.notices) == 2
+
+
+def test_an_earlier_notice_open_in_excel_does_not_stop_the_run(tmp_path, monkeypatch):
+    """Windows refuses to remove a file open in Excel (or a PDF open in a reader): the earlier
+    run's notice the user is looking at costs that notice at most, never the batch (its report
+    is closed after the notices)."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    open_ones = {folder / "整改通知_甲.xlsx", folder / "整改通知_甲.pdf"}
+    for path in open_ones:
+        path.write_bytes(b"an earlier run's, open in Excel")
+    real_unlink = Path.unlink
+
+    def windows_unlink(self, missing_ok=False):
+        if self in open_ones:
+            raise PermissionError(13, "另一个程序正在使用此文件，进程无法访问。", str(self))
+        real_unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", windows_unlink)
+    spool = _NoticeSpool(tmp_path / "spool", None, [])
+    result = BatchResult(tmp_path / "r.xlsx", tmp_path / "r.json")
+    spool.write(result, folder, None, False, ["甲", "乙"], workers=1)
+    assert result.notices == [folder / "整改通知_乙.xlsx"] and not result.interrupted
+    # The open one stays as it was (its PDF could not go, so neither is replaced), not listed.
+    assert (folder / "整改通知_甲.xlsx").read_bytes() == b"an earlier run's, open in Excel"
+
+
+class _PipeStop:
+    """A stop a worker can request (a byte in a pipe it inherited), as Ctrl-C would mid-way."""
+
+    def __init__(self) -> None:
+        self.read, self.write = os.pipe()
+
+    @property
+    def requested(self) -> bool:
+        import select
+
+        return bool(select.select([self.read], [], [], 0)[0])
+
+    def fileno(self) -> int:
+        return self.read
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forked workers share the pipe")
+def test_a_stop_during_the_notices_keeps_the_earlier_files_of_those_it_did_not_get_to(
+    tmp_path, monkeypatch
+):
+    """Ctrl-C while the first chunk is written: the next chunk is not started, and the earlier
+    run's notice (and PDF) of its unit stay as they were — a stop never deletes what it does
+    not write again. The notice written now has no stale PDF beside it."""
+    from addin import notice_pool
+    from addin.workbook import notice_writer
+
+    stop = _PipeStop()
+    real = notice_writer.write_notice
+
+    def ctrl_c_after_jia(notice, folder, stem=None):
+        path = real(notice, folder, stem)
+        if notice.unit == "甲":
+            os.write(stop.write, b"!")
+        return path
+
+    monkeypatch.setattr(notice_writer, "write_notice", ctrl_c_after_jia)  # the forked worker too
+    monkeypatch.setattr(notice_pool, "MOST_PER_CHUNK", 1)  # 甲, then 乙 on the one worker
+    folder = tmp_path / "out"
+    folder.mkdir()
+    for name in ("整改通知_甲", "整改通知_乙"):
+        (folder / f"{name}.xlsx").write_bytes(b"an earlier run's notice")
+        (folder / f"{name}.pdf").write_bytes(b"%PDF an earlier run's")
+    spool = _NoticeSpool(tmp_path / "spool", None, [])
+    result = BatchResult(tmp_path / "r.xlsx", tmp_path / "r.json")
+    spool.write(result, folder, None, False, ["甲", "乙"], workers=1, stop=stop)
+    assert result.notices == [folder / "整改通知_甲.xlsx"] and result.notices_stopped == ["乙"]
+    assert load_workbook(folder / "整改通知_甲.xlsx").active["A1"].value.startswith("甲")
+    assert not (folder / "整改通知_甲.pdf").exists()
+    assert (folder / "整改通知_乙.xlsx").read_bytes() == b"an earlier run's notice"
+    assert (folder / "整改通知_乙.pdf").read_bytes() == b"%PDF an earlier run's"
+
+
+def test_a_notice_that_cannot_be_written_is_said_in_chinese_without_a_traceback(
+    tmp_path, monkeypatch, capsys
+):
+    """A notice open in Excel cannot be replaced on Windows: the console says which unit's
+    notice was not written, in Chinese; the traceback goes to the log file only."""
+    import logging
+
+    from addin.console import LogHandler
+    from addin.workbook import notice_writer
+
+    real = notice_writer.write_notice
+
+    def open_in_excel(notice, folder, stem=None):
+        if notice.unit == "甲":
+            raise PermissionError(13, "另一个程序正在使用此文件，进程无法访问。", f"{stem}.xlsx")
+        return real(notice, folder, stem)
+
+    monkeypatch.setattr(notice_writer, "write_notice", open_in_excel)  # the forked workers too
+    logger = logging.getLogger("jiceng")
+    console, log_file = LogHandler(logging.WARNING), logging.FileHandler(tmp_path / "jiceng.log")
+    for handler in (console, log_file):
+        logger.addHandler(handler)
+    try:
+        spool = _NoticeSpool(tmp_path / "spool", None, [])
+        result = BatchResult(tmp_path / "r.xlsx", tmp_path / "r.json")
+        spool.write(result, tmp_path / "out", None, False, ["甲", "乙"], workers=1)
+    finally:
+        for handler in (console, log_file):
+            logger.removeHandler(handler)
+            handler.close()
+    assert result.notices == [tmp_path / "out" / "整改通知_乙.xlsx"]
+    err = capsys.readouterr().err
+    assert "甲的整改通知未写出" in err and "另一个程序正在使用此文件" in err
+    assert "Traceback" not in err
+    assert "Traceback" in (tmp_path / "jiceng.log").read_text(encoding="utf-8")

@@ -175,3 +175,21 @@ def test_batch_and_check_print_progress_lines_not_one_per_file(cli, folder, tmp_
     assert checked.stderr.startswith("进度：已检查 2/3 个文件（66%），有错误 0 个；已用")
     assert cli("check", folder, "--jobs", "1", "--quiet").stderr == ""
     assert cli("batch", folder, "--out", tmp_path / "o", "--fresh", "-q").stderr == ""
+
+
+def test_a_stop_after_the_checking_is_said_on_a_terminal_too():
+    """Ctrl-C while the 整改通知 are written (the bar is gone by then): a line says the run is
+    stopping and that a second Ctrl-C leaves no report, not silence that invites one."""
+    console, screen = terminal()
+    bar = P.BarProgress(console)
+    bar.start(2)
+    bar.done(report(), "x.xlsx")
+    bar.finish()
+    before = shown(screen)
+    bar.stopping()
+    assert P.STOPPING_NOTICES in shown(screen)[len(before) :]
+    progress, _clock, lines = lines_of()
+    progress.start(2)
+    progress.finish()
+    progress.stopping()
+    assert lines == [P.STOPPING_NOTICES]

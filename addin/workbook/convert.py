@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 from .. import helper_process
@@ -92,8 +93,12 @@ def run_group(command: list[str], timeout: float, posix: bool = os.name == "posi
     alone leaves LibreOffice running), and so does the parent of a worker killed meanwhile
     (`helper_process`). False when it had to be killed. `posix=False` is the Windows way
     (taskkill the tree); tests force it on Linux."""
+    # LibreOffice's own temporary folder (lu*.tmp, left by a LibreOffice killed) goes with
+    # ours: in a worker, the folder its parent removes when the worker ends (`isolation`).
+    temp = tempfile.gettempdir()
     process = subprocess.Popen(
         command,
+        env={**os.environ, "TMPDIR": temp, "TMP": temp, "TEMP": temp},
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

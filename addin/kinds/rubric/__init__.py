@@ -31,6 +31,7 @@ KIND = Kind(
     sheet_label="评分表",
     spec=RubricSpec,
     detect=check.detect,
+    header_labels=check.header_labels,
     evaluate=_evaluate,
     report_field="branches",
     report_type=list[BranchResult],

@@ -52,13 +52,17 @@ _TOTAL_ALIASES = ("合计", "总计", "总得分")
 _AFTER_TOTAL = ("备注",)
 
 
+def header_labels(spec: RubricSpec) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The labels a rubric header of this spec has (required, optional)."""
+    labels = spec.labels
+    points = () if spec.pass_fail else (labels.points,)
+    required = (labels.content, *points, *spec.input_columns)
+    return required, (labels.item, labels.score, labels.subtotal)
+
+
 def detect(sheet: SheetData, spec: RubricSpec) -> Header | None:
     """The rubric header of this spec on this sheet, if any."""
-    labels = spec.labels
-    points = [] if spec.pass_fail else [labels.points]
-    required = [labels.content, *points, *spec.input_columns]
-    optional = [labels.item, labels.score, labels.subtotal]
-    return find_header(sheet, required, optional)
+    return find_header(sheet, *header_labels(spec))
 
 
 @dataclass

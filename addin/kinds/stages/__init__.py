@@ -32,6 +32,7 @@ KIND = Kind(
     sheet_label="推进表",
     spec=StagesSpec,
     detect=check.detect,
+    header_labels=check.header_labels,
     evaluate=_evaluate,
     report_field="stages",
     report_type=list[StageResult] | None,

@@ -42,10 +42,15 @@ NOT_STARTED_LATE = "not_started_late"
 _LATE_START_COLOURS = ("FFEB9C", "9C5700")  # amber, like 即将到期: chase it, not yet late
 
 
-def detect(sheet: SheetData, spec: StagesSpec) -> Header | None:
+def header_labels(spec: StagesSpec) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The labels a stage-plan header of this spec has (required, optional)."""
     labels = spec.labels
-    optional = [labels.stage, labels.no, labels.owner, *labels.inputs, *labels.computed]
-    return find_header(sheet, [labels.work, labels.time], optional)
+    optional = (labels.stage, labels.no, labels.owner, *labels.inputs, *labels.computed)
+    return (labels.work, labels.time), optional
+
+
+def detect(sheet: SheetData, spec: StagesSpec) -> Header | None:
+    return find_header(sheet, *header_labels(spec))
 
 
 @dataclass

@@ -28,11 +28,14 @@ from .phone import normalize_phone
 from .spec import SummarySpec, Target
 
 
-def detect(sheet: SheetData, spec: SummarySpec) -> Header | None:
+def header_labels(spec: SummarySpec) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The labels a summary header of this spec has (required, optional)."""
     labels = spec.labels
-    return find_header(
-        sheet, [labels.branch, labels.score, labels.grade], [labels.no, labels.last_year]
-    )
+    return (labels.branch, labels.score, labels.grade), (labels.no, labels.last_year)
+
+
+def detect(sheet: SheetData, spec: SummarySpec) -> Header | None:
+    return find_header(sheet, *header_labels(spec))
 
 
 @dataclass

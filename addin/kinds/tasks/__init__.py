@@ -31,6 +31,7 @@ KIND = Kind(
     sheet_label="任务清单（附件3）",
     spec=TasksSpec,
     detect=check.detect,
+    header_labels=check.header_labels,
     evaluate=_evaluate,
     report_field="tasks",
     report_type=list[TaskResult] | None,

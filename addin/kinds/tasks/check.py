@@ -47,13 +47,16 @@ STATUS_COLOURS: dict[str, tuple[str, str]] = {
 }
 
 
+def header_labels(spec: TasksSpec) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The labels a task-list header of this spec has (required, optional)."""
+    labels = spec.labels
+    optional = (labels.no, labels.requirement, labels.owner, labels.note)
+    return (labels.task, labels.deadline), (*optional, *labels.inputs, *labels.computed)
+
+
 def detect(sheet: SheetData, spec: TasksSpec) -> Header | None:
     """The task-list header of this spec on this sheet, if any."""
-    labels = spec.labels
-    optional = [labels.no, labels.requirement, labels.owner, labels.note]
-    return find_header(
-        sheet, [labels.task, labels.deadline], [*optional, *labels.inputs, *labels.computed]
-    )
+    return find_header(sheet, *header_labels(spec))
 
 
 @dataclass
