@@ -10,6 +10,7 @@ Open XML never contains and which is how entity bombs and external entities get 
 from __future__ import annotations
 
 import re
+import struct
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
@@ -24,6 +25,7 @@ from .merge_limits import MergeTally, ref_area
 from .model import TooLarge, UnreadableWorkbook, column_letter
 from .package import (
     MAX_CACHED,
+    PackageBytes,
     attribute,
     local_entry,
     main_part,
@@ -104,21 +106,24 @@ def _inspect(
     if len(infos) > limits.max_members:
         raise TooLarge(f"压缩包中有 {len(infos)} 个部件，超过上限 {limits.max_members} 个，未读取")
     sheets = {part: name for name, part in (parts or sheet_parts(archive)).items()}
+    mosts = [_most(info) for info in infos]  # (once per member)
     # Deflate packs at most 1032 bytes into one: when even that cannot pass the total, a member
     # that cannot pass the limits of one member needs only its head inflated (for a DTD).
-    bounded = sum(_most(info) for info in infos) <= limits.max_inflated
+    bounded = sum(mosts) <= limits.max_inflated
+    within = _member_most(limits)
+    blob = archive.fp.data if isinstance(archive.fp, PackageBytes) else None
     total = cells = kept = 0
     merges = MergeTally(limits)
-    for info in infos:
+    for info, most in zip(infos, mosts, strict=True):
         scan = _scan_for(info.filename, sheets, limits, merges)
         if scan is None:
             # A part other than a sheet: its bytes as packed, when they were seen before
             # (the template's theme, styles, relationships recur in every submission).
-            key = _known_key(archive, info)
-            if bounded and _within(info, limits):
+            key = _known_key(archive, info, blob)
+            if bounded and most <= within:
                 if key is None or key not in _CLEAN_HEADS:
                     _check_head(info.filename, _head(archive, info))
-                    _remember(_CLEAN_HEADS, key, True)
+                    _remember(_CLEAN_HEADS, key, True, info)
                 continue
             if key is not None and (sizes := _KNOWN.get(key)) is not None:
                 total = _replay(info, sizes, limits, total)
@@ -146,10 +151,10 @@ def _most(info: zipfile.ZipInfo) -> int:
     return _DEFLATE_MOST * info.compress_size + _DEFLATE_MATCH
 
 
-def _within(info: zipfile.ZipInfo, limits: Limits) -> bool:
-    """Whether no inflating of this member can pass the size or ratio limits of one member."""
-    most = _most(info)
-    return most <= limits.max_member and most < limits.ratio_floor
+def _member_most(limits: Limits) -> int:
+    """No inflating of a member whose `_most` is at most this can pass the size or ratio
+    limits of one member (most <= max_member and most < ratio_floor, in whole bytes)."""
+    return min(limits.max_member, limits.ratio_floor - 1)
 
 
 def _scan_for(name: str, sheets: dict[str, str], limits: Limits, merges: MergeTally):
@@ -198,7 +203,7 @@ def _inspect_member(
         if scan is not None:
             scan.feed(chunk)
     if scan is None:
-        _remember(_KNOWN, key, tuple(sizes))
+        _remember(_KNOWN, key, tuple(sizes), info)
     area = 0
     if kept is not None and isinstance(chunks, list) and len(chunks) == 1:
         kept[name] = chunks[0]  # (kept when the extents below pass: a refusal raises)
@@ -224,26 +229,44 @@ def _inspect_member(
 _CLEAN_HEADS: dict[tuple[int, bytes], bool] = {}
 _KNOWN: dict[tuple[int, bytes], tuple[int, ...]] = {}
 _KNOWN_MAX = 256
+# (method, packed size, CRC) as the directory says → the key of a part remembered with them.
+_ENTRIES: dict[tuple[int, int, int], tuple[int, bytes]] = {}
 
 
-def _known_key(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, bytes] | None:
+def _known_key(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, blob: bytes | None = None
+) -> tuple[int, bytes] | None:
     """The member's method and packed bytes, when small enough to remember it by; None for
-    an encrypted member or an unusual method (read through zipfile, never remembered)."""
+    an encrypted member or an unusual method (read through zipfile, never remembered).
+    `blob`: the package's bytes (`PackageBytes.data`), where a member whose packed bytes equal
+    those of a part remembered under the same directory entry (method, packed size, CRC) gets
+    that part's key, its bytes compared where they stand (neither copied nor hashed). The
+    entry only finds the part to compare with: equal bytes are what make it the same part."""
+    method = info.compress_type
     if (
         info.flag_bits & 0x1
-        or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+        or method not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
         or info.compress_size > MAX_CACHED
     ):
         return None
-    return info.compress_type, _packed(archive, info)
+    if blob is not None:
+        key = _ENTRIES.get((method, info.compress_size, info.CRC))
+        if key is not None and len(key[1]) == info.compress_size:
+            start = _data_start(blob, info.header_offset)
+            if start is not None and blob.startswith(key[1], start):
+                return key
+    return method, _packed(archive, info)
 
 
-def _remember(cache: dict, key: tuple[int, bytes] | None, value) -> None:
+def _remember(cache: dict, key: tuple[int, bytes] | None, value, info: zipfile.ZipInfo) -> None:
     if key is None:
         return
     if len(cache) >= _KNOWN_MAX:
         cache.clear()
     cache[key] = value
+    if len(_ENTRIES) >= _KNOWN_MAX:
+        _ENTRIES.clear()
+    _ENTRIES[key[0], info.compress_size, info.CRC] = key
 
 
 def _replay(info: zipfile.ZipInfo, sizes: tuple[int, ...], limits: Limits, before: int) -> int:
@@ -413,10 +436,28 @@ def _inflate(
 
 def _packed(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     """The member's bytes as stored in the zip (after its local header)."""
+    fp = archive.fp
+    if isinstance(fp, PackageBytes) and info.header_offset >= 0:  # `local_entry`'s, one slice
+        start = _data_start(fp.data, info.header_offset)
+        if start is None:
+            raise zipfile.BadZipFile(f"bad local header for {info.filename}")
+        return fp.data[start : start + info.compress_size]
     entry = local_entry(archive, info)
     if entry is None:
         raise zipfile.BadZipFile(f"bad local header for {info.filename}")
     return entry[2]
+
+
+_NAME_EXTRA = struct.Struct("<HH")
+
+
+def _data_start(blob: bytes, at: int) -> int | None:
+    """Where the packed bytes of the member whose local header is at `at` start in the
+    package's bytes; None when no local header starts there (as `local_entry` reads it)."""
+    if at < 0 or at + 30 > len(blob) or not blob.startswith(zipfile.stringFileHeader, at):
+        return None
+    name_length, extra_length = _NAME_EXTRA.unpack_from(blob, at + 26)
+    return at + 30 + name_length + extra_length
 
 
 def _check_size(name: str, size: int, packed: int, total: int, limits: Limits) -> None:
@@ -508,8 +549,16 @@ class _ExtentScan:
             self._col_cell = f"{column_letter(self._col - 1)}{self._row}"
 
     def extent(self) -> Extent:
-        self.feed(b"<")  # flush what is left
+        if not _closing_only(self._rest):
+            self.feed(b"<")  # flush what is left
         return Extent(self.rows, self.cols, self._row_cell, self._col_cell)
+
+
+def _closing_only(rest: bytes) -> bool:
+    """Whether what a scan kept is one closing tag (as "</worksheet>" ends a sheet) or nothing:
+    then its flush would find no tag, as every tag looked for starts with "<" and a name (a
+    prefix holds no "/")."""
+    return not rest or (rest.startswith(b"</") and rest.find(b"<", 1) < 0)
 
 
 @lru_cache(maxsize=16)

@@ -82,7 +82,9 @@ def read_member(archive: zipfile.ZipFile, name: str, most: int) -> bytes:
         if key is not None:
             if len(_READ) >= _READ_MAX:
                 _READ.clear()
+                _READ_ENTRIES.clear()
             _READ[key] = found
+            _READ_ENTRIES[key[:-1]] = key
     return found
 
 
@@ -93,14 +95,7 @@ _READ_MAX = 256
 def _read_key(archive: zipfile.ZipFile, info: zipfile.ZipInfo, most: int) -> tuple | None:
     if info.compress_size > MAX_CACHED or info.file_size > MAX_CACHED:
         return None
-    entry = local_entry(archive, info)
-    if entry is None:
-        return None
-    local, name_extra, packed = entry
-    name_length, extra_length = struct.unpack("<HH", local[26:30])
-    if len(name_extra) < name_length + extra_length or len(packed) < info.compress_size:
-        return None
-    return (
+    entry = (
         info.filename,
         info.flag_bits,
         info.compress_type,
@@ -108,8 +103,26 @@ def _read_key(archive: zipfile.ZipFile, info: zipfile.ZipInfo, most: int) -> tup
         info.file_size,
         info.compress_size,
         most,
-        local + name_extra + packed,
     )
+    fp = archive.fp
+    if isinstance(fp, PackageBytes) and info.header_offset >= 0:
+        # A member read before under the same entry: its local header, name, extra field and
+        # packed bytes compared where they stand in the package, neither copied nor hashed.
+        known = _READ_ENTRIES.get(entry)
+        if known is not None and fp.data.startswith(known[-1], info.header_offset):
+            return known
+    found = local_entry(archive, info)
+    if found is None:
+        return None
+    local, name_extra, packed = found
+    name_length, extra_length = struct.unpack("<HH", local[26:30])
+    if len(name_extra) < name_length + extra_length or len(packed) < info.compress_size:
+        return None
+    return (*entry, local + name_extra + packed)
+
+
+# The entry (all of a key but the bytes) → the key last remembered with it (`read_member`).
+_READ_ENTRIES: dict[tuple, tuple] = {}
 
 
 class PackageBytes(io.BytesIO):
