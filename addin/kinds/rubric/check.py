@@ -631,7 +631,7 @@ def _layout_key(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple:
     rows, below = sheet.rows, header.row + 1
     # A range merged into the table from left of it shows its anchor's value there (a note
     # across the table from column A): that value in full, as the cells it covers.
-    for m in merges:
+    for m in merges if left else ():  # (none left of a table starting in column A)
         if m.left < left <= m.right and m.top >= below:
             value = sheet.value(m.top, m.left)
             add(value)
@@ -639,10 +639,10 @@ def _layout_key(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple:
     for line in rows[:below]:
         add(len(line))
         extend(line)
-        add(tuple(map(type, line)))  # (TRUE, 1 and 1.0 are equal, yet read differently)
     lines = rows[below:]
     widths = set(map(len, lines))
     if len(widths) > 1:
+        add(tuple(map(type, chain.from_iterable(rows[:below]))))  # (as below, by row)
         add(_RAGGED)
         _rows_key(parts, lines, left, content, points, stop)
         return tuple(parts)
@@ -653,7 +653,8 @@ def _layout_key(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple:
     add(columns[points] if points < n else None)
     # The types of the cells kept in full: TRUE, 1 and 1.0 are equal keys, yet one is no
     # number and each is shown as itself (in a finding, as an item's text).
-    full = columns[left:content] + columns[points : points + 1]
+    # (One tuple for those of the header rows too: cheaper than one per row.)
+    full = [*rows[:below], *columns[left:content], *columns[points : points + 1]]
     add(tuple(map(type, chain.from_iterable(full))))
     # (The 分值 is in the key in full: its emptiness too.)
     rest = (
