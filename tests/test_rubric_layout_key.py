@@ -114,3 +114,30 @@ def test_a_note_merged_in_from_left_of_the_table_is_read_on_every_sheet(tmp_path
     assert findings("") == []  # read first, in the same batch
     assert findings("说明：本行为填表说明") == alone
     assert findings("") == []
+
+
+def test_true_and_1_are_told_apart_on_rows_of_different_lengths(tmp_path, spec):
+    """The same on a sheet whose rows differ in length (a live book's rows end at their last
+    value): the key goes row by row there."""
+    from addin.workbook.calamine_reader import read_workbook
+    from addin.workbook.model import SheetData
+
+    path = tmp_path / "template.xlsx"
+    rubric_workbook(spec, {"第一党支部": {i.no: float(i.points) for i in spec.items}}).save(path)
+    template = read_workbook(path)[0].sheets[0]
+
+    def findings(value) -> list[tuple[str, str | None]]:
+        rows = [list(line) for line in template.rows]
+        rows[4][1] = value
+        rows[-1].append("")  # one row longer than the others
+        sheet = SheetData(name="x", rows=rows, merges=list(template.merges))
+        result = check.evaluate(sheet, spec, check.detect(sheet, spec))
+        return sorted((f.code, f.cell) for f in result.findings)
+
+    check._LAYOUTS.clear()
+    alone = findings(True)
+    assert ("rubric.unknown_row", "B5") in alone
+    check._LAYOUTS.clear()
+    number = findings(1.0)  # (as calamine reads the number 1: item 1, its text changed)
+    assert ("rubric.unknown_row", "B5") not in number
+    assert findings(True) == alone
