@@ -20,8 +20,9 @@ from addin.kinds.rubric.spec import RubricSpec
 from addin.kinds.rubric.template import rubric_workbook
 from addin.report.model import FileReport
 from addin.spec import SpecSet, load_specs
+from addin.workbook.calamine_reader import read_workbook
 from addin.workbook.guard import inspect_archive
-from addin.workbook.model import TooLarge
+from addin.workbook.model import SheetData, TooLarge
 
 SPECS_DIR = Path(__file__).parent / "specs"
 
@@ -155,6 +156,16 @@ def rubric_file(
         edit(wb)
     wb.save(path)
     return path
+
+
+@pytest.fixture(scope="session")
+def template_sheet(tmp_path_factory, spec) -> SheetData:
+    """The official rubric's sheet at full marks, as read from a real .xlsx (never changed:
+    tests build their sheets from copies of its rows)."""
+    path = tmp_path_factory.mktemp("template") / "rubric.xlsx"
+    rubric_workbook(spec, {"第一党支部": {i.no: float(i.points) for i in spec.items}}).save(path)
+    data, _cut = read_workbook(path)
+    return data.sheets[0]
 
 
 @pytest.fixture

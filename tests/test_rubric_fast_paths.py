@@ -13,19 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from addin.kinds.rubric import check
-from addin.kinds.rubric.template import rubric_workbook
 from addin.locate import find_header
-from addin.workbook.calamine_reader import read_workbook
 from addin.workbook.model import SheetData
-
-
-@pytest.fixture(scope="module")
-def template_sheet(tmp_path_factory, spec) -> SheetData:
-    path = tmp_path_factory.mktemp("fast") / "rubric.xlsx"
-    rubric_workbook(spec, {"第一党支部": {i.no: float(i.points) for i in spec.items}}).save(path)
-    data, _cut = read_workbook(path)
-    return data.sheets[0]
-
 
 # What people type into a score cell: numbers in and out of range, text with 分, full-width
 # digits, words, blanks, spaces, TRUE, a date.

@@ -14,6 +14,16 @@ def _codes(evaluation) -> list[tuple[str, str | None]]:
     return sorted((f.code, f.cell) for f in evaluation.report.findings)
 
 
+def _alone_and_after(path, first, specs, view):
+    """`view` of `path`'s evaluation checked alone, and after `first` in the same process
+    (as in a batch): a layout cached for `first` must not answer for `path`."""
+    check._LAYOUTS.clear()
+    alone = view(check_path(path, specs))
+    check._LAYOUTS.clear()
+    check_path(first, specs)  # read first, in the same batch
+    return alone, view(check_path(path, specs))
+
+
 def _submission(spec, path, e24) -> None:
     """Full marks; E24 (right of the grade row's value cell) holds `e24`."""
     rubric_workbook(spec, {"第一党支部": {i.no: float(i.points) for i in spec.items}}).save(path)
@@ -26,11 +36,7 @@ def test_a_spaces_only_cell_does_not_give_a_typed_cell_its_layout(tmp_path, spec
     spaces, typed = tmp_path / "spaces.xlsx", tmp_path / "typed.xlsx"
     _submission(spec, spaces, "\u3000")  # a full-width space, as a Chinese IME types it
     _submission(spec, typed, "后进")  # a wrong grade typed right of the label: D24 left blank
-    check._LAYOUTS.clear()
-    alone = _codes(check_path(typed, specs))
-    check._LAYOUTS.clear()
-    check_path(spaces, specs)  # read first, in the same batch
-    after = _codes(check_path(typed, specs))
+    alone, after = _alone_and_after(typed, spaces, specs, _codes)
     assert after == alone
     assert any(cell == "E24" for _code, cell in alone)  # the typed grade is held to the total
 
@@ -69,11 +75,7 @@ def test_a_true_cell_does_not_share_the_layout_of_a_sheet_with_the_number_1(tmp_
         number, flag = tmp_path / f"number{cell}.xlsx", tmp_path / f"true{cell}.xlsx"
         _with(spec, number, cell, 1)
         _with(spec, flag, cell, True)
-        check._LAYOUTS.clear()
-        alone = _messages(check_path(flag, specs))
-        check._LAYOUTS.clear()
-        check_path(number, specs)  # read first, in the same batch
-        after = _messages(check_path(flag, specs))
+        alone, after = _alone_and_after(flag, number, specs, _messages)
         assert after == alone
         assert any(c == code and at == cell and "TRUE" in m for c, at, m in alone)
         check._LAYOUTS.clear()

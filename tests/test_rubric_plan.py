@@ -26,14 +26,6 @@ from addin.writes import CellWrite
 RATERS = Path(__file__).parent / "specs" / "rubric_three_raters.toml"
 
 
-@pytest.fixture(scope="module")
-def template_sheet(tmp_path_factory, spec) -> SheetData:
-    path = tmp_path_factory.mktemp("plan") / "rubric.xlsx"
-    rubric_workbook(spec, {"第一党支部": {i.no: float(i.points) for i in spec.items}}).save(path)
-    data, _cut = read_workbook(path)
-    return data.sheets[0]
-
-
 SUFFIXES = ["x", "\u3000", ""]  # after an item's text
 SPACES = st.sampled_from(["\u3000", "  ", "\u3000\u3000", " \t"])
 VALID = st.sampled_from([5.0, 4.5, 4.0, 0.0, 5, 4, 3.25])  # within every item's points
