@@ -295,7 +295,7 @@ class BatchResult:
     notices_not_received: int = 0  # and the roster units that sent nothing
     notices_not_made: int = 0  # units over `Limits.max_notices`: no notice written for them
     roster: RosterReport | None = None  # the roster lines of the terminal summary
-    total: int = 0  # entries of the inbox, checked or not
+    total: int = 0  # files of the inbox to check (not those only listed, such as a PDF)
     reused: int = 0  # files whose earlier result was reused (`result_cache`)
     unfinished: list[str] = field(default_factory=list)  # the run was stopped before them
     notices_stopped: list[str] = field(default_factory=list)  # units: stopped before their notice
@@ -376,7 +376,8 @@ def run_batch(
         # Listed only (not workbooks), or unchanged since the last run: no worker needed.
         done = {i: FileOutcome(e.ready) for i, e in enumerate(entries) if e.ready is not None}
         reused = _reuse(cache, jobs, done)
-        result.total, result.reused = len(entries), len(reused)
+        listed = sum(e.ready is not None for e in entries)  # never checked: not counted
+        result.total, result.reused = len(entries) - listed, len(reused)
         done |= reused
         todo = [i for i in range(len(jobs)) if i not in done]
         spool = Path(work) / "files.jsonl"
@@ -459,8 +460,8 @@ def run_batch(
             )
             if result.interrupted:
                 inbox.batch.interrupted = Interrupted(
-                    files=len(jobs),
-                    checked=len(light),
+                    files=result.total,
+                    checked=result.total - len(result.unfinished),
                     not_checked=result.unfinished,
                     notices_not_written=result.notices_stopped,
                     notice_pdfs_not_made=result.notice_pdfs_stopped,

@@ -127,6 +127,33 @@ def test_a_stopped_batch_reports_what_it_checked(cli, inbox, tmp_path, signum, w
     assert report["batch"]["reused"] == len(checked)
 
 
+def test_a_file_only_listed_is_not_counted_as_checked_when_the_batch_is_stopped(inbox, tmp_path):
+    """A non-workbook in the inbox (说明.txt) is listed as 未检查 at once: after a Ctrl-C the
+    run must not count it among the files checked (“共检查 0 个文件” then “已检查 1/17”)."""
+    (inbox / "说明.txt").write_text("请于7月底前报送", encoding="utf-8")
+    out = tmp_path / "输出"
+    process = start(inbox, out, "--jobs", "1")
+    wait_for_results(out, 3, process)
+    os.killpg(process.pid, signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=120)
+    err = stderr.decode("utf-8", "replace")
+    assert process.returncode == 130, err
+
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    checked = [f["path"] for f in report["files"] if f["status"] != "skipped"]
+    assert [f["path"] for f in report["files"] if f["status"] == "skipped"] == ["说明.txt"]
+    assert 3 <= len(checked) < FILES
+    stopped = report["batch"]["interrupted"]
+    assert (stopped["checked"], stopped["files"]) == (len(checked), FILES)
+    assert f"共检查 {len(checked)} 个文件" in stdout.decode("utf-8")
+    assert f"已中断：已检查 {len(checked)}/{FILES} 个文件，已写出部分报告" in err
+    overview = dict(
+        r[:2] for r in load_workbook(out / "汇总报告.xlsx")["概览"].iter_rows(values_only=True)
+    )
+    assert overview["文件数"] == len(checked)
+    assert overview["已中断：已检查的文件 / 全部文件"] == f"{len(checked)}/{FILES}"
+
+
 def test_a_second_ctrl_c_stops_at_once_and_tears_nothing(inbox, tmp_path):
     out = tmp_path / "输出"
     process = start(inbox, out, "--jobs", "2")

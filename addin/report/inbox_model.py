@@ -155,7 +155,7 @@ class Interrupted(_InboxModel):
     written: the report covers the files checked; the others are listed here (and as
     未检查（已中断） in 汇总报告's 文件 sheet), and so are the notices not written."""
 
-    files: int = Field(description="files in the inbox")
+    files: int = Field(description="files in the inbox to check (not those only listed)")
     checked: int = Field(description="files checked (or reused) before the run stopped")
     not_checked: list[str] = Field(description="the files not checked, in the inbox's order")
     notices_not_written: list[str] = Field(
