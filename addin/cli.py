@@ -482,6 +482,8 @@ def batch(
     if result.interrupted:
         _say_stopped(result)
         raise typer.Exit(130)
+    if interrupt.requested:  # "正在停止" was said, but nothing was left out
+        say("已收到 Ctrl-C，但此时已全部做完：报告和整改通知完整", err=True)
     raise typer.Exit(result.exit_code if strict else 0)
 
 

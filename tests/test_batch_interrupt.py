@@ -224,3 +224,28 @@ def test_past_the_grace_a_running_item_is_dropped_not_waited_for():
     # result (and the stop after it) came back, and ends within the grace
     assert got == [0, 2]
     assert time.monotonic() - began < 10  # the hang was killed after its grace, not waited 30 s
+
+
+@pytest.mark.parametrize("ctrl_c", [True, False], ids=["ctrl-c-at-the-end", "no-ctrl-c"])
+def test_a_ctrl_c_that_comes_when_all_is_done_is_answered(cli, tmp_path, monkeypatch, ctrl_c):
+    """“正在停止……写出部分报告” was printed, then a whole report and exit 0 without a word: the
+    run must say that the stop came too late to leave anything out."""
+    import addin.batch
+
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    shutil.copy(ROOT / "workbooks" / "samples" / "第一党总支_提交.xlsx", inbox)
+    whole = addin.batch.run_batch
+
+    def ctrl_c_at_the_end(*args, **kwargs):
+        result = whole(*args, **kwargs)
+        if ctrl_c:
+            os.kill(os.getpid(), signal.SIGINT)  # the report and notices are written by now
+        return result
+
+    monkeypatch.setattr(addin.batch, "run_batch", ctrl_c_at_the_end)
+    run = cli("batch", inbox, "--out", tmp_path / "输出", "--no-pdf")
+    assert run.exit_code == 0, run.stderr
+    assert "已中断" not in run.stderr
+    late = "已收到 Ctrl-C，但此时已全部做完：报告和整改通知完整"
+    assert (late in run.stderr) is ctrl_c
