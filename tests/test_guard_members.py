@@ -166,7 +166,7 @@ _ENDS = st.sampled_from(
 )
 
 
-@settings(max_examples=300)
+@settings(max_examples=100)
 @given(
     xml=st.builds(_sheet, rows) | pieces,
     end=st.lists(_ENDS, max_size=3),

@@ -155,7 +155,7 @@ def _extent(scan_type, xml: bytes, chunk: int, floors: tuple[int, int]):
 floors = st.sampled_from([(1, 1), (100, 26), (4000, 40), (100_000, 1000), (999, 27)])
 
 
-@settings(max_examples=300)
+@settings(max_examples=100)
 @given(xml=st.builds(_sheet, rows) | pieces, chunk=st.sampled_from([7, 64, 1 << 20]), at=floors)
 def test_the_scan_finds_the_extent_the_old_looks_found(xml, chunk, at):
     """Sheets of cells with and without references, prefixed, in either quotes, with "$",
@@ -164,7 +164,7 @@ def test_the_scan_finds_the_extent_the_old_looks_found(xml, chunk, at):
     assert _extent(_ExtentScan, xml, chunk, at) == _extent(_OldExtentScan, xml, chunk, at)
 
 
-@settings(max_examples=300)
+@settings(max_examples=100)
 @given(xml=pieces | st.builds(_sheet, rows), at=floors)
 def test_the_cheap_looks_find_every_chunk_the_exact_patterns_match_in(xml, at):
     cut = len(xml)

@@ -293,7 +293,7 @@ def _outcome(read, *args):
         return type(exc)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_packages(), st.booleans())
 def test_the_rewriting_is_the_one_it_replaced(package, in_memory):
     """Over the bytes a check read (`PackageBytes`) or any file zipfile opened."""
@@ -306,7 +306,7 @@ def test_the_rewriting_is_the_one_it_replaced(package, in_memory):
     assert _outcome(stored_sheets, archive, kept) == reference
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_packages(), st.booleans())
 def test_a_member_is_sliced_from_the_bytes_as_zipfile_reads_it(package, data):
     """`local_entry` over the bytes in memory gives what reading the file gives, for members

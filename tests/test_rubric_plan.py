@@ -148,7 +148,7 @@ def _outcome(result: check.RubricResult) -> tuple:
 
 
 @settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(data=st.data())
 def test_the_planned_evaluation_is_the_general_one(template_sheet, spec, data):
@@ -194,7 +194,7 @@ def test_a_sheet_with_raters_has_no_plan(tmp_path):
 
 
 @settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(data=st.data())
 def test_sheets_sharing_a_layout_key_have_the_same_layout(template_sheet, spec, data):
