@@ -41,33 +41,22 @@ def find_header(
     scan_rows: int = HEADER_SCAN_ROWS,
 ) -> Header | None:
     """The first row holding every required label (each in its own cell)."""
-    required, optional = tuple(required), tuple(optional)
+    return find_headers(sheet, ((tuple(required), tuple(optional)),), scan_rows)[0]
+
+
+def find_headers(
+    sheet: SheetData,
+    searches: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...],
+    scan_rows: int = HEADER_SCAN_ROWS,
+) -> tuple[Header | None, ...]:
+    """`find_header` for each (required, optional) of `searches`, in their order: the header of
+    every kind's every spec on one sheet, located at once — the top rows folded once and, on a
+    sheet made from a known template, the whole set one look-up."""
     top = _top_labels(sheet, scan_rows)
     # The rows' labels are shared objects (`_row_labels`): equal top rows, the same objects.
     # A template's sheets differ below the labels only (scores), so every kind's search on
     # every sheet made from it is one look-up. The entry holds the rows it was keyed on, so
     # none of those ids can be reused while it stands.
-    identities = _identities(top)
-    if identities is None:
-        return _search(top, required, optional)
-    key = (required, optional, identities)
-    cached = _HEADERS.get(key)
-    if cached is not None:
-        return cached[0]
-    header = _search(top, required, optional)
-    if len(_HEADERS) >= _HEADERS_MAX:
-        _HEADERS.clear()
-    _HEADERS[key] = (header, top if scan_rows == HEADER_SCAN_ROWS else list(top))
-    return header
-
-
-def find_headers(
-    sheet: SheetData, searches: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]
-) -> tuple[Header | None, ...]:
-    """`find_header` for each (required, optional) of `searches`, in their order: the header of
-    every kind's every spec on one sheet, located at once — the top rows folded once and, on a
-    sheet made from a known template, the whole set one look-up."""
-    top = _top_labels(sheet, HEADER_SCAN_ROWS)
     identities = _identities(top)
     if identities is None:
         return tuple(_search(top, required, optional) for required, optional in searches)
@@ -78,7 +67,7 @@ def find_headers(
     headers = tuple(_search(top, required, optional) for required, optional in searches)
     if len(_HEADERS) >= _HEADERS_MAX:
         _HEADERS.clear()
-    _HEADERS[key] = (headers, top)
+    _HEADERS[key] = (headers, top if scan_rows == HEADER_SCAN_ROWS else list(top))
     return headers
 
 
@@ -192,8 +181,8 @@ _ROWS_MAX = 4096
 _ROW_CACHED_CELLS = 64
 # Folded labels (as items) → the one object standing for them, shared by `_ROWS`' entries.
 _SHARED: dict[tuple, dict[str, int]] = {}
-# (required, optional, ids of the top rows' labels) → (the header found, those rows); for
-# `find_headers`, (searches, ids) → (the headers found, those rows).
+# (searches, ids of the top rows' labels) → (the headers found, those rows); `find_header`'s
+# one search is a search of one.
 _HEADERS: dict[tuple, tuple[object, list[dict[str, int]]]] = {}
 _HEADERS_MAX = 1024
 
