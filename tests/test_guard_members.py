@@ -23,7 +23,7 @@ from addin.workbook import guard
 from addin.workbook.calamine_reader import read_workbook
 from addin.workbook.guard import inspect_archive
 from addin.workbook.model import UnreadableWorkbook
-from addin.workbook.package import PackageBytes, local_entry
+from addin.workbook.package import PackageBytes, data_start, local_entry
 
 PART = "xl/extra.xml"
 
@@ -125,10 +125,10 @@ def test_packed_bytes_are_read_as_local_entry_reads_them(before, header, signed,
     new = _outcome(lambda: guard._packed(sliced, info))
     if isinstance(old, tuple):
         assert new == old[2]
-        assert blob[guard._data_start(blob, at) :].startswith(new)
+        assert blob[data_start(blob, at) :].startswith(new)
     elif old is None:
         assert type(new) is zipfile.BadZipFile
-        assert guard._data_start(blob, at) is None
+        assert data_start(blob, at) is None
     else:
         assert type(new) is type(old)
     assert new == _outcome(lambda: guard._packed(read, info)) or not isinstance(new, bytes)

@@ -10,7 +10,6 @@ Open XML never contains and which is how entity bombs and external entities get 
 from __future__ import annotations
 
 import re
-import struct
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
@@ -27,6 +26,7 @@ from .package import (
     MAX_CACHED,
     PackageBytes,
     attribute,
+    data_start,
     local_entry,
     main_part,
     read_member,
@@ -252,7 +252,7 @@ def _known_key(
     if blob is not None:
         key = _ENTRIES.get((method, info.compress_size, info.CRC))
         if key is not None and len(key[1]) == info.compress_size:
-            start = _data_start(blob, info.header_offset)
+            start = data_start(blob, info.header_offset)
             if start is not None and blob.startswith(key[1], start):
                 return key
     return method, _packed(archive, info)
@@ -438,7 +438,7 @@ def _packed(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     """The member's bytes as stored in the zip (after its local header)."""
     fp = archive.fp
     if isinstance(fp, PackageBytes) and info.header_offset >= 0:  # `local_entry`'s, one slice
-        start = _data_start(fp.data, info.header_offset)
+        start = data_start(fp.data, info.header_offset)
         if start is None:
             raise zipfile.BadZipFile(f"bad local header for {info.filename}")
         return fp.data[start : start + info.compress_size]
@@ -446,18 +446,6 @@ def _packed(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     if entry is None:
         raise zipfile.BadZipFile(f"bad local header for {info.filename}")
     return entry[2]
-
-
-_NAME_EXTRA = struct.Struct("<HH")
-
-
-def _data_start(blob: bytes, at: int) -> int | None:
-    """Where the packed bytes of the member whose local header is at `at` start in the
-    package's bytes; None when no local header starts there (as `local_entry` reads it)."""
-    if at < 0 or at + 30 > len(blob) or not blob.startswith(zipfile.stringFileHeader, at):
-        return None
-    name_length, extra_length = _NAME_EXTRA.unpack_from(blob, at + 26)
-    return at + 30 + name_length + extra_length
 
 
 def _check_size(name: str, size: int, packed: int, total: int, limits: Limits) -> None:

@@ -158,15 +158,11 @@ def local_entry(
     at = info.header_offset
     if isinstance(fp, PackageBytes) and at >= 0:  # sliced from the bytes, not read
         blob = fp.data
-        local = blob[at : at + 30]
-        if len(local) < 30 or local[:4] != zipfile.stringFileHeader:
+        end = data_start(blob, at)
+        if end is None:
             return None
-        start = at + 30
-        end = (
-            start + int.from_bytes(local[26:28], "little") + int.from_bytes(local[28:30], "little")
-        )
         packed = blob[end : end + info.compress_size] if data else b""
-        return local, blob[start:end], packed
+        return blob[at : at + 30], blob[at + 30 : end], packed
     fp.seek(at)
     local = fp.read(30)
     if len(local) < 30 or local[:4] != zipfile.stringFileHeader:
@@ -174,6 +170,18 @@ def local_entry(
     name_length, extra_length = struct.unpack("<HH", local[26:30])
     name_extra = fp.read(name_length + extra_length)
     return local, name_extra, fp.read(info.compress_size) if data else b""
+
+
+_NAME_EXTRA = struct.Struct("<HH")
+
+
+def data_start(blob: bytes, at: int) -> int | None:
+    """Where the packed bytes of the member whose local header is at `at` start in the
+    package's bytes; None when no local header starts there (as `local_entry` reads it)."""
+    if at < 0 or at + 30 > len(blob) or not blob.startswith(zipfile.stringFileHeader, at):
+        return None
+    name_length, extra_length = _NAME_EXTRA.unpack_from(blob, at + 26)
+    return at + 30 + name_length + extra_length
 
 
 def _key(name: str) -> str:
