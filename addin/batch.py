@@ -376,8 +376,8 @@ def run_batch(
         # Listed only (not workbooks), or unchanged since the last run: no worker needed.
         done = {i: FileOutcome(e.ready) for i, e in enumerate(entries) if e.ready is not None}
         reused = _reuse(cache, jobs, done)
-        listed = sum(e.ready is not None for e in entries)  # never checked: not counted
-        result.total, result.reused = len(entries) - listed, len(reused)
+        # The listed-only files (`done` so far) are never checked: not counted.
+        result.total, result.reused = len(entries) - len(done), len(reused)
         done |= reused
         todo = [i for i in range(len(jobs)) if i not in done]
         spool = Path(work) / "files.jsonl"
