@@ -94,7 +94,7 @@ def rewrite_once_for_the_workers(config) -> None:
     """Each xdist worker imports every test module through pytest's assertion rewriting, and
     where PYTHONDONTWRITEBYTECODE is set pytest never writes the rewritten module down: each of
     the 3 workers parsed and rewrote the whole suite again (≈ 6 s CPU of its 10 s collection on
-    a 2-core machine). Rewritten here once, into the cache pytest reads even when it may not
+    a 2-core machine), and the plugins' packages too. Rewritten here once, into the cache pytest reads even when it may not
     write (hash-checked, so an edited test is rewritten as usual); the helper modules beside
     them compiled the same way. pytest's private helpers: if they move, workers rewrite as
     before."""
@@ -115,7 +115,10 @@ def rewrite_once_for_the_workers(config) -> None:
         return
     here = Path(__file__).parent
     compileall.compile_dir(here, quiet=2, rx=re.compile(r"[/\\]test_[^/\\]*\.py$"))
-    for source in sorted(here.glob("test_*.py")):
+    # With the test modules: what the controller rewrote itself (this conftest and the pytest
+    # plugins' packages — all of hypothesis and anyio, ≈ 2 s CPU a worker).
+    rewritten = getattr(state.hook, "_rewritten_names", {}).values()
+    for source in sorted({*here.glob("test_*.py"), *map(Path, rewritten)}):
         cache = get_cache_dir(source)
         pyc = cache / (source.name[:-3] + PYC_TAIL)
         if _read_pyc(source, pyc) is None:
