@@ -38,31 +38,46 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 
-# The files that take longest, longest first (wall seconds of one file on one worker, from
-# `--durations` of the README's command: the pre-commit hook's install ≈ 30 s when the package
-# changed, the Pyodide run ≈ 20 s, …): collected first, so that with `-n auto` (--dist
+# The files that take longest, longest first: collected first, so that with `-n auto` (--dist
 # loadfile, xdist's reordering by test count off in pyproject.toml) they start first and the
 # run does not end with one core busy on one of them while the others have nothing left to do.
+# The first two install on a fresh machine (the pre-commit hook's environment ≈ 30 s when the
+# package changed, the npm package `pyodide`); the rest by the wall seconds of their tests on
+# one worker (`--durations=0` of `-n 3`, CI=true, 2026-12-07: test_cli 80 s … test_cli_text
+# 16 s, on a machine busy with other work too).
 LONGEST_FIRST = [
     "test_ci_recipes.py",
     "test_lite_pyodide.py",
+    "test_cli.py",
     "test_hostile.py",
-    "test_console.py",
-    "test_batch_trust.py",
-    "test_batch_interrupt.py",
-    "test_distribute_formulas.py",
-    "test_print.py",
-    "test_isolation.py",
-    "test_notice_pool.py",
     "test_excel.py",
-    "test_locate_once.py",
-    "test_legacy.py",
+    "test_distribute.py",
     "test_batch_rerun.py",
+    "test_legacy.py",
+    "test_summary.py",
+    "test_console.py",
+    "test_tasks.py",
     "test_excel_notes.py",
     "test_readers.py",
-    "test_distribute.py",
-    "test_summary.py",
-    "test_tasks.py",
+    "test_patcher.py",
+    "test_batch_trust.py",
+    "test_inbox.py",
+    "test_archives.py",
+    "test_isolation.py",
+    "test_deadline.py",
+    "test_feedback.py",
+    "test_cells.py",
+    "test_startup.py",
+    "test_print.py",
+    "test_batch_interrupt.py",
+    "test_rubric_plan.py",
+    "test_distribute_excel.py",
+    "test_notice_pool.py",
+    "test_locate_once.py",
+    "test_own_output.py",
+    "test_distribute_formulas.py",
+    "test_xlwings_harness.py",
+    "test_cli_text.py",
 ]
 
 
