@@ -133,13 +133,26 @@ def rewrite_once_for_the_workers(config) -> None:
     # With the test modules: what the controller rewrote itself (this conftest and the pytest
     # plugins' packages — all of hypothesis and anyio, ≈ 2 s CPU a worker).
     rewritten = getattr(state.hook, "_rewritten_names", {}).values()
-    for source in sorted({*here.glob("test_*.py"), *map(Path, rewritten)}):
+    for source in sorted({*modules_to_collect(config, here), *map(Path, rewritten)}):
         cache = get_cache_dir(source)
         pyc = cache / (source.name[:-3] + PYC_TAIL)
         if _read_pyc(source, pyc) is None:
             cache.mkdir(exist_ok=True)
             source_hash, code = _rewrite_test(source, config)
             _write_pyc(state, code, source_hash, pyc)
+
+
+def modules_to_collect(config, here: Path) -> set[Path]:
+    """The test modules the run collects: all of them, or those of the files and folders
+    named on its command line."""
+    every = set(here.glob("test_*.py"))
+    named = [config.invocation_params.dir / arg.split("::")[0] for arg in config.args]
+    if not named:
+        return every
+    chosen = set()
+    for path in map(Path.resolve, named):
+        chosen |= {path} if path.is_file() else set(path.glob("**/test_*.py"))
+    return {path.resolve() for path in every} & chosen
 
 
 def pytest_collection_modifyitems(config, items):
