@@ -614,11 +614,9 @@ def _far_patterns(
         far_dq = rb'r="[$A-Za-z]+[0-9]'
     else:
         rest = letters - 1
-        far_dq = rb'r="[$A-Za-z](?:[$A-Za-z]{%d,}[0-9]|[$A-Za-z]{0,%d}[0-9]{%d})' % (
-            rest,
-            rest - 1,
-            digits,
-        )
+        # (No "{0,0}" for two letters: an empty repeat still costs sre a step at each "r=".)
+        fewer = rb"[$A-Za-z]{0,%d}" % (rest - 1) if rest > 1 else b""
+        far_dq = rb'r="[$A-Za-z](?:[$A-Za-z]{%d,}[0-9]|%s[0-9]{%d})' % (rest, fewer, digits)
     return candidates, re.compile(rb"r=[\"']" + far + rb"[\"']"), re.compile(far_dq)
 
 
