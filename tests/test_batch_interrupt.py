@@ -298,6 +298,8 @@ import builtins, os, signal, sys
 def ctrl_c():
     os.kill(os.getpid(), signal.SIGINT)
 
+# Python's own Ctrl-C, as in a terminal (a test runner started in the background ignores it).
+signal.signal(signal.SIGINT, signal.default_int_handler)
 where = sys.argv.pop(1)
 sys.argv[0] = "jiceng"
 if where == "import":  # while the command line is imported

@@ -187,6 +187,34 @@ def test_a_spawned_worker_killed_at_its_time_cap_takes_its_libreoffice_with_it(
             assert gone(pid), f"LibreOffice ({pid}) still running"
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; a shell script")
+def test_a_worker_killed_before_it_notes_its_libreoffice_still_takes_it_with_it(
+    monkeypatch, tmp_path
+):
+    """The worker dies between starting LibreOffice and noting its group (where a Ctrl-C's
+    kill or the time cap can land): the program's own process noted it before it ran."""
+    import signal
+
+    from hung_libreoffice import group_gone, hanging_soffice
+
+    from addin import helper_process
+
+    noted = helper_process.running
+
+    def killed_first(pid: int) -> None:
+        if pid:  # the worker, before it notes the group: it tells the test which, and dies
+            (tmp_path / "group").write_text(str(pid))
+            os.kill(os.getpid(), signal.SIGKILL)
+        noted(pid)
+
+    monkeypatch.setattr(helper_process, "running", killed_first)  # the forked worker's too
+    with hanging_soffice(tmp_path / "lo") as fake:
+        ((_, failure),) = run([f"libreoffice:{fake}"], jobs=1)
+        assert failure.kind == "crashed"
+        group = int((tmp_path / "group").read_text())
+        assert group_gone(group), f"LibreOffice (group {group}) still running"
+
+
 def test_a_spawned_worker_checks_a_real_workbook(monkeypatch, make_rubric, specs):
     import addin.isolation as isolation
     from addin.batch import FileJob, check_files
