@@ -430,7 +430,7 @@ def run_batch(
             # earlier copies. Nothing is written: OUT keeps the earlier run's outputs, whole.
             result.nothing_written = True
             return result
-        for stale in cache.finish():
+        for stale in cache.finish(result.unfinished):
             log.info("removed %s: its file changed or left the inbox", stale)
         # The inbox sections add batch.* findings to the light copies' empty lists.
         inbox = Report(files=light)

@@ -32,6 +32,7 @@ from .safe_text import path_text, visible_line
 
 if TYPE_CHECKING:
     from .batch import BatchResult
+    from .interrupt import Interrupt
     from .report.model import Report
     from .spec import SpecSet
 
@@ -472,8 +473,8 @@ def batch(
     raise typer.Exit(code)
 
 
-def _batch_closing(result: "BatchResult", out: Path, interrupt, strict: bool) -> int:
-    """The lines a batch ends with; its exit code."""
+def _batch_closing(result: "BatchResult", out: Path, interrupt: "Interrupt", strict: bool) -> int:
+    """The lines a batch ends with (Ctrl-C still the batch's: `interrupt`); its exit code."""
     from .batch import REPORT_BOOK
     from .report.render import roster_lines, totals_line
 

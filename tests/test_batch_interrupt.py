@@ -256,23 +256,24 @@ def outputs(out: Path) -> dict[Path, bytes]:
     return {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != "jiceng.log"}
 
 
-def test_a_fresh_run_stopped_before_any_file_leaves_the_earlier_outputs_whole(
-    cli, tmp_path, monkeypatch
-):
-    """`--fresh`, then Ctrl-C before a file is done: a report of 0 files would stand beside the
-    earlier run's notices (and the cache would drop its copies). The folder keeps the earlier
-    run's report, copies, notices and results, as they were, and the console says so."""
+def test_a_fresh_run_stopped_loses_nothing_of_the_earlier_run(cli, tmp_path, monkeypatch):
+    """`--fresh`, then Ctrl-C. Before any file is done: a report of 0 files would stand beside
+    the earlier run's notices (and the cache would drop its copies): the folder keeps the
+    earlier run's outputs as they were, and the console says so. After a file or two: the
+    report covers those; the file not got to keeps its earlier copy (its earlier notice, not
+    rewritten, links it) and its result."""
     import addin.batch
+    from addin.result_cache import ResultCache
 
     inbox = tmp_path / "收件箱"
     inbox.mkdir()
-    shutil.copy(ROOT / "workbooks" / "samples" / "第一党总支_提交.xlsx", inbox)
+    for name in ("第一党总支_提交.xlsx", "第二党总支_提交.xlsx", "组织部_任务清单.xlsx"):
+        shutil.copy(ROOT / "workbooks" / "samples" / name, inbox)
     out = tmp_path / "输出"
     assert cli("batch", inbox, "--out", out, "--no-pdf", "--jobs", "1").exit_code == 0
     earlier = outputs(out)
-    assert {"汇总报告.xlsx", "整改通知_第一党总支.xlsx", "第一党总支_提交.xlsx"} <= {
-        p.name for p in earlier
-    }
+    last = out / "批注副本" / "组织部_任务清单.xlsx"
+    assert {"汇总报告.xlsx", "整改通知_第一党总支.xlsx", last.name} <= {p.name for p in earlier}
     listed = addin.batch.inbox_entries
 
     def ctrl_c_first(*args, **kwargs):
@@ -288,6 +289,22 @@ def test_a_fresh_run_stopped_before_any_file_leaves_the_earlier_outputs_whole(
     )
     assert "汇总报告" not in stopped.stdout
     assert outputs(out) == earlier
+
+    monkeypatch.setattr(addin.batch, "inbox_entries", listed)
+    store = ResultCache.store
+
+    def ctrl_c_after_the_first(self, *args):
+        store(self, *args)
+        os.kill(os.getpid(), signal.SIGINT)  # the second file is under way, the third not
+        monkeypatch.setattr(ResultCache, "store", store)
+
+    monkeypatch.setattr(ResultCache, "store", ctrl_c_after_the_first)
+    stopped = cli("batch", inbox, "--out", out, "--no-pdf", "--jobs", "1", "--fresh")
+    assert stopped.exit_code == 130, stopped.stderr
+    assert "已中断：已检查 2/3 个文件，已写出部分报告" in stopped.stderr
+    assert last.read_bytes() == earlier[last]
+    rerun = cli("batch", inbox, "--out", out, "--no-pdf", "--jobs", "1")
+    assert "其中 3 个文件自上次运行以来未改动" in rerun.stdout  # its result was kept too
 
 
 # A fresh interpreter that gets a Ctrl-C at one point of its start, then runs `jiceng batch`
