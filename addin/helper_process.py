@@ -11,8 +11,9 @@ no slot (not a worker) `run_group` ends the group itself on KeyboardInterrupt.
 The program's own process notes its group before it execs (`watched`): a worker killed between
 starting it and noting it leaves nothing its parent does not know of. On Linux that process
 also dies with the worker, and a worker running a program learns of its own parent's death (a
-batch SIGKILLed: nothing is left to end the group) and ends the group and removes its temporary
-folder itself. Elsewhere (Windows, macOS) a batch killed outright still leaves LibreOffice.
+batch SIGKILLed: nothing is left to end the group), or of its terminal closing, and ends the
+group and removes its temporary folder itself. Elsewhere (Windows, macOS) a batch killed
+outright still leaves LibreOffice.
 """
 
 from __future__ import annotations
@@ -33,6 +34,10 @@ _slot: Any = None  # in a worker: its `slot()`, 0 while it runs no program
 _scratch: str | None = None  # in a worker: its temporary folder (`isolation`)
 _prctl: Any = None  # libc's prctl, once looked up (Linux)
 PR_SET_PDEATHSIG = 1
+# What ends a worker running a program, its parent likely with it: SIGTERM (the parent's death:
+# `watched`), SIGHUP (the terminal closed: it reaches the batch and its workers at once, not
+# the program, which runs in a session of its own).
+ENDING = tuple(s for s in (signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None)
 
 
 def slot(context: Any) -> Any:
@@ -100,26 +105,30 @@ def watched() -> Iterator[Callable[[], None] | None]:
             os._exit(1)  # the worker is gone already: no one would end this program
         _slot.value = os.getpid()  # its group (start_new_session made it the leader)
 
-    previous = signal.signal(signal.SIGTERM, _parent_gone)
+    previous = {s: signal.signal(s, _parent_gone) for s in ENDING}
     told = die_with_parent(signal.SIGTERM)
     try:
         yield in_child
     finally:
         if told:
             die_with_parent(signal.SIGKILL)
-        signal.signal(signal.SIGTERM, previous)
+        for s, handler in previous.items():
+            signal.signal(s, handler)
 
 
-def _parent_gone(_signum: int, _frame: Any) -> None:
-    """SIGTERM while a worker runs a program: its parent died (or someone ends the worker).
-    The program's group and the worker's temporary folder go with it; no one else would."""
+def _parent_gone(signum: int, _frame: Any) -> None:
+    """SIGTERM or SIGHUP while a worker runs a program: its parent died or is dying (or someone
+    ends the worker). The program's group and the worker's temporary folder go with it: no one
+    else may be left to end them."""
     end(_slot.value if _slot is not None else 0)
     for _ in range(20):  # the program, killed a moment ago, may still have written to it
         if not _scratch or not os.path.exists(_scratch):
             break
         shutil.rmtree(_scratch, ignore_errors=True)
         time.sleep(0.05)
-    os._exit(128 + signal.SIGTERM)
+    signal.signal(signum, signal.SIG_DFL)  # and end as that signal ends a worker
+    os.kill(os.getpid(), signum)
+    os._exit(128 + signum)
 
 
 def running(pid: int) -> None:
