@@ -22,7 +22,7 @@ import re
 import sys
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any
+from typing import Any, NoReturn
 
 import typer
 from typer._click import exceptions as click_errors
@@ -248,7 +248,7 @@ class ChineseGroup(_ChineseParts, TyperGroup):
             _stopped()
 
 
-def _stopped() -> None:
+def _stopped() -> NoReturn:
     from .interrupt import stopped_at_once
 
     stopped_at_once()
