@@ -105,7 +105,9 @@ def watched() -> Iterator[Callable[[], None] | None]:
             os._exit(1)  # the worker is gone already: no one would end this program
         _slot.value = os.getpid()  # its group (start_new_session made it the leader)
 
-    previous = {s: signal.signal(s, _parent_gone) for s in ENDING}
+    # An ignored one stays ignored: `nohup jiceng batch` goes on when its terminal closes.
+    ending = [s for s in ENDING if signal.getsignal(s) != signal.SIG_IGN]
+    previous = {s: signal.signal(s, _parent_gone) for s in ending}
     told = die_with_parent(signal.SIGTERM)
     try:
         yield in_child

@@ -256,6 +256,41 @@ def test_a_worker_ended_with_its_batch_ends_its_libreoffice_itself(tmp_path, sig
     assert not scratch.exists()
 
 
+# LibreOffice as far as the worker can tell: it starts, then ends once the test says so.
+WAITING_PROGRAM = """#!/bin/sh
+touch "{folder}/started"
+while [ ! -e "{folder}/go" ]; do sleep 0.02; done
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a shell script; SIGHUP")
+def test_a_batch_run_with_nohup_keeps_its_libreoffice_when_the_terminal_closes(tmp_path):
+    """`nohup jiceng batch …` (SIGHUP ignored): a closed terminal hangs up the batch and its
+    workers, which go on. The worker converting went on too, not only the others: it used to
+    end LibreOffice and die of the SIGHUP (a notice without its PDF, a legacy file "crashed")."""
+    import signal
+
+    program = tmp_path / "soffice"
+    program.write_text(WAITING_PROGRAM.format(folder=tmp_path))
+    program.chmod(0o755)
+    scratch = tmp_path / "worker"
+    scratch.mkdir()
+    nohup = "import signal; signal.signal(signal.SIGHUP, signal.SIG_IGN)\n"
+    worker = subprocess.Popen(
+        [sys.executable, "-c", nohup + CONVERTING_WORKER, str(program), str(scratch)],
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+    )
+    try:
+        while not (tmp_path / "started").exists() and worker.poll() is None:
+            threading.Event().wait(0.02)
+        worker.send_signal(signal.SIGHUP)
+        (tmp_path / "go").touch()
+        assert worker.wait(30) == 0
+    finally:
+        worker.kill()
+    assert scratch.is_dir()
+
+
 def test_a_spawned_worker_checks_a_real_workbook(monkeypatch, make_rubric, specs):
     import addin.isolation as isolation
     from addin.batch import FileJob, check_files
