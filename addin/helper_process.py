@@ -71,12 +71,14 @@ def share(slot: Any, scratch: str | None = None) -> None:
     _slot, _scratch = slot, scratch
 
 
-def die_with_parent(signum: int) -> bool:
-    """This process gets `signum` when its parent ends (Linux: PR_SET_PDEATHSIG); False where
-    that cannot be had."""
+def die_with_parent(signum: int | None = None) -> bool:
+    """This process gets `signum` (None: SIGKILL) when its parent ends (Linux:
+    PR_SET_PDEATHSIG); False where that cannot be had (Windows has no SIGKILL to name)."""
     global _prctl
     if not sys.platform.startswith("linux"):
         return False
+    if signum is None:
+        signum = signal.SIGKILL
     try:
         if _prctl is None:
             import ctypes

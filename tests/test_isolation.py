@@ -374,6 +374,37 @@ def test_a_worker_ended_from_outside_on_windows_is_a_crash_not_a_traceback(monke
     assert death_failure(-signal.SIGTERM, "") == Failure("crashed", "处理进程被信号 SIGTERM 终止")
 
 
+# A worker started where the signal module has no SIGKILL nor SIGHUP and the platform is not
+# Linux, as on Windows (forked, not spawned: it keeps what this process changed).
+WINDOWS_SIGNALS = """
+import signal, sys
+import addin.isolation
+from addin.isolation import run_isolated
+from addin.limits import DEFAULT_LIMITS
+from isolation_work import behave
+
+addin.isolation.start_method = lambda: "fork"
+del signal.SIGKILL, signal.SIGHUP
+sys.platform = "win32"
+((_, outcome),) = run_isolated(["fine"], behave, jobs=1, limits=DEFAULT_LIMITS)
+print(outcome.split(" in ")[0] if isinstance(outcome, str) else outcome)
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="forks a worker")
+def test_a_worker_starts_where_signal_has_no_sigkill_as_on_windows(tmp_path):
+    """Every worker on Windows died at its start (`signal.SIGKILL`): every file "crashed"."""
+    here = Path(__file__).resolve().parent
+    ran = subprocess.run(
+        [sys.executable, "-c", WINDOWS_SIGNALS],
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(here.parent), str(here)])},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert ran.stdout == "done fine\n", ran.stderr
+
+
 def test_a_worker_killed_by_sigkill_hints_at_memory_and_others_do_not():
     import signal
 
