@@ -114,6 +114,7 @@ def watched() -> Iterator[Callable[[], None] | None]:
     try:
         yield in_child
     finally:
+        _slot.value = 0  # the program ended, or never started (its exec failed, once noted)
         if told:
             die_with_parent(signal.SIGKILL)
         for s, handler in previous.items():

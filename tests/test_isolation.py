@@ -256,6 +256,38 @@ def test_a_worker_ended_with_its_batch_ends_its_libreoffice_itself(tmp_path, sig
     assert not scratch.exists()
 
 
+# A worker whose program does not start: what its parent would end when the worker ends.
+NOT_STARTED = """
+import sys
+from addin import helper_process
+from addin.workbook.convert import run_group
+
+helper_process.share(helper_process._Forked(), sys.argv[2])
+try:
+    run_group([sys.argv[1]], 60)
+except OSError:
+    print(helper_process._slot.value)
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a program's group noted before it execs")
+def test_a_program_that_does_not_start_leaves_no_group_for_the_parent_to_end(tmp_path):
+    """Its process noted its group, then failed to exec: the slot kept that pid, which the
+    worker's parent kills as a group when the worker ends (by then maybe someone else's)."""
+    program = tmp_path / "soffice"
+    program.write_text("not a program")  # not executable: exec fails
+    scratch = tmp_path / "worker"
+    scratch.mkdir()
+    ran = subprocess.run(
+        [sys.executable, "-c", NOT_STARTED, str(program), str(scratch)],
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert ran.stdout == "0\n", ran.stderr
+
+
 # LibreOffice as far as the worker can tell: it starts, then ends once the test says so.
 WAITING_PROGRAM = """#!/bin/sh
 touch "{folder}/started"
