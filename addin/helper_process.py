@@ -71,9 +71,11 @@ def share(slot: Any, scratch: str | None = None) -> None:
     _slot, _scratch = slot, scratch
 
 
-def die_with_parent(signum: int | None = None) -> bool:
+def die_with_parent(signum: int | None = None, parent: int | None = None) -> bool:
     """This process gets `signum` (None: SIGKILL) when its parent ends (Linux:
-    PR_SET_PDEATHSIG); False where that cannot be had (Windows has no SIGKILL to name)."""
+    PR_SET_PDEATHSIG); False where that cannot be had (Windows has no SIGKILL to name).
+    `parent`: the pid of the process that started this one. Gone already (this process has
+    another parent now), it never sends the signal: this process sends it to itself."""
     global _prctl
     if not sys.platform.startswith("linux"):
         return False
@@ -84,9 +86,12 @@ def die_with_parent(signum: int | None = None) -> bool:
             import ctypes
 
             _prctl = ctypes.CDLL(None, use_errno=True).prctl
-        return _prctl(PR_SET_PDEATHSIG, signum) == 0
+        armed = _prctl(PR_SET_PDEATHSIG, signum) == 0
     except (OSError, AttributeError):
         return False
+    if armed and parent is not None and os.getppid() != parent:
+        os.kill(os.getpid(), signum)  # the parent died before the signal was armed
+    return armed
 
 
 @contextmanager
