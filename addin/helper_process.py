@@ -12,8 +12,9 @@ The program's own process notes its group before it execs (`watched`): a worker 
 starting it and noting it leaves nothing its parent does not know of. On Linux that process
 also dies with the worker, and a worker running a program learns of its own parent's death (a
 batch SIGKILLed: nothing is left to end the group), or of its terminal closing, and ends the
-group and removes its temporary folder itself. Elsewhere (Windows, macOS) a batch killed
-outright still leaves LibreOffice.
+group and removes its temporary folder itself; on macOS only the terminal's closing (SIGHUP)
+reaches it. A batch killed outright on macOS or Windows leaves LibreOffice running until its
+time limit (`convert.run_group`).
 """
 
 from __future__ import annotations
