@@ -354,3 +354,42 @@ def test_a_notice_that_cannot_be_written_is_said_in_chinese_without_a_traceback(
     assert "甲的整改通知未写出" in err and "另一个程序正在使用此文件" in err
     assert "Traceback" not in err
     assert "Traceback" in (tmp_path / "jiceng.log").read_text(encoding="utf-8")
+
+
+class _SecondCtrlC(_PipeStop):
+    """Ctrl-C twice: the second one (a byte in the pipe) raises KeyboardInterrupt at once."""
+
+    @property
+    def requested(self) -> bool:
+        if _PipeStop.requested.fget(self):
+            raise KeyboardInterrupt
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forked workers share the pipe")
+def test_a_batch_stopped_at_once_while_pdfs_are_made_leaves_the_earlier_notices_and_pdfs(
+    tmp_path, monkeypatch
+):
+    """Ctrl-C twice while LibreOffice converts: the run writes no report, so the earlier run's
+    (which said “另有 PDF”) stays — and so do the notices and PDFs it describes. An earlier
+    PDF is replaced by its new one, never removed before it is made."""
+    from addin.workbook import notice_writer
+
+    stop = _SecondCtrlC()
+
+    def converting(paths, folder, timeout=0):
+        os.write(stop.write, b"!")
+        time.sleep(60)  # the worker is killed at once
+
+    monkeypatch.setattr(notice_writer, "notices_to_pdf", converting)  # the forked worker too
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "整改通知_甲.xlsx").write_bytes(b"an earlier run's notice")
+    (folder / "整改通知_甲.pdf").write_bytes(b"%PDF an earlier run's")
+    spool = _NoticeSpool(tmp_path / "spool", None, [])
+    result = BatchResult(tmp_path / "r.xlsx", tmp_path / "r.json")
+    with pytest.raises(KeyboardInterrupt):
+        spool.write(result, folder, None, True, ["甲"], workers=1, stop=stop)
+    assert (folder / "整改通知_甲.xlsx").read_bytes() == b"an earlier run's notice"
+    assert (folder / "整改通知_甲.pdf").read_bytes() == b"%PDF an earlier run's"
+    assert sorted(p.name for p in folder.iterdir()) == ["整改通知_甲.pdf", "整改通知_甲.xlsx"]
