@@ -393,3 +393,51 @@ def test_a_batch_stopped_at_once_while_pdfs_are_made_leaves_the_earlier_notices_
     assert (folder / "整改通知_甲.xlsx").read_bytes() == b"an earlier run's notice"
     assert (folder / "整改通知_甲.pdf").read_bytes() == b"%PDF an earlier run's"
     assert sorted(p.name for p in folder.iterdir()) == ["整改通知_甲.pdf", "整改通知_甲.xlsx"]
+
+
+def test_the_closing_lines_name_the_notices_whose_pdf_a_dead_worker_did_not_make(
+    tmp_path, monkeypatch, capsys
+):
+    """乙's worker died while LibreOffice converted: its notice is kept without a PDF. The
+    batch's last lines said “（另有 PDF）” of all three; they say how many have one, and whose
+    notice lacks it."""
+    from addin import notice_pool
+    from addin.cli import _batch_closing
+    from addin.workbook import convert, notice_writer
+
+    def converting(paths, folder, timeout=0):
+        if any("乙" in p.name for p in paths):
+            os._exit(3)  # as a crash of LibreOffice's worker would end it
+        for path in paths:
+            path.with_suffix(".pdf").write_bytes(b"%PDF")
+        return [path.with_suffix(".pdf") for path in paths]
+
+    monkeypatch.setattr(notice_writer, "notices_to_pdf", converting)  # the forked workers too
+    monkeypatch.setattr(convert, "soffice", lambda: "soffice")
+    monkeypatch.setattr(notice_pool, "MOST_PER_CHUNK", 1)  # one notice per chunk
+    spool = _NoticeSpool(tmp_path / "spool", None, [])
+    result = BatchResult(tmp_path / "r.xlsx", tmp_path / "r.json")
+    folder = tmp_path / "out"
+    spool.write(result, folder, None, True, ["甲", "乙", "丙"], workers=2)
+    assert result.notice_pdfs_missing == ["乙"] and not result.interrupted
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "整改通知_丙.pdf",
+        "整改通知_丙.xlsx",
+        "整改通知_乙.xlsx",
+        "整改通知_甲.pdf",
+        "整改通知_甲.xlsx",
+    ]
+    assert _batch_closing(result, tmp_path, _NotStopped(), False) == 0
+    said = capsys.readouterr().out
+    assert "整改通知：3 份（2 份另有 PDF），其中 0 份需要整改、3 份催交" in said
+    assert "乙的整改通知没有 PDF（转换未完成），重新运行会补上" in said
+    # Every PDF made: said so, and no unit named.
+    whole = BatchResult(tmp_path / "r.xlsx", tmp_path / "r.json")
+    whole.notices = [folder / "整改通知_甲.xlsx", folder / "整改通知_甲.pdf"]
+    _batch_closing(whole, tmp_path, _NotStopped(), False)
+    said = capsys.readouterr().out
+    assert "整改通知：1 份（另有 PDF）" in said and "没有 PDF" not in said
+
+
+class _NotStopped:
+    requested = False
