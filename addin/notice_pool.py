@@ -130,13 +130,13 @@ def write_notices(
     next run makes them, and until then the earlier run's files of those notices stay. Stopped
     at once (a second Ctrl-C: KeyboardInterrupt), no notice not moved in yet is: the earlier
     notices and PDFs stay, as the earlier run's report describes them."""
+    staging = folder / STAGING
+    shutil.rmtree(staging, ignore_errors=True)  # what a batch killed outright left
     parts = chunks(len(notices), workers)
     if not parts or (stop is not None and stop.requested):
         return [(None, None)] * len(notices)
     from .workbook.notice_writer import PDF_SECONDS, PDF_SECONDS_PER_NOTICE
 
-    staging = folder / STAGING
-    shutil.rmtree(staging, ignore_errors=True)  # what a killed run left
     staging.mkdir()
     # An earlier run's workbooks as they are: one that differs afterwards was written now.
     earlier = {stem: _identity(folder / f"{stem}.xlsx") for _notice, stem in notices}

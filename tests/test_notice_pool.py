@@ -232,6 +232,8 @@ def test_notices_of_a_stopped_run_are_not_started_and_are_listed(tmp_path):
     folder = tmp_path / "out"
     folder.mkdir()
     (folder / "整改通知_甲.xlsx").write_bytes(b"an earlier run's")
+    (folder / ".jiceng-tmp-notices").mkdir()  # left by a batch killed outright: removed
+    (folder / ".jiceng-tmp-notices" / "整改通知_甲.xlsx").write_bytes(b"a killed run's")
     spool.write(result, folder, None, False, ["甲", "乙"], stop=_Stopped())
     assert result.notices == [] and result.notices_stopped == ["甲", "乙"]
     assert result.interrupted
