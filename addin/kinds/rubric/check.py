@@ -34,6 +34,7 @@ from ...cells import (
 )
 from ...findings import Finding
 from ...locate import Header, find_field, find_header, row_blank
+from ...memo import ByIdentity
 from ...workbook.model import Cell, SheetData, cell_ref, parse_ref
 from ...writes import CellWrite, ConditionalFill
 from .model import BranchResult, ItemScore
@@ -192,8 +193,8 @@ class _Facts:
 
 
 def _facts(spec: RubricSpec) -> _Facts:
-    found = _FACTS.get(id(spec))
-    if found is not None and found.spec is spec:
+    found = _FACTS.one(spec)
+    if found is not None:
         return found
     bands = spec.grading.bands
     found = _Facts(
@@ -205,13 +206,10 @@ def _facts(spec: RubricSpec) -> _Facts:
         ),
         lowest=min(bands, key=lambda b: b.min).name,
     )
-    if len(_FACTS) >= _LAYOUTS_MAX:
-        _FACTS.clear()
-    _FACTS[id(spec)] = found
-    return found
+    return _FACTS.keep_one(spec, found)
 
 
-_FACTS: dict[int, _Facts] = {}
+_FACTS = ByIdentity(256)
 
 
 @lru_cache(maxsize=4096)
@@ -676,10 +674,9 @@ def _frame(spec: RubricSpec, header: Header) -> tuple:
     """The columns a layout key of this spec and header reads (left, stop, after the content,
     分值) and its first parts: once per header (the header search shares equal headers:
     `locate.find_headers`). The entry holds the spec and header, so their ids stand."""
-    key = (id(spec), id(header))
-    found = _FRAMES.get(key)
-    if found is not None and found[0] is spec and found[1] is header:
-        return found[2]
+    found = _FRAMES.two(spec, header)
+    if found is not None:
+        return found
     labels = spec.labels
     left, stop = header.left, header.right + 2
     content = header.col(labels.content) + 1
@@ -687,14 +684,10 @@ def _frame(spec: RubricSpec, header: Header) -> tuple:
     if points is None:
         points = content - 1  # a pass/fail sheet has no 分值 column: key on the content again
     head = (id(spec), header.row, *sorted(header.columns.items()), _END)
-    frame = (left, stop, content, points, head)
-    if len(_FRAMES) >= _LAYOUTS_MAX:
-        _FRAMES.clear()
-    _FRAMES[key] = (spec, header, frame)
-    return frame
+    return _FRAMES.keep_two(spec, header, (left, stop, content, points, head))
 
 
-_FRAMES: dict[tuple[int, int], tuple] = {}
+_FRAMES = ByIdentity(256)
 
 
 def _rows_key(parts: list, lines: list, left: int, content: int, points: int, stop: int) -> None:
@@ -1362,8 +1355,10 @@ def total_label(spec: RubricSpec) -> str:
 def _forget() -> None:
     """Every memo of this module emptied (the tests' mutant guard calls each module function's
     `cache_clear`; the lru_caches have their own)."""
-    for memo in (_FACTS, _LAYOUTS, _SCORES_OK, _BY_SCORE, _ITEM_SCORES, _WRITES, _FRAMES):
+    for memo in (_LAYOUTS, _SCORES_OK, _BY_SCORE, _ITEM_SCORES, _WRITES):
         memo.clear()
+    _FACTS.cache_clear()
+    _FRAMES.cache_clear()
 
 
 evaluate.cache_clear = _forget  # type: ignore[attr-defined]
