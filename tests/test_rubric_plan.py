@@ -357,3 +357,49 @@ def test_a_total_typed_as_minus_zero_is_recorded_as_typed(template_sheet, spec, 
     assert _outcome(planned) == _outcome(check.evaluate_general(sheet(typed), spec, header))
     (total,) = [w for w in planned.writes if (w.row, w.col) == (22, 3)]
     assert repr(total.replaces) == repr(typed)
+
+
+def _grade_beyond_the_key(template_sheet, grade: object) -> SheetData:
+    """The template with its 定级结果 label merged over A24:F24 and every row two cells wider:
+    the grade goes right of the label, to G24 — left of the table's last column plus one no
+    more, so outside what the layout key holds."""
+    rows = [[*row, "", ""] for row in copy.deepcopy(template_sheet.rows)]
+    rows[23][6] = grade
+    merges = [m for m in template_sheet.merges if m.top != 23] + [Merge(23, 0, 23, 5)]
+    return SheetData(name="x", rows=rows, merges=merges)
+
+
+@pytest.mark.parametrize("grade", ["后进", "先进", 87])
+def test_a_grade_typed_where_the_key_does_not_look_is_read_on_each_sheet(
+    template_sheet, spec, grade
+):
+    """A plan knows the results' cells blank only where the layout key holds them: a sheet
+    sharing the key with a blank one still has what is typed outside the key read and held
+    to the total."""
+    check._LAYOUTS.clear()
+    blank = _grade_beyond_the_key(template_sheet, "")
+    header = check.detect(blank, spec)
+    check.evaluate(blank, spec, header)
+    typed = _grade_beyond_the_key(template_sheet, grade)
+    planned = check.evaluate(copy.deepcopy(typed), spec, header)
+    (entry,) = check._LAYOUTS.values()  # the two sheets share one layout and its plan
+    assert entry[0].grade_cell == (23, 6)
+    assert entry[3].blank is False
+    assert _outcome(planned) == _outcome(check.evaluate_general(typed, spec, header))
+    (write,) = [w for w in planned.writes if (w.row, w.col) == (23, 6)]
+    assert write.replaces == grade or write.value == grade
+
+
+def test_a_plan_knows_the_results_cells_blank_when_the_key_holds_them(template_sheet, spec):
+    check._LAYOUTS.clear()
+    header = check.detect(template_sheet, spec)
+    check.evaluate(template_sheet, spec, header)
+    (entry,) = check._LAYOUTS.values()
+    assert entry[3].blank is True
+    rows = copy.deepcopy(template_sheet.rows)
+    rows[23][3] = "先进"  # a grade typed in the cell the key holds: its own layout and plan
+    typed = SheetData(name="x", rows=rows, merges=list(template_sheet.merges))
+    planned = check.evaluate(copy.deepcopy(typed), spec, header)
+    assert len(check._LAYOUTS) == 2
+    assert all(e[3].blank is (e is entry) for e in check._LAYOUTS.values())
+    assert _outcome(planned) == _outcome(check.evaluate_general(typed, spec, header))

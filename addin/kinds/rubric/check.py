@@ -301,6 +301,11 @@ class _Plan:
     total_label: tuple[Cell, Cell, str]  # where fill writes the 总分 label when it is blank
     grade: tuple[Cell, Cell] | None
     grade_label: tuple[Cell, Cell] | None
+    # Every cell above shown blank on each sheet of this layout (the typed results and what
+    # the writes would replace): the layout key holds those cells, so a sheet sharing the key
+    # shows them blank too (`_keyed`). Then nothing is read from them on each sheet.
+    blank: bool
+    label_blank: bool | None  # likewise the 总分 label's cell; None: read on each sheet
 
 
 def _plan_of(layout: RubricSheet, facts: _Facts) -> _Plan | None:
@@ -346,6 +351,19 @@ def _plan_of(layout: RubricSheet, facts: _Facts) -> _Plan | None:
         if layout.grade_label_cell is not None:
             grade_label = (layout.grade_label_cell, anchor(*layout.grade_label_cell))
     every = len(reads) == len(facts.items) > 1
+    label_cell = (label_cell, anchor(*label_cell) if layout.total_row is not None else label_cell)
+    looked_at = [
+        *typed,
+        *(shown_at for _cat, _cell, shown_at in subtotals),
+        *(pair[1] for pair in (total, grade, grade_label) if pair is not None),
+    ]
+    blank = all(
+        _keyed(sheet, header, r, c) and _blank_in_key(sheet.value(r, c)) for r, c in looked_at
+    )
+    # The 总分 label's cell (read where there is a total): whether fill writes the label.
+    label_blank = None
+    if total is not None and _keyed(sheet, header, *label_cell[1]):
+        label_blank = _blank_in_key(sheet.value(*label_cell[1]))
     return _Plan(
         facts=facts,
         col=header.col(column),
@@ -358,13 +376,11 @@ def _plan_of(layout: RubricSheet, facts: _Facts) -> _Plan | None:
         typed=(tuple(r for r, _c in typed), tuple(c for _r, c in typed)),
         subtotals=tuple(subtotals),
         total=total,
-        total_label=(
-            label_cell,
-            anchor(*label_cell) if layout.total_row is not None else label_cell,
-            total_label(spec),
-        ),
+        total_label=(*label_cell, total_label(spec)),
         grade=grade,
         grade_label=grade_label,
+        blank=blank,
+        label_blank=label_blank,
     )
 
 
@@ -416,9 +432,8 @@ def _evaluate_planned(layout: RubricSheet, found: list[Finding], plan: _Plan) ->
         total, grade, shown_total, exact_total = known
     if score_findings:
         found += score_findings
-    at = sheet.value
-    typed = set(map(at, *plan.typed))
-    if not typed <= _EMPTY and not all(map(_blank_in_key, typed)):
+    at = _nothing_shown if plan.blank else sheet.value
+    if not plan.blank and not _all_blank(set(map(at, *plan.typed))):
         scores = dict(zip(plan.nos, values, strict=True))
         found += _check_typed_results(layout, facts, scores, categories, total)
     writes = _normalized_writes(sheet, score_findings) if score_findings else []
@@ -429,7 +444,10 @@ def _evaluate_planned(layout: RubricSheet, found: list[Finding], plan: _Plan) ->
             add(_put(name, cell, at(*shown_at), shown_categories[cat]))
     if plan.total is not None and total is not None:
         label_cell, label_at, label = plan.total_label
-        if _blank_in_key(at(*label_at)):
+        blank = plan.label_blank
+        if blank is None:
+            blank = _blank_in_key(sheet.value(*label_at))
+        if blank:
             add(_put(name, label_cell, None, label))
         add(_put(name, plan.total[0], at(*plan.total[1]), shown_total))
     if plan.grade is not None and grade is not None:
@@ -450,6 +468,15 @@ def _evaluate_planned(layout: RubricSheet, found: list[Finding], plan: _Plan) ->
         }
     )
     return RubricResult(layout=layout, findings=found, branch=branch, writes=writes)
+
+
+def _nothing_shown(_r: int, _c: int) -> None:
+    """What a cell of a plan shows when the plan knows it blank (`_Plan.blank`)."""
+    return None
+
+
+def _all_blank(values: set) -> bool:
+    return values <= _EMPTY or all(map(_blank_in_key, values))
 
 
 def _known_scores(rows: list[list], plan: _Plan) -> list[tuple] | None:
@@ -708,6 +735,17 @@ def _rows_key(parts: list, lines: list, left: int, content: int, points: int, st
 _END = object()  # closes the variable-length parts of a layout key
 _COLUMNS = object()  # the rows below the header follow column by column
 _RAGGED = object()  # ... row by row
+
+
+def _keyed(sheet: SheetData, header: Header, r: int, c: int) -> bool:
+    """Does the layout key (`_layout_key`) hold whether cell (r, c) is blank, so that every
+    sheet sharing the key shows it alike? The rows down to the header are in it in full, the
+    table's columns (and one right of it) at least as blank or not, and the rows' number and
+    lengths: a cell beyond those is empty on every such sheet. (Not the columns left of the
+    table: those are not in the key.)"""
+    if r <= header.row or header.left <= c < header.right + 2 or r >= sheet.height:
+        return True
+    return c >= len(sheet.rows[r])
 
 
 def _blank_in_key(value: object) -> bool:
