@@ -132,11 +132,11 @@ def evaluate_workbook(
     # Kinds that read others' results (a summary reads the rubric sheets) come after them.
     for kind, sheet, spec, header in deferred:
         results[kind.name].append(kind.evaluate(sheet, spec, header, context))
-    index = _sheet_indexes(data)
-    evaluated = sorted(
-        ((kind, r) for kind in KINDS for r in results[kind.name]),
-        key=lambda pair: (bool(pair[0].after), index[pair[1].sheet_name]),
-    )
+    evaluated = [(kind, r) for kind in KINDS for r in results[kind.name]]
+    if deferred or sum(map(bool, results.values())) > 1:
+        # (one kind's results are in the sheets' order already)
+        index = _sheet_indexes(data)
+        evaluated.sort(key=lambda pair: (bool(pair[0].after), index[pair[1].sheet_name]))
     writes: list[CellWrite] = []
     conditional: list[ConditionalFill] = []
     for _kind, result in evaluated:

@@ -665,14 +665,14 @@ def _layout_key(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple:
         add(len(line))
         extend(line)
     lines = rows[below:]
-    widths = set(map(len, lines))
-    if len(widths) > 1:
+    try:
+        columns = list(zip(*lines, strict=True))  # (a tuple per column, in C; one length)
+    except ValueError:  # rows of different lengths
         add(tuple(map(type, chain.from_iterable(rows[:below]))))  # (as below, by row)
         add(_RAGGED)
         _rows_key(parts, lines, left, content, points, stop)
         return tuple(parts)
-    n = widths.pop() if widths else 0
-    columns = list(zip(*lines, strict=True))  # (a tuple per column, in C; one length)
+    n = len(columns)  # (no rows, or rows of no cells: none)
     parts += (_COLUMNS, len(lines), n)
     extend(columns[left:content])
     add(columns[points] if points < n else None)
