@@ -611,15 +611,28 @@ def _cached_layout(
     sheet: SheetData, spec: RubricSpec, header: Header
 ) -> tuple[RubricSheet, list[Finding], list]:
     """The sheet's layout and its findings, and the cache entry of its shape: [layout,
-    findings, named, plan] (the plan is worked out on the shape's first evaluation)."""
+    findings, named, plan] (the plan is worked out on the shape's first evaluation).
+
+    Each submission names its own branches (党支部名称): a sheet whose shape is new only in
+    that name takes the layout of its shape with the name put in the name's place (the
+    shape's second key, `_named_key`), its own name read as `_read_layout` reads it."""
     key = _layout_key(sheet, spec, header)
     cached = _LAYOUTS.get(key)
+    name = other = None
+    if cached is None:
+        named = _name_cell(sheet, spec, header)
+        if named is not None:
+            other = _layout_key(sheet, spec, header, named[0])
+            cached = _LAYOUTS.get(other)
+            name = named[1]
     if cached is None:
         layout, found = _read_layout(sheet, spec, header)
-        if len(_LAYOUTS) >= _LAYOUTS_MAX:
+        if len(_LAYOUTS) >= _LAYOUTS_MAX - 1:
             _LAYOUTS.clear()
         entry = [replace(layout, item_rows=dict(layout.item_rows)), found, layout.named, _UNPLANNED]
         _LAYOUTS[key] = entry
+        if other is not None:
+            _LAYOUTS[other] = entry
         return layout, list(found), entry
     layout, found, named, _plan = cached
     # Same shape, another sheet: only the sheet (and a name taken from the sheet) differ.
@@ -629,13 +642,31 @@ def _cached_layout(
     fresh.sheet, fresh.item_rows = sheet, dict(layout.item_rows)
     if not named:
         fresh.name = sheet.name
+    elif name is not None:
+        fresh.name = name
     # The key holds the merged ranges: the cached sheet's index is this sheet's.
     sheet.share_merge_index(layout.sheet)
     copies = [f.model_copy(update={"sheet": sheet.name}) for f in found] if found else []
     return fresh, copies, cached
 
 
-def _layout_key(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple:
+def _name_cell(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple[Cell, str] | None:
+    """The cell of the sheet's 党支部名称 and the name, as `_read_layout` reads them; None
+    when the sheet has none, or when what that cell holds is also shown in the table (a
+    merged range from it reaching below the header): then the key keeps it in full."""
+    field = find_field(sheet, spec.labels.branch, rows=range(0, header.row))
+    if not field or is_blank(field[1]):
+        return None
+    (r, c), value = field
+    merge = sheet.merge_at(r, c)
+    if merge is not None and merge.bottom > header.row:
+        return None
+    return (r, c), str(value).strip()
+
+
+def _layout_key(
+    sheet: SheetData, spec: RubricSpec, header: Header, name_cell: Cell | None = None
+) -> tuple:
     """Everything `_read_layout` reads: texts in full, other table cells only as blank or not.
 
     One flat tuple: the header, the merged ranges up to a marker (then the value of each range
@@ -646,7 +677,10 @@ def _layout_key(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple:
     (calamine reads a rectangle) they go in column by column — a tuple per column and the
     emptiness of all the others as one bytes — else row by row (`_rows_key`); a marker tells
     the two forms apart, and the lengths fix how many cells follow, so no two different
-    sheets flatten alike."""
+    sheets flatten alike.
+
+    With `name_cell` (`_name_cell`), the shape's second key: that cell above the header holds
+    a marker instead of the name, so sheets told apart only by their names share it."""
     left, stop, content, points, head = _frame(spec, header)
     parts = [*head]
     merges = sheet.merges
@@ -654,6 +688,11 @@ def _layout_key(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple:
     parts.append(_END)
     add, extend = parts.append, parts.extend
     rows, below = sheet.rows, header.row + 1
+    above = rows[:below]
+    if name_cell is not None:
+        r, c = name_cell
+        line = above[r] = list(above[r])
+        line[c] = _NAME
     # A range merged into the table from left of it shows its anchor's value there (a note
     # across the table from column A): that value in full, as the cells it covers.
     for m in merges if left else ():  # (none left of a table starting in column A)
@@ -661,14 +700,14 @@ def _layout_key(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple:
             value = sheet.value(m.top, m.left)
             add(value)
             add(value.__class__)
-    for line in rows[:below]:
+    for line in above:
         add(len(line))
         extend(line)
     lines = rows[below:]
     try:
         columns = list(zip(*lines, strict=True))  # (a tuple per column, in C; one length)
     except ValueError:  # rows of different lengths
-        add(tuple(map(type, chain.from_iterable(rows[:below]))))  # (as below, by row)
+        add(tuple(map(type, chain.from_iterable(above))))  # (as below, by row)
         add(_RAGGED)
         _rows_key(parts, lines, left, content, points, stop)
         return tuple(parts)
@@ -679,7 +718,7 @@ def _layout_key(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple:
     # The types of the cells kept in full: TRUE, 1 and 1.0 are equal keys, yet one is no
     # number and each is shown as itself (in a finding, as an item's text).
     # (One tuple for those of the header rows too: cheaper than one per row.)
-    full = [*rows[:below], *columns[left:content], *columns[points : points + 1]]
+    full = [*above, *columns[left:content], *columns[points : points + 1]]
     add(tuple(map(type, chain.from_iterable(full))))
     # (The 分值 is in the key in full: its emptiness too.)
     rest = (
@@ -735,6 +774,7 @@ def _rows_key(parts: list, lines: list, left: int, content: int, points: int, st
 _END = object()  # closes the variable-length parts of a layout key
 _COLUMNS = object()  # the rows below the header follow column by column
 _RAGGED = object()  # ... row by row
+_NAME = object()  # where the 党支部名称 stands, in a shape's second key (`_cached_layout`)
 
 
 def _keyed(sheet: SheetData, header: Header, r: int, c: int) -> bool:
