@@ -54,3 +54,31 @@ def test_sheets_of_one_kind_are_reported_in_the_workbook_order(specs, tmp_path):
     evaluation = evaluate_workbook(WorkbookData(path="x.xlsx", sheets=sheets), specs)
     assert [r.sheet_name for r in evaluation.of_kind("rubric")] == ["丙", "甲", "乙"]
     assert _sheets_written(evaluation) == ["丙", "甲", "乙"]
+
+
+def test_a_kind_without_its_own_detect_finds_its_header_by_its_labels(specs, tmp_path):
+    """Each kind's `detect` is, unless given, the header of its labels (`find_header`)."""
+    from dataclasses import replace
+
+    import pytest
+
+    from addin.kind import detect_by_labels
+    from addin.locate import find_header
+
+    for kind in KINDS:
+        if not specs.of_kind(kind.name):
+            continue  # (no bundled spec of this kind)
+        spec = specs.of_kind(kind.name)[0]
+        sheet = _sheet(kind.name, specs, tmp_path)
+        header = kind.detect(sheet, spec)
+        assert header is not None and header == find_header(sheet, *kind.header_labels(spec))
+        assert kind.detect(_named(sheet, "x"), spec) == header
+        blank = SheetData(name="x", rows=[["附件"]], merges=[])
+        assert kind.detect(blank, spec) is None
+    rubric = specs.of_kind("rubric")[0]
+    scored = _sheet("rubric", specs, tmp_path)
+    assert detect_by_labels(KINDS[0].header_labels)(scored, rubric) is not None
+    own = replace(KINDS[0], detect=lambda _sheet, _spec: None)
+    assert own.detect(scored, rubric) is None  # a kind's own detect is kept
+    with pytest.raises(ValueError):
+        replace(KINDS[0], detect=None, header_labels=None)

@@ -33,7 +33,8 @@ from ...cells import (
     shows_exactly,
 )
 from ...findings import Finding
-from ...locate import Header, find_field, find_header, row_blank
+from ...kind import detect_by_labels
+from ...locate import Header, find_field, row_blank
 from ...memo import ByIdentity
 from ...workbook.model import Cell, SheetData, cell_ref, parse_ref
 from ...writes import CellWrite, ConditionalFill
@@ -62,9 +63,8 @@ def header_labels(spec: RubricSpec) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return required, (labels.item, labels.score, labels.subtotal)
 
 
-def detect(sheet: SheetData, spec: RubricSpec) -> Header | None:
-    """The rubric header of this spec on this sheet, if any."""
-    return find_header(sheet, *header_labels(spec))
+# (the kind's own `detect`, by name for the tests and callers of this module)
+detect = detect_by_labels(header_labels)
 
 
 @dataclass
