@@ -498,16 +498,13 @@ def _read_planned(
 ) -> tuple[tuple[Score | None, ItemScore], list[Finding]]:
     """`_read_plain_scores` of one cell not read before: the score and its entry, and the
     findings; a plain score within the points is remembered."""
-    number = read_number(raw)
-    if number.state == "ok" and 0 <= number.value <= item.points:
-        known = (number.value, _by_score(spec, item.no, number.value))
-        if raw.__class__ in _SCORE_TYPES:
-            if len(memo) >= _READ_MAX:
-                memo.clear()
-            memo[raw] = known
-        return known, []
-    value, problems = _read_score_cell(sheet, r, c, item, spec.labels.score)
-    return (value, _by_score(spec, item.no, value)), problems
+    value, problems, plain_ = _plain_score(sheet, r, c, item, spec.labels.score, raw)
+    known = (value, _by_score(spec, item.no, value))
+    if plain_ and raw.__class__ in _SCORE_TYPES:
+        if len(memo) >= _READ_MAX:
+            memo.clear()
+        memo[raw] = known
+    return known, problems
 
 
 def _put(sheet: str, cell: Cell, old: object, value: object) -> CellWrite:
@@ -1066,20 +1063,27 @@ def _read_plain_scores(
         kind = raw.__class__
         value = known.get((kind, raw, item.points)) if kind in _SCORE_TYPES else None
         if value is None:
-            number = read_number(raw)
-            if number.state == "ok" and 0 <= number.value <= item.points:
-                value = number.value
-                if kind in _SCORE_TYPES:
-                    if len(known) >= _SCORES_OK_MAX:
-                        known.clear()
-                    known[kind, raw, item.points] = value
-            else:
-                value, problems = _read_score_cell(sheet, r, c, item, column)
-                if problems:
-                    found += problems
+            value, problems, plain_ = _plain_score(sheet, r, c, item, column, raw)
+            if problems:
+                found += problems
+            elif plain_ and kind in _SCORE_TYPES:
+                if len(known) >= _SCORES_OK_MAX:
+                    known.clear()
+                known[kind, raw, item.points] = value
         typed[no] = [value]
         scores[no] = value
     return scores, typed, found
+
+
+def _plain_score(
+    sheet: SheetData, r: int, c: int, item: RubricItem, column: str, raw: object
+) -> tuple[Score | None, list[Finding], bool]:
+    """A 得分 cell holding `raw`: its score and findings, and whether it is plain — a number
+    within the item's points, no finding (what the callers remember)."""
+    number = read_number(raw)
+    if number.state == "ok" and 0 <= number.value <= item.points:
+        return number.value, [], True
+    return (*_read_score_cell(sheet, r, c, item, column), False)
 
 
 def _read_each_score(
