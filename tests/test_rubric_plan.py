@@ -448,7 +448,24 @@ def test_sheets_told_apart_only_by_their_names_share_a_layout(
         outcomes.append(planned.branch.name)
     assert outcomes == ["第一党支部", "机关第二党支部", "学生党支部", "2024"]
     assert len(read) == 1 + 4  # the first sheet's layout; then only `evaluate_general`'s
-    assert len(_entries()) == 1
+    plans = {id(entry[3]) for entry in _entries()}  # an entry per name, one plan
+    assert len(plans) == 1 and isinstance(_entries()[0][3], check._Plan)
+    again = check.evaluate(_named_sheet(template_sheet, "机关第二党支部", inline), spec, header)
+    assert again.branch.name == "机关第二党支部"  # found by its first key, named by its own
+    assert len(read) == 5
+
+
+def test_a_name_found_again_is_the_sheets_own(template_sheet, spec):
+    """The entry kept for a name taken from a shape's second key names only that name's
+    sheets: a third name is named by itself, and so is the first again."""
+    check._LAYOUTS.clear()
+    header = check.detect(template_sheet, spec)
+    names = ["甲支部", "乙支部", "乙支部", "丙支部", "甲支部", "乙支部"]
+    for name in names:
+        sheet = _named_sheet(template_sheet, name)
+        planned = check.evaluate(copy.deepcopy(sheet), spec, header)
+        assert _outcome(planned) == _outcome(check.evaluate_general(sheet, spec, header))
+        assert planned.branch.name == name
 
 
 def test_a_name_shown_in_the_table_too_is_part_of_the_shape(template_sheet, spec, monkeypatch):

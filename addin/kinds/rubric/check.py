@@ -641,6 +641,15 @@ def _cached_layout(
         fresh.name = sheet.name
     elif name is not None:
         fresh.name = name
+        # This name's sheets (the next file's sheet of this branch) found by the first key
+        # next time: an entry of its own, since the name is its layout's; the plan shared.
+        kept = object.__new__(RubricSheet)
+        kept.__dict__.update(fresh.__dict__)
+        kept.item_rows = dict(layout.item_rows)
+        if len(_LAYOUTS) >= _LAYOUTS_MAX:
+            _LAYOUTS.clear()
+            _LAYOUTS[other] = cached
+        _LAYOUTS[key] = [kept, found, named, cached[3]]
     # The key holds the merged ranges: the cached sheet's index is this sheet's.
     sheet.share_merge_index(layout.sheet)
     copies = [f.model_copy(update={"sheet": sheet.name}) for f in found] if found else []
