@@ -379,11 +379,13 @@ def _serve(
 
     faulthandler.disable()  # a native crash is reported by the parent, not dumped by us
     gc.enable()  # off in a parent still starting (cli.main); a worker frees what it reads
-    _die_with_parent()
-    helper_process.share(helper)
+    # A killed run leaves no workers behind (Linux; elsewhere they end with the pipe).
+    helper_process.die_with_parent(signal.SIGKILL)
+    helper_process.share(helper, scratch)
     tempfile.tempdir = scratch  # what the work puts in temporary files: removed with the worker
     # Ctrl-C reaches the whole process group: the parent decides (stop, grace, kill); SIGTERM
-    # ends a worker as it always did (a forked worker inherits the parent's handlers).
+    # ends a worker as it always did (a forked worker inherits the parent's handlers), one
+    # running LibreOffice after ending it (`helper_process.watched`).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _cap_memory(memory)
@@ -423,19 +425,6 @@ def _serve(
             return
         if retire:
             return
-
-
-def _die_with_parent() -> None:
-    """A killed run must not leave workers behind (Linux; elsewhere they end with the pipe)."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
 
 
 def _cap_memory(memory: int) -> None:

@@ -45,7 +45,8 @@ class NoticeTask:
         written: list[Path | None] = []
         for notice, stem in chunk:
             try:
-                # An earlier run's PDF is not beside this notice's workbook, whatever comes next.
+                # An earlier run's PDF is not beside this notice's workbook, whatever comes next
+                # (removed here only: `notices_to_pdf` leaves the PDFs it does not make alone).
                 (self.folder / f"{stem}.pdf").unlink(missing_ok=True)
                 written.append(write_notice(notice, self.folder, stem))
             except MemoryError:

@@ -19,6 +19,7 @@ import hashlib
 import json
 import logging
 import sys
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date
 from functools import cache
@@ -153,16 +154,20 @@ class ResultCache:
             return
         self.kept.add(entry_path)
 
-    def finish(self) -> list[Path]:
+    def finish(self, unfinished: Iterable[str] = ()) -> list[Path]:
         """Remove the entries this run did not keep (files changed, removed or not checked) and
-        the copies they made that no file of this run has any more. Returns the copies removed."""
+        the copies they made that no file of this run has any more. Returns the copies removed.
+        `unfinished`: the files a stopped run did not get to. Their entries and copies stay as
+        they were (`--fresh` or not): a stop removes nothing it did not replace, and the
+        earlier notices it did not rewrite link those copies."""
         removed: list[Path] = []
         try:
             entries = list(self.folder.glob("*.json"))
         except OSError:  # no cache folder (nothing kept), or one we may not read
             return removed
+        left = {self._entry_path(display) for display in unfinished}
         for entry_path in entries:
-            if entry_path in self.kept:
+            if entry_path in self.kept or entry_path in left:
                 continue
             stale = self._old_copy(entry_path)
             try:

@@ -187,6 +187,75 @@ def test_a_spawned_worker_killed_at_its_time_cap_takes_its_libreoffice_with_it(
             assert gone(pid), f"LibreOffice ({pid}) still running"
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; a shell script")
+def test_a_worker_killed_before_it_notes_its_libreoffice_still_takes_it_with_it(
+    monkeypatch, tmp_path
+):
+    """The worker dies between starting LibreOffice and noting its group (where a Ctrl-C's
+    kill or the time cap can land): the program's own process noted it before it ran."""
+    import signal
+
+    from hung_libreoffice import group_gone, hanging_soffice
+
+    from addin import helper_process
+
+    noted = helper_process.running
+
+    def killed_first(pid: int) -> None:
+        if pid:  # the worker, before it notes the group: it tells the test which, and dies
+            (tmp_path / "group").write_text(str(pid))
+            os.kill(os.getpid(), signal.SIGKILL)
+        noted(pid)
+
+    monkeypatch.setattr(helper_process, "running", killed_first)  # the forked worker's too
+    with hanging_soffice(tmp_path / "lo") as fake:
+        ((_, failure),) = run([f"libreoffice:{fake}"], jobs=1)
+        assert failure.kind == "crashed"
+        group = int((tmp_path / "group").read_text())
+        assert group_gone(group), f"LibreOffice (group {group}) still running"
+
+
+# A worker as `isolation` makes it, as far as LibreOffice is concerned (its slot, its folder),
+# running the program at argv[1]; its parent (the test) ends nothing.
+CONVERTING_WORKER = """
+import sys
+from addin import helper_process
+from addin.workbook.convert import run_group
+
+helper_process.share(helper_process._Forked(), sys.argv[2])
+run_group([sys.argv[1]], 60)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; a shell script")
+@pytest.mark.parametrize("signum", ["SIGTERM", "SIGHUP"])
+def test_a_worker_ended_with_its_batch_ends_its_libreoffice_itself(tmp_path, signum):
+    """SIGTERM: how a worker converting learns that its batch died (PR_SET_PDEATHSIG); SIGHUP:
+    the terminal closed (the batch, dying too, ends nothing). LibreOffice runs in a session of
+    its own that neither reaches: the worker ends it, removes its folder, and dies of the
+    signal as before."""
+    import signal
+
+    from hung_libreoffice import gone, hanging_soffice, libreoffice_pids
+
+    scratch = tmp_path / "worker"
+    scratch.mkdir()
+    with hanging_soffice(tmp_path / "lo") as fake:
+        worker = subprocess.Popen(
+            [sys.executable, "-c", CONVERTING_WORKER, str(fake), str(scratch)],
+            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+        )
+        try:
+            pids = libreoffice_pids(tmp_path / "lo")
+            worker.send_signal(getattr(signal, signum))
+            assert worker.wait(30) == -getattr(signal, signum)
+        finally:
+            worker.kill()
+        for pid in pids:
+            assert gone(pid), f"LibreOffice ({pid}) still running"
+    assert not scratch.exists()
+
+
 def test_a_spawned_worker_checks_a_real_workbook(monkeypatch, make_rubric, specs):
     import addin.isolation as isolation
     from addin.batch import FileJob, check_files

@@ -151,6 +151,32 @@ def test_ctrl_c_twice_while_notices_are_converted_leaves_no_libreoffice_running(
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; a shell script")
+def test_a_batch_killed_outright_takes_its_libreoffice_and_its_worker_folder_with_it(tmp_path):
+    """SIGKILL of the batch alone (an out-of-memory kill, 结束任务): its worker dies with it, and
+    ends LibreOffice (a group of its own, which nothing else would end) and removes its
+    temporary folder (LibreOffice's profile in it) on the way (Linux)."""
+    with hanging_soffice(tmp_path / "lo") as fake:
+        process = batch_with_notices(tmp_path, fake)
+        try:
+            pids = libreoffice_pids(tmp_path / "lo", seconds=120)
+            os.kill(process.pid, signal.SIGKILL)
+            process.communicate(timeout=60)  # its streams close as its worker ends
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        for pid in pids:
+            assert gone(pid), f"LibreOffice ({pid}) still running"
+    from urllib.parse import unquote, urlparse
+
+    # LibreOffice's profile (its first argument, -env:UserInstallation=URI) is in the worker's.
+    uri = (tmp_path / "lo" / "pids" / "profiles").read_text().strip().partition("=")[2]
+    profile = Path(unquote(urlparse(uri).path))
+    worker = next(p for p in profile.parents if p.name.startswith("jiceng-worker-"))
+    assert worker.parent.is_dir() and not worker.exists()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; a shell script")
 def test_one_ctrl_c_while_notices_are_converted_stops_the_run_and_keeps_what_is_written(
     tmp_path,
 ):
