@@ -496,3 +496,20 @@ def test_sheets_differing_besides_their_names_do_not_share_a_layout(template_she
     assert _outcome(planned) == _outcome(check.evaluate_general(other, spec, header))
     assert "rubric.template_modified" in [f.code for f in planned.findings]
     assert len(_entries()) == 2
+
+
+@pytest.mark.parametrize("wide", [False, True])
+def test_a_name_read_before_is_not_an_equal_value_of_another_type(template_sheet, spec, wide):
+    """The name's cell is looked up by the rows above the header with their cells' types (or,
+    above so many cells, read on each sheet): 2024 and 2024.0 name two branches."""
+    check._LAYOUTS.clear()
+    check._NAMES.clear()
+    header = check.detect(template_sheet, spec)
+    for name, shown in ((2024, "2024"), (2024.0, "2024.0"), (True, "True"), (2024, "2024")):
+        sheet = _named_sheet(template_sheet, name)
+        if wide:
+            sheet.rows[0] = [*sheet.rows[0], *["x"] * check._NAME_CELLS]
+        planned = check.evaluate(copy.deepcopy(sheet), spec, header)
+        assert planned.branch.name == shown
+        assert _outcome(planned) == _outcome(check.evaluate_general(sheet, spec, header))
+    assert (len(check._NAMES) == 0) is wide

@@ -610,46 +610,29 @@ def _cached_layout(
     """The sheet's layout and its findings, and the cache entry of its shape: [layout,
     findings, named, plan] (the plan is worked out on the shape's first evaluation).
 
-    Each submission names its own branches (党支部名称): a sheet whose shape is new only in
-    that name takes the layout of its shape with the name put in the name's place (the
-    shape's second key, `_named_key`), its own name read as `_read_layout` reads it."""
-    key = _layout_key(sheet, spec, header)
+    Each submission names its own branches (党支部名称): the key of a sheet with a name holds
+    a marker in the name's place (`_name_cell`), so a known shape with a new name is one
+    look-up, the sheet named by its own name as `_read_layout` reads it."""
+    named = _name_cell(sheet, spec, header)
+    key = _layout_key(sheet, spec, header, None if named is None else named[0])
     cached = _LAYOUTS.get(key)
-    name = other = None
-    if cached is None:
-        named = _name_cell(sheet, spec, header)
-        if named is not None:
-            other = _layout_key(sheet, spec, header, named[0])
-            cached = _LAYOUTS.get(other)
-            name = named[1]
     if cached is None:
         layout, found = _read_layout(sheet, spec, header)
-        if len(_LAYOUTS) >= _LAYOUTS_MAX - 1:
+        if len(_LAYOUTS) >= _LAYOUTS_MAX:
             _LAYOUTS.clear()
         entry = [replace(layout, item_rows=dict(layout.item_rows)), found, layout.named, _UNPLANNED]
         _LAYOUTS[key] = entry
-        if other is not None:
-            _LAYOUTS[other] = entry
         return layout, list(found), entry
-    layout, found, named, _plan = cached
+    layout, found, has_name, _plan = cached
     # Same shape, another sheet: only the sheet (and a name taken from the sheet) differ.
     # A shallow copy (cheaper than `copy` or `replace`, which re-runs __init__).
     fresh = object.__new__(RubricSheet)
     fresh.__dict__.update(layout.__dict__)
     fresh.sheet, fresh.item_rows = sheet, dict(layout.item_rows)
-    if not named:
+    if not has_name:
         fresh.name = sheet.name
-    elif name is not None:
-        fresh.name = name
-        # This name's sheets (the next file's sheet of this branch) found by the first key
-        # next time: an entry of its own, since the name is its layout's; the plan shared.
-        kept = object.__new__(RubricSheet)
-        kept.__dict__.update(fresh.__dict__)
-        kept.item_rows = dict(layout.item_rows)
-        if len(_LAYOUTS) >= _LAYOUTS_MAX:
-            _LAYOUTS.clear()
-            _LAYOUTS[other] = cached
-        _LAYOUTS[key] = [kept, found, named, cached[3]]
+    elif named is not None:  # (else the name is in the key in full: the layout's own)
+        fresh.name = named[1]
     # The key holds the merged ranges: the cached sheet's index is this sheet's.
     sheet.share_merge_index(layout.sheet)
     copies = [f.model_copy(update={"sheet": sheet.name}) for f in found] if found else []
@@ -659,7 +642,30 @@ def _cached_layout(
 def _name_cell(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple[Cell, str] | None:
     """The cell of the sheet's 党支部名称 and the name, as `_read_layout` reads them; None
     when the sheet has none, or when what that cell holds is also shown in the table (a
-    merged range from it reaching below the header): then the key keeps it in full."""
+    merged range from it reaching below the header): then the key keeps it in full. Once
+    per distinct rows above the header (the same few recur: one file's sheets, a file
+    checked again)."""
+    above = sheet.rows[: header.row]
+    key = None
+    if sum(map(len, above)) <= _NAME_CELLS:
+        try:
+            key = (spec.labels.branch, header.row, *map(tuple, above))
+            key += (tuple(map(type, chain.from_iterable(above))), *sheet.merges)
+            found = _NAMES.get(key, _NAMES)
+        except TypeError:  # a value that cannot be a key
+            key = None
+        else:
+            if found is not _NAMES:
+                return found
+    found = _name_cell_of(sheet, spec, header)
+    if key is not None:
+        if len(_NAMES) >= _NAMES_MAX:
+            _NAMES.clear()
+        _NAMES[key] = found
+    return found
+
+
+def _name_cell_of(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple[Cell, str] | None:
     field = find_field(sheet, spec.labels.branch, rows=range(0, header.row))
     if not field or is_blank(field[1]):
         return None
@@ -668,6 +674,12 @@ def _name_cell(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple[Cell
     if merge is not None and merge.bottom > header.row:
         return None
     return (r, c), str(value).strip()
+
+
+# (label, rows above the header with their cells' types, merged ranges) → `_name_cell`.
+_NAMES: dict[tuple, tuple[Cell, str] | None] = {}
+_NAMES_MAX = 1024
+_NAME_CELLS = 256  # rows above the header of more cells are not kept
 
 
 def _layout_key(
@@ -685,8 +697,8 @@ def _layout_key(
     the two forms apart, and the lengths fix how many cells follow, so no two different
     sheets flatten alike.
 
-    With `name_cell` (`_name_cell`), the shape's second key: that cell above the header holds
-    a marker instead of the name, so sheets told apart only by their names share it."""
+    With `name_cell` (`_name_cell`), that cell above the header holds a marker instead of the
+    name, so sheets told apart only by their names share the key."""
     left, stop, content, points, head = _frame(spec, header)
     parts = [*head]
     merges = sheet.merges
@@ -780,7 +792,7 @@ def _rows_key(parts: list, lines: list, left: int, content: int, points: int, st
 _END = object()  # closes the variable-length parts of a layout key
 _COLUMNS = object()  # the rows below the header follow column by column
 _RAGGED = object()  # ... row by row
-_NAME = object()  # where the 党支部名称 stands, in a shape's second key (`_cached_layout`)
+_NAME = object()  # where the 党支部名称 stands (`_cached_layout`)
 
 
 def _keyed(sheet: SheetData, header: Header, r: int, c: int) -> bool:
@@ -1446,7 +1458,7 @@ def total_label(spec: RubricSpec) -> str:
 def _forget() -> None:
     """Every memo of this module emptied (the tests' mutant guard calls each module function's
     `cache_clear`; the lru_caches have their own)."""
-    for memo in (_LAYOUTS, _SCORES_OK, _BY_SCORE, _ITEM_SCORES, _WRITES):
+    for memo in (_LAYOUTS, _SCORES_OK, _BY_SCORE, _ITEM_SCORES, _WRITES, _NAMES):
         memo.clear()
     _FACTS.cache_clear()
     _FRAMES.cache_clear()
