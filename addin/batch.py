@@ -652,7 +652,7 @@ class _NoticeSpool:
             memo.keep(stem, key, [book, *([sheet] if sheet is not None else [])])
             result.notices_to_fix += notice.needs_fixing
             result.notices_not_received += not notice.received
-        memo.save()
+        memo.save(stopped)  # what the stop left unmade stays known as it is
         ordered = sorted(kept, key=lambda f: f.suffix)  # .pdf after .xlsx, as written
         result.notices = [
             *(f for f in ordered if f.suffix == ".xlsx"),

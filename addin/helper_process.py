@@ -71,12 +71,14 @@ def share(slot: Any, scratch: str | None = None) -> None:
     _slot, _scratch = slot, scratch
 
 
-def die_with_parent(signum: int) -> bool:
-    """This process gets `signum` when its parent ends (Linux: PR_SET_PDEATHSIG); False where
-    that cannot be had."""
+def die_with_parent(signum: int | None = None) -> bool:
+    """This process gets `signum` (None: SIGKILL) when its parent ends (Linux:
+    PR_SET_PDEATHSIG); False where that cannot be had (Windows has no SIGKILL to name)."""
     global _prctl
     if not sys.platform.startswith("linux"):
         return False
+    if signum is None:
+        signum = signal.SIGKILL
     try:
         if _prctl is None:
             import ctypes
@@ -105,11 +107,14 @@ def watched() -> Iterator[Callable[[], None] | None]:
             os._exit(1)  # the worker is gone already: no one would end this program
         _slot.value = os.getpid()  # its group (start_new_session made it the leader)
 
-    previous = {s: signal.signal(s, _parent_gone) for s in ENDING}
+    # An ignored one stays ignored: `nohup jiceng batch` goes on when its terminal closes.
+    ending = [s for s in ENDING if signal.getsignal(s) != signal.SIG_IGN]
+    previous = {s: signal.signal(s, _parent_gone) for s in ending}
     told = die_with_parent(signal.SIGTERM)
     try:
         yield in_child
     finally:
+        _slot.value = 0  # the program ended, or never started (its exec failed, once noted)
         if told:
             die_with_parent(signal.SIGKILL)
         for s, handler in previous.items():

@@ -380,7 +380,7 @@ def _serve(
     faulthandler.disable()  # a native crash is reported by the parent, not dumped by us
     gc.enable()  # off in a parent still starting (cli.main); a worker frees what it reads
     # A killed run leaves no workers behind (Linux; elsewhere they end with the pipe).
-    helper_process.die_with_parent(signal.SIGKILL)
+    helper_process.die_with_parent()  # SIGKILL
     helper_process.share(helper, scratch)
     tempfile.tempdir = scratch  # what the work puts in temporary files: removed with the worker
     # Ctrl-C reaches the whole process group: the parent decides (stop, grace, kill); SIGTERM

@@ -230,7 +230,8 @@ class OutputMemo:
         """`name`: the memo's file in the cache; None: nothing remembered, nothing kept."""
         self.out = out
         self.path = out / CACHE_DIR / name if name else None
-        self.old: dict = {} if fresh else self._load()
+        self.earlier: dict = self._load()  # kept by a stopped run for what it did not make
+        self.old: dict = {} if fresh else self.earlier
         self.new: dict = {}
 
     def _load(self) -> dict:
@@ -272,12 +273,15 @@ class OutputMemo:
             return
         self.new[name] = {"key": key, "files": relative, "hashes": hashes}
 
-    def save(self) -> None:
+    def save(self, stopped: bool = False) -> None:
+        """`stopped`: a stopped run (Ctrl-C) keeps the earlier entries of what it did not make
+        again (`--fresh` too): those files are as they were, and the next run keeps them."""
         if self.path is None:
             return
+        entries = {**self.earlier, **self.new} if stopped else self.new
         try:
             self.path.parent.mkdir(exist_ok=True)
-            text = json.dumps(self.new, ensure_ascii=False)
+            text = json.dumps(entries, ensure_ascii=False)
             write_text_atomically(self.path, text, durable=False)
         except OSError as exc:
             log.info("could not keep %s for the next run: %s", self.path, exc)

@@ -304,6 +304,12 @@ def test_a_fresh_run_stopped_loses_nothing_of_the_earlier_run(cli, tmp_path, mon
     assert "已中断：已检查 2/3 个文件，已写出部分报告" in stopped.stderr
     assert last.read_bytes() == earlier[last]
     assert len(list((out / CACHE_DIR).glob("*.json"))) == 3  # its result is kept too
+    # The notices it did not write, the earlier run's, stay known: the next run keeps them
+    # (LibreOffice converts only the changed units' notices), not all written again.
+    memo = json.loads((out / CACHE_DIR / "notices.memo").read_text(encoding="utf-8"))
+    assert sorted(memo) == sorted(
+        p.stem for p in earlier if p.suffix == ".xlsx" and "整改通知_" in p.name
+    )
 
 
 # A fresh interpreter that gets a Ctrl-C at one point of its start, then runs `jiceng batch`
