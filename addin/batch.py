@@ -300,6 +300,11 @@ class BatchResult:
     unfinished: list[str] = field(default_factory=list)  # the run was stopped before them
     notices_stopped: list[str] = field(default_factory=list)  # units: stopped before their notice
     notice_pdfs_stopped: int = 0  # notices written whose PDF the stop left unmade
+    # Units whose notice was written without its PDF, LibreOffice there (its worker died, its
+    # time ran out, the stop, LibreOffice failed): the next run makes those PDFs.
+    notice_pdfs_missing: list[str] = field(default_factory=list)
+    # Stopped before any file had its result: nothing written, OUT's earlier outputs untouched.
+    nothing_written: bool = False
 
     @property
     def interrupted(self) -> bool:
@@ -352,7 +357,8 @@ def run_batch(
     more files are started, nor notices (a stopped run's notice would lack the files not
     checked); the report covers the files done and lists the others as not checked, and the
     notices not written (`batch.interrupted`). The notices are written before the report is
-    closed, so that it can say so of a stop that comes while they are written."""
+    closed, so that it can say so of a stop that comes while they are written. A run stopped
+    before any file had its result writes nothing (`BatchResult.nothing_written`)."""
     from .report.feedback import NOTICE_DIR
     from .report.inbox import inbox_sections
     from .report.support import SupportInputs
@@ -421,7 +427,13 @@ def run_batch(
             progress.finish()
             # A worker killed while saving a copy (time or memory cap, Ctrl-C) leaves its temp file.
             remove_stale(out / ANNOTATED_DIR)
-        for stale in cache.finish():
+        if result.unfinished and len(result.unfinished) == result.total:
+            # Stopped before any file had its result (--fresh, or a first run): a report of no
+            # file would stand beside the earlier run's notices, and the cache would drop the
+            # earlier copies. Nothing is written: OUT keeps the earlier run's outputs, whole.
+            result.nothing_written = True
+            return result
+        for stale in cache.finish(result.unfinished):
             log.info("removed %s: its file changed or left the inbox", stale)
         # The inbox sections add batch.* findings to the light copies' empty lists.
         inbox = Report(files=light)
@@ -626,10 +638,10 @@ class _NoticeSpool:
             stop=stop,
         )
         stopped = stop is not None and stop.requested
-        if stopped and pdf:  # without LibreOffice no PDF was missed for the stop
+        if pdf and any(book and sheet is None for book, sheet in made):
             from .workbook.convert import soffice
 
-            pdf = soffice() is not None
+            pdf = soffice() is not None  # without LibreOffice no PDF was missed
         written: list[Path] = []
         pdfs: list[Path] = []
         for (notice, stem, key), (book, sheet) in zip(to_make, made, strict=True):
@@ -637,13 +649,15 @@ class _NoticeSpool:
                 if stopped:
                     result.notices_stopped.append(notice.unit)
                 continue  # why is in the log
-            result.notice_pdfs_stopped += stopped and pdf and sheet is None
+            if pdf and sheet is None:
+                result.notice_pdfs_missing.append(notice.unit)
+                result.notice_pdfs_stopped += stopped
             written.append(book)
             pdfs += [sheet] if sheet is not None else []
             memo.keep(stem, key, [book, *([sheet] if sheet is not None else [])])
             result.notices_to_fix += notice.needs_fixing
             result.notices_not_received += not notice.received
-        memo.save()
+        memo.save(stopped)  # what the stop left unmade stays known as it is
         ordered = sorted(kept, key=lambda f: f.suffix)  # .pdf after .xlsx, as written
         result.notices = [
             *(f for f in ordered if f.suffix == ".xlsx"),

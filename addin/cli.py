@@ -13,7 +13,6 @@ and evaluate each annotation's text again.
 import gc
 import logging
 import re
-import sys
 import tempfile
 from dataclasses import replace
 from datetime import date
@@ -32,6 +31,8 @@ from .limits import DEFAULT_LIMITS, MIB, Limits
 from .safe_text import path_text, visible_line
 
 if TYPE_CHECKING:
+    from .batch import BatchResult
+    from .interrupt import Interrupt
     from .report.model import Report
     from .spec import SpecSet
 
@@ -401,36 +402,44 @@ def batch(
 
     Ctrl-C 写出已检查部分的报告（退出码 130）；重跑只检查改动过的文件。
     """
-    from .batch import REPORT_BOOK, run_batch
+    from .batch import REPORT_BOOK
     from .interrupt import Interrupt
-    from .isolation import default_jobs
-    from .progress import progress_for
-    from .report.render import file_text, roster_lines, totals_line
 
-    specs = _specs(spec)
-    options = {"as_of": _as_of(as_of), "year": _year(year)}
-    inbox = {"roster": _roster(roster), "last_year": _last_year(last_year)}
-    if out.exists() and not out.is_dir():
-        raise _fail(f"--out {out} 已存在且不是文件夹")
-    for path in paths:
-        if path.is_dir() and out.resolve() == path.resolve():
-            # A sibling, not a sub-folder: outputs inside the inbox would be found by the next run.
-            sibling = path.resolve().parent / f"{path.resolve().name}_输出"
-            raise _fail(
-                f"--out 不能是要检查的文件夹本身（{path}）：请另选一个输出文件夹，例如 {sibling}"
-            )
-    files = expand(paths, skip=out)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise _fail(f"无法创建输出文件夹 {out}：{exc.strerror or exc}") from exc
-    handler = _log_to(out / "jiceng.log")
-    root = paths[0] if len(paths) == 1 and paths[0].is_dir() else _common_parent(files)
-    progress = progress_for(quiet)
-    interrupt = Interrupt(on_request=progress.stopping)
-    try:
-        with interrupt.catching():
-            result = run_batch(
+    # Ctrl-C is the batch's own from here to its last line (never a traceback): one before the
+    # run starts stops it before its first file, one among the closing lines is answered.
+    interrupt = Interrupt()
+    result = None
+
+    def run() -> "BatchResult":
+        from .batch import run_batch
+        from .isolation import default_jobs
+        from .progress import progress_for
+        from .report.render import file_text
+
+        specs = _specs(spec)
+        options = {"as_of": _as_of(as_of), "year": _year(year)}
+        inbox = {"roster": _roster(roster), "last_year": _last_year(last_year)}
+        if out.exists() and not out.is_dir():
+            raise _fail(f"--out {out} 已存在且不是文件夹")
+        for path in paths:
+            if path.is_dir() and out.resolve() == path.resolve():
+                # A sibling, not a sub-folder: outputs inside the inbox would be found by the
+                # next run.
+                sibling = path.resolve().parent / f"{path.resolve().name}_输出"
+                raise _fail(
+                    f"--out 不能是要检查的文件夹本身（{path}）：请另选一个输出文件夹，例如 {sibling}"
+                )
+        files = expand(paths, skip=out)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _fail(f"无法创建输出文件夹 {out}：{exc.strerror or exc}") from exc
+        handler = _log_to(out / "jiceng.log")
+        root = paths[0] if len(paths) == 1 and paths[0].is_dir() else _common_parent(files)
+        progress = progress_for(quiet)
+        interrupt.on_request = progress.stopping
+        try:
+            return run_batch(
                 files,
                 out,
                 specs,
@@ -446,12 +455,32 @@ def batch(
                 **inbox,
                 **options,
             )
+        finally:
+            logging.getLogger("jiceng").removeHandler(handler)
+            handler.close()
+
+    try:
+        with interrupt.catching():
+            result = run()
+            interrupt.on_request = None  # all is written: a Ctrl-C now is answered at the end
+            code = _batch_closing(result, out, interrupt, strict)
     except KeyboardInterrupt:  # the second Ctrl-C: every file written so far is whole
-        say("已立即停止：本次未写出报告", err=True)
+        if result is None or result.nothing_written:
+            say("已立即停止：本次未写出报告", err=True)
+        else:
+            say(f"已立即停止：报告已写出，见 {out / REPORT_BOOK}", err=True)
         raise typer.Exit(130) from None
-    finally:
-        logging.getLogger("jiceng").removeHandler(handler)
-        handler.close()
+    raise typer.Exit(code)
+
+
+def _batch_closing(result: "BatchResult", out: Path, interrupt: "Interrupt", strict: bool) -> int:
+    """The lines a batch ends with (Ctrl-C still the batch's: `interrupt`); its exit code."""
+    from .batch import REPORT_BOOK
+    from .report.render import roster_lines, totals_line
+
+    if result.nothing_written:
+        say("已中断：尚未检查完任何文件，未写出新的报告；输出文件夹中原有的文件保持不变", err=True)
+        return 130
     say(
         totals_line(
             result.files, result.errors, result.warnings, result.unreadable, result.not_checked
@@ -466,12 +495,15 @@ def batch(
         say(f"批注副本：{len(result.annotated)} 个，位于 {out / '批注副本'}")
     workbooks = [p for p in result.notices if p.suffix == ".xlsx"]
     if workbooks:
-        pdf = "（另有 PDF）" if len(result.notices) > len(workbooks) else ""
+        pdfs = len(result.notices) - len(workbooks)
+        pdf = "（另有 PDF）" if pdfs == len(workbooks) else f"（{pdfs} 份另有 PDF）" if pdfs else ""
         asked = f"、{result.notices_not_received} 份催交" if result.notices_not_received else ""
         say(
             f"整改通知：{len(workbooks)} 份{pdf}，其中 {result.notices_to_fix} 份需要整改{asked}，"
             f"位于 {workbooks[0].parent}"
         )
+    if result.notice_pdfs_missing and not result.notice_pdfs_stopped:  # a stop's: said below
+        say(f"{_units(result.notice_pdfs_missing)}的整改通知没有 PDF（转换未完成），重新运行会补上")
     if result.notices_not_made:
         say(
             f"另有 {result.notices_not_made} 个单位的整改通知未生成（每批最多 "
@@ -481,18 +513,16 @@ def batch(
         say(visible_line(line))
     if result.interrupted:
         _say_stopped(result)
-        raise typer.Exit(130)
-    if interrupt.requested:  # "正在停止" was said, but nothing was left out
+        return 130
+    if interrupt.requested:  # "正在停止" was said, or came with these lines: nothing left out
         say("已收到 Ctrl-C，但此时已全部做完：报告和整改通知完整", err=True)
-    raise typer.Exit(result.exit_code if strict else 0)
+    return result.exit_code if strict else 0
 
 
 def _say_stopped(result) -> None:
     """What a stopped batch (Ctrl-C) left undone, on stderr."""
     if result.notices_stopped:
-        units = "、".join(visible_line(unit) for unit in result.notices_stopped[:5])
-        more = f"等 {len(result.notices_stopped)} 个单位" if len(result.notices_stopped) > 5 else ""
-        say(f"已中断：{units}{more}的整改通知未写出，重新运行会补写", err=True)
+        say(f"已中断：{_units(result.notices_stopped)}的整改通知未写出，重新运行会补写", err=True)
     if result.notice_pdfs_stopped:
         say(f"已中断：{result.notice_pdfs_stopped} 份整改通知未生成 PDF，重新运行会补上", err=True)
     if result.unfinished:
@@ -500,6 +530,12 @@ def _say_stopped(result) -> None:
         say(f"已中断：已检查 {done}/{result.total} 个文件，已写出部分报告", err=True)
     else:
         say(f"已中断：已检查全部 {result.total} 个文件，报告已写出，整改通知未写完", err=True)
+
+
+def _units(units: list[str]) -> str:
+    """The first few units' names, and how many there are if more."""
+    names = "、".join(visible_line(unit) for unit in units[:5])
+    return names + (f"等 {len(units)} 个单位" if len(units) > 5 else "")
 
 
 def _roster(path: Path | None):
@@ -732,8 +768,10 @@ def main() -> None:
     logger.propagate = False
     try:
         app()
-    except KeyboardInterrupt:  # pragma: no cover
-        sys.exit(130)
+    except KeyboardInterrupt:  # before a command caught Ctrl-C (`interrupt`), or one that does not
+        from .interrupt import stopped_at_once
+
+        stopped_at_once()
     finally:
         gc.enable()
 

@@ -22,7 +22,7 @@ import re
 import sys
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any
+from typing import Any, NoReturn
 
 import typer
 from typer._click import exceptions as click_errors
@@ -233,6 +233,8 @@ class ChineseGroup(_ChineseParts, TyperGroup):
         except _PRINTED_WITH_RICH:
             install()
             raise
+        except KeyboardInterrupt:  # typer would end the run with 130 and not a word
+            _stopped()
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -242,6 +244,14 @@ class ChineseGroup(_ChineseParts, TyperGroup):
         except _PRINTED_WITH_RICH:
             install()
             raise
+        except KeyboardInterrupt:  # a Ctrl-C the command did not catch itself (`interrupt`)
+            _stopped()
+
+
+def _stopped() -> NoReturn:
+    from .interrupt import stopped_at_once
+
+    stopped_at_once()
 
 
 # What typer prints with rich once it reaches the top (an error panel, "Aborted").

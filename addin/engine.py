@@ -19,6 +19,7 @@ from .kind import Context, Kind, KindResult
 from .kinds import KINDS
 from .limits import DEFAULT_LIMITS, Limits
 from .locate import Header, find_headers
+from .memo import ByIdentity
 from .report.model import FileReport
 from .sheet_dates import as_of_year, sheet_year
 from .spec import SpecSet
@@ -131,11 +132,11 @@ def evaluate_workbook(
     # Kinds that read others' results (a summary reads the rubric sheets) come after them.
     for kind, sheet, spec, header in deferred:
         results[kind.name].append(kind.evaluate(sheet, spec, header, context))
-    index = _sheet_indexes(data)
-    evaluated = sorted(
-        ((kind, r) for kind in KINDS for r in results[kind.name]),
-        key=lambda pair: (bool(pair[0].after), index[pair[1].sheet_name]),
-    )
+    evaluated = [(kind, r) for kind in KINDS for r in results[kind.name]]
+    if deferred or sum(map(bool, results.values())) > 1:
+        # (one kind's results are in the sheets' order already)
+        index = _sheet_indexes(data)
+        evaluated.sort(key=lambda pair: (bool(pair[0].after), index[pair[1].sheet_name]))
     writes: list[CellWrite] = []
     conditional: list[ConditionalFill] = []
     for _kind, result in evaluated:
@@ -187,23 +188,21 @@ class _Candidates:
     pairs: tuple[tuple[Kind, object], ...]
     searches: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]
     slots: tuple[int | None, ...]  # each pair's place in `searches`; None: its kind's `detect`
+    by_labels: bool  # every candidate's header is located by its labels alone
 
 
 def _candidates(specs: SpecSet) -> _Candidates:
     """The candidates of a spec set; the last ones are kept, for the registry and the very
     spec objects they were made of (a batch checks every file with one set; loaded specs
-    never change). The candidates hold those objects, so their ids stand for them while kept."""
-    ids = tuple(map(id, specs.specs))
-    if _LAST_CANDIDATES[0] is KINDS and _LAST_CANDIDATES[1] == ids:
-        return _LAST_CANDIDATES[2]
-    candidates = _candidates_of(specs)
-    _LAST_CANDIDATES[:] = [KINDS, ids, candidates]
-    return candidates
+    never change)."""
+    objects = (KINDS, *specs.specs)
+    found = _CANDIDATES.of(objects)
+    if found is None:
+        found = _CANDIDATES.keep(objects, _candidates_of(specs))
+    return found
 
 
-_LAST_CANDIDATES: list = [None, None, None]
-# Forgotten like the other memos when the tests' mutant guard calls `cache_clear`.
-_candidates.cache_clear = lambda: _LAST_CANDIDATES.__setitem__(slice(None), [None] * 3)  # type: ignore[attr-defined]
+_CANDIDATES = ByIdentity(1)
 
 
 def _candidates_of(specs: SpecSet) -> _Candidates:
@@ -216,18 +215,35 @@ def _candidates_of(specs: SpecSet) -> _Candidates:
         else:
             slots.append(len(searches))
             searches.append(kind.header_labels(spec))
-    return _Candidates(pairs, tuple(searches), tuple(slots))
+    return _Candidates(pairs, tuple(searches), tuple(slots), None not in slots)
 
 
 def _matches(sheet: SheetData, candidates: _Candidates) -> list[tuple[Kind, object, Header]]:
     """Each candidate whose header is on this sheet, with that header, in the candidates' order."""
     headers = find_headers(sheet, candidates.searches) if candidates.searches else ()
+    if candidates.by_labels:
+        # Nothing but the headers decides: the sheets of one template, one list (the header
+        # search hands equal sheets the same headers).
+        found = _MATCHES.two(candidates, headers)
+        if found is None:
+            found = _MATCHES.keep_two(candidates, headers, _matched(candidates, sheet, headers))
+        return found
+    return _matched(candidates, sheet, headers)
+
+
+def _matched(
+    candidates: _Candidates, sheet: SheetData, headers: tuple[Header | None, ...]
+) -> list[tuple[Kind, object, Header]]:
     found = []
     for (kind, spec), slot in zip(candidates.pairs, candidates.slots, strict=True):
         header = kind.detect(sheet, spec) if slot is None else headers[slot]
         if header is not None:
             found.append((kind, spec, header))
     return found
+
+
+# (candidates, headers found) → the matches: a few entries serve a batch.
+_MATCHES = ByIdentity(64)
 
 
 def _best(

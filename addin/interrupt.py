@@ -12,15 +12,32 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import NoReturn
 
 SIGNALS = tuple(
     s
     for s in (signal.SIGINT, getattr(signal, "SIGTERM", None), getattr(signal, "SIGBREAK", None))
     if s is not None
 )
+
+
+# Ctrl-C before a command has its own way with it (`catching`): the run ends at once.
+STOPPED = "已停止（Ctrl-C）"
+
+
+def stopped_at_once() -> NoReturn:
+    """End the program on a Ctrl-C no command caught: a sentence and exit code 130, not a
+    traceback (another Ctrl-C meanwhile is ignored: the program is ending anyway)."""
+    with contextlib.suppress(ValueError):  # not the main thread: signals keep their way
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from .console import say
+
+    say(STOPPED, err=True)
+    sys.exit(130)
 
 
 class Interrupt:

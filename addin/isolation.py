@@ -252,7 +252,7 @@ class _Worker:
         self.helper = helper_process.slot(context)
         self.process = context.Process(
             target=_serve,
-            args=(child, work, limits.memory, str(self.scratch), self.helper),
+            args=(child, work, limits.memory, str(self.scratch), self.helper, _starter(context)),
             daemon=True,
             name="jiceng-worker",
         )
@@ -326,6 +326,19 @@ class _Worker:
         self._kill()
 
 
+def _starter(context: Any) -> int | None:
+    """The pid of the process that starts a worker from `context`: this one, or the fork
+    server (started now if need be). None: not known (a private name of multiprocessing's)."""
+    if context.get_start_method() != "forkserver":
+        return os.getpid()
+    from multiprocessing import forkserver
+
+    with contextlib.suppress(Exception):
+        forkserver.ensure_running()
+        return getattr(forkserver._forkserver, "_forkserver_pid", None)
+    return None
+
+
 def _remove(folder: Path) -> None:
     """Remove `folder`, which a program killed a moment ago may still have written to."""
     for _ in range(20):
@@ -373,17 +386,25 @@ class _Collect(logging.Handler):
 
 
 def _serve(
-    conn: Connection, work: Callable[[Any], Any], memory: int, scratch: str, helper: Any
+    conn: Connection,
+    work: Callable[[Any], Any],
+    memory: int,
+    scratch: str,
+    helper: Any,
+    starter: int | None = None,
 ) -> None:
     import faulthandler
 
     faulthandler.disable()  # a native crash is reported by the parent, not dumped by us
     gc.enable()  # off in a parent still starting (cli.main); a worker frees what it reads
-    _die_with_parent()
-    helper_process.share(helper)
+    # A killed run leaves no workers behind (Linux; elsewhere they end with the pipe), even
+    # one killed before this line (`starter`: the process that started this one, gone by then).
+    helper_process.die_with_parent(parent=starter)  # SIGKILL
+    helper_process.share(helper, scratch)
     tempfile.tempdir = scratch  # what the work puts in temporary files: removed with the worker
     # Ctrl-C reaches the whole process group: the parent decides (stop, grace, kill); SIGTERM
-    # ends a worker as it always did (a forked worker inherits the parent's handlers).
+    # ends a worker as it always did (a forked worker inherits the parent's handlers), one
+    # running LibreOffice after ending it (`helper_process.watched`).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _cap_memory(memory)
@@ -423,19 +444,6 @@ def _serve(
             return
         if retire:
             return
-
-
-def _die_with_parent() -> None:
-    """A killed run must not leave workers behind (Linux; elsewhere they end with the pipe)."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
 
 
 def _cap_memory(memory: int) -> None:

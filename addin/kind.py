@@ -13,7 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from .findings import Finding
-from .locate import Header
+from .locate import Header, find_header
 from .workbook.model import SheetData
 from .writes import CellWrite, ConditionalFill
 
@@ -64,7 +64,6 @@ class Kind:
     label: str  # Chinese name of the template, in messages: 评分标准 / 汇总表 / 任务清单
     sheet_label: str  # the filled sheet, in the buttons' messages: 评分表 / 任务清单（附件3）
     spec: type[SpecModel]  # the pydantic model of its spec files
-    detect: Callable[[SheetData, Any], Header | None]
     evaluate: Callable[[SheetData, Any, Header, Context], KindResult]
     # The report: one field of each file's entry (JSON), its type and value without such sheets.
     report_field: str
@@ -89,3 +88,24 @@ class Kind:
     # it does: the engine then locates every such kind's header on a sheet at once
     # (`find_headers`) instead of calling `detect` for each.
     header_labels: Callable[[Any], tuple[tuple[str, ...], tuple[str, ...]]] | None = None
+    # The header of a spec on a sheet, None when the sheet has none; by default the header of
+    # `header_labels` (`detect_by_labels`).
+    detect: Callable[[SheetData, Any], Header | None] | None = None
+
+    def __post_init__(self) -> None:
+        if self.detect is None:
+            if self.header_labels is None:
+                raise ValueError(f"kind {self.name}: neither detect nor header_labels")
+            object.__setattr__(self, "detect", detect_by_labels(self.header_labels))
+
+
+def detect_by_labels(
+    header_labels: Callable[[Any], tuple[tuple[str, ...], tuple[str, ...]]],
+) -> Callable[[SheetData, Any], Header | None]:
+    """The `detect` of a kind whose header is found by its labels alone: the first row holding
+    every required label of the spec (`locate.find_header`)."""
+
+    def detect(sheet: SheetData, spec: Any) -> Header | None:
+        return find_header(sheet, *header_labels(spec))
+
+    return detect

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .cells import fold, fold_label, is_blank
+from .memo import ByIdentity
 from .workbook.model import Cell, SheetData
 
 HEADER_SCAN_ROWS = 60  # headers sit near the top; titles and fields above are rarely more
@@ -76,13 +77,14 @@ def _identities(top: list[dict[str, int]]) -> tuple[int, ...] | None:
     the last sheet's are kept (`top` is that sheet's own list, held by the memo). None for
     rows too wide to be shared (`_row_labels`): a search on those is not kept, so what the
     memo holds stays small whatever the sheets."""
-    if _LAST[0] is not top:
+    found = _LAST.one(top)
+    if found is None:
         wide = max(map(len, top), default=0) > _ROW_CACHED_CELLS
-        _LAST[:] = [top, None if wide else tuple(map(id, top))]
-    return _LAST[1]
+        found = _LAST.keep_one(top, (None if wide else tuple(map(id, top)),))
+    return found[0]
 
 
-_LAST: list = [None, ()]
+_LAST = ByIdentity(1)  # the last sheet's top rows → (their labels' ids, or None when wide,)
 
 
 def _search(
@@ -133,7 +135,7 @@ def _top_labels(sheet: SheetData, scan_rows: int) -> list[dict[str, int]]:
                 for line, found in zip(lines, top, strict=True)
             ]
         else:  # every row shared (none too wide): their ids stand for them (`_identities`)
-            _LAST[:] = [top, tuple(map(id, top))]
+            _LAST.keep_one(top, (tuple(map(id, top)),))
         sheet.top_labels = top
     return sheet.top_labels
 
@@ -191,7 +193,7 @@ def _forget() -> None:
     """Every memo of this module emptied (the tests' mutant guard calls `cache_clear`)."""
     for memo in (_LABELS, _ROWS, _SHARED, _HEADERS):
         memo.clear()
-    _LAST[:] = [None, ()]
+    _LAST.cache_clear()
 
 
 find_header.cache_clear = _forget  # type: ignore[attr-defined]

@@ -19,6 +19,7 @@ import hashlib
 import json
 import logging
 import sys
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date
 from functools import cache
@@ -153,16 +154,20 @@ class ResultCache:
             return
         self.kept.add(entry_path)
 
-    def finish(self) -> list[Path]:
+    def finish(self, unfinished: Iterable[str] = ()) -> list[Path]:
         """Remove the entries this run did not keep (files changed, removed or not checked) and
-        the copies they made that no file of this run has any more. Returns the copies removed."""
+        the copies they made that no file of this run has any more. Returns the copies removed.
+        `unfinished`: the files a stopped run did not get to. Their entries and copies stay as
+        they were (`--fresh` or not): a stop removes nothing it did not replace, and the
+        earlier notices it did not rewrite link those copies."""
         removed: list[Path] = []
         try:
             entries = list(self.folder.glob("*.json"))
         except OSError:  # no cache folder (nothing kept), or one we may not read
             return removed
+        left = {self._entry_path(display) for display in unfinished}
         for entry_path in entries:
-            if entry_path in self.kept:
+            if entry_path in self.kept or entry_path in left:
                 continue
             stale = self._old_copy(entry_path)
             try:
@@ -225,7 +230,8 @@ class OutputMemo:
         """`name`: the memo's file in the cache; None: nothing remembered, nothing kept."""
         self.out = out
         self.path = out / CACHE_DIR / name if name else None
-        self.old: dict = {} if fresh else self._load()
+        self.earlier: dict = self._load()  # kept by a stopped run for what it did not make
+        self.old: dict = {} if fresh else self.earlier
         self.new: dict = {}
 
     def _load(self) -> dict:
@@ -267,12 +273,15 @@ class OutputMemo:
             return
         self.new[name] = {"key": key, "files": relative, "hashes": hashes}
 
-    def save(self) -> None:
+    def save(self, stopped: bool = False) -> None:
+        """`stopped`: a stopped run (Ctrl-C) keeps the earlier entries of what it did not make
+        again (`--fresh` too): those files are as they were, and the next run keeps them."""
         if self.path is None:
             return
+        entries = {**self.earlier, **self.new} if stopped else self.new
         try:
             self.path.parent.mkdir(exist_ok=True)
-            text = json.dumps(self.new, ensure_ascii=False)
+            text = json.dumps(entries, ensure_ascii=False)
             write_text_atomically(self.path, text, durable=False)
         except OSError as exc:
             log.info("could not keep %s for the next run: %s", self.path, exc)

@@ -186,7 +186,8 @@ def forget_memos() -> None:
     for name, module in list(sys.modules.items()):
         if name.startswith("addin"):
             for value in list(vars(module).values()):
-                if callable(getattr(value, "cache_clear", None)):
+                # (a memo class's own cache_clear needs an instance)
+                if not isinstance(value, type) and callable(getattr(value, "cache_clear", None)):
                     value.cache_clear()
             layouts = vars(module).get("_LAYOUTS")
             if isinstance(layouts, dict):

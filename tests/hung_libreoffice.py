@@ -77,3 +77,20 @@ def gone(pid: int, seconds: float = 10) -> bool:
         if time.monotonic() >= deadline:
             return False
         time.sleep(0.05)
+
+
+def group_gone(group: int, seconds: float = 10) -> bool:
+    """No process of process group `group` left (but zombies) within `seconds` (Linux)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        left = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            with contextlib.suppress(OSError, IndexError):
+                state, _ppid, pgrp = stat.read_text().rsplit(") ", 1)[1].split()[:3]
+                if int(pgrp) == group and state != "Z":
+                    left.append(stat.parent.name)
+        if not left:
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)

@@ -249,3 +249,173 @@ def test_a_ctrl_c_that_comes_when_all_is_done_is_answered(cli, tmp_path, monkeyp
     assert "已中断" not in run.stderr
     late = "已收到 Ctrl-C，但此时已全部做完：报告和整改通知完整"
     assert (late in run.stderr) is ctrl_c
+
+
+def outputs(out: Path) -> dict[Path, bytes]:
+    """Every file a batch wrote into `out` (its log aside: each run adds to it)."""
+    return {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != "jiceng.log"}
+
+
+def test_a_fresh_run_stopped_loses_nothing_of_the_earlier_run(cli, tmp_path, monkeypatch):
+    """`--fresh`, then Ctrl-C. Before any file is done: a report of 0 files would stand beside
+    the earlier run's notices (and the cache would drop its copies): the folder keeps the
+    earlier run's outputs as they were, and the console says so. After a file or two: the
+    report covers those; the file not got to keeps its earlier copy (its earlier notice, not
+    rewritten, links it) and its result."""
+    import addin.batch
+    from addin.result_cache import ResultCache
+
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    for name in ("第一党总支_提交.xlsx", "第二党总支_提交.xlsx", "组织部_任务清单.xlsx"):
+        shutil.copy(ROOT / "workbooks" / "samples" / name, inbox)
+    out = tmp_path / "输出"
+    assert cli("batch", inbox, "--out", out, "--no-pdf", "--jobs", "1").exit_code == 0
+    earlier = outputs(out)
+    last = out / "批注副本" / "组织部_任务清单.xlsx"
+    assert {"汇总报告.xlsx", "整改通知_第一党总支.xlsx", last.name} <= {p.name for p in earlier}
+    listed = addin.batch.inbox_entries
+
+    def ctrl_c_first(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGINT)  # the batch's own handler: a stop before any file
+        return listed(*args, **kwargs)
+
+    monkeypatch.setattr(addin.batch, "inbox_entries", ctrl_c_first)
+    stopped = cli("batch", inbox, "--out", out, "--no-pdf", "--jobs", "1", "--fresh")
+    assert stopped.exit_code == 130, stopped.stderr
+    assert (
+        "已中断：尚未检查完任何文件，未写出新的报告；输出文件夹中原有的文件保持不变"
+        in stopped.stderr
+    )
+    assert "汇总报告" not in stopped.stdout
+    assert outputs(out) == earlier
+
+    monkeypatch.setattr(addin.batch, "inbox_entries", listed)
+    store = ResultCache.store
+
+    def ctrl_c_after_the_first(self, *args):
+        store(self, *args)
+        os.kill(os.getpid(), signal.SIGINT)  # the second file is under way, the third not
+        monkeypatch.setattr(ResultCache, "store", store)
+
+    monkeypatch.setattr(ResultCache, "store", ctrl_c_after_the_first)
+    stopped = cli("batch", inbox, "--out", out, "--no-pdf", "--jobs", "1", "--fresh")
+    assert stopped.exit_code == 130, stopped.stderr
+    assert "已中断：已检查 2/3 个文件，已写出部分报告" in stopped.stderr
+    assert last.read_bytes() == earlier[last]
+    assert len(list((out / CACHE_DIR).glob("*.json"))) == 3  # its result is kept too
+    # The notices it did not write, the earlier run's, stay known: the next run keeps them
+    # (LibreOffice converts only the changed units' notices), not all written again.
+    memo = json.loads((out / CACHE_DIR / "notices.memo").read_text(encoding="utf-8"))
+    assert sorted(memo) == sorted(
+        p.stem for p in earlier if p.suffix == ".xlsx" and "整改通知_" in p.name
+    )
+
+
+# A fresh interpreter that gets a Ctrl-C at one point of its start, then runs `jiceng batch`
+# as the installed command does (`addin.__main__.run`).
+EARLY_CTRL_C = """
+import builtins, os, signal, sys
+
+def ctrl_c():
+    os.kill(os.getpid(), signal.SIGINT)
+
+# Python's own Ctrl-C, as in a terminal (a test runner started in the background ignores it).
+signal.signal(signal.SIGINT, signal.default_int_handler)
+where = sys.argv.pop(1)
+sys.argv[0] = "jiceng"
+if where == "import":  # while the command line is imported
+    imported = builtins.__import__
+
+    def importing(name, *args, **kwargs):
+        if name == "typer":
+            builtins.__import__ = imported
+            ctrl_c()
+        return imported(name, *args, **kwargs)
+
+    builtins.__import__ = importing
+elif where == "parse":  # while typer reads the command line
+    import typer.core
+
+    parse = typer.core.TyperGroup.parse_args
+
+    def parsing(self, ctx, args):
+        ctrl_c()
+        return parse(self, ctx, args)
+
+    typer.core.TyperGroup.parse_args = parsing
+else:  # as the batch reads its specs, before its first file
+    import addin.cli
+
+    specs = addin.cli._specs
+
+    def reading(*args):
+        ctrl_c()
+        return specs(*args)
+
+    addin.cli._specs = reading
+from addin.__main__ import run
+
+run()
+"""
+
+
+def test_a_ctrl_c_as_the_batch_starts_is_answered_in_a_sentence_never_a_traceback(tmp_path):
+    """Before the batch's handler (imports, reading the command line) Python's own Ctrl-C
+    printed a traceback or nothing at all (exit 130 in silence)."""
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    shutil.copy(ROOT / "workbooks" / "samples" / "第一党总支_提交.xlsx", inbox)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8"}
+    runs = {
+        where: subprocess.Popen(
+            [sys.executable, "-c", EARLY_CTRL_C, where, "batch", str(inbox)]
+            + ["--out", str(tmp_path / where), "--no-pdf", "--jobs", "1"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for where in ("import", "parse", "batch")
+    }
+    said = {}
+    for where, process in runs.items():
+        stdout, stderr = process.communicate(timeout=120)
+        said[where] = (process.returncode, stdout.decode("utf-8"), stderr.decode("utf-8"))
+    assert said["import"] == (130, "", "已停止（Ctrl-C）\n")
+    assert said["parse"] == (130, "", "已停止（Ctrl-C）\n")
+    rc, stdout, stderr = said["batch"]
+    assert (rc, stdout) == (130, ""), stderr
+    assert stderr == "已中断：尚未检查完任何文件，未写出新的报告；输出文件夹中原有的文件保持不变\n"
+    assert not (tmp_path / "batch" / "汇总报告.xlsx").exists()
+
+
+@pytest.mark.parametrize("presses", [1, 2], ids=["once", "twice"])
+def test_a_ctrl_c_among_the_closing_lines_is_answered_never_a_traceback(
+    cli, tmp_path, monkeypatch, presses
+):
+    """The closing lines ran under Python's own Ctrl-C (typer ended the run with 130 in
+    silence, or a traceback): once, the lines go on and the end says all is done; twice, the
+    run ends saying the report is written."""
+    from addin.report import render
+
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    shutil.copy(ROOT / "workbooks" / "samples" / "第一党总支_提交.xlsx", inbox)
+    totals = render.totals_line
+
+    def ctrl_c_then_totals(*args):
+        for _ in range(presses):
+            os.kill(os.getpid(), signal.SIGINT)
+        return totals(*args)
+
+    monkeypatch.setattr(render, "totals_line", ctrl_c_then_totals)
+    out = tmp_path / "输出"
+    run = cli("batch", inbox, "--out", out, "--no-pdf", "--jobs", "1")
+    assert "正在停止" not in run.stderr and "Traceback" not in run.stderr
+    if presses == 1:
+        assert run.exit_code == 0, run.stderr
+        assert f"汇总报告：{out / '汇总报告.xlsx'}" in run.stdout
+        assert run.stderr.endswith("已收到 Ctrl-C，但此时已全部做完：报告和整改通知完整\n")
+    else:
+        assert run.exit_code == 130
+        assert run.stderr.endswith(f"已立即停止：报告已写出，见 {out / '汇总报告.xlsx'}\n")

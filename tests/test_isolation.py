@@ -191,6 +191,142 @@ def test_a_spawned_worker_killed_at_its_time_cap_takes_its_libreoffice_with_it(
             assert gone(pid), f"LibreOffice ({pid}) still running"
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; a shell script")
+def test_a_worker_killed_before_it_notes_its_libreoffice_still_takes_it_with_it(
+    monkeypatch, tmp_path
+):
+    """The worker dies between starting LibreOffice and noting its group (where a Ctrl-C's
+    kill or the time cap can land): the program's own process noted it before it ran."""
+    import signal
+
+    from hung_libreoffice import group_gone, hanging_soffice
+
+    from addin import helper_process
+
+    noted = helper_process.running
+
+    def killed_first(pid: int) -> None:
+        if pid:  # the worker, before it notes the group: it tells the test which, and dies
+            (tmp_path / "group").write_text(str(pid))
+            os.kill(os.getpid(), signal.SIGKILL)
+        noted(pid)
+
+    monkeypatch.setattr(helper_process, "running", killed_first)  # the forked worker's too
+    with hanging_soffice(tmp_path / "lo") as fake:
+        ((_, failure),) = run([f"libreoffice:{fake}"], jobs=1)
+        assert failure.kind == "crashed"
+        group = int((tmp_path / "group").read_text())
+        assert group_gone(group), f"LibreOffice (group {group}) still running"
+
+
+# A worker as `isolation` makes it, as far as LibreOffice is concerned (its slot, its folder),
+# running the program at argv[1]; its parent (the test) ends nothing.
+CONVERTING_WORKER = """
+import sys
+from addin import helper_process
+from addin.workbook.convert import run_group
+
+helper_process.share(helper_process._Forked(), sys.argv[2])
+run_group([sys.argv[1]], 60)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; a shell script")
+@pytest.mark.parametrize("signum", ["SIGTERM", "SIGHUP"])
+def test_a_worker_ended_with_its_batch_ends_its_libreoffice_itself(tmp_path, signum):
+    """SIGTERM: how a worker converting learns that its batch died (PR_SET_PDEATHSIG); SIGHUP:
+    the terminal closed (the batch, dying too, ends nothing). LibreOffice runs in a session of
+    its own that neither reaches: the worker ends it, removes its folder, and dies of the
+    signal as before."""
+    import signal
+
+    from hung_libreoffice import gone, hanging_soffice, libreoffice_pids
+
+    scratch = tmp_path / "worker"
+    scratch.mkdir()
+    with hanging_soffice(tmp_path / "lo") as fake:
+        worker = subprocess.Popen(
+            [sys.executable, "-c", CONVERTING_WORKER, str(fake), str(scratch)],
+            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+        )
+        try:
+            pids = libreoffice_pids(tmp_path / "lo")
+            worker.send_signal(getattr(signal, signum))
+            assert worker.wait(30) == -getattr(signal, signum)
+        finally:
+            worker.kill()
+        for pid in pids:
+            assert gone(pid), f"LibreOffice ({pid}) still running"
+    assert not scratch.exists()
+
+
+# A worker whose program does not start: what its parent would end when the worker ends.
+NOT_STARTED = """
+import sys
+from addin import helper_process
+from addin.workbook.convert import run_group
+
+helper_process.share(helper_process._Forked(), sys.argv[2])
+try:
+    run_group([sys.argv[1]], 60)
+except OSError:
+    print(helper_process._slot.value)
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a program's group noted before it execs")
+def test_a_program_that_does_not_start_leaves_no_group_for_the_parent_to_end(tmp_path):
+    """Its process noted its group, then failed to exec: the slot kept that pid, which the
+    worker's parent kills as a group when the worker ends (by then maybe someone else's)."""
+    program = tmp_path / "soffice"
+    program.write_text("not a program")  # not executable: exec fails
+    scratch = tmp_path / "worker"
+    scratch.mkdir()
+    ran = subprocess.run(
+        [sys.executable, "-c", NOT_STARTED, str(program), str(scratch)],
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert ran.stdout == "0\n", ran.stderr
+
+
+# LibreOffice as far as the worker can tell: it starts, then ends once the test says so.
+WAITING_PROGRAM = """#!/bin/sh
+touch "{folder}/started"
+while [ ! -e "{folder}/go" ]; do sleep 0.02; done
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a shell script; SIGHUP")
+def test_a_batch_run_with_nohup_keeps_its_libreoffice_when_the_terminal_closes(tmp_path):
+    """`nohup jiceng batch …` (SIGHUP ignored): a closed terminal hangs up the batch and its
+    workers, which go on. The worker converting went on too, not only the others: it used to
+    end LibreOffice and die of the SIGHUP (a notice without its PDF, a legacy file "crashed")."""
+    import signal
+
+    program = tmp_path / "soffice"
+    program.write_text(WAITING_PROGRAM.format(folder=tmp_path))
+    program.chmod(0o755)
+    scratch = tmp_path / "worker"
+    scratch.mkdir()
+    nohup = "import signal; signal.signal(signal.SIGHUP, signal.SIG_IGN)\n"
+    worker = subprocess.Popen(
+        [sys.executable, "-c", nohup + CONVERTING_WORKER, str(program), str(scratch)],
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+    )
+    try:
+        while not (tmp_path / "started").exists() and worker.poll() is None:
+            threading.Event().wait(0.02)
+        worker.send_signal(signal.SIGHUP)
+        (tmp_path / "go").touch()
+        assert worker.wait(30) == 0
+    finally:
+        worker.kill()
+    assert scratch.is_dir()
+
+
 def test_a_spawned_worker_checks_a_real_workbook(monkeypatch, make_rubric, specs):
     import addin.isolation as isolation
     from addin.batch import FileJob, check_files
@@ -274,6 +410,37 @@ def test_a_worker_ended_from_outside_on_windows_is_a_crash_not_a_traceback(monke
     assert death_failure(-signal.SIGTERM, "") == Failure("crashed", "处理进程被信号 SIGTERM 终止")
 
 
+# A worker started where the signal module has no SIGKILL nor SIGHUP and the platform is not
+# Linux, as on Windows (forked, not spawned: it keeps what this process changed).
+WINDOWS_SIGNALS = """
+import signal, sys
+import addin.isolation
+from addin.isolation import run_isolated
+from addin.limits import DEFAULT_LIMITS
+from isolation_work import behave
+
+addin.isolation.start_method = lambda: "fork"
+del signal.SIGKILL, signal.SIGHUP
+sys.platform = "win32"
+((_, outcome),) = run_isolated(["fine"], behave, jobs=1, limits=DEFAULT_LIMITS)
+print(outcome.split(" in ")[0] if isinstance(outcome, str) else outcome)
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="forks a worker")
+def test_a_worker_starts_where_signal_has_no_sigkill_as_on_windows(tmp_path):
+    """Every worker on Windows died at its start (`signal.SIGKILL`): every file "crashed"."""
+    here = Path(__file__).resolve().parent
+    ran = subprocess.run(
+        [sys.executable, "-c", WINDOWS_SIGNALS],
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(here.parent), str(here)])},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert ran.stdout == "done fine\n", ran.stderr
+
+
 def test_a_worker_killed_by_sigkill_hints_at_memory_and_others_do_not():
     import signal
 
@@ -283,3 +450,28 @@ def test_a_worker_killed_by_sigkill_hints_at_memory_and_others_do_not():
     assert death_failure(-signal.SIGKILL, "").detail.endswith(hint)
     assert not death_failure(-signal.SIGTERM, "").detail.endswith(hint)
     assert death_failure(3, "") == Failure("crashed", "处理进程意外退出（退出码 3）")
+
+
+# Arms the parent-death signal (SIGTERM here, to be seen) naming argv[1] as the parent.
+ARMING = """
+import os, signal, sys
+from addin import helper_process
+
+signal.signal(signal.SIGTERM, lambda *_: print("as if the parent died"))
+parent = os.getppid() if sys.argv[1] == "mine" else int(sys.argv[1])
+print(helper_process.die_with_parent(signal.SIGTERM, parent=parent))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG")
+def test_a_worker_whose_parent_died_before_it_armed_the_signal_gets_it_anyway():
+    """The batch killed between a worker's start and its PR_SET_PDEATHSIG: the signal would
+    never come (the worker has a new parent), its LibreOffice would run to its time cap."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+
+    def arming(parent: str) -> str:
+        command = [sys.executable, "-c", ARMING, parent]
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60).stdout
+
+    assert arming(str(os.getpid() + 1_000_000)) == "as if the parent died\nTrue\n"
+    assert arming("mine") == "True\n"  # its parent alive: no signal

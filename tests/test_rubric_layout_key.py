@@ -49,7 +49,8 @@ def test_a_header_is_framed_by_its_own_columns_not_those_of_an_object_gone_befor
     labels = spec.labels
     first = Header(row=3, columns={labels.content: 1, labels.points: 2, labels.score: 3})
     later = Header(row=5, columns={labels.content: 2, labels.points: 3, labels.score: 4})
-    check._FRAMES[(id(spec), id(later))] = (spec, first, check._frame(spec, first))
+    # A stale entry under `later`'s ids, as if `first` had stood there before it.
+    check._FRAMES._entries[id(spec), id(later)] = ((spec, first), check._frame(spec, first))
     left, stop, content, points, head = check._frame(spec, later)
     assert (left, stop, content, points) == (2, 6, 3, 3)
     assert head[:2] == (id(spec), 5)

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from addin.kinds.rubric import check
 from addin.kinds.rubric.model import BranchResult, ItemScore
 from addin.kinds.rubric.template import rubric_workbook
+from addin.memo import ByIdentity
 from addin.spec import load_specs
 from addin.workbook.calamine_reader import read_workbook
 from addin.workbook.model import Merge, SheetData
@@ -122,7 +123,7 @@ def sheets(draw, template: SheetData) -> SheetData:
         elif edit == "points":
             _set(rows, r, 2, draw(st.sampled_from([4.0, "5分", "", 5.0])))
         elif edit == "name":
-            rows[2][1] = draw(st.sampled_from(["第二党支部", "\u3000", "", None]))
+            rows[2][1] = draw(st.sampled_from(["第二党支部", "第三党支部", 7, "\u3000", "", None]))
         elif edit == "no total label":
             _set(rows, 22, 0, draw(st.sampled_from(["", "\u3000", "合计"])))
         elif edit == "no grade label":
@@ -132,6 +133,11 @@ def sheets(draw, template: SheetData) -> SheetData:
         elif edit == "wide":
             rows = [[*row, draw(TYPED) if i == r else ""] for i, row in enumerate(rows)]
     return SheetData(name=draw(st.sampled_from(["第一党支部", "Sheet2"])), rows=rows, merges=merges)
+
+
+def _entries() -> list[list]:
+    """The layout cache's entries, each once (a named sheet's shape is kept under two keys)."""
+    return list({id(entry): entry for entry in check._LAYOUTS.values()}.values())
 
 
 def _outcome(result: check.RubricResult) -> tuple:
@@ -167,7 +173,7 @@ def test_a_template_sheet_is_evaluated_by_its_plan(template_sheet, spec):
     check._LAYOUTS.clear()
     header = check.detect(template_sheet, spec)
     check.evaluate(template_sheet, spec, header)
-    (entry,) = check._LAYOUTS.values()
+    (entry,) = _entries()
     assert isinstance(entry[3], check._Plan)
     # a 小计 header cleared: fill creates the column, which the plan leaves to the general path
     rows = copy.deepcopy(template_sheet.rows)
@@ -175,7 +181,7 @@ def test_a_template_sheet_is_evaluated_by_its_plan(template_sheet, spec):
     bare = SheetData(name="x", rows=rows, merges=list(template_sheet.merges))
     check._LAYOUTS.clear()
     check.evaluate(bare, spec, check.detect(bare, spec))
-    (entry,) = check._LAYOUTS.values()
+    (entry,) = _entries()
     assert entry[3] is None
 
 
@@ -188,7 +194,7 @@ def test_a_sheet_with_raters_has_no_plan(tmp_path):
     sheet = read_workbook(path)[0].sheets[0]
     check._LAYOUTS.clear()
     result = check.evaluate(sheet, spec, check.detect(sheet, spec))
-    (entry,) = check._LAYOUTS.values()
+    (entry,) = _entries()
     assert entry[3] is None
     assert result.branch.total == 15
 
@@ -302,7 +308,7 @@ def test_the_mutant_guard_empties_every_memo_of_the_rubric_check(template_sheet,
     memos = {
         name: value
         for name, value in vars(check).items()
-        if isinstance(value, dict | set | list) and not name.startswith("__")
+        if isinstance(value, dict | set | list | ByIdentity) and not name.startswith("__")
     }
     assert set(memos) >= {
         "_LAYOUTS",
@@ -356,3 +362,154 @@ def test_a_total_typed_as_minus_zero_is_recorded_as_typed(template_sheet, spec, 
     assert _outcome(planned) == _outcome(check.evaluate_general(sheet(typed), spec, header))
     (total,) = [w for w in planned.writes if (w.row, w.col) == (22, 3)]
     assert repr(total.replaces) == repr(typed)
+
+
+def _grade_beyond_the_key(template_sheet, grade: object) -> SheetData:
+    """The template with its 定级结果 label merged over A24:F24 and every row two cells wider:
+    the grade goes right of the label, to G24 — left of the table's last column plus one no
+    more, so outside what the layout key holds."""
+    rows = [[*row, "", ""] for row in copy.deepcopy(template_sheet.rows)]
+    rows[23][6] = grade
+    merges = [m for m in template_sheet.merges if m.top != 23] + [Merge(23, 0, 23, 5)]
+    return SheetData(name="x", rows=rows, merges=merges)
+
+
+@pytest.mark.parametrize("grade", ["后进", "先进", 87])
+def test_a_grade_typed_where_the_key_does_not_look_is_read_on_each_sheet(
+    template_sheet, spec, grade
+):
+    """A plan knows the results' cells blank only where the layout key holds them: a sheet
+    sharing the key with a blank one still has what is typed outside the key read and held
+    to the total."""
+    check._LAYOUTS.clear()
+    blank = _grade_beyond_the_key(template_sheet, "")
+    header = check.detect(blank, spec)
+    check.evaluate(blank, spec, header)
+    typed = _grade_beyond_the_key(template_sheet, grade)
+    planned = check.evaluate(copy.deepcopy(typed), spec, header)
+    (entry,) = _entries()  # the two sheets share one layout and its plan
+    assert entry[0].grade_cell == (23, 6)
+    assert entry[3].blank is False
+    assert _outcome(planned) == _outcome(check.evaluate_general(typed, spec, header))
+    (write,) = [w for w in planned.writes if (w.row, w.col) == (23, 6)]
+    assert write.replaces == grade or write.value == grade
+
+
+def test_a_plan_knows_the_results_cells_blank_when_the_key_holds_them(template_sheet, spec):
+    check._LAYOUTS.clear()
+    header = check.detect(template_sheet, spec)
+    check.evaluate(template_sheet, spec, header)
+    (entry,) = _entries()
+    assert entry[3].blank is True
+    rows = copy.deepcopy(template_sheet.rows)
+    rows[23][3] = "先进"  # a grade typed in the cell the key holds: its own layout and plan
+    typed = SheetData(name="x", rows=rows, merges=list(template_sheet.merges))
+    planned = check.evaluate(copy.deepcopy(typed), spec, header)
+    assert len(_entries()) == 2
+    assert all(e[3].blank is (e is entry) for e in _entries())
+    assert _outcome(planned) == _outcome(check.evaluate_general(typed, spec, header))
+
+
+def _named_sheet(template_sheet, name: object, inline: bool = False, merges=None) -> SheetData:
+    rows = copy.deepcopy(template_sheet.rows)
+    if inline:  # “党支部名称：…” in one cell
+        rows[2][0], rows[2][1] = f"党支部名称：{name}", ""
+    else:
+        rows[2][1] = name
+    return SheetData(name="Sheet1", rows=rows, merges=list(merges or template_sheet.merges))
+
+
+def _reads(monkeypatch) -> list[str]:
+    read: list[str] = []
+    real = check._read_layout
+
+    def counted(sheet, spec, header):
+        read.append(sheet.name)
+        return real(sheet, spec, header)
+
+    monkeypatch.setattr(check, "_read_layout", counted)
+    return read
+
+
+@pytest.mark.parametrize("inline", [False, True])
+def test_sheets_told_apart_only_by_their_names_share_a_layout(
+    template_sheet, spec, monkeypatch, inline
+):
+    """Each submission names its branches: a known shape with a new 党支部名称 is not read
+    again, and each sheet is named by its own 党支部名称."""
+    check._LAYOUTS.clear()
+    read = _reads(monkeypatch)
+    header = check.detect(template_sheet, spec)
+    outcomes = []
+    for name in ("第一党支部", "机关第二党支部", " 学生党支部 ", 2024):
+        sheet = _named_sheet(template_sheet, name, inline)
+        planned = check.evaluate(copy.deepcopy(sheet), spec, header)
+        assert _outcome(planned) == _outcome(check.evaluate_general(sheet, spec, header))
+        outcomes.append(planned.branch.name)
+    assert outcomes == ["第一党支部", "机关第二党支部", "学生党支部", "2024"]
+    assert len(read) == 1 + 4  # the first sheet's layout; then only `evaluate_general`'s
+    plans = {id(entry[3]) for entry in _entries()}  # an entry per name, one plan
+    assert len(plans) == 1 and isinstance(_entries()[0][3], check._Plan)
+    again = check.evaluate(_named_sheet(template_sheet, "机关第二党支部", inline), spec, header)
+    assert again.branch.name == "机关第二党支部"  # found by its first key, named by its own
+    assert len(read) == 5
+
+
+def test_a_name_found_again_is_the_sheets_own(template_sheet, spec):
+    """The entry kept for a name taken from a shape's second key names only that name's
+    sheets: a third name is named by itself, and so is the first again."""
+    check._LAYOUTS.clear()
+    header = check.detect(template_sheet, spec)
+    names = ["甲支部", "乙支部", "乙支部", "丙支部", "甲支部", "乙支部"]
+    for name in names:
+        sheet = _named_sheet(template_sheet, name)
+        planned = check.evaluate(copy.deepcopy(sheet), spec, header)
+        assert _outcome(planned) == _outcome(check.evaluate_general(sheet, spec, header))
+        assert planned.branch.name == name
+
+
+def test_a_name_shown_in_the_table_too_is_part_of_the_shape(template_sheet, spec, monkeypatch):
+    """A 党支部名称 cell merged down into the table (its value shown there): sheets with
+    different names are read each."""
+    check._LAYOUTS.clear()
+    read = _reads(monkeypatch)
+    header = check.detect(template_sheet, spec)
+    merges = [*template_sheet.merges, Merge(2, 5, 8, 5)]  # F3:F9, right of the table
+    for name in ("第一党支部", "第二党支部"):
+        sheet = _named_sheet(template_sheet, "", merges=merges)
+        sheet.rows = [[*row, ""] for row in sheet.rows]
+        sheet.rows[2][5] = name  # B3:E3 blank: the name is the first cell right of the label
+        planned = check.evaluate(copy.deepcopy(sheet), spec, header)
+        assert planned.branch.name == name
+        assert _outcome(planned) == _outcome(check.evaluate_general(sheet, spec, header))
+    assert len(read) == 2 + 2  # each sheet's own layout, and `evaluate_general`'s
+    assert len(_entries()) == 2
+
+
+def test_sheets_differing_besides_their_names_do_not_share_a_layout(template_sheet, spec):
+    check._LAYOUTS.clear()
+    header = check.detect(template_sheet, spec)
+    check.evaluate(_named_sheet(template_sheet, "第一党支部"), spec, header)
+    other = _named_sheet(template_sheet, "第二党支部")
+    other.rows[5][1] = f"{other.rows[5][1]}x"  # an item's text edited as well
+    planned = check.evaluate(copy.deepcopy(other), spec, header)
+    assert _outcome(planned) == _outcome(check.evaluate_general(other, spec, header))
+    assert "rubric.template_modified" in [f.code for f in planned.findings]
+    assert len(_entries()) == 2
+
+
+@pytest.mark.parametrize("wide", [False, True])
+def test_a_name_read_before_is_not_an_equal_value_of_another_type(template_sheet, spec, wide):
+    """The name's cell is looked up by the rows above the header with their cells' types (or,
+    above so many cells, read on each sheet): 2024 and 2024.0 name two branches."""
+    check._LAYOUTS.clear()
+    check._NAMES.clear()
+    header = check.detect(template_sheet, spec)
+    for name, shown in ((2024, "2024"), (2024.0, "2024.0"), (True, "True"), (2024, "2024")):
+        sheet = _named_sheet(template_sheet, name)
+        if wide:
+            sheet.rows[0] = [*sheet.rows[0], *["x"] * check._NAME_CELLS]
+        planned = check.evaluate(copy.deepcopy(sheet), spec, header)
+        assert planned.branch.name == shown
+        assert _outcome(planned) == _outcome(check.evaluate_general(sheet, spec, header))
+    assert (len(check._NAMES) == 0) is wide

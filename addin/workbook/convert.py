@@ -15,6 +15,8 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from .. import helper_process
@@ -96,31 +98,39 @@ def run_group(command: list[str], timeout: float, posix: bool = os.name == "posi
     # LibreOffice's own temporary folder (lu*.tmp, left by a LibreOffice killed) goes with
     # ours: in a worker, the folder its parent removes when the worker ends (`isolation`).
     temp = tempfile.gettempdir()
-    process = subprocess.Popen(
-        command,
-        env={**os.environ, "TMPDIR": temp, "TMP": temp, "TEMP": temp},
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=posix,  # its own process group, killed as one
-        # Windows: a new process group (the flag exists only there; elsewhere 0 is required)
-        creationflags=0 if posix else getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0),
-        preexec_fn=_uncap_memory if posix else None,
-    )
-    helper_process.running(process.pid)  # a worker killed meanwhile: its parent ends it
-    try:
-        process.wait(timeout)
-        return True
-    except subprocess.TimeoutExpired:
-        helper_process.end(process.pid, posix)
-        process.kill()
-        process.wait()
-        return False
-    except BaseException:  # Ctrl-C in a process of our own: its own group does not get it
-        helper_process.end(process.pid, posix)
-        raise
-    finally:
-        helper_process.running(0)
+    with helper_process.watched() as noted:  # its group known to the worker's parent at once
+        process = subprocess.Popen(
+            command,
+            env={**os.environ, "TMPDIR": temp, "TMP": temp, "TEMP": temp},
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=posix,  # its own process group, killed as one
+            # Windows: a new process group (the flag exists only there; elsewhere 0 is required)
+            creationflags=0 if posix else getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0),
+            preexec_fn=partial(_before_exec, noted) if posix else None,
+        )
+        helper_process.running(process.pid)  # a worker killed meanwhile: its parent ends it
+        try:
+            process.wait(timeout)
+            return True
+        except subprocess.TimeoutExpired:
+            helper_process.end(process.pid, posix)
+            process.kill()
+            process.wait()
+            return False
+        except BaseException:  # Ctrl-C in a process of our own: its own group does not get it
+            helper_process.end(process.pid, posix)
+            raise
+        finally:
+            helper_process.running(0)
+
+
+def _before_exec(noted: Callable[[], None] | None) -> None:
+    """In the program's process, before it execs: no memory cap; its group noted (a worker's)."""
+    _uncap_memory()
+    if noted is not None:
+        noted()
 
 
 def _uncap_memory() -> None:

@@ -283,7 +283,8 @@ def notices_to_pdf(paths: list[Path], folder: Path, timeout: float = PDF_SECONDS
     LibreOffice (the workbooks are the notices, the PDFs a convenience for mailing). LibreOffice
     writes them into a folder of its own; those of a run that ended by itself are then moved
     beside the notices, each atomically: a run killed (its time, its worker's) leaves no PDF
-    half-written, and a PDF there is this notice's."""
+    half-written. Returns the PDFs made now. An earlier run's PDF beside a notice is replaced or
+    removed as the notice is moved in (`notice_pool.move_in`), not here."""
     import tempfile
 
     from .convert import run_group, soffice
@@ -291,8 +292,7 @@ def notices_to_pdf(paths: list[Path], folder: Path, timeout: float = PDF_SECONDS
     program = soffice()
     if program is None or not paths:
         return []
-    for path in paths:  # an earlier run's PDF is not this notice's, whatever happens next
-        path.with_suffix(".pdf").unlink(missing_ok=True)
+    made: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="jiceng-lo-") as work:
         profile, outdir = Path(work) / "profile", Path(work) / "pdf"
         outdir.mkdir()
@@ -312,9 +312,11 @@ def notices_to_pdf(paths: list[Path], folder: Path, timeout: float = PDF_SECONDS
                 if not run_group(command, timeout + PDF_SECONDS_PER_NOTICE * len(group)):
                     continue  # killed: its last PDF may be half-written
             except OSError:
-                return []
+                return made
             for path in group:
-                made = outdir / f"{path.stem}.pdf"
-                if made.is_file():
-                    write_atomically(path.with_suffix(".pdf"), partial(shutil.copyfile, made))
-    return [p.with_suffix(".pdf") for p in paths if p.with_suffix(".pdf").exists()]
+                converted = outdir / f"{path.stem}.pdf"
+                if converted.is_file():
+                    pdf = path.with_suffix(".pdf")
+                    write_atomically(pdf, partial(shutil.copyfile, converted))
+                    made.append(pdf)
+    return made

@@ -30,7 +30,6 @@ KIND = Kind(
     label="评分标准",
     sheet_label="评分表",
     spec=RubricSpec,
-    detect=check.detect,
     header_labels=check.header_labels,
     evaluate=_evaluate,
     report_field="branches",

@@ -33,7 +33,9 @@ from ...cells import (
     shows_exactly,
 )
 from ...findings import Finding
-from ...locate import Header, find_field, find_header, row_blank
+from ...kind import detect_by_labels
+from ...locate import Header, find_field, row_blank
+from ...memo import ByIdentity
 from ...workbook.model import Cell, SheetData, cell_ref, parse_ref
 from ...writes import CellWrite, ConditionalFill
 from .model import BranchResult, ItemScore
@@ -61,9 +63,8 @@ def header_labels(spec: RubricSpec) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return required, (labels.item, labels.score, labels.subtotal)
 
 
-def detect(sheet: SheetData, spec: RubricSpec) -> Header | None:
-    """The rubric header of this spec on this sheet, if any."""
-    return find_header(sheet, *header_labels(spec))
+# (the kind's own `detect`, by name for the tests and callers of this module)
+detect = detect_by_labels(header_labels)
 
 
 @dataclass
@@ -192,8 +193,8 @@ class _Facts:
 
 
 def _facts(spec: RubricSpec) -> _Facts:
-    found = _FACTS.get(id(spec))
-    if found is not None and found.spec is spec:
+    found = _FACTS.one(spec)
+    if found is not None:
         return found
     bands = spec.grading.bands
     found = _Facts(
@@ -205,13 +206,10 @@ def _facts(spec: RubricSpec) -> _Facts:
         ),
         lowest=min(bands, key=lambda b: b.min).name,
     )
-    if len(_FACTS) >= _LAYOUTS_MAX:
-        _FACTS.clear()
-    _FACTS[id(spec)] = found
-    return found
+    return _FACTS.keep_one(spec, found)
 
 
-_FACTS: dict[int, _Facts] = {}
+_FACTS = ByIdentity(256)
 
 
 @lru_cache(maxsize=4096)
@@ -303,6 +301,11 @@ class _Plan:
     total_label: tuple[Cell, Cell, str]  # where fill writes the 总分 label when it is blank
     grade: tuple[Cell, Cell] | None
     grade_label: tuple[Cell, Cell] | None
+    # Every cell above shown blank on each sheet of this layout (the typed results and what
+    # the writes would replace): the layout key holds those cells, so a sheet sharing the key
+    # shows them blank too (`_keyed`). Then nothing is read from them on each sheet.
+    blank: bool
+    label_blank: bool | None  # likewise the 总分 label's cell; None: read on each sheet
 
 
 def _plan_of(layout: RubricSheet, facts: _Facts) -> _Plan | None:
@@ -348,6 +351,19 @@ def _plan_of(layout: RubricSheet, facts: _Facts) -> _Plan | None:
         if layout.grade_label_cell is not None:
             grade_label = (layout.grade_label_cell, anchor(*layout.grade_label_cell))
     every = len(reads) == len(facts.items) > 1
+    label_cell = (label_cell, anchor(*label_cell) if layout.total_row is not None else label_cell)
+    looked_at = [
+        *typed,
+        *(shown_at for _cat, _cell, shown_at in subtotals),
+        *(pair[1] for pair in (total, grade, grade_label) if pair is not None),
+    ]
+    blank = all(
+        _keyed(sheet, header, r, c) and _blank_in_key(sheet.value(r, c)) for r, c in looked_at
+    )
+    # The 总分 label's cell (read where there is a total): whether fill writes the label.
+    label_blank = None
+    if total is not None and _keyed(sheet, header, *label_cell[1]):
+        label_blank = _blank_in_key(sheet.value(*label_cell[1]))
     return _Plan(
         facts=facts,
         col=header.col(column),
@@ -360,13 +376,11 @@ def _plan_of(layout: RubricSheet, facts: _Facts) -> _Plan | None:
         typed=(tuple(r for r, _c in typed), tuple(c for _r, c in typed)),
         subtotals=tuple(subtotals),
         total=total,
-        total_label=(
-            label_cell,
-            anchor(*label_cell) if layout.total_row is not None else label_cell,
-            total_label(spec),
-        ),
+        total_label=(*label_cell, total_label(spec)),
         grade=grade,
         grade_label=grade_label,
+        blank=blank,
+        label_blank=label_blank,
     )
 
 
@@ -418,9 +432,8 @@ def _evaluate_planned(layout: RubricSheet, found: list[Finding], plan: _Plan) ->
         total, grade, shown_total, exact_total = known
     if score_findings:
         found += score_findings
-    at = sheet.value
-    typed = set(map(at, *plan.typed))
-    if not typed <= _EMPTY and not all(map(_blank_in_key, typed)):
+    at = _nothing_shown if plan.blank else sheet.value
+    if not plan.blank and not _all_blank(set(map(at, *plan.typed))):
         scores = dict(zip(plan.nos, values, strict=True))
         found += _check_typed_results(layout, facts, scores, categories, total)
     writes = _normalized_writes(sheet, score_findings) if score_findings else []
@@ -431,7 +444,10 @@ def _evaluate_planned(layout: RubricSheet, found: list[Finding], plan: _Plan) ->
             add(_put(name, cell, at(*shown_at), shown_categories[cat]))
     if plan.total is not None and total is not None:
         label_cell, label_at, label = plan.total_label
-        if _blank_in_key(at(*label_at)):
+        blank = plan.label_blank
+        if blank is None:
+            blank = _blank_in_key(sheet.value(*label_at))
+        if blank:
             add(_put(name, label_cell, None, label))
         add(_put(name, plan.total[0], at(*plan.total[1]), shown_total))
     if plan.grade is not None and grade is not None:
@@ -454,6 +470,15 @@ def _evaluate_planned(layout: RubricSheet, found: list[Finding], plan: _Plan) ->
     return RubricResult(layout=layout, findings=found, branch=branch, writes=writes)
 
 
+def _nothing_shown(_r: int, _c: int) -> None:
+    """What a cell of a plan shows when the plan knows it blank (`_Plan.blank`)."""
+    return None
+
+
+def _all_blank(values: set) -> bool:
+    return values <= _EMPTY or all(map(_blank_in_key, values))
+
+
 def _known_scores(rows: list[list], plan: _Plan) -> list[tuple] | None:
     """Every item's (score, entry) when each score cell holds a value read before, else None
     (then the cells are read one by one). In C but for this call: the rows picked, their
@@ -473,16 +498,13 @@ def _read_planned(
 ) -> tuple[tuple[Score | None, ItemScore], list[Finding]]:
     """`_read_plain_scores` of one cell not read before: the score and its entry, and the
     findings; a plain score within the points is remembered."""
-    number = read_number(raw)
-    if number.state == "ok" and 0 <= number.value <= item.points:
-        known = (number.value, _by_score(spec, item.no, number.value))
-        if raw.__class__ in _SCORE_TYPES:
-            if len(memo) >= _READ_MAX:
-                memo.clear()
-            memo[raw] = known
-        return known, []
-    value, problems = _read_score_cell(sheet, r, c, item, spec.labels.score)
-    return (value, _by_score(spec, item.no, value)), problems
+    value, problems, plain_ = _plain_score(sheet, r, c, item, spec.labels.score, raw)
+    known = (value, _by_score(spec, item.no, value))
+    if plain_ and raw.__class__ in _SCORE_TYPES:
+        if len(memo) >= _READ_MAX:
+            memo.clear()
+        memo[raw] = known
+    return known, problems
 
 
 def _put(sheet: str, cell: Cell, old: object, value: object) -> CellWrite:
@@ -586,8 +608,13 @@ def _cached_layout(
     sheet: SheetData, spec: RubricSpec, header: Header
 ) -> tuple[RubricSheet, list[Finding], list]:
     """The sheet's layout and its findings, and the cache entry of its shape: [layout,
-    findings, named, plan] (the plan is worked out on the shape's first evaluation)."""
-    key = _layout_key(sheet, spec, header)
+    findings, named, plan] (the plan is worked out on the shape's first evaluation).
+
+    Each submission names its own branches (党支部名称): the key of a sheet with a name holds
+    a marker in the name's place (`_name_cell`), so a known shape with a new name is one
+    look-up, the sheet named by its own name as `_read_layout` reads it."""
+    named = _name_cell(sheet, spec, header)
+    key = _layout_key(sheet, spec, header, None if named is None else named[0])
     cached = _LAYOUTS.get(key)
     if cached is None:
         layout, found = _read_layout(sheet, spec, header)
@@ -596,21 +623,68 @@ def _cached_layout(
         entry = [replace(layout, item_rows=dict(layout.item_rows)), found, layout.named, _UNPLANNED]
         _LAYOUTS[key] = entry
         return layout, list(found), entry
-    layout, found, named, _plan = cached
+    layout, found, has_name, _plan = cached
     # Same shape, another sheet: only the sheet (and a name taken from the sheet) differ.
     # A shallow copy (cheaper than `copy` or `replace`, which re-runs __init__).
     fresh = object.__new__(RubricSheet)
     fresh.__dict__.update(layout.__dict__)
     fresh.sheet, fresh.item_rows = sheet, dict(layout.item_rows)
-    if not named:
+    if not has_name:
         fresh.name = sheet.name
+    elif named is not None:  # (else the name is in the key in full: the layout's own)
+        fresh.name = named[1]
     # The key holds the merged ranges: the cached sheet's index is this sheet's.
     sheet.share_merge_index(layout.sheet)
     copies = [f.model_copy(update={"sheet": sheet.name}) for f in found] if found else []
     return fresh, copies, cached
 
 
-def _layout_key(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple:
+def _name_cell(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple[Cell, str] | None:
+    """The cell of the sheet's 党支部名称 and the name, as `_read_layout` reads them; None
+    when the sheet has none, or when what that cell holds is also shown in the table (a
+    merged range from it reaching below the header): then the key keeps it in full. Once
+    per distinct rows above the header (the same few recur: one file's sheets, a file
+    checked again)."""
+    above = sheet.rows[: header.row]
+    key = None
+    if sum(map(len, above)) <= _NAME_CELLS:
+        try:
+            key = (spec.labels.branch, header.row, *map(tuple, above))
+            key += (tuple(map(type, chain.from_iterable(above))), *sheet.merges)
+            found = _NAMES.get(key, _NAMES)
+        except TypeError:  # a value that cannot be a key
+            key = None
+        else:
+            if found is not _NAMES:
+                return found
+    found = _name_cell_of(sheet, spec, header)
+    if key is not None:
+        if len(_NAMES) >= _NAMES_MAX:
+            _NAMES.clear()
+        _NAMES[key] = found
+    return found
+
+
+def _name_cell_of(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple[Cell, str] | None:
+    field = find_field(sheet, spec.labels.branch, rows=range(0, header.row))
+    if not field or is_blank(field[1]):
+        return None
+    (r, c), value = field
+    merge = sheet.merge_at(r, c)
+    if merge is not None and merge.bottom > header.row:
+        return None
+    return (r, c), str(value).strip()
+
+
+# (label, rows above the header with their cells' types, merged ranges) → `_name_cell`.
+_NAMES: dict[tuple, tuple[Cell, str] | None] = {}
+_NAMES_MAX = 1024
+_NAME_CELLS = 256  # rows above the header of more cells are not kept
+
+
+def _layout_key(
+    sheet: SheetData, spec: RubricSpec, header: Header, name_cell: Cell | None = None
+) -> tuple:
     """Everything `_read_layout` reads: texts in full, other table cells only as blank or not.
 
     One flat tuple: the header, the merged ranges up to a marker (then the value of each range
@@ -621,7 +695,10 @@ def _layout_key(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple:
     (calamine reads a rectangle) they go in column by column — a tuple per column and the
     emptiness of all the others as one bytes — else row by row (`_rows_key`); a marker tells
     the two forms apart, and the lengths fix how many cells follow, so no two different
-    sheets flatten alike."""
+    sheets flatten alike.
+
+    With `name_cell` (`_name_cell`), that cell above the header holds a marker instead of the
+    name, so sheets told apart only by their names share the key."""
     left, stop, content, points, head = _frame(spec, header)
     parts = [*head]
     merges = sheet.merges
@@ -629,6 +706,11 @@ def _layout_key(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple:
     parts.append(_END)
     add, extend = parts.append, parts.extend
     rows, below = sheet.rows, header.row + 1
+    above = rows[:below]
+    if name_cell is not None:
+        r, c = name_cell
+        line = above[r] = list(above[r])
+        line[c] = _NAME
     # A range merged into the table from left of it shows its anchor's value there (a note
     # across the table from column A): that value in full, as the cells it covers.
     for m in merges if left else ():  # (none left of a table starting in column A)
@@ -636,25 +718,25 @@ def _layout_key(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple:
             value = sheet.value(m.top, m.left)
             add(value)
             add(value.__class__)
-    for line in rows[:below]:
+    for line in above:
         add(len(line))
         extend(line)
     lines = rows[below:]
-    widths = set(map(len, lines))
-    if len(widths) > 1:
-        add(tuple(map(type, chain.from_iterable(rows[:below]))))  # (as below, by row)
+    try:
+        columns = list(zip(*lines, strict=True))  # (a tuple per column, in C; one length)
+    except ValueError:  # rows of different lengths
+        add(tuple(map(type, chain.from_iterable(above))))  # (as below, by row)
         add(_RAGGED)
         _rows_key(parts, lines, left, content, points, stop)
         return tuple(parts)
-    n = widths.pop() if widths else 0
-    columns = list(zip(*lines, strict=True))  # (a tuple per column, in C; one length)
+    n = len(columns)  # (no rows, or rows of no cells: none)
     parts += (_COLUMNS, len(lines), n)
     extend(columns[left:content])
     add(columns[points] if points < n else None)
     # The types of the cells kept in full: TRUE, 1 and 1.0 are equal keys, yet one is no
     # number and each is shown as itself (in a finding, as an item's text).
     # (One tuple for those of the header rows too: cheaper than one per row.)
-    full = [*rows[:below], *columns[left:content], *columns[points : points + 1]]
+    full = [*above, *columns[left:content], *columns[points : points + 1]]
     add(tuple(map(type, chain.from_iterable(full))))
     # (The 分值 is in the key in full: its emptiness too.)
     rest = (
@@ -676,10 +758,9 @@ def _frame(spec: RubricSpec, header: Header) -> tuple:
     """The columns a layout key of this spec and header reads (left, stop, after the content,
     分值) and its first parts: once per header (the header search shares equal headers:
     `locate.find_headers`). The entry holds the spec and header, so their ids stand."""
-    key = (id(spec), id(header))
-    found = _FRAMES.get(key)
-    if found is not None and found[0] is spec and found[1] is header:
-        return found[2]
+    found = _FRAMES.two(spec, header)
+    if found is not None:
+        return found
     labels = spec.labels
     left, stop = header.left, header.right + 2
     content = header.col(labels.content) + 1
@@ -687,14 +768,10 @@ def _frame(spec: RubricSpec, header: Header) -> tuple:
     if points is None:
         points = content - 1  # a pass/fail sheet has no 分值 column: key on the content again
     head = (id(spec), header.row, *sorted(header.columns.items()), _END)
-    frame = (left, stop, content, points, head)
-    if len(_FRAMES) >= _LAYOUTS_MAX:
-        _FRAMES.clear()
-    _FRAMES[key] = (spec, header, frame)
-    return frame
+    return _FRAMES.keep_two(spec, header, (left, stop, content, points, head))
 
 
-_FRAMES: dict[tuple[int, int], tuple] = {}
+_FRAMES = ByIdentity(256)
 
 
 def _rows_key(parts: list, lines: list, left: int, content: int, points: int, stop: int) -> None:
@@ -715,6 +792,18 @@ def _rows_key(parts: list, lines: list, left: int, content: int, points: int, st
 _END = object()  # closes the variable-length parts of a layout key
 _COLUMNS = object()  # the rows below the header follow column by column
 _RAGGED = object()  # ... row by row
+_NAME = object()  # where the 党支部名称 stands (`_cached_layout`)
+
+
+def _keyed(sheet: SheetData, header: Header, r: int, c: int) -> bool:
+    """Does the layout key (`_layout_key`) hold whether cell (r, c) is blank, so that every
+    sheet sharing the key shows it alike? The rows down to the header are in it in full, the
+    table's columns (and one right of it) at least as blank or not, and the rows' number and
+    lengths: a cell beyond those is empty on every such sheet. (Not the columns left of the
+    table: those are not in the key.)"""
+    if r <= header.row or header.left <= c < header.right + 2 or r >= sheet.height:
+        return True
+    return c >= len(sheet.rows[r])
 
 
 def _blank_in_key(value: object) -> bool:
@@ -995,20 +1084,27 @@ def _read_plain_scores(
         kind = raw.__class__
         value = known.get((kind, raw, item.points)) if kind in _SCORE_TYPES else None
         if value is None:
-            number = read_number(raw)
-            if number.state == "ok" and 0 <= number.value <= item.points:
-                value = number.value
-                if kind in _SCORE_TYPES:
-                    if len(known) >= _SCORES_OK_MAX:
-                        known.clear()
-                    known[kind, raw, item.points] = value
-            else:
-                value, problems = _read_score_cell(sheet, r, c, item, column)
-                if problems:
-                    found += problems
+            value, problems, plain_ = _plain_score(sheet, r, c, item, column, raw)
+            if problems:
+                found += problems
+            elif plain_ and kind in _SCORE_TYPES:
+                if len(known) >= _SCORES_OK_MAX:
+                    known.clear()
+                known[kind, raw, item.points] = value
         typed[no] = [value]
         scores[no] = value
     return scores, typed, found
+
+
+def _plain_score(
+    sheet: SheetData, r: int, c: int, item: RubricItem, column: str, raw: object
+) -> tuple[Score | None, list[Finding], bool]:
+    """A 得分 cell holding `raw`: its score and findings, and whether it is plain — a number
+    within the item's points, no finding (what the callers remember)."""
+    number = read_number(raw)
+    if number.state == "ok" and 0 <= number.value <= item.points:
+        return number.value, [], True
+    return (*_read_score_cell(sheet, r, c, item, column), False)
 
 
 def _read_each_score(
@@ -1362,8 +1458,10 @@ def total_label(spec: RubricSpec) -> str:
 def _forget() -> None:
     """Every memo of this module emptied (the tests' mutant guard calls each module function's
     `cache_clear`; the lru_caches have their own)."""
-    for memo in (_FACTS, _LAYOUTS, _SCORES_OK, _BY_SCORE, _ITEM_SCORES, _WRITES, _FRAMES):
+    for memo in (_LAYOUTS, _SCORES_OK, _BY_SCORE, _ITEM_SCORES, _WRITES, _NAMES):
         memo.clear()
+    _FACTS.cache_clear()
+    _FRAMES.cache_clear()
 
 
 evaluate.cache_clear = _forget  # type: ignore[attr-defined]

@@ -31,7 +31,6 @@ KIND = Kind(
     label="推进表",
     sheet_label="推进表",
     spec=StagesSpec,
-    detect=check.detect,
     header_labels=check.header_labels,
     evaluate=_evaluate,
     report_field="stages",

@@ -37,7 +37,6 @@ KIND = Kind(
     label="汇总表",
     sheet_label="汇总表",
     spec=SummarySpec,
-    detect=check.detect,
     header_labels=check.header_labels,
     evaluate=_evaluate,
     # The first summary sheet of a file is its summary (a 党总支 sends one).

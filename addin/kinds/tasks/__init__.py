@@ -30,7 +30,6 @@ KIND = Kind(
     label="任务清单",
     sheet_label="任务清单（附件3）",
     spec=TasksSpec,
-    detect=check.detect,
     header_labels=check.header_labels,
     evaluate=_evaluate,
     report_field="tasks",

@@ -19,7 +19,8 @@ from ... import findings as F
 from ...cells import is_blank
 from ...deadline import Deadline, cadence_from_text, parse_deadline
 from ...findings import Finding
-from ...locate import Header, find_header
+from ...kind import detect_by_labels
+from ...locate import Header
 from ...sheet_dates import judged_when
 from ...task_status import (
     STATUS_LABEL,
@@ -54,9 +55,8 @@ def header_labels(spec: TasksSpec) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return (labels.task, labels.deadline), (*optional, *labels.inputs, *labels.computed)
 
 
-def detect(sheet: SheetData, spec: TasksSpec) -> Header | None:
-    """The task-list header of this spec on this sheet, if any."""
-    return find_header(sheet, *header_labels(spec))
+# (the kind's own `detect`, by name for the tests and callers of this module)
+detect = detect_by_labels(header_labels)
 
 
 @dataclass
