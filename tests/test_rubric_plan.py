@@ -513,3 +513,16 @@ def test_a_name_read_before_is_not_an_equal_value_of_another_type(template_sheet
         assert planned.branch.name == shown
         assert _outcome(planned) == _outcome(check.evaluate_general(sheet, spec, header))
     assert (len(check._NAMES) == 0) is wide
+
+
+def test_a_name_of_minus_zero_after_one_of_zero_is_its_own(template_sheet, spec):
+    """0.0 and -0.0 are equal keys of one type, yet shown apart ("0.0", "-0.0", as the
+    general path names them): a name found again by its rows is still the sheet's own."""
+    check._LAYOUTS.clear()
+    check._NAMES.clear()
+    header = check.detect(template_sheet, spec)
+    for name, shown in ((0.0, "0.0"), (-0.0, "-0.0"), (0.0, "0.0")):
+        sheet = _named_sheet(template_sheet, name)
+        planned = check.evaluate(copy.deepcopy(sheet), spec, header)
+        assert planned.branch.name == shown
+        assert _outcome(planned) == _outcome(check.evaluate_general(sheet, spec, header))

@@ -656,6 +656,9 @@ def _name_cell(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple[Cell
             key = None
         else:
             if found is not _NAMES:
+                if found is not None and (value := sheet.value(*found[0])).__class__ is float:
+                    # (-0.0 and 0.0: equal keys of one type, each shown as itself)
+                    found = (found[0], str(value).strip())
                 return found
     found = _name_cell_of(sheet, spec, header)
     if key is not None:
