@@ -64,6 +64,50 @@ EDITS = st.sampled_from(
 )
 
 
+# What a sheet's 党支部名称 holds (text, numbers, a date; score- and label-like texts) and how it
+# stands: in its cell, in the label's (“党支部名称：…”), merged across, merged down to the
+# header row or into the table, or right of blank cells.
+NAMES = st.one_of(
+    st.sampled_from(["第二党支部", " 学生党支部 ", "90", "先进", "总分", "\u3000", "", None]),
+    st.sampled_from([7, 0, 90, 87.5, 0.0, -0.0, 1.0, True, False, date(2024, 1, 1)]),
+)
+NAME_FORMS = st.sampled_from(
+    ["cell", "inline", "across", "down to header", "down into table", "right of blanks"]
+)
+
+
+def _name_at(rows: list) -> tuple[int, int] | None:
+    """The 党支部名称 label's cell (a column may have been inserted left of it)."""
+    for r, row in enumerate(rows[:3]):
+        for c, value in enumerate(row):
+            if isinstance(value, str) and value.startswith("党支部名称"):
+                return r, c
+    return None
+
+
+def _rename(rows: list, merges: list[Merge], at, name: object, form: str) -> list[Merge]:
+    if at is None:
+        return merges
+    r, c = at
+    if form == "inline":
+        _set(rows, r, c, f"党支部名称：{name}")
+        _set(rows, r, c + 1, "")
+        return merges
+    _set(rows, r, c + 1, "" if form == "right of blanks" else name)
+    if form == "right of blanks":
+        _set(rows, r, c + 3, name)
+    spans = {
+        "across": (r, c + 2),
+        "down to header": (r + 1, c + 1),
+        "down into table": (r + 2, c + 1),
+    }
+    if form in spans:
+        new = Merge(r, c + 1, *spans[form])
+        if _free(merges, new):
+            merges = [*merges, new]
+    return merges
+
+
 def _shift_rows(rows: list, merges: list[Merge], at: int) -> list[Merge]:
     rows.insert(at, [""] * len(rows[min(at, len(rows) - 1)]))
     return [
@@ -123,7 +167,7 @@ def sheets(draw, template: SheetData) -> SheetData:
         elif edit == "points":
             _set(rows, r, 2, draw(st.sampled_from([4.0, "5分", "", 5.0])))
         elif edit == "name":
-            rows[2][1] = draw(st.sampled_from(["第二党支部", "第三党支部", 7, "\u3000", "", None]))
+            merges = _rename(rows, merges, _name_at(rows), draw(NAMES), draw(NAME_FORMS))
         elif edit == "no total label":
             _set(rows, 22, 0, draw(st.sampled_from(["", "\u3000", "合计"])))
         elif edit == "no grade label":
@@ -526,3 +570,26 @@ def test_a_name_of_minus_zero_after_one_of_zero_is_its_own(template_sheet, spec)
         planned = check.evaluate(copy.deepcopy(sheet), spec, header)
         assert planned.branch.name == shown
         assert _outcome(planned) == _outcome(check.evaluate_general(sheet, spec, header))
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_sheets_told_apart_by_their_names_are_evaluated_as_the_general_path(
+    template_sheet, spec, data
+):
+    """One shape, several names in turn (the layout kept with a marker in the name's cell):
+    each sheet's findings, writes and branch as the general path gives them."""
+    base = data.draw(sheets(template_sheet))
+    at = _name_at(base.rows)
+    for name, form in data.draw(st.lists(st.tuples(NAMES, NAME_FORMS), min_size=2, max_size=5)):
+        rows = copy.deepcopy(base.rows)
+        merges = _rename(rows, list(base.merges), at, name, form)
+        sheet = SheetData(name=base.name, rows=rows, merges=merges)
+        header = check.detect(sheet, spec)
+        if header is None:
+            continue
+        planned = check.evaluate(copy.deepcopy(sheet), spec, header)
+        general = check.evaluate_general(copy.deepcopy(sheet), spec, header)
+        assert _outcome(planned) == _outcome(general)
