@@ -593,3 +593,25 @@ def test_sheets_told_apart_by_their_names_are_evaluated_as_the_general_path(
         planned = check.evaluate(copy.deepcopy(sheet), spec, header)
         general = check.evaluate_general(copy.deepcopy(sheet), spec, header)
         assert _outcome(planned) == _outcome(general)
+
+
+def test_a_name_kept_for_its_rows_keeps_no_merged_range_below_them(template_sheet, spec):
+    """A worker checks file after file with the same memos: the names kept (`_NAMES`, up to
+    1024) hold only what the name is read from — not a sheet's thousands of merged ranges
+    below its header (20 000 in one file: some 3 MB an entry, gigabytes over a batch, past a
+    worker's memory cap). Sheets alike above their header but for a range merged there are
+    still told apart."""
+    check._NAMES.clear()
+    header = check.detect(template_sheet, spec)
+    below = [Merge(100 + k, 10, 100 + k, 11) for k in range(2000)]
+    sheet = _named_sheet(template_sheet, "第一党支部", merges=[*template_sheet.merges, *below])
+    assert check._name_cell(sheet, spec, header) == ((2, 1), "第一党支部")
+    assert len(check._NAMES) == 1
+    assert max(map(len, check._NAMES)) < 100
+    # The label merged over B3 (A3:B3): what B3 holds is hidden, the name is E3's.
+    merged = _named_sheet(template_sheet, "乙", merges=[*template_sheet.merges, Merge(2, 0, 2, 1)])
+    plain = _named_sheet(template_sheet, "乙")
+    merged.rows[2][4] = plain.rows[2][4] = "丙"
+    for _ in range(2):
+        assert check._name_cell(merged, spec, header) == ((2, 4), "丙")
+        assert check._name_cell(plain, spec, header) == ((2, 1), "乙")

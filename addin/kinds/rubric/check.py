@@ -646,11 +646,14 @@ def _name_cell(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple[Cell
     per distinct rows above the header (the same few recur: one file's sheets, a file
     checked again)."""
     above = sheet.rows[: header.row]
+    # Only the ranges holding a cell above the header matter (`_name_cell_of`): the key holds
+    # no others, so a kept name keeps no sheet's thousands of ranges below its header.
+    merges = [m for m in sheet.merges if m.top < header.row]
     key = None
-    if sum(map(len, above)) <= _NAME_CELLS:
+    if sum(map(len, above)) + len(merges) <= _NAME_CELLS:
         try:
             key = (spec.labels.branch, header.row, *map(tuple, above))
-            key += (tuple(map(type, chain.from_iterable(above))), *sheet.merges)
+            key += (tuple(map(type, chain.from_iterable(above))), *merges)
             found = _NAMES.get(key, _NAMES)
         except TypeError:  # a value that cannot be a key
             key = None
@@ -679,10 +682,11 @@ def _name_cell_of(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple[C
     return (r, c), str(value).strip()
 
 
-# (label, rows above the header with their cells' types, merged ranges) → `_name_cell`.
+# (label, rows above the header with their cells' types, the merged ranges there) →
+# `_name_cell`.
 _NAMES: dict[tuple, tuple[Cell, str] | None] = {}
 _NAMES_MAX = 1024
-_NAME_CELLS = 256  # rows above the header of more cells are not kept
+_NAME_CELLS = 256  # rows above the header of more cells (and ranges there) are not kept
 
 
 def _layout_key(
