@@ -7,6 +7,7 @@ layout cache hands a sheet another's layout only when the two truly have the sam
 from __future__ import annotations
 
 import copy
+from dataclasses import astuple
 from datetime import date
 from pathlib import Path
 
@@ -310,7 +311,9 @@ def test_a_shared_write_is_not_one_of_equal_values_of_another_type(first, then):
         repr(expected.value),
         repr(expected.replaces),
     )
-    assert check._put("s", (4, 4), *then) is written  # (and shared it is)
+    again = check._put("t", (4, 4), *then)  # (worked out once, each sheet its own)
+    assert again == CellWrite("t", *astuple(written)[1:]) and written.sheet == "s"
+    assert repr(again) == repr(CellWrite("t", 4, 4, expected.value, replaces=expected.replaces))
 
 
 def test_the_mutant_guard_empties_every_memo_of_the_rubric_check(template_sheet, spec):

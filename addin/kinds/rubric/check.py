@@ -508,25 +508,29 @@ def _read_planned(
 
 
 def _put(sheet: str, cell: Cell, old: object, value: object) -> CellWrite:
-    """`_computed_writes`' put, the shown value `old` read from the plan's cell. The writes
-    are frozen and the same few recur on every sheet of a template (a 小计 of a few values
-    over an empty cell): one shared object for each, told apart by the values' types too
-    (1, 1.0 and True are equal keys, yet shown differently)."""
+    """`_computed_writes`' put, the shown value `old` read from the plan's cell. The same few
+    writes recur on every sheet of a template (a 小计 of a few values over an empty cell),
+    each sheet named by its own 党支部: what a write holds but its sheet is worked out once
+    for each, told apart by the values' types too (1, 1.0 and True are equal keys, yet shown
+    differently)."""
     if old.__class__ is float and old == 0:  # (0.0 and -0.0 are equal keys too)
         return _new_put(sheet, cell, old, value)
-    key = (sheet, cell, old, old.__class__, value, value.__class__)
+    key = (cell, old, old.__class__, value, value.__class__)
     try:
-        write = _WRITES.get(key)
+        fields = _WRITES.get(key)
     except TypeError:  # a value that cannot be a key
         return _new_put(sheet, cell, old, value)
-    if write is None:
+    if fields is None:
         if len(_WRITES) >= _WRITES_MAX:
             _WRITES.clear()
-        write = _WRITES[key] = _new_put(sheet, cell, old, value)
+        fields = _WRITES[key] = _new_put(sheet, cell, old, value).__dict__
+    write = _new(CellWrite)
+    _set(write, "__dict__", {**fields, "sheet": sheet})
     return write
 
 
-_WRITES: dict[tuple, CellWrite] = {}
+# (cell, shown value and its type, value written and its type) → the write's fields.
+_WRITES: dict[tuple, dict] = {}
 _WRITES_MAX = 4096
 
 
