@@ -300,6 +300,9 @@ class BatchResult:
     unfinished: list[str] = field(default_factory=list)  # the run was stopped before them
     notices_stopped: list[str] = field(default_factory=list)  # units: stopped before their notice
     notice_pdfs_stopped: int = 0  # notices written whose PDF the stop left unmade
+    # Units whose notice was written without its PDF, LibreOffice there (its worker died, its
+    # time ran out, the stop, LibreOffice failed): the next run makes those PDFs.
+    notice_pdfs_missing: list[str] = field(default_factory=list)
     # Stopped before any file had its result: nothing written, OUT's earlier outputs untouched.
     nothing_written: bool = False
 
@@ -635,10 +638,10 @@ class _NoticeSpool:
             stop=stop,
         )
         stopped = stop is not None and stop.requested
-        if stopped and pdf:  # without LibreOffice no PDF was missed for the stop
+        if pdf and any(book and sheet is None for book, sheet in made):
             from .workbook.convert import soffice
 
-            pdf = soffice() is not None
+            pdf = soffice() is not None  # without LibreOffice no PDF was missed
         written: list[Path] = []
         pdfs: list[Path] = []
         for (notice, stem, key), (book, sheet) in zip(to_make, made, strict=True):
@@ -646,7 +649,9 @@ class _NoticeSpool:
                 if stopped:
                     result.notices_stopped.append(notice.unit)
                 continue  # why is in the log
-            result.notice_pdfs_stopped += stopped and pdf and sheet is None
+            if pdf and sheet is None:
+                result.notice_pdfs_missing.append(notice.unit)
+                result.notice_pdfs_stopped += stopped
             written.append(book)
             pdfs += [sheet] if sheet is not None else []
             memo.keep(stem, key, [book, *([sheet] if sheet is not None else [])])

@@ -495,12 +495,15 @@ def _batch_closing(result: "BatchResult", out: Path, interrupt: "Interrupt", str
         say(f"批注副本：{len(result.annotated)} 个，位于 {out / '批注副本'}")
     workbooks = [p for p in result.notices if p.suffix == ".xlsx"]
     if workbooks:
-        pdf = "（另有 PDF）" if len(result.notices) > len(workbooks) else ""
+        pdfs = len(result.notices) - len(workbooks)
+        pdf = "（另有 PDF）" if pdfs == len(workbooks) else f"（{pdfs} 份另有 PDF）" if pdfs else ""
         asked = f"、{result.notices_not_received} 份催交" if result.notices_not_received else ""
         say(
             f"整改通知：{len(workbooks)} 份{pdf}，其中 {result.notices_to_fix} 份需要整改{asked}，"
             f"位于 {workbooks[0].parent}"
         )
+    if result.notice_pdfs_missing and not result.notice_pdfs_stopped:  # a stop's: said below
+        say(f"{_units(result.notice_pdfs_missing)}的整改通知没有 PDF（转换未完成），重新运行会补上")
     if result.notices_not_made:
         say(
             f"另有 {result.notices_not_made} 个单位的整改通知未生成（每批最多 "
@@ -519,9 +522,7 @@ def _batch_closing(result: "BatchResult", out: Path, interrupt: "Interrupt", str
 def _say_stopped(result) -> None:
     """What a stopped batch (Ctrl-C) left undone, on stderr."""
     if result.notices_stopped:
-        units = "、".join(visible_line(unit) for unit in result.notices_stopped[:5])
-        more = f"等 {len(result.notices_stopped)} 个单位" if len(result.notices_stopped) > 5 else ""
-        say(f"已中断：{units}{more}的整改通知未写出，重新运行会补写", err=True)
+        say(f"已中断：{_units(result.notices_stopped)}的整改通知未写出，重新运行会补写", err=True)
     if result.notice_pdfs_stopped:
         say(f"已中断：{result.notice_pdfs_stopped} 份整改通知未生成 PDF，重新运行会补上", err=True)
     if result.unfinished:
@@ -529,6 +530,12 @@ def _say_stopped(result) -> None:
         say(f"已中断：已检查 {done}/{result.total} 个文件，已写出部分报告", err=True)
     else:
         say(f"已中断：已检查全部 {result.total} 个文件，报告已写出，整改通知未写完", err=True)
+
+
+def _units(units: list[str]) -> str:
+    """The first few units' names, and how many there are if more."""
+    names = "、".join(visible_line(unit) for unit in units[:5])
+    return names + (f"等 {len(units)} 个单位" if len(units) > 5 else "")
 
 
 def _roster(path: Path | None):

@@ -12,8 +12,9 @@ The program's own process notes its group before it execs (`watched`): a worker 
 starting it and noting it leaves nothing its parent does not know of. On Linux that process
 also dies with the worker, and a worker running a program learns of its own parent's death (a
 batch SIGKILLed: nothing is left to end the group), or of its terminal closing, and ends the
-group and removes its temporary folder itself. Elsewhere (Windows, macOS) a batch killed
-outright still leaves LibreOffice.
+group and removes its temporary folder itself; on macOS only the terminal's closing (SIGHUP)
+reaches it. A batch killed outright on macOS or Windows leaves LibreOffice running until its
+time limit (`convert.run_group`).
 """
 
 from __future__ import annotations
@@ -71,9 +72,11 @@ def share(slot: Any, scratch: str | None = None) -> None:
     _slot, _scratch = slot, scratch
 
 
-def die_with_parent(signum: int | None = None) -> bool:
+def die_with_parent(signum: int | None = None, parent: int | None = None) -> bool:
     """This process gets `signum` (None: SIGKILL) when its parent ends (Linux:
-    PR_SET_PDEATHSIG); False where that cannot be had (Windows has no SIGKILL to name)."""
+    PR_SET_PDEATHSIG); False where that cannot be had (Windows has no SIGKILL to name).
+    `parent`: the pid of the process that started this one. Gone already (this process has
+    another parent now), it never sends the signal: this process sends it to itself."""
     global _prctl
     if not sys.platform.startswith("linux"):
         return False
@@ -84,9 +87,12 @@ def die_with_parent(signum: int | None = None) -> bool:
             import ctypes
 
             _prctl = ctypes.CDLL(None, use_errno=True).prctl
-        return _prctl(PR_SET_PDEATHSIG, signum) == 0
+        armed = _prctl(PR_SET_PDEATHSIG, signum) == 0
     except (OSError, AttributeError):
         return False
+    if armed and parent is not None and os.getppid() != parent:
+        os.kill(os.getpid(), signum)  # the parent died before the signal was armed
+    return armed
 
 
 @contextmanager

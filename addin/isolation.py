@@ -252,7 +252,7 @@ class _Worker:
         self.helper = helper_process.slot(context)
         self.process = context.Process(
             target=_serve,
-            args=(child, work, limits.memory, str(self.scratch), self.helper),
+            args=(child, work, limits.memory, str(self.scratch), self.helper, _starter(context)),
             daemon=True,
             name="jiceng-worker",
         )
@@ -326,6 +326,19 @@ class _Worker:
         self._kill()
 
 
+def _starter(context: Any) -> int | None:
+    """The pid of the process that starts a worker from `context`: this one, or the fork
+    server (started now if need be). None: not known (a private name of multiprocessing's)."""
+    if context.get_start_method() != "forkserver":
+        return os.getpid()
+    from multiprocessing import forkserver
+
+    with contextlib.suppress(Exception):
+        forkserver.ensure_running()
+        return getattr(forkserver._forkserver, "_forkserver_pid", None)
+    return None
+
+
 def _remove(folder: Path) -> None:
     """Remove `folder`, which a program killed a moment ago may still have written to."""
     for _ in range(20):
@@ -373,14 +386,20 @@ class _Collect(logging.Handler):
 
 
 def _serve(
-    conn: Connection, work: Callable[[Any], Any], memory: int, scratch: str, helper: Any
+    conn: Connection,
+    work: Callable[[Any], Any],
+    memory: int,
+    scratch: str,
+    helper: Any,
+    starter: int | None = None,
 ) -> None:
     import faulthandler
 
     faulthandler.disable()  # a native crash is reported by the parent, not dumped by us
     gc.enable()  # off in a parent still starting (cli.main); a worker frees what it reads
-    # A killed run leaves no workers behind (Linux; elsewhere they end with the pipe).
-    helper_process.die_with_parent()  # SIGKILL
+    # A killed run leaves no workers behind (Linux; elsewhere they end with the pipe), even
+    # one killed before this line (`starter`: the process that started this one, gone by then).
+    helper_process.die_with_parent(parent=starter)  # SIGKILL
     helper_process.share(helper, scratch)
     tempfile.tempdir = scratch  # what the work puts in temporary files: removed with the worker
     # Ctrl-C reaches the whole process group: the parent decides (stop, grace, kill); SIGTERM

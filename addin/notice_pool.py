@@ -10,6 +10,8 @@ and each worker converts its own chunks while the other does the same.
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -30,11 +32,18 @@ LEAST_PER_CHUNK = 10
 NOTICE_WRITER = "addin.workbook.notice_writer"
 
 
+# Where a chunk's notices are made (a folder beside them, on the same disk): an earlier run's
+# notice and its PDF are replaced only once both new files are made (`move_in`), so a batch
+# killed meanwhile (a second Ctrl-C) leaves them as its earlier run's report describes them.
+STAGING = ".jiceng-tmp-notices"
+
+
 @dataclass(frozen=True)
 class NoticeTask:
     """What a worker does with a chunk of (notice, file stem): each notice's workbook in
-    `folder`, then (with `pdf`) their PDFs in one LibreOffice run. Returns, per notice, its
-    workbook and its PDF, or None for what was not made (the reason is in the log)."""
+    `folder`'s STAGING, then (with `pdf`) their PDFs in one LibreOffice run, then each notice
+    and its PDF moved into `folder` (`move_in`). Returns, per notice, its workbook and its PDF,
+    or None for what was not made (the reason is in the log)."""
 
     folder: Path
     pdf: bool
@@ -42,24 +51,48 @@ class NoticeTask:
     def __call__(self, chunk: list[tuple[UnitNotice, str]]) -> list[tuple[Path | None, ...]]:
         from .workbook.notice_writer import notices_to_pdf, write_notice
 
+        staging = self.folder / STAGING
         written: list[Path | None] = []
         for notice, stem in chunk:
             try:
-                # An earlier run's PDF is not beside this notice's workbook, whatever comes next
-                # (removed here only: `notices_to_pdf` leaves the PDFs it does not make alone).
-                (self.folder / f"{stem}.pdf").unlink(missing_ok=True)
-                written.append(write_notice(notice, self.folder, stem))
+                written.append(write_notice(notice, staging, stem))
             except MemoryError:
                 raise
             except Exception as exc:  # one unit's notice never stops the others
                 log.exception("%s的整改通知未写出：%s", notice.unit, exc)
                 written.append(None)
         made = [p for p in written if p is not None]
-        pdfs = set(notices_to_pdf(made, self.folder)) if self.pdf and made else set()
+        pdfs = set(notices_to_pdf(made, staging)) if self.pdf and made else set()
         return [
-            (p, p.with_suffix(".pdf") if p and p.with_suffix(".pdf") in pdfs else None)
-            for p in written
+            move_in(self.folder, stem, notice.unit, p.with_suffix(".pdf") in pdfs)
+            if p is not None
+            else (None, None)
+            for (notice, stem), p in zip(chunk, written, strict=True)
         ]
+
+
+def move_in(folder: Path, stem: str, unit: str, pdf: bool) -> tuple[Path | None, Path | None]:
+    """The notice `stem` made in STAGING (and its PDF, if `pdf`) moved into `folder`, each in
+    one rename: the PDF first (none made: the earlier one removed), then the workbook. Either
+    refused (Windows: open in Excel or a reader): the earlier notice stays, without a PDF."""
+    staging = folder / STAGING
+    book, sheet = folder / f"{stem}.xlsx", folder / f"{stem}.pdf"
+    try:
+        if pdf:
+            os.replace(staging / sheet.name, sheet)
+        else:
+            sheet.unlink(missing_ok=True)
+        try:
+            os.replace(staging / book.name, book)
+        except OSError:
+            sheet.unlink(missing_ok=True)  # not beside the earlier notice
+            raise
+    except OSError as exc:
+        log.warning("%s的整改通知未写出：%s", unit, exc)
+        for staged in (book, sheet):
+            (staging / staged.name).unlink(missing_ok=True)
+        return None, None
+    return book, sheet if pdf else None
 
 
 def chunks(count: int, workers: int) -> list[range]:
@@ -90,16 +123,21 @@ def write_notices(
     stop: Stop | None = None,
 ) -> list[tuple[Path | None, Path | None]]:
     """Per notice, in order: its workbook in `folder` and its PDF (None: not made). A notice's
-    earlier files are replaced when it is written (its earlier PDF goes then: `NoticeTask`). A
-    chunk whose worker dies, runs out of time or is stopped (`stop`: Ctrl-C; the chunks
-    running get `isolation`'s grace) keeps the workbooks it wrote, whole (`atomic`), without
-    PDFs; the rest of it is not made (logged), nor is any chunk once `stop` is requested: the
-    next run makes them, and until then the earlier run's files of those notices stay."""
+    earlier files are replaced once it and its PDF are made (`move_in`). A chunk whose worker
+    dies, runs out of time or is stopped (`stop`: Ctrl-C; the chunks running get `isolation`'s
+    grace) keeps the workbooks it wrote, whole (`atomic`), without PDFs (their earlier PDFs
+    go); the rest of it is not made (logged), nor is any chunk once `stop` is requested: the
+    next run makes them, and until then the earlier run's files of those notices stay. Stopped
+    at once (a second Ctrl-C: KeyboardInterrupt), no notice not moved in yet is: the earlier
+    notices and PDFs stay, as the earlier run's report describes them."""
+    staging = folder / STAGING
+    shutil.rmtree(staging, ignore_errors=True)  # what a batch killed outright left
     parts = chunks(len(notices), workers)
     if not parts or (stop is not None and stop.requested):
         return [(None, None)] * len(notices)
     from .workbook.notice_writer import PDF_SECONDS, PDF_SECONDS_PER_NOTICE
 
+    staging.mkdir()
     # An earlier run's workbooks as they are: one that differs afterwards was written now.
     earlier = {stem: _identity(folder / f"{stem}.xlsx") for _notice, stem in notices}
     # LibreOffice's own time (`notices_to_pdf`) on top of a file's: the chunk a little more.
@@ -113,6 +151,15 @@ def write_notices(
         preload=[NOTICE_WRITER],
         stop=stop,
     )
+    try:
+        done = _collect(results, notices, parts, pdf)
+        return _made(done, notices, parts, folder, earlier)
+    finally:  # a second Ctrl-C too: what was not moved in goes, the earlier notices stay
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _collect(results, notices, parts, pdf) -> dict[int, list[tuple[Path | None, Path | None]]]:
+    """The chunks' outcomes by chunk; a chunk that failed is logged and left out."""
     done: dict[int, list[tuple[Path | None, Path | None]]] = {}
     for index, outcome in results:
         if isinstance(outcome, Failure):  # a chunk of our own notices: not expected
@@ -127,15 +174,31 @@ def write_notices(
             )
         else:
             done[index] = outcome
+    return done
+
+
+def _made(done, notices, parts, folder: Path, earlier) -> list[tuple[Path | None, Path | None]]:
+    """Per notice, its workbook and PDF: as its chunk returned them; for a chunk whose worker
+    ended first, what it made: a notice moved in (its PDF, if one, is moved in before it), or
+    one made but not moved in yet, moved in now with its PDF if that was made whole."""
     made: list[tuple[Path | None, Path | None]] = []
     for index, part in enumerate(parts):
         if index in done:
             made += done[index]
             continue
         for i in part:  # its worker ended first, or it was not started (a stopped run)
-            book = folder / f"{notices[i][1]}.xlsx"
+            notice, stem = notices[i]
+            book, staged = folder / f"{stem}.xlsx", folder / STAGING / f"{stem}.xlsx"
+            if staged.exists():
+                pdf = staged.with_suffix(".pdf").exists()
+                made.append(move_in(folder, stem, notice.unit, pdf))
+                continue
             now = _identity(book)
-            made.append((book if now is not None and now != earlier[notices[i][1]] else None, None))
+            if now is None or now == earlier[stem]:
+                made.append((None, None))
+            else:
+                sheet = book.with_suffix(".pdf")
+                made.append((book, sheet if sheet.exists() else None))
     return made
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -37,31 +38,46 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 
-# The files that take longest, longest first (wall seconds of one file on one worker, from
-# `--durations` of the README's command: the pre-commit hook's install ≈ 30 s when the package
-# changed, the Pyodide run ≈ 20 s, …): collected first, so that with `-n auto` (--dist
+# The files that take longest, longest first: collected first, so that with `-n auto` (--dist
 # loadfile, xdist's reordering by test count off in pyproject.toml) they start first and the
 # run does not end with one core busy on one of them while the others have nothing left to do.
+# The first two install on a fresh machine (the pre-commit hook's environment ≈ 30 s when the
+# package changed, the npm package `pyodide`); the rest by the wall seconds of their tests on
+# one worker (`--durations=0` of `-n 3`, CI=true, 2026-12-07: test_cli 80 s … test_cli_text
+# 16 s, on a machine busy with other work too).
 LONGEST_FIRST = [
     "test_ci_recipes.py",
     "test_lite_pyodide.py",
+    "test_cli.py",
     "test_hostile.py",
-    "test_console.py",
-    "test_batch_trust.py",
-    "test_batch_interrupt.py",
-    "test_distribute_formulas.py",
-    "test_print.py",
-    "test_isolation.py",
-    "test_notice_pool.py",
     "test_excel.py",
-    "test_locate_once.py",
-    "test_legacy.py",
+    "test_distribute.py",
     "test_batch_rerun.py",
+    "test_legacy.py",
+    "test_summary.py",
+    "test_console.py",
+    "test_tasks.py",
     "test_excel_notes.py",
     "test_readers.py",
-    "test_distribute.py",
-    "test_summary.py",
-    "test_tasks.py",
+    "test_patcher.py",
+    "test_batch_trust.py",
+    "test_inbox.py",
+    "test_archives.py",
+    "test_isolation.py",
+    "test_deadline.py",
+    "test_feedback.py",
+    "test_cells.py",
+    "test_startup.py",
+    "test_print.py",
+    "test_batch_interrupt.py",
+    "test_rubric_plan.py",
+    "test_distribute_excel.py",
+    "test_notice_pool.py",
+    "test_locate_once.py",
+    "test_own_output.py",
+    "test_distribute_formulas.py",
+    "test_xlwings_harness.py",
+    "test_cli_text.py",
 ]
 
 
@@ -85,6 +101,58 @@ def pytest_configure(config):
     import addin
 
     compileall.compile_dir(Path(addin.__file__).parent, quiet=1)
+    if getattr(config.option, "numprocesses", None):
+        rewrite_once_for_the_workers(config)
+
+
+def rewrite_once_for_the_workers(config) -> None:
+    """Each xdist worker imports every test module through pytest's assertion rewriting, and
+    where PYTHONDONTWRITEBYTECODE is set pytest never writes the rewritten module down: each of
+    the 3 workers parsed and rewrote the whole suite again (≈ 6 s CPU of its 10 s collection on
+    a 2-core machine), and the plugins' packages too. Rewritten here once, into the cache pytest reads even when it may not
+    write (hash-checked, so an edited test is rewritten as usual); the helper modules beside
+    them compiled the same way. pytest's private helpers: if they move, workers rewrite as
+    before."""
+    import compileall
+
+    try:
+        from _pytest.assertion.rewrite import (
+            PYC_TAIL,
+            _read_pyc,
+            _rewrite_test,
+            _write_pyc,
+            assertstate_key,
+            get_cache_dir,
+        )
+
+        state = config.stash[assertstate_key]
+    except (ImportError, KeyError):  # another pytest, or --assert=plain
+        return
+    here = Path(__file__).parent
+    compileall.compile_dir(here, quiet=2, rx=re.compile(r"[/\\]test_[^/\\]*\.py$"))
+    # With the test modules: what the controller rewrote itself (this conftest and the pytest
+    # plugins' packages — all of hypothesis and anyio, ≈ 2 s CPU a worker).
+    rewritten = getattr(state.hook, "_rewritten_names", {}).values()
+    for source in sorted({*modules_to_collect(config, here), *map(Path, rewritten)}):
+        cache = get_cache_dir(source)
+        pyc = cache / (source.name[:-3] + PYC_TAIL)
+        if _read_pyc(source, pyc) is None:
+            cache.mkdir(exist_ok=True)
+            source_hash, code = _rewrite_test(source, config)
+            _write_pyc(state, code, source_hash, pyc)
+
+
+def modules_to_collect(config, here: Path) -> set[Path]:
+    """The test modules the run collects: all of them, or those of the files and folders
+    named on its command line."""
+    every = set(here.glob("test_*.py"))
+    named = [config.invocation_params.dir / arg.split("::")[0] for arg in config.args]
+    if not named:
+        return every
+    chosen = set()
+    for path in map(Path.resolve, named):
+        chosen |= {path} if path.is_file() else set(path.glob("**/test_*.py"))
+    return {path.resolve() for path in every} & chosen
 
 
 def pytest_collection_modifyitems(config, items):

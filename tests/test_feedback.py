@@ -568,5 +568,5 @@ def test_every_notice_gets_its_pdf_when_there_are_more_than_one_libreoffice_run_
 
     monkeypatch.setattr(convert, "run_group", lambda command, _timeout: True)  # converts nothing
     assert notice_writer.notices_to_pdf(notices[:2], tmp_path) == []  # no earlier PDF passes
-    # Nor is one removed here: that is the notice writer's (NoticeTask), as it writes the notice.
+    # Nor is one removed here: that is `notice_pool.move_in`'s, as the notice is moved in.
     assert notices[0].with_suffix(".pdf").read_bytes() == b"%PDF-1.7"

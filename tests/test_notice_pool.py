@@ -232,6 +232,8 @@ def test_notices_of_a_stopped_run_are_not_started_and_are_listed(tmp_path):
     folder = tmp_path / "out"
     folder.mkdir()
     (folder / "整改通知_甲.xlsx").write_bytes(b"an earlier run's")
+    (folder / ".jiceng-tmp-notices").mkdir()  # left by a batch killed outright: removed
+    (folder / ".jiceng-tmp-notices" / "整改通知_甲.xlsx").write_bytes(b"a killed run's")
     spool.write(result, folder, None, False, ["甲", "乙"], stop=_Stopped())
     assert result.notices == [] and result.notices_stopped == ["甲", "乙"]
     assert result.interrupted
@@ -354,3 +356,90 @@ def test_a_notice_that_cannot_be_written_is_said_in_chinese_without_a_traceback(
     assert "甲的整改通知未写出" in err and "另一个程序正在使用此文件" in err
     assert "Traceback" not in err
     assert "Traceback" in (tmp_path / "jiceng.log").read_text(encoding="utf-8")
+
+
+class _SecondCtrlC(_PipeStop):
+    """Ctrl-C twice: the second one (a byte in the pipe) raises KeyboardInterrupt at once."""
+
+    @property
+    def requested(self) -> bool:
+        if _PipeStop.requested.fget(self):
+            raise KeyboardInterrupt
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forked workers share the pipe")
+def test_a_batch_stopped_at_once_while_pdfs_are_made_leaves_the_earlier_notices_and_pdfs(
+    tmp_path, monkeypatch
+):
+    """Ctrl-C twice while LibreOffice converts: the run writes no report, so the earlier run's
+    (which said “另有 PDF”) stays — and so do the notices and PDFs it describes. An earlier
+    PDF is replaced by its new one, never removed before it is made."""
+    from addin.workbook import notice_writer
+
+    stop = _SecondCtrlC()
+
+    def converting(paths, folder, timeout=0):
+        os.write(stop.write, b"!")
+        time.sleep(60)  # the worker is killed at once
+
+    monkeypatch.setattr(notice_writer, "notices_to_pdf", converting)  # the forked worker too
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "整改通知_甲.xlsx").write_bytes(b"an earlier run's notice")
+    (folder / "整改通知_甲.pdf").write_bytes(b"%PDF an earlier run's")
+    spool = _NoticeSpool(tmp_path / "spool", None, [])
+    result = BatchResult(tmp_path / "r.xlsx", tmp_path / "r.json")
+    with pytest.raises(KeyboardInterrupt):
+        spool.write(result, folder, None, True, ["甲"], workers=1, stop=stop)
+    assert (folder / "整改通知_甲.xlsx").read_bytes() == b"an earlier run's notice"
+    assert (folder / "整改通知_甲.pdf").read_bytes() == b"%PDF an earlier run's"
+    assert sorted(p.name for p in folder.iterdir()) == ["整改通知_甲.pdf", "整改通知_甲.xlsx"]
+
+
+def test_the_closing_lines_name_the_notices_whose_pdf_a_dead_worker_did_not_make(
+    tmp_path, monkeypatch, capsys
+):
+    """乙's worker died while LibreOffice converted: its notice is kept without a PDF. The
+    batch's last lines said “（另有 PDF）” of all three; they say how many have one, and whose
+    notice lacks it."""
+    from addin import notice_pool
+    from addin.cli import _batch_closing
+    from addin.workbook import convert, notice_writer
+
+    def converting(paths, folder, timeout=0):
+        if any("乙" in p.name for p in paths):
+            os._exit(3)  # as a crash of LibreOffice's worker would end it
+        for path in paths:
+            path.with_suffix(".pdf").write_bytes(b"%PDF")
+        return [path.with_suffix(".pdf") for path in paths]
+
+    monkeypatch.setattr(notice_writer, "notices_to_pdf", converting)  # the forked workers too
+    monkeypatch.setattr(convert, "soffice", lambda: "soffice")
+    monkeypatch.setattr(notice_pool, "MOST_PER_CHUNK", 1)  # one notice per chunk
+    spool = _NoticeSpool(tmp_path / "spool", None, [])
+    result = BatchResult(tmp_path / "r.xlsx", tmp_path / "r.json")
+    folder = tmp_path / "out"
+    spool.write(result, folder, None, True, ["甲", "乙", "丙"], workers=2)
+    assert result.notice_pdfs_missing == ["乙"] and not result.interrupted
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "整改通知_丙.pdf",
+        "整改通知_丙.xlsx",
+        "整改通知_乙.xlsx",
+        "整改通知_甲.pdf",
+        "整改通知_甲.xlsx",
+    ]
+    assert _batch_closing(result, tmp_path, _NotStopped(), False) == 0
+    said = capsys.readouterr().out
+    assert "整改通知：3 份（2 份另有 PDF），其中 0 份需要整改、3 份催交" in said
+    assert "乙的整改通知没有 PDF（转换未完成），重新运行会补上" in said
+    # Every PDF made: said so, and no unit named.
+    whole = BatchResult(tmp_path / "r.xlsx", tmp_path / "r.json")
+    whole.notices = [folder / "整改通知_甲.xlsx", folder / "整改通知_甲.pdf"]
+    _batch_closing(whole, tmp_path, _NotStopped(), False)
+    said = capsys.readouterr().out
+    assert "整改通知：1 份（另有 PDF）" in said and "没有 PDF" not in said
+
+
+class _NotStopped:
+    requested = False

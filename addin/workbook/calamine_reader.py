@@ -70,12 +70,14 @@ def read_workbook(
             raise UnreadableWorkbook(f"文件已损坏（{exc}）") from exc
     parts = sheet_parts(archive, main) if archive is not None else {}
     inflated: dict[str, bytes] = {}
+    others: dict[str, bytes] = {}
     if archive is not None:
-        inspect_archive(archive, limits, parts, inflated)
+        inspect_archive(archive, limits, parts, inflated, others)
     formulas = _FormulaIndex(archive, parts)
-    # The sheets the guard inflated, handed to calamine as they are (not inflated again).
+    # The sheets the guard inflated, and the template's parts it knew, handed to calamine as
+    # they are (not inflated again).
     plain = kind == "xlsx" and source is path and archive is not None and inflated
-    repacked = stored_sheets(archive, inflated) if plain else None
+    repacked = stored_sheets(archive, {**others, **inflated}) if plain else None
     if repacked is not None:
         try:
             book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(repacked))

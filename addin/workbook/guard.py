@@ -77,17 +77,20 @@ def inspect_archive(
     limits: Limits,
     parts: dict[str, str] | None = None,
     keep: dict[str, bytes] | None = None,
+    others: dict[str, bytes] | None = None,
 ) -> None:
     """Raise TooLarge (or UnreadableWorkbook for a DTD) when the zip is beyond `limits`.
     `source`: a path, an open file or the package already open; `parts`: its `sheet_parts`
     when the caller has them; `keep`: gets the worksheet parts inflated whole (member name →
-    bytes), for the reader not to inflate them again (`repack`)."""
+    bytes), for the reader not to inflate them again (`repack`); `others`: gets the small
+    parts other than sheets that were seen before (a template's styles, workbook part,
+    relationships), inflated whole once and kept (`_whole_part`), for the same reason."""
     try:
         if isinstance(source, zipfile.ZipFile):
-            _inspect(source, limits, parts, keep)
+            _inspect(source, limits, parts, keep, others)
         else:
             with zipfile.ZipFile(source) as archive:
-                _inspect(archive, limits, parts, keep)
+                _inspect(archive, limits, parts, keep, others)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError) as exc:
         raise UnreadableWorkbook(
             "文件已损坏（压缩包结构不完整），请重新保存或重新下载后提交"
@@ -101,6 +104,7 @@ def _inspect(
     limits: Limits,
     parts: dict[str, str] | None,
     keep: dict[str, bytes] | None = None,
+    others: dict[str, bytes] | None = None,
 ) -> None:
     infos = archive.infolist()
     if len(infos) > limits.max_members:
@@ -124,6 +128,11 @@ def _inspect(
                 if key is None or key not in _CLEAN_HEADS:
                     _check_head(info.filename, _head(archive, info))
                     _remember(_CLEAN_HEADS, key, True, info)
+                if others is not None and key is not None and kept < _KEEP_MOST:
+                    whole = _whole_part(info, key)
+                    if whole is not None:
+                        others[info.filename] = whole
+                        kept += len(whole)
                 continue
             if key is not None and (sizes := _KNOWN.get(key)) is not None:
                 total = _replay(info, sizes, limits, total)
@@ -256,6 +265,36 @@ def _known_key(
             if start is not None and blob.startswith(key[1], start):
                 return key
     return method, _packed(archive, info)
+
+
+# Small parts other than sheets, inflated whole, by their key: (bytes, CRC). Kept for the
+# reader (`others`) only when they agree with the member's directory entry (size and CRC).
+_WHOLE: dict[tuple[int, bytes], tuple[bytes, int]] = {}
+_WHOLE_MOST = 64 * 1024  # bytes inflated of one such part; a larger one calamine inflates
+_WHOLE_MAX = 64  # parts remembered
+
+
+def _whole_part(info: zipfile.ZipInfo, key: tuple[int, bytes]) -> bytes | None:
+    """The deflated member with these packed bytes (`key`), inflated whole, when it inflates
+    to at most `_WHOLE_MOST` bytes, exactly as many as its directory entry says, with the CRC
+    it says; else None (a stored member is handed over as it is). Inflated once per key."""
+    method, packed = key
+    if method != zipfile.ZIP_DEFLATED or info.file_size > _WHOLE_MOST:
+        return None
+    found = _WHOLE.get(key)
+    if found is None:
+        inflater = zlib.decompressobj(-15)
+        try:
+            data = inflater.decompress(packed, _WHOLE_MOST + 1)
+        except zlib.error:
+            return None
+        if not inflater.eof or len(data) > _WHOLE_MOST:
+            return None
+        if len(_WHOLE) >= _WHOLE_MAX:
+            _WHOLE.clear()
+        found = _WHOLE[key] = (data, zlib.crc32(data))
+    data, crc = found
+    return data if len(data) == info.file_size and crc == info.CRC else None
 
 
 def _remember(cache: dict, key: tuple[int, bytes] | None, value, info: zipfile.ZipInfo) -> None:
@@ -575,11 +614,9 @@ def _far_patterns(
         far_dq = rb'r="[$A-Za-z]+[0-9]'
     else:
         rest = letters - 1
-        far_dq = rb'r="[$A-Za-z](?:[$A-Za-z]{%d,}[0-9]|[$A-Za-z]{0,%d}[0-9]{%d})' % (
-            rest,
-            rest - 1,
-            digits,
-        )
+        # (No "{0,0}" for two letters: an empty repeat still costs sre a step at each "r=".)
+        fewer = rb"[$A-Za-z]{0,%d}" % (rest - 1) if rest > 1 else b""
+        far_dq = rb'r="[$A-Za-z](?:[$A-Za-z]{%d,}[0-9]|%s[0-9]{%d})' % (rest, fewer, digits)
     return candidates, re.compile(rb"r=[\"']" + far + rb"[\"']"), re.compile(far_dq)
 
 

@@ -283,8 +283,8 @@ def notices_to_pdf(paths: list[Path], folder: Path, timeout: float = PDF_SECONDS
     LibreOffice (the workbooks are the notices, the PDFs a convenience for mailing). LibreOffice
     writes them into a folder of its own; those of a run that ended by itself are then moved
     beside the notices, each atomically: a run killed (its time, its worker's) leaves no PDF
-    half-written. Returns the PDFs made now. An earlier run's PDF beside a notice is removed by
-    the notice's writer (`notice_pool.NoticeTask`, as it writes the notice), not here."""
+    half-written. Returns the PDFs made now. An earlier run's PDF beside a notice is replaced or
+    removed as the notice is moved in (`notice_pool.move_in`), not here."""
     import tempfile
 
     from .convert import run_group, soffice
