@@ -5,9 +5,11 @@ at most `_WHOLE_MOST` bytes, as many as its directory entry says, with the CRC i
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import zipfile
 
+import pytest
 from corpus import base_rubric
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,6 +19,7 @@ from addin.limits import DEFAULT_LIMITS
 from addin.workbook import calamine_reader, guard
 from addin.workbook.calamine_reader import read_workbook
 from addin.workbook.guard import inspect_archive, sheet_parts
+from addin.workbook.model import TooLarge, UnreadableWorkbook
 from addin.workbook.package import PackageBytes
 
 
@@ -124,3 +127,26 @@ def test_what_is_kept_is_what_zipfile_reads(parts, level):
             for i in archive.infolist()
             if i.file_size <= guard._WHOLE_MOST
         }
+
+
+def test_a_part_kept_for_one_file_is_still_held_to_the_next_files_limits_and_dtd():
+    """What is remembered of a part saves inflating it, never a check: under the next file's
+    own tighter limits the same part is refused, and a part with a DTD is refused and not
+    kept, before and after its DTD-free twin was."""
+    styles = b"<styleSheet>" + b"<x/>" * 5000 + b"</styleSheet>"  # 20 kB, packed small
+    blob = _package({"xl/styles.xml": styles})
+    assert _others(blob)[2] == {"xl/styles.xml": styles}
+    tight = dataclasses.replace(
+        DEFAULT_LIMITS, max_member=1000, max_inflated=1000, ratio_floor=100, max_ratio=5
+    )
+    archive = zipfile.ZipFile(PackageBytes(blob))
+    others: dict[str, bytes] = {}
+    with pytest.raises(TooLarge):
+        inspect_archive(archive, tight, sheet_parts(archive), {}, others)
+    assert others == {}
+    dtd = b'<?xml version="1.0"?><!DOCTYPE s [<!ENTITY a "b">]>' + styles
+    for _ in range(2):
+        archive = zipfile.ZipFile(PackageBytes(_package({"xl/styles.xml": dtd})))
+        with pytest.raises(UnreadableWorkbook, match="DTD"):
+            inspect_archive(archive, DEFAULT_LIMITS, sheet_parts(archive), {}, others)
+        assert others == {}

@@ -7,6 +7,7 @@ layout cache hands a sheet another's layout only when the two truly have the sam
 from __future__ import annotations
 
 import copy
+from dataclasses import astuple
 from datetime import date
 from pathlib import Path
 
@@ -56,12 +57,57 @@ EDITS = st.sampled_from(
         "item text",
         "points",
         "name",
+        "name elsewhere",
         "no total label",
         "no grade label",
         "ragged",
         "wide",
     ]
 )
+
+
+# What a sheet's 党支部名称 holds (text, numbers, a date; score- and label-like texts) and how it
+# stands: in its cell, in the label's (“党支部名称：…”), merged across, merged down to the
+# header row or into the table, or right of blank cells.
+NAMES = st.one_of(
+    st.sampled_from(["第二党支部", " 学生党支部 ", "90", "先进", "总分", "\u3000", "", None]),
+    st.sampled_from([7, 0, 90, 87.5, 0.0, -0.0, 1.0, True, False, date(2024, 1, 1)]),
+)
+NAME_FORMS = st.sampled_from(
+    ["cell", "inline", "across", "down to header", "down into table", "right of blanks"]
+)
+
+
+def _name_at(rows: list) -> tuple[int, int] | None:
+    """The 党支部名称 label's cell (a column may have been inserted left of it)."""
+    for r, row in enumerate(rows[:3]):
+        for c, value in enumerate(row):
+            if isinstance(value, str) and value.startswith("党支部名称"):
+                return r, c
+    return None
+
+
+def _rename(rows: list, merges: list[Merge], at, name: object, form: str) -> list[Merge]:
+    if at is None:
+        return merges
+    r, c = at
+    if form == "inline":
+        _set(rows, r, c, f"党支部名称：{name}")
+        _set(rows, r, c + 1, "")
+        return merges
+    _set(rows, r, c + 1, "" if form == "right of blanks" else name)
+    if form == "right of blanks":
+        _set(rows, r, c + 3, name)
+    spans = {
+        "across": (r, c + 2),
+        "down to header": (r + 1, c + 1),
+        "down into table": (r + 2, c + 1),
+    }
+    if form in spans:
+        new = Merge(r, c + 1, *spans[form])
+        if _free(merges, new):
+            merges = [*merges, new]
+    return merges
 
 
 def _shift_rows(rows: list, merges: list[Merge], at: int) -> list[Merge]:
@@ -123,7 +169,23 @@ def sheets(draw, template: SheetData) -> SheetData:
         elif edit == "points":
             _set(rows, r, 2, draw(st.sampled_from([4.0, "5分", "", 5.0])))
         elif edit == "name":
-            rows[2][1] = draw(st.sampled_from(["第二党支部", "第三党支部", 7, "\u3000", "", None]))
+            merges = _rename(rows, merges, _name_at(rows), draw(NAMES), draw(NAME_FORMS))
+        elif edit == "name elsewhere":  # inline, moved right, or no label left
+            a3, b3, c3 = draw(
+                st.sampled_from(
+                    [
+                        ("党支部名称：丁", "", ""),
+                        ("党支部名称：丁", "戊", ""),
+                        ("", "党支部名称：丁", ""),
+                        ("", "丁", ""),
+                        ("党支部名称", "", "戊"),
+                        ("", "党支部名称", "戊"),
+                        ("", "党支部名称", ""),
+                    ]
+                )
+            )
+            rows[2][0], rows[2][1] = a3, b3
+            _set(rows, 2, 2, c3)
         elif edit == "no total label":
             _set(rows, 22, 0, draw(st.sampled_from(["", "\u3000", "合计"])))
         elif edit == "no grade label":
@@ -293,7 +355,9 @@ def test_a_shared_write_is_not_one_of_equal_values_of_another_type(first, then):
         repr(expected.value),
         repr(expected.replaces),
     )
-    assert check._put("s", (4, 4), *then) is written  # (and shared it is)
+    again = check._put("t", (4, 4), *then)  # (worked out once, each sheet its own)
+    assert again == CellWrite("t", *astuple(written)[1:]) and written.sheet == "s"
+    assert repr(again) == repr(CellWrite("t", 4, 4, expected.value, replaces=expected.replaces))
 
 
 def test_the_mutant_guard_empties_every_memo_of_the_rubric_check(template_sheet, spec):
@@ -513,3 +577,121 @@ def test_a_name_read_before_is_not_an_equal_value_of_another_type(template_sheet
         assert planned.branch.name == shown
         assert _outcome(planned) == _outcome(check.evaluate_general(sheet, spec, header))
     assert (len(check._NAMES) == 0) is wide
+
+
+def test_a_name_of_minus_zero_after_one_of_zero_is_its_own(template_sheet, spec):
+    """0.0 and -0.0 are equal keys of one type, yet shown apart ("0.0", "-0.0", as the
+    general path names them): a name found again by its rows is still the sheet's own."""
+    check._LAYOUTS.clear()
+    check._NAMES.clear()
+    header = check.detect(template_sheet, spec)
+    for name, shown in ((0.0, "0.0"), (-0.0, "-0.0"), (0.0, "0.0")):
+        sheet = _named_sheet(template_sheet, name)
+        planned = check.evaluate(copy.deepcopy(sheet), spec, header)
+        assert planned.branch.name == shown
+        assert _outcome(planned) == _outcome(check.evaluate_general(sheet, spec, header))
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_sheets_told_apart_by_their_names_are_evaluated_as_the_general_path(
+    template_sheet, spec, data
+):
+    """One shape, several names in turn (the layout kept with a marker in the name's cell):
+    each sheet's findings, writes and branch as the general path gives them."""
+    base = data.draw(sheets(template_sheet))
+    at = _name_at(base.rows)
+    for name, form in data.draw(st.lists(st.tuples(NAMES, NAME_FORMS), min_size=2, max_size=5)):
+        rows = copy.deepcopy(base.rows)
+        merges = _rename(rows, list(base.merges), at, name, form)
+        sheet = SheetData(name=base.name, rows=rows, merges=merges)
+        header = check.detect(sheet, spec)
+        if header is None:
+            continue
+        planned = check.evaluate(copy.deepcopy(sheet), spec, header)
+        general = check.evaluate_general(copy.deepcopy(sheet), spec, header)
+        assert _outcome(planned) == _outcome(general)
+
+
+def test_a_name_kept_for_its_rows_keeps_no_merged_range_below_them(template_sheet, spec):
+    """A worker checks file after file with the same memos: the names kept (`_NAMES`, up to
+    1024) hold only what the name is read from — not a sheet's thousands of merged ranges
+    below its header (20 000 in one file: some 3 MB an entry, gigabytes over a batch, past a
+    worker's memory cap). Sheets alike above their header but for a range merged there are
+    still told apart."""
+    check._NAMES.clear()
+    header = check.detect(template_sheet, spec)
+    below = [Merge(100 + k, 10, 100 + k, 11) for k in range(2000)]
+    sheet = _named_sheet(template_sheet, "第一党支部", merges=[*template_sheet.merges, *below])
+    assert check._name_cell(sheet, spec, header) == ((2, 1), "第一党支部", True)
+    assert len(check._NAMES) == 1
+    assert max(map(len, check._NAMES)) < 100
+    # The label merged over B3 (A3:B3): what B3 holds is hidden, the name is E3's.
+    merged = _named_sheet(template_sheet, "乙", merges=[*template_sheet.merges, Merge(2, 0, 2, 1)])
+    plain = _named_sheet(template_sheet, "乙")
+    merged.rows[2][4] = plain.rows[2][4] = "丙"
+    for _ in range(2):
+        assert check._name_cell(merged, spec, header) == ((2, 4), "丙", True)
+        assert check._name_cell(plain, spec, header) == ((2, 1), "乙", True)
+
+
+def _finds(monkeypatch) -> list[str]:
+    found: list[str] = []
+    real = check.find_field
+
+    def counted(sheet, *args, **kwargs):
+        found.append(sheet.name)
+        return real(sheet, *args, **kwargs)
+
+    monkeypatch.setattr(check, "find_field", counted)
+    return found
+
+
+def test_a_new_name_where_the_last_shape_had_its_name_is_not_searched_for(
+    template_sheet, spec, monkeypatch
+):
+    """A batch of new names on a known shape: the name is taken from where the shape's name
+    stood, without searching the rows above the header; a blank cell there is searched (the
+    name may stand further right)."""
+    check._LAYOUTS.clear()
+    check._NAMES.clear()
+    header = check.detect(template_sheet, spec)
+    check.evaluate(_named_sheet(template_sheet, "甲支部"), spec, header)
+    searched = _finds(monkeypatch)
+    sheet = _named_sheet(template_sheet, " 乙支部 ")
+    planned = check.evaluate(copy.deepcopy(sheet), spec, header)
+    assert planned.branch.name == "乙支部" and searched == []
+    assert _outcome(planned) == _outcome(check.evaluate_general(sheet, spec, header))
+    for blank in ("", "\u3000", None):  # no name: the sheet's own name
+        unnamed = _named_sheet(template_sheet, blank)
+        planned = check.evaluate(copy.deepcopy(unnamed), spec, header)
+        assert planned.branch.name == "Sheet1"
+        assert _outcome(planned) == _outcome(check.evaluate_general(unnamed, spec, header))
+    further = _named_sheet(template_sheet, "")
+    further.rows[2][2] = "丙支部"  # B3 blank, the name in C3
+    searched.clear()
+    planned = check.evaluate(copy.deepcopy(further), spec, header)
+    assert planned.branch.name == "丙支部" and searched  # (a new shape too: read)
+    assert _outcome(planned) == _outcome(check.evaluate_general(further, spec, header))
+
+
+def test_a_shape_keyed_on_an_inline_name_does_not_name_a_sheet_without_the_label(
+    template_sheet, spec
+):
+    """“党支部名称：乙” in B3 is keyed with B3 as the name's cell, as is a name in B3 right of
+    the label in A3. A sheet holding only “丙” in B3 (no label at all) shares the inline
+    shape's key, but has no 党支部名称: it is named by its sheet, not “丙”."""
+    check._LAYOUTS.clear()
+    check._NAMES.clear()
+    header = check.detect(template_sheet, spec)
+    check.evaluate(_named_sheet(template_sheet, "甲支部"), spec, header)  # the name in B3
+    inline = _named_sheet(template_sheet, "")
+    inline.rows[2][0], inline.rows[2][1] = "", "党支部名称：乙支部"
+    assert check.evaluate(copy.deepcopy(inline), spec, header).branch.name == "乙支部"
+    bare = _named_sheet(template_sheet, "")
+    bare.rows[2][0], bare.rows[2][1] = "", "丙支部"
+    planned = check.evaluate(copy.deepcopy(bare), spec, header)
+    assert planned.branch.name == "Sheet1"
+    assert _outcome(planned) == _outcome(check.evaluate_general(bare, spec, header))
