@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .cells import fold, fold_label, is_blank
-from .memo import ByIdentity
 from .workbook.model import Cell, SheetData
 
 HEADER_SCAN_ROWS = 60  # headers sit near the top; titles and fields above are rarely more
@@ -54,37 +53,48 @@ def find_headers(
     every kind's every spec on one sheet, located at once — the top rows folded once and, on a
     sheet made from a known template, the whole set one look-up."""
     top = _top_labels(sheet, scan_rows)
-    # The rows' labels are shared objects (`_row_labels`): equal top rows, the same objects.
-    # A template's sheets differ below the labels only (scores), so every kind's search on
-    # every sheet made from it is one look-up. The entry holds the rows it was keyed on, so
-    # none of those ids can be reused while it stands.
-    identities = _identities(top)
-    if identities is None:
-        return tuple(_search(top, required, optional) for required, optional in searches)
-    key = (searches, identities)
+    # The searches read nothing but where the labels they look for sit: the key is the top
+    # rows cut to those labels (`_seen`). A submission's own rows — the 党支部 named above the
+    # header, the scores below it — cut to nothing, so every sheet of a template is one
+    # look-up, and the key is small however wide or long the sheet.
+    key = (searches, _seen(top, _looked_for(searches)))
     cached = _HEADERS.get(key)
     if cached is not None:
-        return cached[0]
+        return cached
     headers = tuple(_search(top, required, optional) for required, optional in searches)
     if len(_HEADERS) >= _HEADERS_MAX:
         _HEADERS.clear()
-    _HEADERS[key] = (headers, top if scan_rows == HEADER_SCAN_ROWS else list(top))
+    _HEADERS[key] = headers
     return headers
 
 
-def _identities(top: list[dict[str, int]]) -> tuple[int, ...] | None:
-    """The ids of a sheet's top rows' labels; each kind searches the same sheet in turn, so
-    the last sheet's are kept (`top` is that sheet's own list, held by the memo). None for
-    rows too wide to be shared (`_row_labels`): a search on those is not kept, so what the
-    memo holds stays small whatever the sheets."""
-    found = _LAST.one(top)
-    if found is None:
-        wide = max(map(len, top), default=0) > _ROW_CACHED_CELLS
-        found = _LAST.keep_one(top, (None if wide else tuple(map(id, top)),))
-    return found[0]
+@lru_cache(maxsize=64)
+def _looked_for(searches: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]) -> frozenset[str]:
+    """Every folded label any of the searches looks for."""
+    return frozenset(key for search in searches for key in _wanted(*search)[0])
 
 
-_LAST = ByIdentity(1)  # the last sheet's top rows → (their labels' ids, or None when wide,)
+def _seen(top: list[dict[str, int]], looked_for: frozenset[str]) -> tuple[tuple, ...]:
+    """Each top row's (label, column) for the labels looked for, in the row's order: all that
+    `_search` reads of the rows (which rows hold which of them, and where). A shared row's cut
+    is kept while it stands (`_CUTS`, for the current labels looked for)."""
+    global _CUTS_FOR
+    if _CUTS_FOR is not looked_for:
+        _CUTS.clear()
+        _CUTS_FOR = looked_for
+    cuts = []
+    for labels in top:
+        entry = _CUTS.get(id(labels))
+        if entry is not None and entry[0] is labels:
+            cuts.append(entry[1])
+            continue
+        cut = tuple([(key, c) for key, c in labels.items() if key in looked_for])
+        if len(labels) <= _ROW_CACHED_CELLS:
+            if len(_CUTS) >= _CUTS_MAX:
+                _CUTS.clear()
+            _CUTS[id(labels)] = (labels, cut)  # (holds the row: its id is not reused meanwhile)
+        cuts.append(cut)
+    return tuple(cuts)
 
 
 def _search(
@@ -134,8 +144,6 @@ def _top_labels(sheet: SheetData, scan_rows: int) -> list[dict[str, int]]:
                 _row_labels(line) if found is None else found
                 for line, found in zip(lines, top, strict=True)
             ]
-        else:  # every row shared (none too wide): their ids stand for them (`_identities`)
-            _LAST.keep_one(top, (tuple(map(id, top)),))
         sheet.top_labels = top
     return sheet.top_labels
 
@@ -183,17 +191,21 @@ _ROWS_MAX = 4096
 _ROW_CACHED_CELLS = 64
 # Folded labels (as items) → the one object standing for them, shared by `_ROWS`' entries.
 _SHARED: dict[tuple, dict[str, int]] = {}
-# (searches, ids of the top rows' labels) → (the headers found, those rows); `find_header`'s
-# one search is a search of one.
-_HEADERS: dict[tuple, tuple[object, list[dict[str, int]]]] = {}
+# (searches, the top rows cut to the labels they look for) → the headers found; `find_header`'s
+# one search is a search of one. A key is at most HEADER_SCAN_ROWS rows of the labels looked for.
+_HEADERS: dict[tuple, tuple[Header | None, ...]] = {}
 _HEADERS_MAX = 1024
+# id of a row's labels → (those labels, their cut): for the labels in `_CUTS_FOR` only.
+_CUTS: dict[int, tuple[dict[str, int], tuple]] = {}
+_CUTS_FOR: frozenset[str] | None = None
+_CUTS_MAX = 4096
 
 
 def _forget() -> None:
     """Every memo of this module emptied (the tests' mutant guard calls `cache_clear`)."""
-    for memo in (_LABELS, _ROWS, _SHARED, _HEADERS):
+    for memo in (_LABELS, _ROWS, _SHARED, _HEADERS, _CUTS):
         memo.clear()
-    _LAST.cache_clear()
+    _looked_for.cache_clear()
 
 
 find_header.cache_clear = _forget  # type: ignore[attr-defined]
