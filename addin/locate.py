@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress, repeat
+from operator import is_, itemgetter, not_
 
 from .cells import fold, fold_label, is_blank
 from .workbook.model import Cell, SheetData
@@ -82,18 +84,18 @@ def _seen(top: list[dict[str, int]], looked_for: frozenset[str]) -> tuple[tuple,
     if _CUTS_FOR is not looked_for:
         _CUTS.clear()
         _CUTS_FOR = looked_for
-    cuts = []
-    for labels in top:
-        entry = _CUTS.get(id(labels))
-        if entry is not None and entry[0] is labels:
-            cuts.append(entry[1])
-            continue
-        cut = tuple([(key, c) for key, c in labels.items() if key in looked_for])
-        if len(labels) <= _ROW_CACHED_CELLS:
-            if len(_CUTS) >= _CUTS_MAX:
-                _CUTS.clear()
-            _CUTS[id(labels)] = (labels, cut)  # (holds the row: its id is not reused meanwhile)
-        cuts.append(cut)
+    # (looked up in C: on a template's sheet all rows but the submission's own are shared)
+    entries = list(map(_CUTS.get, map(id, top), repeat(_NO_CUT)))
+    kept = list(map(is_, map(itemgetter(0), entries), top))
+    cuts = list(map(itemgetter(1), entries))
+    if not all(kept):
+        for r in compress(range(len(top)), map(not_, kept)):
+            labels = top[r]
+            cut = cuts[r] = tuple([(key, c) for key, c in labels.items() if key in looked_for])
+            if len(labels) <= _ROW_CACHED_CELLS:
+                if len(_CUTS) >= _CUTS_MAX:
+                    _CUTS.clear()
+                _CUTS[id(labels)] = (labels, cut)  # (holds the row: its id is not reused)
     return tuple(cuts)
 
 
@@ -199,6 +201,7 @@ _HEADERS_MAX = 1024
 _CUTS: dict[int, tuple[dict[str, int], tuple]] = {}
 _CUTS_FOR: frozenset[str] | None = None
 _CUTS_MAX = 4096
+_NO_CUT = (None, None)
 
 
 def _forget() -> None:
