@@ -228,3 +228,137 @@ def test_a_top_row_holding_a_value_that_cannot_be_a_key_does_not_hide_the_header
     assert find_headers(first, searches) == (Header(row=1, columns={"项目": 0, "得分": 1}),)
     again = SheetData(name="t", rows=[["标题", odd], ["x"], ["项目", "得分"]])
     assert find_headers(again, searches) == (Header(row=2, columns={"项目": 0, "得分": 1}),)
+
+
+# --- the memo keyed on what the searches read: sheets of one template that differ elsewhere --
+
+RUBRIC = ((("项目", "具体内容", "分值", "得分"), ("小计",)),)
+TEMPLATE = [
+    ["附件1"],
+    ["党支部：第001党总支化学系第一党支部"],
+    ["项目", "具体内容", "分值", "得分", "小计"],
+    ["组织建设", "按时换届", 5, 4, ""],
+]
+
+
+def variant(rows: list[list], r: int, c: int, value: object) -> SheetData:
+    """The template with one cell changed (rows and columns added as needed)."""
+    rows = copy.deepcopy(rows)
+    while len(rows) <= r:
+        rows.append([])
+    rows[r] += [""] * (c + 1 - len(rows[r]))
+    rows[r][c] = value
+    return SheetData(name="表", rows=rows)
+
+
+def located(sheet: SheetData, searches=RUBRIC) -> tuple[Header | None, ...]:
+    found = find_headers(sheet, searches)
+    assert found == tuple(plain_search(sheet, *search) for search in searches)
+    return found
+
+
+def test_a_sheet_naming_its_own_branch_gets_the_templates_header_without_a_new_search():
+    first = located(SheetData(name="表", rows=copy.deepcopy(TEMPLATE)))
+    assert first == (
+        Header(row=2, columns={"项目": 0, "具体内容": 1, "分值": 2, "得分": 3, "小计": 4}),
+    )
+    for name in ("党支部：第002党总支物理系第三党支部", "", 7, "分值列表", "原得分"):
+        # (a name, a blank, a number, labels that only look like the header's: none is read)
+        assert find_headers(variant(TEMPLATE, 1, 0, name), RUBRIC) is first
+        assert located(variant(TEMPLATE, 1, 0, name)) == first
+    # a label again to the right of the first cell holding it: the first still counts
+    assert located(variant(TEMPLATE, 2, 6, "得分")) == first
+
+
+@pytest.mark.parametrize(
+    ("r", "line", "row", "columns"),
+    [
+        # the name row holds the whole header now: found there, above the template's
+        (
+            1,
+            ["项目", "具体内容", "分值", "得分"],
+            1,
+            {"项目": 0, "具体内容": 1, "分值": 2, "得分": 3},
+        ),
+        # labels moved: their new columns, in the order of the row
+        (
+            2,
+            ["得分", "项目", "具体内容", "分值", "小计"],
+            2,
+            {"得分": 0, "项目": 1, "具体内容": 2, "分值": 3, "小计": 4},
+        ),
+        # a label again left of the first cell holding it: that one counts now
+        (
+            2,
+            ["得分", "具体内容", "项目", "分值", "得分", "小计"],
+            2,
+            {"得分": 0, "具体内容": 1, "项目": 2, "分值": 3, "小计": 5},
+        ),
+        # a required label replaced (by another label, by a near one): no header in that row
+        (2, ["得分", "具体内容", "分值", "得分", "小计"], None, None),
+        (2, ["项目", "具体内容", "分值", "得分列表", "小计"], None, None),
+        # an optional label gone: the header without it
+        (
+            2,
+            ["项目", "具体内容", "分值", "得分", ""],
+            2,
+            {"项目": 0, "具体内容": 1, "分值": 2, "得分": 3},
+        ),
+        # labels written as people write them: the same header
+        (
+            2,
+            ["项 目", "具体内容：", "分值", "得分", " 小 计： "],
+            2,
+            {"项目": 0, "具体内容": 1, "分值": 2, "得分": 3, "小计": 4},
+        ),
+    ],
+)
+def test_a_sheet_whose_header_labels_differ_from_the_templates_is_searched_anew(
+    r, line, row, columns
+):
+    located(SheetData(name="表", rows=copy.deepcopy(TEMPLATE)))  # the template's, remembered
+    rows = copy.deepcopy(TEMPLATE)
+    rows[r] = line
+    expected = (None,) if row is None else (Header(row=row, columns=columns),)
+    assert located(SheetData(name="表", rows=rows)) == expected
+
+
+def test_a_header_an_earlier_row_also_holds_is_found_there_and_a_partial_one_is_not():
+    located(SheetData(name="表", rows=copy.deepcopy(TEMPLATE)))
+    partial = variant(TEMPLATE, 0, 1, "得分")  # the title row: 附件1, 得分 — not every label
+    assert located(partial)[0].row == 2
+    full = copy.deepcopy(TEMPLATE)
+    full.insert(1, ["具体内容", "项目", "得分", "分值"])
+    assert located(SheetData(name="表", rows=full)) == (
+        Header(row=1, columns={"具体内容": 0, "项目": 1, "得分": 2, "分值": 3}),
+    )
+
+
+@SETTINGS
+@given(data=st.data())
+def test_a_sheet_changed_in_one_cell_gets_what_a_plain_search_finds(many_specs, data):
+    """A sheet searched, then a copy with one cell changed (a label written in, moved, taken
+    out, written as people write it or only nearly; a number; a blank): each is found as a
+    plain search finds it, whether the change touches what the search reads or not."""
+    searches = searches_of(many_specs)
+    base = data.draw(sheets(searches))
+    candidates = engine._candidates(many_specs)
+    find_headers(base, candidates.searches)
+    labels = [label for r, o in searches for label in (*r, *o)]
+    label = data.draw(st.sampled_from(labels))
+    value = data.draw(
+        st.one_of(
+            st.sampled_from([*written(label), *near(label)]),
+            st.sampled_from(["", "党支部：第九党支部", "附件1"]),
+            st.integers(0, 100),
+            st.none(),
+        )
+    )
+    r = data.draw(st.integers(0, min(len(base.rows), HEADER_SCAN_ROWS + 2)))
+    c = data.draw(st.integers(0, 10))
+    changed = variant(base.rows, r, c, value)
+    for sheet in (changed, base):
+        assert find_headers(sheet, candidates.searches) == tuple(
+            plain_search(sheet, *search) for search in candidates.searches
+        )
+        assert engine._matches(sheet, candidates) == detected_one_by_one(sheet, candidates)
