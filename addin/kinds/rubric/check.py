@@ -36,7 +36,7 @@ from ...findings import Finding
 from ...kind import detect_by_labels
 from ...locate import Header, find_field, row_blank
 from ...memo import ByIdentity
-from ...workbook.model import Cell, SheetData, cell_ref, parse_ref
+from ...workbook.model import Cell, Merge, SheetData, cell_ref, parse_ref
 from ...writes import CellWrite, ConditionalFill
 from .model import BranchResult, ItemScore
 from .spec import RubricItem, RubricSpec, Verdicts
@@ -595,6 +595,27 @@ def _total_of(facts: _Facts, numerator: int, denominator: int) -> tuple:
 _LAYOUTS: dict[tuple, list] = {}
 _LAYOUTS_MAX = 256
 _EMPTY = frozenset(("", None))
+# A key heavier than this (`_key_weight`) is not kept: a worker checks file after file, and
+# 256 keys of a hostile sheet's 20 000 ranges and megabytes of text would stay (≈750 MB).
+_LAYOUT_WEIGHT = 16 * 1024
+_MERGE_WEIGHT = 16  # a range (a named tuple of four numbers) against a cell (a pointer)
+
+
+def _key_weight(key: tuple) -> int:
+    """Roughly what a layout key holds, in pointers: one per cell and part, `_MERGE_WEIGHT`
+    per merged range, and the length of every text (in the key or in a column of it)."""
+    weight = len(key)
+    for part in key:
+        cls = part.__class__
+        if cls is str:
+            weight += len(part)
+        elif cls is Merge:
+            weight += _MERGE_WEIGHT
+        elif cls is tuple or cls is bytes:
+            weight += len(part)
+            if cls is tuple:
+                weight += sum([len(v) for v in part if v.__class__ is str])
+    return weight
 
 
 def _layout_of(
@@ -618,10 +639,11 @@ def _cached_layout(
     cached = _LAYOUTS.get(key)
     if cached is None:
         layout, found = _read_layout(sheet, spec, header)
-        if len(_LAYOUTS) >= _LAYOUTS_MAX:
-            _LAYOUTS.clear()
         entry = [replace(layout, item_rows=dict(layout.item_rows)), found, layout.named, _UNPLANNED]
-        _LAYOUTS[key] = entry
+        if _key_weight(key) <= _LAYOUT_WEIGHT:  # (a heavier shape is read again each time)
+            if len(_LAYOUTS) >= _LAYOUTS_MAX:
+                _LAYOUTS.clear()
+            _LAYOUTS[key] = entry
         return layout, list(found), entry
     layout, found, has_name, _plan = cached
     # Same shape, another sheet: only the sheet (and a name taken from the sheet) differ.
