@@ -672,7 +672,9 @@ def _name_cell(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple[Cell
     # no others, so a kept name keeps no sheet's thousands of ranges below its header.
     merges = [m for m in sheet.merges if m.top < header.row]
     key = None
-    if sum(map(len, above)) + len(merges) <= _NAME_CELLS:
+    if sum(map(len, above)) + len(merges) <= _NAME_CELLS and (
+        sum([len(v) for v in chain.from_iterable(above) if v.__class__ is str]) <= _NAME_CHARS
+    ):
         try:
             key = (spec.labels.branch, header.row, *map(tuple, above))
             key += (tuple(map(type, chain.from_iterable(above))), *merges)
@@ -709,6 +711,7 @@ def _name_cell_of(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple[C
 _NAMES: dict[tuple, tuple[Cell, str] | None] = {}
 _NAMES_MAX = 1024
 _NAME_CELLS = 256  # rows above the header of more cells (and ranges there) are not kept
+_NAME_CHARS = 1024  # nor of longer texts, together (a title of a million characters)
 
 
 def _layout_key(
