@@ -9,7 +9,13 @@ Prints seconds and ratios:
   rounds, since the machine is shared
 - check  / openpyxl read-only load of the same files (for reference)
 - fill   / openpyxl load + save of the same files (goal: ≤ 1.3×; measured on a subset)
-Generated submissions are cached in benchmarks/_data/ (not committed).
+The generated submissions are what departments send: the official template, one sheet per
+党支部, each file naming its own 党支部 (a 党总支's name and its branches, e.g. 第017党总支
+化学系教工第二党支部 — no two files share a name, so the rubric's layout cache is hit only by
+shape, as in a real batch), full scores or half a point or a point less, and about one sheet in
+ten with one score cell blank or not a plain number (6 over the points, "4分", "良").
+Deterministic (seeded). Cached in benchmarks/_data/<DATA_VERSION>/ (not committed): a change
+to the generator bumps the version, so files of an earlier generator are never reused.
 """
 
 from __future__ import annotations
@@ -31,20 +37,37 @@ from addin.spec import load_specs
 from addin.workbook.openpyxl_writer import fill_file
 from addin.writes import plan_for
 
-DATA = Path(__file__).resolve().parent / "_data"
+# Bump on any change to what `generate` writes: the cache folder is per version.
+DATA_VERSION = "v2-own-names"
+DATA = Path(__file__).resolve().parent / "_data" / DATA_VERSION
 SHEETS = 8
+_UNITS = ("机关", "化学系", "物理系", "数学系", "外语学院", "图书馆", "后勤处", "附属医院")
+_GROUPS = ("教工", "本科生", "研究生", "离退休", "行政", "博士生")
+_ORDINALS = "一二三四五六七八九十"
+
+
+def branch_names(n: int, rng: random.Random) -> list[str]:
+    """The `SHEETS` 党支部 of submission `n`: its own 党总支 (numbered by `n`, so no two files
+    share a name) and branches named as departments name them."""
+    unit = f"第{n:03d}党总支{rng.choice(_UNITS)}"
+    names = []
+    for s in range(SHEETS):
+        group = rng.choice(_GROUPS)
+        names.append(f"{unit}{group}第{_ORDINALS[s]}党支部")
+    return names
 
 
 def generate(count: int) -> list[Path]:
     spec = load_specs().by_id("rubric_2022")
-    DATA.mkdir(exist_ok=True)
-    rng = random.Random(2022)
+    DATA.mkdir(parents=True, exist_ok=True)
     paths = []
     for n in range(count):
         path = DATA / f"submission_{n:04d}.xlsx"
         paths.append(path)
         if path.exists():
             continue
+        rng = random.Random(2022_0000 + n)  # (per file: the same file whichever exist already)
+        names = branch_names(n, rng)
         branches = {}
         for s in range(SHEETS):
             scores = {
@@ -53,7 +76,7 @@ def generate(count: int) -> list[Path]:
             }
             if rng.random() < 0.1:
                 scores[rng.randint(1, 16)] = rng.choice([6, "4分", None, "良"])
-            branches[f"第{s + 1}党支部"] = scores
+            branches[names[s]] = scores
         rubric_workbook(spec, branches).save(path)
     return paths
 

@@ -17,6 +17,7 @@ import importlib.util  # noqa: E402
 import json  # noqa: E402
 import logging  # noqa: E402
 import re  # noqa: E402
+import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import textwrap  # noqa: E402
@@ -741,10 +742,15 @@ def run_lite(
     return json.loads(done.stdout)
 
 
-@pytest.fixture
-def lite_bundle(cli, tmp_path) -> Path:
-    out = tmp_path / "lite"
-    result = cli("lite", "--out", out)
+@pytest.fixture(scope="module")
+def lite_bundle(tmp_path_factory) -> Path:
+    """`jiceng lite`'s folder, written once for the tests here that only read it."""
+    from typer.testing import CliRunner
+
+    from addin.cli import app
+
+    out = tmp_path_factory.mktemp("lite-bundle") / "lite"
+    result = CliRunner().invoke(app, ["lite", "--out", str(out)], catch_exceptions=False)
     assert result.exit_code == 0, result.stdout
     assert sorted(p.name for p in out.iterdir()) == ["main.py", "requirements.txt"]
     return out
@@ -784,15 +790,17 @@ def test_lite_bundle_buttons_and_functions_match_the_installed_package(
 def test_lite_bundle_unpacks_once_and_replaces_an_older_bundle(lite_bundle, tmp_path):
     from addin.lite_bundle import main_py, package_files
 
-    first = run_lite(lite_bundle, tmp_path)
+    bundle = tmp_path / "lite"  # an own copy: an older bundle is added beside main.py below
+    shutil.copytree(lite_bundle, bundle, ignore=shutil.ignore_patterns("__pycache__"))
+    first = run_lite(bundle, tmp_path)
     # Run again (xlwings Lite re-runs main.py): the unpacked copy is reused, nothing is written.
-    again = run_lite(lite_bundle, tmp_path, memfs_writable=False)
+    again = run_lite(bundle, tmp_path, memfs_writable=False)
     assert again["addin"] == first["addin"]
     # An older bundle imported earlier in the same Python gives way to the new one.
     files = package_files()
     files["addin/__init__.py"] += "\nOLDER = True\n"
-    (lite_bundle / "older.py").write_text(main_py(files), encoding="utf-8")
-    both = run_lite(lite_bundle, tmp_path, modules=("older", "main"))
+    (bundle / "older.py").write_text(main_py(files), encoding="utf-8")
+    both = run_lite(bundle, tmp_path, modules=("older", "main"))
     assert both["addin"] == first["addin"]
     assert both["meta"] == first["meta"]
 

@@ -43,23 +43,18 @@ def test_ci_checks_the_main_jobs_outputs():
     assert "out/汇总报告.xlsx out/report.json" in text
 
 
-def test_the_main_job_runs_on_the_bundled_samples(tmp_path):
+def test_the_main_job_runs_on_the_bundled_samples(tmp_path, cli, monkeypatch):
+    """The README's `jiceng batch` line, run from the repository as typed there (in this
+    process: the command as a real process is tested in test_batch_trust.py and others)."""
     import shlex
-    import subprocess
-    import sys
 
     _, main_job, _ = opening_commands()
     command = shlex.split(main_job.split("&&", 1)[1])
     assert command[:2] == ["jiceng", "batch"]
     args = [str(tmp_path / "out") if a == "out" else a for a in command[1:]]
-    result = subprocess.run(
-        [sys.executable, "-m", "addin", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-    )
-    assert result.returncode == 0, result.stderr
+    monkeypatch.chdir(ROOT)
+    result = cli(*args)
+    assert result.exit_code == 0, result.stderr
     assert (tmp_path / "out" / "汇总报告.xlsx").exists()
     assert (tmp_path / "out" / "report.json").exists()
     assert "共检查" in result.stdout

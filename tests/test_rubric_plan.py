@@ -7,6 +7,7 @@ layout cache hands a sheet another's layout only when the two truly have the sam
 from __future__ import annotations
 
 import copy
+from dataclasses import astuple
 from datetime import date
 from pathlib import Path
 
@@ -56,6 +57,7 @@ EDITS = st.sampled_from(
         "item text",
         "points",
         "name",
+        "name elsewhere",
         "no total label",
         "no grade label",
         "ragged",
@@ -168,6 +170,22 @@ def sheets(draw, template: SheetData) -> SheetData:
             _set(rows, r, 2, draw(st.sampled_from([4.0, "5分", "", 5.0])))
         elif edit == "name":
             merges = _rename(rows, merges, _name_at(rows), draw(NAMES), draw(NAME_FORMS))
+        elif edit == "name elsewhere":  # inline, moved right, or no label left
+            a3, b3, c3 = draw(
+                st.sampled_from(
+                    [
+                        ("党支部名称：丁", "", ""),
+                        ("党支部名称：丁", "戊", ""),
+                        ("", "党支部名称：丁", ""),
+                        ("", "丁", ""),
+                        ("党支部名称", "", "戊"),
+                        ("", "党支部名称", "戊"),
+                        ("", "党支部名称", ""),
+                    ]
+                )
+            )
+            rows[2][0], rows[2][1] = a3, b3
+            _set(rows, 2, 2, c3)
         elif edit == "no total label":
             _set(rows, 22, 0, draw(st.sampled_from(["", "\u3000", "合计"])))
         elif edit == "no grade label":
@@ -337,7 +355,9 @@ def test_a_shared_write_is_not_one_of_equal_values_of_another_type(first, then):
         repr(expected.value),
         repr(expected.replaces),
     )
-    assert check._put("s", (4, 4), *then) is written  # (and shared it is)
+    again = check._put("t", (4, 4), *then)  # (worked out once, each sheet its own)
+    assert again == CellWrite("t", *astuple(written)[1:]) and written.sheet == "s"
+    assert repr(again) == repr(CellWrite("t", 4, 4, expected.value, replaces=expected.replaces))
 
 
 def test_the_mutant_guard_empties_every_memo_of_the_rubric_check(template_sheet, spec):
@@ -605,7 +625,7 @@ def test_a_name_kept_for_its_rows_keeps_no_merged_range_below_them(template_shee
     header = check.detect(template_sheet, spec)
     below = [Merge(100 + k, 10, 100 + k, 11) for k in range(2000)]
     sheet = _named_sheet(template_sheet, "第一党支部", merges=[*template_sheet.merges, *below])
-    assert check._name_cell(sheet, spec, header) == ((2, 1), "第一党支部")
+    assert check._name_cell(sheet, spec, header) == ((2, 1), "第一党支部", True)
     assert len(check._NAMES) == 1
     assert max(map(len, check._NAMES)) < 100
     # The label merged over B3 (A3:B3): what B3 holds is hidden, the name is E3's.
@@ -613,5 +633,65 @@ def test_a_name_kept_for_its_rows_keeps_no_merged_range_below_them(template_shee
     plain = _named_sheet(template_sheet, "乙")
     merged.rows[2][4] = plain.rows[2][4] = "丙"
     for _ in range(2):
-        assert check._name_cell(merged, spec, header) == ((2, 4), "丙")
-        assert check._name_cell(plain, spec, header) == ((2, 1), "乙")
+        assert check._name_cell(merged, spec, header) == ((2, 4), "丙", True)
+        assert check._name_cell(plain, spec, header) == ((2, 1), "乙", True)
+
+
+def _finds(monkeypatch) -> list[str]:
+    found: list[str] = []
+    real = check.find_field
+
+    def counted(sheet, *args, **kwargs):
+        found.append(sheet.name)
+        return real(sheet, *args, **kwargs)
+
+    monkeypatch.setattr(check, "find_field", counted)
+    return found
+
+
+def test_a_new_name_where_the_last_shape_had_its_name_is_not_searched_for(
+    template_sheet, spec, monkeypatch
+):
+    """A batch of new names on a known shape: the name is taken from where the shape's name
+    stood, without searching the rows above the header; a blank cell there is searched (the
+    name may stand further right)."""
+    check._LAYOUTS.clear()
+    check._NAMES.clear()
+    header = check.detect(template_sheet, spec)
+    check.evaluate(_named_sheet(template_sheet, "甲支部"), spec, header)
+    searched = _finds(monkeypatch)
+    sheet = _named_sheet(template_sheet, " 乙支部 ")
+    planned = check.evaluate(copy.deepcopy(sheet), spec, header)
+    assert planned.branch.name == "乙支部" and searched == []
+    assert _outcome(planned) == _outcome(check.evaluate_general(sheet, spec, header))
+    for blank in ("", "\u3000", None):  # no name: the sheet's own name
+        unnamed = _named_sheet(template_sheet, blank)
+        planned = check.evaluate(copy.deepcopy(unnamed), spec, header)
+        assert planned.branch.name == "Sheet1"
+        assert _outcome(planned) == _outcome(check.evaluate_general(unnamed, spec, header))
+    further = _named_sheet(template_sheet, "")
+    further.rows[2][2] = "丙支部"  # B3 blank, the name in C3
+    searched.clear()
+    planned = check.evaluate(copy.deepcopy(further), spec, header)
+    assert planned.branch.name == "丙支部" and searched  # (a new shape too: read)
+    assert _outcome(planned) == _outcome(check.evaluate_general(further, spec, header))
+
+
+def test_a_shape_keyed_on_an_inline_name_does_not_name_a_sheet_without_the_label(
+    template_sheet, spec
+):
+    """“党支部名称：乙” in B3 is keyed with B3 as the name's cell, as is a name in B3 right of
+    the label in A3. A sheet holding only “丙” in B3 (no label at all) shares the inline
+    shape's key, but has no 党支部名称: it is named by its sheet, not “丙”."""
+    check._LAYOUTS.clear()
+    check._NAMES.clear()
+    header = check.detect(template_sheet, spec)
+    check.evaluate(_named_sheet(template_sheet, "甲支部"), spec, header)  # the name in B3
+    inline = _named_sheet(template_sheet, "")
+    inline.rows[2][0], inline.rows[2][1] = "", "党支部名称：乙支部"
+    assert check.evaluate(copy.deepcopy(inline), spec, header).branch.name == "乙支部"
+    bare = _named_sheet(template_sheet, "")
+    bare.rows[2][0], bare.rows[2][1] = "", "丙支部"
+    planned = check.evaluate(copy.deepcopy(bare), spec, header)
+    assert planned.branch.name == "Sheet1"
+    assert _outcome(planned) == _outcome(check.evaluate_general(bare, spec, header))

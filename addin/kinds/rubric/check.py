@@ -508,25 +508,29 @@ def _read_planned(
 
 
 def _put(sheet: str, cell: Cell, old: object, value: object) -> CellWrite:
-    """`_computed_writes`' put, the shown value `old` read from the plan's cell. The writes
-    are frozen and the same few recur on every sheet of a template (a 小计 of a few values
-    over an empty cell): one shared object for each, told apart by the values' types too
-    (1, 1.0 and True are equal keys, yet shown differently)."""
+    """`_computed_writes`' put, the shown value `old` read from the plan's cell. The same few
+    writes recur on every sheet of a template (a 小计 of a few values over an empty cell),
+    each sheet named by its own 党支部: what a write holds but its sheet is worked out once
+    for each, told apart by the values' types too (1, 1.0 and True are equal keys, yet shown
+    differently)."""
     if old.__class__ is float and old == 0:  # (0.0 and -0.0 are equal keys too)
         return _new_put(sheet, cell, old, value)
-    key = (sheet, cell, old, old.__class__, value, value.__class__)
+    key = (cell, old, old.__class__, value, value.__class__)
     try:
-        write = _WRITES.get(key)
+        fields = _WRITES.get(key)
     except TypeError:  # a value that cannot be a key
         return _new_put(sheet, cell, old, value)
-    if write is None:
+    if fields is None:
         if len(_WRITES) >= _WRITES_MAX:
             _WRITES.clear()
-        write = _WRITES[key] = _new_put(sheet, cell, old, value)
+        fields = _WRITES[key] = _new_put(sheet, cell, old, value).__dict__
+    write = _new(CellWrite)
+    _set(write, "__dict__", {**fields, "sheet": sheet})
     return write
 
 
-_WRITES: dict[tuple, CellWrite] = {}
+# (cell, shown value and its type, value written and its type) → the write's fields.
+_WRITES: dict[tuple, dict] = {}
 _WRITES_MAX = 4096
 
 
@@ -629,23 +633,37 @@ def _cached_layout(
     sheet: SheetData, spec: RubricSpec, header: Header
 ) -> tuple[RubricSheet, list[Finding], list]:
     """The sheet's layout and its findings, and the cache entry of its shape: [layout,
-    findings, named, plan] (the plan is worked out on the shape's first evaluation).
+    findings, named, plan, own] (the plan is worked out on the shape's first evaluation; own:
+    the key's name stood in a cell of its own, `_guessed`).
 
     Each submission names its own branches (党支部名称): the key of a sheet with a name holds
     a marker in the name's place (`_name_cell`), so a known shape with a new name is one
     look-up, the sheet named by its own name as `_read_layout` reads it."""
-    named = _name_cell(sheet, spec, header)
-    key = _layout_key(sheet, spec, header, None if named is None else named[0])
-    cached = _LAYOUTS.get(key)
+    named, key, cached = _guessed(sheet, spec, header)
     if cached is None:
+        named = _name_cell(sheet, spec, header)
+        key = _layout_key(sheet, spec, header, None if named is None else named[0])
+        cached = _LAYOUTS.get(key)
+    if cached is None:
+        if named is not None and named[2]:  # (see `_guessed`)
+            if len(_NAME_AT) >= _NAMES_MAX:
+                _NAME_AT.clear()
+            _NAME_AT[id(spec), header.row] = named[0]
         layout, found = _read_layout(sheet, spec, header)
-        entry = [replace(layout, item_rows=dict(layout.item_rows)), found, layout.named, _UNPLANNED]
+        own = named is not None and named[2]
+        entry = [
+            replace(layout, item_rows=dict(layout.item_rows)),
+            found,
+            layout.named,
+            _UNPLANNED,
+            own,
+        ]
         if _key_weight(key) <= _LAYOUT_WEIGHT:  # (a heavier shape is read again each time)
             if len(_LAYOUTS) >= _LAYOUTS_MAX:
                 _LAYOUTS.clear()
             _LAYOUTS[key] = entry
         return layout, list(found), entry
-    layout, found, has_name, _plan = cached
+    layout, found, has_name, _plan, _own = cached
     # Same shape, another sheet: only the sheet (and a name taken from the sheet) differ.
     # A shallow copy (cheaper than `copy` or `replace`, which re-runs __init__).
     fresh = object.__new__(RubricSheet)
@@ -661,8 +679,44 @@ def _cached_layout(
     return fresh, copies, cached
 
 
-def _name_cell(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple[Cell, str] | None:
-    """The cell of the sheet's 党支部名称 and the name, as `_read_layout` reads them; None
+def _guessed(
+    sheet: SheetData, spec: RubricSpec, header: Header
+) -> tuple[tuple[Cell, str] | None, tuple | None, list | None]:
+    """The sheet's name cell, layout key and cache entry when its name stands where the last
+    new shape of this spec and header row had its name (`_NAME_AT`) and the key so made is
+    known; else (None, None, None), and `_cached_layout` finds the name first.
+
+    Exact without running `find_field`: the entry's key was made from a sheet T whose name
+    was found at that very cell (r, c), a cell of its own right of the label (the entry's
+    `own`; not an inline "党支部名称：…", whose label cell a sheet could hold otherwise), and
+    holds every cell above the header but that one, the merged ranges and the header.
+    This sheet equals T in all of those, so `find_field` walks the same cells to the same
+    label left of (r, c), the same blank cells after it, and stops at (r, c) as long as that
+    cell is not blank here: the name is what (r, c) holds."""
+    at = _NAME_AT.get((id(spec), header.row))
+    if at is None:
+        return None, None, None
+    r, c = at
+    if r >= header.row:
+        return None, None, None
+    line = sheet.rows[r]
+    if c >= len(line) or is_blank(line[c]):
+        return None, None, None
+    key = _layout_key(sheet, spec, header, at)
+    cached = _LAYOUTS.get(key)
+    if cached is None or not cached[4]:  # (a key made from an inline name: not this case)
+        return None, None, None
+    return (at, str(line[c]).strip(), True), key, cached
+
+
+# (id of the spec, header row) → the cell of the name of the last new named shape (`_guessed`:
+# a guess, each use checked against the layouts' keys).
+_NAME_AT: dict[tuple, Cell] = {}
+
+
+def _name_cell(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple[Cell, str, bool] | None:
+    """The cell of the sheet's 党支部名称, the name, as `_read_layout` reads them, and whether
+    the cell holds the name alone (not "党支部名称：…" inline, `_guessed`); None
     when the sheet has none, or when what that cell holds is also shown in the table (a
     merged range from it reaching below the header): then the key keeps it in full. Once
     per distinct rows above the header (the same few recur: one file's sheets, a file
@@ -685,7 +739,7 @@ def _name_cell(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple[Cell
             if found is not _NAMES:
                 if found is not None and (value := sheet.value(*found[0])).__class__ is float:
                     # (-0.0 and 0.0: equal keys of one type, each shown as itself)
-                    found = (found[0], str(value).strip())
+                    found = (found[0], str(value).strip(), found[2])
                 return found
     found = _name_cell_of(sheet, spec, header)
     if key is not None:
@@ -695,7 +749,9 @@ def _name_cell(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple[Cell
     return found
 
 
-def _name_cell_of(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple[Cell, str] | None:
+def _name_cell_of(
+    sheet: SheetData, spec: RubricSpec, header: Header
+) -> tuple[Cell, str, bool] | None:
     field = find_field(sheet, spec.labels.branch, rows=range(0, header.row))
     if not field or is_blank(field[1]):
         return None
@@ -703,12 +759,15 @@ def _name_cell_of(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple[C
     merge = sheet.merge_at(r, c)
     if merge is not None and merge.bottom > header.row:
         return None
-    return (r, c), str(value).strip()
+    # Whether the name is the cell's own value (a cell right of the label): `find_field`
+    # returns that very object; an inline "党支部名称：…" is cut from the label's text, a
+    # shorter string, never the cell's own object.
+    return (r, c), str(value).strip(), value is sheet.rows[r][c]
 
 
 # (label, rows above the header with their cells' types, the merged ranges there) →
 # `_name_cell`.
-_NAMES: dict[tuple, tuple[Cell, str] | None] = {}
+_NAMES: dict[tuple, tuple[Cell, str, bool] | None] = {}
 _NAMES_MAX = 1024
 _NAME_CELLS = 256  # rows above the header of more cells (and ranges there) are not kept
 _NAME_CHARS = 1024  # nor of longer texts, together (a title of a million characters)
@@ -1490,7 +1549,7 @@ def total_label(spec: RubricSpec) -> str:
 def _forget() -> None:
     """Every memo of this module emptied (the tests' mutant guard calls each module function's
     `cache_clear`; the lru_caches have their own)."""
-    for memo in (_LAYOUTS, _SCORES_OK, _BY_SCORE, _ITEM_SCORES, _WRITES, _NAMES):
+    for memo in (_LAYOUTS, _SCORES_OK, _BY_SCORE, _ITEM_SCORES, _WRITES, _NAMES, _NAME_AT):
         memo.clear()
     _FACTS.cache_clear()
     _FRAMES.cache_clear()
