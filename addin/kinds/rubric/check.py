@@ -671,8 +671,13 @@ def _cached_layout(
     fresh.sheet, fresh.item_rows = sheet, dict(layout.item_rows)
     if not has_name:
         fresh.name = sheet.name
-    elif named is not None:  # (else the name is in the key in full: the layout's own)
+    elif named is not None:
         fresh.name = named[1]
+    elif layout.name in ("0.0", "-0.0"):
+        # The name is in the key in full (merged into the table): the layout's own, but for
+        # 0.0 and -0.0, equal keys of one type shown apart — read as `_read_layout` reads it.
+        field = find_field(sheet, spec.labels.branch, rows=range(0, header.row))
+        fresh.name = str(field[1]).strip()
     # The key holds the merged ranges: the cached sheet's index is this sheet's.
     sheet.share_merge_index(layout.sheet)
     copies = [f.model_copy(update={"sheet": sheet.name}) for f in found] if found else []
