@@ -21,11 +21,17 @@ _SPACES = re.compile(r"\s+")
 _NUMBER = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:分|pts?|points?)?$", re.IGNORECASE)
 
 
+# Texts longer than this are folded each time, not cached: a worker checks file after file,
+# and the caches would keep (up to 8192) texts of any length — a hostile file's megabytes.
+CACHED_CHARS = 256
+
+
 def fold(text: object) -> str:
     """Fold text for comparison: NFKC (full-width → half-width), no whitespace at all."""
     if text is None:
         return ""
-    return _fold_str(text if isinstance(text, str) else str(text))
+    text = text if isinstance(text, str) else str(text)
+    return (_fold_str if len(text) <= CACHED_CHARS else _fold_str.__wrapped__)(text)
 
 
 @lru_cache(maxsize=8192)
@@ -42,7 +48,8 @@ def _fold_label_str(text: str) -> str:
 
 def fold_label(text: object) -> str:
     """Fold a label cell: also drop a trailing colon and any parenthesised note."""
-    return _fold_label_str(text if isinstance(text, str) else fold(text))
+    text = text if isinstance(text, str) else fold(text)
+    return (_fold_label_str if len(text) <= CACHED_CHARS else _fold_label_str.__wrapped__)(text)
 
 
 def is_blank(value: object) -> bool:

@@ -13,7 +13,7 @@ from functools import lru_cache
 from itertools import compress, repeat
 from operator import is_, itemgetter, not_
 
-from .cells import fold, fold_label, is_blank
+from .cells import CACHED_CHARS, fold, fold_label, is_blank
 from .workbook.model import Cell, SheetData
 
 HEADER_SCAN_ROWS = 60  # headers sit near the top; titles and fields above are rarely more
@@ -92,7 +92,7 @@ def _seen(top: list[dict[str, int]], looked_for: frozenset[str]) -> tuple[tuple,
         for r in compress(range(len(top)), map(not_, kept)):
             labels = top[r]
             cut = cuts[r] = tuple([(key, c) for key, c in labels.items() if key in looked_for])
-            if len(labels) <= _ROW_CACHED_CELLS:
+            if labels.__class__ is not _Own:  # (a row kept in `_ROWS`: its size bounded)
                 if len(_CUTS) >= _CUTS_MAX:
                     _CUTS.clear()
                 _CUTS[id(labels)] = (labels, cut)  # (holds the row: its id is not reused)
@@ -154,13 +154,15 @@ def _row_labels(line: list) -> dict[str, int]:
     """The row's labels (shared between equal rows: the template's rows recur on every sheet of
     every submission, the item rows with a few different scores; nobody changes them)."""
     if len(line) > _ROW_CACHED_CELLS:
-        return _fold_row(line)
+        return _fold_row(line, _Own())
     try:
         key = tuple(line)
         found = _ROWS.get(key)
     except TypeError:  # a value that cannot be a key: fold the row as it is
-        return _fold_row(line)
+        return _fold_row(line, _Own())
     if found is None:
+        if sum([len(v) for v in line if v.__class__ is str]) > _ROW_CACHED_CHARS:
+            return _fold_row(line, _Own())  # (its texts would stay in `_ROWS`: not kept)
         if len(_ROWS) >= _ROWS_MAX:
             _ROWS.clear()
             _SHARED.clear()
@@ -170,15 +172,19 @@ def _row_labels(line: list) -> dict[str, int]:
     return found
 
 
-def _fold_row(line: list) -> dict[str, int]:
-    labels: dict[str, int] = {}
+def _fold_row(line: list, labels: dict[str, int] | None = None) -> dict[str, int]:
+    """The row's labels, into `labels` (a new dict unless given)."""
+    if labels is None:
+        labels = {}
     for c, value in enumerate(line):
         if isinstance(value, str) and value:
             key = _LABELS.get(value)
             if key is None:
-                if len(_LABELS) >= _LABELS_MAX:
-                    _LABELS.clear()
-                key = _LABELS[value] = fold_label(value)
+                key = fold_label(value)
+                if len(value) <= CACHED_CHARS >= len(key):  # (longer: folded each time)
+                    if len(_LABELS) >= _LABELS_MAX:
+                        _LABELS.clear()
+                    _LABELS[value] = key
             if key not in labels:
                 labels[key] = c
     return labels
@@ -191,6 +197,16 @@ _LABELS_MAX = 8192
 _ROWS: dict[tuple, dict[str, int]] = {}
 _ROWS_MAX = 4096
 _ROW_CACHED_CELLS = 64
+_ROW_CACHED_CHARS = 512  # a row whose texts are longer, together, is not kept either
+
+
+class _Own(dict):
+    """A row's labels not kept in `_ROWS` (too wide, too long, or unhashable): a sheet of
+    such a row is not kept in `_CUTS` either, so no memo keeps its texts."""
+
+    __slots__ = ()
+
+
 # Folded labels (as items) → the one object standing for them, shared by `_ROWS`' entries.
 _SHARED: dict[tuple, dict[str, int]] = {}
 # (searches, the top rows cut to the labels they look for) → the headers found; `find_header`'s

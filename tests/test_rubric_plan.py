@@ -695,3 +695,18 @@ def test_a_shape_keyed_on_an_inline_name_does_not_name_a_sheet_without_the_label
     planned = check.evaluate(copy.deepcopy(bare), spec, header)
     assert planned.branch.name == "Sheet1"
     assert _outcome(planned) == _outcome(check.evaluate_general(bare, spec, header))
+
+
+@pytest.mark.parametrize("form", NAME_FORMS.elements)
+def test_names_of_zero_and_minus_zero_in_turn_are_each_their_own(template_sheet, spec, form):
+    """0.0 and -0.0 are equal keys of one type, shown apart ("0.0", "-0.0") — in every form,
+    the name merged into the table too (its cell then in the layout key in full)."""
+    forget_memos()
+    at = _name_at(template_sheet.rows)
+    for name in (0.0, -0.0, 0.0, -0.0):
+        rows = copy.deepcopy(template_sheet.rows)
+        merges = _rename(rows, list(template_sheet.merges), at, name, form)
+        sheet = SheetData(name=template_sheet.name, rows=rows, merges=merges)
+        header = check.detect(sheet, spec)
+        planned = check.evaluate(copy.deepcopy(sheet), spec, header)
+        assert _outcome(planned) == _outcome(check.evaluate_general(sheet, spec, header))

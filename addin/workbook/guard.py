@@ -9,6 +9,7 @@ Open XML never contains and which is how entity bombs and external entities get 
 
 from __future__ import annotations
 
+import codecs
 import re
 import zipfile
 import zlib
@@ -34,14 +35,30 @@ from .package import (
 )
 
 _CHUNK = 1 * MIB
-_HEAD = 4096  # a DTD stands before the root element: the first bytes of a part suffice
+_HEAD = 4096  # a DTD stands in the prolog, before the root element: most parts' first bytes
 # Deflate's densest code: a 258-byte match in two bits, so at most 1032 bytes out per byte in.
 _DEFLATE_MOST, _DEFLATE_MATCH = 1032, 258
 # Inflated worksheet parts kept for the reader (`keep`), all together: past it, calamine
 # inflates the rest itself rather than the worker holding them twice.
 _KEEP_MOST = 64 * MIB
 _HEAD_CELLS = 64 * 1024  # bytes of a sheet looked at for cells without a reference
-_DOCTYPE = re.compile(rb"<!DOCTYPE", re.I)
+# A part's prolog (`_prolog_dtd`): a UTF-8 BOM, then the XML declaration, comments,
+# processing instructions and white space, in any order; past it, "<!" is a DTD (or no XML).
+_PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?(?:[ \t\r\n]+|<\?.*?\?>|<!--.*?-->)*", re.S)
+# First bytes of a part in UTF-32 or UTF-16 (with a byte order mark, or "<" as XML starts) →
+# its codec: the prolog is looked at decoded (b"<\0!\0" is a DTD to a parser, not to `_PROLOG`).
+_WIDE = (
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\xfe\xff", "utf-16"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\x00<", "utf-16-be"),
+    (b"<\x00", "utf-16-le"),
+)
+_WIDE_FIRST = frozenset((b"\x00", b"\xfe", b"\xff"))
+_NOT_ROOT = frozenset((b"?", b"!", b"\x00", b""))  # after a first "<": no root element (yet)
 # Attributes may be quoted either way and hold ">" inside quotes; prefixes may hold "." and "-".
 _ATTRS = rb"(?:[^>\"']|\"[^\"]*\"|'[^']*')*?"
 _PREFIX = rb"(?:[\w.-]+:)?"
@@ -126,7 +143,7 @@ def _inspect(
             key = _known_key(archive, info, blob)
             if bounded and most <= within:
                 if key is None or key not in _CLEAN_HEADS:
-                    _check_head(info.filename, _head(archive, info))
+                    _check_part(archive, info)
                     _remember(_CLEAN_HEADS, key, True, info)
                 if others is not None and key is not None and kept < _KEEP_MOST:
                     whole = _whole_part(info, key)
@@ -199,13 +216,18 @@ def _inspect_member(
     gets the member's bytes when they were inflated in one chunk."""
     name = info.filename
     size = 0
-    head = b""
     sizes = []
+    prolog: _Prolog | None = None
+    looking = True  # at the prolog: until past it (most parts: within the first chunk)
     chunks = _chunks(archive, info)
     for chunk in chunks:
-        if len(head) < _HEAD:
-            head += chunk[: _HEAD - len(head)]
-            _check_head(name, head)
+        if looking:
+            found = _prolog_dtd(chunk) if prolog is None else prolog.feed(chunk)
+            if found:
+                _refuse_dtd(name)
+            if found is None and prolog is None:
+                prolog = _Prolog(chunk)
+            looking = found is None
         size += len(chunk)
         sizes.append(size)
         _check_size(name, size, info.compress_size, before + size, limits)
@@ -340,23 +362,104 @@ def _maybe_prefixed(data: bytes, cut: int) -> bool:
     return at >= 0 and _MAYBE_PREFIXED.search(data, at, cut) is not None
 
 
-def _check_head(name: str, head: bytes) -> None:
-    # (The plain looks first, cheapest first: "!" alone is found by memchr.)
-    if b"!" in head and b"<!" in head and _DOCTYPE.search(head):
-        raise UnreadableWorkbook(
-            f"文件部件 {name} 含有文档类型声明（DTD），正常的 Excel 文件不会有，"
-            "可能是恶意构造的文件，未读取"
-        )
-
-
-def _head(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    """The first `_HEAD` bytes of a member, inflated."""
+def _check_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Refuse a small member whose prolog holds a DTD: its first `_HEAD` bytes inflated, and
+    the rest only while the prolog goes on past them (comments, white space: rare)."""
     head = b""
     for chunk in _inflate(archive, info, _HEAD):
         head += chunk
         if len(head) >= _HEAD:
             break
-    return head[:_HEAD]
+    found = _prolog_dtd(head)
+    if found is None and len(head) >= _HEAD:
+        prolog = _Prolog()
+        for chunk in _inflate(archive, info):
+            found = prolog.feed(chunk)
+            if found is not None:
+                break
+    if found:
+        _refuse_dtd(info.filename)
+
+
+def _refuse_dtd(name: str) -> None:
+    raise UnreadableWorkbook(
+        f"文件部件 {name} 含有文档类型声明（DTD），正常的 Excel 文件不会有，"
+        "可能是恶意构造的文件，未读取"
+    )
+
+
+def _prolog_dtd(data: bytes) -> bool | None:
+    """Whether the prolog these first bytes of a part start (before its root element) holds
+    a DTD — or anything else "<!" opens other than a comment, which no part has there; None
+    when `data` ends before the prolog does (a part that ends there holds none). Bytes that
+    are no XML end it at once (no "<" first): a parser refuses them, and reads no DTD."""
+    if data[:1] == b"<" and data[1:2] not in _NOT_ROOT:
+        return False  # the root element first (most parts: no XML declaration)
+    if (data[1:2] == b"\x00" or data[:1] in _WIDE_FIRST) and _codec(data) is not None:
+        return _Prolog().feed(data)  # UTF-16 or UTF-32 (rare): looked at decoded
+    return _plain_prolog_dtd(data)
+
+
+def _codec(first: bytes) -> str | None:
+    """The codec of a part starting with these bytes, when UTF-16 or UTF-32 (`_WIDE`)."""
+    return next((codec for start, codec in _WIDE if first.startswith(start)), None)
+
+
+def _plain_prolog_dtd(data: bytes) -> bool | None:
+    """`_prolog_dtd` of bytes in UTF-8 (or any encoding where "<", "!", "?", "-" are ASCII)."""
+    end = _PROLOG.match(data).end()
+    if end == len(data):
+        return None
+    if data[end] != 60:  # "<": text, or bytes that are no XML
+        return False
+    after = data[end + 1 : end + 4]
+    if after[:1] == b"!":
+        # "<!--" not closed in `data`: a comment going on past it (or a "<!" cut short).
+        return None if b"!--".startswith(after) else True
+    return None if after[:1] in (b"?", b"") else False
+
+
+class _Prolog:
+    """`_prolog_dtd` over a part's bytes fed in order, holding a few bytes between them: a
+    comment or processing instruction longer than `_HEAD` is skipped as it streams past.
+    A part in UTF-16 or UTF-32 is decoded first."""
+
+    def __init__(self, first: bytes = b"") -> None:
+        self._rest = b""
+        self._close = b""  # "-->" or "?>" while inside a comment or processing instruction
+        self._decoder = None
+        self._started = False
+        if first:
+            self.feed(first)
+
+    def feed(self, chunk: bytes) -> bool | None:
+        if not self._started:
+            self._rest += chunk
+            if len(self._rest) < 4:
+                return None
+            chunk, self._rest, self._started = self._rest, b"", True
+            codec = _codec(chunk)
+            if codec is not None:
+                self._decoder = codecs.getincrementaldecoder(codec)(errors="replace")
+        if self._decoder is not None:
+            chunk = self._decoder.decode(chunk).encode("utf-8", "replace")
+        data = self._rest + chunk
+        if self._close:
+            at = data.find(self._close)
+            if at < 0:
+                self._rest = data[1 - len(self._close) :]
+                return None
+            data, self._close = data[at + len(self._close) :], b""
+        found = _plain_prolog_dtd(data)
+        if found is None:
+            tail = data[_PROLOG.match(data).end() :]
+            if tail.startswith(b"<!--"):
+                self._close, self._rest = b"-->", tail[4:][-2:]
+            elif tail.startswith(b"<?"):
+                self._close, self._rest = b"?>", tail[2:][-1:]
+            else:
+                self._rest = tail  # (a few bytes: "<", "<!-")
+        return found
 
 
 class _XmlSheetScan:

@@ -36,7 +36,7 @@ from ...findings import Finding
 from ...kind import detect_by_labels
 from ...locate import Header, find_field, row_blank
 from ...memo import ByIdentity
-from ...workbook.model import Cell, SheetData, cell_ref, parse_ref
+from ...workbook.model import Cell, Merge, SheetData, cell_ref, parse_ref
 from ...writes import CellWrite, ConditionalFill
 from .model import BranchResult, ItemScore
 from .spec import RubricItem, RubricSpec, Verdicts
@@ -599,6 +599,27 @@ def _total_of(facts: _Facts, numerator: int, denominator: int) -> tuple:
 _LAYOUTS: dict[tuple, list] = {}
 _LAYOUTS_MAX = 256
 _EMPTY = frozenset(("", None))
+# A key heavier than this (`_key_weight`) is not kept: a worker checks file after file, and
+# 256 keys of a hostile sheet's 20 000 ranges and megabytes of text would stay (≈750 MB).
+_LAYOUT_WEIGHT = 16 * 1024
+_MERGE_WEIGHT = 16  # a range (a named tuple of four numbers) against a cell (a pointer)
+
+
+def _key_weight(key: tuple) -> int:
+    """Roughly what a layout key holds, in pointers: one per cell and part, `_MERGE_WEIGHT`
+    per merged range, and the length of every text (in the key or in a column of it)."""
+    weight = len(key)
+    for part in key:
+        cls = part.__class__
+        if cls is str:
+            weight += len(part)
+        elif cls is Merge:
+            weight += _MERGE_WEIGHT
+        elif cls is tuple or cls is bytes:
+            weight += len(part)
+            if cls is tuple:
+                weight += sum([len(v) for v in part if v.__class__ is str])
+    return weight
 
 
 def _layout_of(
@@ -629,8 +650,6 @@ def _cached_layout(
                 _NAME_AT.clear()
             _NAME_AT[id(spec), header.row] = named[0]
         layout, found = _read_layout(sheet, spec, header)
-        if len(_LAYOUTS) >= _LAYOUTS_MAX:
-            _LAYOUTS.clear()
         own = named is not None and named[2]
         entry = [
             replace(layout, item_rows=dict(layout.item_rows)),
@@ -639,7 +658,10 @@ def _cached_layout(
             _UNPLANNED,
             own,
         ]
-        _LAYOUTS[key] = entry
+        if _key_weight(key) <= _LAYOUT_WEIGHT:  # (a heavier shape is read again each time)
+            if len(_LAYOUTS) >= _LAYOUTS_MAX:
+                _LAYOUTS.clear()
+            _LAYOUTS[key] = entry
         return layout, list(found), entry
     layout, found, has_name, _plan, _own = cached
     # Same shape, another sheet: only the sheet (and a name taken from the sheet) differ.
@@ -649,8 +671,13 @@ def _cached_layout(
     fresh.sheet, fresh.item_rows = sheet, dict(layout.item_rows)
     if not has_name:
         fresh.name = sheet.name
-    elif named is not None:  # (else the name is in the key in full: the layout's own)
+    elif named is not None:
         fresh.name = named[1]
+    elif layout.name in ("0.0", "-0.0"):
+        # The name is in the key in full (merged into the table): the layout's own, but for
+        # 0.0 and -0.0, equal keys of one type shown apart — read as `_read_layout` reads it.
+        field = find_field(sheet, spec.labels.branch, rows=range(0, header.row))
+        fresh.name = str(field[1]).strip()
     # The key holds the merged ranges: the cached sheet's index is this sheet's.
     sheet.share_merge_index(layout.sheet)
     copies = [f.model_copy(update={"sheet": sheet.name}) for f in found] if found else []
@@ -704,7 +731,9 @@ def _name_cell(sheet: SheetData, spec: RubricSpec, header: Header) -> tuple[Cell
     # no others, so a kept name keeps no sheet's thousands of ranges below its header.
     merges = [m for m in sheet.merges if m.top < header.row]
     key = None
-    if sum(map(len, above)) + len(merges) <= _NAME_CELLS:
+    if sum(map(len, above)) + len(merges) <= _NAME_CELLS and (
+        sum([len(v) for v in chain.from_iterable(above) if v.__class__ is str]) <= _NAME_CHARS
+    ):
         try:
             key = (spec.labels.branch, header.row, *map(tuple, above))
             key += (tuple(map(type, chain.from_iterable(above))), *merges)
@@ -746,6 +775,7 @@ def _name_cell_of(
 _NAMES: dict[tuple, tuple[Cell, str, bool] | None] = {}
 _NAMES_MAX = 1024
 _NAME_CELLS = 256  # rows above the header of more cells (and ranges there) are not kept
+_NAME_CHARS = 1024  # nor of longer texts, together (a title of a million characters)
 
 
 def _layout_key(
