@@ -215,6 +215,17 @@ def _outcome(result: check.RubricResult) -> tuple:
     )
 
 
+def _assert_planned_as_general(sheet: SheetData, spec) -> None:
+    """The sheet's planned evaluation (layout and plan cached by earlier sheets) is the
+    general path's: findings, writes and branch (a sheet without a header is skipped)."""
+    header = check.detect(sheet, spec)
+    if header is None:
+        return
+    planned = check.evaluate(copy.deepcopy(sheet), spec, header)
+    general = check.evaluate_general(copy.deepcopy(sheet), spec, header)
+    assert _outcome(planned) == _outcome(general)
+
+
 @settings(
     max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -222,12 +233,7 @@ def _outcome(result: check.RubricResult) -> tuple:
 def test_the_planned_evaluation_is_the_general_one(template_sheet, spec, data):
     # Several sheets in turn: later ones take the layout (and plan) cached by earlier ones.
     for sheet in data.draw(st.lists(sheets(template_sheet), min_size=1, max_size=4)):
-        header = check.detect(sheet, spec)
-        if header is None:
-            continue
-        planned = check.evaluate(copy.deepcopy(sheet), spec, header)
-        general = check.evaluate_general(copy.deepcopy(sheet), spec, header)
-        assert _outcome(planned) == _outcome(general)
+        _assert_planned_as_general(sheet, spec)
 
 
 def test_a_template_sheet_is_evaluated_by_its_plan(template_sheet, spec):
@@ -607,12 +613,7 @@ def test_sheets_told_apart_by_their_names_are_evaluated_as_the_general_path(
         rows = copy.deepcopy(base.rows)
         merges = _rename(rows, list(base.merges), at, name, form)
         sheet = SheetData(name=base.name, rows=rows, merges=merges)
-        header = check.detect(sheet, spec)
-        if header is None:
-            continue
-        planned = check.evaluate(copy.deepcopy(sheet), spec, header)
-        general = check.evaluate_general(copy.deepcopy(sheet), spec, header)
-        assert _outcome(planned) == _outcome(general)
+        _assert_planned_as_general(sheet, spec)
 
 
 def test_a_name_kept_for_its_rows_keeps_no_merged_range_below_them(template_sheet, spec):
@@ -707,6 +708,4 @@ def test_names_of_zero_and_minus_zero_in_turn_are_each_their_own(template_sheet,
         rows = copy.deepcopy(template_sheet.rows)
         merges = _rename(rows, list(template_sheet.merges), at, name, form)
         sheet = SheetData(name=template_sheet.name, rows=rows, merges=merges)
-        header = check.detect(sheet, spec)
-        planned = check.evaluate(copy.deepcopy(sheet), spec, header)
-        assert _outcome(planned) == _outcome(check.evaluate_general(sheet, spec, header))
+        _assert_planned_as_general(sheet, spec)
