@@ -127,16 +127,24 @@ def watched() -> Iterator[Callable[[], None] | None]:
             signal.signal(s, handler)
 
 
+def remove_folder(folder: str | os.PathLike) -> bool:
+    """Remove `folder`, which a program killed a moment ago may still have written to: tried
+    for up to a second. Whether it is gone (no logging here: a signal handler calls this)."""
+    for _ in range(20):
+        shutil.rmtree(folder, ignore_errors=True)
+        if not os.path.exists(folder):
+            return True
+        time.sleep(0.05)
+    return False
+
+
 def _parent_gone(signum: int, _frame: Any) -> None:
     """SIGTERM or SIGHUP while a worker runs a program: its parent died or is dying (or someone
     ends the worker). The program's group and the worker's temporary folder go with it: no one
     else may be left to end them."""
     end(_slot.value if _slot is not None else 0)
-    for _ in range(20):  # the program, killed a moment ago, may still have written to it
-        if not _scratch or not os.path.exists(_scratch):
-            break
-        shutil.rmtree(_scratch, ignore_errors=True)
-        time.sleep(0.05)
+    if _scratch:
+        remove_folder(_scratch)
     signal.signal(signum, signal.SIG_DFL)  # and end as that signal ends a worker
     os.kill(os.getpid(), signum)
     os._exit(128 + signum)

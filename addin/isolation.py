@@ -27,7 +27,6 @@ import importlib
 import logging
 import multiprocessing
 import os
-import shutil
 import signal
 import sys
 import tempfile
@@ -340,13 +339,9 @@ def _starter(context: Any) -> int | None:
 
 
 def _remove(folder: Path) -> None:
-    """Remove `folder`, which a program killed a moment ago may still have written to."""
-    for _ in range(20):
-        shutil.rmtree(folder, ignore_errors=True)
-        if not folder.exists():
-            return
-        time.sleep(0.05)
-    logging.getLogger("jiceng").info("could not remove %s", folder)
+    """Remove `folder` (`helper_process.remove_folder`), logged when it stays."""
+    if not helper_process.remove_folder(folder):
+        logging.getLogger("jiceng").info("could not remove %s", folder)
 
 
 def death_failure(code: int | None, tail: str) -> Failure:
